@@ -1,0 +1,56 @@
+#include "model/capabilities.hpp"
+
+namespace ordo::model {
+
+namespace {
+
+std::string unsupportedEvent(const FlowNode& node) {
+  if (node.events.size() > 1) return "events with several event definitions (" + node.label() + ")";
+  auto type = node.eventType();
+  auto what = [&] { return std::string(toString(type)) + " " + toString(node.kind) + " (" + node.id + ")"; };
+  switch (node.kind) {
+    case NodeKind::startEvent:
+      if (type == EventType::none) return {};
+      return what();
+    case NodeKind::endEvent:
+      if (type == EventType::none || type == EventType::terminate) return {};
+      return what();
+    case NodeKind::intermediateCatchEvent:
+    case NodeKind::intermediateThrowEvent:
+    case NodeKind::boundaryEvent:
+      return what();
+    default:
+      return {};
+  }
+}
+
+}  // namespace
+
+std::string unsupportedFeature(const FlowNode& node) {
+  if (isEvent(node.kind)) return unsupportedEvent(node);
+  if (node.loop.kind != LoopCharacteristics::Kind::none)
+    return "loop and multi-instance characteristics (" + node.label() + ")";
+  if (!node.boundaryEvents.empty()) {
+    for (auto* b : node.boundaryEvents)
+      if (auto why = unsupportedEvent(*b); !why.empty()) return why;
+  }
+  if (node.asyncBefore || node.asyncAfter) return "asynchronous continuations (" + node.label() + ")";
+  if (node.isForCompensation) return "compensation handlers (" + node.label() + ")";
+  switch (node.kind) {
+    case NodeKind::task:
+    case NodeKind::userTask:
+    case NodeKind::manualTask:
+    case NodeKind::serviceTask:
+    case NodeKind::exclusiveGateway:
+    case NodeKind::parallelGateway:
+    case NodeKind::inclusiveGateway:
+    case NodeKind::subProcess:
+      return {};
+    case NodeKind::scriptTask:
+      return "script tasks: Ordo embeds no script language (" + node.label() + ")";
+    default:
+      return std::string(toString(node.kind)) + " (" + node.id + ")";
+  }
+}
+
+}  // namespace ordo::model

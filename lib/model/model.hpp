@@ -1,0 +1,312 @@
+// The process model: an immutable graph of one BPMN definitions document.
+//
+// Built once by lib/parse, then shared read-only by every instance of the
+// definition version. Nodes and flows are owned by their Scope through
+// unique_ptr, so raw pointers between them stay valid for the model's life.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace ordo::model {
+
+// One kind per element behaviour. An event subprocess is a subProcess with
+// triggeredByEvent="true"; it behaves differently, so it is a kind of its own.
+enum class NodeKind : unsigned char {
+  startEvent,
+  endEvent,
+  intermediateCatchEvent,
+  intermediateThrowEvent,
+  boundaryEvent,
+  task,
+  userTask,
+  manualTask,
+  serviceTask,
+  sendTask,
+  receiveTask,
+  scriptTask,
+  businessRuleTask,
+  exclusiveGateway,
+  parallelGateway,
+  inclusiveGateway,
+  eventBasedGateway,
+  complexGateway,
+  subProcess,
+  eventSubProcess,
+  transaction,
+  adHocSubProcess,
+  callActivity,
+};
+const char* toString(NodeKind kind);  // the BPMN tag name: "userTask"
+
+bool isActivity(NodeKind kind);
+bool isGateway(NodeKind kind);
+bool isEvent(NodeKind kind);
+bool isContainer(NodeKind kind);  // has a scope of its own
+
+enum class EventType : unsigned char {
+  none,
+  message,
+  timer,
+  error,
+  escalation,
+  signal,
+  cancel,
+  compensate,
+  conditional,
+  link,
+  terminate,
+};
+const char* toString(EventType type);  // "timer"
+
+struct Position {
+  int line = 0;
+  int column = 0;
+};
+
+struct TimerDefinition {
+  enum class Type : unsigned char { none, date, duration, cycle };
+  Type type = Type::none;
+  std::string expression;  // ISO-8601 text, cron, or ${...}
+};
+
+struct EventDefinition {
+  EventType type = EventType::none;
+  std::string id;
+  std::string ref;  // messageRef, signalRef, errorRef, escalationRef or activityRef
+  TimerDefinition timer;
+  std::string condition;   // conditional events
+  std::string linkName;    // link events: the name pairs throw and catch
+  bool waitForCompletion = true;  // compensation
+  Position position;
+};
+
+struct LoopCharacteristics {
+  enum class Kind : unsigned char { none, standard, multiInstance };
+  Kind kind = Kind::none;
+  // multi-instance
+  bool sequential = false;
+  std::string loopCardinality;
+  std::string collection;  // flowable:collection / camunda:collection, or loopDataInputRef
+  std::string elementVariable;  // flowable:elementVariable, or inputDataItem's name
+  std::string completionCondition;
+  std::string loopDataInputRef, loopDataOutputRef, inputDataItem, outputDataItem;
+  // standard loop
+  std::string loopCondition;
+  bool testBefore = false;
+  std::optional<long long> loopMaximum;
+};
+
+// A call activity's or a task's variable mapping (flowable:in, camunda:out ...).
+struct VariableMapping {
+  std::string source;
+  std::string sourceExpression;
+  std::string target;
+  bool all = false;    // variables="all"
+  bool local = false;  // camunda local="true"
+};
+
+struct DataAssociation {
+  std::string id;
+  std::vector<std::string> sources;
+  std::string target;
+  std::string transformation;
+  std::vector<std::pair<std::string, std::string>> assignments;  // from, to
+};
+
+struct DataItem {  // dataInput, dataOutput, dataObject, property
+  std::string id, name, itemSubjectRef;
+  bool isCollection = false;
+};
+
+struct IoSpecification {
+  std::vector<DataItem> inputs, outputs;
+};
+
+// Who works on a user task, as the flowable/camunda/activiti attributes say.
+struct HumanTask {
+  std::string assignee, candidateUsers, candidateGroups, owner;
+  std::string formKey, dueDate, priority, category;
+  std::string potentialOwner;  // BPMN's own resourceAssignmentExpression, kept as text
+};
+
+// How a service-like task (service, send, business rule) is carried out.
+struct ServiceImplementation {
+  std::string type;  // "external" for external workers, else the handler type
+  std::string topic;
+  std::string className, expression, delegateExpression, resultVariable;
+  std::string implementation;  // the BPMN implementation attribute
+};
+
+struct CallDefinition {
+  std::string calledElement;
+  std::string binding;  // latest (default), deployment, version
+  std::string version;
+  std::string businessKey;
+  bool inheritBusinessKey = false;
+  std::vector<VariableMapping> in, out;
+};
+
+struct Script {
+  std::string format, text, resultVariable;
+};
+
+struct Scope;
+struct SequenceFlow;
+
+struct FlowNode {
+  std::string id, name;
+  NodeKind kind = NodeKind::task;
+  Position position;
+  const Scope* scope = nullptr;  // the scope this node sits in
+  std::vector<const SequenceFlow*> incoming, outgoing;
+  std::string defaultFlowId;
+  const SequenceFlow* defaultFlow = nullptr;
+
+  std::vector<EventDefinition> events;  // none for none-events; several for "multiple"
+  bool parallelMultiple = false;
+  bool interrupting = true;    // start events of event subprocesses
+  bool cancelActivity = true;  // boundary events
+  std::string attachedToRef;
+  const FlowNode* attachedTo = nullptr;
+  std::vector<const FlowNode*> boundaryEvents;  // on activities
+
+  LoopCharacteristics loop;
+  bool isForCompensation = false;
+  bool asyncBefore = false, asyncAfter = false;
+  bool exclusive = true;
+  std::string messageRef;  // receive and send tasks
+  bool instantiate = false;  // receive task that starts the process
+  std::string eventGatewayType;  // Exclusive or Parallel
+  std::string gatewayDirection;
+  std::string activationCondition;  // complex gateway
+  std::string dueDateExpression;    // flowable:dueDate on tasks, kept with human
+  std::string failedJobRetryTimeCycle;
+  std::string skipExpression;
+
+  HumanTask human;
+  ServiceImplementation service;
+  CallDefinition call;
+  Script script;
+  bool ordering = false;  // ad-hoc: true when Sequential
+  std::string adHocCompletionCondition;
+  bool cancelRemainingInstances = true;
+
+  IoSpecification io;
+  std::vector<DataAssociation> dataInputs, dataOutputs;
+  std::vector<std::pair<std::string, std::string>> properties;  // id, name
+
+  // Every flowable:/camunda:/activiti: attribute on the element, by local name.
+  std::map<std::string, std::string> extensions;
+
+  std::unique_ptr<Scope> inner;  // subprocess kinds
+  bool triggeredByEvent = false;
+
+  const EventDefinition* event(EventType type) const;
+  EventType eventType() const { return events.empty() ? EventType::none : events.front().type; }
+  std::string label() const;  // "userTask 'Approve' [approve]"
+};
+
+struct SequenceFlow {
+  std::string id, name;
+  Position position;
+  std::string sourceRef, targetRef;
+  const FlowNode* source = nullptr;
+  const FlowNode* target = nullptr;
+  std::string condition;  // text of conditionExpression; empty when unconditional
+  bool isDefault = false;
+  std::size_t index = 0;  // position within its scope's flows
+  bool skipOnExpression = false;
+};
+
+struct Lane {
+  std::string id, name;
+  std::vector<std::string> flowNodeRefs;
+  std::vector<Lane> childLanes;
+};
+
+class FlowGraph;  // Boost.Graph view of a scope; see model/graph.hpp
+
+// A process or the inside of a subprocess: its nodes, flows and data.
+struct Scope {
+  Scope();
+  ~Scope();
+  Scope(Scope&&) noexcept;
+  Scope& operator=(Scope&&) noexcept;
+
+  std::string id;
+  const FlowNode* owner = nullptr;  // the subprocess; null for a process
+  std::vector<std::unique_ptr<FlowNode>> nodes;
+  std::vector<std::unique_ptr<SequenceFlow>> flows;
+  std::vector<DataItem> dataObjects;
+  std::vector<std::pair<std::string, std::string>> dataObjectReferences;  // id, dataObjectRef
+  std::vector<Lane> lanes;
+  std::unique_ptr<FlowGraph> graph;
+
+  // Start events of this scope that are not the starts of event subprocesses.
+  std::vector<const FlowNode*> noneStarts() const;
+  std::vector<const FlowNode*> startEvents() const;
+  std::vector<const FlowNode*> eventSubProcesses() const;
+};
+
+struct Process {
+  std::string id, name;
+  bool executable = true;
+  Position position;
+  Scope scope;
+  std::string candidateStarterUsers, candidateStarterGroups;
+  std::string documentation;
+  std::map<std::string, std::string> extensions;
+  // Every node and flow of every nested scope, by id.
+  std::unordered_map<std::string, const FlowNode*> nodesById;
+  std::unordered_map<std::string, const SequenceFlow*> flowsById;
+
+  const FlowNode* node(const std::string& id) const;
+  const SequenceFlow* flow(const std::string& id) const;
+};
+
+struct Message {
+  std::string id, name, itemRef;
+};
+struct Signal {
+  std::string id, name;
+};
+struct Error {
+  std::string id, name, errorCode;
+};
+struct Escalation {
+  std::string id, name, escalationCode;
+};
+struct Participant {
+  std::string id, name, processRef;
+};
+struct MessageFlow {
+  std::string id, name, sourceRef, targetRef, messageRef;
+};
+struct Collaboration {
+  std::string id, name;
+  std::vector<Participant> participants;
+  std::vector<MessageFlow> messageFlows;
+};
+
+struct Definitions {
+  std::string id, name, targetNamespace, exporter;
+  std::vector<std::unique_ptr<Process>> processes;
+  std::vector<Collaboration> collaborations;
+  std::map<std::string, Message> messages;  // by id
+  std::map<std::string, Signal> signals;
+  std::map<std::string, Error> errors;
+  std::map<std::string, Escalation> escalations;
+  std::map<std::string, DataItem> itemDefinitions;
+
+  const Process* process(const std::string& id) const;
+  // Name of the message/signal an id refers to; the id itself when unknown.
+  std::string messageName(const std::string& ref) const;
+  std::string signalName(const std::string& ref) const;
+};
+
+}  // namespace ordo::model

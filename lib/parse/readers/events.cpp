@@ -1,0 +1,87 @@
+// Events: start, end, intermediate catch/throw, boundary, and every event definition.
+#include "parse/context.hpp"
+
+namespace ordo::parse {
+
+namespace {
+
+using model::EventDefinition;
+using model::EventType;
+
+bool readEventDefinition(ReadContext& ctx, pugi::xml_node def, EventDefinition& out) {
+  auto local = ctx.xml.name(def).local;
+  out.id = ctx.attr(def, "id");
+  out.position = ctx.position(def);
+  if (local == "messageEventDefinition") {
+    out.type = EventType::message;
+    out.ref = ctx.attr(def, "messageRef");
+  } else if (local == "timerEventDefinition") {
+    out.type = EventType::timer;
+    using T = model::TimerDefinition::Type;
+    for (auto [tag, type] : {std::pair{"timeDate", T::date}, {"timeDuration", T::duration}, {"timeCycle", T::cycle}})
+      if (auto c = ctx.child(def, tag)) {
+        out.timer.type = type;
+        out.timer.expression = ctx.text(c);
+      }
+  } else if (local == "errorEventDefinition") {
+    out.type = EventType::error;
+    out.ref = ctx.attr(def, "errorRef");
+  } else if (local == "escalationEventDefinition") {
+    out.type = EventType::escalation;
+    out.ref = ctx.attr(def, "escalationRef");
+  } else if (local == "signalEventDefinition") {
+    out.type = EventType::signal;
+    out.ref = ctx.attr(def, "signalRef");
+  } else if (local == "cancelEventDefinition") {
+    out.type = EventType::cancel;
+  } else if (local == "compensateEventDefinition") {
+    out.type = EventType::compensate;
+    out.ref = ctx.attr(def, "activityRef");
+    out.waitForCompletion = ctx.boolAttr(def, "waitForCompletion", true);
+  } else if (local == "conditionalEventDefinition") {
+    out.type = EventType::conditional;
+    out.condition = ctx.text(ctx.child(def, "condition"));
+  } else if (local == "linkEventDefinition") {
+    out.type = EventType::link;
+    out.linkName = ctx.attr(def, "name");
+  } else if (local == "terminateEventDefinition") {
+    out.type = EventType::terminate;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool readRootEventDefinition(ReadContext& ctx, pugi::xml_node def, EventDefinition& out) {
+  return readEventDefinition(ctx, def, out);
+}
+
+void readEvent(ReadContext& ctx, pugi::xml_node xml, model::FlowNode& node) {
+  for (auto c : xml.children()) {
+    if (c.type() != pugi::node_element || ctx.xml.name(c).ns != kBpmnNs) continue;
+    EventDefinition def;
+    if (readEventDefinition(ctx, c, def)) {
+      ctx.registerId(c, def.id);
+      node.events.push_back(std::move(def));
+    } else if (ctx.xml.name(c).local == "eventDefinitionRef") {
+      // Resolved against the root-level event definitions once the whole document is read.
+      def.id = ctx.text(c);
+      def.position = ctx.position(c);
+      def.ref = "#" + def.id;
+      node.events.push_back(std::move(def));
+    }
+  }
+  node.parallelMultiple = ctx.boolAttr(xml, "parallelMultiple", false);
+  node.interrupting = ctx.boolAttr(xml, "isInterrupting", true);
+  node.cancelActivity = ctx.boolAttr(xml, "cancelActivity", true);
+  node.attachedToRef = ctx.attr(xml, "attachedToRef");
+  if (auto v = ctx.engineAttr(xml, "async"); !v.empty()) node.asyncBefore = v == "true";
+  if (auto v = ctx.engineAttr(xml, "asyncBefore"); !v.empty()) node.asyncBefore = v == "true";
+  if (auto v = ctx.engineAttr(xml, "asyncAfter"); !v.empty()) node.asyncAfter = v == "true";
+  for (auto a : ctx.children(xml, "dataInputAssociation")) node.dataInputs.push_back(readDataAssociation(ctx, a));
+  for (auto a : ctx.children(xml, "dataOutputAssociation")) node.dataOutputs.push_back(readDataAssociation(ctx, a));
+}
+
+}  // namespace ordo::parse

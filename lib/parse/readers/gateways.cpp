@@ -1,0 +1,16 @@
+// Gateways: exclusive, parallel, inclusive, event-based, complex.
+#include "parse/context.hpp"
+
+namespace ordo::parse {
+
+void readGateway(ReadContext& ctx, pugi::xml_node xml, model::FlowNode& node) {
+  node.defaultFlowId = ctx.attr(xml, "default");
+  node.gatewayDirection = ctx.attr(xml, "gatewayDirection");
+  node.eventGatewayType = ctx.attr(xml, "eventGatewayType");
+  node.instantiate = ctx.boolAttr(xml, "instantiate", false);
+  node.activationCondition = ctx.text(ctx.child(xml, "activationCondition"));
+  if (auto v = ctx.engineAttr(xml, "async"); !v.empty()) node.asyncBefore = v == "true";
+  if (auto v = ctx.engineAttr(xml, "asyncBefore"); !v.empty()) node.asyncBefore = v == "true";
+}
+
+}  // namespace ordo::parse
