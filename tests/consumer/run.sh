@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs the built Ordo into a temporary prefix, then builds a consumer with
+# find_package(ordo) and another with pkg-config, and runs both.
+set -euo pipefail
+build=$1 src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
+cmake -S "$src" -B "$tmp/cmake-build" -DCMAKE_PREFIX_PATH="$tmp/prefix" >/dev/null
+cmake --build "$tmp/cmake-build" >/dev/null
+"$tmp/cmake-build/consumer"
+export PKG_CONFIG_PATH="$tmp/prefix/lib/pkgconfig:$tmp/prefix/lib/x86_64-linux-gnu/pkgconfig"
+sed -i "s|^prefix=.*|prefix=$tmp/prefix|" "$tmp"/prefix/lib*/pkgconfig/ordo.pc 2>/dev/null || true
+g++ "$src/main.cpp" -o "$tmp/pc-consumer" $(pkg-config --cflags ordo) $(pkg-config --libs --static ordo)
+"$tmp/pc-consumer"
