@@ -13,11 +13,16 @@ std::string unsupportedEvent(const FlowNode& node) {
       if (type == EventType::none) return {};
       return what();
     case NodeKind::endEvent:
-      if (type == EventType::none || type == EventType::terminate) return {};
+      if (type == EventType::none || type == EventType::terminate || type == EventType::error) return {};
       return what();
     case NodeKind::intermediateCatchEvent:
-    case NodeKind::intermediateThrowEvent:
+      if (type == EventType::timer) return {};
+      return what();
     case NodeKind::boundaryEvent:
+      if (type == EventType::timer) return {};
+      if (type == EventType::error && node.cancelActivity) return {};
+      return what();
+    case NodeKind::intermediateThrowEvent:
       return what();
     default:
       return {};
@@ -28,8 +33,8 @@ std::string unsupportedEvent(const FlowNode& node) {
 
 std::string unsupportedFeature(const FlowNode& node) {
   if (isEvent(node.kind)) return unsupportedEvent(node);
-  if (node.loop.kind != LoopCharacteristics::Kind::none)
-    return "loop and multi-instance characteristics (" + node.label() + ")";
+  if (node.loop.kind == LoopCharacteristics::Kind::standard)
+    return "standard loop characteristics (" + node.label() + ")";
   if (!node.boundaryEvents.empty()) {
     for (auto* b : node.boundaryEvents)
       if (auto why = unsupportedEvent(*b); !why.empty()) return why;

@@ -177,9 +177,9 @@ TEST_CASE("parse: multi-instance and standard loop characteristics") {
   CHECK(mi.completionCondition == "${nrOfCompletedInstances >= 1}");
   CHECK(node(*d, "card").loop.loopCardinality == "3");
   CHECK(node(*d, "card").loop.loopDataOutputRef == "results");
-  CHECK(node(*d, "card").loop.outputDataItem == "result");
+  CHECK(node(*d, "card").loop.outputDataItem == "r");
   CHECK(node(*d, "data").loop.collection == "items");
-  CHECK(node(*d, "data").loop.elementVariable == "item");
+  CHECK(node(*d, "data").loop.elementVariable == "it");
   const auto& loop = node(*d, "loop").loop;
   CHECK(loop.kind == model::LoopCharacteristics::Kind::standard);
   CHECK(loop.testBefore);

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "commands.hpp"
+#include "scenario.hpp"
 
 namespace ordo::cli {
 
@@ -29,7 +30,8 @@ namespace {
 void usage(std::ostream& out) {
   out << "usage: ordo <command> [options] FILE...\n"
          "  validate [--json] [--deploy] FILE...   check BPMN 2.0 files; exit 0 valid, 1 invalid, 2 usage\n"
-         "  inspect FILE                           print processes, elements by kind and the flow graph\n";
+         "  inspect FILE                           print processes, elements by kind and the flow graph\n"
+         "  scenario FILE|DIR...                   run scenario files; exit 1 if any fails\n";
 }
 }  // namespace
 
@@ -42,6 +44,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 2, argv + argc);
   if (command == "validate") return ordo::cli::validateCommand(args);
   if (command == "inspect") return ordo::cli::inspectCommand(args);
+  if (command == "scenario") return ordo::cli::scenarioCommand(args);
   if (command == "--help" || command == "-h" || command == "help") {
     usage(std::cout);
     return 0;

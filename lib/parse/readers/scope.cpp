@@ -21,13 +21,14 @@ model::LoopCharacteristics readLoop(ReadContext& ctx, pugi::xml_node xml) {
     loop.loopDataInputRef = ctx.text(ctx.child(m, "loopDataInputRef"));
     loop.loopDataOutputRef = ctx.text(ctx.child(m, "loopDataOutputRef"));
     if (auto in = ctx.child(m, "inputDataItem")) {
-      loop.inputDataItem = ctx.attr(in, "name");
-      if (loop.inputDataItem.empty()) loop.inputDataItem = ctx.attr(in, "id");
+      // The id is a name a variable can have; BPMN names are free text ("input item").
+      loop.inputDataItem = ctx.attr(in, "id");
+      if (loop.inputDataItem.empty()) loop.inputDataItem = ctx.attr(in, "name");
       ctx.registerId(in, ctx.attr(in, "id"));
     }
     if (auto out = ctx.child(m, "outputDataItem")) {
-      loop.outputDataItem = ctx.attr(out, "name");
-      if (loop.outputDataItem.empty()) loop.outputDataItem = ctx.attr(out, "id");
+      loop.outputDataItem = ctx.attr(out, "id");
+      if (loop.outputDataItem.empty()) loop.outputDataItem = ctx.attr(out, "name");
       ctx.registerId(out, ctx.attr(out, "id"));
     }
     loop.collection = ctx.engineAttr(m, "collection");

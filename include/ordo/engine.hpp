@@ -1,0 +1,199 @@
+// ordo::Engine: the C++ API of the workflow engine.
+//
+// An Engine owns one SQLite database file. Every mutating call is a command:
+// it either applies completely, durably (with the default synchronous=FULL,
+// once it returns the change survives a crash or power cut), or throws
+// ordo::Error and changes nothing. An Engine is thread-safe; commands are
+// serialized on one writer connection, reads use their own connections and
+// never wait for a command (except on ":memory:", which has one connection).
+//
+// Values returned are plain copies owned by the caller. Variables are JSON
+// objects (Boost.JSON), the same shape the C ABI and HTTP API carry as text.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <ordo/clock.hpp>
+#include <ordo/error.hpp>
+#include <string>
+#include <vector>
+
+namespace ordo {
+
+using Id = std::int64_t;
+using Variables = boost::json::object;
+
+struct EngineOptions {
+  std::string path = ":memory:";  // a file path, or ":memory:"
+  enum class Durability { full, normal };
+  // full: fsync on every commit (power-cut safe); normal: WAL without fsync per commit
+  // (a crash of the process loses nothing, a power cut may lose the last commits).
+  Durability durability = Durability::full;
+  std::shared_ptr<Clock> clock;  // null: the system clock
+  int readConnections = 4;
+};
+
+struct Definition {
+  Id id = 0;
+  std::string key;  // the BPMN process id
+  std::string name;
+  int version = 0;
+  std::string hash;  // of the deployed XML
+  std::int64_t deployedAt = 0;
+};
+
+struct Deployment {
+  std::vector<Definition> definitions;  // one per executable process in the document
+  bool created = false;                 // false: the identical XML was deployed before
+};
+
+struct Instance {
+  Id id = 0;
+  Id definitionId = 0;
+  std::string definitionKey;
+  int definitionVersion = 0;
+  Id parentId = 0;  // the calling instance of a call activity; 0 for a root instance
+  std::string businessKey, initiator, tenant;
+  std::string state;  // running, completed, terminated, rejected, invalidated, suspended, draft
+  std::int64_t startedAt = 0, endedAt = 0;
+  std::int64_t revision = 0;
+};
+
+struct Task {
+  Id id = 0;
+  Id instanceId = 0;
+  std::string elementId, name;
+  std::string assignee, owner;
+  std::vector<std::string> candidateUsers, candidateGroups;
+  std::string state;  // open, completed, cancelled
+  std::string formKey;
+  int priority = 50;
+  std::int64_t createdAt = 0, endedAt = 0, dueAt = 0;
+  std::string completedBy;
+};
+
+// One line of an instance's history: an element entered or left, a task
+// created/assigned/completed, the instance started or ended.
+struct HistoryEntry {
+  Id id = 0;
+  Id instanceId = 0;
+  std::int64_t at = 0;
+  std::string kind;  // instance_started, element_entered, element_left, element_cancelled, task_created ...
+  std::string elementId, elementType;
+  Id taskId = 0;
+  std::string actor, comment;
+};
+
+// A service task waiting for a worker in another process or language.
+struct ExternalTask {
+  Id id = 0;
+  Id instanceId = 0;
+  std::string elementId, topic, workerId;
+  int retries = 0;
+  std::int64_t lockExpiresAt = 0;
+  Variables variables;  // the process variables at fetch time
+};
+
+struct StartRequest {
+  std::string key;       // latest version of this definition key ...
+  Id definitionId = 0;   // ... or exactly this definition
+  Variables variables;
+  std::string businessKey, initiator, tenant;
+};
+
+struct TaskQuery {
+  Id instanceId = 0;
+  std::string assignee;
+  std::string candidateUser;  // tasks this user may claim: assignee, candidate user, or candidate group member
+  std::vector<std::string> candidateGroups;
+  std::string elementId;
+  bool includeFinished = false;
+  int offset = 0, limit = 100;
+};
+
+struct InstanceQuery {
+  std::string definitionKey;
+  std::string state;
+  std::string businessKey;
+  Id parentId = -1;  // -1: any; 0: root instances only
+  int offset = 0, limit = 100;
+};
+
+// What an in-process service-task handler sees and may do.
+class ServiceTaskContext {
+ public:
+  virtual ~ServiceTaskContext() = default;
+  virtual Id instanceId() const = 0;
+  virtual const std::string& elementId() const = 0;
+  virtual const std::string& topic() const = 0;
+  // The variables visible at the task (its scopes, innermost first).
+  virtual Variables variables() const = 0;
+  virtual void setVariable(const std::string& name, boost::json::value value) = 0;
+  // Ends the task with a BPMN error, caught by a matching error boundary event.
+  virtual void throwBpmnError(const std::string& errorCode, const std::string& message = {}) = 0;
+};
+// A handler may also throw any std::exception: the command fails with
+// ErrorCode::service_failed naming the task, and nothing changes.
+using ServiceHandler = std::function<void(ServiceTaskContext&)>;
+
+class Engine {
+ public:
+  static std::unique_ptr<Engine> open(const EngineOptions& options);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Deploys BPMN 2.0 XML. Identical XML returns the existing definitions; a
+  // changed model of the same key becomes a new version. An invalid model
+  // throws parse_error with every diagnostic.
+  Deployment deploy(const std::string& xml);
+  Instance start(const StartRequest& request);
+  void completeTask(Id taskId, const Variables& variables = {}, const std::string& user = {});
+
+  Variables variables(Id instanceId) const;
+  void setVariables(Id instanceId, const Variables& variables);
+
+  std::vector<Definition> definitions() const;
+  Definition definition(Id id) const;
+  std::vector<Instance> instances(const InstanceQuery& query = {}) const;
+  Instance instance(Id id) const;
+  std::vector<Task> tasks(const TaskQuery& query = {}) const;
+  Task task(Id id) const;
+  std::vector<HistoryEntry> history(Id instanceId) const;
+  // Element ids where the instance (and its called children) now waits.
+  std::vector<std::string> waitingAt(Id instanceId) const;
+
+  // In-process service tasks: a handler for a flowable:/camunda: type, topic,
+  // class, expression or delegateExpression value. Called on the thread
+  // issuing the command, inside its transaction; keep it short.
+  void registerServiceHandler(const std::string& name, ServiceHandler handler);
+
+  // External service tasks (flowable:type="external" / camunda:type="external").
+  std::vector<ExternalTask> fetchAndLock(const std::string& topic, const std::string& workerId, int maxTasks,
+                                         std::int64_t lockMillis);
+  void completeExternalTask(Id id, const std::string& workerId, const Variables& variables = {});
+  // A failure: with retries left the task is offered again after retryAfterMillis;
+  // with none, it becomes an incident.
+  void failExternalTask(Id id, const std::string& workerId, const std::string& message, int retries,
+                        std::int64_t retryAfterMillis = 0);
+  void throwExternalBpmnError(Id id, const std::string& workerId, const std::string& errorCode,
+                              const Variables& variables = {});
+  std::vector<ExternalTask> externalTasks(Id instanceId) const;
+
+  // Runs every job due by the engine's clock (timers); returns how many ran.
+  int runDueJobs();
+  int pendingJobs(Id instanceId) const;
+  int openIncidents(Id instanceId) const;
+
+  const Clock& clock() const;
+
+ private:
+  struct Impl;
+  explicit Engine(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ordo

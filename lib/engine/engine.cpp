@@ -1,0 +1,434 @@
+// ordo::Engine: commands (one write transaction each) and queries (reader connections).
+#include <chrono>
+#include <ordo/engine.hpp>
+#include <shared_mutex>
+#include <unordered_map>
+
+#include "parse/parser.hpp"
+#include "runtime/execution.hpp"
+#include "store/store.hpp"
+
+namespace ordo {
+
+const char* toString(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::not_found: return "not_found";
+    case ErrorCode::invalid_argument: return "invalid_argument";
+    case ErrorCode::parse_error: return "parse_error";
+    case ErrorCode::expression_error: return "expression_error";
+    case ErrorCode::no_outgoing_flow: return "no_outgoing_flow";
+    case ErrorCode::wrong_state: return "wrong_state";
+    case ErrorCode::forbidden: return "forbidden";
+    case ErrorCode::limit_exceeded: return "limit_exceeded";
+    case ErrorCode::conflict: return "conflict";
+    case ErrorCode::unsupported: return "unsupported";
+    case ErrorCode::unhandled_bpmn_error: return "unhandled_bpmn_error";
+    case ErrorCode::service_failed: return "service_failed";
+    case ErrorCode::busy: return "busy";
+    case ErrorCode::io_error: return "io_error";
+    case ErrorCode::internal: return "internal";
+  }
+  return "internal";
+}
+
+std::int64_t SystemClock::nowMillis() const {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+namespace {
+
+// FNV-1a, 64 bit: a stable fingerprint of deployed XML (std::hash is not stable across builds).
+std::string fingerprint(const std::string& text) {
+  std::uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return std::string(buf) + "-" + std::to_string(text.size());
+}
+
+std::string summarize(const std::vector<Diagnostic>& ds) {
+  std::string out;
+  int errors = 0;
+  for (const auto& d : ds) {
+    if (d.severity != Severity::error) continue;
+    if (++errors == 1) {
+      out = d.message;
+      if (d.line) out = "line " + std::to_string(d.line) + ": " + out;
+    }
+  }
+  if (errors > 1) out += " (and " + std::to_string(errors - 1) + " more)";
+  return "invalid BPMN model: " + out;
+}
+
+}  // namespace
+
+struct Engine::Impl : runtime::Environment {
+  EngineOptions options;
+  std::shared_ptr<Clock> clock;
+  store::Database db;
+
+  mutable std::mutex cacheMutex;
+  std::unordered_map<Id, std::shared_ptr<const runtime::DeployedProcess>> cache;
+
+  mutable std::shared_mutex handlersMutex;
+  std::unordered_map<std::string, std::shared_ptr<ServiceHandler>> handlers;
+  std::vector<std::shared_ptr<ServiceHandler>> replaced;  // kept alive: a running command may hold one
+
+  explicit Impl(const EngineOptions& o)
+      : options(o),
+        clock(o.clock ? o.clock : std::make_shared<SystemClock>()),
+        db(o.path, o.durability == EngineOptions::Durability::full, o.readConnections) {}
+
+  const ServiceHandler* serviceHandler(const std::string& name) const override {
+    std::shared_lock lock(handlersMutex);
+    auto it = handlers.find(name);
+    return it == handlers.end() ? nullptr : it->second.get();
+  }
+
+  template <class F>
+  auto command(F&& f) {
+    std::lock_guard lock(db.writeMutex());
+    store::Transaction tx(db.writer());
+    if constexpr (std::is_void_v<decltype(f(db.writer()))>) {
+      f(db.writer());
+      tx.commit();
+    } else {
+      auto result = f(db.writer());
+      tx.commit();
+      return result;
+    }
+  }
+
+  template <class F>
+  auto read(F&& f) const {
+    store::Database::Lease lease(const_cast<store::Database&>(db));
+    return f(*lease);
+  }
+
+  std::shared_ptr<const runtime::DeployedProcess> deployed(store::Connection& c, Id definitionId) {
+    {
+      std::lock_guard lock(cacheMutex);
+      auto it = cache.find(definitionId);
+      if (it != cache.end()) return it->second;
+    }
+    auto def = store::definitionById(c, definitionId);
+    if (!def) throw Error(ErrorCode::not_found, "definition " + std::to_string(definitionId) + " not found");
+    auto parsed = parse::parseDefinitions(store::definitionXml(c, definitionId), {ValidationPurpose::execution});
+    std::vector<Diagnostic> ds = parsed.diagnostics;
+    if (!parsed.definitions || hasErrors(ds))
+      throw Error(ErrorCode::internal, "stored definition " + std::to_string(definitionId) + " no longer parses: " +
+                                           summarize(ds));
+    auto compiled = runtime::CompiledModel::compile(parsed.definitions, ds);
+    return remember(*def, compiled);
+  }
+
+  std::shared_ptr<const runtime::DeployedProcess> remember(const Definition& def,
+                                                          std::shared_ptr<const runtime::CompiledModel> compiled) {
+    auto dp = std::make_shared<runtime::DeployedProcess>();
+    dp->definition = def;
+    dp->compiled = std::move(compiled);
+    dp->process = dp->compiled->model->process(def.key);
+    if (!dp->process) throw Error(ErrorCode::internal, "definition " + def.key + " lost its process");
+    std::lock_guard lock(cacheMutex);
+    return cache.emplace(def.id, std::move(dp)).first->second;
+  }
+
+  // Loads an instance for a command; refuses instances that are not running.
+  runtime::InstanceState load(store::Connection& c, Id instanceId) {
+    runtime::InstanceState st;
+    if (!store::loadInstance(c, instanceId, st))
+      throw Error(ErrorCode::not_found, "instance " + std::to_string(instanceId) + " not found");
+    if (st.row.state != "running")
+      throw Error(ErrorCode::wrong_state, "instance " + std::to_string(instanceId) + " is " + st.row.state);
+    return st;
+  }
+
+  template <class F>
+  void onInstance(store::Connection& c, Id instanceId, const std::string& actor, F&& f) {
+    auto st = load(c, instanceId);
+    auto dp = deployed(c, st.row.definitionId);
+    store::TableIds ids(c);
+    runtime::Execution ex(st, *dp, *clock, ids, *this);
+    ex.actor = actor;
+    f(ex);
+    store::saveInstance(c, st);
+  }
+};
+
+Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Engine::~Engine() = default;
+
+std::unique_ptr<Engine> Engine::open(const EngineOptions& options) {
+  return std::unique_ptr<Engine>(new Engine(std::make_unique<Impl>(options)));
+}
+
+const Clock& Engine::clock() const { return *impl_->clock; }
+
+Deployment Engine::deploy(const std::string& xml) {
+  auto parsed = parse::parseDefinitions(xml, {ValidationPurpose::execution});
+  auto ds = parsed.diagnostics;
+  std::shared_ptr<const runtime::CompiledModel> compiled;
+  if (parsed.definitions) compiled = runtime::CompiledModel::compile(parsed.definitions, ds);
+  if (!parsed.definitions || hasErrors(ds)) throw Error(ErrorCode::parse_error, summarize(ds)).withDiagnostics(ds);
+  auto hash = fingerprint(xml);
+  auto now = impl_->clock->nowMillis();
+  auto out = impl_->command([&](store::Connection& c) {
+    Deployment d;
+    for (const auto& p : compiled->model->processes) {
+      if (!p->executable) continue;
+      if (auto existing = store::findDefinition(c, p->id, hash)) {
+        d.definitions.push_back(*existing);
+        continue;
+      }
+      Definition def;
+      def.key = p->id;
+      def.name = p->name;
+      def.version = store::maxVersion(c, p->id) + 1;
+      def.hash = hash;
+      def.deployedAt = now;
+      store::insertDefinition(c, def, xml);
+      d.definitions.push_back(def);
+      d.created = true;
+    }
+    return d;
+  });
+  for (const auto& def : out.definitions) {
+    bool cached;
+    {
+      std::lock_guard lock(impl_->cacheMutex);
+      cached = impl_->cache.count(def.id) != 0;
+    }
+    if (!cached) impl_->remember(def, compiled);
+  }
+  return out;
+}
+
+Instance Engine::start(const StartRequest& request) {
+  return impl_->command([&](store::Connection& c) {
+    std::optional<Definition> def;
+    if (request.definitionId) {
+      def = store::definitionById(c, request.definitionId);
+      if (!def) throw Error(ErrorCode::not_found, "definition " + std::to_string(request.definitionId) + " not found");
+    } else {
+      if (request.key.empty()) throw Error(ErrorCode::invalid_argument, "start needs a definition key or id");
+      def = store::latestDefinition(c, request.key);
+      if (!def) throw Error(ErrorCode::not_found, "no definition with key '" + request.key + "' is deployed");
+    }
+    auto dp = impl_->deployed(c, def->id);
+    store::TableIds ids(c);
+    runtime::InstanceState st;
+    st.isNew = true;
+    st.row.id = ids.next("instances");
+    st.row.definitionId = def->id;
+    st.row.definitionKey = def->key;
+    st.row.definitionVersion = def->version;
+    st.row.businessKey = request.businessKey;
+    st.row.initiator = request.initiator;
+    st.row.tenant = request.tenant;
+    st.row.state = "running";
+    st.row.startedAt = impl_->clock->nowMillis();
+    runtime::Execution ex(st, *dp, *impl_->clock, ids, *impl_);
+    ex.actor = request.initiator;
+    ex.start(request.variables, request.initiator);
+    store::saveInstance(c, st);
+    return st.row;
+  });
+}
+
+void Engine::completeTask(Id taskId, const Variables& variables, const std::string& user) {
+  impl_->command([&](store::Connection& c) {
+    Id instanceId = 0;
+    auto task = store::taskById(c, taskId, &instanceId);
+    if (!task) throw Error(ErrorCode::not_found, "task " + std::to_string(taskId) + " not found");
+    if (task->state != "open")
+      throw Error(ErrorCode::wrong_state, "task " + std::to_string(taskId) + " is already " + task->state,
+                  task->elementId);
+    impl_->onInstance(c, instanceId, user, [&](runtime::Execution& ex) { ex.completeTask(taskId, variables, user); });
+  });
+}
+
+Variables Engine::variables(Id instanceId) const {
+  return impl_->read([&](store::Connection& c) {
+    if (!store::instanceById(c, instanceId))
+      throw Error(ErrorCode::not_found, "instance " + std::to_string(instanceId) + " not found");
+    return store::processVariables(c, instanceId);
+  });
+}
+
+void Engine::setVariables(Id instanceId, const Variables& variables) {
+  impl_->command([&](store::Connection& c) {
+    impl_->onInstance(c, instanceId, {}, [&](runtime::Execution& ex) { ex.setVariables(variables); });
+  });
+}
+
+std::vector<Definition> Engine::definitions() const {
+  return impl_->read([](store::Connection& c) { return store::listDefinitions(c); });
+}
+
+Definition Engine::definition(Id id) const {
+  return impl_->read([&](store::Connection& c) {
+    auto d = store::definitionById(c, id);
+    if (!d) throw Error(ErrorCode::not_found, "definition " + std::to_string(id) + " not found");
+    return *d;
+  });
+}
+
+std::vector<Instance> Engine::instances(const InstanceQuery& query) const {
+  return impl_->read([&](store::Connection& c) { return store::queryInstances(c, query); });
+}
+
+Instance Engine::instance(Id id) const {
+  return impl_->read([&](store::Connection& c) {
+    auto i = store::instanceById(c, id);
+    if (!i) throw Error(ErrorCode::not_found, "instance " + std::to_string(id) + " not found");
+    return *i;
+  });
+}
+
+std::vector<Task> Engine::tasks(const TaskQuery& query) const {
+  if (query.limit < 0 || query.offset < 0) throw Error(ErrorCode::invalid_argument, "limit and offset must be >= 0");
+  return impl_->read([&](store::Connection& c) { return store::queryTasks(c, query); });
+}
+
+Task Engine::task(Id id) const {
+  return impl_->read([&](store::Connection& c) {
+    auto t = store::taskById(c, id);
+    if (!t) throw Error(ErrorCode::not_found, "task " + std::to_string(id) + " not found");
+    return *t;
+  });
+}
+
+std::vector<HistoryEntry> Engine::history(Id instanceId) const {
+  return impl_->read([&](store::Connection& c) {
+    if (!store::instanceById(c, instanceId))
+      throw Error(ErrorCode::not_found, "instance " + std::to_string(instanceId) + " not found");
+    return store::historyOf(c, instanceId);
+  });
+}
+
+std::vector<std::string> Engine::waitingAt(Id instanceId) const {
+  return impl_->read([&](store::Connection& c) { return store::waitingElements(c, instanceId); });
+}
+
+void Engine::registerServiceHandler(const std::string& name, ServiceHandler handler) {
+  if (name.empty() || !handler) throw Error(ErrorCode::invalid_argument, "a service handler needs a name and a function");
+  std::unique_lock lock(impl_->handlersMutex);
+  auto& slot = impl_->handlers[name];
+  if (slot) impl_->replaced.push_back(slot);
+  slot = std::make_shared<ServiceHandler>(std::move(handler));
+}
+
+std::vector<ExternalTask> Engine::fetchAndLock(const std::string& topic, const std::string& workerId, int maxTasks,
+                                               std::int64_t lockMillis) {
+  if (workerId.empty()) throw Error(ErrorCode::invalid_argument, "fetchAndLock needs a worker id");
+  if (maxTasks <= 0 || lockMillis <= 0)
+    throw Error(ErrorCode::invalid_argument, "fetchAndLock needs maxTasks > 0 and lockMillis > 0");
+  auto now = impl_->clock->nowMillis();
+  return impl_->command([&](store::Connection& c) {
+    std::vector<ExternalTask> out;
+    for (auto [job, instance] : store::lockableExternal(c, topic, now, maxTasks)) {
+      store::lockExternal(c, job, workerId, now + lockMillis);
+      for (auto e : store::externalTasksOf(c, instance))
+        if (e.id == job) {
+          e.variables = store::processVariables(c, instance);
+          out.push_back(std::move(e));
+        }
+    }
+    return out;
+  });
+}
+
+namespace {
+// The instance of an external task the worker may act on.
+Id lockedBy(store::Connection& c, Id id, const std::string& workerId, std::int64_t now) {
+  auto instance = store::jobInstance(c, id, "external");
+  if (!instance) throw Error(ErrorCode::not_found, "external task " + std::to_string(id) + " not found");
+  for (const auto& e : store::externalTasksOf(c, *instance))
+    if (e.id == id && !e.workerId.empty() && e.workerId != workerId && e.lockExpiresAt > now)
+      throw Error(ErrorCode::forbidden,
+                  "external task " + std::to_string(id) + " is locked by worker '" + e.workerId + "'", e.elementId);
+  return *instance;
+}
+}  // namespace
+
+void Engine::completeExternalTask(Id id, const std::string& workerId, const Variables& variables) {
+  impl_->command([&](store::Connection& c) {
+    Id instance = lockedBy(c, id, workerId, impl_->clock->nowMillis());
+    impl_->onInstance(c, instance, workerId, [&](runtime::Execution& ex) { ex.completeExternal(id, variables); });
+  });
+}
+
+void Engine::failExternalTask(Id id, const std::string& workerId, const std::string& message, int retries,
+                              std::int64_t retryAfterMillis) {
+  if (retries < 0) throw Error(ErrorCode::invalid_argument, "retries must be >= 0");
+  impl_->command([&](store::Connection& c) {
+    auto now = impl_->clock->nowMillis();
+    Id instance = lockedBy(c, id, workerId, now);
+    c.prepare("UPDATE jobs SET retries = ?, error = ?, lock_owner = NULL, lock_expires = 0, due_at = ? WHERE id = ?")
+        .bind(1, retries)
+        .bind(2, message)
+        .bind(3, now + retryAfterMillis)
+        .bind(4, id)
+        .run();
+    if (retries == 0) {
+      auto tasks = store::externalTasksOf(c, instance);
+      std::string element;
+      for (const auto& e : tasks)
+        if (e.id == id) element = e.elementId;
+      c.prepare("INSERT INTO incidents(instance_id, job_id, element_id, message, created_at) VALUES (?,?,?,?,?)")
+          .bind(1, instance)
+          .bind(2, id)
+          .bind(3, element)
+          .bind(4, message)
+          .bind(5, now)
+          .run();
+    }
+  });
+}
+
+void Engine::throwExternalBpmnError(Id id, const std::string& workerId, const std::string& errorCode,
+                                    const Variables& variables) {
+  if (errorCode.empty()) throw Error(ErrorCode::invalid_argument, "a BPMN error needs an error code");
+  impl_->command([&](store::Connection& c) {
+    Id instance = lockedBy(c, id, workerId, impl_->clock->nowMillis());
+    impl_->onInstance(c, instance, workerId,
+                      [&](runtime::Execution& ex) { ex.externalBpmnError(id, errorCode, variables); });
+  });
+}
+
+std::vector<ExternalTask> Engine::externalTasks(Id instanceId) const {
+  return impl_->read([&](store::Connection& c) { return store::externalTasksOf(c, instanceId); });
+}
+
+int Engine::runDueJobs() {
+  int ran = 0;
+  for (;;) {
+    auto due = impl_->read([&](store::Connection& c) { return store::dueTimers(c, impl_->clock->nowMillis(), 64); });
+    if (due.empty()) break;
+    int before = ran;
+    for (const auto& job : due) {
+      bool fired = impl_->command([&](store::Connection& c) {
+        if (!store::jobInstance(c, job.id, "timer")) return false;  // another command took it
+        impl_->onInstance(c, job.instanceId, {}, [&](runtime::Execution& ex) { ex.fireTimer(job.id); });
+        return true;
+      });
+      ran += fired ? 1 : 0;
+    }
+    if (ran == before) break;
+  }
+  return ran;
+}
+
+int Engine::pendingJobs(Id instanceId) const {
+  return impl_->read([&](store::Connection& c) { return store::countJobs(c, instanceId); });
+}
+
+int Engine::openIncidents(Id instanceId) const {
+  return impl_->read([&](store::Connection& c) { return store::countIncidents(c, instanceId); });
+}
+
+}  // namespace ordo

@@ -1,0 +1,47 @@
+// Element kind -> behaviour. Kinds the runtime does not execute are refused
+// at deploy (model/capabilities.cpp), so reaching `refuse` is a bug.
+#include "runtime/execution.hpp"
+
+namespace ordo::runtime {
+
+namespace {
+void refuse(Execution&, Token&, const model::FlowNode& n) {
+  throw Error(ErrorCode::unsupported, "not supported yet: " + n.label(), n.id);
+}
+void passThrough(Execution& ex, Token& t, const model::FlowNode&) { ex.leave(t); }
+}  // namespace
+
+void leaveByTrigger(Execution& ex, Token& t, const model::FlowNode&) { ex.leave(t); }
+
+const Behavior& behaviorFor(model::NodeKind kind) {
+  using K = model::NodeKind;
+  static const Behavior task{enterTask, leaveByTrigger};
+  static const Behavior user{enterUserTask, leaveByTrigger};
+  static const Behavior service{enterServiceTask, leaveByTrigger};
+  static const Behavior exclusive{enterExclusiveGateway, refuse};
+  static const Behavior parallel{enterParallelGateway, refuse};
+  static const Behavior inclusive{enterInclusiveGateway, refuse};
+  static const Behavior start{enterStartEvent, refuse};
+  static const Behavior end{enterEndEvent, refuse};
+  static const Behavior catchEvent{enterCatchEvent, leaveByTrigger};
+  static const Behavior boundary{passThrough, refuse};
+  static const Behavior sub{enterSubProcess, refuse};
+  static const Behavior unsupported{refuse, refuse};
+  switch (kind) {
+    case K::task:
+    case K::manualTask: return task;
+    case K::userTask: return user;
+    case K::serviceTask: return service;
+    case K::exclusiveGateway: return exclusive;
+    case K::parallelGateway: return parallel;
+    case K::inclusiveGateway: return inclusive;
+    case K::startEvent: return start;
+    case K::endEvent: return end;
+    case K::intermediateCatchEvent: return catchEvent;
+    case K::boundaryEvent: return boundary;
+    case K::subProcess: return sub;
+    default: return unsupported;
+  }
+}
+
+}  // namespace ordo::runtime

@@ -1,0 +1,150 @@
+// Tasks: plain and manual (pass through), user (wait for a person), service (a handler or an external worker).
+#include <algorithm>
+#include <boost/json/serialize.hpp>
+
+#include "runtime/execution.hpp"
+
+namespace ordo::runtime {
+
+namespace {
+
+std::vector<std::string> toList(const boost::json::value& v) {
+  std::vector<std::string> out;
+  auto addSplit = [&](std::string_view s) {
+    std::size_t start = 0;
+    while (start <= s.size()) {
+      auto comma = s.find(',', start);
+      auto part = s.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+      auto b = part.find_first_not_of(" \t");
+      auto e = part.find_last_not_of(" \t");
+      if (b != std::string_view::npos) out.emplace_back(part.substr(b, e - b + 1));
+      if (comma == std::string_view::npos) break;
+      start = comma + 1;
+    }
+  };
+  if (v.is_array()) {
+    for (const auto& e : v.as_array())
+      if (e.is_string()) out.emplace_back(e.as_string());
+      else if (!e.is_null()) out.push_back(boost::json::serialize(e));
+  } else if (v.is_string()) {
+    addSplit(v.as_string());
+  } else if (!v.is_null()) {
+    out.push_back(boost::json::serialize(v));
+  }
+  return out;
+}
+
+std::string asText(const boost::json::value& v) {
+  if (v.is_null()) return {};
+  if (v.is_string()) return std::string(v.as_string());
+  return boost::json::serialize(v);
+}
+
+class HandlerContext : public ServiceTaskContext {
+ public:
+  HandlerContext(Execution& ex, Token& t, const model::FlowNode& n, std::string topic)
+      : ex_(ex), t_(t), n_(n), topic_(std::move(topic)) {}
+  Id instanceId() const override { return ex_.state().row.id; }
+  const std::string& elementId() const override { return n_.id; }
+  const std::string& topic() const override { return topic_; }
+  Variables variables() const override { return ex_.visibleVariables(t_); }
+  void setVariable(const std::string& name, boost::json::value value) override {
+    sets_.emplace_back(name, std::move(value));
+  }
+  void throwBpmnError(const std::string& code, const std::string& message) override {
+    errorCode_ = code;
+    errorMessage_ = message;
+  }
+
+  std::vector<std::pair<std::string, boost::json::value>> sets_;
+  std::optional<std::string> errorCode_;
+  std::string errorMessage_;
+
+ private:
+  Execution& ex_;
+  Token& t_;
+  const model::FlowNode& n_;
+  std::string topic_;
+};
+
+}  // namespace
+
+void enterTask(Execution& ex, Token& t, const model::FlowNode&) { ex.leave(t); }
+
+void enterUserTask(Execution& ex, Token& t, const model::FlowNode& n) {
+  TaskRow row;
+  auto& task = row.task;
+  task.id = ex.newId("tasks");
+  task.instanceId = ex.state().row.id;
+  task.elementId = n.id;
+  task.name = n.name;
+  task.state = "open";
+  task.createdAt = ex.now();
+  task.formKey = n.human.formKey;
+  if (!n.human.assignee.empty()) task.assignee = asText(ex.evaluate(t, n.human.assignee, n.id));
+  if (!n.human.owner.empty()) task.owner = n.human.owner;
+  if (!n.human.candidateUsers.empty()) task.candidateUsers = toList(ex.evaluate(t, n.human.candidateUsers, n.id));
+  if (!n.human.candidateGroups.empty()) task.candidateGroups = toList(ex.evaluate(t, n.human.candidateGroups, n.id));
+  if (!n.human.priority.empty()) {
+    auto p = ex.evaluate(t, n.human.priority, n.id);
+    if (p.is_int64()) task.priority = static_cast<int>(p.as_int64());
+    else if (p.is_string()) task.priority = std::atoi(std::string(p.as_string()).c_str());
+  }
+  row.tokenId = t.id;
+  row.isNew = true;
+  ex.record("task_created", &t, &n, task.id);
+  if (!task.assignee.empty()) ex.record("task_assigned", &t, &n, task.id, task.assignee);
+  ex.state().tasks.push_back(std::move(row));
+  ex.wait(t);
+}
+
+void enterServiceTask(Execution& ex, Token& t, const model::FlowNode& n) {
+  const auto& s = n.service;
+  if (s.type == "external") {
+    JobRow job;
+    job.id = ex.newId("jobs");
+    job.tokenId = t.id;
+    job.kind = "external";
+    job.element = n.id;
+    job.topic = s.topic;
+    job.retries = 3;
+    job.isNew = true;
+    ex.state().jobs.push_back(std::move(job));
+    ex.wait(t);
+    return;
+  }
+  const ServiceHandler* handler = nullptr;
+  std::string name;
+  for (const auto* candidate : {&s.topic, &s.type, &s.className, &s.expression, &s.delegateExpression})
+    if (!candidate->empty()) {
+      if (name.empty()) name = *candidate;
+      if ((handler = ex.environment().serviceHandler(*candidate))) {
+        name = *candidate;
+        break;
+      }
+    }
+  if (!handler)
+    throw Error(ErrorCode::unsupported,
+                name.empty() ? "service task '" + n.id + "' names no implementation (type, topic, class or expression)"
+                             : "no service handler is registered for '" + name + "' (service task '" + n.id + "')",
+                n.id);
+  HandlerContext ctx(ex, t, n, name);
+  try {
+    (*handler)(ctx);
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw Error(ErrorCode::service_failed, "service task '" + n.id + "' failed: " + e.what(), n.id);
+  } catch (...) {
+    throw Error(ErrorCode::service_failed, "service task '" + n.id + "' failed", n.id);
+  }
+  for (auto& [k, v] : ctx.sets_) ex.setVariable(t, k, std::move(v));
+  if (!s.resultVariable.empty() && !ctx.sets_.empty()) ex.setVariable(t, s.resultVariable, ctx.sets_.back().second);
+  if (ctx.errorCode_) {
+    ex.throwBpmnError(t, *ctx.errorCode_, ctx.errorMessage_);
+    return;
+  }
+  ex.leave(t);
+}
+
+}  // namespace ordo::runtime

@@ -1,0 +1,65 @@
+#include "runtime/deployed.hpp"
+
+namespace ordo::runtime {
+
+namespace {
+
+struct Collector {
+  CompiledModel& out;
+  std::vector<Diagnostic>& diagnostics;
+
+  void add(const std::string& text, const std::string& elementId, model::Position p, const char* what) {
+    if (text.empty() || out.expressions.count(text)) return;
+    try {
+      out.expressions.emplace(text, expr::Expression::compile(text));
+    } catch (const expr::Error& e) {
+      diagnostics.push_back({Severity::error, "expression_syntax", std::string(what) + ": " + e.what(), elementId,
+                             p.line, p.column});
+    }
+  }
+
+  void scope(const model::Scope& s) {
+    for (const auto& f : s.flows) add(f->condition, f->id, f->position, "condition");
+    for (const auto& n : s.nodes) {
+      auto p = n->position;
+      add(n->human.assignee, n->id, p, "assignee");
+      add(n->human.candidateUsers, n->id, p, "candidateUsers");
+      add(n->human.candidateGroups, n->id, p, "candidateGroups");
+      add(n->human.dueDate, n->id, p, "dueDate");
+      add(n->human.priority, n->id, p, "priority");
+      add(n->loop.collection, n->id, p, "collection");
+      add(n->loop.loopCardinality, n->id, p, "loopCardinality");
+      add(n->loop.completionCondition, n->id, p, "completionCondition");
+      add(n->loop.loopCondition, n->id, p, "loopCondition");
+      add(n->skipExpression, n->id, p, "skipExpression");
+      for (const auto& e : n->events) {
+        add(e.timer.expression, n->id, p, "timer");
+        add(e.condition, n->id, p, "condition");
+      }
+      for (const auto& m : n->call.in) add(m.sourceExpression, n->id, p, "in mapping");
+      for (const auto& m : n->call.out) add(m.sourceExpression, n->id, p, "out mapping");
+      add(n->call.businessKey, n->id, p, "businessKey");
+      if (n->inner) scope(*n->inner);
+    }
+  }
+};
+
+}  // namespace
+
+std::shared_ptr<CompiledModel> CompiledModel::compile(std::shared_ptr<const model::Definitions> model,
+                                                      std::vector<Diagnostic>& diagnostics) {
+  auto out = std::make_shared<CompiledModel>();
+  out->model = std::move(model);
+  Collector c{*out, diagnostics};
+  for (const auto& p : out->model->processes)
+    if (p->executable) c.scope(p->scope);
+  return out;
+}
+
+const expr::Expression& CompiledModel::expression(const std::string& text) const {
+  auto it = expressions.find(text);
+  if (it == expressions.end()) throw Error(ErrorCode::internal, "expression was not compiled at deploy: " + text);
+  return it->second;
+}
+
+}  // namespace ordo::runtime

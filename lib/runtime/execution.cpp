@@ -1,0 +1,520 @@
+#include "runtime/execution.hpp"
+
+#include <algorithm>
+
+#include <boost/json/serialize.hpp>
+
+#include "jobs/iso8601.hpp"
+
+namespace ordo::runtime {
+
+using model::FlowNode;
+using model::NodeKind;
+using model::SequenceFlow;
+
+const char* toString(TokenState s) {
+  switch (s) {
+    case TokenState::active: return "active";
+    case TokenState::waiting: return "waiting";
+    case TokenState::joining: return "joining";
+    case TokenState::scope: return "scope";
+  }
+  return "active";
+}
+
+TokenState tokenStateFrom(const std::string& s) {
+  if (s == "waiting") return TokenState::waiting;
+  if (s == "joining") return TokenState::joining;
+  if (s == "scope") return TokenState::scope;
+  return TokenState::active;
+}
+
+Token* InstanceState::token(Id id) {
+  auto it = tokens.find(id);
+  return it == tokens.end() || it->second.removed ? nullptr : &it->second;
+}
+
+Token& InstanceState::rootToken() {
+  for (auto& [id, t] : tokens)
+    if (t.parent == 0 && !t.removed) return t;
+  throw Error(ErrorCode::internal, "instance " + std::to_string(row.id) + " has no process token");
+}
+
+std::vector<Token*> InstanceState::children(Id parent) {
+  std::vector<Token*> out;
+  for (auto& [id, t] : tokens)
+    if (t.parent == parent && !t.removed) out.push_back(&t);
+  return out;
+}
+
+namespace {
+
+// Variables seen from a token: its scopes, innermost first.
+class TokenVariables : public expr::Variables {
+ public:
+  TokenVariables(const Execution& ex, const Token& t) : ex_(ex), t_(t) {}
+  const boost::json::value* find(std::string_view name) const override { return ex_.lookup(t_, name); }
+
+ private:
+  const Execution& ex_;
+  const Token& t_;
+};
+
+}  // namespace
+
+Execution::Execution(InstanceState& state, const DeployedProcess& process, const Clock& clock, IdSource& ids,
+                     const Environment& env)
+    : state_(state), process_(process), clock_(clock), ids_(ids), env_(env) {}
+
+const FlowNode& Execution::node(const Token& t) const {
+  auto* n = process_.process->node(t.element);
+  if (!n)
+    throw Error(ErrorCode::internal, "token " + std::to_string(t.id) + " is at '" + t.element +
+                                         "', which the process definition does not have");
+  return *n;
+}
+
+const FlowNode* Execution::scopeNode(const Token& scope) const {
+  return scope.parent == 0 ? nullptr : &node(scope);
+}
+
+Token& Execution::newToken(Id parent, const std::string& element) {
+  Id id = ids_.next("tokens");
+  auto& t = state_.tokens[id];
+  t.id = id;
+  t.parent = parent;
+  t.element = element;
+  t.isNew = true;
+  return t;
+}
+
+// ---------------------------------------------------------------- agenda
+
+void Execution::run() {
+  for (;;) {
+    while (!agenda_.empty()) {
+      Op op = agenda_.front();
+      agenda_.pop_front();
+      dispatch(op);
+    }
+    // Inclusive joins can only be judged once every token has come to rest.
+    if (!fireInclusiveJoins()) break;
+  }
+}
+
+void Execution::dispatch(const Op& op) {
+  auto* t = state_.token(op.token);
+  if (!t) return;  // cancelled meanwhile (an interrupting event won the race)
+  switch (op.kind) {
+    case Op::enter:
+      enter(*t, *op.node);
+      break;
+    case Op::take:
+      t->element = op.flow->target->id;
+      t->data["via"] = op.flow->id;  // joins need to know which incoming flow a token used
+      t->dirty = true;
+      enter(*t, *op.flow->target);
+      break;
+    case Op::leave:
+      leave(*t);
+      break;
+    case Op::completeScope:
+      completeScope(*t);
+      break;
+  }
+}
+
+void Execution::enter(Token& t, const FlowNode& n) {
+  t.element = n.id;
+  t.state = TokenState::active;
+  t.dirty = true;
+  bool miInstance = t.data.contains("miInstance");
+  if (n.loop.kind == model::LoopCharacteristics::Kind::multiInstance && !miInstance) {
+    record("element_entered", &t, &n);
+    state_.history.back().elementType = "multiInstanceBody";
+    attachBoundaryEvents(t, n);
+    enterMultiInstanceBody(*this, t, n);
+    return;
+  }
+  if (!miInstance) {
+    record("element_entered", &t, &n);
+    attachBoundaryEvents(t, n);
+  }
+  behaviorFor(n.kind).enter(*this, t, n);
+}
+
+void Execution::leave(Token& t) {
+  const auto& n = node(t);
+  if (t.data.contains("miInstance")) {
+    finishMultiInstance(t);
+    return;
+  }
+  auto flows = selectOutgoing(t, n, false);
+  record("element_left", &t, &n);
+  removeJobsOf(t.id);
+  take(t, flows);
+}
+
+void Execution::take(Token& t, const std::vector<const SequenceFlow*>& flows) {
+  t.state = TokenState::active;
+  t.data = {};
+  t.dirty = true;
+  if (flows.empty()) {
+    endToken(t);
+    return;
+  }
+  for (std::size_t i = 0; i < flows.size(); ++i) {
+    Token* tok = &t;
+    if (i > 0) tok = &newToken(t.parent, t.element);
+    agenda_.push_back({Op::take, tok->id, nullptr, flows[i]});
+  }
+}
+
+void Execution::endToken(Token& t) {
+  t.removed = true;
+  removeJobsOf(t.id);
+  if (t.parent == 0) return;
+  auto* scope = state_.token(t.parent);
+  if (scope && state_.children(scope->id).empty()) agenda_.push_back({Op::completeScope, scope->id});
+}
+
+void Execution::cancelToken(Token& t) {
+  for (auto* c : state_.children(t.id)) cancelToken(*c);
+  for (auto& task : state_.tasks)
+    if (task.tokenId == t.id && task.task.state == "open") {
+      task.task.state = "cancelled";
+      task.task.endedAt = now();
+      task.dirty = true;
+      record("task_cancelled", &t, process_.process->node(task.task.elementId), task.task.id);
+    }
+  removeJobsOf(t.id);
+  if (t.parent != 0 && !t.data.contains("miInstance")) record("element_cancelled", &t, process_.process->node(t.element));
+  t.removed = true;
+}
+
+void Execution::completeScope(Token& scope) {
+  if (!state_.children(scope.id).empty()) return;  // something new started meanwhile
+  if (scope.parent == 0) {
+    scope.removed = true;
+    if (state_.row.state == "running") {
+      state_.row.state = "completed";
+      state_.row.endedAt = now();
+      state_.rowDirty = true;
+      record("instance_completed", nullptr, nullptr);
+    }
+    return;
+  }
+  // A subprocess whose inside has finished: the subprocess itself completes.
+  scope.state = TokenState::active;
+  scope.dirty = true;
+  leave(scope);
+}
+
+// ---------------------------------------------------------------- flows and conditions
+
+std::vector<const SequenceFlow*> Execution::selectOutgoing(const Token& t, const FlowNode& n, bool exclusive) {
+  std::vector<const SequenceFlow*> out;
+  for (const auto* f : n.outgoing) {
+    if (f->isDefault) continue;
+    if (f->condition.empty() || evaluateCondition(t, f->condition, f->id)) {
+      out.push_back(f);
+      if (exclusive) break;
+    }
+  }
+  if (out.empty() && n.defaultFlow) out.push_back(n.defaultFlow);
+  if (out.empty() && !n.outgoing.empty())
+    throw Error(ErrorCode::no_outgoing_flow,
+                "no outgoing sequence flow of " + n.label() + " can be taken: every condition is false and there is no default flow",
+                n.id);
+  return out;
+}
+
+boost::json::value Execution::evaluate(const Token& t, const std::string& text, const std::string& elementId) {
+  try {
+    return process_.expression(text).evaluate(TokenVariables(*this, t));
+  } catch (const expr::Error& e) {
+    throw Error(ErrorCode::expression_error, std::string(e.what()) + " (element '" + elementId + "')", elementId);
+  }
+}
+
+bool Execution::evaluateCondition(const Token& t, const std::string& text, const std::string& elementId) {
+  try {
+    return process_.expression(text).evaluateBool(TokenVariables(*this, t));
+  } catch (const expr::Error& e) {
+    throw Error(ErrorCode::expression_error, std::string(e.what()) + " (element '" + elementId + "')", elementId);
+  }
+}
+
+// ---------------------------------------------------------------- variables
+
+const boost::json::value* Execution::lookup(const Token& t, std::string_view name) const {
+  for (const Token* cur = &t; cur;) {
+    auto it = state_.variables.find(cur->id);
+    if (it != state_.variables.end()) {
+      auto v = it->second.find(name);
+      if (v != it->second.end()) return &v->value();
+    }
+    if (cur->parent == 0) break;
+    auto p = state_.tokens.find(cur->parent);
+    cur = p == state_.tokens.end() ? nullptr : &p->second;
+  }
+  return nullptr;
+}
+
+Variables Execution::visibleVariables(const Token& t) const {
+  Variables out;
+  std::vector<const Token*> chain;
+  for (const Token* cur = &t; cur;) {
+    chain.push_back(cur);
+    if (cur->parent == 0) break;
+    auto p = state_.tokens.find(cur->parent);
+    cur = p == state_.tokens.end() ? nullptr : &p->second;
+  }
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+    auto v = state_.variables.find((*it)->id);
+    if (v == state_.variables.end()) continue;
+    for (const auto& kv : v->second) out[kv.key()] = kv.value();
+  }
+  return out;
+}
+
+void Execution::setVariable(const Token& from, const std::string& name, boost::json::value value) {
+  // Camunda/Flowable: set where the variable already lives, else on the process.
+  for (const Token* cur = &from; cur;) {
+    auto it = state_.variables.find(cur->id);
+    if (it != state_.variables.end() && it->second.contains(name)) {
+      setLocalVariable(*cur, name, std::move(value));
+      return;
+    }
+    if (cur->parent == 0) {
+      setLocalVariable(*cur, name, std::move(value));
+      return;
+    }
+    auto p = state_.tokens.find(cur->parent);
+    cur = p == state_.tokens.end() ? nullptr : &p->second;
+  }
+  setLocalVariable(state_.rootToken(), name, std::move(value));
+}
+
+void Execution::setLocalVariable(const Token& scope, const std::string& name, boost::json::value value) {
+  state_.variables[scope.id][name] = std::move(value);
+  state_.dirtyVariables.emplace(scope.id, name);
+}
+
+// ---------------------------------------------------------------- history
+
+void Execution::record(const std::string& kind, const Token* t, const FlowNode* n, Id taskId,
+                       const std::string& comment) {
+  HistoryEntry h;
+  h.instanceId = state_.row.id;
+  h.at = now();
+  h.kind = kind;
+  if (n) {
+    h.elementId = n->id;
+    h.elementType = model::toString(n->kind);
+  } else if (t) {
+    h.elementId = t->element;
+  }
+  h.taskId = taskId;
+  h.actor = actor;
+  h.comment = comment;
+  state_.history.push_back(std::move(h));
+}
+
+// ---------------------------------------------------------------- events, errors, jobs
+
+void Execution::attachBoundaryEvents(Token& t, const FlowNode& n) {
+  for (const auto* b : n.boundaryEvents)
+    if (b->event(model::EventType::timer)) createTimerJob(t, *b);
+}
+
+void Execution::createTimerJob(Token& owner, const FlowNode& eventNode) {
+  const auto* def = eventNode.event(model::EventType::timer);
+  std::string text = def->timer.expression;
+  if (text.find("${") != std::string::npos || text.find("#{") != std::string::npos) {
+    auto v = evaluate(owner, text, eventNode.id);
+    text = v.is_string() ? std::string(v.as_string()) : boost::json::serialize(v);
+  }
+  std::int64_t due = 0;
+  try {
+    using T = model::TimerDefinition::Type;
+    if (def->timer.type == T::duration) {
+      due = jobs::addDuration(now(), jobs::parseDuration(text));
+    } else if (def->timer.type == T::date) {
+      due = jobs::parseDateTime(text);
+    } else {
+      auto cycle = jobs::parseCycle(text);
+      due = jobs::addDuration(cycle.start ? cycle.start : now(), cycle.interval);
+    }
+  } catch (const std::invalid_argument& e) {
+    throw Error(ErrorCode::invalid_argument,
+                "timer of " + eventNode.label() + ": '" + text + "' is not a valid ISO-8601 value: " + e.what(),
+                eventNode.id);
+  }
+  JobRow job;
+  job.id = ids_.next("jobs");
+  job.tokenId = owner.id;
+  job.kind = "timer";
+  job.element = eventNode.id;
+  job.dueAt = due;
+  job.isNew = true;
+  state_.jobs.push_back(std::move(job));
+}
+
+void Execution::removeJobsOf(Id tokenId) {
+  for (auto& j : state_.jobs)
+    if (j.tokenId == tokenId && !j.removed) j.removed = true;
+}
+
+void Execution::triggerBoundary(Token& host, const FlowNode& boundary) {
+  Id parent = host.parent;
+  if (boundary.cancelActivity) cancelToken(host);
+  Token& bt = newToken(parent, boundary.id);
+  record("element_entered", &bt, &boundary);
+  agenda_.push_back({Op::leave, bt.id});
+}
+
+void Execution::throwBpmnError(Token& from, const std::string& code, const std::string& message) {
+  const auto& defs = process_.model();
+  auto codeOf = [&](const model::EventDefinition& e) -> std::optional<std::string> {
+    if (e.ref.empty()) return std::nullopt;  // catch-all
+    auto it = defs.errors.find(e.ref);
+    return it == defs.errors.end() ? e.ref : it->second.errorCode;
+  };
+  for (Token* cur = &from; cur && cur->parent != 0;) {
+    if (!cur->data.contains("miInstance")) {
+      const auto& n = node(*cur);
+      const FlowNode* catchAll = nullptr;
+      for (const auto* b : n.boundaryEvents) {
+        const auto* e = b->event(model::EventType::error);
+        if (!e) continue;
+        auto c = codeOf(*e);
+        if (!c || c->empty()) {
+          if (!catchAll) catchAll = b;
+        } else if (*c == code) {
+          record("error_caught", cur, b, 0, code);
+          triggerBoundary(*cur, *b);
+          return;
+        }
+      }
+      if (catchAll) {
+        record("error_caught", cur, catchAll, 0, code);
+        triggerBoundary(*cur, *catchAll);
+        return;
+      }
+    }
+    cur = state_.token(cur->parent);
+  }
+  throw Error(ErrorCode::unhandled_bpmn_error,
+              "BPMN error '" + code + "' thrown at '" + from.element + "' is not caught by any error boundary event" +
+                  (message.empty() ? "" : ": " + message),
+              from.element);
+}
+
+// ---------------------------------------------------------------- commands
+
+void Execution::start(const Variables& variables, const std::string& initiator) {
+  const auto& scope = process_.process->scope;
+  Token& root = newToken(0, process_.process->id);
+  root.state = TokenState::scope;
+  record("instance_started", nullptr, nullptr);
+  for (const auto& kv : variables) setLocalVariable(root, std::string(kv.key()), kv.value());
+  auto starts = scope.noneStarts();
+  std::vector<const FlowNode*> entry(starts.begin(), starts.end());
+  if (entry.empty()) {
+    if (!scope.startEvents().empty())
+      throw Error(ErrorCode::unsupported,
+                  "process '" + process_.process->id + "' has no none start event; starting by " +
+                      std::string(model::toString(scope.startEvents()[0]->eventType())) + " event is not supported yet",
+                  process_.process->id);
+    // No start event at all: every node without incoming flows starts (BPMN 10.5.2).
+    for (const auto& n : scope.nodes)
+      if (n->incoming.empty() && n->kind != NodeKind::boundaryEvent && n->kind != NodeKind::eventSubProcess &&
+          !n->isForCompensation)
+        entry.push_back(n.get());
+  }
+  if (entry.empty())
+    throw Error(ErrorCode::unsupported, "process '" + process_.process->id + "' has nothing to start",
+                process_.process->id);
+  for (const auto* s : entry) {
+    if (auto attr = s->extensions.find("initiator"); attr != s->extensions.end() && !initiator.empty())
+      setLocalVariable(root, attr->second, boost::json::value(initiator));
+    Token& t = newToken(root.id, s->id);
+    agenda_.push_back({Op::enter, t.id, s});
+  }
+  run();
+}
+
+void Execution::completeTask(Id taskId, const Variables& variables, const std::string& user) {
+  TaskRow* row = nullptr;
+  for (auto& t : state_.tasks)
+    if (t.task.id == taskId) row = &t;
+  if (!row) throw Error(ErrorCode::not_found, "task " + std::to_string(taskId) + " not found");
+  if (row->task.state != "open")
+    throw Error(ErrorCode::wrong_state, "task " + std::to_string(taskId) + " is " + row->task.state, row->task.elementId);
+  Token* t = state_.token(row->tokenId);
+  if (!t) throw Error(ErrorCode::internal, "task " + std::to_string(taskId) + " has no token");
+  row->task.state = "completed";
+  row->task.endedAt = now();
+  row->task.completedBy = user;
+  row->dirty = true;
+  for (const auto& kv : variables) setVariable(*t, std::string(kv.key()), kv.value());
+  const auto& n = node(*t);
+  record("task_completed", t, &n, taskId);
+  behaviorFor(n.kind).trigger(*this, *t, n);
+  run();
+}
+
+void Execution::fireTimer(Id jobId) {
+  JobRow* job = nullptr;
+  for (auto& j : state_.jobs)
+    if (j.id == jobId && !j.removed) job = &j;
+  if (!job) throw Error(ErrorCode::not_found, "job " + std::to_string(jobId) + " not found");
+  job->removed = true;
+  Token* owner = state_.token(job->tokenId);
+  if (!owner) return;
+  const auto* eventNode = process_.process->node(job->element);
+  if (!eventNode) throw Error(ErrorCode::internal, "timer job for unknown element '" + job->element + "'");
+  if (eventNode->kind == NodeKind::boundaryEvent) {
+    record("timer_fired", owner, eventNode);
+    triggerBoundary(*owner, *eventNode);
+  } else {
+    record("timer_fired", owner, eventNode);
+    agenda_.push_back({Op::leave, owner->id});
+  }
+  run();
+}
+
+void Execution::completeExternal(Id jobId, const Variables& variables) {
+  JobRow* job = nullptr;
+  for (auto& j : state_.jobs)
+    if (j.id == jobId && !j.removed) job = &j;
+  if (!job) throw Error(ErrorCode::not_found, "external task " + std::to_string(jobId) + " not found");
+  job->removed = true;
+  Token* t = state_.token(job->tokenId);
+  if (!t) throw Error(ErrorCode::internal, "external task " + std::to_string(jobId) + " has no token");
+  for (const auto& kv : variables) setVariable(*t, std::string(kv.key()), kv.value());
+  agenda_.push_back({Op::leave, t->id});
+  run();
+}
+
+void Execution::externalBpmnError(Id jobId, const std::string& code, const Variables& variables) {
+  JobRow* job = nullptr;
+  for (auto& j : state_.jobs)
+    if (j.id == jobId && !j.removed) job = &j;
+  if (!job) throw Error(ErrorCode::not_found, "external task " + std::to_string(jobId) + " not found");
+  job->removed = true;
+  Token* t = state_.token(job->tokenId);
+  if (!t) throw Error(ErrorCode::internal, "external task " + std::to_string(jobId) + " has no token");
+  for (const auto& kv : variables) setVariable(*t, std::string(kv.key()), kv.value());
+  throwBpmnError(*t, code, {});
+  run();
+}
+
+void Execution::setVariables(const Variables& variables) {
+  auto& root = state_.rootToken();
+  for (const auto& kv : variables) setVariable(root, std::string(kv.key()), kv.value());
+  record("variables_set", nullptr, nullptr);
+}
+
+}  // namespace ordo::runtime

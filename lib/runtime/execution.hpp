@@ -1,0 +1,133 @@
+// Execution: runs one command against one instance's state.
+//
+// The agenda is a queue of small operations (enter a node, leave it, take a
+// flow, complete a scope); behaviours push operations, they never recurse,
+// so a long chain of automatic steps cannot overflow the stack. A failure
+// throws ordo::Error and the caller discards the state (and rolls back).
+#pragma once
+
+#include <deque>
+#include <ordo/clock.hpp>
+#include <ordo/engine.hpp>
+
+#include "model/model.hpp"
+#include "runtime/deployed.hpp"
+#include "runtime/state.hpp"
+
+namespace ordo::runtime {
+
+// What the runtime asks of the engine around it.
+class Environment {
+ public:
+  virtual ~Environment() = default;
+  virtual const ServiceHandler* serviceHandler(const std::string& name) const = 0;
+};
+
+class Execution {
+ public:
+  Execution(InstanceState& state, const DeployedProcess& process, const Clock& clock, IdSource& ids,
+            const Environment& env);
+
+  // Commands.
+  void start(const Variables& variables, const std::string& initiator);
+  void completeTask(Id taskId, const Variables& variables, const std::string& user);
+  void fireTimer(Id jobId);
+  void completeExternal(Id jobId, const Variables& variables);
+  void externalBpmnError(Id jobId, const std::string& code, const Variables& variables);
+  void setVariables(const Variables& variables);
+
+  // --- used by the behaviours ---
+  const model::FlowNode& node(const Token& t) const;
+  InstanceState& state() { return state_; }
+  const DeployedProcess& process() const { return process_; }
+  const Environment& environment() const { return env_; }
+  std::int64_t now() const { return clock_.nowMillis(); }
+  Id newId(const char* table) { return ids_.next(table); }
+
+  Token& newToken(Id parent, const std::string& element);
+  void enter(Token& t, const model::FlowNode& n);
+  void schedule(Token& t, const model::FlowNode& n) { agenda_.push_back({Op::enter, t.id, &n}); }
+  void leave(Token& t);  // the node is done: continue on its outgoing flows
+  void take(Token& t, const std::vector<const model::SequenceFlow*>& flows);
+  void endToken(Token& t);     // the token is consumed; its scope may complete
+  void cancelToken(Token& t);  // the token and everything under it stop, no flows taken
+  void wait(Token& t) {
+    t.state = TokenState::waiting;
+    t.dirty = true;
+  }
+  // Outgoing flows of an activity or event: conditions true, unconditional flows, else the default.
+  std::vector<const model::SequenceFlow*> selectOutgoing(const Token& t, const model::FlowNode& n, bool exclusive);
+  bool evaluateCondition(const Token& t, const std::string& text, const std::string& elementId);
+  boost::json::value evaluate(const Token& t, const std::string& text, const std::string& elementId);
+
+  const boost::json::value* lookup(const Token& t, std::string_view name) const;
+  Variables visibleVariables(const Token& t) const;
+  void setVariable(const Token& from, const std::string& name, boost::json::value value);
+  void setLocalVariable(const Token& scope, const std::string& name, boost::json::value value);
+
+  void record(const std::string& kind, const Token* t, const model::FlowNode* n, Id taskId = 0,
+              const std::string& comment = {});
+  // BPMN error: caught by the nearest matching error boundary event up the scopes,
+  // else the command fails with unhandled_bpmn_error.
+  void throwBpmnError(Token& from, const std::string& code, const std::string& message);
+  void createTimerJob(Token& owner, const model::FlowNode& eventNode);
+  void removeJobsOf(Id tokenId);
+  void triggerBoundary(Token& host, const model::FlowNode& boundary);
+
+  std::string actor;  // the user acting in this command
+
+ private:
+  struct Op {
+    enum Kind { enter, leave, take, completeScope } kind;
+    Id token;
+    const model::FlowNode* node = nullptr;
+    const model::SequenceFlow* flow = nullptr;
+  };
+  void run();
+  void dispatch(const Op& op);
+  void completeScope(Token& scope);
+  bool fireInclusiveJoins();
+  void finishMultiInstance(Token& instance);
+ public:
+  void startMultiInstance(Token& body, const model::FlowNode& n, std::int64_t index);
+
+ private:
+  void attachBoundaryEvents(Token& t, const model::FlowNode& n);
+  const model::FlowNode* scopeNode(const Token& scope) const;  // null for the process token
+
+  InstanceState& state_;
+  const DeployedProcess& process_;
+  const Clock& clock_;
+  IdSource& ids_;
+  const Environment& env_;
+  std::deque<Op> agenda_;
+};
+
+// One behaviour per element kind (lib/runtime/behaviors/*.cpp).
+struct Behavior {
+  void (*enter)(Execution&, Token&, const model::FlowNode&);
+  // Called when the wait state the node put the token in is triggered (task completed ...).
+  void (*trigger)(Execution&, Token&, const model::FlowNode&);
+};
+const Behavior& behaviorFor(model::NodeKind kind);
+
+// Families.
+void enterTask(Execution&, Token&, const model::FlowNode&);
+void enterUserTask(Execution&, Token&, const model::FlowNode&);
+void enterServiceTask(Execution&, Token&, const model::FlowNode&);
+void enterExclusiveGateway(Execution&, Token&, const model::FlowNode&);
+void enterParallelGateway(Execution&, Token&, const model::FlowNode&);
+void enterInclusiveGateway(Execution&, Token&, const model::FlowNode&);
+void enterStartEvent(Execution&, Token&, const model::FlowNode&);
+void enterEndEvent(Execution&, Token&, const model::FlowNode&);
+void enterCatchEvent(Execution&, Token&, const model::FlowNode&);
+void enterSubProcess(Execution&, Token&, const model::FlowNode&);
+void enterMultiInstanceBody(Execution&, Token&, const model::FlowNode&);
+void leaveByTrigger(Execution&, Token&, const model::FlowNode&);
+
+// True once the inclusive join at `gateway` has every token that can still reach it.
+bool inclusiveJoinReady(Execution& ex, const Token& arrived, const model::FlowNode& gateway);
+// Parallel join: if every incoming flow has a token, merges them into `arrived` and returns true.
+bool parallelJoinReady(Execution& ex, Token& arrived, const model::FlowNode& gateway);
+
+}  // namespace ordo::runtime

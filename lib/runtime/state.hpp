@@ -1,0 +1,77 @@
+// The state of one process instance while a command works on it: loaded from
+// the store, changed by the agenda, written back in one transaction.
+//
+// Rows carry isNew/dirty/removed marks so that saving writes only what changed.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <map>
+#include <ordo/engine.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace ordo::runtime {
+
+enum class TokenState : unsigned char {
+  active,   // moving; never saved in this state
+  waiting,  // at a wait state (user task, external task, timer, receive ...)
+  joining,  // arrived at a join gateway, waiting for the others
+  scope,    // a container: the process, a subprocess, a multi-instance body
+};
+const char* toString(TokenState s);
+TokenState tokenStateFrom(const std::string& s);
+
+struct Token {
+  Id id = 0;
+  Id parent = 0;            // the scope token it runs in; 0 for the process token
+  std::string element;      // the flow node (or the process id for the process token)
+  TokenState state = TokenState::active;
+  boost::json::object data;  // behaviour state: arrival flow at a join, loop counters ...
+  bool isNew = false, dirty = false, removed = false;
+};
+
+struct TaskRow {
+  Task task;
+  Id tokenId = 0;
+  bool isNew = false, dirty = false;
+};
+
+struct JobRow {
+  Id id = 0;
+  Id tokenId = 0;
+  std::string kind;  // timer, external
+  std::string element, topic;
+  std::int64_t dueAt = 0;
+  std::string lockOwner;
+  std::int64_t lockExpires = 0;
+  int retries = 3;
+  std::string error;
+  boost::json::object data;
+  bool isNew = false, dirty = false, removed = false;
+};
+
+struct InstanceState {
+  Instance row;
+  bool isNew = false, rowDirty = false;
+  std::map<Id, Token> tokens;
+  std::map<Id, boost::json::object> variables;  // by scope token id
+  std::set<std::pair<Id, std::string>> dirtyVariables;
+  std::vector<TaskRow> tasks;  // open tasks, plus those changed by this command
+  std::vector<JobRow> jobs;
+  std::vector<HistoryEntry> history;  // new entries only
+
+  Token* token(Id id);
+  Token& rootToken();
+  std::vector<Token*> children(Id parent);
+};
+
+// Hands out row ids inside the running write transaction.
+class IdSource {
+ public:
+  virtual ~IdSource() = default;
+  virtual Id next(const char* table) = 0;
+};
+
+}  // namespace ordo::runtime

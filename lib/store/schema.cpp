@@ -1,0 +1,150 @@
+// The schema and its forward migrations. A database remembers its version in
+// schema_version; opening applies whatever migrations it has not seen, each in
+// a transaction. Never edit a released migration: add the next one.
+#include "store/schema.hpp"
+
+#include <array>
+
+namespace ordo::store {
+
+namespace {
+
+constexpr std::array kMigrations = {
+    // 1: the first schema.
+    R"sql(
+CREATE TABLE definitions(
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  name TEXT,
+  hash TEXT NOT NULL,
+  xml TEXT NOT NULL,
+  deployed_at INTEGER NOT NULL,
+  UNIQUE(key, version));
+CREATE INDEX definitions_hash ON definitions(hash);
+
+CREATE TABLE instances(
+  id INTEGER PRIMARY KEY,
+  definition_id INTEGER NOT NULL REFERENCES definitions(id),
+  parent_id INTEGER,
+  business_key TEXT,
+  initiator TEXT,
+  tenant TEXT,
+  state TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  ended_at INTEGER,
+  revision INTEGER NOT NULL);
+CREATE INDEX instances_state ON instances(state, id);
+CREATE INDEX instances_definition ON instances(definition_id, id);
+CREATE INDEX instances_business_key ON instances(business_key) WHERE business_key IS NOT NULL;
+CREATE INDEX instances_parent ON instances(parent_id) WHERE parent_id IS NOT NULL;
+
+CREATE TABLE tokens(
+  id INTEGER PRIMARY KEY,
+  instance_id INTEGER NOT NULL,
+  parent_id INTEGER,
+  element_id TEXT NOT NULL,
+  state TEXT NOT NULL,
+  data TEXT);
+CREATE INDEX tokens_instance ON tokens(instance_id);
+
+CREATE TABLE variables(
+  instance_id INTEGER NOT NULL,
+  scope_id INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY(instance_id, scope_id, name)) WITHOUT ROWID;
+
+CREATE TABLE tasks(
+  id INTEGER PRIMARY KEY,
+  instance_id INTEGER NOT NULL,
+  token_id INTEGER NOT NULL,
+  element_id TEXT NOT NULL,
+  name TEXT,
+  assignee TEXT,
+  owner TEXT,
+  state TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  ended_at INTEGER,
+  due_at INTEGER,
+  priority INTEGER NOT NULL DEFAULT 50,
+  form_key TEXT,
+  candidate_users TEXT,
+  candidate_groups TEXT,
+  completed_by TEXT);
+CREATE INDEX tasks_open_assignee ON tasks(assignee, id DESC) WHERE state = 'open';
+CREATE INDEX tasks_instance ON tasks(instance_id, state);
+
+CREATE TABLE task_candidates(
+  kind TEXT NOT NULL,
+  who TEXT NOT NULL,
+  task_id INTEGER NOT NULL,
+  PRIMARY KEY(kind, who, task_id)) WITHOUT ROWID;
+CREATE INDEX task_candidates_task ON task_candidates(task_id);
+
+CREATE TABLE jobs(
+  id INTEGER PRIMARY KEY,
+  instance_id INTEGER NOT NULL,
+  token_id INTEGER,
+  kind TEXT NOT NULL,
+  element_id TEXT,
+  topic TEXT,
+  due_at INTEGER,
+  lock_owner TEXT,
+  lock_expires INTEGER,
+  retries INTEGER NOT NULL DEFAULT 3,
+  error TEXT,
+  data TEXT);
+CREATE INDEX jobs_due ON jobs(kind, due_at);
+CREATE INDEX jobs_topic ON jobs(topic, lock_expires) WHERE kind = 'external';
+CREATE INDEX jobs_instance ON jobs(instance_id);
+
+CREATE TABLE incidents(
+  id INTEGER PRIMARY KEY,
+  instance_id INTEGER NOT NULL,
+  job_id INTEGER,
+  element_id TEXT,
+  message TEXT,
+  created_at INTEGER NOT NULL,
+  resolved_at INTEGER);
+CREATE INDEX incidents_instance ON incidents(instance_id);
+
+CREATE TABLE history(
+  id INTEGER PRIMARY KEY,
+  instance_id INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  element_id TEXT,
+  element_type TEXT,
+  task_id INTEGER,
+  actor TEXT,
+  comment TEXT);
+CREATE INDEX history_instance ON history(instance_id, id);
+)sql",
+};
+
+}  // namespace
+
+int schemaVersion() { return static_cast<int>(kMigrations.size()); }
+
+void migrate(Connection& db) {
+  db.exec("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)");
+  int current = 0;
+  {
+    auto& q = db.prepare("SELECT max(version) FROM schema_version");
+    if (q.step() && !q.isNull(0)) current = static_cast<int>(q.int64(0));
+    q.reset();
+  }
+  if (current > schemaVersion())
+    throw Error(ErrorCode::wrong_state, "database schema version " + std::to_string(current) +
+                                            " is newer than this Ordo understands (" + std::to_string(schemaVersion()) +
+                                            ")");
+  for (int v = current; v < schemaVersion(); ++v) {
+    Transaction tx(db);
+    db.exec(kMigrations[static_cast<std::size_t>(v)]);
+    db.prepare("INSERT INTO schema_version(version) VALUES (?)").bind(1, v + 1).run();
+    tx.commit();
+  }
+}
+
+}  // namespace ordo::store

@@ -1,0 +1,586 @@
+#include "store/store.hpp"
+
+#include <boost/json.hpp>
+
+#include "store/schema.hpp"
+
+namespace ordo::store {
+
+using runtime::InstanceState;
+using runtime::JobRow;
+using runtime::TaskRow;
+using runtime::Token;
+
+// ---------------------------------------------------------------- connections
+
+namespace {
+void configure(Connection& c, bool fullSync) {
+  c.exec("PRAGMA journal_mode=WAL");
+  c.exec(fullSync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+  c.exec("PRAGMA foreign_keys=OFF");
+  c.exec("PRAGMA temp_store=MEMORY");
+}
+}  // namespace
+
+Database::Database(const std::string& path, bool fullSync, int readers) : path_(path) {
+  inMemory_ = path.empty() || path == ":memory:";
+  writer_ = std::make_unique<Connection>(inMemory_ ? ":memory:" : path, false);
+  if (!inMemory_) configure(*writer_, fullSync);
+  migrate(*writer_);
+  if (!inMemory_)
+    for (int i = 0; i < readers; ++i) {
+      auto r = std::make_unique<Connection>(path, true);
+      idle_.push_back(std::move(r));
+    }
+}
+
+Database::Lease::Lease(Database& db) : db_(db) {
+  if (db.inMemory_) {
+    writeLock_ = std::unique_lock(db.writeMutex_);
+    conn_ = db.writer_.get();
+    return;
+  }
+  std::lock_guard lock(db.poolMutex_);
+  if (db.idle_.empty()) {
+    db.idle_.push_back(std::make_unique<Connection>(db.path_, true));
+  }
+  conn_ = db.idle_.back().release();
+  db.idle_.pop_back();
+}
+
+Database::Lease::~Lease() {
+  if (db_.inMemory_) return;
+  std::lock_guard lock(db_.poolMutex_);
+  db_.idle_.emplace_back(conn_);
+}
+
+Id TableIds::next(const char* table) {
+  auto it = next_.find(table);
+  if (it == next_.end()) {
+    auto& q = c_.prepare(std::string("SELECT coalesce(max(id), 0) FROM ") + table);
+    q.step();
+    Id first = q.int64(0) + 1;
+    q.reset();
+    it = next_.emplace(table, first).first;
+  }
+  return it->second++;
+}
+
+// ---------------------------------------------------------------- helpers
+
+namespace {
+
+std::string json(const boost::json::value& v) { return boost::json::serialize(v); }
+
+boost::json::value parseJson(const std::string& text) {
+  if (text.empty()) return nullptr;
+  return boost::json::parse(text);
+}
+
+std::vector<std::string> parseList(const std::string& text) {
+  std::vector<std::string> out;
+  if (text.empty()) return out;
+  auto v = boost::json::parse(text);
+  for (const auto& e : v.as_array()) out.emplace_back(e.as_string());
+  return out;
+}
+
+std::string listJson(const std::vector<std::string>& list) {
+  boost::json::array a;
+  for (const auto& s : list) a.emplace_back(s);
+  return json(a);
+}
+
+Definition readDefinition(Statement& q) {
+  Definition d;
+  d.id = q.int64(0);
+  d.key = q.text(1);
+  d.version = static_cast<int>(q.int64(2));
+  d.name = q.text(3);
+  d.hash = q.text(4);
+  d.deployedAt = q.int64(5);
+  return d;
+}
+constexpr const char* kDefinitionCols = "id, key, version, name, hash, deployed_at";
+
+Instance readInstance(Statement& q) {
+  Instance i;
+  i.id = q.int64(0);
+  i.definitionId = q.int64(1);
+  i.parentId = q.isNull(2) ? 0 : q.int64(2);
+  i.businessKey = q.text(3);
+  i.initiator = q.text(4);
+  i.tenant = q.text(5);
+  i.state = q.text(6);
+  i.startedAt = q.int64(7);
+  i.endedAt = q.isNull(8) ? 0 : q.int64(8);
+  i.revision = q.int64(9);
+  i.definitionKey = q.text(10);
+  i.definitionVersion = static_cast<int>(q.int64(11));
+  return i;
+}
+constexpr const char* kInstanceSelect =
+    "SELECT i.id, i.definition_id, i.parent_id, i.business_key, i.initiator, i.tenant, i.state, i.started_at, "
+    "i.ended_at, i.revision, d.key, d.version FROM instances i JOIN definitions d ON d.id = i.definition_id ";
+
+Task readTask(Statement& q) {
+  Task t;
+  t.id = q.int64(0);
+  t.instanceId = q.int64(1);
+  t.elementId = q.text(2);
+  t.name = q.text(3);
+  t.assignee = q.text(4);
+  t.owner = q.text(5);
+  t.state = q.text(6);
+  t.createdAt = q.int64(7);
+  t.endedAt = q.isNull(8) ? 0 : q.int64(8);
+  t.dueAt = q.isNull(9) ? 0 : q.int64(9);
+  t.priority = static_cast<int>(q.int64(10));
+  t.formKey = q.text(11);
+  t.candidateUsers = parseList(q.text(12));
+  t.candidateGroups = parseList(q.text(13));
+  t.completedBy = q.text(14);
+  return t;
+}
+constexpr const char* kTaskCols =
+    "t.id, t.instance_id, t.element_id, t.name, t.assignee, t.owner, t.state, t.created_at, t.ended_at, t.due_at, "
+    "t.priority, t.form_key, t.candidate_users, t.candidate_groups, t.completed_by";
+
+}  // namespace
+
+// ---------------------------------------------------------------- definitions
+
+std::optional<Definition> findDefinition(Connection& c, const std::string& key, const std::string& hash) {
+  auto& q = c.prepare(std::string("SELECT ") + kDefinitionCols + " FROM definitions WHERE key = ? AND hash = ?");
+  q.bind(1, key).bind(2, hash);
+  std::optional<Definition> out;
+  if (q.step()) out = readDefinition(q);
+  q.reset();
+  return out;
+}
+
+std::optional<Definition> latestDefinition(Connection& c, const std::string& key) {
+  auto& q = c.prepare(std::string("SELECT ") + kDefinitionCols +
+                      " FROM definitions WHERE key = ? ORDER BY version DESC LIMIT 1");
+  q.bind(1, key);
+  std::optional<Definition> out;
+  if (q.step()) out = readDefinition(q);
+  q.reset();
+  return out;
+}
+
+std::optional<Definition> definitionById(Connection& c, Id id) {
+  auto& q = c.prepare(std::string("SELECT ") + kDefinitionCols + " FROM definitions WHERE id = ?");
+  q.bind(1, id);
+  std::optional<Definition> out;
+  if (q.step()) out = readDefinition(q);
+  q.reset();
+  return out;
+}
+
+std::string definitionXml(Connection& c, Id id) {
+  auto& q = c.prepare("SELECT xml FROM definitions WHERE id = ?");
+  q.bind(1, id);
+  std::string out;
+  if (q.step()) out = q.text(0);
+  q.reset();
+  return out;
+}
+
+int maxVersion(Connection& c, const std::string& key) {
+  auto& q = c.prepare("SELECT coalesce(max(version), 0) FROM definitions WHERE key = ?");
+  q.bind(1, key);
+  q.step();
+  int v = static_cast<int>(q.int64(0));
+  q.reset();
+  return v;
+}
+
+void insertDefinition(Connection& c, Definition& d, const std::string& xml) {
+  c.prepare("INSERT INTO definitions(key, version, name, hash, xml, deployed_at) VALUES (?,?,?,?,?,?)")
+      .bind(1, d.key)
+      .bind(2, d.version)
+      .bind(3, d.name)
+      .bind(4, d.hash)
+      .bind(5, xml)
+      .bind(6, d.deployedAt)
+      .run();
+  d.id = c.lastInsertId();
+}
+
+std::vector<Definition> listDefinitions(Connection& c) {
+  auto& q = c.prepare(std::string("SELECT ") + kDefinitionCols + " FROM definitions ORDER BY key, version");
+  std::vector<Definition> out;
+  while (q.step()) out.push_back(readDefinition(q));
+  q.reset();
+  return out;
+}
+
+// ---------------------------------------------------------------- instances
+
+std::optional<Instance> instanceById(Connection& c, Id id) {
+  auto& q = c.prepare(std::string(kInstanceSelect) + "WHERE i.id = ?");
+  q.bind(1, id);
+  std::optional<Instance> out;
+  if (q.step()) out = readInstance(q);
+  q.reset();
+  return out;
+}
+
+bool loadInstance(Connection& c, Id id, InstanceState& s) {
+  auto row = instanceById(c, id);
+  if (!row) return false;
+  s.row = *row;
+  {
+    auto& q = c.prepare("SELECT id, parent_id, element_id, state, data FROM tokens WHERE instance_id = ?");
+    q.bind(1, id);
+    while (q.step()) {
+      Token t;
+      t.id = q.int64(0);
+      t.parent = q.isNull(1) ? 0 : q.int64(1);
+      t.element = q.text(2);
+      t.state = runtime::tokenStateFrom(q.text(3));
+      auto data = q.text(4);
+      if (!data.empty()) t.data = boost::json::parse(data).as_object();
+      s.tokens.emplace(t.id, std::move(t));
+    }
+    q.reset();
+  }
+  {
+    auto& q = c.prepare("SELECT scope_id, name, value FROM variables WHERE instance_id = ?");
+    q.bind(1, id);
+    while (q.step()) s.variables[q.int64(0)][q.text(1)] = parseJson(q.text(2));
+    q.reset();
+  }
+  {
+    auto& q = c.prepare(std::string("SELECT ") + kTaskCols + ", t.token_id FROM tasks t WHERE t.instance_id = ? AND t.state = 'open'");
+    q.bind(1, id);
+    while (q.step()) {
+      TaskRow r;
+      r.task = readTask(q);
+      r.tokenId = q.int64(15);
+      s.tasks.push_back(std::move(r));
+    }
+    q.reset();
+  }
+  {
+    auto& q = c.prepare(
+        "SELECT id, token_id, kind, element_id, topic, due_at, lock_owner, lock_expires, retries, error, data FROM jobs "
+        "WHERE instance_id = ?");
+    q.bind(1, id);
+    while (q.step()) {
+      JobRow j;
+      j.id = q.int64(0);
+      j.tokenId = q.int64(1);
+      j.kind = q.text(2);
+      j.element = q.text(3);
+      j.topic = q.text(4);
+      j.dueAt = q.int64(5);
+      j.lockOwner = q.text(6);
+      j.lockExpires = q.int64(7);
+      j.retries = static_cast<int>(q.int64(8));
+      j.error = q.text(9);
+      auto data = q.text(10);
+      if (!data.empty()) j.data = boost::json::parse(data).as_object();
+      s.jobs.push_back(std::move(j));
+    }
+    q.reset();
+  }
+  return true;
+}
+
+void saveInstance(Connection& c, InstanceState& s) {
+  auto& r = s.row;
+  if (s.isNew) {
+    c.prepare(
+         "INSERT INTO instances(id, definition_id, parent_id, business_key, initiator, tenant, state, started_at, "
+         "ended_at, revision) VALUES (?,?,?,?,?,?,?,?,?,?)")
+        .bind(1, r.id)
+        .bind(2, r.definitionId)
+        .bind(3, r.parentId ? r.parentId : 0)
+        .bindOptional(4, r.businessKey)
+        .bindOptional(5, r.initiator)
+        .bindOptional(6, r.tenant)
+        .bind(7, r.state)
+        .bind(8, r.startedAt)
+        .bind(9, r.endedAt)
+        .bind(10, r.revision)
+        .run();
+    if (!r.parentId) c.prepare("UPDATE instances SET parent_id = NULL WHERE id = ?").bind(1, r.id).run();
+    if (!r.endedAt) c.prepare("UPDATE instances SET ended_at = NULL WHERE id = ?").bind(1, r.id).run();
+  } else {
+    auto& q = c.prepare("UPDATE instances SET state = ?, ended_at = ?, revision = revision + 1 WHERE id = ? AND revision = ?");
+    q.bind(1, r.state).bind(3, r.id).bind(4, r.revision);
+    if (r.endedAt) q.bind(2, r.endedAt); else q.bindNull(2);
+    q.run();
+    if (c.changes() != 1)
+      throw Error(ErrorCode::conflict, "instance " + std::to_string(r.id) + " was changed by another command");
+    ++r.revision;
+  }
+  for (const auto& [scope, name] : s.dirtyVariables) {
+    auto vs = s.variables.find(scope);
+    bool present = vs != s.variables.end() && vs->second.contains(name);
+    if (present)
+      c.prepare("INSERT OR REPLACE INTO variables(instance_id, scope_id, name, value) VALUES (?,?,?,?)")
+          .bind(1, r.id).bind(2, scope).bind(3, name).bind(4, json(vs->second.at(name))).run();
+    else
+      c.prepare("DELETE FROM variables WHERE instance_id = ? AND scope_id = ? AND name = ?")
+          .bind(1, r.id).bind(2, scope).bind(3, name).run();
+  }
+  s.dirtyVariables.clear();
+  for (auto& [id, t] : s.tokens) {
+    if (t.removed) {
+      if (!t.isNew) c.prepare("DELETE FROM tokens WHERE id = ?").bind(1, id).run();
+      // The process token's variables outlive it, as the finished instance's variables (scope 0).
+      if (t.parent == 0)
+        c.prepare("UPDATE variables SET scope_id = 0 WHERE instance_id = ? AND scope_id = ?").bind(1, r.id).bind(2, id).run();
+      else
+        c.prepare("DELETE FROM variables WHERE instance_id = ? AND scope_id = ?").bind(1, r.id).bind(2, id).run();
+      continue;
+    }
+    if (!t.isNew && !t.dirty) continue;
+    auto& q = c.prepare(t.isNew ? "INSERT INTO tokens(instance_id, parent_id, element_id, state, data, id) VALUES (?,?,?,?,?,?)"
+                                : "UPDATE tokens SET instance_id = ?, parent_id = ?, element_id = ?, state = ?, data = ? WHERE id = ?");
+    q.bind(1, r.id);
+    if (t.parent) q.bind(2, t.parent); else q.bindNull(2);
+    q.bind(3, t.element).bind(4, runtime::toString(t.state));
+    if (t.data.empty()) q.bindNull(5); else q.bind(5, json(t.data));
+    q.bind(6, id).run();
+    t.isNew = t.dirty = false;
+  }
+  for (auto& tr : s.tasks) {
+    auto& t = tr.task;
+    if (tr.isNew) {
+      auto& q = c.prepare(
+          "INSERT INTO tasks(id, instance_id, token_id, element_id, name, assignee, owner, state, created_at, ended_at, "
+          "due_at, priority, form_key, candidate_users, candidate_groups, completed_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      q.bind(1, t.id).bind(2, r.id).bind(3, tr.tokenId).bind(4, t.elementId).bindOptional(5, t.name);
+      q.bindOptional(6, t.assignee).bindOptional(7, t.owner).bind(8, t.state).bind(9, t.createdAt);
+      if (t.endedAt) q.bind(10, t.endedAt); else q.bindNull(10);
+      if (t.dueAt) q.bind(11, t.dueAt); else q.bindNull(11);
+      q.bind(12, t.priority).bindOptional(13, t.formKey);
+      if (t.candidateUsers.empty()) q.bindNull(14); else q.bind(14, listJson(t.candidateUsers));
+      if (t.candidateGroups.empty()) q.bindNull(15); else q.bind(15, listJson(t.candidateGroups));
+      q.bindOptional(16, t.completedBy).run();
+      for (const auto& u : t.candidateUsers)
+        c.prepare("INSERT OR IGNORE INTO task_candidates(kind, who, task_id) VALUES ('user', ?, ?)").bind(1, u).bind(2, t.id).run();
+      for (const auto& g : t.candidateGroups)
+        c.prepare("INSERT OR IGNORE INTO task_candidates(kind, who, task_id) VALUES ('group', ?, ?)").bind(1, g).bind(2, t.id).run();
+    } else if (tr.dirty) {
+      auto& q = c.prepare("UPDATE tasks SET assignee = ?, owner = ?, state = ?, ended_at = ?, completed_by = ? WHERE id = ?");
+      q.bindOptional(1, t.assignee).bindOptional(2, t.owner).bind(3, t.state);
+      if (t.endedAt) q.bind(4, t.endedAt); else q.bindNull(4);
+      q.bindOptional(5, t.completedBy).bind(6, t.id).run();
+    }
+    if ((tr.isNew || tr.dirty) && t.state != "open")
+      c.prepare("DELETE FROM task_candidates WHERE task_id = ?").bind(1, t.id).run();
+    tr.isNew = tr.dirty = false;
+  }
+  for (auto& j : s.jobs) {
+    if (j.removed) {
+      if (!j.isNew) c.prepare("DELETE FROM jobs WHERE id = ?").bind(1, j.id).run();
+      continue;
+    }
+    if (!j.isNew && !j.dirty) continue;
+    auto& q = c.prepare(j.isNew ? "INSERT INTO jobs(instance_id, token_id, kind, element_id, topic, due_at, lock_owner, lock_expires, retries, error, data, id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+                                : "UPDATE jobs SET instance_id = ?, token_id = ?, kind = ?, element_id = ?, topic = ?, due_at = ?, lock_owner = ?, lock_expires = ?, retries = ?, error = ?, data = ? WHERE id = ?");
+    q.bind(1, r.id).bind(2, j.tokenId).bind(3, j.kind).bind(4, j.element).bindOptional(5, j.topic).bind(6, j.dueAt);
+    q.bindOptional(7, j.lockOwner).bind(8, j.lockExpires).bind(9, j.retries).bindOptional(10, j.error);
+    if (j.data.empty()) q.bindNull(11); else q.bind(11, json(j.data));
+    q.bind(12, j.id).run();
+    j.isNew = j.dirty = false;
+  }
+  for (auto& h : s.history) {
+    auto& q = c.prepare("INSERT INTO history(instance_id, at, kind, element_id, element_type, task_id, actor, comment) VALUES (?,?,?,?,?,?,?,?)");
+    q.bind(1, r.id).bind(2, h.at).bind(3, h.kind).bindOptional(4, h.elementId).bindOptional(5, h.elementType);
+    if (h.taskId) q.bind(6, h.taskId); else q.bindNull(6);
+    q.bindOptional(7, h.actor).bindOptional(8, h.comment).run();
+  }
+  s.history.clear();
+  s.isNew = s.rowDirty = false;
+}
+
+std::vector<Instance> queryInstances(Connection& c, const InstanceQuery& q) {
+  std::string sql = kInstanceSelect;
+  sql += "WHERE (?1 = '' OR d.key = ?1) AND (?2 = '' OR i.state = ?2) AND (?3 = '' OR i.business_key = ?3) "
+         "AND (?4 < 0 OR coalesce(i.parent_id, 0) = ?4) ORDER BY i.id DESC LIMIT ?5 OFFSET ?6";
+  auto& st = c.prepare(sql);
+  st.bind(1, q.definitionKey).bind(2, q.state).bind(3, q.businessKey).bind(4, q.parentId).bind(5, q.limit).bind(6, q.offset);
+  std::vector<Instance> out;
+  while (st.step()) out.push_back(readInstance(st));
+  st.reset();
+  return out;
+}
+
+std::vector<Id> childInstances(Connection& c, Id parent) {
+  auto& q = c.prepare("SELECT id FROM instances WHERE parent_id = ? ORDER BY id");
+  q.bind(1, parent);
+  std::vector<Id> out;
+  while (q.step()) out.push_back(q.int64(0));
+  q.reset();
+  return out;
+}
+
+// ---------------------------------------------------------------- tasks, history, jobs
+
+std::optional<Task> taskById(Connection& c, Id id, Id* instanceId) {
+  auto& q = c.prepare(std::string("SELECT ") + kTaskCols + " FROM tasks t WHERE t.id = ?");
+  q.bind(1, id);
+  std::optional<Task> out;
+  if (q.step()) {
+    out = readTask(q);
+    if (instanceId) *instanceId = out->instanceId;
+  }
+  q.reset();
+  return out;
+}
+
+std::vector<Task> queryTasks(Connection& c, const TaskQuery& tq) {
+  std::string sql = std::string("SELECT ") + kTaskCols + " FROM tasks t WHERE 1=1";
+  std::vector<std::string> texts;
+  if (!tq.includeFinished) sql += " AND t.state = 'open'";
+  if (tq.instanceId) sql += " AND t.instance_id = " + std::to_string(tq.instanceId);
+  int n = 0;
+  auto param = [&](const std::string& v) {
+    texts.push_back(v);
+    return "?" + std::to_string(++n);
+  };
+  if (!tq.assignee.empty()) sql += " AND t.assignee = " + param(tq.assignee);
+  if (!tq.elementId.empty()) sql += " AND t.element_id = " + param(tq.elementId);
+  if (!tq.candidateUser.empty() || !tq.candidateGroups.empty()) {
+    std::string who = param(tq.candidateUser);
+    sql += " AND (t.assignee = " + who + " OR (t.assignee IS NULL AND t.id IN (SELECT task_id FROM task_candidates WHERE (kind = 'user' AND who = " + who + ")";
+    for (const auto& g : tq.candidateGroups) sql += " OR (kind = 'group' AND who = " + param(g) + ")";
+    sql += ")))";
+  }
+  sql += " ORDER BY t.id DESC LIMIT " + std::to_string(tq.limit) + " OFFSET " + std::to_string(tq.offset);
+  Statement st(c.handle(), sql);
+  for (std::size_t i = 0; i < texts.size(); ++i) st.bind(static_cast<int>(i + 1), texts[i]);
+  std::vector<Task> out;
+  while (st.step()) out.push_back(readTask(st));
+  return out;
+}
+
+std::vector<HistoryEntry> historyOf(Connection& c, Id instance) {
+  auto& q = c.prepare(
+      "SELECT id, instance_id, at, kind, element_id, element_type, task_id, actor, comment FROM history WHERE "
+      "instance_id = ? ORDER BY id");
+  q.bind(1, instance);
+  std::vector<HistoryEntry> out;
+  while (q.step()) {
+    HistoryEntry h;
+    h.id = q.int64(0);
+    h.instanceId = q.int64(1);
+    h.at = q.int64(2);
+    h.kind = q.text(3);
+    h.elementId = q.text(4);
+    h.elementType = q.text(5);
+    h.taskId = q.isNull(6) ? 0 : q.int64(6);
+    h.actor = q.text(7);
+    h.comment = q.text(8);
+    out.push_back(std::move(h));
+  }
+  q.reset();
+  return out;
+}
+
+std::vector<std::string> waitingElements(Connection& c, Id instance) {
+  auto& q = c.prepare("SELECT element_id FROM tokens WHERE instance_id = ? AND state = 'waiting' ORDER BY id");
+  q.bind(1, instance);
+  std::vector<std::string> out;
+  while (q.step()) out.push_back(q.text(0));
+  q.reset();
+  return out;
+}
+
+Variables processVariables(Connection& c, Id instance) {
+  auto& q = c.prepare(
+      "SELECT v.name, v.value FROM variables v JOIN tokens t ON t.id = v.scope_id WHERE v.instance_id = ? AND "
+      "t.parent_id IS NULL");
+  q.bind(1, instance);
+  Variables out;
+  while (q.step()) out[q.text(0)] = parseJson(q.text(1));
+  q.reset();
+  if (out.empty()) {
+    // A finished instance has no tokens; its last process variables stay under scope 0.
+    auto& f = c.prepare("SELECT name, value FROM variables WHERE instance_id = ? AND scope_id = 0");
+    f.bind(1, instance);
+    while (f.step()) out[f.text(0)] = parseJson(f.text(1));
+    f.reset();
+  }
+  return out;
+}
+
+std::vector<DueJob> dueTimers(Connection& c, std::int64_t now, int limit) {
+  auto& q = c.prepare("SELECT id, instance_id FROM jobs WHERE kind = 'timer' AND due_at <= ? ORDER BY due_at, id LIMIT ?");
+  q.bind(1, now).bind(2, limit);
+  std::vector<DueJob> out;
+  while (q.step()) out.push_back({q.int64(0), q.int64(1)});
+  q.reset();
+  return out;
+}
+
+std::optional<Id> jobInstance(Connection& c, Id jobId, const char* kind) {
+  auto& q = c.prepare("SELECT instance_id FROM jobs WHERE id = ? AND kind = ?");
+  q.bind(1, jobId).bind(2, kind);
+  std::optional<Id> out;
+  if (q.step()) out = q.int64(0);
+  q.reset();
+  return out;
+}
+
+std::vector<std::pair<Id, Id>> lockableExternal(Connection& c, const std::string& topic, std::int64_t now, int limit) {
+  auto& q = c.prepare(
+      "SELECT id, instance_id FROM jobs WHERE kind = 'external' AND topic = ? AND retries > 0 AND "
+      "coalesce(lock_expires, 0) <= ? AND coalesce(due_at, 0) <= ? ORDER BY id LIMIT ?");
+  q.bind(1, topic).bind(2, now).bind(3, now).bind(4, limit);
+  std::vector<std::pair<Id, Id>> out;
+  while (q.step()) out.emplace_back(q.int64(0), q.int64(1));
+  q.reset();
+  return out;
+}
+
+void lockExternal(Connection& c, Id job, const std::string& worker, std::int64_t expires) {
+  c.prepare("UPDATE jobs SET lock_owner = ?, lock_expires = ? WHERE id = ?").bind(1, worker).bind(2, expires).bind(3, job).run();
+}
+
+std::vector<ExternalTask> externalTasksOf(Connection& c, Id instance) {
+  auto& q = c.prepare(
+      "SELECT id, instance_id, element_id, topic, lock_owner, retries, lock_expires FROM jobs WHERE instance_id = ? AND "
+      "kind = 'external' ORDER BY id");
+  q.bind(1, instance);
+  std::vector<ExternalTask> out;
+  while (q.step()) {
+    ExternalTask e;
+    e.id = q.int64(0);
+    e.instanceId = q.int64(1);
+    e.elementId = q.text(2);
+    e.topic = q.text(3);
+    e.workerId = q.text(4);
+    e.retries = static_cast<int>(q.int64(5));
+    e.lockExpiresAt = q.int64(6);
+    out.push_back(std::move(e));
+  }
+  q.reset();
+  return out;
+}
+
+int countJobs(Connection& c, Id instance) {
+  auto& q = c.prepare("SELECT count(*) FROM jobs WHERE instance_id = ? AND kind = 'timer'");
+  q.bind(1, instance);
+  q.step();
+  int n = static_cast<int>(q.int64(0));
+  q.reset();
+  return n;
+}
+
+int countIncidents(Connection& c, Id instance) {
+  auto& q = c.prepare("SELECT count(*) FROM incidents WHERE instance_id = ? AND resolved_at IS NULL");
+  q.bind(1, instance);
+  q.step();
+  int n = static_cast<int>(q.int64(0));
+  q.reset();
+  return n;
+}
+
+}  // namespace ordo::store

@@ -1,0 +1,93 @@
+// Ordo's tables on SQLite: what the engine reads and writes, in SQL, behind
+// plain functions. Every function runs on the connection it is given; the
+// engine decides which (the writer inside a command's transaction, or a reader).
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <ordo/engine.hpp>
+#include <vector>
+
+#include "runtime/state.hpp"
+#include "store/sqlite.hpp"
+
+namespace ordo::store {
+
+// One writer connection and a pool of readers on the same file.
+class Database {
+ public:
+  Database(const std::string& path, bool fullSync, int readers);
+  Connection& writer() { return *writer_; }
+  std::mutex& writeMutex() { return writeMutex_; }
+  bool inMemory() const { return inMemory_; }
+
+  // A reader connection for the duration of the lease; on ":memory:" the writer, under the write mutex.
+  class Lease {
+   public:
+    Lease(Database& db);
+    ~Lease();
+    Connection& operator*() { return *conn_; }
+    Connection* operator->() { return conn_; }
+
+   private:
+    Database& db_;
+    Connection* conn_ = nullptr;
+    std::unique_lock<std::mutex> writeLock_;
+  };
+
+ private:
+  std::string path_;
+  bool inMemory_ = false;
+  std::unique_ptr<Connection> writer_;
+  std::mutex writeMutex_;
+  std::mutex poolMutex_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+};
+
+// Ids inside the write transaction: max(id)+1, then counting up.
+class TableIds : public runtime::IdSource {
+ public:
+  explicit TableIds(Connection& c) : c_(c) {}
+  Id next(const char* table) override;
+
+ private:
+  Connection& c_;
+  std::unordered_map<std::string, Id> next_;
+};
+
+// Definitions
+std::optional<Definition> findDefinition(Connection& c, const std::string& key, const std::string& hash);
+std::optional<Definition> latestDefinition(Connection& c, const std::string& key);
+std::optional<Definition> definitionById(Connection& c, Id id);
+std::string definitionXml(Connection& c, Id id);
+int maxVersion(Connection& c, const std::string& key);
+void insertDefinition(Connection& c, Definition& d, const std::string& xml);
+std::vector<Definition> listDefinitions(Connection& c);
+
+// Instances
+std::optional<Instance> instanceById(Connection& c, Id id);
+bool loadInstance(Connection& c, Id id, runtime::InstanceState& out);  // false: no such instance
+// Writes what changed; fails with conflict when the revision moved since loading.
+void saveInstance(Connection& c, runtime::InstanceState& s);
+std::vector<Instance> queryInstances(Connection& c, const InstanceQuery& q);
+std::vector<Id> childInstances(Connection& c, Id parent);
+
+// Tasks, history, jobs
+std::optional<Task> taskById(Connection& c, Id id, Id* instanceId = nullptr);
+std::vector<Task> queryTasks(Connection& c, const TaskQuery& q);
+std::vector<HistoryEntry> historyOf(Connection& c, Id instance);
+std::vector<std::string> waitingElements(Connection& c, Id instance);
+Variables processVariables(Connection& c, Id instance);
+struct DueJob {
+  Id id, instanceId;
+};
+std::vector<DueJob> dueTimers(Connection& c, std::int64_t now, int limit);
+std::optional<Id> jobInstance(Connection& c, Id jobId, const char* kind);
+std::vector<std::pair<Id, Id>> lockableExternal(Connection& c, const std::string& topic, std::int64_t now, int limit);
+void lockExternal(Connection& c, Id job, const std::string& worker, std::int64_t expires);
+std::vector<ExternalTask> externalTasksOf(Connection& c, Id instance);
+int countJobs(Connection& c, Id instance);
+int countIncidents(Connection& c, Id instance);
+
+}  // namespace ordo::store

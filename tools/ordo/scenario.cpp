@@ -1,0 +1,408 @@
+#include "scenario.hpp"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <ordo/engine.hpp>
+#include <sstream>
+#include <unistd.h>
+
+#include "jobs/iso8601.hpp"
+
+namespace ordo::cli {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+namespace {
+
+struct StepFailure : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+std::string text(const json::value& v) { return v.is_string() ? std::string(v.as_string()) : json::serialize(v); }
+
+std::string str(const json::object& o, const char* key, const std::string& fallback = {}) {
+  auto it = o.find(key);
+  return it == o.end() || it->value().is_null() ? fallback : text(it->value());
+}
+
+// JSON equality that treats 2 and 2.0 alike, as JSON itself does.
+bool sameJson(const json::value& a, const json::value& b) {
+  if (a.is_number() && b.is_number()) return a.to_number<double>() == b.to_number<double>();
+  if (a.kind() != b.kind()) return false;
+  if (a.is_array()) {
+    const auto &x = a.as_array(), &y = b.as_array();
+    if (x.size() != y.size()) return false;
+    for (std::size_t i = 0; i < x.size(); ++i)
+      if (!sameJson(x[i], y[i])) return false;
+    return true;
+  }
+  if (a.is_object()) {
+    const auto &x = a.as_object(), &y = b.as_object();
+    if (x.size() != y.size()) return false;
+    for (const auto& kv : x) {
+      auto it = y.find(kv.key());
+      if (it == y.end() || !sameJson(kv.value(), it->value())) return false;
+    }
+    return true;
+  }
+  return a == b;
+}
+
+std::vector<std::string> strings(const json::value& v) {
+  std::vector<std::string> out;
+  if (v.is_array())
+    for (const auto& e : v.as_array()) out.push_back(text(e));
+  else if (!v.is_null())
+    out.push_back(text(v));
+  return out;
+}
+
+std::string joined(std::vector<std::string> v) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + v[i];
+  return out + "]";
+}
+
+class Runner {
+ public:
+  Runner(fs::path dir, std::string dbPath) : dir_(std::move(dir)) {
+    EngineOptions o;
+    o.path = std::move(dbPath);
+    o.durability = EngineOptions::Durability::normal;
+    clock_ = std::make_shared<ManualClock>(jobs::parseDateTime("2026-01-05T09:00:00Z"));
+    o.clock = clock_;
+    engine_ = Engine::open(o);
+  }
+
+  void deploy(const json::value& files) {
+    for (const auto& f : files.as_array()) {
+      auto path = dir_ / std::string(f.as_string());
+      std::ifstream in(path, std::ios::binary);
+      if (!in) throw StepFailure("cannot read model " + path.string());
+      std::stringstream s;
+      s << in.rdbuf();
+      engine_->deploy(s.str());
+    }
+  }
+
+  void step(const json::object& step) {
+    if (step.size() != 1) throw StepFailure("a step has exactly one key");
+    const auto& [name, body] = *step.begin();
+    const json::object empty;
+    const json::object& o = body.is_object() ? body.as_object() : empty;
+    if (name == "start") return start(o);
+    if (name == "complete") return complete(o);
+    if (name == "expect") return expect(o);
+    if (name == "expectError") return expectError(o);
+    if (name == "advance") return advance(body);
+    if (name == "runJobs") {
+      engine_->runDueJobs();
+      return;
+    }
+    if (name == "completeExternal" || name == "failTask") return external(name, o);
+    throw Error(ErrorCode::unsupported, "step '" + std::string(name) + "' is not supported yet");
+  }
+
+ private:
+  Id instance(const json::object& o) {
+    auto name = str(o, "instance", "p1");
+    auto it = instances_.find(name);
+    if (it == instances_.end()) throw StepFailure("no instance named '" + name + "'");
+    return it->second;
+  }
+
+  void start(const json::object& o) {
+    if (o.contains("message")) throw Error(ErrorCode::unsupported, "starting by message is not supported yet");
+    StartRequest r;
+    r.key = str(o, "process");
+    if (auto it = o.find("variables"); it != o.end()) {
+      if (!it->value().is_object()) throw Error(ErrorCode::invalid_argument, "start variables must be a JSON object");
+      r.variables = it->value().as_object();
+    }
+    r.businessKey = str(o, "businessKey");
+    r.initiator = str(o, "user");
+    auto inst = engine_->start(r);
+    instances_[str(o, "as", "p1")] = inst.id;
+  }
+
+  void complete(const json::object& o) {
+    Id id = instance(o);
+    TaskQuery q;
+    q.instanceId = id;
+    q.elementId = str(o, "task");
+    q.assignee = str(o, "assignee");
+    q.limit = 1000;
+    auto tasks = engine_->tasks(q);
+    if (tasks.empty())
+      throw Error(ErrorCode::not_found, "no open task '" + q.elementId + "' in instance '" + str(o, "instance", "p1") + "'");
+    // tasks come newest first; the scenario means the first by creation order
+    const auto& task = tasks.back();
+    Variables vars;
+    if (auto it = o.find("variables"); it != o.end()) {
+      if (!it->value().is_object()) throw Error(ErrorCode::invalid_argument, "task variables must be a JSON object");
+      vars = it->value().as_object();
+    }
+    engine_->completeTask(task.id, vars, str(o, "user"));
+  }
+
+  void external(const std::string& kind, const json::object& o) {
+    Id id = instance(o);
+    auto topic = str(o, "topic");
+    auto locked = engine_->fetchAndLock(topic, "scenario-worker", 1000, 60'000);
+    const ExternalTask* pick = nullptr;
+    for (const auto& e : locked)
+      if (e.instanceId == id && !pick) pick = &e;
+    if (!pick) throw Error(ErrorCode::not_found, "no external task on topic '" + topic + "' for the instance");
+    Variables vars;
+    if (auto it = o.find("variables"); it != o.end() && it->value().is_object()) vars = it->value().as_object();
+    auto error = str(o, "error");
+    if (!error.empty()) {
+      engine_->throwExternalBpmnError(pick->id, "scenario-worker", error, vars);
+    } else if (kind == "failTask") {
+      int retries = o.contains("retries") ? static_cast<int>(o.at("retries").to_number<std::int64_t>()) : 0;
+      engine_->failExternalTask(pick->id, "scenario-worker", "failed by scenario", retries);
+    } else {
+      engine_->completeExternalTask(pick->id, "scenario-worker", vars);
+    }
+  }
+
+  void advance(const json::value& v) {
+    try {
+      auto d = jobs::parseDuration(text(v));
+      clock_->set(jobs::addDuration(clock_->nowMillis(), d));
+    } catch (const std::invalid_argument& e) {
+      throw Error(ErrorCode::invalid_argument, std::string("advance: ") + e.what());
+    }
+    engine_->runDueJobs();
+  }
+
+  // Everything a failing step must leave unchanged.
+  std::string snapshot() {
+    std::string out;
+    InstanceQuery iq;
+    iq.limit = 100000;
+    for (const auto& i : engine_->instances(iq)) {
+      out += std::to_string(i.id) + i.state + std::to_string(i.revision) + json::serialize(engine_->variables(i.id));
+      for (const auto& w : engine_->waitingAt(i.id)) out += w;
+      out += std::to_string(engine_->history(i.id).size());
+    }
+    TaskQuery tq;
+    tq.includeFinished = true;
+    tq.limit = 100000;
+    for (const auto& t : engine_->tasks(tq)) out += std::to_string(t.id) + t.state + t.assignee;
+    return out;
+  }
+
+  void expectError(const json::object& o) {
+    auto codes = strings(o.contains("code") ? o.at("code") : json::value(nullptr));
+    if (!o.contains("step") || !o.at("step").is_object()) throw StepFailure("expectError needs a step");
+    auto before = snapshot();
+    try {
+      step(o.at("step").as_object());
+    } catch (const Error& e) {
+      bool match = codes.empty();
+      for (const auto& c : codes) match = match || lower(c) == toString(e.code());
+      if (e.code() == ErrorCode::unsupported && !match) throw;
+      if (!match)
+        throw StepFailure(std::string("failed with ") + toString(e.code()) + " (" + e.what() + "), expected " +
+                          joined(codes));
+      if (snapshot() != before) throw StepFailure("the failing step changed the state");
+      return;
+    }
+    throw StepFailure("the step succeeded, expected error " + joined(codes));
+  }
+
+  void expect(const json::object& o) {
+    Id id = instance(o);
+    auto inst = engine_->instance(id);
+    if (o.contains("state") && inst.state != str(o, "state"))
+      throw StepFailure("state is " + inst.state + ", expected " + str(o, "state"));
+    if (o.contains("waiting")) {
+      auto got = engine_->waitingAt(id);
+      auto want = strings(o.at("waiting"));
+      std::sort(got.begin(), got.end());
+      std::sort(want.begin(), want.end());
+      if (got != want) throw StepFailure("waiting at " + joined(got) + ", expected " + joined(want));
+    }
+    auto history = engine_->history(id);
+    std::vector<std::string> passed, entered, ended;
+    for (const auto& h : history) {
+      if (h.elementType == "multiInstanceBody") continue;
+      if (h.kind == "element_left") {
+        passed.push_back(h.elementId);
+        if (h.elementType == "endEvent") ended.push_back(h.elementId);
+      }
+      if (h.kind == "element_entered") entered.push_back(h.elementId);
+    }
+    if (o.contains("passed")) {
+      auto want = strings(o.at("passed"));
+      if (passed != want) throw StepFailure("passed " + joined(passed) + ", expected " + joined(want));
+    }
+    if (o.contains("passedAnyOrder")) {
+      auto want = strings(o.at("passedAnyOrder"));
+      auto got = passed;
+      std::sort(got.begin(), got.end());
+      std::sort(want.begin(), want.end());
+      if (got != want) throw StepFailure("passed (any order) " + joined(got) + ", expected " + joined(want));
+    }
+    if (o.contains("notPassed"))
+      for (const auto& n : strings(o.at("notPassed")))
+        if (std::find(entered.begin(), entered.end(), n) != entered.end())
+          throw StepFailure("'" + n + "' was entered, expected never");
+    if (o.contains("ended")) {
+      auto want = strings(o.at("ended"));
+      std::sort(ended.begin(), ended.end());
+      std::sort(want.begin(), want.end());
+      if (ended != want) throw StepFailure("ended at " + joined(ended) + ", expected " + joined(want));
+    }
+    if (o.contains("variables")) {
+      auto vars = engine_->variables(id);
+      for (const auto& kv : o.at("variables").as_object()) {
+        auto it = vars.find(kv.key());
+        if (it == vars.end()) throw StepFailure("variable '" + std::string(kv.key()) + "' is not set");
+        if (!sameJson(it->value(), kv.value()))
+          throw StepFailure("variable '" + std::string(kv.key()) + "' is " + json::serialize(it->value()) +
+                            ", expected " + json::serialize(kv.value()));
+      }
+    }
+    if (o.contains("tasks")) checkTasks(id, o.at("tasks").as_array());
+    if (o.contains("instances")) {
+      InstanceQuery q;
+      q.limit = 1000000;
+      auto n = static_cast<std::int64_t>(engine_->instances(q).size());
+      if (n != o.at("instances").to_number<std::int64_t>())
+        throw StepFailure("there are " + std::to_string(n) + " instances, expected " + text(o.at("instances")));
+    }
+    if (o.contains("jobs") && engine_->pendingJobs(id) != o.at("jobs").to_number<std::int64_t>())
+      throw StepFailure("pending jobs " + std::to_string(engine_->pendingJobs(id)) + ", expected " + text(o.at("jobs")));
+    if (o.contains("incidents") && engine_->openIncidents(id) != o.at("incidents").to_number<std::int64_t>())
+      throw StepFailure("open incidents " + std::to_string(engine_->openIncidents(id)) + ", expected " +
+                        text(o.at("incidents")));
+    for (const char* unsupported : {"returnable", "operations", "inbox", "lists"})
+      if (o.contains(unsupported))
+        throw Error(ErrorCode::unsupported, std::string("expectation '") + unsupported + "' is not supported yet");
+  }
+
+  void checkTasks(Id id, const json::array& want) {
+    TaskQuery q;
+    q.instanceId = id;
+    q.limit = 10000;
+    auto open = engine_->tasks(q);
+    if (open.size() != want.size())
+      throw StepFailure(std::to_string(open.size()) + " open tasks, expected " + std::to_string(want.size()));
+    std::vector<bool> used(open.size(), false);
+    for (const auto& w : want) {
+      const auto& spec = w.as_object();
+      bool found = false;
+      for (std::size_t i = 0; i < open.size() && !found; ++i) {
+        if (used[i]) continue;
+        const auto& t = open[i];
+        bool ok = true;
+        if (spec.contains("element")) ok = ok && t.elementId == str(spec, "element");
+        if (spec.contains("assignee")) ok = ok && t.assignee == str(spec, "assignee");
+        if (spec.contains("name")) ok = ok && t.name == str(spec, "name");
+        if (spec.contains("owner")) ok = ok && t.owner == str(spec, "owner");
+        auto sameSet = [](std::vector<std::string> a, std::vector<std::string> b) {
+          std::sort(a.begin(), a.end());
+          std::sort(b.begin(), b.end());
+          return a == b;
+        };
+        if (spec.contains("candidateUsers")) ok = ok && sameSet(t.candidateUsers, strings(spec.at("candidateUsers")));
+        if (spec.contains("candidateGroups"))
+          ok = ok && sameSet(t.candidateGroups, strings(spec.at("candidateGroups")));
+        if (ok) found = used[i] = true;
+      }
+      if (!found) throw StepFailure("no open task matches " + json::serialize(w));
+    }
+  }
+
+  fs::path dir_;
+  std::shared_ptr<ManualClock> clock_;
+  std::unique_ptr<Engine> engine_;
+  std::map<std::string, Id> instances_;
+};
+
+}  // namespace
+
+std::vector<std::string> scenarioFiles(const std::vector<std::string>& paths) {
+  std::vector<std::string> out;
+  for (const auto& p : paths) {
+    if (fs::is_directory(p)) {
+      std::vector<std::string> found;
+      for (const auto& e : fs::directory_iterator(p))
+        if (e.path().extension() == ".json") found.push_back(e.path().string());
+      std::sort(found.begin(), found.end());
+      out.insert(out.end(), found.begin(), found.end());
+    } else {
+      out.push_back(p);
+    }
+  }
+  return out;
+}
+
+ScenarioResult runScenario(const std::string& path) {
+  ScenarioResult r;
+  r.file = path;
+  auto db = fs::temp_directory_path() / ("ordo-scenario-" + std::to_string(::getpid()) + ".db");
+  auto cleanup = [&] {
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db.string() + suffix);
+  };
+  cleanup();
+  int stepNo = 0;
+  std::string stepName = "deploy";
+  try {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw StepFailure("cannot read file");
+    std::stringstream s;
+    s << in.rdbuf();
+    auto doc = json::parse(s.str());
+    const auto& o = doc.as_object();
+    r.name = str(o, "name", fs::path(path).stem().string());
+    Runner runner(fs::path(path).parent_path(), db.string());
+    if (o.contains("deploy")) runner.deploy(o.at("deploy"));
+    for (const auto& st : o.at("steps").as_array()) {
+      ++stepNo;
+      stepName = st.is_object() && !st.as_object().empty() ? std::string(st.as_object().begin()->key()) : "?";
+      runner.step(st.as_object());
+    }
+    r.passed = true;
+  } catch (const Error& e) {
+    r.failure = "step " + std::to_string(stepNo) + " (" + stepName + "): " + toString(e.code()) + ": " + e.what();
+  } catch (const std::exception& e) {
+    r.failure = "step " + std::to_string(stepNo) + " (" + stepName + "): " + e.what();
+  }
+  cleanup();
+  return r;
+}
+
+int scenarioCommand(const std::vector<std::string>& args) {
+  if (args.empty()) {
+    std::cerr << "usage: ordo scenario FILE|DIR...\n";
+    return 2;
+  }
+  int passed = 0, failed = 0;
+  for (const auto& f : scenarioFiles(args)) {
+    auto r = runScenario(f);
+    if (r.passed) {
+      ++passed;
+      std::cout << "PASS " << f << "\n";
+    } else {
+      ++failed;
+      std::cout << "FAIL " << f << ": " << r.failure << "\n";
+    }
+  }
+  std::cout << passed << " passed, " << failed << " failed\n";
+  return failed ? 1 : 0;
+}
+
+}  // namespace ordo::cli
