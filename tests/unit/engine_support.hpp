@@ -1,0 +1,90 @@
+// A fresh engine on a real SQLite file per test, and a way to see that a
+// failed command changed nothing: the whole database, dumped.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <ordo/engine.hpp>
+#include <string>
+
+#include "test_support.hpp"
+
+namespace ordo::test {
+
+class TempDb {
+ public:
+  TempDb() {
+    static int counter = 0;
+    path_ = (std::filesystem::temp_directory_path() /
+             ("ordo-test-" + std::to_string(::getpid()) + "-" + std::to_string(++counter) + ".db"))
+                .string();
+    remove();
+  }
+  ~TempDb() { remove(); }
+  const std::string& path() const { return path_; }
+
+  // Every row of every table, in a fixed order.
+  std::string dump() const {
+    sqlite3* db = nullptr;
+    sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+    std::string out;
+    for (const char* table : {"definitions", "instances", "tokens", "variables", "tasks", "task_candidates", "jobs",
+                              "incidents", "history"}) {
+      std::string sql = std::string("SELECT * FROM ") + table + " ORDER BY 1, 2, 3";
+      sqlite3_stmt* st = nullptr;
+      sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr);
+      out += std::string("#") + table + "\n";
+      while (sqlite3_step(st) == SQLITE_ROW) {
+        for (int i = 0; i < sqlite3_column_count(st); ++i) {
+          auto v = sqlite3_column_text(st, i);
+          out += v ? reinterpret_cast<const char*>(v) : "NULL";
+          out += "|";
+        }
+        out += "\n";
+      }
+      sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+    return out;
+  }
+
+ private:
+  void remove() {
+    for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + s);
+  }
+  std::string path_;
+};
+
+inline std::unique_ptr<Engine> openEngine(const TempDb& db, std::shared_ptr<Clock> clock = nullptr) {
+  EngineOptions o;
+  o.path = db.path();
+  o.clock = std::move(clock);
+  return Engine::open(o);
+}
+
+inline std::string sample(const std::string& name) { return readText(std::string(ORDO_SAMPLES) + "/" + name); }
+
+inline Task onlyTask(Engine& e, Id instance) {
+  TaskQuery q;
+  q.instanceId = instance;
+  auto ts = e.tasks(q);
+  if (ts.size() != 1) throw std::runtime_error("expected one open task, found " + std::to_string(ts.size()));
+  return ts[0];
+}
+
+}  // namespace ordo::test
+
+// Runs `stmt`, which must throw ordo::Error with `code`, and checks that the database is unchanged.
+#define REQUIRE_FAILS_UNCHANGED(db, expected, stmt)                         \
+  do {                                                                  \
+    auto before__ = (db).dump();                                        \
+    try {                                                               \
+      stmt;                                                             \
+      FAIL("expected " << ::ordo::toString(expected));                      \
+    } catch (const ::ordo::Error& e__) {                                \
+      INFO(e__.what());                                                 \
+      CHECK(e__.code() == (expected));                                      \
+    }                                                                   \
+    CHECK((db).dump() == before__);                                     \
+  } while (0)

@@ -1,0 +1,442 @@
+// The engine through its C++ API, on real SQLite files: behaviours, bad input, restart.
+#include <catch2/catch.hpp>
+#include <thread>
+
+#include "engine_support.hpp"
+#include "jobs/iso8601.hpp"
+
+using namespace ordo;
+using test::bpmn;
+using test::TempDb;
+
+namespace {
+
+const std::string kSimple = bpmn(
+    "<startEvent id=\"s\" flowable:initiator=\"starter\"/><sequenceFlow id=\"f1\" sourceRef=\"s\" targetRef=\"approve\"/>"
+    "<userTask id=\"approve\" name=\"Approve\" flowable:assignee=\"${starter}\" flowable:candidateGroups=\"managers, hr\"/>"
+    "<sequenceFlow id=\"f2\" sourceRef=\"approve\" targetRef=\"e\"/><endEvent id=\"e\"/>",
+    "", "id=\"simple\" isExecutable=\"true\"");
+
+std::vector<std::string> passed(Engine& e, Id instance) {
+  std::vector<std::string> out;
+  for (const auto& h : e.history(instance))
+    if (h.kind == "element_left" && h.elementType != "multiInstanceBody") out.push_back(h.elementId);
+  return out;
+}
+
+Variables vars(std::initializer_list<std::pair<boost::json::string_view, boost::json::value_ref>> list) {
+  Variables v;
+  for (const auto& [k, val] : list) v[k] = boost::json::value(val);
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("engine: deploy is idempotent for identical XML and versions a changed model") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  auto d1 = e->deploy(kSimple);
+  REQUIRE(d1.created);
+  REQUIRE(d1.definitions.size() == 1);
+  CHECK(d1.definitions[0].key == "simple");
+  CHECK(d1.definitions[0].version == 1);
+  auto again = e->deploy(kSimple);
+  CHECK_FALSE(again.created);
+  CHECK(again.definitions[0].id == d1.definitions[0].id);
+  auto changed = kSimple;
+  changed.replace(changed.find("name=\"Approve\""), 14, "name=\"Approve!\"");
+  auto d2 = e->deploy(changed);
+  CHECK(d2.created);
+  CHECK(d2.definitions[0].version == 2);
+  CHECK(e->definitions().size() == 2);
+  // Starting by key takes the latest version.
+  auto inst = e->start({"simple", 0, {}, "", "alice"});
+  CHECK(inst.definitionVersion == 2);
+  CHECK(test::onlyTask(*e, inst.id).name == "Approve!");
+}
+
+TEST_CASE("engine: an invalid model is refused with every diagnostic, nothing stored") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::parse_error, e->deploy("<definitions/>"));
+  try {
+    e->deploy(bpmn("<startEvent id=\"s\"/><complexGateway id=\"cg\"/><sequenceFlow id=\"f\" sourceRef=\"s\" targetRef=\"zz\"/>"));
+    FAIL("deployed");
+  } catch (const Error& err) {
+    CHECK(err.code() == ErrorCode::parse_error);
+    CHECK(test::hasCode(err.diagnostics(), "unsupported"));
+    CHECK(test::hasCode(err.diagnostics(), "dangling_reference"));
+  }
+  CHECK(e->definitions().empty());
+}
+
+TEST_CASE("engine: an expression with a syntax error fails the deploy, naming the element") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  try {
+    e->deploy(bpmn("<startEvent id=\"s\"/><sequenceFlow id=\"bad\" sourceRef=\"s\" targetRef=\"e\">"
+                   "<conditionExpression>${a &gt;&gt; }</conditionExpression></sequenceFlow><endEvent id=\"e\"/>"));
+    FAIL("deployed");
+  } catch (const Error& err) {
+    CHECK(err.code() == ErrorCode::parse_error);
+    auto* d = test::find(err.diagnostics(), "expression_syntax");
+    REQUIRE(d);
+    CHECK(d->elementId == "bad");
+  }
+}
+
+TEST_CASE("engine: start, assign by expression, complete to the end, with history") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(kSimple);
+  auto inst = e->start({"simple", 0, vars({{"amount", 10}}), "order-1", "alice", "acme"});
+  CHECK(inst.state == "running");
+  CHECK(inst.businessKey == "order-1");
+  CHECK(inst.tenant == "acme");
+  auto task = test::onlyTask(*e, inst.id);
+  CHECK(task.elementId == "approve");
+  CHECK(task.assignee == "alice");
+  CHECK(task.candidateGroups == std::vector<std::string>{"managers", "hr"});
+  CHECK(e->variables(inst.id).at("starter") == "alice");
+  CHECK(e->waitingAt(inst.id) == std::vector<std::string>{"approve"});
+  e->completeTask(task.id, vars({{"ok", true}}), "alice");
+  auto done = e->instance(inst.id);
+  CHECK(done.state == "completed");
+  CHECK(done.endedAt > 0);
+  CHECK(e->variables(inst.id).at("ok") == true);
+  CHECK(passed(*e, inst.id) == std::vector<std::string>{"s", "approve", "e"});
+  auto history = e->history(inst.id);
+  bool completedBy = false;
+  for (const auto& h : history) completedBy = completedBy || (h.kind == "task_completed" && h.actor == "alice");
+  CHECK(completedBy);
+  CHECK(history.front().kind == "instance_started");
+  CHECK(history.back().kind == "instance_completed");
+  CHECK(e->task(task.id).state == "completed");
+  CHECK(e->task(task.id).completedBy == "alice");
+}
+
+TEST_CASE("engine: bad input fails with a clear code and leaves the database as it was") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(kSimple);
+  auto inst = e->start({"simple", 0, {}, "", "alice"});
+  auto task = test::onlyTask(*e, inst.id);
+  SECTION("unknown task id") { REQUIRE_FAILS_UNCHANGED(db, ErrorCode::not_found, e->completeTask(999999)); }
+  SECTION("completing a completed task") {
+    e->completeTask(task.id, {}, "alice");
+    REQUIRE_FAILS_UNCHANGED(db, ErrorCode::wrong_state, e->completeTask(task.id));
+  }
+  SECTION("starting an unknown key") {
+    REQUIRE_FAILS_UNCHANGED(db, ErrorCode::not_found, e->start({"nope", 0, {}, "", ""}));
+  }
+  SECTION("starting an unknown definition id") {
+    REQUIRE_FAILS_UNCHANGED(db, ErrorCode::not_found, e->start({"", 4242, {}, "", ""}));
+  }
+  SECTION("variables of an unknown instance") {
+    REQUIRE_FAILS_UNCHANGED(db, ErrorCode::not_found, e->setVariables(77777, vars({{"a", 1}})));
+  }
+}
+
+TEST_CASE("engine: an expression that fails names itself and the element, and rolls back") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(bpmn("<startEvent id=\"s\"/><sequenceFlow id=\"f\" sourceRef=\"s\" targetRef=\"t\"/><userTask id=\"t\"/>"
+                 "<sequenceFlow id=\"g\" sourceRef=\"t\" targetRef=\"x\"/><exclusiveGateway id=\"x\"/>"
+                 "<sequenceFlow id=\"c\" sourceRef=\"x\" targetRef=\"e\"><conditionExpression>${amount &gt; 10}</conditionExpression></sequenceFlow>"
+                 "<endEvent id=\"e\"/>"));
+  auto inst = e->start({"p", 0, {}, "", ""});
+  auto task = test::onlyTask(*e, inst.id);
+  try {
+    auto before = db.dump();
+    e->completeTask(task.id);
+    FAIL("completed");
+  } catch (const Error& err) {
+    CHECK(err.code() == ErrorCode::expression_error);
+    CHECK(std::string(err.what()).find("amount") != std::string::npos);
+    CHECK(err.elementId() == "c");
+  }
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::expression_error, e->completeTask(task.id));
+  CHECK(e->task(task.id).state == "open");
+}
+
+TEST_CASE("engine: a gateway with no way out fails naming the gateway, command rolled back") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(bpmn("<startEvent id=\"s\"/><sequenceFlow id=\"f\" sourceRef=\"s\" targetRef=\"t\"/><userTask id=\"t\"/>"
+                 "<sequenceFlow id=\"g\" sourceRef=\"t\" targetRef=\"x\"/><exclusiveGateway id=\"x\"/>"
+                 "<sequenceFlow id=\"a\" sourceRef=\"x\" targetRef=\"e\"><conditionExpression>${n &gt; 1}</conditionExpression></sequenceFlow>"
+                 "<sequenceFlow id=\"b\" sourceRef=\"x\" targetRef=\"e\"><conditionExpression>${n &lt; 1}</conditionExpression></sequenceFlow>"
+                 "<endEvent id=\"e\"/>"));
+  auto inst = e->start({"p", 0, vars({{"n", 1}}), "", ""});
+  auto task = test::onlyTask(*e, inst.id);
+  try {
+    e->completeTask(task.id);
+    FAIL("completed");
+  } catch (const Error& err) {
+    CHECK(err.code() == ErrorCode::no_outgoing_flow);
+    CHECK(err.elementId() == "x");
+  }
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::no_outgoing_flow, e->completeTask(task.id));
+  // Setting the variable right lets it through.
+  e->setVariables(inst.id, vars({{"n", 2}}));
+  e->completeTask(task.id);
+  CHECK(e->instance(inst.id).state == "completed");
+}
+
+TEST_CASE("engine: parallel fork and join wait for every branch") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(bpmn("<startEvent id=\"s\"/><parallelGateway id=\"fork\"/><userTask id=\"a\"/><userTask id=\"b\"/>"
+                 "<parallelGateway id=\"join\"/><userTask id=\"after\"/><endEvent id=\"e\"/>"
+                 "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"fork\"/><sequenceFlow id=\"2\" sourceRef=\"fork\" targetRef=\"a\"/>"
+                 "<sequenceFlow id=\"3\" sourceRef=\"fork\" targetRef=\"b\"/><sequenceFlow id=\"4\" sourceRef=\"a\" targetRef=\"join\"/>"
+                 "<sequenceFlow id=\"5\" sourceRef=\"b\" targetRef=\"join\"/><sequenceFlow id=\"6\" sourceRef=\"join\" targetRef=\"after\"/>"
+                 "<sequenceFlow id=\"7\" sourceRef=\"after\" targetRef=\"e\"/>"));
+  auto inst = e->start({"p", 0, {}, "", ""});
+  TaskQuery q;
+  q.instanceId = inst.id;
+  auto tasks = e->tasks(q);
+  REQUIRE(tasks.size() == 2);
+  e->completeTask(tasks[0].id);
+  CHECK(e->tasks(q).size() == 1);  // the join still waits
+  e->completeTask(tasks[1].id);
+  auto after = test::onlyTask(*e, inst.id);
+  CHECK(after.elementId == "after");
+  e->completeTask(after.id);
+  CHECK(e->instance(inst.id).state == "completed");
+}
+
+TEST_CASE("engine: the inclusive join waits for a branch that can still arrive, not for one never started") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(bpmn("<startEvent id=\"s\"/><inclusiveGateway id=\"fork\"/><userTask id=\"a\"/><userTask id=\"b\"/><userTask id=\"b2\"/>"
+                 "<inclusiveGateway id=\"join\"/><endEvent id=\"e\"/>"
+                 "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"fork\"/>"
+                 "<sequenceFlow id=\"2\" sourceRef=\"fork\" targetRef=\"a\"><conditionExpression>${x &gt; 0}</conditionExpression></sequenceFlow>"
+                 "<sequenceFlow id=\"3\" sourceRef=\"fork\" targetRef=\"b\"><conditionExpression>${x &gt; 5}</conditionExpression></sequenceFlow>"
+                 "<sequenceFlow id=\"4\" sourceRef=\"a\" targetRef=\"join\"/><sequenceFlow id=\"5\" sourceRef=\"b\" targetRef=\"b2\"/>"
+                 "<sequenceFlow id=\"6\" sourceRef=\"b2\" targetRef=\"join\"/><sequenceFlow id=\"7\" sourceRef=\"join\" targetRef=\"e\"/>"));
+  // Both branches: the join must wait for b and then b2.
+  auto both = e->start({"p", 0, vars({{"x", 10}}), "", ""});
+  TaskQuery q;
+  q.instanceId = both.id;
+  q.elementId = "a";
+  e->completeTask(e->tasks(q)[0].id);
+  CHECK(e->instance(both.id).state == "running");
+  q.elementId = "b";
+  e->completeTask(e->tasks(q)[0].id);
+  CHECK(e->instance(both.id).state == "running");  // b2 can still reach the join
+  q.elementId = "b2";
+  e->completeTask(e->tasks(q)[0].id);
+  CHECK(e->instance(both.id).state == "completed");
+  // One branch: the join fires as soon as it arrives.
+  auto one = e->start({"p", 0, vars({{"x", 1}}), "", ""});
+  e->completeTask(test::onlyTask(*e, one.id).id);
+  CHECK(e->instance(one.id).state == "completed");
+  // No condition true and no default: an error naming the gateway.
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::no_outgoing_flow, e->start({"p", 0, vars({{"x", 0}}), "", ""}));
+}
+
+TEST_CASE("engine: a terminate end inside a subprocess ends only the subprocess") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(bpmn("<startEvent id=\"s\"/><subProcess id=\"sp\"><startEvent id=\"is\"/><parallelGateway id=\"f\"/>"
+                 "<userTask id=\"inner\"/><endEvent id=\"kill\"><terminateEventDefinition/></endEvent>"
+                 "<sequenceFlow id=\"i1\" sourceRef=\"is\" targetRef=\"f\"/><sequenceFlow id=\"i2\" sourceRef=\"f\" targetRef=\"inner\"/>"
+                 "<sequenceFlow id=\"i3\" sourceRef=\"f\" targetRef=\"kill\"/></subProcess>"
+                 "<userTask id=\"after\"/><endEvent id=\"e\"/>"
+                 "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"sp\"/><sequenceFlow id=\"2\" sourceRef=\"sp\" targetRef=\"after\"/>"
+                 "<sequenceFlow id=\"3\" sourceRef=\"after\" targetRef=\"e\"/>"));
+  auto inst = e->start({"p", 0, {}, "", ""});
+  auto task = test::onlyTask(*e, inst.id);
+  CHECK(task.elementId == "after");  // 'inner' was cancelled by the terminate end
+  CHECK(e->instance(inst.id).state == "running");
+  TaskQuery all;
+  all.instanceId = inst.id;
+  all.includeFinished = true;
+  bool innerCancelled = false;
+  for (const auto& t : e->tasks(all)) innerCancelled = innerCancelled || (t.elementId == "inner" && t.state == "cancelled");
+  CHECK(innerCancelled);
+}
+
+TEST_CASE("engine: service task handlers set variables, throw BPMN errors, or fail the command") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(bpmn("<startEvent id=\"s\"/><serviceTask id=\"calc\" flowable:type=\"calc\"/><userTask id=\"ok\"/>"
+                 "<userTask id=\"handled\"/><boundaryEvent id=\"err\" attachedToRef=\"calc\"><errorEventDefinition errorRef=\"E\"/></boundaryEvent>"
+                 "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"calc\"/><sequenceFlow id=\"2\" sourceRef=\"calc\" targetRef=\"ok\"/>"
+                 "<sequenceFlow id=\"3\" sourceRef=\"err\" targetRef=\"handled\"/>",
+                 "<error id=\"E\" errorCode=\"NO_STOCK\"/>"));
+  SECTION("no handler registered: unsupported, nothing started") {
+    REQUIRE_FAILS_UNCHANGED(db, ErrorCode::unsupported, e->start({"p", 0, {}, "", ""}));
+  }
+  SECTION("the handler sets a variable") {
+    e->registerServiceHandler("calc", [](ServiceTaskContext& c) {
+      auto n = c.variables().at("n").as_int64();
+      c.setVariable("double", n * 2);
+    });
+    auto inst = e->start({"p", 0, vars({{"n", 21}}), "", ""});
+    CHECK(e->variables(inst.id).at("double") == 42);
+    CHECK(test::onlyTask(*e, inst.id).elementId == "ok");
+  }
+  SECTION("a BPMN error goes to the error boundary event") {
+    e->registerServiceHandler("calc", [](ServiceTaskContext& c) { c.throwBpmnError("NO_STOCK"); });
+    auto inst = e->start({"p", 0, {}, "", ""});
+    CHECK(test::onlyTask(*e, inst.id).elementId == "handled");
+  }
+  SECTION("an uncaught BPMN error fails the command") {
+    e->registerServiceHandler("calc", [](ServiceTaskContext& c) { c.throwBpmnError("OTHER"); });
+    REQUIRE_FAILS_UNCHANGED(db, ErrorCode::unhandled_bpmn_error, e->start({"p", 0, {}, "", ""}));
+  }
+  SECTION("a handler that throws fails the command, naming the task") {
+    e->registerServiceHandler("calc", [](ServiceTaskContext&) { throw std::runtime_error("ledger offline"); });
+    try {
+      e->start({"p", 0, {}, "", ""});
+      FAIL("started");
+    } catch (const Error& err) {
+      CHECK(err.code() == ErrorCode::service_failed);
+      CHECK(err.elementId() == "calc");
+      CHECK(std::string(err.what()).find("ledger offline") != std::string::npos);
+    }
+    CHECK(e->instances().empty());
+  }
+}
+
+TEST_CASE("engine: external tasks are fetched and locked, completed, failed into incidents") {
+  TempDb db;
+  auto clock = std::make_shared<ManualClock>(1'700'000'000'000);
+  auto e = test::openEngine(db, clock);
+  e->deploy(bpmn("<startEvent id=\"s\"/><serviceTask id=\"pay\" camunda:type=\"external\" camunda:topic=\"payout\"/>"
+                 "<endEvent id=\"e\"/><sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"pay\"/>"
+                 "<sequenceFlow id=\"2\" sourceRef=\"pay\" targetRef=\"e\"/>"));
+  auto a = e->start({"p", 0, vars({{"amount", 5}}), "", ""});
+  auto b = e->start({"p", 0, {}, "", ""});
+  CHECK(e->waitingAt(a.id) == std::vector<std::string>{"pay"});
+  auto locked = e->fetchAndLock("payout", "w1", 1, 10'000);
+  REQUIRE(locked.size() == 1);
+  CHECK(locked[0].variables.at("amount") == 5);
+  // Locked for w1: another worker gets the other one, and cannot complete w1's.
+  auto other = e->fetchAndLock("payout", "w2", 10, 10'000);
+  REQUIRE(other.size() == 1);
+  CHECK(other[0].id != locked[0].id);
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::forbidden, e->completeExternalTask(locked[0].id, "w2"));
+  e->completeExternalTask(locked[0].id, "w1", vars({{"paid", true}}));
+  CHECK(e->instance(locked[0].instanceId).state == "completed");
+  CHECK(e->variables(locked[0].instanceId).at("paid") == true);
+  // Failing with retries left offers it again after the back-off; with none it is an incident.
+  e->failExternalTask(other[0].id, "w2", "bank down", 1, 5'000);
+  CHECK(e->fetchAndLock("payout", "w3", 10, 1'000).empty());
+  clock->advance(5'000);
+  auto again = e->fetchAndLock("payout", "w3", 10, 1'000);
+  REQUIRE(again.size() == 1);
+  e->failExternalTask(again[0].id, "w3", "bank still down", 0);
+  CHECK(e->openIncidents(again[0].instanceId) == 1);
+  CHECK(e->fetchAndLock("payout", "w3", 10, 1'000).empty());
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::not_found, e->completeExternalTask(123456, "w1"));
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::invalid_argument, e->fetchAndLock("payout", "", 1, 1000));
+  (void)b;
+}
+
+TEST_CASE("engine: a timer boundary event fires when the clock passes it, and the activity is cancelled") {
+  TempDb db;
+  auto clock = std::make_shared<ManualClock>(jobs::parseDateTime("2026-03-01T08:00:00Z"));
+  auto e = test::openEngine(db, clock);
+  e->deploy(test::sample("repair-work-order.bpmn"));
+  auto inst = e->start({"repairWorkOrder", 0, vars({{"technician", "tom"}}), "", "zhang"});
+  e->completeTask(test::onlyTask(*e, inst.id).id, {}, "dispatcher");
+  CHECK(test::onlyTask(*e, inst.id).elementId == "handle");
+  CHECK(e->pendingJobs(inst.id) == 1);
+  clock->advance(3 * 3600 * 1000);
+  CHECK(e->runDueJobs() == 0);
+  clock->advance(2 * 3600 * 1000);
+  CHECK(e->runDueJobs() == 1);
+  CHECK(test::onlyTask(*e, inst.id).elementId == "escalate");
+  CHECK(e->pendingJobs(inst.id) == 0);
+}
+
+TEST_CASE("engine: closing and reopening continues every instance where it waited") {
+  TempDb db;
+  Id instance = 0;
+  {
+    auto e = test::openEngine(db);
+    e->deploy(test::sample("leave-approval.bpmn"));
+    instance = e->start({"leaveApproval", 0, vars({{"days", 5}, {"manager", "mary"}, {"director", "dora"}}), "", "emp"}).id;
+    e->completeTask(test::onlyTask(*e, instance).id, vars({{"approved", true}}), "mary");
+  }
+  {
+    auto e = test::openEngine(db);
+    auto t = test::onlyTask(*e, instance);
+    CHECK(t.elementId == "directorApproval");
+    CHECK(t.assignee == "dora");
+    e->completeTask(t.id, vars({{"approved", true}}), "dora");
+    CHECK(e->instance(instance).state == "completed");
+    CHECK(passed(*e, instance) == std::vector<std::string>{"start", "managerApproval", "managerDecision", "daysGateway",
+                                                          "directorApproval", "directorDecision", "approvedEnd"});
+  }
+}
+
+TEST_CASE("engine: a timer that fell due while the engine was closed fires after opening") {
+  TempDb db;
+  auto clock = std::make_shared<ManualClock>(jobs::parseDateTime("2026-03-01T08:00:00Z"));
+  Id instance = 0;
+  {
+    auto e = test::openEngine(db, clock);
+    e->deploy(bpmn("<startEvent id=\"s\"/><intermediateCatchEvent id=\"wait\"><timerEventDefinition><timeDuration>PT1H</timeDuration>"
+                   "</timerEventDefinition></intermediateCatchEvent><endEvent id=\"e\"/>"
+                   "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"wait\"/><sequenceFlow id=\"2\" sourceRef=\"wait\" targetRef=\"e\"/>"));
+    instance = e->start({"p", 0, {}, "", ""}).id;
+  }
+  clock->advance(2 * 3600 * 1000);
+  auto e = test::openEngine(db, clock);
+  CHECK(e->instance(instance).state == "running");
+  CHECK(e->runDueJobs() == 1);
+  CHECK(e->instance(instance).state == "completed");
+}
+
+TEST_CASE("engine: several threads issue commands at once; every one lands") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(test::sample("leave-approval.bpmn"));
+  constexpr int kThreads = 4, kPerThread = 25;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      try {
+        for (int i = 0; i < kPerThread; ++i) {
+          auto inst = e->start({"leaveApproval", 0, vars({{"days", 1}, {"manager", "m" + std::to_string(t)}}), "", ""});
+          e->completeTask(test::onlyTask(*e, inst.id).id, vars({{"approved", true}}), "m");
+          (void)e->instances();  // reads run beside the writes
+        }
+      } catch (...) {
+        ++failures;
+      }
+    });
+  for (auto& th : threads) th.join();
+  CHECK(failures == 0);
+  InstanceQuery q;
+  q.state = "completed";
+  q.limit = 1000;
+  CHECK(e->instances(q).size() == kThreads * kPerThread);
+}
+
+TEST_CASE("engine: a sequential multi-instance task goes through the list in order") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(test::sample("expense-sequential.bpmn"));
+  auto inst = e->start({"expenseSequential", 0, vars({{"approvers", boost::json::array{"a", "b", "c"}}}), "", ""});
+  for (const char* who : {"a", "b", "c"}) {
+    auto t = test::onlyTask(*e, inst.id);
+    CHECK(t.assignee == who);
+    e->completeTask(t.id, {}, who);
+  }
+  CHECK(e->instance(inst.id).state == "completed");
+}
+
+TEST_CASE("engine: a collection that is not a list is an expression error") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(test::sample("purchase-countersign.bpmn"));
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::expression_error,
+                          e->start({"purchaseCountersign", 0, vars({{"approvers", "alice"}}), "", ""}));
+}
