@@ -126,7 +126,7 @@ void Execution::dispatch(const Op& op) {
 
 void Execution::enter(Token& t, const FlowNode& n) {
   t.element = n.id;
-  t.state = TokenState::active;
+  transition(t, TokenState::active);
   t.dirty = true;
   bool miInstance = t.data.contains("miInstance");
   if (n.loop.kind == model::LoopCharacteristics::Kind::multiInstance && !miInstance) {
@@ -156,7 +156,7 @@ void Execution::leave(Token& t) {
 }
 
 void Execution::take(Token& t, const std::vector<const SequenceFlow*>& flows) {
-  t.state = TokenState::active;
+  transition(t, TokenState::active);
   t.data = {};
   t.dirty = true;
   if (flows.empty()) {
@@ -205,7 +205,7 @@ void Execution::completeScope(Token& scope) {
     return;
   }
   // A subprocess whose inside has finished: the subprocess itself completes.
-  scope.state = TokenState::active;
+  transition(scope, TokenState::active);
   scope.dirty = true;
   leave(scope);
 }
@@ -416,7 +416,7 @@ void Execution::throwBpmnError(Token& from, const std::string& code, const std::
 void Execution::start(const Variables& variables, const std::string& initiator) {
   const auto& scope = process_.process->scope;
   Token& root = newToken(0, process_.process->id);
-  root.state = TokenState::scope;
+  transition(root, TokenState::scope);
   record("instance_started", nullptr, nullptr);
   for (const auto& kv : variables) setLocalVariable(root, std::string(kv.key()), kv.value());
   auto starts = scope.noneStarts();

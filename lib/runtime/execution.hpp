@@ -12,6 +12,7 @@
 
 #include "model/model.hpp"
 #include "runtime/deployed.hpp"
+#include "runtime/lifecycle.hpp"
 #include "runtime/state.hpp"
 
 namespace ordo::runtime {
@@ -51,10 +52,7 @@ class Execution {
   void take(Token& t, const std::vector<const model::SequenceFlow*>& flows);
   void endToken(Token& t);     // the token is consumed; its scope may complete
   void cancelToken(Token& t);  // the token and everything under it stop, no flows taken
-  void wait(Token& t) {
-    t.state = TokenState::waiting;
-    t.dirty = true;
-  }
+  void wait(Token& t) { transition(t, TokenState::waiting); }
   // Outgoing flows of an activity or event: conditions true, unconditional flows, else the default.
   std::vector<const model::SequenceFlow*> selectOutgoing(const Token& t, const model::FlowNode& n, bool exclusive);
   bool evaluateCondition(const Token& t, const std::string& text, const std::string& elementId);

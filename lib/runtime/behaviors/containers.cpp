@@ -5,7 +5,7 @@
 namespace ordo::runtime {
 
 void enterSubProcess(Execution& ex, Token& t, const model::FlowNode& n) {
-  t.state = TokenState::scope;
+  transition(t, TokenState::scope);
   t.dirty = true;
   const auto& inner = *n.inner;
   auto starts = inner.noneStarts();
@@ -68,7 +68,7 @@ void enterMultiInstanceBody(Execution& ex, Token& body, const model::FlowNode& n
   } else {
     throw Error(ErrorCode::unsupported, n.label() + " has neither a collection nor a loopCardinality", n.id);
   }
-  body.state = TokenState::scope;
+  transition(body, TokenState::scope);
   body.dirty = true;
   body.data = {{"miBody", true}, {"nrOfInstances", count}, {"nrOfCompletedInstances", 0}, {"nrOfActiveInstances", 0}};
   body.data["items"] = std::move(items);
@@ -76,7 +76,7 @@ void enterMultiInstanceBody(Execution& ex, Token& body, const model::FlowNode& n
   publishCounters(ex, body);
   if (count == 0) {
     if (!loop.loopDataOutputRef.empty()) ex.setVariable(body, loop.loopDataOutputRef, boost::json::array());
-    body.state = TokenState::active;
+    transition(body, TokenState::active);
     body.data = {};
     ex.leave(body);
     return;
@@ -130,7 +130,7 @@ void Execution::finishMultiInstance(Token& inst) {
   for (auto* c : state_.children(body.id)) cancelToken(*c);
   if (!n.loop.loopDataOutputRef.empty()) setVariable(body, n.loop.loopDataOutputRef, body.data["outputs"]);
   state_.variables.erase(body.id);  // the counters lived on the body
-  body.state = TokenState::active;
+  transition(body, TokenState::active);
   body.data = {};
   auto flows = selectOutgoing(body, n, false);
   record("element_left", &body, &n);

@@ -16,7 +16,7 @@ void pass(Execution& ex, Token& t, const model::FlowNode& n, const std::vector<c
 }
 
 void arrive(Token& t) {
-  t.state = TokenState::joining;
+  transition(t, TokenState::joining);
   t.dirty = true;
 }
 
@@ -84,7 +84,7 @@ bool Execution::fireInclusiveJoins() {
     if (!inclusiveJoinReady(*this, t, n)) continue;
     for (auto* c : state_.children(t.parent))
       if (c != &t && c->element == n.id && c->state == TokenState::joining) c->removed = true;
-    t.state = TokenState::active;
+    transition(t, TokenState::active);
     t.dirty = true;
     pass(*this, t, n, selectOutgoing(t, n, false));
     return true;
