@@ -161,6 +161,8 @@ class Engine {
   std::vector<Instance> instances(const InstanceQuery& query = {}) const;
   Instance instance(Id id) const;
   std::vector<Task> tasks(const TaskQuery& query = {}) const;
+  // How many tasks match (offset and limit ignored).
+  std::int64_t countTasks(const TaskQuery& query = {}) const;
   Task task(Id id) const;
   std::vector<HistoryEntry> history(Id instanceId) const;
   // Element ids where the instance (and its called children) now waits.

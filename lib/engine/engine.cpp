@@ -294,6 +294,10 @@ std::vector<Task> Engine::tasks(const TaskQuery& query) const {
   return impl_->read([&](store::Connection& c) { return store::queryTasks(c, query); });
 }
 
+std::int64_t Engine::countTasks(const TaskQuery& query) const {
+  return impl_->read([&](store::Connection& c) { return store::countTasks(c, query); });
+}
+
 Task Engine::task(Id id) const {
   return impl_->read([&](store::Connection& c) {
     auto t = store::taskById(c, id);

@@ -1,6 +1,7 @@
 #include "store/store.hpp"
 
 #include <boost/json.hpp>
+#include <variant>
 
 #include "store/schema.hpp"
 
@@ -435,30 +436,61 @@ std::optional<Task> taskById(Connection& c, Id id, Id* instanceId) {
   return out;
 }
 
-std::vector<Task> queryTasks(Connection& c, const TaskQuery& tq) {
-  std::string sql = std::string("SELECT ") + kTaskCols + " FROM tasks t WHERE 1=1";
-  std::vector<std::string> texts;
-  if (!tq.includeFinished) sql += " AND t.state = 'open'";
-  if (tq.instanceId) sql += " AND t.instance_id = " + std::to_string(tq.instanceId);
-  int n = 0;
-  auto param = [&](const std::string& v) {
-    texts.push_back(v);
-    return "?" + std::to_string(++n);
+namespace {
+// The WHERE clause of a task query, with its text parameters in order.
+using Param = std::variant<std::string, std::int64_t>;
+
+// Parameters are bound, never spliced, so the statement cache holds one entry per query shape.
+std::string taskFilter(const TaskQuery& tq, std::vector<Param>& texts) {
+  std::string sql = " WHERE 1=1";
+  auto param = [&](Param v) {
+    texts.push_back(std::move(v));
+    return "?" + std::to_string(texts.size());
   };
+  if (!tq.includeFinished) sql += " AND t.state = 'open'";
+  if (tq.instanceId) sql += " AND t.instance_id = " + param(tq.instanceId);
   if (!tq.assignee.empty()) sql += " AND t.assignee = " + param(tq.assignee);
   if (!tq.elementId.empty()) sql += " AND t.element_id = " + param(tq.elementId);
   if (!tq.candidateUser.empty() || !tq.candidateGroups.empty()) {
     std::string who = param(tq.candidateUser);
-    sql += " AND (t.assignee = " + who + " OR (t.assignee IS NULL AND t.id IN (SELECT task_id FROM task_candidates WHERE (kind = 'user' AND who = " + who + ")";
+    sql += " AND (t.assignee = " + who +
+           " OR (t.assignee IS NULL AND t.id IN (SELECT task_id FROM task_candidates WHERE (kind = 'user' AND who = " +
+           who + ")";
     for (const auto& g : tq.candidateGroups) sql += " OR (kind = 'group' AND who = " + param(g) + ")";
     sql += ")))";
   }
-  sql += " ORDER BY t.id DESC LIMIT " + std::to_string(tq.limit) + " OFFSET " + std::to_string(tq.offset);
-  Statement st(c.handle(), sql);
-  for (std::size_t i = 0; i < texts.size(); ++i) st.bind(static_cast<int>(i + 1), texts[i]);
+  return sql;
+}
+}  // namespace
+
+static void bindAll(Statement& st, const std::vector<Param>& params) {
+  for (std::size_t i = 0; i < params.size(); ++i)
+    std::visit([&](const auto& v) { st.bind(static_cast<int>(i + 1), v); }, params[i]);
+}
+
+std::vector<Task> queryTasks(Connection& c, const TaskQuery& tq) {
+  std::vector<Param> params;
+  auto filter = taskFilter(tq, params);  // first: it numbers the parameters LIMIT and OFFSET follow
+  std::string sql = std::string("SELECT ") + kTaskCols + " FROM tasks t" + filter + " ORDER BY t.id DESC LIMIT ?" +
+                    std::to_string(params.size() + 1) + " OFFSET ?" + std::to_string(params.size() + 2);
+  params.emplace_back(static_cast<std::int64_t>(tq.limit));
+  params.emplace_back(static_cast<std::int64_t>(tq.offset));
+  auto& st = c.prepare(sql);
+  bindAll(st, params);
   std::vector<Task> out;
   while (st.step()) out.push_back(readTask(st));
+  st.reset();
   return out;
+}
+
+std::int64_t countTasks(Connection& c, const TaskQuery& tq) {
+  std::vector<Param> params;
+  auto& st = c.prepare("SELECT count(*) FROM tasks t" + taskFilter(tq, params));
+  bindAll(st, params);
+  st.step();
+  auto n = st.int64(0);
+  st.reset();
+  return n;
 }
 
 std::vector<HistoryEntry> historyOf(Connection& c, Id instance) {

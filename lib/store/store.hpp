@@ -76,6 +76,7 @@ std::vector<Id> childInstances(Connection& c, Id parent);
 // Tasks, history, jobs
 std::optional<Task> taskById(Connection& c, Id id, Id* instanceId = nullptr);
 std::vector<Task> queryTasks(Connection& c, const TaskQuery& q);
+std::int64_t countTasks(Connection& c, const TaskQuery& q);
 std::vector<HistoryEntry> historyOf(Connection& c, Id instance);
 std::vector<std::string> waitingElements(Connection& c, Id instance);
 Variables processVariables(Connection& c, Id instance);
