@@ -192,6 +192,16 @@ class Engine {
 
   const Clock& clock() const;
 
+  // Called after each command commits, once per history entry it wrote, on the
+  // thread that issued the command. Returns an id for removeListener.
+  using Listener = std::function<void(const HistoryEntry&)>;
+  int addListener(Listener listener);
+  void removeListener(int id);
+
+  // Makes the command running now stop between steps with ErrorCode::interrupted,
+  // rolled back. Safe from any thread.
+  void interrupt();
+
  private:
   struct Impl;
   explicit Engine(std::unique_ptr<Impl> impl);

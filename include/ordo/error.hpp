@@ -28,6 +28,7 @@ enum class ErrorCode {
   service_failed,
   busy,
   io_error,
+  interrupted,
   internal,
 };
 const char* toString(ErrorCode code);

@@ -1,4 +1,6 @@
 // ordo::Engine: commands (one write transaction each) and queries (reader connections).
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <ordo/engine.hpp>
 #include <shared_mutex>
@@ -26,6 +28,7 @@ const char* toString(ErrorCode code) {
     case ErrorCode::service_failed: return "service_failed";
     case ErrorCode::busy: return "busy";
     case ErrorCode::io_error: return "io_error";
+    case ErrorCode::interrupted: return "interrupted";
     case ErrorCode::internal: return "internal";
   }
   return "internal";
@@ -74,6 +77,13 @@ struct Engine::Impl : runtime::Environment {
   mutable std::mutex cacheMutex;
   std::unordered_map<Id, std::shared_ptr<const runtime::DeployedProcess>> cache;
 
+  std::atomic<bool> interruptRequested{false};
+  mutable std::mutex listenersMutex;
+  std::vector<std::pair<int, std::shared_ptr<Engine::Listener>>> listeners;
+  int nextListener = 1;
+  // History written by the command running on this thread, announced after it commits.
+  static thread_local std::vector<HistoryEntry> written;
+
   mutable std::shared_mutex handlersMutex;
   std::unordered_map<std::string, std::shared_ptr<ServiceHandler>> handlers;
   std::vector<std::shared_ptr<ServiceHandler>> replaced;  // kept alive: a running command may hold one
@@ -89,18 +99,48 @@ struct Engine::Impl : runtime::Environment {
     return it == handlers.end() ? nullptr : it->second.get();
   }
 
+  bool interrupted() const override { return interruptRequested.load(std::memory_order_relaxed); }
+
+  void announce() {
+    std::vector<std::shared_ptr<Engine::Listener>> current;
+    {
+      std::lock_guard lock(listenersMutex);
+      for (const auto& l : listeners) current.push_back(l.second);
+    }
+    auto events = std::move(written);
+    written.clear();
+    for (const auto& l : current)
+      for (const auto& e : events) (*l)(e);
+  }
+
   template <class F>
   auto command(F&& f) {
-    std::lock_guard lock(db.writeMutex());
+    written.clear();
+    std::unique_lock lock(db.writeMutex());
+    interruptRequested = false;  // an interrupt stops the command that is running, not the next one
     store::Transaction tx(db.writer());
     if constexpr (std::is_void_v<decltype(f(db.writer()))>) {
       f(db.writer());
       tx.commit();
+      lock.unlock();
+      announce();
     } else {
       auto result = f(db.writer());
       tx.commit();
+      lock.unlock();
+      announce();
       return result;
     }
+  }
+
+  void save(store::Connection& c, runtime::InstanceState& st) {
+    bool anyListener;
+    {
+      std::lock_guard lock(listenersMutex);
+      anyListener = !listeners.empty();
+    }
+    if (anyListener) written.insert(written.end(), st.history.begin(), st.history.end());
+    store::saveInstance(c, st);
   }
 
   template <class F>
@@ -155,11 +195,34 @@ struct Engine::Impl : runtime::Environment {
     runtime::Execution ex(st, *dp, *clock, ids, *this);
     ex.actor = actor;
     f(ex);
-    store::saveInstance(c, st);
+    save(c, st);
   }
 };
 
+thread_local std::vector<HistoryEntry> Engine::Impl::written;
+
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+int Engine::addListener(Listener listener) {
+  if (!listener) throw Error(ErrorCode::invalid_argument, "a listener needs a function");
+  std::lock_guard lock(impl_->listenersMutex);
+  int id = impl_->nextListener++;
+  impl_->listeners.emplace_back(id, std::make_shared<Listener>(std::move(listener)));
+  return id;
+}
+
+void Engine::removeListener(int id) {
+  std::lock_guard lock(impl_->listenersMutex);
+  auto& ls = impl_->listeners;
+  auto it = std::find_if(ls.begin(), ls.end(), [&](const auto& l) { return l.first == id; });
+  if (it == ls.end()) throw Error(ErrorCode::not_found, "no listener " + std::to_string(id));
+  ls.erase(it);
+}
+
+void Engine::interrupt() {
+  impl_->interruptRequested = true;
+  sqlite3_interrupt(impl_->db.writer().handle());
+}
 Engine::~Engine() = default;
 
 std::unique_ptr<Engine> Engine::open(const EngineOptions& options) {
@@ -234,7 +297,7 @@ Instance Engine::start(const StartRequest& request) {
     runtime::Execution ex(st, *dp, *impl_->clock, ids, *impl_);
     ex.actor = request.initiator;
     ex.start(request.variables, request.initiator);
-    store::saveInstance(c, st);
+    impl_->save(c, st);
     return st.row;
   });
 }
@@ -415,6 +478,7 @@ int Engine::runDueJobs() {
     if (due.empty()) break;
     int before = ran;
     for (const auto& job : due) {
+      if (impl_->interruptRequested) throw Error(ErrorCode::interrupted, "runDueJobs was interrupted");
       bool fired = impl_->command([&](store::Connection& c) {
         if (!store::jobInstance(c, job.id, "timer")) return false;  // another command took it
         impl_->onInstance(c, job.instanceId, {}, [&](runtime::Execution& ex) { ex.fireTimer(job.id); });

@@ -93,6 +93,7 @@ Token& Execution::newToken(Id parent, const std::string& element) {
 void Execution::run() {
   for (;;) {
     while (!agenda_.empty()) {
+      if (env_.interrupted()) throw Error(ErrorCode::interrupted, "the command was interrupted");
       Op op = agenda_.front();
       agenda_.pop_front();
       dispatch(op);

@@ -22,6 +22,7 @@ class Environment {
  public:
   virtual ~Environment() = default;
   virtual const ServiceHandler* serviceHandler(const std::string& name) const = 0;
+  virtual bool interrupted() const { return false; }
 };
 
 class Execution {

@@ -6,6 +6,7 @@ void throwSqlite(sqlite3* db, int rc, std::string_view what) {
   std::string msg = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
   int primary = rc & 0xff;
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) throw Error(ErrorCode::busy, msg);
+  if (primary == SQLITE_INTERRUPT) throw Error(ErrorCode::interrupted, msg);
   if (primary == SQLITE_IOERR || primary == SQLITE_FULL || primary == SQLITE_CANTOPEN || primary == SQLITE_READONLY)
     throw Error(ErrorCode::io_error, msg);
   throw Error(ErrorCode::internal, msg);

@@ -10,6 +10,9 @@ cmake -S "$src" -B "$tmp/cmake-build" -DCMAKE_PREFIX_PATH="$tmp/prefix" >/dev/nu
 cmake --build "$tmp/cmake-build" >/dev/null
 "$tmp/cmake-build/consumer"
 export PKG_CONFIG_PATH="$tmp/prefix/lib/pkgconfig:$tmp/prefix/lib/x86_64-linux-gnu/pkgconfig"
-sed -i "s|^prefix=.*|prefix=$tmp/prefix|" "$tmp"/prefix/lib*/pkgconfig/ordo.pc 2>/dev/null || true
-g++ "$src/main.cpp" -o "$tmp/pc-consumer" $(pkg-config --cflags ordo) $(pkg-config --libs --static ordo)
+sed -i "s|^prefix=.*|prefix=$tmp/prefix|" "$tmp"/prefix/lib*/pkgconfig/ordo*.pc
+g++ "$src/main.cpp" -o "$tmp/pc-consumer" $(pkg-config --cflags ordo-cxx) $(pkg-config --libs --static ordo-cxx)
 "$tmp/pc-consumer"
+# The C ABI through pkg-config ordo: libordo.so, found at run time by its SONAME.
+gcc -std=c99 "$src/main.c" -o "$tmp/c-consumer" $(pkg-config --cflags --libs ordo)
+LD_LIBRARY_PATH=$(pkg-config --variable=libdir ordo) "$tmp/c-consumer"

@@ -1,0 +1,152 @@
+// The C ABI: instances, tasks, external tasks, jobs and incidents.
+#include "capi/capi.hpp"
+#include "engine/json.hpp"
+
+using namespace ordo;
+using namespace ordo::capi;
+
+namespace {
+Variables variablesFrom(const char* text) { return json::parseObject(text, "variables_json"); }
+
+template <class T>
+boost::json::array listOf(const std::vector<T>& items) {
+  boost::json::array a;
+  for (const auto& x : items) a.push_back(json::toJson(x));
+  return a;
+}
+}  // namespace
+
+extern "C" {
+
+int ordo_instance_start(char** out_json, ordo_engine* engine, const char* request_json) {
+  return guard(engine, [&] {
+    requireOut(out_json, "out_json");
+    auto request = json::startRequest(json::parseObject(request_json, "request_json"));
+    *out_json = ownedJson(json::toJson(engineOf(engine).start(request)));
+  });
+}
+
+int ordo_instance_get(char** out_json, ordo_engine* engine, int64_t instance_id) {
+  return guard(engine, [&] {
+    requireOut(out_json, "out_json");
+    *out_json = ownedJson(json::toJson(engineOf(engine).instance(instance_id)));
+  });
+}
+
+int ordo_instance_list(char** out_json, ordo_engine* engine, const char* query_json) {
+  return guard(engine, [&] {
+    requireOut(out_json, "out_json");
+    auto q = json::instanceQuery(json::parseObject(query_json, "query_json"));
+    *out_json = ownedJson(listOf(engineOf(engine).instances(q)));
+  });
+}
+
+int ordo_instance_history(char** out_json, ordo_engine* engine, int64_t instance_id) {
+  return guard(engine, [&] {
+    requireOut(out_json, "out_json");
+    *out_json = ownedJson(listOf(engineOf(engine).history(instance_id)));
+  });
+}
+
+int ordo_instance_waiting(char** out_json, ordo_engine* engine, int64_t instance_id) {
+  return guard(engine, [&] {
+    requireOut(out_json, "out_json");
+    auto& e = engineOf(engine);
+    (void)e.instance(instance_id);  // not_found for an unknown instance
+    boost::json::array a;
+    for (const auto& w : e.waitingAt(instance_id)) a.emplace_back(w);
+    *out_json = ownedJson(a);
+  });
+}
+
+int ordo_instance_variables(char** out_json, ordo_engine* engine, int64_t instance_id) {
+  return guard(engine, [&] {
+    requireOut(out_json, "out_json");
+    *out_json = ownedJson(engineOf(engine).variables(instance_id));
+  });
+}
+
+int ordo_instance_set_variables(ordo_engine* engine, int64_t instance_id, const char* variables_json) {
+  return guard(engine, [&] {
+    if (!variables_json) throw Error(ErrorCode::invalid_argument, "variables_json is NULL");
+    engineOf(engine).setVariables(instance_id, variablesFrom(variables_json));
+  });
+}
+
+int ordo_task_list(char** out_json, ordo_engine* engine, const char* query_json) {
+  return guard(engine, [&] {
+    requireOut(out_json, "out_json");
+    auto q = json::taskQuery(json::parseObject(query_json, "query_json"));
+    *out_json = ownedJson(listOf(engineOf(engine).tasks(q)));
+  });
+}
+
+int ordo_task_count(int64_t* out_count, ordo_engine* engine, const char* query_json) {
+  return guard(engine, [&] {
+    requireOut(out_count, "out_count");
+    auto q = json::taskQuery(json::parseObject(query_json, "query_json"));
+    *out_count = engineOf(engine).countTasks(q);
+  });
+}
+
+int ordo_task_get(char** out_json, ordo_engine* engine, int64_t task_id) {
+  return guard(engine, [&] {
+    requireOut(out_json, "out_json");
+    *out_json = ownedJson(json::toJson(engineOf(engine).task(task_id)));
+  });
+}
+
+int ordo_task_complete(ordo_engine* engine, int64_t task_id, const char* variables_json, const char* user) {
+  return guard(engine, [&] { engineOf(engine).completeTask(task_id, variablesFrom(variables_json), str(user)); });
+}
+
+int ordo_external_fetch_and_lock(char** out_json, ordo_engine* engine, const char* topic, const char* worker_id,
+                                 int max_tasks, int64_t lock_millis) {
+  return guard(engine, [&] {
+    requireOut(out_json, "out_json");
+    if (!topic) throw Error(ErrorCode::invalid_argument, "topic is NULL");
+    *out_json = ownedJson(listOf(engineOf(engine).fetchAndLock(topic, str(worker_id), max_tasks, lock_millis)));
+  });
+}
+
+int ordo_external_complete(ordo_engine* engine, int64_t id, const char* worker_id, const char* variables_json) {
+  return guard(engine,
+               [&] { engineOf(engine).completeExternalTask(id, str(worker_id), variablesFrom(variables_json)); });
+}
+
+int ordo_external_fail(ordo_engine* engine, int64_t id, const char* worker_id, const char* message, int retries,
+                       int64_t retry_after_millis) {
+  return guard(engine, [&] {
+    engineOf(engine).failExternalTask(id, str(worker_id), str(message), retries, retry_after_millis);
+  });
+}
+
+int ordo_external_bpmn_error(ordo_engine* engine, int64_t id, const char* worker_id, const char* error_code,
+                             const char* variables_json) {
+  return guard(engine, [&] {
+    engineOf(engine).throwExternalBpmnError(id, str(worker_id), str(error_code), variablesFrom(variables_json));
+  });
+}
+
+int ordo_job_run_due(int* out_count, ordo_engine* engine) {
+  return guard(engine, [&] {
+    int n = engineOf(engine).runDueJobs();
+    if (out_count) *out_count = n;
+  });
+}
+
+int ordo_job_count(int* out_count, ordo_engine* engine, int64_t instance_id) {
+  return guard(engine, [&] {
+    requireOut(out_count, "out_count");
+    *out_count = engineOf(engine).pendingJobs(instance_id);
+  });
+}
+
+int ordo_incident_count(int* out_count, ordo_engine* engine, int64_t instance_id) {
+  return guard(engine, [&] {
+    requireOut(out_count, "out_count");
+    *out_count = engineOf(engine).openIncidents(instance_id);
+  });
+}
+
+}  // extern "C"

@@ -1,0 +1,151 @@
+#include "engine/json.hpp"
+
+#include <boost/json.hpp>
+
+namespace ordo::json {
+
+namespace bj = boost::json;
+
+namespace {
+bj::array strings(const std::vector<std::string>& v) {
+  bj::array a;
+  for (const auto& s : v) a.emplace_back(s);
+  return a;
+}
+
+std::string text(const bj::object& o, const char* key) {
+  auto it = o.find(key);
+  if (it == o.end() || it->value().is_null()) return {};
+  if (!it->value().is_string()) throw Error(ErrorCode::invalid_argument, std::string("field '") + key + "' must be a string");
+  return std::string(it->value().as_string());
+}
+
+std::int64_t integer(const bj::object& o, const char* key, std::int64_t fallback) {
+  auto it = o.find(key);
+  if (it == o.end() || it->value().is_null()) return fallback;
+  if (it->value().is_int64()) return it->value().as_int64();
+  if (it->value().is_uint64()) return static_cast<std::int64_t>(it->value().as_uint64());
+  throw Error(ErrorCode::invalid_argument, std::string("field '") + key + "' must be an integer");
+}
+
+bool boolean(const bj::object& o, const char* key) {
+  auto it = o.find(key);
+  if (it == o.end() || it->value().is_null()) return false;
+  if (!it->value().is_bool()) throw Error(ErrorCode::invalid_argument, std::string("field '") + key + "' must be true or false");
+  return it->value().as_bool();
+}
+}  // namespace
+
+bj::value toJson(const Definition& d) {
+  return {{"id", d.id}, {"key", d.key}, {"name", d.name}, {"version", d.version}, {"hash", d.hash}, {"deployedAt", d.deployedAt}};
+}
+
+bj::value toJson(const Instance& i) {
+  return {{"id", i.id},
+          {"definitionId", i.definitionId},
+          {"definitionKey", i.definitionKey},
+          {"definitionVersion", i.definitionVersion},
+          {"parentId", i.parentId},
+          {"businessKey", i.businessKey},
+          {"initiator", i.initiator},
+          {"tenant", i.tenant},
+          {"state", i.state},
+          {"startedAt", i.startedAt},
+          {"endedAt", i.endedAt},
+          {"revision", i.revision}};
+}
+
+bj::value toJson(const Task& t) {
+  return {{"id", t.id},
+          {"instanceId", t.instanceId},
+          {"elementId", t.elementId},
+          {"name", t.name},
+          {"assignee", t.assignee},
+          {"owner", t.owner},
+          {"candidateUsers", strings(t.candidateUsers)},
+          {"candidateGroups", strings(t.candidateGroups)},
+          {"state", t.state},
+          {"formKey", t.formKey},
+          {"priority", t.priority},
+          {"createdAt", t.createdAt},
+          {"endedAt", t.endedAt},
+          {"dueAt", t.dueAt},
+          {"completedBy", t.completedBy}};
+}
+
+bj::value toJson(const HistoryEntry& h) {
+  return {{"id", h.id},         {"instanceId", h.instanceId},   {"at", h.at},         {"kind", h.kind},
+          {"elementId", h.elementId}, {"elementType", h.elementType}, {"taskId", h.taskId}, {"actor", h.actor},
+          {"comment", h.comment}};
+}
+
+bj::value toJson(const ExternalTask& e) {
+  return {{"id", e.id},         {"instanceId", e.instanceId}, {"elementId", e.elementId},
+          {"topic", e.topic},   {"workerId", e.workerId},     {"retries", e.retries},
+          {"lockExpiresAt", e.lockExpiresAt}, {"variables", e.variables}};
+}
+
+bj::value toJson(const Diagnostic& d) {
+  return {{"severity", d.severity == Severity::error ? "error" : "warning"},
+          {"code", d.code},
+          {"message", d.message},
+          {"elementId", d.elementId},
+          {"line", d.line},
+          {"column", d.column}};
+}
+
+bj::object parseObject(const char* text, const char* what) {
+  if (!text || !*text) return {};
+  boost::system::error_code ec;
+  auto v = bj::parse(text, ec);
+  if (ec) throw Error(ErrorCode::invalid_argument, std::string(what) + " is not valid JSON: " + ec.message());
+  if (!v.is_object()) throw Error(ErrorCode::invalid_argument, std::string(what) + " must be a JSON object");
+  return std::move(v.as_object());
+}
+
+StartRequest startRequest(const bj::object& o) {
+  StartRequest r;
+  r.key = text(o, "key");
+  r.definitionId = integer(o, "definitionId", 0);
+  if (auto it = o.find("variables"); it != o.end() && !it->value().is_null()) {
+    if (!it->value().is_object()) throw Error(ErrorCode::invalid_argument, "field 'variables' must be a JSON object");
+    r.variables = it->value().as_object();
+  }
+  r.businessKey = text(o, "businessKey");
+  r.initiator = text(o, "initiator");
+  r.tenant = text(o, "tenant");
+  return r;
+}
+
+TaskQuery taskQuery(const bj::object& o) {
+  TaskQuery q;
+  q.instanceId = integer(o, "instanceId", 0);
+  q.assignee = text(o, "assignee");
+  q.candidateUser = text(o, "candidateUser");
+  if (auto it = o.find("candidateGroups"); it != o.end() && !it->value().is_null()) {
+    if (!it->value().is_array()) throw Error(ErrorCode::invalid_argument, "field 'candidateGroups' must be a list");
+    for (const auto& g : it->value().as_array()) {
+      if (!g.is_string()) throw Error(ErrorCode::invalid_argument, "field 'candidateGroups' must hold strings");
+      q.candidateGroups.emplace_back(g.as_string());
+    }
+  }
+  q.elementId = text(o, "elementId");
+  q.includeFinished = boolean(o, "includeFinished");
+  q.offset = static_cast<int>(integer(o, "offset", 0));
+  q.limit = static_cast<int>(integer(o, "limit", 100));
+  return q;
+}
+
+InstanceQuery instanceQuery(const bj::object& o) {
+  InstanceQuery q;
+  q.definitionKey = text(o, "definitionKey");
+  q.state = text(o, "state");
+  q.businessKey = text(o, "businessKey");
+  q.parentId = integer(o, "parentId", -1);
+  q.offset = static_cast<int>(integer(o, "offset", 0));
+  q.limit = static_cast<int>(integer(o, "limit", 100));
+  if (q.limit < 0 || q.offset < 0) throw Error(ErrorCode::invalid_argument, "limit and offset must be >= 0");
+  return q;
+}
+
+}  // namespace ordo::json

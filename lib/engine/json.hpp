@@ -1,0 +1,23 @@
+// The engine's value types as JSON, the shape the C ABI and the HTTP API carry.
+#pragma once
+
+#include <boost/json/value.hpp>
+#include <ordo/diagnostic.hpp>
+#include <ordo/engine.hpp>
+
+namespace ordo::json {
+
+boost::json::value toJson(const Definition& d);
+boost::json::value toJson(const Instance& i);
+boost::json::value toJson(const Task& t);
+boost::json::value toJson(const HistoryEntry& h);
+boost::json::value toJson(const ExternalTask& e);
+boost::json::value toJson(const Diagnostic& d);
+
+// Parse requests; throw Error(invalid_argument) naming the field at fault.
+boost::json::object parseObject(const char* text, const char* what);  // NULL or "" -> {}
+StartRequest startRequest(const boost::json::object& o);
+TaskQuery taskQuery(const boost::json::object& o);
+InstanceQuery instanceQuery(const boost::json::object& o);
+
+}  // namespace ordo::json
