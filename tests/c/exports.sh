@@ -6,6 +6,6 @@ objdump -p "$lib" | grep -q 'SONAME *libordo\.so\.0' || { echo "no SONAME libord
 extra=$(nm -D --defined-only "$lib" | awk '$2 != "A" {print $3}' | grep -v '^ordo_' || true)
 [ -z "$extra" ] || { echo "exported beyond the C ABI: $extra"; exit 1; }
 declared=$(grep -oE 'ORDO_EXTERN [^(]*\b(ordo_[a-z_]+)\(' "$header" | grep -oE 'ordo_[a-z_]+\($' | tr -d '(' | sort)
-exported=$(nm -D --defined-only "$lib" | awk '{print $3}' | grep '^ordo_' | sort)
+exported=$(nm -D --defined-only "$lib" | awk '{print $3}' | sed 's/@.*//' | grep '^ordo_' | sort)
 [ "$declared" = "$exported" ] || { echo "declared and exported differ:"; diff <(echo "$declared") <(echo "$exported"); exit 1; }
 echo "exports ok: $(echo "$exported" | wc -l) functions"
