@@ -13,16 +13,20 @@ std::string unsupportedEvent(const FlowNode& node) {
       if (type == EventType::none) return {};
       return what();
     case NodeKind::endEvent:
-      if (type == EventType::none || type == EventType::terminate || type == EventType::error) return {};
+      if (type == EventType::none || type == EventType::terminate || type == EventType::error ||
+          type == EventType::escalation)
+        return {};
       return what();
     case NodeKind::intermediateCatchEvent:
-      if (type == EventType::timer) return {};
+      if (type == EventType::timer || type == EventType::link) return {};
       return what();
     case NodeKind::boundaryEvent:
       if (type == EventType::timer) return {};
       if (type == EventType::error && node.cancelActivity) return {};
+      if (type == EventType::escalation) return {};
       return what();
     case NodeKind::intermediateThrowEvent:
+      if (type == EventType::none || type == EventType::link || type == EventType::escalation) return {};
       return what();
     default:
       return {};
@@ -33,8 +37,8 @@ std::string unsupportedEvent(const FlowNode& node) {
 
 std::string unsupportedFeature(const FlowNode& node) {
   if (isEvent(node.kind)) return unsupportedEvent(node);
-  if (node.loop.kind == LoopCharacteristics::Kind::standard)
-    return "standard loop characteristics (" + node.label() + ")";
+  if (node.loop.kind == LoopCharacteristics::Kind::standard && isContainer(node.kind))
+    return "standard loops on subprocesses (" + node.label() + ")";
   if (!node.boundaryEvents.empty()) {
     for (auto* b : node.boundaryEvents)
       if (auto why = unsupportedEvent(*b); !why.empty()) return why;

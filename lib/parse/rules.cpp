@@ -79,6 +79,16 @@ struct Checker {
     if (n.kind == NodeKind::callActivity && n.call.calledElement.empty())
       report(executionSeverity(), "missing_attribute", n.label() + " has no calledElement", n.id, n.position);
     checkEventRefs(n);
+    if (n.kind == NodeKind::intermediateThrowEvent)
+      if (const auto* link = n.event(model::EventType::link)) {
+        bool found = false;
+        for (const auto& c : n.scope->nodes)
+          found = found || (c->kind == NodeKind::intermediateCatchEvent && c->event(model::EventType::link) &&
+                            c->event(model::EventType::link)->linkName == link->linkName);
+        if (!found)
+          error("dangling_reference", "link '" + link->linkName + "' of " + n.label() + " has no catch event of that name in its scope",
+                n.id, n.position);
+      }
     if (executable) {
       if (auto why = model::unsupportedFeature(n); !why.empty() && n.kind != NodeKind::boundaryEvent)
         report(executionSeverity(), "unsupported", "not supported yet: " + why, n.id, n.position);

@@ -141,13 +141,49 @@ void Execution::enter(Token& t, const FlowNode& n) {
     record("element_entered", &t, &n);
     attachBoundaryEvents(t, n);
   }
+  if (n.loop.kind == model::LoopCharacteristics::Kind::standard) {
+    t.data["loop"] = 0;
+    // testBefore: a while loop; the body may never run.
+    if (n.loop.testBefore && !loopAgain(t, n, 0)) {
+      t.data.erase("loop");
+      record("element_left", &t, &n);
+      removeJobsOf(t.id);
+      take(t, selectOutgoing(t, n, false));
+      return;
+    }
+    setLocalVariable(t, "loopCounter", 0);
+  }
   behaviorFor(n.kind).enter(*this, t, n);
+}
+
+bool Execution::loopAgain(const Token& t, const FlowNode& n, std::int64_t done) {
+  if (n.loop.loopMaximum && done >= *n.loop.loopMaximum) return false;
+  if (n.loop.loopCondition.empty()) return n.loop.loopMaximum.has_value();  // no condition: up to the maximum
+  return evaluateCondition(t, n.loop.loopCondition, n.id);
 }
 
 void Execution::leave(Token& t) {
   const auto& n = node(t);
   if (t.data.contains("miInstance")) {
     finishMultiInstance(t);
+    return;
+  }
+  if (auto loop = t.data.find("loop"); loop != t.data.end()) {
+    auto done = loop->value().as_int64() + 1;
+    loop->value() = done;
+    record("element_left", &t, &n);
+    if (loopAgain(t, n, done)) {
+      transition(t, TokenState::active);
+      setLocalVariable(t, "loopCounter", done);
+      record("element_entered", &t, &n);
+      behaviorFor(n.kind).enter(*this, t, n);
+      return;
+    }
+    t.data.erase("loop");
+    state_.variables.erase(t.id);
+    state_.dirtyVariables.emplace(t.id, "loopCounter");
+    removeJobsOf(t.id);
+    take(t, selectOutgoing(t, n, false));
     return;
   }
   auto flows = selectOutgoing(t, n, false);
@@ -375,41 +411,66 @@ void Execution::triggerBoundary(Token& host, const FlowNode& boundary) {
   agenda_.push_back({Op::leave, bt.id});
 }
 
-void Execution::throwBpmnError(Token& from, const std::string& code, const std::string& message) {
+const FlowNode* Execution::findCatcher(Token& from, model::EventType type, const std::string& code, Token*& host) {
   const auto& defs = process_.model();
+  // The code a catching definition waits for; nullopt catches every code.
   auto codeOf = [&](const model::EventDefinition& e) -> std::optional<std::string> {
-    if (e.ref.empty()) return std::nullopt;  // catch-all
-    auto it = defs.errors.find(e.ref);
-    return it == defs.errors.end() ? e.ref : it->second.errorCode;
+    if (e.ref.empty()) return std::nullopt;
+    if (type == model::EventType::error) {
+      auto it = defs.errors.find(e.ref);
+      return it == defs.errors.end() ? e.ref : it->second.errorCode;
+    }
+    auto it = defs.escalations.find(e.ref);
+    return it == defs.escalations.end() ? e.ref : it->second.escalationCode;
   };
   for (Token* cur = &from; cur && cur->parent != 0;) {
     if (!cur->data.contains("miInstance")) {
       const auto& n = node(*cur);
       const FlowNode* catchAll = nullptr;
       for (const auto* b : n.boundaryEvents) {
-        const auto* e = b->event(model::EventType::error);
+        const auto* e = b->event(type);
         if (!e) continue;
         auto c = codeOf(*e);
         if (!c || c->empty()) {
           if (!catchAll) catchAll = b;
         } else if (*c == code) {
-          record("error_caught", cur, b, 0, code);
-          triggerBoundary(*cur, *b);
-          return;
+          host = cur;
+          return b;
         }
       }
       if (catchAll) {
-        record("error_caught", cur, catchAll, 0, code);
-        triggerBoundary(*cur, *catchAll);
-        return;
+        host = cur;
+        return catchAll;
       }
     }
     cur = state_.token(cur->parent);
+  }
+  return nullptr;
+}
+
+void Execution::throwBpmnError(Token& from, const std::string& code, const std::string& message) {
+  Token* host = nullptr;
+  if (const auto* b = findCatcher(from, model::EventType::error, code, host)) {
+    record("error_caught", host, b, 0, code);
+    triggerBoundary(*host, *b);
+    return;
   }
   throw Error(ErrorCode::unhandled_bpmn_error,
               "BPMN error '" + code + "' thrown at '" + from.element + "' is not caught by any error boundary event" +
                   (message.empty() ? "" : ": " + message),
               from.element);
+}
+
+bool Execution::throwEscalation(Token& from, const std::string& code) {
+  Token* host = nullptr;
+  const auto* b = findCatcher(from, model::EventType::escalation, code, host);
+  if (!b) {
+    record("escalation_uncaught", &from, process_.process->node(from.element), 0, code);
+    return false;  // BPMN: an uncaught escalation is not an error
+  }
+  record("escalation_caught", host, b, 0, code);
+  triggerBoundary(*host, *b);
+  return true;
 }
 
 // ---------------------------------------------------------------- commands

@@ -69,6 +69,10 @@ class Execution {
   // BPMN error: caught by the nearest matching error boundary event up the scopes,
   // else the command fails with unhandled_bpmn_error.
   void throwBpmnError(Token& from, const std::string& code, const std::string& message);
+  // Escalation: caught like an error, but uncaught it is not a failure. True when caught.
+  bool throwEscalation(Token& from, const std::string& code);
+  // The nearest boundary event of `type` matching `code` up the scopes; `host` gets its activity's token.
+  const model::FlowNode* findCatcher(Token& from, model::EventType type, const std::string& code, Token*& host);
   void createTimerJob(Token& owner, const model::FlowNode& eventNode);
   void removeJobsOf(Id tokenId);
   void triggerBoundary(Token& host, const model::FlowNode& boundary);
@@ -89,6 +93,8 @@ class Execution {
   void finishMultiInstance(Token& instance);
  public:
   void startMultiInstance(Token& body, const model::FlowNode& n, std::int64_t index);
+  // Standard loop: whether another iteration runs after `done` of them.
+  bool loopAgain(const Token& t, const model::FlowNode& n, std::int64_t done);
 
  private:
   void attachBoundaryEvents(Token& t, const model::FlowNode& n);
@@ -120,6 +126,7 @@ void enterInclusiveGateway(Execution&, Token&, const model::FlowNode&);
 void enterStartEvent(Execution&, Token&, const model::FlowNode&);
 void enterEndEvent(Execution&, Token&, const model::FlowNode&);
 void enterCatchEvent(Execution&, Token&, const model::FlowNode&);
+void enterThrowEvent(Execution&, Token&, const model::FlowNode&);
 void enterSubProcess(Execution&, Token&, const model::FlowNode&);
 void enterMultiInstanceBody(Execution&, Token&, const model::FlowNode&);
 void leaveByTrigger(Execution&, Token&, const model::FlowNode&);

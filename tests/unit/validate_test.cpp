@@ -223,3 +223,13 @@ TEST_CASE("validate: ISO-8859-1 documents are read, with their positions") {
   REQUIRE(d);
   CHECK(d->line == 7);
 }
+
+TEST_CASE("validate: a link throw event needs a catch event of the same name in its scope") {
+  auto ds = check(bpmn("<startEvent id=\"s\"/><intermediateThrowEvent id=\"go\"><linkEventDefinition name=\"A\"/></intermediateThrowEvent>"
+                       "<intermediateCatchEvent id=\"land\"><linkEventDefinition name=\"B\"/></intermediateCatchEvent><endEvent id=\"e\"/>"
+                       "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"go\"/><sequenceFlow id=\"2\" sourceRef=\"land\" targetRef=\"e\"/>"));
+  auto* d = test::find(ds, "dangling_reference");
+  REQUIRE(d);
+  CHECK(d->elementId == "go");
+  CHECK(d->message.find("'A'") != std::string::npos);
+}

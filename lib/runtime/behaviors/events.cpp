@@ -3,6 +3,14 @@
 
 namespace ordo::runtime {
 
+namespace {
+std::string escalationCode(Execution& ex, const model::FlowNode& n) {
+  const auto& e = *n.event(model::EventType::escalation);
+  auto it = ex.process().model().escalations.find(e.ref);
+  return it == ex.process().model().escalations.end() ? e.ref : it->second.escalationCode;
+}
+}  // namespace
+
 void enterStartEvent(Execution& ex, Token& t, const model::FlowNode&) { ex.leave(t); }
 
 void enterEndEvent(Execution& ex, Token& t, const model::FlowNode& n) {
@@ -22,8 +30,42 @@ void enterEndEvent(Execution& ex, Token& t, const model::FlowNode& n) {
       ex.throwBpmnError(t, code, {});
       return;
     }
+    case model::EventType::escalation: {
+      Id id = t.id;
+      ex.throwEscalation(t, escalationCode(ex, n));
+      if (auto* still = ex.state().token(id)) ex.endToken(*still);  // an interrupting catch took it already
+      return;
+    }
     default:
       ex.endToken(t);
+  }
+}
+
+void enterThrowEvent(Execution& ex, Token& t, const model::FlowNode& n) {
+  switch (n.eventType()) {
+    case model::EventType::link: {
+      // A link is a go-to within the scope: continue at the catch event of the same name.
+      const auto& name = n.event(model::EventType::link)->linkName;
+      for (const auto& c : n.scope->nodes)
+        if (c->kind == model::NodeKind::intermediateCatchEvent && c->event(model::EventType::link) &&
+            c->event(model::EventType::link)->linkName == name) {
+          ex.record("element_left", &t, &n);
+          ex.schedule(t, *c);
+          return;
+        }
+      throw Error(ErrorCode::internal, "link '" + name + "' of " + n.label() + " has no catch event", n.id);
+    }
+    case model::EventType::escalation: {
+      Id id = t.id;
+      ex.throwEscalation(t, escalationCode(ex, n));
+      if (auto* still = ex.state().token(id)) ex.leave(*still);
+      return;
+    }
+    case model::EventType::none:
+      ex.leave(t);
+      return;
+    default:
+      throw Error(ErrorCode::unsupported, "not supported yet: " + n.label(), n.id);
   }
 }
 
@@ -31,6 +73,10 @@ void enterCatchEvent(Execution& ex, Token& t, const model::FlowNode& n) {
   if (n.event(model::EventType::timer)) {
     ex.createTimerJob(t, n);
     ex.wait(t);
+    return;
+  }
+  if (n.event(model::EventType::link)) {
+    ex.leave(t);  // reached by its throw event; it only passes the token on
     return;
   }
   throw Error(ErrorCode::unsupported, "not supported yet: " + n.label(), n.id);

@@ -24,6 +24,7 @@ const Behavior& behaviorFor(model::NodeKind kind) {
   static const Behavior start{enterStartEvent, refuse};
   static const Behavior end{enterEndEvent, refuse};
   static const Behavior catchEvent{enterCatchEvent, leaveByTrigger};
+  static const Behavior throwEvent{enterThrowEvent, refuse};
   static const Behavior boundary{passThrough, refuse};
   static const Behavior sub{enterSubProcess, refuse};
   static const Behavior unsupported{refuse, refuse};
@@ -38,6 +39,7 @@ const Behavior& behaviorFor(model::NodeKind kind) {
     case K::startEvent: return start;
     case K::endEvent: return end;
     case K::intermediateCatchEvent: return catchEvent;
+    case K::intermediateThrowEvent: return throwEvent;
     case K::boundaryEvent: return boundary;
     case K::subProcess: return sub;
     default: return unsupported;
