@@ -108,14 +108,15 @@ Statement& Connection::prepare(const std::string& sql) {
   return it->second;
 }
 
-Transaction::Transaction(Connection& c) : c_(c) { c_.exec("BEGIN IMMEDIATE"); }
+// BEGIN and COMMIT run for every command: prepared once, not parsed each time.
+Transaction::Transaction(Connection& c) : c_(c) { c_.prepare("BEGIN IMMEDIATE").run(); }
 
 Transaction::~Transaction() {
   if (!done_) sqlite3_exec(c_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 void Transaction::commit() {
-  c_.exec("COMMIT");
+  c_.prepare("COMMIT").run();
   done_ = true;
 }
 
