@@ -143,6 +143,11 @@ ORDO_EXTERN int ordo_external_fail(ordo_engine *engine, int64_t id, const char *
 ORDO_EXTERN int ordo_external_bpmn_error(ordo_engine *engine, int64_t id, const char *worker_id,
                                          const char *error_code, const char *variables_json);
 
+/* Messages. request_json: {"name", "businessKey", "instanceId", "variables", "user"}. Delivers the
+   message to the first matching waiting instance, or starts a process with that message start
+   event; *out_json is that instance. ORDO_ENOTFOUND when nobody waits for it. */
+ORDO_EXTERN int ordo_message_correlate(char **out_json, ordo_engine *engine, const char *request_json);
+
 /* Jobs and incidents. */
 ORDO_EXTERN int ordo_job_run_due(int *out_count, ordo_engine *engine); /* fires due timers */
 ORDO_EXTERN int ordo_job_count(int *out_count, ordo_engine *engine, int64_t instance_id);

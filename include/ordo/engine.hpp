@@ -104,6 +104,15 @@ struct StartRequest {
   std::string businessKey, initiator, tenant;
 };
 
+// A message for the instances waiting for it (or for a message start event).
+struct MessageCorrelation {
+  std::string name;         // the message name (its <message name="...">)
+  std::string businessKey;  // only instances with this business key (the correlation key)
+  Id instanceId = 0;        // only this instance
+  Variables variables;      // set on the receiving instance
+  std::string user;         // who sends it (initiator of an instance it starts)
+};
+
 struct TaskQuery {
   Id instanceId = 0;
   std::string assignee;
@@ -152,6 +161,10 @@ class Engine {
   Deployment deploy(const std::string& xml);
   Instance start(const StartRequest& request);
   void completeTask(Id taskId, const Variables& variables = {}, const std::string& user = {});
+  // Delivers a message to the first waiting subscription that matches; with none, starts
+  // the latest definition whose message start event has that name. Returns the instance
+  // that received it. A message nobody waits for is not_found (and changes nothing).
+  Instance correlateMessage(const MessageCorrelation& message);
 
   Variables variables(Id instanceId) const;
   void setVariables(Id instanceId, const Variables& variables);

@@ -128,6 +128,14 @@ int ordo_external_bpmn_error(ordo_engine* engine, int64_t id, const char* worker
   });
 }
 
+int ordo_message_correlate(char** out_json, ordo_engine* engine, const char* request_json) {
+  return guard(engine, [&] {
+    requireOut(out_json, "out_json");
+    auto o = json::parseObject(request_json, "request_json");
+    *out_json = ownedJson(json::toJson(engineOf(engine).correlateMessage(json::messageCorrelation(o))));
+  });
+}
+
 int ordo_job_run_due(int* out_count, ordo_engine* engine) {
   return guard(engine, [&] {
     int n = engineOf(engine).runDueJobs();

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <ordo/engine.hpp>
 #include <shared_mutex>
 #include <unordered_map>
@@ -177,6 +178,28 @@ struct Engine::Impl : runtime::Environment {
     return cache.emplace(def.id, std::move(dp)).first->second;
   }
 
+  Instance startInstance(store::Connection& c, const runtime::DeployedProcess& dp, const Variables& variables,
+                         const std::string& businessKey, const std::string& initiator, const std::string& tenant,
+                         const model::FlowNode* startEvent) {
+    store::TableIds ids(c);
+    runtime::InstanceState st;
+    st.isNew = true;
+    st.row.id = ids.next("instances");
+    st.row.definitionId = dp.definition.id;
+    st.row.definitionKey = dp.definition.key;
+    st.row.definitionVersion = dp.definition.version;
+    st.row.businessKey = businessKey;
+    st.row.initiator = initiator;
+    st.row.tenant = tenant;
+    st.row.state = "running";
+    st.row.startedAt = clock->nowMillis();
+    runtime::Execution ex(st, dp, *clock, ids, *this);
+    ex.actor = initiator;
+    ex.start(variables, initiator, startEvent);
+    save(c, st);
+    return st.row;
+  }
+
   // Loads an instance for a command; refuses instances that are not running.
   runtime::InstanceState load(store::Connection& c, Id instanceId) {
     runtime::InstanceState st;
@@ -282,23 +305,8 @@ Instance Engine::start(const StartRequest& request) {
       if (!def) throw Error(ErrorCode::not_found, "no definition with key '" + request.key + "' is deployed");
     }
     auto dp = impl_->deployed(c, def->id);
-    store::TableIds ids(c);
-    runtime::InstanceState st;
-    st.isNew = true;
-    st.row.id = ids.next("instances");
-    st.row.definitionId = def->id;
-    st.row.definitionKey = def->key;
-    st.row.definitionVersion = def->version;
-    st.row.businessKey = request.businessKey;
-    st.row.initiator = request.initiator;
-    st.row.tenant = request.tenant;
-    st.row.state = "running";
-    st.row.startedAt = impl_->clock->nowMillis();
-    runtime::Execution ex(st, *dp, *impl_->clock, ids, *impl_);
-    ex.actor = request.initiator;
-    ex.start(request.variables, request.initiator);
-    impl_->save(c, st);
-    return st.row;
+    return impl_->startInstance(c, *dp, request.variables, request.businessKey, request.initiator, request.tenant,
+                                nullptr);
   });
 }
 
@@ -311,6 +319,35 @@ void Engine::completeTask(Id taskId, const Variables& variables, const std::stri
       throw Error(ErrorCode::wrong_state, "task " + std::to_string(taskId) + " is already " + task->state,
                   task->elementId);
     impl_->onInstance(c, instanceId, user, [&](runtime::Execution& ex) { ex.completeTask(taskId, variables, user); });
+  });
+}
+
+Instance Engine::correlateMessage(const MessageCorrelation& m) {
+  if (m.name.empty()) throw Error(ErrorCode::invalid_argument, "a message needs a name");
+  return impl_->command([&](store::Connection& c) {
+    auto waiters = store::messageWaiters(c, m.name, m.businessKey, m.instanceId);
+    if (!waiters.empty()) {
+      impl_->onInstance(c, waiters[0].instance, m.user,
+                        [&](runtime::Execution& ex) { ex.correlate(waiters[0].subscription, m.variables); });
+      return *store::instanceById(c, waiters[0].instance);
+    }
+    if (m.instanceId == 0) {
+      // No one waits: a message start event of the latest version of some definition.
+      std::map<std::string, Definition> latest;
+      for (const auto& d : store::listDefinitions(c)) latest[d.key] = d;
+      for (const auto& [key, def] : latest) {
+        auto dp = impl_->deployed(c, def.id);
+        for (const auto* s : dp->process->scope.startEvents()) {
+          const auto* e = s->event(model::EventType::message);
+          if (!e || dp->model().messageName(e->ref) != m.name) continue;
+          return impl_->startInstance(c, *dp, m.variables, m.businessKey, m.user, {}, s);
+        }
+      }
+    }
+    throw Error(ErrorCode::not_found, "no instance waits for message '" + m.name + "'" +
+                                          (m.businessKey.empty() ? "" : " with business key '" + m.businessKey + "'") +
+                                          (m.instanceId ? " in instance " + std::to_string(m.instanceId) : "") +
+                                          ", and no process starts with it");
   });
 }
 

@@ -136,6 +136,20 @@ TaskQuery taskQuery(const bj::object& o) {
   return q;
 }
 
+MessageCorrelation messageCorrelation(const bj::object& o) {
+  MessageCorrelation m;
+  m.name = text(o, "name");
+  if (m.name.empty()) throw Error(ErrorCode::invalid_argument, "field 'name' is required");
+  m.businessKey = text(o, "businessKey");
+  m.instanceId = integer(o, "instanceId", 0);
+  if (auto it = o.find("variables"); it != o.end() && !it->value().is_null()) {
+    if (!it->value().is_object()) throw Error(ErrorCode::invalid_argument, "field 'variables' must be a JSON object");
+    m.variables = it->value().as_object();
+  }
+  m.user = text(o, "user");
+  return m;
+}
+
 InstanceQuery instanceQuery(const bj::object& o) {
   InstanceQuery q;
   q.definitionKey = text(o, "definitionKey");

@@ -19,5 +19,6 @@ boost::json::object parseObject(const char* text, const char* what);  // NULL or
 StartRequest startRequest(const boost::json::object& o);
 TaskQuery taskQuery(const boost::json::object& o);
 InstanceQuery instanceQuery(const boost::json::object& o);
+MessageCorrelation messageCorrelation(const boost::json::object& o);
 
 }  // namespace ordo::json

@@ -11,6 +11,7 @@ std::string unsupportedEvent(const FlowNode& node) {
   switch (node.kind) {
     case NodeKind::startEvent:
       if (type == EventType::none) return {};
+      if (type == EventType::message && node.scope->owner == nullptr) return {};
       return what();
     case NodeKind::endEvent:
       if (type == EventType::none || type == EventType::terminate || type == EventType::error ||
@@ -18,10 +19,10 @@ std::string unsupportedEvent(const FlowNode& node) {
         return {};
       return what();
     case NodeKind::intermediateCatchEvent:
-      if (type == EventType::timer || type == EventType::link) return {};
+      if (type == EventType::timer || type == EventType::link || type == EventType::message) return {};
       return what();
     case NodeKind::boundaryEvent:
-      if (type == EventType::timer) return {};
+      if (type == EventType::timer || type == EventType::message) return {};
       if (type == EventType::error && node.cancelActivity) return {};
       if (type == EventType::escalation) return {};
       return what();
@@ -54,6 +55,13 @@ std::string unsupportedFeature(const FlowNode& node) {
     case NodeKind::parallelGateway:
     case NodeKind::inclusiveGateway:
     case NodeKind::subProcess:
+      return {};
+    case NodeKind::receiveTask:
+      if (node.instantiate) return "receive tasks that start a process (" + node.label() + ")";
+      return {};
+    case NodeKind::eventBasedGateway:
+      if (node.instantiate || node.eventGatewayType == "Parallel")
+        return "instantiating or parallel event-based gateways (" + node.label() + ")";
       return {};
     case NodeKind::scriptTask:
       return "script tasks: Ordo embeds no script language (" + node.label() + ")";

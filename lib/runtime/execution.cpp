@@ -361,8 +361,10 @@ void Execution::record(const std::string& kind, const Token* t, const FlowNode* 
 // ---------------------------------------------------------------- events, errors, jobs
 
 void Execution::attachBoundaryEvents(Token& t, const FlowNode& n) {
-  for (const auto* b : n.boundaryEvents)
+  for (const auto* b : n.boundaryEvents) {
     if (b->event(model::EventType::timer)) createTimerJob(t, *b);
+    if (b->event(model::EventType::message)) subscribeMessage(t, *b);
+  }
 }
 
 void Execution::createTimerJob(Token& owner, const FlowNode& eventNode) {
@@ -401,6 +403,50 @@ void Execution::createTimerJob(Token& owner, const FlowNode& eventNode) {
 void Execution::removeJobsOf(Id tokenId) {
   for (auto& j : state_.jobs)
     if (j.tokenId == tokenId && !j.removed) j.removed = true;
+  for (auto& sub : state_.subscriptions)
+    if (sub.tokenId == tokenId) sub.removed = true;
+}
+
+void Execution::subscribeMessage(Token& owner, const FlowNode& eventNode) {
+  std::string ref = eventNode.messageRef;
+  if (const auto* e = eventNode.event(model::EventType::message)) ref = e->ref;
+  SubscriptionRow sub;
+  sub.id = ids_.next("subscriptions");
+  sub.tokenId = owner.id;
+  sub.kind = "message";
+  sub.name = process_.model().messageName(ref);
+  sub.element = eventNode.id;
+  sub.isNew = true;
+  state_.subscriptions.push_back(std::move(sub));
+}
+
+void Execution::eventGatewayFired(Token& gateway, const FlowNode& eventNode) {
+  removeJobsOf(gateway.id);  // the other events lose the race
+  record("element_left", &gateway, &node(gateway));
+  transition(gateway, TokenState::active);
+  gateway.element = eventNode.id;
+  record("element_entered", &gateway, &eventNode);
+  agenda_.push_back({Op::leave, gateway.id});
+}
+
+void Execution::correlate(Id subscriptionId, const Variables& variables) {
+  SubscriptionRow* sub = nullptr;
+  for (auto& x : state_.subscriptions)
+    if (x.id == subscriptionId && !x.removed) sub = &x;
+  if (!sub) throw Error(ErrorCode::not_found, "message subscription " + std::to_string(subscriptionId) + " not found");
+  sub->removed = true;
+  Token* owner = state_.token(sub->tokenId);
+  const auto* eventNode = process_.process->node(sub->element);
+  if (!owner || !eventNode) throw Error(ErrorCode::internal, "message subscription without its token or element");
+  for (const auto& kv : variables) setVariable(*owner, std::string(kv.key()), kv.value());
+  record("message_received", owner, eventNode, 0, sub->name);
+  if (eventNode->kind == NodeKind::boundaryEvent)
+    triggerBoundary(*owner, *eventNode);
+  else if (node(*owner).kind == NodeKind::eventBasedGateway)
+    eventGatewayFired(*owner, *eventNode);
+  else
+    agenda_.push_back({Op::leave, owner->id});
+  run();
 }
 
 void Execution::triggerBoundary(Token& host, const FlowNode& boundary) {
@@ -475,7 +521,7 @@ bool Execution::throwEscalation(Token& from, const std::string& code) {
 
 // ---------------------------------------------------------------- commands
 
-void Execution::start(const Variables& variables, const std::string& initiator) {
+void Execution::start(const Variables& variables, const std::string& initiator, const FlowNode* startEvent) {
   const auto& scope = process_.process->scope;
   Token& root = newToken(0, process_.process->id);
   transition(root, TokenState::scope);
@@ -483,6 +529,7 @@ void Execution::start(const Variables& variables, const std::string& initiator) 
   for (const auto& kv : variables) setLocalVariable(root, std::string(kv.key()), kv.value());
   auto starts = scope.noneStarts();
   std::vector<const FlowNode*> entry(starts.begin(), starts.end());
+  if (startEvent) entry.assign(1, startEvent);
   if (entry.empty()) {
     if (!scope.startEvents().empty())
       throw Error(ErrorCode::unsupported,
@@ -540,6 +587,9 @@ void Execution::fireTimer(Id jobId) {
   if (eventNode->kind == NodeKind::boundaryEvent) {
     record("timer_fired", owner, eventNode);
     triggerBoundary(*owner, *eventNode);
+  } else if (node(*owner).kind == NodeKind::eventBasedGateway) {
+    record("timer_fired", owner, eventNode);
+    eventGatewayFired(*owner, *eventNode);
   } else {
     record("timer_fired", owner, eventNode);
     agenda_.push_back({Op::leave, owner->id});

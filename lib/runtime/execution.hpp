@@ -31,7 +31,10 @@ class Execution {
             const Environment& env);
 
   // Commands.
-  void start(const Variables& variables, const std::string& initiator);
+  // Starts at `startEvent` (a message start), or at the none start events when null.
+  void start(const Variables& variables, const std::string& initiator, const model::FlowNode* startEvent = nullptr);
+  // A message arrived for subscription `subscriptionId`.
+  void correlate(Id subscriptionId, const Variables& variables);
   void completeTask(Id taskId, const Variables& variables, const std::string& user);
   void fireTimer(Id jobId);
   void completeExternal(Id jobId, const Variables& variables);
@@ -74,6 +77,10 @@ class Execution {
   // The nearest boundary event of `type` matching `code` up the scopes; `host` gets its activity's token.
   const model::FlowNode* findCatcher(Token& from, model::EventType type, const std::string& code, Token*& host);
   void createTimerJob(Token& owner, const model::FlowNode& eventNode);
+  // `owner` waits for the message of `eventNode` (catch event, receive task, boundary event).
+  void subscribeMessage(Token& owner, const model::FlowNode& eventNode);
+  // An event-based gateway's token: the first of its events to occur takes it.
+  void eventGatewayFired(Token& gateway, const model::FlowNode& eventNode);
   void removeJobsOf(Id tokenId);
   void triggerBoundary(Token& host, const model::FlowNode& boundary);
 
@@ -127,6 +134,8 @@ void enterStartEvent(Execution&, Token&, const model::FlowNode&);
 void enterEndEvent(Execution&, Token&, const model::FlowNode&);
 void enterCatchEvent(Execution&, Token&, const model::FlowNode&);
 void enterThrowEvent(Execution&, Token&, const model::FlowNode&);
+void enterReceiveTask(Execution&, Token&, const model::FlowNode&);
+void enterEventBasedGateway(Execution&, Token&, const model::FlowNode&);
 void enterSubProcess(Execution&, Token&, const model::FlowNode&);
 void enterMultiInstanceBody(Execution&, Token&, const model::FlowNode&);
 void leaveByTrigger(Execution&, Token&, const model::FlowNode&);

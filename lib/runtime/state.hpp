@@ -52,6 +52,16 @@ struct JobRow {
   bool isNew = false, dirty = false, removed = false;
 };
 
+// A token waiting for a message or signal by name.
+struct SubscriptionRow {
+  Id id = 0;
+  Id tokenId = 0;
+  std::string kind;     // message, signal
+  std::string name;     // the message or signal name
+  std::string element;  // the catching event, receive task or boundary event
+  bool isNew = false, removed = false;
+};
+
 struct InstanceState {
   Instance row;
   bool isNew = false, rowDirty = false;
@@ -60,6 +70,7 @@ struct InstanceState {
   std::set<std::pair<Id, std::string>> dirtyVariables;
   std::vector<TaskRow> tasks;  // open tasks, plus those changed by this command
   std::vector<JobRow> jobs;
+  std::vector<SubscriptionRow> subscriptions;
   std::vector<HistoryEntry> history;  // new entries only
 
   Token* token(Id id);

@@ -121,6 +121,19 @@ CREATE TABLE history(
   comment TEXT);
 CREATE INDEX history_instance ON history(instance_id, id);
 )sql",
+    // 2: event subscriptions (messages, signals) of waiting tokens.
+    R"sql(
+CREATE TABLE subscriptions(
+  id INTEGER PRIMARY KEY,
+  instance_id INTEGER NOT NULL,
+  token_id INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  element_id TEXT NOT NULL,
+  correlation_key TEXT);
+CREATE INDEX subscriptions_name ON subscriptions(kind, name);
+CREATE INDEX subscriptions_instance ON subscriptions(instance_id);
+)sql",
 };
 
 }  // namespace

@@ -287,6 +287,20 @@ bool loadInstance(Connection& c, Id id, InstanceState& s) {
     }
     q.reset();
   }
+  {
+    auto& q = c.prepare("SELECT id, token_id, kind, name, element_id FROM subscriptions WHERE instance_id = ?");
+    q.bind(1, id);
+    while (q.step()) {
+      runtime::SubscriptionRow sub;
+      sub.id = q.int64(0);
+      sub.tokenId = q.int64(1);
+      sub.kind = q.text(2);
+      sub.name = q.text(3);
+      sub.element = q.text(4);
+      s.subscriptions.push_back(std::move(sub));
+    }
+    q.reset();
+  }
   return true;
 }
 
@@ -390,6 +404,16 @@ void saveInstance(Connection& c, InstanceState& s) {
     if (j.data.empty()) q.bindNull(11); else q.bind(11, json(j.data));
     q.bind(12, j.id).run();
     j.isNew = j.dirty = false;
+  }
+  for (auto& sub : s.subscriptions) {
+    if (sub.removed) {
+      if (!sub.isNew) c.prepare("DELETE FROM subscriptions WHERE id = ?").bind(1, sub.id).run();
+      continue;
+    }
+    if (!sub.isNew) continue;
+    c.prepare("INSERT INTO subscriptions(id, instance_id, token_id, kind, name, element_id) VALUES (?,?,?,?,?,?)")
+        .bind(1, sub.id).bind(2, r.id).bind(3, sub.tokenId).bind(4, sub.kind).bind(5, sub.name).bind(6, sub.element).run();
+    sub.isNew = false;
   }
   for (auto& h : s.history) {
     auto& q = c.prepare("INSERT INTO history(instance_id, at, kind, element_id, element_type, task_id, actor, comment) VALUES (?,?,?,?,?,?,?,?)");
@@ -593,6 +617,19 @@ std::vector<ExternalTask> externalTasksOf(Connection& c, Id instance) {
     e.lockExpiresAt = q.int64(6);
     out.push_back(std::move(e));
   }
+  q.reset();
+  return out;
+}
+
+std::vector<MessageWaiter> messageWaiters(Connection& c, const std::string& name, const std::string& businessKey,
+                                          Id instance) {
+  auto& q = c.prepare(
+      "SELECT s.id, s.instance_id FROM subscriptions s JOIN instances i ON i.id = s.instance_id WHERE s.kind = 'message' "
+      "AND s.name = ?1 AND i.state = 'running' AND (?2 = '' OR i.business_key = ?2) AND (?3 = 0 OR i.id = ?3) "
+      "ORDER BY s.id");
+  q.bind(1, name).bind(2, businessKey).bind(3, instance);
+  std::vector<MessageWaiter> out;
+  while (q.step()) out.push_back({q.int64(0), q.int64(1)});
   q.reset();
   return out;
 }

@@ -88,6 +88,12 @@ std::optional<Id> jobInstance(Connection& c, Id jobId, const char* kind);
 std::vector<std::pair<Id, Id>> lockableExternal(Connection& c, const std::string& topic, std::int64_t now, int limit);
 void lockExternal(Connection& c, Id job, const std::string& worker, std::int64_t expires);
 std::vector<ExternalTask> externalTasksOf(Connection& c, Id instance);
+struct MessageWaiter {
+  Id subscription, instance;
+};
+// Subscriptions waiting for message `name`, of running instances, narrowed by business key and instance when given.
+std::vector<MessageWaiter> messageWaiters(Connection& c, const std::string& name, const std::string& businessKey,
+                                          Id instance);
 int countJobs(Connection& c, Id instance);
 int countIncidents(Connection& c, Id instance);
 

@@ -215,6 +215,9 @@ int main(int argc, char **argv) {
   CHECK(ordo_job_run_due(&n, engine) == ORDO_OK);
   CHECK(n == 0);
   CHECK(ordo_external_bpmn_error(engine, 777777, "w1", "E", NULL) == ORDO_ENOTFOUND);
+  CHECK(ordo_message_correlate(&out, engine, "{\"name\":\"nobody listens\"}") == ORDO_ENOTFOUND);
+  CHECK(CONTAINS(ordo_errmsg(engine), "nobody listens"));
+  CHECK(ordo_message_correlate(&out, engine, "{\"businessKey\":\"x\"}") == ORDO_EINVALID);
   ordo_engine_interrupt(engine); /* nothing running: no effect on later calls */
   CHECK(ordo_definition_list(&out, engine) == ORDO_OK);
   ordo_free(out);

@@ -440,3 +440,32 @@ TEST_CASE("engine: a collection that is not a list is an expression error") {
   REQUIRE_FAILS_UNCHANGED(db, ErrorCode::expression_error,
                           e->start({"purchaseCountersign", 0, vars({{"approvers", "alice"}}), "", ""}));
 }
+
+TEST_CASE("engine: messages reach receive tasks by name and business key; a boundary message interrupts") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(bpmn("<startEvent id=\"s\"/><receiveTask id=\"wait\" messageRef=\"paid\"/><userTask id=\"ship\"/>"
+                 "<boundaryEvent id=\"cancelled\" attachedToRef=\"ship\"><messageEventDefinition messageRef=\"cancel\"/></boundaryEvent>"
+                 "<endEvent id=\"done\"/><endEvent id=\"stopped\"/>"
+                 "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"wait\"/><sequenceFlow id=\"2\" sourceRef=\"wait\" targetRef=\"ship\"/>"
+                 "<sequenceFlow id=\"3\" sourceRef=\"ship\" targetRef=\"done\"/><sequenceFlow id=\"4\" sourceRef=\"cancelled\" targetRef=\"stopped\"/>",
+                 "<message id=\"paid\" name=\"order paid\"/><message id=\"cancel\" name=\"order cancelled\"/>"));
+  auto a = e->start({"p", 0, {}, "order-a", ""});
+  auto b = e->start({"p", 0, {}, "order-b", ""});
+  CHECK(e->waitingAt(a.id) == std::vector<std::string>{"wait"});
+  // Nobody waits for this one: not_found, nothing changes.
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::not_found, e->correlateMessage({"order shipped", "", 0, {}, ""}));
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::not_found, e->correlateMessage({"order paid", "order-zzz", 0, {}, ""}));
+  auto got = e->correlateMessage({"order paid", "order-b", 0, {{"amount", 12}}, "bank"});
+  CHECK(got.id == b.id);
+  CHECK(e->waitingAt(a.id) == std::vector<std::string>{"wait"});  // a still waits
+  CHECK(test::onlyTask(*e, b.id).elementId == "ship");
+  CHECK(e->variables(b.id).at("amount") == 12);
+  e->correlateMessage({"order cancelled", "order-b", 0, {}, ""});
+  CHECK(e->instance(b.id).state == "completed");
+  auto history = e->history(b.id);
+  CHECK(std::any_of(history.begin(), history.end(), [](const HistoryEntry& h) {
+    return h.kind == "element_left" && h.elementId == "stopped";
+  }));
+  CHECK(e->tasks({.instanceId = b.id}).empty());
+}

@@ -110,6 +110,7 @@ class Runner {
       return;
     }
     if (name == "completeExternal" || name == "failTask") return external(name, o);
+    if (name == "message") return message(o);
     throw Error(ErrorCode::unsupported, "step '" + std::string(name) + "' is not supported yet");
   }
 
@@ -121,8 +122,32 @@ class Runner {
     return it->second;
   }
 
+  void message(const json::object& o) {
+    MessageCorrelation m;
+    m.name = str(o, "name");
+    m.businessKey = str(o, "correlationKey");
+    if (o.contains("instance")) m.instanceId = instance(o);
+    if (auto it = o.find("variables"); it != o.end()) {
+      if (!it->value().is_object()) throw Error(ErrorCode::invalid_argument, "message variables must be a JSON object");
+      m.variables = it->value().as_object();
+    }
+    m.user = str(o, "user");
+    engine_->correlateMessage(m);
+  }
+
   void start(const json::object& o) {
-    if (o.contains("message")) throw Error(ErrorCode::unsupported, "starting by message is not supported yet");
+    if (o.contains("message")) {
+      MessageCorrelation m;
+      m.name = str(o, "message");
+      m.businessKey = str(o, "businessKey");
+      m.user = str(o, "user");
+      if (auto it = o.find("variables"); it != o.end()) {
+        if (!it->value().is_object()) throw Error(ErrorCode::invalid_argument, "start variables must be a JSON object");
+        m.variables = it->value().as_object();
+      }
+      instances_[str(o, "as", "p1")] = engine_->correlateMessage(m).id;
+      return;
+    }
     StartRequest r;
     r.key = str(o, "process");
     if (auto it = o.find("variables"); it != o.end()) {

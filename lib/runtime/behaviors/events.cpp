@@ -79,7 +79,36 @@ void enterCatchEvent(Execution& ex, Token& t, const model::FlowNode& n) {
     ex.leave(t);  // reached by its throw event; it only passes the token on
     return;
   }
+  if (n.event(model::EventType::message)) {
+    ex.subscribeMessage(t, n);
+    ex.wait(t);
+    return;
+  }
   throw Error(ErrorCode::unsupported, "not supported yet: " + n.label(), n.id);
+}
+
+}  // namespace ordo::runtime
+
+namespace ordo::runtime {
+
+void enterReceiveTask(Execution& ex, Token& t, const model::FlowNode& n) {
+  ex.subscribeMessage(t, n);
+  ex.wait(t);
+}
+
+void enterEventBasedGateway(Execution& ex, Token& t, const model::FlowNode& n) {
+  // The token waits here for whichever event after the gateway occurs first.
+  for (const auto* f : n.outgoing) {
+    const auto& target = *f->target;
+    if (target.kind == model::NodeKind::receiveTask || target.event(model::EventType::message))
+      ex.subscribeMessage(t, target);
+    else if (target.event(model::EventType::timer))
+      ex.createTimerJob(t, target);
+    else
+      throw Error(ErrorCode::unsupported, "event-based gateway '" + n.id + "' leads to " + target.label() +
+                                              ", which Ordo cannot wait for yet", n.id);
+  }
+  ex.wait(t);
 }
 
 }  // namespace ordo::runtime

@@ -25,6 +25,8 @@ const Behavior& behaviorFor(model::NodeKind kind) {
   static const Behavior end{enterEndEvent, refuse};
   static const Behavior catchEvent{enterCatchEvent, leaveByTrigger};
   static const Behavior throwEvent{enterThrowEvent, refuse};
+  static const Behavior receive{enterReceiveTask, leaveByTrigger};
+  static const Behavior eventGateway{enterEventBasedGateway, refuse};
   static const Behavior boundary{passThrough, refuse};
   static const Behavior sub{enterSubProcess, refuse};
   static const Behavior unsupported{refuse, refuse};
@@ -40,6 +42,8 @@ const Behavior& behaviorFor(model::NodeKind kind) {
     case K::endEvent: return end;
     case K::intermediateCatchEvent: return catchEvent;
     case K::intermediateThrowEvent: return throwEvent;
+    case K::receiveTask: return receive;
+    case K::eventBasedGateway: return eventGateway;
     case K::boundaryEvent: return boundary;
     case K::subProcess: return sub;
     default: return unsupported;
