@@ -165,6 +165,9 @@ class Engine {
   // the latest definition whose message start event has that name. Returns the instance
   // that received it. A message nobody waits for is not_found (and changes nothing).
   Instance correlateMessage(const MessageCorrelation& message);
+  // Broadcasts a signal to every waiting instance and starts every process with that
+  // signal start event, in one command. Returns how many received it (none is fine).
+  int broadcastSignal(const std::string& name, const Variables& variables = {});
 
   Variables variables(Id instanceId) const;
   void setVariables(Id instanceId, const Variables& variables);

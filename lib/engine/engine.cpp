@@ -84,6 +84,8 @@ struct Engine::Impl : runtime::Environment {
   int nextListener = 1;
   // History written by the command running on this thread, announced after it commits.
   static thread_local std::vector<HistoryEntry> written;
+  // Signals thrown inside the running command, broadcast before it commits.
+  static thread_local std::vector<std::pair<std::string, Id>> thrownSignals;  // name, thrower
 
   mutable std::shared_mutex handlersMutex;
   std::unordered_map<std::string, std::shared_ptr<ServiceHandler>> handlers;
@@ -114,19 +116,52 @@ struct Engine::Impl : runtime::Environment {
       for (const auto& e : events) (*l)(e);
   }
 
+  // Delivers `name` to every waiting instance and starts the processes with that signal
+  // start event; signals these throw in turn are delivered too, in the same transaction.
+  int broadcast(store::Connection& c, const std::string& name, const Variables& variables, Id thrower = 0) {
+    int received = 0;
+    for (Id instance : store::signalReceivers(c, name))
+      if (instance != thrower)  // the thrower caught its own signal while throwing it
+        onInstance(c, instance, {}, [&](runtime::Execution& ex) { received += ex.deliverSignal(name, variables); });
+    std::map<std::string, Definition> latest;
+    for (const auto& d : store::listDefinitions(c)) latest[d.key] = d;
+    for (const auto& [key, def] : latest) {
+      auto dp = deployed(c, def.id);
+      for (const auto* s : dp->process->scope.startEvents()) {
+        const auto* e = s->event(model::EventType::signal);
+        if (!e || dp->model().signalName(e->ref) != name) continue;
+        startInstance(c, *dp, variables, {}, {}, {}, s);
+        ++received;
+      }
+    }
+    return received;
+  }
+
+  void broadcastThrown(store::Connection& c) {
+    for (int round = 0; !thrownSignals.empty(); ++round) {
+      if (round > 1000) throw Error(ErrorCode::limit_exceeded, "signals keep throwing signals: stopped after 1000");
+      auto [name, thrower] = thrownSignals.front();
+      thrownSignals.erase(thrownSignals.begin());
+      broadcast(c, name, {}, thrower);
+    }
+  }
+
   template <class F>
   auto command(F&& f) {
     written.clear();
+    thrownSignals.clear();
     std::unique_lock lock(db.writeMutex());
     interruptRequested = false;  // an interrupt stops the command that is running, not the next one
     store::Transaction tx(db.writer());
     if constexpr (std::is_void_v<decltype(f(db.writer()))>) {
       f(db.writer());
+      broadcastThrown(db.writer());
       tx.commit();
       lock.unlock();
       announce();
     } else {
       auto result = f(db.writer());
+      broadcastThrown(db.writer());
       tx.commit();
       lock.unlock();
       announce();
@@ -197,6 +232,7 @@ struct Engine::Impl : runtime::Environment {
     ex.actor = initiator;
     ex.start(variables, initiator, startEvent);
     save(c, st);
+    for (const auto& name : ex.signalsThrown) thrownSignals.emplace_back(name, st.row.id);
     return st.row;
   }
 
@@ -219,10 +255,17 @@ struct Engine::Impl : runtime::Environment {
     ex.actor = actor;
     f(ex);
     save(c, st);
+    for (const auto& name : ex.signalsThrown) thrownSignals.emplace_back(name, st.row.id);
   }
 };
 
 thread_local std::vector<HistoryEntry> Engine::Impl::written;
+thread_local std::vector<std::pair<std::string, Id>> Engine::Impl::thrownSignals;
+
+int Engine::broadcastSignal(const std::string& name, const Variables& variables) {
+  if (name.empty()) throw Error(ErrorCode::invalid_argument, "a signal needs a name");
+  return impl_->command([&](store::Connection& c) { return impl_->broadcast(c, name, variables); });
+}
 
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 

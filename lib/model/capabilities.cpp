@@ -11,23 +11,33 @@ std::string unsupportedEvent(const FlowNode& node) {
   switch (node.kind) {
     case NodeKind::startEvent:
       if (type == EventType::none) return {};
-      if (type == EventType::message && node.scope->owner == nullptr) return {};
+      if (node.scope->owner && node.scope->owner->kind == NodeKind::eventSubProcess) {
+        if (type == EventType::message || type == EventType::timer || type == EventType::signal ||
+            type == EventType::error || type == EventType::escalation)
+          return {};
+        return what();
+      }
+      if ((type == EventType::message || type == EventType::signal) && node.scope->owner == nullptr) return {};
       return what();
     case NodeKind::endEvent:
       if (type == EventType::none || type == EventType::terminate || type == EventType::error ||
-          type == EventType::escalation)
+          type == EventType::escalation || type == EventType::signal)
         return {};
       return what();
     case NodeKind::intermediateCatchEvent:
-      if (type == EventType::timer || type == EventType::link || type == EventType::message) return {};
+      if (type == EventType::timer || type == EventType::link || type == EventType::message ||
+          type == EventType::signal)
+        return {};
       return what();
     case NodeKind::boundaryEvent:
-      if (type == EventType::timer || type == EventType::message) return {};
+      if (type == EventType::timer || type == EventType::message || type == EventType::signal) return {};
       if (type == EventType::error && node.cancelActivity) return {};
       if (type == EventType::escalation) return {};
       return what();
     case NodeKind::intermediateThrowEvent:
-      if (type == EventType::none || type == EventType::link || type == EventType::escalation) return {};
+      if (type == EventType::none || type == EventType::link || type == EventType::escalation ||
+          type == EventType::signal)
+        return {};
       return what();
     default:
       return {};
@@ -55,6 +65,7 @@ std::string unsupportedFeature(const FlowNode& node) {
     case NodeKind::parallelGateway:
     case NodeKind::inclusiveGateway:
     case NodeKind::subProcess:
+    case NodeKind::eventSubProcess:
       return {};
     case NodeKind::receiveTask:
       if (node.instantiate) return "receive tasks that start a process (" + node.label() + ")";

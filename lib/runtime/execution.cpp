@@ -232,6 +232,7 @@ void Execution::cancelToken(Token& t) {
 void Execution::completeScope(Token& scope) {
   if (!state_.children(scope.id).empty()) return;  // something new started meanwhile
   if (scope.parent == 0) {
+    removeJobsOf(scope.id);
     scope.removed = true;
     if (state_.row.state == "running") {
       state_.row.state = "completed";
@@ -364,6 +365,7 @@ void Execution::attachBoundaryEvents(Token& t, const FlowNode& n) {
   for (const auto* b : n.boundaryEvents) {
     if (b->event(model::EventType::timer)) createTimerJob(t, *b);
     if (b->event(model::EventType::message)) subscribeMessage(t, *b);
+    if (b->event(model::EventType::signal)) subscribeSignal(t, *b);
   }
 }
 
@@ -434,18 +436,7 @@ void Execution::correlate(Id subscriptionId, const Variables& variables) {
   for (auto& x : state_.subscriptions)
     if (x.id == subscriptionId && !x.removed) sub = &x;
   if (!sub) throw Error(ErrorCode::not_found, "message subscription " + std::to_string(subscriptionId) + " not found");
-  sub->removed = true;
-  Token* owner = state_.token(sub->tokenId);
-  const auto* eventNode = process_.process->node(sub->element);
-  if (!owner || !eventNode) throw Error(ErrorCode::internal, "message subscription without its token or element");
-  for (const auto& kv : variables) setVariable(*owner, std::string(kv.key()), kv.value());
-  record("message_received", owner, eventNode, 0, sub->name);
-  if (eventNode->kind == NodeKind::boundaryEvent)
-    triggerBoundary(*owner, *eventNode);
-  else if (node(*owner).kind == NodeKind::eventBasedGateway)
-    eventGatewayFired(*owner, *eventNode);
-  else
-    agenda_.push_back({Op::leave, owner->id});
+  receive(*sub, variables);
   run();
 }
 
@@ -455,6 +446,10 @@ void Execution::triggerBoundary(Token& host, const FlowNode& boundary) {
   Token& bt = newToken(parent, boundary.id);
   record("element_entered", &bt, &boundary);
   agenda_.push_back({Op::leave, bt.id});
+}
+
+const model::Scope& Execution::scopeOf(const Token& scope) const {
+  return scope.parent == 0 ? process_.process->scope : *node(scope).inner;
 }
 
 const FlowNode* Execution::findCatcher(Token& from, model::EventType type, const std::string& code, Token*& host) {
@@ -469,36 +464,54 @@ const FlowNode* Execution::findCatcher(Token& from, model::EventType type, const
     auto it = defs.escalations.find(e.ref);
     return it == defs.escalations.end() ? e.ref : it->second.escalationCode;
   };
-  for (Token* cur = &from; cur && cur->parent != 0;) {
-    if (!cur->data.contains("miInstance")) {
-      const auto& n = node(*cur);
-      const FlowNode* catchAll = nullptr;
-      for (const auto* b : n.boundaryEvents) {
-        const auto* e = b->event(type);
-        if (!e) continue;
-        auto c = codeOf(*e);
-        if (!c || c->empty()) {
-          if (!catchAll) catchAll = b;
-        } else if (*c == code) {
-          host = cur;
-          return b;
-        }
-      }
-      if (catchAll) {
+  // Specific codes win over catch-alls at the same level.
+  auto pick = [&](const std::vector<const FlowNode*>& candidates) -> const FlowNode* {
+    const FlowNode* catchAll = nullptr;
+    for (const auto* c : candidates) {
+      const auto* e = c->event(type);
+      if (!e) continue;
+      auto k = codeOf(*e);
+      if (k && !k->empty() && *k == code) return c;
+      if ((!k || k->empty()) && !catchAll) catchAll = c;
+    }
+    return catchAll;
+  };
+  for (Token* cur = &from; cur;) {
+    bool miInstance = cur->data.contains("miInstance");
+    // An event subprocess of the scope catches before the boundary events of the scope's activity.
+    if (cur != &from && cur->state == TokenState::scope && !cur->data.contains("miBody") &&
+        (cur->parent == 0 || node(*cur).inner)) {
+      std::vector<const FlowNode*> starts;
+      for (const auto* esp : scopeOf(*cur).eventSubProcesses())
+        for (const auto* st : esp->inner->startEvents()) starts.push_back(st);
+      if (const auto* st = pick(starts)) {
         host = cur;
-        return catchAll;
+        return st;
       }
     }
+    if (cur->parent == 0) break;
+    if (!miInstance)
+      if (const auto* b = pick(node(*cur).boundaryEvents)) {
+        host = cur;
+        return b;
+      }
     cur = state_.token(cur->parent);
   }
   return nullptr;
 }
 
+void Execution::catchAt(Token& host, const FlowNode& catcher) {
+  if (catcher.kind == NodeKind::boundaryEvent)
+    triggerBoundary(host, catcher);
+  else
+    triggerEventSubProcess(host, catcher);
+}
+
 void Execution::throwBpmnError(Token& from, const std::string& code, const std::string& message) {
   Token* host = nullptr;
-  if (const auto* b = findCatcher(from, model::EventType::error, code, host)) {
-    record("error_caught", host, b, 0, code);
-    triggerBoundary(*host, *b);
+  if (const auto* c = findCatcher(from, model::EventType::error, code, host)) {
+    record("error_caught", host, c, 0, code);
+    catchAt(*host, *c);
     return;
   }
   throw Error(ErrorCode::unhandled_bpmn_error,
@@ -509,14 +522,95 @@ void Execution::throwBpmnError(Token& from, const std::string& code, const std::
 
 bool Execution::throwEscalation(Token& from, const std::string& code) {
   Token* host = nullptr;
-  const auto* b = findCatcher(from, model::EventType::escalation, code, host);
-  if (!b) {
+  const auto* c = findCatcher(from, model::EventType::escalation, code, host);
+  if (!c) {
     record("escalation_uncaught", &from, process_.process->node(from.element), 0, code);
     return false;  // BPMN: an uncaught escalation is not an error
   }
-  record("escalation_caught", host, b, 0, code);
-  triggerBoundary(*host, *b);
+  record("escalation_caught", host, c, 0, code);
+  catchAt(*host, *c);
   return true;
+}
+
+void Execution::openScope(Token& scope) {
+  for (const auto* esp : scopeOf(scope).eventSubProcesses())
+    for (const auto* st : esp->inner->startEvents()) {
+      if (st->event(model::EventType::message)) subscribeMessage(scope, *st);
+      if (st->event(model::EventType::signal)) subscribeSignal(scope, *st);
+      if (st->event(model::EventType::timer)) createTimerJob(scope, *st);
+    }
+}
+
+void Execution::triggerEventSubProcess(Token& scope, const FlowNode& start) {
+  const FlowNode& esp = *start.scope->owner;
+  if (start.interrupting) {
+    for (auto* c : state_.children(scope.id)) cancelToken(*c);
+    // The scope's other event subprocesses can no longer start; its boundary events stay.
+    auto isStart = [&](const std::string& element) {
+      const auto* n = process_.process->node(element);
+      return n && n->kind == NodeKind::startEvent;
+    };
+    for (auto& j : state_.jobs)
+      if (j.tokenId == scope.id && isStart(j.element)) j.removed = true;
+    for (auto& sub : state_.subscriptions)
+      if (sub.tokenId == scope.id && isStart(sub.element)) sub.removed = true;
+  } else {
+    // A non-interrupting start may fire again: wait for the next one.
+    if (start.event(model::EventType::message)) subscribeMessage(scope, start);
+    if (start.event(model::EventType::signal)) subscribeSignal(scope, start);
+  }
+  Token& body = newToken(scope.id, esp.id);
+  record("element_entered", &body, &esp);
+  transition(body, TokenState::scope);
+  Token& first = newToken(body.id, start.id);
+  schedule(first, start);
+}
+
+void Execution::subscribeSignal(Token& owner, const FlowNode& eventNode) {
+  SubscriptionRow sub;
+  sub.id = ids_.next("subscriptions");
+  sub.tokenId = owner.id;
+  sub.kind = "signal";
+  sub.name = process_.model().signalName(eventNode.event(model::EventType::signal)->ref);
+  sub.element = eventNode.id;
+  sub.isNew = true;
+  state_.subscriptions.push_back(std::move(sub));
+}
+
+void Execution::receive(SubscriptionRow& sub, const Variables& variables) {
+  sub.removed = true;
+  Token* owner = state_.token(sub.tokenId);
+  const auto* eventNode = process_.process->node(sub.element);
+  if (!owner || !eventNode) throw Error(ErrorCode::internal, "a subscription without its token or element");
+  for (const auto& kv : variables) setVariable(*owner, std::string(kv.key()), kv.value());
+  record(sub.kind + "_received", owner, eventNode, 0, sub.name);
+  if (eventNode->kind == NodeKind::boundaryEvent)
+    triggerBoundary(*owner, *eventNode);
+  else if (eventNode->kind == NodeKind::startEvent)
+    triggerEventSubProcess(*owner, *eventNode);
+  else if (node(*owner).kind == NodeKind::eventBasedGateway)
+    eventGatewayFired(*owner, *eventNode);
+  else
+    agenda_.push_back({Op::leave, owner->id});
+}
+
+int Execution::deliverSignal(const std::string& name, const Variables& variables) {
+  int received = catchSignal(name, variables);
+  run();
+  return received;
+}
+
+int Execution::catchSignal(const std::string& name, const Variables& variables) {
+  int received = 0;
+  // Only the subscriptions present now: those a delivery creates wait for the next signal.
+  auto count = state_.subscriptions.size();
+  for (std::size_t i = 0; i < count; ++i) {
+    auto& sub = state_.subscriptions[i];
+    if (sub.removed || sub.kind != "signal" || sub.name != name || !state_.token(sub.tokenId)) continue;
+    receive(sub, variables);
+    ++received;
+  }
+  return received;
 }
 
 // ---------------------------------------------------------------- commands
@@ -527,6 +621,7 @@ void Execution::start(const Variables& variables, const std::string& initiator, 
   transition(root, TokenState::scope);
   record("instance_started", nullptr, nullptr);
   for (const auto& kv : variables) setLocalVariable(root, std::string(kv.key()), kv.value());
+  openScope(root);
   auto starts = scope.noneStarts();
   std::vector<const FlowNode*> entry(starts.begin(), starts.end());
   if (startEvent) entry.assign(1, startEvent);
@@ -587,6 +682,9 @@ void Execution::fireTimer(Id jobId) {
   if (eventNode->kind == NodeKind::boundaryEvent) {
     record("timer_fired", owner, eventNode);
     triggerBoundary(*owner, *eventNode);
+  } else if (eventNode->kind == NodeKind::startEvent) {
+    record("timer_fired", owner, eventNode);
+    triggerEventSubProcess(*owner, *eventNode);
   } else if (node(*owner).kind == NodeKind::eventBasedGateway) {
     record("timer_fired", owner, eventNode);
     eventGatewayFired(*owner, *eventNode);

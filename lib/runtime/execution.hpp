@@ -76,11 +76,24 @@ class Execution {
   bool throwEscalation(Token& from, const std::string& code);
   // The nearest boundary event of `type` matching `code` up the scopes; `host` gets its activity's token.
   const model::FlowNode* findCatcher(Token& from, model::EventType type, const std::string& code, Token*& host);
+  void catchAt(Token& host, const model::FlowNode& catcher);
+  void receive(SubscriptionRow& sub, const Variables& variables);
+  const model::Scope& scopeOf(const Token& scope) const;
   void createTimerJob(Token& owner, const model::FlowNode& eventNode);
   // `owner` waits for the message of `eventNode` (catch event, receive task, boundary event).
   void subscribeMessage(Token& owner, const model::FlowNode& eventNode);
   // An event-based gateway's token: the first of its events to occur takes it.
   void eventGatewayFired(Token& gateway, const model::FlowNode& eventNode);
+  void subscribeSignal(Token& owner, const model::FlowNode& eventNode);
+  // A scope token starts waiting for the start events of its scope's event subprocesses.
+  void openScope(Token& scope);
+  void triggerEventSubProcess(Token& scope, const model::FlowNode& start);
+  // Delivers a signal to every subscription of this instance; returns how many received it.
+  int deliverSignal(const std::string& name, const Variables& variables);
+  // The same inside a running command (a throw event): the catches join the agenda.
+  int catchSignal(const std::string& name, const Variables& variables);
+  // Signals thrown by this command, for the engine to broadcast to every instance.
+  std::vector<std::string> signalsThrown;
   void removeJobsOf(Id tokenId);
   void triggerBoundary(Token& host, const model::FlowNode& boundary);
 

@@ -634,6 +634,17 @@ std::vector<MessageWaiter> messageWaiters(Connection& c, const std::string& name
   return out;
 }
 
+std::vector<Id> signalReceivers(Connection& c, const std::string& name) {
+  auto& q = c.prepare(
+      "SELECT DISTINCT s.instance_id FROM subscriptions s JOIN instances i ON i.id = s.instance_id WHERE s.kind = "
+      "'signal' AND s.name = ? AND i.state = 'running' ORDER BY s.instance_id");
+  q.bind(1, name);
+  std::vector<Id> out;
+  while (q.step()) out.push_back(q.int64(0));
+  q.reset();
+  return out;
+}
+
 int countJobs(Connection& c, Id instance) {
   auto& q = c.prepare("SELECT count(*) FROM jobs WHERE instance_id = ? AND kind = 'timer'");
   q.bind(1, instance);

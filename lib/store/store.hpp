@@ -94,6 +94,8 @@ struct MessageWaiter {
 // Subscriptions waiting for message `name`, of running instances, narrowed by business key and instance when given.
 std::vector<MessageWaiter> messageWaiters(Connection& c, const std::string& name, const std::string& businessKey,
                                           Id instance);
+// Running instances with a subscription to signal `name`.
+std::vector<Id> signalReceivers(Connection& c, const std::string& name);
 int countJobs(Connection& c, Id instance);
 int countIncidents(Connection& c, Id instance);
 

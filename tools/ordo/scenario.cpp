@@ -111,6 +111,15 @@ class Runner {
     }
     if (name == "completeExternal" || name == "failTask") return external(name, o);
     if (name == "message") return message(o);
+    if (name == "signal") {
+      Variables vars;
+      if (auto it = o.find("variables"); it != o.end()) {
+        if (!it->value().is_object()) throw Error(ErrorCode::invalid_argument, "signal variables must be a JSON object");
+        vars = it->value().as_object();
+      }
+      engine_->broadcastSignal(str(o, "name"), vars);
+      return;
+    }
     throw Error(ErrorCode::unsupported, "step '" + std::string(name) + "' is not supported yet");
   }
 

@@ -6,6 +6,7 @@ namespace ordo::runtime {
 
 void enterSubProcess(Execution& ex, Token& t, const model::FlowNode& n) {
   transition(t, TokenState::scope);
+  ex.openScope(t);
   t.dirty = true;
   const auto& inner = *n.inner;
   auto starts = inner.noneStarts();

@@ -9,6 +9,13 @@ std::string escalationCode(Execution& ex, const model::FlowNode& n) {
   auto it = ex.process().model().escalations.find(e.ref);
   return it == ex.process().model().escalations.end() ? e.ref : it->second.escalationCode;
 }
+// A signal reaches this instance's waiting events at once (before the thrower moves on),
+// and every other instance when the command ends.
+void throwSignal(Execution& ex, const model::FlowNode& n) {
+  auto name = ex.process().model().signalName(n.event(model::EventType::signal)->ref);
+  ex.catchSignal(name, {});
+  ex.signalsThrown.push_back(name);
+}
 }  // namespace
 
 void enterStartEvent(Execution& ex, Token& t, const model::FlowNode&) { ex.leave(t); }
@@ -36,6 +43,10 @@ void enterEndEvent(Execution& ex, Token& t, const model::FlowNode& n) {
       if (auto* still = ex.state().token(id)) ex.endToken(*still);  // an interrupting catch took it already
       return;
     }
+    case model::EventType::signal:
+      throwSignal(ex, n);
+      ex.endToken(t);
+      return;
     default:
       ex.endToken(t);
   }
@@ -64,6 +75,10 @@ void enterThrowEvent(Execution& ex, Token& t, const model::FlowNode& n) {
     case model::EventType::none:
       ex.leave(t);
       return;
+    case model::EventType::signal:
+      throwSignal(ex, n);
+      ex.leave(t);
+      return;
     default:
       throw Error(ErrorCode::unsupported, "not supported yet: " + n.label(), n.id);
   }
@@ -81,6 +96,11 @@ void enterCatchEvent(Execution& ex, Token& t, const model::FlowNode& n) {
   }
   if (n.event(model::EventType::message)) {
     ex.subscribeMessage(t, n);
+    ex.wait(t);
+    return;
+  }
+  if (n.event(model::EventType::signal)) {
+    ex.subscribeSignal(t, n);
     ex.wait(t);
     return;
   }
@@ -102,6 +122,8 @@ void enterEventBasedGateway(Execution& ex, Token& t, const model::FlowNode& n) {
     const auto& target = *f->target;
     if (target.kind == model::NodeKind::receiveTask || target.event(model::EventType::message))
       ex.subscribeMessage(t, target);
+    else if (target.event(model::EventType::signal))
+      ex.subscribeSignal(t, target);
     else if (target.event(model::EventType::timer))
       ex.createTimerJob(t, target);
     else

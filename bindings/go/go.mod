@@ -1,0 +1,3 @@
+module ordo.dev/ordo
+
+go 1.19

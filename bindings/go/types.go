@@ -1,0 +1,142 @@
+package ordo
+
+import "time"
+
+// Millis is a point in time as Ordo reports it: milliseconds since the Unix
+// epoch (UTC). Zero means "not set" (a task that has not ended, say).
+type Millis int64
+
+// Time converts m to a time.Time; the zero Millis gives the zero time.Time.
+func (m Millis) Time() time.Time {
+	if m == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(int64(m))
+}
+
+// IsZero reports whether m is unset.
+func (m Millis) IsZero() bool { return m == 0 }
+
+// Diagnostic is one problem found in a BPMN model.
+type Diagnostic struct {
+	Severity  string `json:"severity"` // "error" or "warning"
+	Code      string `json:"code"`     // stable, e.g. "xml_malformed"
+	Message   string `json:"message"`
+	ElementID string `json:"elementId"`
+	Line      int    `json:"line"`
+	Column    int    `json:"column"`
+}
+
+// Definition is one deployed version of an executable process.
+type Definition struct {
+	ID         int64  `json:"id"`
+	Key        string `json:"key"` // the BPMN process id
+	Name       string `json:"name"`
+	Version    int    `json:"version"`
+	Hash       string `json:"hash"` // of the deployed XML
+	DeployedAt Millis `json:"deployedAt"`
+}
+
+// Deployment is the result of Deploy.
+type Deployment struct {
+	// Created is false when identical XML had been deployed before; Definitions
+	// then are the existing ones.
+	Created     bool         `json:"created"`
+	Definitions []Definition `json:"definitions"`
+}
+
+// Instance is a process instance.
+type Instance struct {
+	ID                int64  `json:"id"`
+	DefinitionID      int64  `json:"definitionId"`
+	DefinitionKey     string `json:"definitionKey"`
+	DefinitionVersion int    `json:"definitionVersion"`
+	ParentID          int64  `json:"parentId"` // the calling instance; 0 for a root instance
+	BusinessKey       string `json:"businessKey"`
+	Initiator         string `json:"initiator"`
+	Tenant            string `json:"tenant"`
+	State             string `json:"state"` // running, completed, terminated, ...
+	StartedAt         Millis `json:"startedAt"`
+	EndedAt           Millis `json:"endedAt"`
+	Revision          int64  `json:"revision"`
+}
+
+// Task is a user task.
+type Task struct {
+	ID              int64    `json:"id"`
+	InstanceID      int64    `json:"instanceId"`
+	ElementID       string   `json:"elementId"`
+	Name            string   `json:"name"`
+	Assignee        string   `json:"assignee"`
+	Owner           string   `json:"owner"`
+	CandidateUsers  []string `json:"candidateUsers"`
+	CandidateGroups []string `json:"candidateGroups"`
+	State           string   `json:"state"` // open, completed, cancelled
+	FormKey         string   `json:"formKey"`
+	Priority        int      `json:"priority"`
+	CreatedAt       Millis   `json:"createdAt"`
+	EndedAt         Millis   `json:"endedAt"`
+	DueAt           Millis   `json:"dueAt"`
+	CompletedBy     string   `json:"completedBy"`
+}
+
+// HistoryEntry is one line of an instance's history, also what listeners get.
+type HistoryEntry struct {
+	ID          int64  `json:"id"`
+	InstanceID  int64  `json:"instanceId"`
+	At          Millis `json:"at"`
+	Kind        string `json:"kind"` // instance_started, element_entered, task_completed, ...
+	ElementID   string `json:"elementId"`
+	ElementType string `json:"elementType"`
+	TaskID      int64  `json:"taskId"`
+	Actor       string `json:"actor"`
+	Comment     string `json:"comment"`
+}
+
+// ExternalTask is a service task (type "external") locked for a worker.
+type ExternalTask struct {
+	ID            int64          `json:"id"`
+	InstanceID    int64          `json:"instanceId"`
+	ElementID     string         `json:"elementId"`
+	Topic         string         `json:"topic"`
+	WorkerID      string         `json:"workerId"`
+	Retries       int            `json:"retries"`
+	LockExpiresAt Millis         `json:"lockExpiresAt"`
+	Variables     map[string]any `json:"variables"` // the process variables at fetch time
+}
+
+// StartRequest names the process to start (Key: its latest version, or
+// DefinitionID: exactly that one) and what to start it with.
+type StartRequest struct {
+	Key          string         `json:"key,omitempty"`
+	DefinitionID int64          `json:"definitionId,omitempty"`
+	Variables    map[string]any `json:"variables,omitempty"`
+	BusinessKey  string         `json:"businessKey,omitempty"`
+	Initiator    string         `json:"initiator,omitempty"`
+	Tenant       string         `json:"tenant,omitempty"`
+}
+
+// InstanceQuery selects instances; zero fields do not filter. Limit 0 means
+// the engine's default (100).
+type InstanceQuery struct {
+	DefinitionKey string `json:"definitionKey,omitempty"`
+	State         string `json:"state,omitempty"`
+	BusinessKey   string `json:"businessKey,omitempty"`
+	// ParentID nil: any instance; pointing at 0: root instances only.
+	ParentID *int64 `json:"parentId,omitempty"`
+	Offset   int    `json:"offset,omitempty"`
+	Limit    int    `json:"limit,omitempty"`
+}
+
+// TaskQuery selects tasks; zero fields do not filter, and only open tasks
+// are listed unless IncludeFinished. Limit 0 means the engine's default (100).
+type TaskQuery struct {
+	InstanceID      int64    `json:"instanceId,omitempty"`
+	Assignee        string   `json:"assignee,omitempty"`
+	CandidateUser   string   `json:"candidateUser,omitempty"` // tasks this user may claim
+	CandidateGroups []string `json:"candidateGroups,omitempty"`
+	ElementID       string   `json:"elementId,omitempty"`
+	IncludeFinished bool     `json:"includeFinished,omitempty"`
+	Offset          int      `json:"offset,omitempty"`
+	Limit           int      `json:"limit,omitempty"`
+}
