@@ -18,7 +18,10 @@
  *   (ordo_engine_open) are read with ordo_errmsg(NULL).
  * - An ordo_engine is thread-safe: any thread may call any function on it.
  *   Callbacks run on the thread that made the call that triggered them (see
- *   ordo_handler_register and ordo_listener_register).
+ *   ordo_handler_register and ordo_listener_register). A callback, and its
+ *   payload, may still be called until ordo_engine_close even after it was
+ *   replaced or removed: free payloads after closing the engine.
+ * - Unknown fields in request and query JSON are refused (ORDO_EINVALID).
  * - No C++ exception ever crosses this interface.
  */
 #ifndef ORDO_H
@@ -94,13 +97,16 @@ ORDO_EXTERN void ordo_free(void *p);
 ORDO_EXTERN int ordo_engine_open(ordo_engine **out, const ordo_options *options);
 /* Closes the engine and frees it. NULL is allowed. No call may be running on it. */
 ORDO_EXTERN void ordo_engine_close(ordo_engine *engine);
-/* Makes the calls running on this engine return ORDO_EINTERRUPTED as soon as they
-   can (between steps), their changes rolled back. Safe from any thread. */
+/* Makes the command running on this engine at this moment return ORDO_EINTERRUPTED as
+   soon as it can (between steps), its changes rolled back. Safe from any thread. A command
+   still waiting for the writer is not affected; queries are not interrupted. */
 ORDO_EXTERN void ordo_engine_interrupt(ordo_engine *engine);
 
 /* Checks BPMN XML without an engine. purpose: 0 interchange, 1 execution (deploy).
    *out_json: [{"severity","code","message","elementId","line","column"}...].
-   Returns ORDO_OK when there is no error (warnings may be listed), ORDO_EPARSE otherwise. */
+   Returns ORDO_OK when there is no error (warnings may be listed), ORDO_EPARSE otherwise;
+   unlike other calls it sets *out_json in both cases (the diagnostics are the answer).
+   Errors are recorded on the NULL handle. */
 ORDO_EXTERN int ordo_validate(char **out_json, const char *xml, int purpose);
 
 /* Definitions. *out_json: {"created": bool, "definitions": [{"id","key","name","version","hash","deployedAt"}]} */
@@ -114,7 +120,7 @@ ORDO_EXTERN int ordo_instance_start(char **out_json, ordo_engine *engine, const 
 ORDO_EXTERN int ordo_instance_get(char **out_json, ordo_engine *engine, int64_t instance_id);
 /* query_json (NULL for all): {"definitionKey","state","businessKey","parentId","offset","limit"} */
 ORDO_EXTERN int ordo_instance_list(char **out_json, ordo_engine *engine, const char *query_json);
-/* [{"id","at","kind","elementId","elementType","taskId","actor","comment"}] */
+/* [{"id","instanceId","at","kind","elementId","elementType","taskId","actor","comment"}] */
 ORDO_EXTERN int ordo_instance_history(char **out_json, ordo_engine *engine, int64_t instance_id);
 /* The element ids where the instance waits: ["approve", ...] */
 ORDO_EXTERN int ordo_instance_waiting(char **out_json, ordo_engine *engine, int64_t instance_id);
@@ -150,12 +156,13 @@ ORDO_EXTERN int ordo_message_correlate(char **out_json, ordo_engine *engine, con
 
 /* Jobs and incidents. */
 ORDO_EXTERN int ordo_job_run_due(int *out_count, ordo_engine *engine); /* fires due timers */
+/* Pending timer jobs of the instance (external tasks are listed by fetch-and-lock, not counted here). */
 ORDO_EXTERN int ordo_job_count(int *out_count, ordo_engine *engine, int64_t instance_id);
 ORDO_EXTERN int ordo_incident_count(int *out_count, ordo_engine *engine, int64_t instance_id);
 
 /* In-process service-task handlers. The handler runs on the thread of the command
-   that reached the task, inside that command's transaction: keep it short, and do
-   not call back into the engine from it. It returns ORDO_OK, or any other value to
+   that reached the task, inside that command's transaction: keep it short. It may not
+   call back into the engine: such a call fails with ORDO_EWRONGSTATE. It returns ORDO_OK, or any other value to
    fail the command (ORDO_ESERVICE; the message set with ordo_service_task_fail).
    The ordo_service_task pointer is valid only during the call. */
 typedef struct ordo_service_task ordo_service_task;

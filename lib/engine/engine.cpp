@@ -146,8 +146,18 @@ struct Engine::Impl : runtime::Environment {
     }
   }
 
+  // Set while this thread runs a command: a handler calling back into the engine
+  // would wait for the writer it holds itself.
+  static thread_local bool inCommand;
+
   template <class F>
   auto command(F&& f) {
+    if (inCommand)
+      throw Error(ErrorCode::wrong_state, "a service-task handler may not call the engine: the command it runs in holds the writer");
+    inCommand = true;
+    struct Reset {
+      ~Reset() { inCommand = false; }
+    } reset;
     written.clear();
     thrownSignals.clear();
     std::unique_lock lock(db.writeMutex());
@@ -175,8 +185,9 @@ struct Engine::Impl : runtime::Environment {
       std::lock_guard lock(listenersMutex);
       anyListener = !listeners.empty();
     }
+    store::saveInstance(c, st);  // gives the history entries their ids
     if (anyListener) written.insert(written.end(), st.history.begin(), st.history.end());
-    store::saveInstance(c, st);
+    st.history.clear();
   }
 
   template <class F>
@@ -260,6 +271,7 @@ struct Engine::Impl : runtime::Environment {
 };
 
 thread_local std::vector<HistoryEntry> Engine::Impl::written;
+thread_local bool Engine::Impl::inCommand = false;
 thread_local std::vector<std::pair<std::string, Id>> Engine::Impl::thrownSignals;
 
 int Engine::broadcastSignal(const std::string& name, const Variables& variables) {

@@ -28,6 +28,15 @@ std::int64_t integer(const bj::object& o, const char* key, std::int64_t fallback
   throw Error(ErrorCode::invalid_argument, std::string("field '") + key + "' must be an integer");
 }
 
+// Unknown fields are refused: a misspelt filter must not silently match everything.
+void onlyFields(const bj::object& o, std::initializer_list<const char*> known, const char* what) {
+  for (const auto& kv : o) {
+    bool ok = false;
+    for (const char* k : known) ok = ok || kv.key() == k;
+    if (!ok) throw Error(ErrorCode::invalid_argument, std::string("unknown field '") + std::string(kv.key()) + "' in " + what);
+  }
+}
+
 bool boolean(const bj::object& o, const char* key) {
   auto it = o.find(key);
   if (it == o.end() || it->value().is_null()) return false;
@@ -104,6 +113,7 @@ bj::object parseObject(const char* text, const char* what) {
 }
 
 StartRequest startRequest(const bj::object& o) {
+  onlyFields(o, {"key", "definitionId", "variables", "businessKey", "initiator", "tenant"}, "the start request");
   StartRequest r;
   r.key = text(o, "key");
   r.definitionId = integer(o, "definitionId", 0);
@@ -118,6 +128,8 @@ StartRequest startRequest(const bj::object& o) {
 }
 
 TaskQuery taskQuery(const bj::object& o) {
+  onlyFields(o, {"instanceId", "assignee", "candidateUser", "candidateGroups", "elementId", "includeFinished", "offset", "limit"},
+             "the task query");
   TaskQuery q;
   q.instanceId = integer(o, "instanceId", 0);
   q.assignee = text(o, "assignee");
@@ -137,6 +149,7 @@ TaskQuery taskQuery(const bj::object& o) {
 }
 
 MessageCorrelation messageCorrelation(const bj::object& o) {
+  onlyFields(o, {"name", "businessKey", "instanceId", "variables", "user"}, "the message");
   MessageCorrelation m;
   m.name = text(o, "name");
   if (m.name.empty()) throw Error(ErrorCode::invalid_argument, "field 'name' is required");
@@ -151,6 +164,7 @@ MessageCorrelation messageCorrelation(const bj::object& o) {
 }
 
 InstanceQuery instanceQuery(const bj::object& o) {
+  onlyFields(o, {"definitionKey", "state", "businessKey", "parentId", "offset", "limit"}, "the instance query");
   InstanceQuery q;
   q.definitionKey = text(o, "definitionKey");
   q.state = text(o, "state");

@@ -420,8 +420,9 @@ void saveInstance(Connection& c, InstanceState& s) {
     q.bind(1, r.id).bind(2, h.at).bind(3, h.kind).bindOptional(4, h.elementId).bindOptional(5, h.elementType);
     if (h.taskId) q.bind(6, h.taskId); else q.bindNull(6);
     q.bindOptional(7, h.actor).bindOptional(8, h.comment).run();
+    h.id = c.lastInsertId();
+    h.instanceId = r.id;
   }
-  s.history.clear();
   s.isNew = s.rowDirty = false;
 }
 

@@ -57,7 +57,19 @@ static int calc_handler(ordo_service_task *task, void *payload) {
 
 static void on_event(const char *event_json, void *payload) {
   int *seen = payload;
-  if (CONTAINS(event_json, "\"kind\":\"instance_completed\"")) ++*seen;
+  if (CONTAINS(event_json, "\"kind\":\"instance_completed\"")) {
+    ++*seen;
+    CHECK(!CONTAINS(event_json, "\"id\":0,")); /* the entry as stored, with its id */
+  }
+}
+
+static ordo_engine *reentrant_engine = NULL;
+static int reentrant_handler(ordo_service_task *task, void *payload) {
+  char *out = NULL;
+  int *rc = payload;
+  (void)task;
+  *rc = ordo_instance_start(&out, reentrant_engine, "{\"key\":\"leaveApproval\"}");
+  return ORDO_OK;
 }
 
 static const char *kService =
@@ -153,6 +165,8 @@ int main(int argc, char **argv) {
   CHECK(ordo_task_count(&count, engine, "{\"assignee\":\"mary\"}") == ORDO_OK);
   CHECK(count == 1);
   CHECK(ordo_task_list(&out, engine, "{\"limit\":\"ten\"}") == ORDO_EINVALID);
+  CHECK(ordo_task_list(&out, engine, "{\"asignee\":\"mary\"}") == ORDO_EINVALID);
+  CHECK(CONTAINS(ordo_errmsg(engine), "unknown field 'asignee'"));
   CHECK(ordo_task_complete(engine, 999999, NULL, "mary") == ORDO_ENOTFOUND);
   CHECK(ordo_task_complete(engine, task, "[]", "mary") == ORDO_EINVALID);
   CHECK(ordo_task_complete(engine, task, NULL, "mary") == ORDO_EEXPRESSION); /* ${approved} is unknown */
@@ -218,6 +232,15 @@ int main(int argc, char **argv) {
   CHECK(ordo_message_correlate(&out, engine, "{\"name\":\"nobody listens\"}") == ORDO_ENOTFOUND);
   CHECK(CONTAINS(ordo_errmsg(engine), "nobody listens"));
   CHECK(ordo_message_correlate(&out, engine, "{\"businessKey\":\"x\"}") == ORDO_EINVALID);
+  {
+    /* A handler calling back into the engine gets EWRONGSTATE instead of a deadlock. */
+    int inner = 0;
+    reentrant_engine = engine;
+    CHECK(ordo_handler_register(engine, "calc", reentrant_handler, &inner) == ORDO_OK);
+    CHECK(ordo_instance_start(&out, engine, "{\"key\":\"svc\"}") == ORDO_OK);
+    ordo_free(out);
+    CHECK(inner == ORDO_EWRONGSTATE);
+  }
   ordo_engine_interrupt(engine); /* nothing running: no effect on later calls */
   CHECK(ordo_definition_list(&out, engine) == ORDO_OK);
   ordo_free(out);
