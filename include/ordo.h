@@ -112,6 +112,7 @@ ORDO_EXTERN int ordo_validate(char **out_json, const char *xml, int purpose);
 /* Definitions. *out_json: {"created": bool, "definitions": [{"id","key","name","version","hash","deployedAt"}]} */
 ORDO_EXTERN int ordo_definition_deploy(char **out_json, ordo_engine *engine, const char *xml);
 ORDO_EXTERN int ordo_definition_list(char **out_json, ordo_engine *engine);
+ORDO_EXTERN int ordo_definition_get(char **out_json, ordo_engine *engine, int64_t definition_id);
 
 /* Instances. request_json: {"key" | "definitionId", "variables": {}, "businessKey", "initiator", "tenant"}.
    *out_json: the instance {"id","definitionId","definitionKey","definitionVersion","parentId",
@@ -153,6 +154,10 @@ ORDO_EXTERN int ordo_external_bpmn_error(ordo_engine *engine, int64_t id, const 
    message to the first matching waiting instance, or starts a process with that message start
    event; *out_json is that instance. ORDO_ENOTFOUND when nobody waits for it. */
 ORDO_EXTERN int ordo_message_correlate(char **out_json, ordo_engine *engine, const char *request_json);
+
+/* Signals: broadcast to every waiting instance, and start every process with that signal
+   start event, in one command. *out_count (may be NULL): how many received it; none is fine. */
+ORDO_EXTERN int ordo_signal_broadcast(int *out_count, ordo_engine *engine, const char *name, const char *variables_json);
 
 /* Jobs and incidents. */
 ORDO_EXTERN int ordo_job_run_due(int *out_count, ordo_engine *engine); /* fires due timers */

@@ -196,4 +196,11 @@ int ordo_definition_list(char** out_json, ordo_engine* engine) {
   });
 }
 
+int ordo_definition_get(char** out_json, ordo_engine* engine, int64_t definition_id) {
+  return guard(engine, [&] {
+    requireOut(out_json, "out_json");
+    *out_json = ownedJson(json::toJson(engineOf(engine).definition(definition_id)));
+  });
+}
+
 }  // extern "C"

@@ -136,6 +136,14 @@ int ordo_message_correlate(char** out_json, ordo_engine* engine, const char* req
   });
 }
 
+int ordo_signal_broadcast(int* out_count, ordo_engine* engine, const char* name, const char* variables_json) {
+  return guard(engine, [&] {
+    if (!name || !*name) throw Error(ErrorCode::invalid_argument, "a signal needs a name");
+    int n = engineOf(engine).broadcastSignal(name, variablesFrom(variables_json));
+    if (out_count) *out_count = n;
+  });
+}
+
 int ordo_job_run_due(int* out_count, ordo_engine* engine) {
   return guard(engine, [&] {
     int n = engineOf(engine).runDueJobs();

@@ -138,6 +138,14 @@ int main(int argc, char **argv) {
   CHECK(ordo_definition_list(&out, engine) == ORDO_OK);
   CHECK(CONTAINS(out, "\"version\":1"));
   ordo_free(out);
+  CHECK(ordo_definition_get(&out, engine, 1) == ORDO_OK);
+  CHECK(CONTAINS(out, "\"key\":\"leaveApproval\""));
+  ordo_free(out);
+  CHECK(ordo_definition_get(&out, engine, 999) == ORDO_ENOTFOUND);
+  CHECK(ordo_signal_broadcast(&n, engine, "nobody waits", NULL) == ORDO_OK); /* no receivers is fine */
+  CHECK(n == 0);
+  CHECK(ordo_signal_broadcast(&n, engine, "", NULL) == ORDO_EINVALID);
+  n = -1;
 
   /* start: bad input */
   CHECK(ordo_instance_start(&out, engine, "{not json") == ORDO_EINVALID);
