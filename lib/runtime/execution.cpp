@@ -695,29 +695,26 @@ void Execution::fireTimer(Id jobId) {
   run();
 }
 
-void Execution::completeExternal(Id jobId, const Variables& variables) {
+// The waiting token of external task `jobId`, the job done and the worker's variables set.
+Token& Execution::finishExternal(Id jobId, const Variables& variables) {
   JobRow* job = nullptr;
   for (auto& j : state_.jobs)
-    if (j.id == jobId && !j.removed) job = &j;
+    if (j.id == jobId && !j.removed && j.kind == "external") job = &j;
   if (!job) throw Error(ErrorCode::not_found, "external task " + std::to_string(jobId) + " not found");
   job->removed = true;
   Token* t = state_.token(job->tokenId);
   if (!t) throw Error(ErrorCode::internal, "external task " + std::to_string(jobId) + " has no token");
   for (const auto& kv : variables) setVariable(*t, std::string(kv.key()), kv.value());
-  agenda_.push_back({Op::leave, t->id});
+  return *t;
+}
+
+void Execution::completeExternal(Id jobId, const Variables& variables) {
+  agenda_.push_back({Op::leave, finishExternal(jobId, variables).id});
   run();
 }
 
 void Execution::externalBpmnError(Id jobId, const std::string& code, const Variables& variables) {
-  JobRow* job = nullptr;
-  for (auto& j : state_.jobs)
-    if (j.id == jobId && !j.removed) job = &j;
-  if (!job) throw Error(ErrorCode::not_found, "external task " + std::to_string(jobId) + " not found");
-  job->removed = true;
-  Token* t = state_.token(job->tokenId);
-  if (!t) throw Error(ErrorCode::internal, "external task " + std::to_string(jobId) + " has no token");
-  for (const auto& kv : variables) setVariable(*t, std::string(kv.key()), kv.value());
-  throwBpmnError(*t, code, {});
+  throwBpmnError(finishExternal(jobId, variables), code, {});
   run();
 }
 

@@ -78,6 +78,7 @@ class Execution {
   const model::FlowNode* findCatcher(Token& from, model::EventType type, const std::string& code, Token*& host);
   void catchAt(Token& host, const model::FlowNode& catcher);
   void receive(SubscriptionRow& sub, const Variables& variables);
+  Token& finishExternal(Id jobId, const Variables& variables);
   const model::Scope& scopeOf(const Token& scope) const;
   void createTimerJob(Token& owner, const model::FlowNode& eventNode);
   // `owner` waits for the message of `eventNode` (catch event, receive task, boundary event).
