@@ -3,12 +3,14 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <optional>
 #include <ordo/engine.hpp>
 #include <shared_mutex>
 #include <unordered_map>
 
 #include "parse/parser.hpp"
 #include "runtime/execution.hpp"
+#include "store/group_commit.hpp"
 #include "store/store.hpp"
 
 namespace ordo {
@@ -91,10 +93,13 @@ struct Engine::Impl : runtime::Environment {
   std::unordered_map<std::string, std::shared_ptr<ServiceHandler>> handlers;
   std::vector<std::shared_ptr<ServiceHandler>> replaced;  // kept alive: a running command may hold one
 
+  store::GroupCommit groupCommit;
+
   explicit Impl(const EngineOptions& o)
       : options(o),
         clock(o.clock ? o.clock : std::make_shared<SystemClock>()),
-        db(o.path, o.durability == EngineOptions::Durability::full, o.readConnections) {}
+        db(o.path, o.durability == EngineOptions::Durability::full, o.readConnections),
+        groupCommit(db.writer(), db.writeMutex(), !db.inMemory()) {}
 
   const ServiceHandler* serviceHandler(const std::string& name) const override {
     std::shared_lock lock(handlersMutex);
@@ -160,22 +165,22 @@ struct Engine::Impl : runtime::Environment {
     } reset;
     written.clear();
     thrownSignals.clear();
-    std::unique_lock lock(db.writeMutex());
-    interruptRequested = false;  // an interrupt stops the command that is running, not the next one
-    store::Transaction tx(db.writer());
     if constexpr (std::is_void_v<decltype(f(db.writer()))>) {
-      f(db.writer());
-      broadcastThrown(db.writer());
-      tx.commit();
-      lock.unlock();
+      groupCommit.run([&] {
+        interruptRequested = false;  // an interrupt stops the command that is running, not the next one
+        f(db.writer());
+        broadcastThrown(db.writer());
+      });
       announce();
     } else {
-      auto result = f(db.writer());
-      broadcastThrown(db.writer());
-      tx.commit();
-      lock.unlock();
+      std::optional<decltype(f(db.writer()))> result;
+      groupCommit.run([&] {
+        interruptRequested = false;
+        result.emplace(f(db.writer()));
+        broadcastThrown(db.writer());
+      });
       announce();
-      return result;
+      return std::move(*result);
     }
   }
 

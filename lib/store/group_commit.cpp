@@ -1,0 +1,70 @@
+#include "store/group_commit.hpp"
+
+namespace ordo::store {
+
+void GroupCommit::run(const std::function<void()>& body) {
+  ++arriving_;
+  std::unique_lock lock(m_);
+  --arriving_;
+  if (!enabled_) {
+    Transaction tx(c_);
+    body();
+    tx.commit();
+    return;
+  }
+  if (!open_) {
+    c_.prepare("BEGIN IMMEDIATE").run();
+    open_ = true;
+    ++batch_;
+    inBatch_ = 0;
+  }
+  const auto mine = batch_;
+  ++inBatch_;
+  std::exception_ptr failure;
+  c_.prepare("SAVEPOINT command").run();
+  try {
+    body();
+    c_.prepare("RELEASE command").run();
+  } catch (...) {
+    failure = std::current_exception();
+    if (sqlite3_get_autocommit(c_.handle()))
+      abortBatch(mine, failure);  // SQLite rolled the whole transaction back (a full disk, say)
+    else
+      sqlite3_exec(c_.handle(), "ROLLBACK TO command; RELEASE command", nullptr, nullptr, nullptr);
+  }
+  if (finished_ >= mine) {
+    // aborted above
+  } else if (arriving_.load() > 0 && inBatch_ < maxBatch_) {
+    // Someone is about to join this batch; the last to join commits for all.
+    done_.wait(lock, [&] { return finished_ >= mine; });
+  } else {
+    commitBatch(mine);
+  }
+  if (auto it = failed_.find(mine); it != failed_.end()) {
+    auto why = it->second.why;
+    if (--it->second.members == 0) failed_.erase(it);
+    std::rethrow_exception(why);
+  }
+  if (failure) std::rethrow_exception(failure);
+}
+
+void GroupCommit::commitBatch(std::uint64_t batch) {
+  try {
+    c_.prepare("COMMIT").run();
+    open_ = false;
+    finished_ = batch;
+    done_.notify_all();
+  } catch (...) {
+    abortBatch(batch, std::current_exception());
+  }
+}
+
+void GroupCommit::abortBatch(std::uint64_t batch, const std::exception_ptr& why) {
+  sqlite3_exec(c_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+  open_ = false;
+  failed_[batch] = {why, inBatch_};
+  finished_ = batch;
+  done_.notify_all();
+}
+
+}  // namespace ordo::store

@@ -1,0 +1,49 @@
+// Group commit: commands arriving together share one transaction. Each runs in
+// its own savepoint on its own thread (a failing command rolls back only
+// itself); the last command of a batch commits for all, so one WAL write and
+// one fsync serve many. A command returns only after its batch committed:
+// nothing is acknowledged before it is on disk.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <map>
+#include <mutex>
+
+#include "store/sqlite.hpp"
+
+namespace ordo::store {
+
+class GroupCommit {
+ public:
+  // `enabled` false: one transaction per command (used for ":memory:", where reads share the writer).
+  GroupCommit(Connection& writer, std::mutex& writeMutex, bool enabled, int maxBatch = 64)
+      : c_(writer), m_(writeMutex), enabled_(enabled), maxBatch_(maxBatch) {}
+
+  // Runs `body` with the writer held, inside the shared transaction.
+  void run(const std::function<void()>& body);
+
+ private:
+  void commitBatch(std::uint64_t batch);  // with m_ held
+  void abortBatch(std::uint64_t batch, const std::exception_ptr& why);
+
+  Connection& c_;
+  std::mutex& m_;
+  bool enabled_;
+  int maxBatch_;
+  std::condition_variable done_;
+  std::atomic<int> arriving_{0};
+  bool open_ = false;
+  std::uint64_t batch_ = 0, finished_ = 0;
+  int inBatch_ = 0;
+  struct Failure {
+    std::exception_ptr why;
+    int members;  // still to learn of it
+  };
+  std::map<std::uint64_t, Failure> failed_;  // batches that could not commit
+};
+
+}  // namespace ordo::store
