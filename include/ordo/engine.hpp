@@ -97,6 +97,15 @@ struct ExternalTask {
   Variables variables;  // the process variables at fetch time
 };
 
+// A job (timer, async continuation, external task) that ran out of retries.
+struct Incident {
+  Id id = 0;
+  Id instanceId = 0;
+  Id jobId = 0;
+  std::string elementId, message;
+  std::int64_t createdAt = 0, resolvedAt = 0;
+};
+
 struct StartRequest {
   std::string key;       // latest version of this definition key ...
   Id definitionId = 0;   // ... or exactly this definition
@@ -201,8 +210,19 @@ class Engine {
                               const Variables& variables = {});
   std::vector<ExternalTask> externalTasks(Id instanceId) const;
 
-  // Runs every job due by the engine's clock (timers); returns how many ran.
+  // Runs every job due by the engine's clock (timers, async continuations) on this thread;
+  // returns how many ran to success. A job that fails is retried later (its retries
+  // and delay from failedJobRetryTimeCycle, default 3 at once) and at none left becomes
+  // an incident; runDueJobs itself does not fail for it.
   int runDueJobs();
+  // A thread of the engine's own that runs due jobs, checking at least every pollMillis.
+  // Several engines (processes) on one database never run one job twice: jobs are locked
+  // with an owner and an expiry. Stopped by stopJobExecutor() or by closing the engine.
+  void startJobExecutor(std::int64_t pollMillis = 500);
+  void stopJobExecutor();
+  std::vector<Incident> incidents(Id instanceId) const;
+  // Retries the incident's job `retries` more times, starting now, and resolves the incident.
+  void resolveIncident(Id incidentId, int retries = 1);
   int pendingJobs(Id instanceId) const;
   int openIncidents(Id instanceId) const;
 

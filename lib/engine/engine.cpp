@@ -1,5 +1,10 @@
 // ordo::Engine: commands (one write transaction each) and queries (reader connections).
 #include <algorithm>
+#include <boost/uuid/uuid_generators.hpp>
+#include <boost/uuid/uuid_io.hpp>
+#include <condition_variable>
+#include <sstream>
+#include <thread>
 #include <atomic>
 #include <chrono>
 #include <map>
@@ -94,6 +99,15 @@ struct Engine::Impl : runtime::Environment {
   std::vector<std::shared_ptr<ServiceHandler>> replaced;  // kept alive: a running command may hold one
 
   store::GroupCommit groupCommit;
+
+  // Job execution: this engine's lock owner, and the optional executor thread.
+  std::string ownerId = "ordo-" + boost::uuids::to_string(boost::uuids::random_generator()());
+  std::mutex executorMutex;
+  std::condition_variable wakeExecutor;
+  std::thread executor;
+  bool stopExecutor = false;
+  static constexpr std::int64_t kJobLockMillis = 5 * 60 * 1000;
+
 
   explicit Impl(const EngineOptions& o)
       : options(o),
@@ -194,6 +208,60 @@ struct Engine::Impl : runtime::Environment {
     if (anyListener) written.insert(written.end(), st.history.begin(), st.history.end());
     st.history.clear();
   }
+
+  // Acquires due jobs for `owner` and runs each in a command of its own until none is due.
+  int runJobs(const std::string& owner) {
+    int succeeded = 0;
+    for (int round = 0; round < 10000; ++round) {
+      auto due = command([&](store::Connection& c) {
+        return store::acquireJobs(c, owner, clock->nowMillis(), kJobLockMillis, 64);
+      });
+      if (due.empty()) break;
+      for (const auto& job : due) {
+        if (interruptRequested) throw Error(ErrorCode::interrupted, "running jobs was interrupted");
+        try {
+          bool ran = command([&](store::Connection& c) {
+            if (!store::lockedJob(c, job.id, owner)) return false;  // finished or taken over meanwhile
+            onInstance(c, job.instanceId, {}, [&](runtime::Execution& ex) { ex.runJob(job.id); });
+            return true;
+          });
+          succeeded += ran ? 1 : 0;
+        } catch (const Error& e) {
+          if (e.code() == ErrorCode::interrupted) throw;
+          // The job's own command rolled back; record the failed attempt in a command of its own.
+          command([&](store::Connection& c) { store::failJob(c, job.id, e.what(), clock->nowMillis()); });
+        }
+      }
+    }
+    return succeeded;
+  }
+
+  void executorLoop(std::int64_t pollMillis) {
+    std::ostringstream owner;
+    owner << ownerId << "/executor";
+    std::unique_lock lock(executorMutex);
+    while (!stopExecutor) {
+      lock.unlock();
+      try {
+        runJobs(owner.str());
+      } catch (const std::exception&) {
+        // A failing job is recorded by runJobs; anything else (a locked database) is retried next round.
+      }
+      lock.lock();
+      wakeExecutor.wait_for(lock, std::chrono::milliseconds(pollMillis), [&] { return stopExecutor; });
+    }
+  }
+
+  void stopJobs() {
+    {
+      std::lock_guard lock(executorMutex);
+      stopExecutor = true;
+    }
+    wakeExecutor.notify_all();
+    if (executor.joinable()) executor.join();
+  }
+
+  ~Impl() { stopJobs(); }
 
   template <class F>
   auto read(F&& f) const {
@@ -569,23 +637,30 @@ std::vector<ExternalTask> Engine::externalTasks(Id instanceId) const {
 }
 
 int Engine::runDueJobs() {
-  int ran = 0;
-  for (;;) {
-    auto due = impl_->read([&](store::Connection& c) { return store::dueTimers(c, impl_->clock->nowMillis(), 64); });
-    if (due.empty()) break;
-    int before = ran;
-    for (const auto& job : due) {
-      if (impl_->interruptRequested) throw Error(ErrorCode::interrupted, "runDueJobs was interrupted");
-      bool fired = impl_->command([&](store::Connection& c) {
-        if (!store::jobInstance(c, job.id, "timer")) return false;  // another command took it
-        impl_->onInstance(c, job.instanceId, {}, [&](runtime::Execution& ex) { ex.fireTimer(job.id); });
-        return true;
-      });
-      ran += fired ? 1 : 0;
-    }
-    if (ran == before) break;
-  }
-  return ran;
+  std::ostringstream owner;
+  owner << impl_->ownerId << "/" << std::this_thread::get_id();
+  return impl_->runJobs(owner.str());
+}
+
+void Engine::startJobExecutor(std::int64_t pollMillis) {
+  if (pollMillis <= 0) throw Error(ErrorCode::invalid_argument, "pollMillis must be > 0");
+  std::lock_guard lock(impl_->executorMutex);
+  if (impl_->executor.joinable()) throw Error(ErrorCode::wrong_state, "the job executor is already running");
+  impl_->stopExecutor = false;
+  impl_->executor = std::thread([impl = impl_.get(), pollMillis] { impl->executorLoop(pollMillis); });
+}
+
+void Engine::stopJobExecutor() { impl_->stopJobs(); }
+
+std::vector<Incident> Engine::incidents(Id instanceId) const {
+  return impl_->read([&](store::Connection& c) { return store::incidentsOf(c, instanceId); });
+}
+
+void Engine::resolveIncident(Id incidentId, int retries) {
+  if (retries <= 0) throw Error(ErrorCode::invalid_argument, "retries must be > 0");
+  impl_->command(
+      [&](store::Connection& c) { store::resolveIncident(c, incidentId, retries, impl_->clock->nowMillis()); });
+  impl_->wakeExecutor.notify_all();
 }
 
 int Engine::pendingJobs(Id instanceId) const {

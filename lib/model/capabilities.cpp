@@ -54,7 +54,6 @@ std::string unsupportedFeature(const FlowNode& node) {
     for (auto* b : node.boundaryEvents)
       if (auto why = unsupportedEvent(*b); !why.empty()) return why;
   }
-  if (node.asyncBefore || node.asyncAfter) return "asynchronous continuations (" + node.label() + ")";
   if (node.isForCompensation) return "compensation handlers (" + node.label() + ")";
   switch (node.kind) {
     case NodeKind::task:

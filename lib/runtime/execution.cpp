@@ -141,6 +141,16 @@ void Execution::enter(Token& t, const FlowNode& n) {
     record("element_entered", &t, &n);
     attachBoundaryEvents(t, n);
   }
+  if (n.asyncBefore && !miInstance) {
+    // Async before: the command ends here; a job continues in a transaction of its own.
+    createAsyncJob(t, n, "before");
+    wait(t);
+    return;
+  }
+  execute(t, n);
+}
+
+void Execution::execute(Token& t, const FlowNode& n) {
   if (n.loop.kind == model::LoopCharacteristics::Kind::standard) {
     t.data["loop"] = 0;
     // testBefore: a while loop; the body may never run.
@@ -189,7 +199,61 @@ void Execution::leave(Token& t) {
   auto flows = selectOutgoing(t, n, false);
   record("element_left", &t, &n);
   removeJobsOf(t.id);
+  if (n.asyncAfter && !t.data.contains("miInstance")) {
+    createAsyncJob(t, n, "after");
+    wait(t);
+    return;
+  }
   take(t, flows);
+}
+
+void Execution::createAsyncJob(Token& t, const FlowNode& n, const char* phase) {
+  JobRow job;
+  job.id = ids_.next("jobs");
+  job.tokenId = t.id;
+  job.kind = "async";
+  job.element = n.id;
+  job.dueAt = now();
+  job.data = {{"phase", phase}};
+  applyRetryCycle(job, n);
+  job.isNew = true;
+  state_.jobs.push_back(std::move(job));
+}
+
+// flowable:/camunda:failedJobRetryTimeCycle "R5/PT10M": 5 tries, 10 minutes apart. Default: 3, at once.
+void Execution::applyRetryCycle(JobRow& job, const FlowNode& n) {
+  job.retries = 3;
+  if (n.failedJobRetryTimeCycle.empty()) return;
+  try {
+    auto cycle = jobs::parseCycle(n.failedJobRetryTimeCycle);
+    if (cycle.repetitions > 0) job.retries = static_cast<int>(cycle.repetitions);
+    job.data["retryDelay"] = jobs::addDuration(0, cycle.interval);
+  } catch (const std::invalid_argument& e) {
+    throw Error(ErrorCode::invalid_argument,
+                "failedJobRetryTimeCycle of " + n.label() + " is not an ISO-8601 cycle: " + e.what(), n.id);
+  }
+}
+
+void Execution::runJob(Id jobId) {
+  JobRow* job = nullptr;
+  for (auto& j : state_.jobs)
+    if (j.id == jobId && !j.removed) job = &j;
+  if (!job) throw Error(ErrorCode::not_found, "job " + std::to_string(jobId) + " not found");
+  if (job->kind == "timer") {
+    fireTimer(jobId);
+    return;
+  }
+  if (job->kind != "async") throw Error(ErrorCode::internal, "job " + std::to_string(jobId) + " is not runnable");
+  job->removed = true;
+  Token* t = state_.token(job->tokenId);
+  if (!t) return;
+  const auto& n = node(*t);
+  transition(*t, TokenState::active);
+  if (job->data.contains("phase") && job->data.at("phase").as_string() == "after")
+    take(*t, selectOutgoing(*t, n, false));
+  else
+    execute(*t, n);
+  run();
 }
 
 void Execution::take(Token& t, const std::vector<const SequenceFlow*>& flows) {
@@ -398,8 +462,32 @@ void Execution::createTimerJob(Token& owner, const FlowNode& eventNode) {
   job.kind = "timer";
   job.element = eventNode.id;
   job.dueAt = due;
+  if (def->timer.type == model::TimerDefinition::Type::cycle) {
+    auto cycle = jobs::parseCycle(text);
+    // Repetitions after this one; -1: for as long as the owner waits.
+    job.data = {{"cycle", text}, {"remaining", cycle.repetitions < 0 ? -1 : cycle.repetitions - 1}};
+  }
+  applyRetryCycle(job, eventNode);
   job.isNew = true;
   state_.jobs.push_back(std::move(job));
+}
+
+// A cycle timer that fired schedules its next occurrence, unless its repetitions are spent.
+void Execution::repeatCycle(const JobRow& fired) {
+  if (!fired.data.contains("cycle")) return;
+  auto remaining = fired.data.at("remaining").as_int64();
+  if (remaining == 0) return;
+  auto cycle = jobs::parseCycle(fired.data.at("cycle").as_string());
+  JobRow next = fired;
+  next.id = ids_.next("jobs");
+  next.dueAt = jobs::addDuration(fired.dueAt, cycle.interval);
+  next.data["remaining"] = remaining < 0 ? -1 : remaining - 1;
+  next.isNew = true;
+  next.removed = false;
+  next.dirty = false;
+  next.lockOwner.clear();
+  next.lockExpires = 0;
+  state_.jobs.push_back(std::move(next));
 }
 
 void Execution::removeJobsOf(Id tokenId) {
@@ -679,6 +767,13 @@ void Execution::fireTimer(Id jobId) {
   if (!owner) return;
   const auto* eventNode = process_.process->node(job->element);
   if (!eventNode) throw Error(ErrorCode::internal, "timer job for unknown element '" + job->element + "'");
+  // Only events that leave their owner waiting can fire again: non-interrupting boundary and event-subprocess starts.
+  bool repeats = (eventNode->kind == NodeKind::boundaryEvent && !eventNode->cancelActivity) ||
+                 (eventNode->kind == NodeKind::startEvent && !eventNode->interrupting);
+  if (repeats) {
+    JobRow fired = *job;  // copied: repeatCycle grows the job list
+    repeatCycle(fired);
+  }
   if (eventNode->kind == NodeKind::boundaryEvent) {
     record("timer_fired", owner, eventNode);
     triggerBoundary(*owner, *eventNode);

@@ -37,6 +37,8 @@ class Execution {
   void correlate(Id subscriptionId, const Variables& variables);
   void completeTask(Id taskId, const Variables& variables, const std::string& user);
   void fireTimer(Id jobId);
+  // Runs a due job of this instance: a timer or an async continuation.
+  void runJob(Id jobId);
   void completeExternal(Id jobId, const Variables& variables);
   void externalBpmnError(Id jobId, const std::string& code, const Variables& variables);
   void setVariables(const Variables& variables);
@@ -51,6 +53,8 @@ class Execution {
 
   Token& newToken(Id parent, const std::string& element);
   void enter(Token& t, const model::FlowNode& n);
+  // What entering does after history, boundary events and async-before: the behaviour itself.
+  void execute(Token& t, const model::FlowNode& n);
   void schedule(Token& t, const model::FlowNode& n) { agenda_.push_back({Op::enter, t.id, &n}); }
   void leave(Token& t);  // the node is done: continue on its outgoing flows
   void take(Token& t, const std::vector<const model::SequenceFlow*>& flows);
@@ -79,6 +83,9 @@ class Execution {
   void catchAt(Token& host, const model::FlowNode& catcher);
   void receive(SubscriptionRow& sub, const Variables& variables);
   Token& finishExternal(Id jobId, const Variables& variables);
+  void createAsyncJob(Token& t, const model::FlowNode& n, const char* phase);
+  void applyRetryCycle(JobRow& job, const model::FlowNode& n);
+  void repeatCycle(const JobRow& fired);
   const model::Scope& scopeOf(const Token& scope) const;
   void createTimerJob(Token& owner, const model::FlowNode& eventNode);
   // `owner` waits for the message of `eventNode` (catch event, receive task, boundary event).

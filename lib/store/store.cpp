@@ -1,6 +1,7 @@
 #include "store/store.hpp"
 
 #include <boost/json.hpp>
+#include <algorithm>
 #include <variant>
 
 #include "store/schema.hpp"
@@ -577,6 +578,90 @@ std::vector<DueJob> dueTimers(Connection& c, std::int64_t now, int limit) {
   return out;
 }
 
+std::vector<DueJob> acquireJobs(Connection& c, const std::string& owner, std::int64_t now, std::int64_t lockMillis,
+                                int limit) {
+  auto& q = c.prepare(
+      "UPDATE jobs SET lock_owner = ?1, lock_expires = ?2 WHERE id IN (SELECT id FROM jobs WHERE kind IN ('timer', "
+      "'async') AND due_at <= ?3 AND retries > 0 AND (lock_owner IS NULL OR coalesce(lock_expires, 0) <= ?3) "
+      "ORDER BY due_at, id LIMIT ?4) RETURNING id, instance_id");
+  q.bind(1, owner).bind(2, now + lockMillis).bind(3, now).bind(4, limit);
+  std::vector<DueJob> out;
+  while (q.step()) out.push_back({q.int64(0), q.int64(1)});
+  q.reset();
+  std::sort(out.begin(), out.end(), [](const DueJob& a, const DueJob& b) { return a.id < b.id; });
+  return out;
+}
+
+std::optional<Id> lockedJob(Connection& c, Id job, const std::string& owner) {
+  auto& q = c.prepare("SELECT instance_id FROM jobs WHERE id = ? AND lock_owner = ?");
+  q.bind(1, job).bind(2, owner);
+  std::optional<Id> out;
+  if (q.step()) out = q.int64(0);
+  q.reset();
+  return out;
+}
+
+void failJob(Connection& c, Id job, const std::string& message, std::int64_t now) {
+  auto& q = c.prepare("SELECT instance_id, element_id, retries, data FROM jobs WHERE id = ?");
+  q.bind(1, job);
+  if (!q.step()) {
+    q.reset();
+    return;
+  }
+  Id instance = q.int64(0);
+  auto element = q.text(1);
+  int retries = static_cast<int>(q.int64(2)) - 1;
+  std::int64_t delay = 0;
+  if (auto data = q.text(3); !data.empty()) {
+    auto o = boost::json::parse(data).as_object();
+    if (auto it = o.find("retryDelay"); it != o.end()) delay = it->value().to_number<std::int64_t>();
+  }
+  q.reset();
+  if (retries < 0) retries = 0;
+  c.prepare("UPDATE jobs SET retries = ?, error = ?, lock_owner = NULL, lock_expires = 0, due_at = ? WHERE id = ?")
+      .bind(1, retries)
+      .bind(2, message)
+      .bind(3, now + delay)
+      .bind(4, job)
+      .run();
+  if (retries == 0)
+    c.prepare("INSERT INTO incidents(instance_id, job_id, element_id, message, created_at) VALUES (?,?,?,?,?)")
+        .bind(1, instance).bind(2, job).bind(3, element).bind(4, message).bind(5, now).run();
+}
+
+std::vector<Incident> incidentsOf(Connection& c, Id instance) {
+  auto& q = c.prepare(
+      "SELECT id, instance_id, coalesce(job_id, 0), element_id, message, created_at, coalesce(resolved_at, 0) FROM "
+      "incidents WHERE instance_id = ? ORDER BY id");
+  q.bind(1, instance);
+  std::vector<Incident> out;
+  while (q.step()) out.push_back({q.int64(0), q.int64(1), q.int64(2), q.text(3), q.text(4), q.int64(5), q.int64(6)});
+  q.reset();
+  return out;
+}
+
+void resolveIncident(Connection& c, Id incident, int retries, std::int64_t now) {
+  auto& q = c.prepare("SELECT job_id FROM incidents WHERE id = ? AND resolved_at IS NULL");
+  q.bind(1, incident);
+  if (!q.step()) {
+    q.reset();
+    throw Error(ErrorCode::not_found, "no open incident " + std::to_string(incident));
+  }
+  Id job = q.int64(0);
+  q.reset();
+  c.prepare("UPDATE jobs SET retries = ?, due_at = ?, lock_owner = NULL, lock_expires = 0 WHERE id = ?")
+      .bind(1, retries).bind(2, now).bind(3, job).run();
+  c.prepare("UPDATE incidents SET resolved_at = ? WHERE id = ?").bind(1, now).bind(2, incident).run();
+}
+
+std::optional<std::int64_t> nextJobDue(Connection& c) {
+  auto& q = c.prepare("SELECT min(due_at) FROM jobs WHERE kind IN ('timer', 'async') AND retries > 0");
+  std::optional<std::int64_t> out;
+  if (q.step() && !q.isNull(0)) out = q.int64(0);
+  q.reset();
+  return out;
+}
+
 std::optional<Id> jobInstance(Connection& c, Id jobId, const char* kind) {
   auto& q = c.prepare("SELECT instance_id FROM jobs WHERE id = ? AND kind = ?");
   q.bind(1, jobId).bind(2, kind);
@@ -647,7 +732,7 @@ std::vector<Id> signalReceivers(Connection& c, const std::string& name) {
 }
 
 int countJobs(Connection& c, Id instance) {
-  auto& q = c.prepare("SELECT count(*) FROM jobs WHERE instance_id = ? AND kind = 'timer'");
+  auto& q = c.prepare("SELECT count(*) FROM jobs WHERE instance_id = ? AND kind IN ('timer', 'async')");
   q.bind(1, instance);
   q.step();
   int n = static_cast<int>(q.int64(0));

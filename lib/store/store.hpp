@@ -84,6 +84,18 @@ struct DueJob {
   Id id, instanceId;
 };
 std::vector<DueJob> dueTimers(Connection& c, std::int64_t now, int limit);
+// Locks up to `limit` due timer and async jobs for `owner` until now + lockMillis (one statement,
+// inside the write transaction: two engines on one file never get the same job).
+std::vector<DueJob> acquireJobs(Connection& c, const std::string& owner, std::int64_t now, std::int64_t lockMillis,
+                                int limit);
+// The instance of a job still locked by `owner`, if it is.
+std::optional<Id> lockedJob(Connection& c, Id job, const std::string& owner);
+// Records a failed attempt: one retry less, retried after the job's delay; at none left, an incident.
+void failJob(Connection& c, Id job, const std::string& message, std::int64_t now);
+std::vector<Incident> incidentsOf(Connection& c, Id instance);
+// Gives the job of an open incident `retries` more attempts, due now, and resolves the incident.
+void resolveIncident(Connection& c, Id incident, int retries, std::int64_t now);
+std::optional<std::int64_t> nextJobDue(Connection& c);
 std::optional<Id> jobInstance(Connection& c, Id jobId, const char* kind);
 std::vector<std::pair<Id, Id>> lockableExternal(Connection& c, const std::string& topic, std::int64_t now, int limit);
 void lockExternal(Connection& c, Id job, const std::string& worker, std::int64_t expires);

@@ -1,5 +1,7 @@
 // The engine through its C++ API, on real SQLite files: behaviours, bad input, restart.
 #include <catch2/catch.hpp>
+#include <map>
+#include <mutex>
 #include <thread>
 
 #include "engine_support.hpp"
@@ -504,4 +506,127 @@ TEST_CASE("engine: group commit: concurrent commands share transactions, a faili
   // What was acknowledged is on disk: a second engine on the file sees all of it.
   auto second = test::openEngine(db);
   CHECK(second->countTasks({.assignee = "m", .limit = 1000}) == 80);
+}
+
+namespace {
+const std::string kAsync = bpmn(
+    "<startEvent id=\"s\"/><serviceTask id=\"work\" flowable:type=\"work\" flowable:async=\"true\">"
+    "<extensionElements><flowable:failedJobRetryTimeCycle>R2/PT10M</flowable:failedJobRetryTimeCycle></extensionElements>"
+    "</serviceTask><endEvent id=\"e\"/>"
+    "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"work\"/><sequenceFlow id=\"2\" sourceRef=\"work\" targetRef=\"e\"/>");
+}
+
+TEST_CASE("engine: async continuations run as jobs; failures retry on their cycle, then become incidents") {
+  TempDb db;
+  auto clock = std::make_shared<ManualClock>(jobs::parseDateTime("2026-03-01T08:00:00Z"));
+  auto e = test::openEngine(db, clock);
+  e->deploy(kAsync);
+  std::atomic<bool> broken{true};
+  std::atomic<int> calls{0};
+  e->registerServiceHandler("work", [&](ServiceTaskContext& c) {
+    ++calls;
+    if (broken) throw std::runtime_error("ledger offline");
+    c.setVariable("done", true);
+  });
+  auto inst = e->start({"p", 0, {}, "", ""});
+  CHECK(calls == 0);  // the start command ended before the task
+  CHECK(e->instance(inst.id).state == "running");
+  CHECK(e->pendingJobs(inst.id) == 1);
+  CHECK(e->runDueJobs() == 0);  // the attempt failed ...
+  CHECK(calls == 1);
+  CHECK(e->openIncidents(inst.id) == 0);  // ... and is retried in 10 minutes
+  CHECK(e->runDueJobs() == 0);
+  CHECK(calls == 1);
+  clock->advance(10 * 60 * 1000);
+  CHECK(e->runDueJobs() == 0);
+  CHECK(calls == 2);
+  auto incidents = e->incidents(inst.id);
+  REQUIRE(incidents.size() == 1);
+  CHECK(incidents[0].elementId == "work");
+  CHECK(incidents[0].message.find("ledger offline") != std::string::npos);
+  // Fixed: resolving the incident gives the job another try.
+  broken = false;
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::not_found, e->resolveIncident(99999));
+  e->resolveIncident(incidents[0].id, 1);
+  CHECK(e->openIncidents(inst.id) == 0);
+  CHECK(e->runDueJobs() == 1);
+  CHECK(e->instance(inst.id).state == "completed");
+  CHECK(e->variables(inst.id).at("done") == true);
+}
+
+TEST_CASE("engine: a cycle timer on a non-interrupting boundary repeats, and stops when its activity ends") {
+  TempDb db;
+  auto clock = std::make_shared<ManualClock>(jobs::parseDateTime("2026-03-01T08:00:00Z"));
+  auto e = test::openEngine(db, clock);
+  e->deploy(bpmn("<startEvent id=\"s\"/><userTask id=\"work\"/><endEvent id=\"e\"/><endEvent id=\"r\"/>"
+                 "<boundaryEvent id=\"remind\" attachedToRef=\"work\" cancelActivity=\"false\"><timerEventDefinition>"
+                 "<timeCycle>R3/PT1H</timeCycle></timerEventDefinition></boundaryEvent>"
+                 "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"work\"/><sequenceFlow id=\"2\" sourceRef=\"work\" targetRef=\"e\"/>"
+                 "<sequenceFlow id=\"3\" sourceRef=\"remind\" targetRef=\"r\"/>"));
+  auto inst = e->start({"p", 0, {}, "", ""});
+  auto reminders = [&] {
+    int n = 0;
+    for (const auto& h : e->history(inst.id)) n += h.kind == "element_left" && h.elementId == "remind";
+    return n;
+  };
+  clock->advance(3600 * 1000);
+  CHECK(e->runDueJobs() == 1);
+  clock->advance(3600 * 1000);
+  CHECK(e->runDueJobs() == 1);
+  CHECK(reminders() == 2);
+  CHECK(e->pendingJobs(inst.id) == 1);  // the third and last
+  e->completeTask(test::onlyTask(*e, inst.id).id);
+  CHECK(e->pendingJobs(inst.id) == 0);  // the activity ended: so did its cycle
+  clock->advance(5 * 3600 * 1000);
+  CHECK(e->runDueJobs() == 0);
+  CHECK(reminders() == 2);
+  CHECK(e->instance(inst.id).state == "completed");
+}
+
+TEST_CASE("engine: a malformed timer or retry cycle is refused with the element named") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(bpmn("<startEvent id=\"s\"/><intermediateCatchEvent id=\"wait\"><timerEventDefinition><timeDuration>${d}</timeDuration>"
+                 "</timerEventDefinition></intermediateCatchEvent><endEvent id=\"e\"/>"
+                 "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"wait\"/><sequenceFlow id=\"2\" sourceRef=\"wait\" targetRef=\"e\"/>"));
+  try {
+    e->start({"p", 0, vars({{"d", "three hours"}}), "", ""});
+    FAIL("started");
+  } catch (const Error& err) {
+    CHECK(err.code() == ErrorCode::invalid_argument);
+    CHECK(err.elementId() == "wait");
+    CHECK(std::string(err.what()).find("three hours") != std::string::npos);
+  }
+  CHECK(e->instances().empty());
+}
+
+TEST_CASE("engine: the job executor thread runs due jobs; two engines on one file never run a job twice") {
+  TempDb db;
+  auto a = test::openEngine(db);
+  auto b = test::openEngine(db);
+  a->deploy(kAsync);
+  std::mutex m;
+  std::map<Id, int> runs;
+  auto handler = [&](ServiceTaskContext& c) {
+    std::lock_guard lock(m);
+    ++runs[c.instanceId()];
+  };
+  a->registerServiceHandler("work", handler);
+  b->registerServiceHandler("work", handler);
+  constexpr int kInstances = 40;
+  for (int i = 0; i < kInstances; ++i) a->start({"p", 0, {}, "", ""});
+  a->startJobExecutor(5);
+  b->startJobExecutor(5);
+  InstanceQuery done;
+  done.state = "completed";
+  done.limit = 1000;
+  for (int i = 0; i < 1000 && static_cast<int>(a->instances(done).size()) < kInstances; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  a->stopJobExecutor();
+  b->stopJobExecutor();
+  CHECK(static_cast<int>(a->instances(done).size()) == kInstances);
+  std::lock_guard lock(m);
+  CHECK(runs.size() == kInstances);
+  for (const auto& [id, n] : runs) CHECK(n == 1);
+  REQUIRE_THROWS_AS(a->startJobExecutor(0), Error);
 }
