@@ -55,7 +55,8 @@ struct Instance {
   Id definitionId = 0;
   std::string definitionKey;
   int definitionVersion = 0;
-  Id parentId = 0;  // the calling instance of a call activity; 0 for a root instance
+  Id parentId = 0;       // the calling instance of a call activity; 0 for a root instance
+  Id parentTokenId = 0;  // the call-activity token in the parent that waits for this instance
   std::string businessKey, initiator, tenant;
   std::string state;  // running, completed, terminated, rejected, invalidated, suspended, draft
   std::int64_t startedAt = 0, endedAt = 0;

@@ -3,6 +3,7 @@
 #include <boost/uuid/uuid_generators.hpp>
 #include <boost/uuid/uuid_io.hpp>
 #include <condition_variable>
+#include <deque>
 #include <sstream>
 #include <thread>
 #include <atomic>
@@ -156,13 +157,71 @@ struct Engine::Impl : runtime::Environment {
     return received;
   }
 
-  void broadcastThrown(store::Connection& c) {
-    for (int round = 0; !thrownSignals.empty(); ++round) {
-      if (round > 1000) throw Error(ErrorCode::limit_exceeded, "signals keep throwing signals: stopped after 1000");
-      auto [name, thrower] = thrownSignals.front();
-      thrownSignals.erase(thrownSignals.begin());
-      broadcast(c, name, {}, thrower);
+  // What the executions of this command asked of other instances, carried out in the same
+  // transaction: child instances of call activities, their ends, cancellations, signals.
+  struct CallFrom {
+    runtime::CallRequest request;
+    Id parent;
+    Id parentDefinition;
+    std::string initiator, tenant;
+  };
+  static thread_local std::deque<CallFrom> calls;
+  static thread_local std::deque<runtime::ParentNotice> notices;
+  static thread_local std::deque<Id> cancels;
+  // Row ids for the whole command, so that instances created together never collide.
+  static thread_local store::TableIds* commandIds;
+
+  void collect(runtime::Execution& ex, const runtime::InstanceState& st) {
+    for (const auto& name : ex.signalsThrown) thrownSignals.emplace_back(name, st.row.id);
+    for (auto& r : ex.callsRequested) calls.push_back({std::move(r), st.row.id, st.row.definitionId, st.row.initiator, st.row.tenant});
+    if (ex.parentNotice) notices.push_back(*ex.parentNotice);
+    for (Id child : ex.childrenToCancel) cancels.push_back(child);
+  }
+
+  void drainEffects(store::Connection& c) {
+    for (int round = 0;; ++round) {
+      if (round > 100000) throw Error(ErrorCode::limit_exceeded, "a command kept causing work in other instances: stopped");
+      if (!calls.empty()) {
+        auto call = std::move(calls.front());
+        calls.pop_front();
+        startChild(c, call);
+      } else if (!notices.empty()) {
+        auto notice = std::move(notices.front());
+        notices.pop_front();
+        onInstance(c, notice.parent, {}, [&](runtime::Execution& ex) { ex.childEnded(notice.parentToken, notice); });
+      } else if (!cancels.empty()) {
+        Id child = cancels.front();
+        cancels.pop_front();
+        auto row = store::instanceById(c, child);
+        if (row && row->state == "running")
+          onInstance(c, child, {}, [&](runtime::Execution& ex) { ex.terminate("its call activity was cancelled"); });
+      } else if (!thrownSignals.empty()) {
+        auto [name, thrower] = thrownSignals.front();
+        thrownSignals.erase(thrownSignals.begin());
+        broadcast(c, name, {}, thrower);
+      } else {
+        break;
+      }
     }
+  }
+
+  void startChild(store::Connection& c, const CallFrom& call) {
+    const auto& r = call.request;
+    std::optional<Definition> def;
+    if (r.binding == "version") {
+      def = store::definitionVersion(c, r.calledElement, std::atoi(r.version.c_str()));
+    } else if (r.binding == "deployment") {
+      auto parentDef = store::definitionById(c, call.parentDefinition);
+      if (parentDef) def = store::findDefinition(c, r.calledElement, parentDef->hash);
+    } else {
+      def = store::latestDefinition(c, r.calledElement);
+    }
+    if (!def)
+      throw Error(ErrorCode::not_found, "call activity: no definition '" + r.calledElement + "'" +
+                                            (r.binding.empty() ? "" : " (binding " + r.binding + ")") + " is deployed");
+    auto dp = deployed(c, def->id);
+    startInstance(c, *dp, r.variables, r.businessKey, call.initiator, call.tenant, nullptr, call.parent, r.parentToken,
+                  r.childId);
   }
 
   // Set while this thread runs a command: a handler calling back into the engine
@@ -178,20 +237,32 @@ struct Engine::Impl : runtime::Environment {
       ~Reset() { inCommand = false; }
     } reset;
     written.clear();
-    thrownSignals.clear();
+    auto begin = [&] {
+      interruptRequested = false;  // an interrupt stops the command that is running, not the next one
+      thrownSignals.clear();
+      calls.clear();
+      notices.clear();
+      cancels.clear();
+    };
     if constexpr (std::is_void_v<decltype(f(db.writer()))>) {
       groupCommit.run([&] {
-        interruptRequested = false;  // an interrupt stops the command that is running, not the next one
+        begin();
+        store::TableIds ids(db.writer());
+        commandIds = &ids;
         f(db.writer());
-        broadcastThrown(db.writer());
+        drainEffects(db.writer());
+        commandIds = nullptr;
       });
       announce();
     } else {
       std::optional<decltype(f(db.writer()))> result;
       groupCommit.run([&] {
-        interruptRequested = false;
+        begin();
+        store::TableIds ids(db.writer());
+        commandIds = &ids;
         result.emplace(f(db.writer()));
-        broadcastThrown(db.writer());
+        drainEffects(db.writer());
+        commandIds = nullptr;
       });
       announce();
       return std::move(*result);
@@ -299,11 +370,13 @@ struct Engine::Impl : runtime::Environment {
 
   Instance startInstance(store::Connection& c, const runtime::DeployedProcess& dp, const Variables& variables,
                          const std::string& businessKey, const std::string& initiator, const std::string& tenant,
-                         const model::FlowNode* startEvent) {
-    store::TableIds ids(c);
+                         const model::FlowNode* startEvent, Id parentId = 0, Id parentToken = 0, Id presetId = 0) {
+    auto& ids = *commandIds;
     runtime::InstanceState st;
     st.isNew = true;
-    st.row.id = ids.next("instances");
+    st.row.id = presetId ? presetId : ids.next("instances");
+    st.row.parentId = parentId;
+    st.row.parentTokenId = parentToken;
     st.row.definitionId = dp.definition.id;
     st.row.definitionKey = dp.definition.key;
     st.row.definitionVersion = dp.definition.version;
@@ -316,7 +389,7 @@ struct Engine::Impl : runtime::Environment {
     ex.actor = initiator;
     ex.start(variables, initiator, startEvent);
     save(c, st);
-    for (const auto& name : ex.signalsThrown) thrownSignals.emplace_back(name, st.row.id);
+    collect(ex, st);
     return st.row;
   }
 
@@ -334,18 +407,21 @@ struct Engine::Impl : runtime::Environment {
   void onInstance(store::Connection& c, Id instanceId, const std::string& actor, F&& f) {
     auto st = load(c, instanceId);
     auto dp = deployed(c, st.row.definitionId);
-    store::TableIds ids(c);
-    runtime::Execution ex(st, *dp, *clock, ids, *this);
+    runtime::Execution ex(st, *dp, *clock, *commandIds, *this);
     ex.actor = actor;
     f(ex);
     save(c, st);
-    for (const auto& name : ex.signalsThrown) thrownSignals.emplace_back(name, st.row.id);
+    collect(ex, st);
   }
 };
 
 thread_local std::vector<HistoryEntry> Engine::Impl::written;
 thread_local bool Engine::Impl::inCommand = false;
 thread_local std::vector<std::pair<std::string, Id>> Engine::Impl::thrownSignals;
+thread_local std::deque<Engine::Impl::CallFrom> Engine::Impl::calls;
+thread_local std::deque<runtime::ParentNotice> Engine::Impl::notices;
+thread_local std::deque<Id> Engine::Impl::cancels;
+thread_local store::TableIds* Engine::Impl::commandIds = nullptr;
 
 int Engine::broadcastSignal(const std::string& name, const Variables& variables) {
   if (name.empty()) throw Error(ErrorCode::invalid_argument, "a signal needs a name");

@@ -66,6 +66,8 @@ std::string unsupportedFeature(const FlowNode& node) {
     case NodeKind::subProcess:
     case NodeKind::eventSubProcess:
       return {};
+    case NodeKind::callActivity:
+      return {};
     case NodeKind::receiveTask:
       if (node.instantiate) return "receive tasks that start a process (" + node.label() + ")";
       return {};

@@ -289,6 +289,7 @@ void Execution::cancelToken(Token& t) {
       record("task_cancelled", &t, process_.process->node(task.task.elementId), task.task.id);
     }
   removeJobsOf(t.id);
+  if (auto child = t.data.find("child"); child != t.data.end()) childrenToCancel.push_back(child->value().as_int64());
   if (t.parent != 0 && !t.data.contains("miInstance")) record("element_cancelled", &t, process_.process->node(t.element));
   t.removed = true;
 }
@@ -296,6 +297,8 @@ void Execution::cancelToken(Token& t) {
 void Execution::completeScope(Token& scope) {
   if (!state_.children(scope.id).empty()) return;  // something new started meanwhile
   if (scope.parent == 0) {
+    if (state_.row.parentId && state_.row.state == "running")
+      parentNotice = ParentNotice{state_.row.parentId, state_.row.parentTokenId, false, {}, visibleVariables(scope)};
     removeJobsOf(scope.id);
     scope.removed = true;
     if (state_.row.state == "running") {
@@ -602,10 +605,66 @@ void Execution::throwBpmnError(Token& from, const std::string& code, const std::
     catchAt(*host, *c);
     return;
   }
+  if (state_.row.parentId) {
+    // A called instance hands an uncaught error to its call activity (BPMN 10.2.6).
+    parentNotice = ParentNotice{state_.row.parentId, state_.row.parentTokenId, true, code, {}};
+    endInstance("terminated", "error_propagated", code);
+    return;
+  }
   throw Error(ErrorCode::unhandled_bpmn_error,
               "BPMN error '" + code + "' thrown at '" + from.element + "' is not caught by any error boundary event" +
                   (message.empty() ? "" : ": " + message),
               from.element);
+}
+
+void Execution::endInstance(const std::string& state, const std::string& kind, const std::string& comment) {
+  auto& root = state_.rootToken();
+  for (auto* c : state_.children(root.id)) cancelToken(*c);
+  removeJobsOf(root.id);
+  root.removed = true;
+  state_.row.state = state;
+  state_.row.endedAt = now();
+  state_.rowDirty = true;
+  record(kind, nullptr, nullptr, 0, comment);
+}
+
+void Execution::terminate(const std::string& reason) { endInstance("terminated", "instance_terminated", reason); }
+
+void Execution::childEnded(Id tokenId, const ParentNotice& notice) {
+  Token* t = state_.token(tokenId);
+  if (!t) return;  // the call activity was cancelled meanwhile
+  const auto& n = node(*t);
+  t->data.erase("child");
+  if (notice.error) {
+    throwBpmnError(*t, notice.errorCode, "raised in the called process");
+    run();
+    return;
+  }
+  // Out mappings: what the parent takes from the child.
+  for (const auto& m : n.call.out) {
+    if (m.all) {
+      for (const auto& kv : notice.variables) setVariable(*t, std::string(kv.key()), kv.value());
+    } else if (!m.sourceExpression.empty()) {
+      struct Child : expr::Variables {
+        const ordo::Variables& v;
+        explicit Child(const ordo::Variables& x) : v(x) {}
+        const boost::json::value* find(std::string_view name) const override {
+          auto it = v.find(name);
+          return it == v.end() ? nullptr : &it->value();
+        }
+      } child(notice.variables);
+      try {
+        setVariable(*t, m.target, process_.expression(m.sourceExpression).evaluate(child));
+      } catch (const expr::Error& e) {
+        throw Error(ErrorCode::expression_error, std::string(e.what()) + " (out mapping of '" + n.id + "')", n.id);
+      }
+    } else if (auto it = notice.variables.find(m.source); it != notice.variables.end()) {
+      setVariable(*t, m.target.empty() ? m.source : m.target, it->value());
+    }
+  }
+  transition(*t, TokenState::active);
+  agenda_.push_back({Op::leave, t->id});
+  run();
 }
 
 bool Execution::throwEscalation(Token& from, const std::string& code) {

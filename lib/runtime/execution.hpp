@@ -7,6 +7,7 @@
 #pragma once
 
 #include <deque>
+#include <optional>
 #include <ordo/clock.hpp>
 #include <ordo/engine.hpp>
 
@@ -23,6 +24,22 @@ class Environment {
   virtual ~Environment() = default;
   virtual const ServiceHandler* serviceHandler(const std::string& name) const = 0;
   virtual bool interrupted() const { return false; }
+};
+
+// What a command asks of instances other than its own; the engine carries it out
+// in the same transaction (lib/engine).
+struct CallRequest {  // a call activity starts a child instance
+  Id childId = 0;     // allocated by the parent, so that its token knows the child
+  Id parentToken = 0;
+  std::string calledElement, binding, version;
+  Variables variables;
+  std::string businessKey;
+};
+struct ParentNotice {  // a called instance ended: the parent's call activity continues
+  Id parent = 0, parentToken = 0;
+  bool error = false;
+  std::string errorCode;
+  Variables variables;  // the child's variables, for the out mappings
 };
 
 class Execution {
@@ -102,6 +119,16 @@ class Execution {
   int catchSignal(const std::string& name, const Variables& variables);
   // Signals thrown by this command, for the engine to broadcast to every instance.
   std::vector<std::string> signalsThrown;
+  std::vector<CallRequest> callsRequested;
+  std::optional<ParentNotice> parentNotice;
+  std::vector<Id> childrenToCancel;
+
+  // The child started by the call activity at `token` ended (or threw a BPMN error).
+  void childEnded(Id token, const ParentNotice& notice);
+  // The parent's call activity was cancelled: this called instance stops.
+  void terminate(const std::string& reason);
+  // Ends the instance at once in `state`: every token cancelled, history entry `kind`.
+  void endInstance(const std::string& state, const std::string& kind, const std::string& comment);
   void removeJobsOf(Id tokenId);
   void triggerBoundary(Token& host, const model::FlowNode& boundary);
 
@@ -157,6 +184,7 @@ void enterCatchEvent(Execution&, Token&, const model::FlowNode&);
 void enterThrowEvent(Execution&, Token&, const model::FlowNode&);
 void enterReceiveTask(Execution&, Token&, const model::FlowNode&);
 void enterEventBasedGateway(Execution&, Token&, const model::FlowNode&);
+void enterCallActivity(Execution&, Token&, const model::FlowNode&);
 void enterSubProcess(Execution&, Token&, const model::FlowNode&);
 void enterMultiInstanceBody(Execution&, Token&, const model::FlowNode&);
 void leaveByTrigger(Execution&, Token&, const model::FlowNode&);

@@ -134,6 +134,10 @@ CREATE TABLE subscriptions(
 CREATE INDEX subscriptions_name ON subscriptions(kind, name);
 CREATE INDEX subscriptions_instance ON subscriptions(instance_id);
 )sql",
+    // 3: the call-activity token a called instance reports back to.
+    R"sql(
+ALTER TABLE instances ADD COLUMN parent_token_id INTEGER;
+)sql",
 };
 
 }  // namespace

@@ -119,11 +119,13 @@ Instance readInstance(Statement& q) {
   i.revision = q.int64(9);
   i.definitionKey = q.text(10);
   i.definitionVersion = static_cast<int>(q.int64(11));
+  i.parentTokenId = q.isNull(12) ? 0 : q.int64(12);
   return i;
 }
 constexpr const char* kInstanceSelect =
     "SELECT i.id, i.definition_id, i.parent_id, i.business_key, i.initiator, i.tenant, i.state, i.started_at, "
-    "i.ended_at, i.revision, d.key, d.version FROM instances i JOIN definitions d ON d.id = i.definition_id ";
+    "i.ended_at, i.revision, d.key, d.version, i.parent_token_id FROM instances i JOIN definitions d ON d.id = "
+    "i.definition_id ";
 
 Task readTask(Statement& q) {
   Task t;
@@ -310,7 +312,7 @@ void saveInstance(Connection& c, InstanceState& s) {
   if (s.isNew) {
     c.prepare(
          "INSERT INTO instances(id, definition_id, parent_id, business_key, initiator, tenant, state, started_at, "
-         "ended_at, revision) VALUES (?,?,?,?,?,?,?,?,?,?)")
+         "ended_at, revision, parent_token_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)")
         .bind(1, r.id)
         .bind(2, r.definitionId)
         .bind(3, r.parentId ? r.parentId : 0)
@@ -321,8 +323,10 @@ void saveInstance(Connection& c, InstanceState& s) {
         .bind(8, r.startedAt)
         .bind(9, r.endedAt)
         .bind(10, r.revision)
+        .bind(11, r.parentTokenId)
         .run();
-    if (!r.parentId) c.prepare("UPDATE instances SET parent_id = NULL WHERE id = ?").bind(1, r.id).run();
+    if (!r.parentId)
+      c.prepare("UPDATE instances SET parent_id = NULL, parent_token_id = NULL WHERE id = ?").bind(1, r.id).run();
     if (!r.endedAt) c.prepare("UPDATE instances SET ended_at = NULL WHERE id = ?").bind(1, r.id).run();
   } else {
     auto& q = c.prepare("UPDATE instances SET state = ?, ended_at = ?, revision = revision + 1 WHERE id = ? AND revision = ?");
@@ -439,6 +443,15 @@ std::vector<Instance> queryInstances(Connection& c, const InstanceQuery& q) {
   return out;
 }
 
+std::optional<Definition> definitionVersion(Connection& c, const std::string& key, int version) {
+  auto& q = c.prepare(std::string("SELECT ") + kDefinitionCols + " FROM definitions WHERE key = ? AND version = ?");
+  q.bind(1, key).bind(2, version);
+  std::optional<Definition> out;
+  if (q.step()) out = readDefinition(q);
+  q.reset();
+  return out;
+}
+
 std::vector<Id> childInstances(Connection& c, Id parent) {
   auto& q = c.prepare("SELECT id FROM instances WHERE parent_id = ? ORDER BY id");
   q.bind(1, parent);
@@ -543,7 +556,10 @@ std::vector<HistoryEntry> historyOf(Connection& c, Id instance) {
 }
 
 std::vector<std::string> waitingElements(Connection& c, Id instance) {
-  auto& q = c.prepare("SELECT element_id FROM tokens WHERE instance_id = ? AND state = 'waiting' ORDER BY id");
+  // The instance and every instance its call activities started, at any depth.
+  auto& q = c.prepare(
+      "WITH RECURSIVE tree(id) AS (SELECT ?1 UNION ALL SELECT i.id FROM instances i JOIN tree t ON i.parent_id = t.id) "
+      "SELECT element_id FROM tokens WHERE instance_id IN tree AND state = 'waiting' ORDER BY id");
   q.bind(1, instance);
   std::vector<std::string> out;
   while (q.step()) out.push_back(q.text(0));

@@ -72,6 +72,7 @@ bool loadInstance(Connection& c, Id id, runtime::InstanceState& out);  // false:
 void saveInstance(Connection& c, runtime::InstanceState& s);
 std::vector<Instance> queryInstances(Connection& c, const InstanceQuery& q);
 std::vector<Id> childInstances(Connection& c, Id parent);
+std::optional<Definition> definitionVersion(Connection& c, const std::string& key, int version);
 
 // Tasks, history, jobs
 std::optional<Task> taskById(Connection& c, Id id, Id* instanceId = nullptr);

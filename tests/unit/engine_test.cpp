@@ -630,3 +630,106 @@ TEST_CASE("engine: the job executor thread runs due jobs; two engines on one fil
   for (const auto& [id, n] : runs) CHECK(n == 1);
   REQUIRE_THROWS_AS(a->startJobExecutor(0), Error);
 }
+
+namespace {
+std::string processDoc(const std::string& id, const std::string& body, const std::string& extras = "") {
+  return bpmn(body, extras, "id=\"" + id + "\" isExecutable=\"true\"");
+}
+}  // namespace
+
+TEST_CASE("engine: a call activity runs the child with mapped variables and business key; the parent continues after it") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(processDoc("child", "<startEvent id=\"cs\"/><userTask id=\"childTask\" flowable:assignee=\"${who}\"/><endEvent id=\"ce\"/>"
+                                "<sequenceFlow id=\"1\" sourceRef=\"cs\" targetRef=\"childTask\"/><sequenceFlow id=\"2\" sourceRef=\"childTask\" targetRef=\"ce\"/>"));
+  e->deploy(processDoc("parent",
+                       "<startEvent id=\"ps\"/><callActivity id=\"call\" calledElement=\"child\" flowable:inheritBusinessKey=\"true\">"
+                       "<extensionElements><flowable:in source=\"applicant\" target=\"who\"/><flowable:in sourceExpression=\"${amount * 2}\" target=\"doubled\"/>"
+                       "<flowable:out source=\"verdict\" target=\"childVerdict\"/></extensionElements></callActivity>"
+                       "<userTask id=\"after\"/><endEvent id=\"pe\"/>"
+                       "<sequenceFlow id=\"1\" sourceRef=\"ps\" targetRef=\"call\"/><sequenceFlow id=\"2\" sourceRef=\"call\" targetRef=\"after\"/>"
+                       "<sequenceFlow id=\"3\" sourceRef=\"after\" targetRef=\"pe\"/>"));
+  auto parent = e->start({"parent", 0, vars({{"applicant", "ann"}, {"amount", 21}, {"secret", 1}}), "case-9", ""});
+  InstanceQuery children;
+  children.parentId = parent.id;
+  auto kids = e->instances(children);
+  REQUIRE(kids.size() == 1);
+  auto child = kids[0];
+  CHECK(child.businessKey == "case-9");
+  CHECK(child.definitionKey == "child");
+  auto cv = e->variables(child.id);
+  CHECK(cv.at("who") == "ann");
+  CHECK(cv.at("doubled") == 42);
+  CHECK_FALSE(cv.contains("secret"));  // only what is mapped goes in
+  CHECK(e->waitingAt(parent.id) == std::vector<std::string>{"childTask"});
+  auto task = test::onlyTask(*e, child.id);
+  CHECK(task.assignee == "ann");
+  e->completeTask(task.id, vars({{"verdict", "ok"}, {"noise", 5}}), "ann");
+  CHECK(e->instance(child.id).state == "completed");
+  CHECK(e->instance(parent.id).state == "running");
+  auto pv = e->variables(parent.id);
+  CHECK(pv.at("childVerdict") == "ok");
+  CHECK_FALSE(pv.contains("noise"));
+  CHECK(test::onlyTask(*e, parent.id).elementId == "after");
+}
+
+TEST_CASE("engine: a BPMN error raised two levels down is caught at the top call activity; cancelling a call activity stops its children") {
+  TempDb db;
+  auto clock = std::make_shared<ManualClock>(jobs::parseDateTime("2026-03-01T08:00:00Z"));
+  auto e = test::openEngine(db, clock);
+  e->deploy(processDoc("grandchild", "<startEvent id=\"gs\"/><userTask id=\"gtask\"/><exclusiveGateway id=\"gx\" default=\"ok\"/>"
+                                     "<endEvent id=\"gok\"/><endEvent id=\"gfail\"><errorEventDefinition errorRef=\"E\"/></endEvent>"
+                                     "<sequenceFlow id=\"1\" sourceRef=\"gs\" targetRef=\"gtask\"/><sequenceFlow id=\"2\" sourceRef=\"gtask\" targetRef=\"gx\"/>"
+                                     "<sequenceFlow id=\"ok\" sourceRef=\"gx\" targetRef=\"gok\"/>"
+                                     "<sequenceFlow id=\"bad\" sourceRef=\"gx\" targetRef=\"gfail\"><conditionExpression>${broken}</conditionExpression></sequenceFlow>",
+                       "<error id=\"E\" errorCode=\"BROKEN\"/>"));
+  e->deploy(processDoc("middle", "<startEvent id=\"ms\"/><callActivity id=\"callGrand\" calledElement=\"grandchild\"/><endEvent id=\"me\"/>"
+                                 "<sequenceFlow id=\"1\" sourceRef=\"ms\" targetRef=\"callGrand\"/><sequenceFlow id=\"2\" sourceRef=\"callGrand\" targetRef=\"me\"/>"));
+  e->deploy(processDoc("top", "<startEvent id=\"ts\"/><callActivity id=\"callMiddle\" calledElement=\"middle\"/><endEvent id=\"te\"/>"
+                              "<boundaryEvent id=\"caught\" attachedToRef=\"callMiddle\"><errorEventDefinition errorRef=\"E\"/></boundaryEvent>"
+                              "<boundaryEvent id=\"late\" attachedToRef=\"callMiddle\"><timerEventDefinition><timeDuration>PT1H</timeDuration></timerEventDefinition></boundaryEvent>"
+                              "<userTask id=\"repair\"/><userTask id=\"chase\"/><endEvent id=\"re\"/><endEvent id=\"ce\"/>"
+                              "<sequenceFlow id=\"1\" sourceRef=\"ts\" targetRef=\"callMiddle\"/><sequenceFlow id=\"2\" sourceRef=\"callMiddle\" targetRef=\"te\"/>"
+                              "<sequenceFlow id=\"3\" sourceRef=\"caught\" targetRef=\"repair\"/><sequenceFlow id=\"4\" sourceRef=\"repair\" targetRef=\"re\"/>"
+                              "<sequenceFlow id=\"5\" sourceRef=\"late\" targetRef=\"chase\"/><sequenceFlow id=\"6\" sourceRef=\"chase\" targetRef=\"ce\"/>",
+                       "<error id=\"E\" errorCode=\"BROKEN\"/>"));
+  auto tree = [&](Id root) {
+    std::vector<Instance> out{e->instance(root)};
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      InstanceQuery q;
+      q.parentId = out[i].id;
+      for (const auto& c : e->instances(q)) out.push_back(c);
+    }
+    return out;
+  };
+  SECTION("the error climbs to the top call activity's boundary event") {
+    auto top = e->start({"top", 0, {}, "", ""});
+    auto all = tree(top.id);
+    REQUIRE(all.size() == 3);
+    auto grand = all[2];
+    CHECK(grand.definitionKey == "grandchild");
+    e->completeTask(test::onlyTask(*e, grand.id).id, vars({{"broken", true}}));
+    CHECK(e->instance(grand.id).state == "terminated");   // ended by its uncaught error ...
+    CHECK(e->instance(all[1].id).state == "terminated");  // ... which the middle passed on too
+    CHECK(test::onlyTask(*e, top.id).elementId == "repair");
+    CHECK(e->pendingJobs(top.id) == 0);  // the timer on the call activity ended with it
+  }
+  SECTION("an interrupting timer on the call activity terminates the whole subtree") {
+    auto top = e->start({"top", 0, {}, "", ""});
+    clock->advance(2 * 3600 * 1000);
+    CHECK(e->runDueJobs() == 1);
+    auto all = tree(top.id);
+    REQUIRE(all.size() == 3);
+    CHECK(all[1].state == "terminated");
+    CHECK(all[2].state == "terminated");
+    CHECK(test::onlyTask(*e, top.id).elementId == "chase");
+    TaskQuery open;
+    open.instanceId = all[2].id;
+    CHECK(e->tasks(open).empty());
+  }
+  SECTION("calling a process that is not deployed fails the command and changes nothing") {
+    e->deploy(processDoc("dangling", "<startEvent id=\"s\"/><callActivity id=\"c\" calledElement=\"nowhere\"/>"
+                                     "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"c\"/>"));
+    REQUIRE_FAILS_UNCHANGED(db, ErrorCode::not_found, e->start({"dangling", 0, {}, "", ""}));
+  }
+}

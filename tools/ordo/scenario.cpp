@@ -169,14 +169,38 @@ class Runner {
     instances_[str(o, "as", "p1")] = inst.id;
   }
 
+  // The instance and the instances its call activities started, at any depth.
+  std::vector<Id> tree(Id root) {
+    std::vector<Id> out{root};
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      InstanceQuery q;
+      q.parentId = out[i];
+      q.limit = 100000;
+      for (const auto& child : engine_->instances(q)) out.push_back(child.id);
+    }
+    return out;
+  }
+
+  std::vector<Task> openTasks(Id root, const std::string& element, const std::string& assignee) {
+    std::vector<Task> all;
+    for (Id id : tree(root)) {
+      TaskQuery q;
+      q.instanceId = id;
+      q.elementId = element;
+      q.assignee = assignee;
+      q.limit = 10000;
+      auto part = engine_->tasks(q);
+      all.insert(all.end(), part.begin(), part.end());
+    }
+    std::sort(all.begin(), all.end(), [](const Task& a, const Task& b) { return a.id > b.id; });
+    return all;
+  }
+
   void complete(const json::object& o) {
     Id id = instance(o);
     TaskQuery q;
-    q.instanceId = id;
     q.elementId = str(o, "task");
-    q.assignee = str(o, "assignee");
-    q.limit = 1000;
-    auto tasks = engine_->tasks(q);
+    auto tasks = openTasks(id, q.elementId, str(o, "assignee"));
     if (tasks.empty())
       throw Error(ErrorCode::not_found, "no open task '" + q.elementId + "' in instance '" + str(o, "instance", "p1") + "'");
     // tasks come newest first; the scenario means the first by creation order
@@ -268,7 +292,12 @@ class Runner {
       std::sort(want.begin(), want.end());
       if (got != want) throw StepFailure("waiting at " + joined(got) + ", expected " + joined(want));
     }
-    auto history = engine_->history(id);
+    std::vector<HistoryEntry> history;
+    for (Id member : tree(id)) {
+      auto part = engine_->history(member);
+      history.insert(history.end(), part.begin(), part.end());
+    }
+    std::sort(history.begin(), history.end(), [](const HistoryEntry& a, const HistoryEntry& b) { return a.id < b.id; });
     std::vector<std::string> passed, entered, ended;
     for (const auto& h : history) {
       if (h.elementType == "multiInstanceBody") continue;
@@ -328,10 +357,7 @@ class Runner {
   }
 
   void checkTasks(Id id, const json::array& want) {
-    TaskQuery q;
-    q.instanceId = id;
-    q.limit = 10000;
-    auto open = engine_->tasks(q);
+    auto open = openTasks(id, {}, {});
     if (open.size() != want.size())
       throw StepFailure(std::to_string(open.size()) + " open tasks, expected " + std::to_string(want.size()));
     std::vector<bool> used(open.size(), false);

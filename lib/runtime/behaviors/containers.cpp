@@ -1,3 +1,4 @@
+#include <boost/json/serialize.hpp>
 // Containers: the embedded subprocess (a scope of its own) and the
 // multi-instance body (会签/或签/sequential sign-off are built on it).
 #include "runtime/execution.hpp"
@@ -138,6 +139,44 @@ void Execution::finishMultiInstance(Token& inst) {
   state_.history.back().elementType = "multiInstanceBody";
   removeJobsOf(body.id);
   take(body, flows);
+}
+
+}  // namespace ordo::runtime
+
+namespace ordo::runtime {
+
+void enterCallActivity(Execution& ex, Token& t, const model::FlowNode& n) {
+  const auto& call = n.call;
+  CallRequest request;
+  request.parentToken = t.id;
+  request.calledElement = call.calledElement;
+  if (call.calledElement.find("${") != std::string::npos) {
+    auto v = ex.evaluate(t, call.calledElement, n.id);
+    if (!v.is_string()) throw Error(ErrorCode::expression_error, "calledElement of " + n.label() + " is not a string", n.id);
+    request.calledElement = std::string(v.as_string());
+  }
+  request.binding = call.binding;
+  request.version = call.version;
+  // In mappings: what the child receives (nothing unless mapped, as in Camunda and Flowable).
+  for (const auto& m : call.in) {
+    if (m.all) {
+      for (const auto& kv : ex.visibleVariables(t)) request.variables[kv.key()] = kv.value();
+    } else if (!m.sourceExpression.empty()) {
+      request.variables[m.target] = ex.evaluate(t, m.sourceExpression, n.id);
+    } else if (const auto* v = ex.lookup(t, m.source)) {
+      request.variables[m.target.empty() ? m.source : m.target] = *v;
+    }
+  }
+  if (!call.businessKey.empty()) {
+    auto v = ex.evaluate(t, call.businessKey, n.id);
+    request.businessKey = v.is_string() ? std::string(v.as_string()) : boost::json::serialize(v);
+  } else if (call.inheritBusinessKey) {
+    request.businessKey = ex.state().row.businessKey;
+  }
+  request.childId = ex.newId("instances");
+  t.data["child"] = request.childId;
+  transition(t, TokenState::scope);  // the child instance is its inside
+  ex.callsRequested.push_back(std::move(request));
 }
 
 }  // namespace ordo::runtime

@@ -27,6 +27,7 @@ const Behavior& behaviorFor(model::NodeKind kind) {
   static const Behavior throwEvent{enterThrowEvent, refuse};
   static const Behavior receive{enterReceiveTask, leaveByTrigger};
   static const Behavior eventGateway{enterEventBasedGateway, refuse};
+  static const Behavior call{enterCallActivity, refuse};
   static const Behavior boundary{passThrough, refuse};
   static const Behavior sub{enterSubProcess, refuse};
   static const Behavior unsupported{refuse, refuse};
@@ -44,6 +45,7 @@ const Behavior& behaviorFor(model::NodeKind kind) {
     case K::intermediateThrowEvent: return throwEvent;
     case K::receiveTask: return receive;
     case K::eventBasedGateway: return eventGateway;
+    case K::callActivity: return call;
     case K::boundaryEvent: return boundary;
     case K::subProcess: return sub;
     default: return unsupported;
