@@ -13,7 +13,7 @@ std::string unsupportedEvent(const FlowNode& node) {
       if (type == EventType::none) return {};
       if (node.scope->owner && node.scope->owner->kind == NodeKind::eventSubProcess) {
         if (type == EventType::message || type == EventType::timer || type == EventType::signal ||
-            type == EventType::error || type == EventType::escalation)
+            type == EventType::error || type == EventType::escalation || type == EventType::conditional)
           return {};
         return what();
       }
@@ -26,11 +26,13 @@ std::string unsupportedEvent(const FlowNode& node) {
       return what();
     case NodeKind::intermediateCatchEvent:
       if (type == EventType::timer || type == EventType::link || type == EventType::message ||
-          type == EventType::signal)
+          type == EventType::signal || type == EventType::conditional)
         return {};
       return what();
     case NodeKind::boundaryEvent:
-      if (type == EventType::timer || type == EventType::message || type == EventType::signal) return {};
+      if (type == EventType::timer || type == EventType::message || type == EventType::signal ||
+          type == EventType::conditional)
+        return {};
       if (type == EventType::error && node.cancelActivity) return {};
       if (type == EventType::escalation) return {};
       return what();

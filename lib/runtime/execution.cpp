@@ -98,8 +98,9 @@ void Execution::run() {
       agenda_.pop_front();
       dispatch(op);
     }
-    // Inclusive joins can only be judged once every token has come to rest.
-    if (!fireInclusiveJoins()) break;
+    // Inclusive joins and conditions can only be judged once every token has come to rest.
+    if (fireInclusiveJoins()) continue;
+    if (!fireConditions()) break;
   }
 }
 
@@ -430,6 +431,7 @@ void Execution::record(const std::string& kind, const Token* t, const FlowNode* 
 
 void Execution::attachBoundaryEvents(Token& t, const FlowNode& n) {
   for (const auto* b : n.boundaryEvents) {
+    if (b->event(model::EventType::conditional)) subscribeCondition(t, *b, false);
     if (b->event(model::EventType::timer)) createTimerJob(t, *b);
     if (b->event(model::EventType::message)) subscribeMessage(t, *b);
     if (b->event(model::EventType::signal)) subscribeSignal(t, *b);
@@ -685,6 +687,7 @@ void Execution::openScope(Token& scope) {
       if (st->event(model::EventType::message)) subscribeMessage(scope, *st);
       if (st->event(model::EventType::signal)) subscribeSignal(scope, *st);
       if (st->event(model::EventType::timer)) createTimerJob(scope, *st);
+      if (st->event(model::EventType::conditional)) subscribeCondition(scope, *st, false);
     }
 }
 
@@ -739,6 +742,53 @@ void Execution::receive(SubscriptionRow& sub, const Variables& variables) {
     eventGatewayFired(*owner, *eventNode);
   else
     agenda_.push_back({Op::leave, owner->id});
+}
+
+void Execution::subscribeCondition(Token& owner, const FlowNode& eventNode, bool fired) {
+  SubscriptionRow sub;
+  sub.id = ids_.next("subscriptions");
+  sub.tokenId = owner.id;
+  sub.kind = "conditional";
+  sub.name = fired ? "fired" : "armed";  // a non-interrupting event fires again only after turning false
+  sub.element = eventNode.id;
+  sub.isNew = true;
+  state_.subscriptions.push_back(std::move(sub));
+}
+
+bool Execution::conditionHolds(const Token& t, const FlowNode& eventNode) {
+  const auto* def = eventNode.event(model::EventType::conditional);
+  try {
+    return process_.expression(def->condition).evaluateBool(TokenVariables(*this, t));
+  } catch (const expr::Error&) {
+    return false;  // as in Camunda: a condition that cannot be evaluated yet (unknown variable) is false
+  }
+}
+
+bool Execution::fireConditions() {
+  for (std::size_t i = 0; i < state_.subscriptions.size(); ++i) {
+    auto& sub = state_.subscriptions[i];
+    if (sub.removed || sub.kind != "conditional") continue;
+    Token* owner = state_.token(sub.tokenId);
+    const auto* eventNode = process_.process->node(sub.element);
+    if (!owner || !eventNode) continue;
+    bool holds = conditionHolds(*owner, *eventNode);
+    if (sub.name == "fired") {
+      if (!holds) {  // re-arm: the next change to true fires it again
+        sub.removed = true;
+        subscribeCondition(*owner, *eventNode, false);
+      }
+      continue;
+    }
+    if (!holds) continue;
+    bool again = (eventNode->kind == NodeKind::boundaryEvent && !eventNode->cancelActivity) ||
+                 (eventNode->kind == NodeKind::startEvent && !eventNode->interrupting);
+    Id ownerId = owner->id;
+    receive(sub, {});
+    if (again)
+      if (auto* still = state_.token(ownerId)) subscribeCondition(*still, *eventNode, true);
+    return true;
+  }
+  return false;
 }
 
 int Execution::deliverSignal(const std::string& name, const Variables& variables) {
@@ -876,6 +926,7 @@ void Execution::setVariables(const Variables& variables) {
   auto& root = state_.rootToken();
   for (const auto& kv : variables) setVariable(root, std::string(kv.key()), kv.value());
   record("variables_set", nullptr, nullptr);
+  run();  // conditional events look at the new values
 }
 
 }  // namespace ordo::runtime

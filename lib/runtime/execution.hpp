@@ -110,6 +110,9 @@ class Execution {
   // An event-based gateway's token: the first of its events to occur takes it.
   void eventGatewayFired(Token& gateway, const model::FlowNode& eventNode);
   void subscribeSignal(Token& owner, const model::FlowNode& eventNode);
+  // Conditional events wait as subscriptions too; they are judged whenever the agenda settles.
+  void subscribeCondition(Token& owner, const model::FlowNode& eventNode, bool fired);
+  bool conditionHolds(const Token& t, const model::FlowNode& eventNode);
   // A scope token starts waiting for the start events of its scope's event subprocesses.
   void openScope(Token& scope);
   void triggerEventSubProcess(Token& scope, const model::FlowNode& start);
@@ -145,6 +148,7 @@ class Execution {
   void dispatch(const Op& op);
   void completeScope(Token& scope);
   bool fireInclusiveJoins();
+  bool fireConditions();
   void finishMultiInstance(Token& instance);
  public:
   void startMultiInstance(Token& body, const model::FlowNode& n, std::int64_t index);

@@ -733,3 +733,24 @@ TEST_CASE("engine: a BPMN error raised two levels down is caught at the top call
     REQUIRE_FAILS_UNCHANGED(db, ErrorCode::not_found, e->start({"dangling", 0, {}, "", ""}));
   }
 }
+
+TEST_CASE("engine: conditional events are re-evaluated when variables change; a non-interrupting one fires per change to true") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(bpmn("<startEvent id=\"s\"/><userTask id=\"work\"/><endEvent id=\"e\"/><userTask id=\"alert\"/>"
+                 "<boundaryEvent id=\"overBudget\" attachedToRef=\"work\" cancelActivity=\"false\"><conditionalEventDefinition>"
+                 "<condition>${cost &gt; budget}</condition></conditionalEventDefinition></boundaryEvent>"
+                 "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"work\"/><sequenceFlow id=\"2\" sourceRef=\"work\" targetRef=\"e\"/>"
+                 "<sequenceFlow id=\"3\" sourceRef=\"overBudget\" targetRef=\"alert\"/>"));
+  auto inst = e->start({"p", 0, vars({{"budget", 100}}), "", ""});  // cost unknown yet: false, not an error
+  auto alerts = [&] { return e->countTasks({.instanceId = inst.id, .elementId = "alert"}); };
+  CHECK(alerts() == 0);
+  e->setVariables(inst.id, vars({{"cost", 150}}));
+  CHECK(alerts() == 1);
+  e->setVariables(inst.id, vars({{"cost", 160}}));  // still true: no new alert
+  CHECK(alerts() == 1);
+  e->setVariables(inst.id, vars({{"cost", 50}}));
+  e->setVariables(inst.id, vars({{"cost", 170}}));  // false, then true again: a second alert
+  CHECK(alerts() == 2);
+  CHECK(e->countTasks({.instanceId = inst.id, .elementId = "work"}) == 1);  // the activity was not interrupted
+}

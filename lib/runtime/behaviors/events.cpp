@@ -104,6 +104,15 @@ void enterCatchEvent(Execution& ex, Token& t, const model::FlowNode& n) {
     ex.wait(t);
     return;
   }
+  if (n.event(model::EventType::conditional)) {
+    if (ex.conditionHolds(t, n)) {
+      ex.leave(t);  // already true on arrival
+      return;
+    }
+    ex.subscribeCondition(t, n, false);
+    ex.wait(t);
+    return;
+  }
   throw Error(ErrorCode::unsupported, "not supported yet: " + n.label(), n.id);
 }
 
