@@ -147,12 +147,13 @@ struct Engine::Impl : runtime::Environment {
     for (const auto& d : store::listDefinitions(c)) latest[d.key] = d;
     for (const auto& [key, def] : latest) {
       auto dp = deployed(c, def.id);
-      for (const auto* s : dp->process->scope.startEvents()) {
-        const auto* e = s->event(model::EventType::signal);
-        if (!e || dp->model().signalName(e->ref) != name) continue;
-        startInstance(c, *dp, variables, {}, {}, {}, s);
-        ++received;
-      }
+      for (const auto* s : dp->process->scope.startEvents())
+        for (const auto& e : s->events)
+          if (e.type == model::EventType::signal && dp->model().signalName(e.ref) == name) {
+            startInstance(c, *dp, variables, {}, {}, {}, s);
+            ++received;
+            break;
+          }
     }
     return received;
   }
@@ -541,11 +542,10 @@ Instance Engine::correlateMessage(const MessageCorrelation& m) {
       for (const auto& d : store::listDefinitions(c)) latest[d.key] = d;
       for (const auto& [key, def] : latest) {
         auto dp = impl_->deployed(c, def.id);
-        for (const auto* s : dp->process->scope.startEvents()) {
-          const auto* e = s->event(model::EventType::message);
-          if (!e || dp->model().messageName(e->ref) != m.name) continue;
-          return impl_->startInstance(c, *dp, m.variables, m.businessKey, m.user, {}, s);
-        }
+        for (const auto* s : dp->process->scope.startEvents())
+          for (const auto& e : s->events)  // a start event may wait for several messages
+            if (e.type == model::EventType::message && dp->model().messageName(e.ref) == m.name)
+              return impl_->startInstance(c, *dp, m.variables, m.businessKey, m.user, {}, s);
       }
     }
     throw Error(ErrorCode::not_found, "no instance waits for message '" + m.name + "'" +

@@ -5,7 +5,24 @@ namespace ordo::model {
 namespace {
 
 std::string unsupportedEvent(const FlowNode& node) {
-  if (node.events.size() > 1) return "events with several event definitions (" + node.label() + ")";
+  if (node.events.size() > 1) {
+    // Several definitions: the first to occur wins, if each would be supported alone.
+    if (node.parallelMultiple) return "parallel multiple events (" + node.label() + ")";
+    if (node.kind != NodeKind::intermediateCatchEvent && node.kind != NodeKind::boundaryEvent &&
+        node.kind != NodeKind::startEvent)
+      return "events with several event definitions (" + node.label() + ")";
+    for (const auto& e : node.events) {
+      FlowNode single;
+      single.id = node.id;
+      single.kind = node.kind;
+      single.scope = node.scope;
+      single.cancelActivity = node.cancelActivity;
+      single.interrupting = node.interrupting;
+      single.events = {e};
+      if (auto why = unsupportedEvent(single); !why.empty()) return why;
+    }
+    return {};
+  }
   auto type = node.eventType();
   auto what = [&] { return std::string(toString(type)) + " " + toString(node.kind) + " (" + node.id + ")"; };
   switch (node.kind) {

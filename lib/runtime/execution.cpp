@@ -430,12 +430,13 @@ void Execution::record(const std::string& kind, const Token* t, const FlowNode* 
 // ---------------------------------------------------------------- events, errors, jobs
 
 void Execution::attachBoundaryEvents(Token& t, const FlowNode& n) {
-  for (const auto* b : n.boundaryEvents) {
-    if (b->event(model::EventType::conditional)) subscribeCondition(t, *b, false);
-    if (b->event(model::EventType::timer)) createTimerJob(t, *b);
-    if (b->event(model::EventType::message)) subscribeMessage(t, *b);
-    if (b->event(model::EventType::signal)) subscribeSignal(t, *b);
-  }
+  for (const auto* b : n.boundaryEvents)
+    for (const auto& def : b->events) {
+      if (def.type == model::EventType::conditional) subscribeCondition(t, *b, false);
+      if (def.type == model::EventType::timer) createTimerJob(t, *b);
+      if (def.type == model::EventType::message) subscribeMessage(t, *b, &def);
+      if (def.type == model::EventType::signal) subscribeSignal(t, *b, &def);
+    }
 }
 
 void Execution::createTimerJob(Token& owner, const FlowNode& eventNode) {
@@ -502,9 +503,10 @@ void Execution::removeJobsOf(Id tokenId) {
     if (sub.tokenId == tokenId) sub.removed = true;
 }
 
-void Execution::subscribeMessage(Token& owner, const FlowNode& eventNode) {
+void Execution::subscribeMessage(Token& owner, const FlowNode& eventNode, const model::EventDefinition* def) {
   std::string ref = eventNode.messageRef;
-  if (const auto* e = eventNode.event(model::EventType::message)) ref = e->ref;
+  if (def) ref = def->ref;
+  else if (const auto* e = eventNode.event(model::EventType::message)) ref = e->ref;
   SubscriptionRow sub;
   sub.id = ids_.next("subscriptions");
   sub.tokenId = owner.id;
@@ -716,12 +718,12 @@ void Execution::triggerEventSubProcess(Token& scope, const FlowNode& start) {
   schedule(first, start);
 }
 
-void Execution::subscribeSignal(Token& owner, const FlowNode& eventNode) {
+void Execution::subscribeSignal(Token& owner, const FlowNode& eventNode, const model::EventDefinition* def) {
   SubscriptionRow sub;
   sub.id = ids_.next("subscriptions");
   sub.tokenId = owner.id;
   sub.kind = "signal";
-  sub.name = process_.model().signalName(eventNode.event(model::EventType::signal)->ref);
+  sub.name = process_.model().signalName((def ? def : eventNode.event(model::EventType::signal))->ref);
   sub.element = eventNode.id;
   sub.isNew = true;
   state_.subscriptions.push_back(std::move(sub));

@@ -106,10 +106,10 @@ class Execution {
   const model::Scope& scopeOf(const Token& scope) const;
   void createTimerJob(Token& owner, const model::FlowNode& eventNode);
   // `owner` waits for the message of `eventNode` (catch event, receive task, boundary event).
-  void subscribeMessage(Token& owner, const model::FlowNode& eventNode);
+  void subscribeMessage(Token& owner, const model::FlowNode& eventNode, const model::EventDefinition* def = nullptr);
   // An event-based gateway's token: the first of its events to occur takes it.
   void eventGatewayFired(Token& gateway, const model::FlowNode& eventNode);
-  void subscribeSignal(Token& owner, const model::FlowNode& eventNode);
+  void subscribeSignal(Token& owner, const model::FlowNode& eventNode, const model::EventDefinition* def = nullptr);
   // Conditional events wait as subscriptions too; they are judged whenever the agenda settles.
   void subscribeCondition(Token& owner, const model::FlowNode& eventNode, bool fired);
   bool conditionHolds(const Token& t, const model::FlowNode& eventNode);

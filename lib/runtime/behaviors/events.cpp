@@ -85,35 +85,25 @@ void enterThrowEvent(Execution& ex, Token& t, const model::FlowNode& n) {
 }
 
 void enterCatchEvent(Execution& ex, Token& t, const model::FlowNode& n) {
-  if (n.event(model::EventType::timer)) {
-    ex.createTimerJob(t, n);
-    ex.wait(t);
-    return;
-  }
   if (n.event(model::EventType::link)) {
     ex.leave(t);  // reached by its throw event; it only passes the token on
     return;
   }
-  if (n.event(model::EventType::message)) {
-    ex.subscribeMessage(t, n);
-    ex.wait(t);
+  if (n.event(model::EventType::conditional) && ex.conditionHolds(t, n)) {
+    ex.leave(t);  // already true on arrival
     return;
   }
-  if (n.event(model::EventType::signal)) {
-    ex.subscribeSignal(t, n);
-    ex.wait(t);
-    return;
-  }
-  if (n.event(model::EventType::conditional)) {
-    if (ex.conditionHolds(t, n)) {
-      ex.leave(t);  // already true on arrival
-      return;
+  // With several definitions, the first event to occur wins; leaving removes the others.
+  for (const auto& def : n.events) {
+    switch (def.type) {
+      case model::EventType::timer: ex.createTimerJob(t, n); break;
+      case model::EventType::message: ex.subscribeMessage(t, n, &def); break;
+      case model::EventType::signal: ex.subscribeSignal(t, n, &def); break;
+      case model::EventType::conditional: ex.subscribeCondition(t, n, false); break;
+      default: throw Error(ErrorCode::unsupported, "not supported yet: " + n.label(), n.id);
     }
-    ex.subscribeCondition(t, n, false);
-    ex.wait(t);
-    return;
   }
-  throw Error(ErrorCode::unsupported, "not supported yet: " + n.label(), n.id);
+  ex.wait(t);
 }
 
 }  // namespace ordo::runtime
