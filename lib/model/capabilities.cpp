@@ -38,8 +38,9 @@ std::string unsupportedEvent(const FlowNode& node) {
       return what();
     case NodeKind::endEvent:
       if (type == EventType::none || type == EventType::terminate || type == EventType::error ||
-          type == EventType::escalation || type == EventType::signal)
+          type == EventType::escalation || type == EventType::signal || type == EventType::compensate)
         return {};
+      if (type == EventType::cancel && node.scope->owner && node.scope->owner->kind == NodeKind::transaction) return {};
       return what();
     case NodeKind::intermediateCatchEvent:
       if (type == EventType::timer || type == EventType::link || type == EventType::message ||
@@ -48,14 +49,15 @@ std::string unsupportedEvent(const FlowNode& node) {
       return what();
     case NodeKind::boundaryEvent:
       if (type == EventType::timer || type == EventType::message || type == EventType::signal ||
-          type == EventType::conditional)
+          type == EventType::conditional || type == EventType::compensate)
         return {};
+      if (type == EventType::cancel && node.attachedTo && node.attachedTo->kind == NodeKind::transaction) return {};
       if (type == EventType::error && node.cancelActivity) return {};
       if (type == EventType::escalation) return {};
       return what();
     case NodeKind::intermediateThrowEvent:
       if (type == EventType::none || type == EventType::link || type == EventType::escalation ||
-          type == EventType::signal)
+          type == EventType::signal || type == EventType::compensate)
         return {};
       return what();
     default:
@@ -73,7 +75,6 @@ std::string unsupportedFeature(const FlowNode& node) {
     for (auto* b : node.boundaryEvents)
       if (auto why = unsupportedEvent(*b); !why.empty()) return why;
   }
-  if (node.isForCompensation) return "compensation handlers (" + node.label() + ")";
   switch (node.kind) {
     case NodeKind::task:
     case NodeKind::userTask:
@@ -84,6 +85,7 @@ std::string unsupportedFeature(const FlowNode& node) {
     case NodeKind::inclusiveGateway:
     case NodeKind::subProcess:
     case NodeKind::eventSubProcess:
+    case NodeKind::transaction:
       return {};
     case NodeKind::callActivity:
       return {};

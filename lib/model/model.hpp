@@ -205,6 +205,9 @@ struct FlowNode {
 
   std::unique_ptr<Scope> inner;  // subprocess kinds
   bool triggeredByEvent = false;
+  // The activity (isForCompensation) that undoes this one: the target of the association
+  // from this activity's compensation boundary event.
+  const FlowNode* compensationHandler = nullptr;
 
   const EventDefinition* event(EventType type) const;
   EventType eventType() const { return events.empty() ? EventType::none : events.front().type; }
@@ -245,6 +248,7 @@ struct Scope {
   std::vector<DataItem> dataObjects;
   std::vector<std::pair<std::string, std::string>> dataObjectReferences;  // id, dataObjectRef
   std::vector<Lane> lanes;
+  std::vector<std::pair<std::string, std::string>> associations;  // sourceRef, targetRef
   std::unique_ptr<FlowGraph> graph;
 
   // Start events of this scope that are not the starts of event subprocesses.

@@ -46,6 +46,11 @@ void linkScope(ReadContext& ctx, model::Process& process, model::Scope& scope) {
   auto diag = [&](const model::Position& p, std::string code, std::string message, std::string id) {
     ctx.diagnostics.push_back({Severity::error, std::move(code), std::move(message), std::move(id), p.line, p.column});
   };
+  // A problem only for running the model: an error when deploying, a warning when reading.
+  auto executionDiag = [&](const model::Position& p, std::string code, std::string message, std::string id) {
+    auto severity = ctx.purpose == ValidationPurpose::execution ? Severity::error : Severity::warning;
+    ctx.diagnostics.push_back({severity, std::move(code), std::move(message), std::move(id), p.line, p.column});
+  };
   for (auto& f : scope.flows) {
     auto resolve = [&](const std::string& ref, const char* attr) -> model::FlowNode* {
       if (ref.empty()) return nullptr;
@@ -99,6 +104,23 @@ void linkScope(ReadContext& ctx, model::Process& process, model::Scope& scope) {
                  "' names no activity in the same scope",
              n->id);
       }
+    }
+    // A compensation boundary event names its handler through an association.
+    if (n->kind == model::NodeKind::boundaryEvent && n->event(model::EventType::compensate)) {
+      const model::FlowNode* handler = nullptr;
+      for (const auto& [src, tgt] : scope.associations)
+        if (src == n->id)
+          if (auto it = local.find(tgt); it != local.end()) handler = it->second;
+      if (!handler)
+        executionDiag(n->position, "missing_compensation_handler",
+             "compensation boundary event '" + n->id + "' has no association to a compensation handler", n->id);
+      else if (!handler->isForCompensation)
+        executionDiag(n->position, "missing_compensation_handler",
+             "the handler " + handler->label() + " of compensation boundary event '" + n->id +
+                 "' is not marked isForCompensation=\"true\"",
+             n->id);
+      else if (auto host = local.find(n->attachedToRef); host != local.end())
+        host->second->compensationHandler = handler;
     }
     // eventDefinitionRef: take the root-level definition.
     for (auto& e : n->events) {

@@ -110,6 +110,12 @@ class Execution {
   // An event-based gateway's token: the first of its events to occur takes it.
   void eventGatewayFired(Token& gateway, const model::FlowNode& eventNode);
   void subscribeSignal(Token& owner, const model::FlowNode& eventNode, const model::EventDefinition* def = nullptr);
+  // Compensation: a completed activity with a handler registers in its scope; a compensate
+  // or cancel event starts the handlers (newest first) and waits for them.
+  void subscribeCompensation(const Token& t, const model::FlowNode& activity);
+  int compensate(Token& thrower, Id scopeToken, const std::string& activityRef, bool wait = true);
+  void compensationDone(Id throwerId);
+  void afterCompensation(Token& thrower);
   // Conditional events wait as subscriptions too; they are judged whenever the agenda settles.
   void subscribeCondition(Token& owner, const model::FlowNode& eventNode, bool fired);
   bool conditionHolds(const Token& t, const model::FlowNode& eventNode);

@@ -754,3 +754,46 @@ TEST_CASE("engine: conditional events are re-evaluated when variables change; a 
   CHECK(alerts() == 2);
   CHECK(e->countTasks({.instanceId = inst.id, .elementId = "work"}) == 1);  // the activity was not interrupted
 }
+
+TEST_CASE("engine: compensation runs the handlers of completed activities, newest first, also inside a completed subprocess") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(bpmn(
+      "<startEvent id=\"s\"/>"
+      "<userTask id=\"book\"/><boundaryEvent id=\"cb\" attachedToRef=\"book\"><compensateEventDefinition/></boundaryEvent>"
+      "<userTask id=\"unbook\" isForCompensation=\"true\"/><association id=\"a1\" sourceRef=\"cb\" targetRef=\"unbook\"/>"
+      "<subProcess id=\"sp\"><startEvent id=\"ss\"/><userTask id=\"charge\"/><endEvent id=\"se\"/>"
+      "<boundaryEvent id=\"cc\" attachedToRef=\"charge\"><compensateEventDefinition/></boundaryEvent>"
+      "<userTask id=\"refund\" isForCompensation=\"true\"/><association id=\"a2\" sourceRef=\"cc\" targetRef=\"refund\"/>"
+      "<sequenceFlow id=\"i1\" sourceRef=\"ss\" targetRef=\"charge\"/><sequenceFlow id=\"i2\" sourceRef=\"charge\" targetRef=\"se\"/></subProcess>"
+      "<exclusiveGateway id=\"ok\" default=\"fine\"/><intermediateThrowEvent id=\"undo\"><compensateEventDefinition/></intermediateThrowEvent>"
+      "<userTask id=\"afterUndo\"/><endEvent id=\"e\"/>"
+      "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"book\"/><sequenceFlow id=\"2\" sourceRef=\"book\" targetRef=\"sp\"/>"
+      "<sequenceFlow id=\"3\" sourceRef=\"sp\" targetRef=\"ok\"/><sequenceFlow id=\"fine\" sourceRef=\"ok\" targetRef=\"e\"/>"
+      "<sequenceFlow id=\"bad\" sourceRef=\"ok\" targetRef=\"undo\"><conditionExpression>${failed}</conditionExpression></sequenceFlow>"
+      "<sequenceFlow id=\"4\" sourceRef=\"undo\" targetRef=\"afterUndo\"/><sequenceFlow id=\"5\" sourceRef=\"afterUndo\" targetRef=\"e\"/>"));
+  auto inst = e->start({"p", 0, {}, "", ""});
+  e->completeTask(test::onlyTask(*e, inst.id).id);                       // book
+  e->completeTask(test::onlyTask(*e, inst.id).id, vars({{"failed", true}}));  // charge, then the gateway
+  // The throw event waits for both handlers; they run newest first, so refund before unbook.
+  TaskQuery q;
+  q.instanceId = inst.id;
+  auto open = e->tasks(q);
+  REQUIRE(open.size() == 2);
+  std::vector<std::string> created;
+  for (const auto& h : e->history(inst.id))
+    if (h.kind == "compensation_started") created.push_back(h.elementId);
+  CHECK(created == std::vector<std::string>{"refund", "unbook"});
+  auto waiting = e->waitingAt(inst.id);
+  std::sort(waiting.begin(), waiting.end());
+  CHECK(waiting == std::vector<std::string>{"refund", "unbook", "undo"});  // the throw event waits for the handlers
+  for (const auto& t : open) e->completeTask(t.id);
+  CHECK(test::onlyTask(*e, inst.id).elementId == "afterUndo");
+  e->completeTask(test::onlyTask(*e, inst.id).id);
+  CHECK(e->instance(inst.id).state == "completed");
+  // Without a failure nothing is compensated.
+  auto fine = e->start({"p", 0, {}, "", ""});
+  e->completeTask(test::onlyTask(*e, fine.id).id);
+  e->completeTask(test::onlyTask(*e, fine.id).id, vars({{"failed", false}}));
+  CHECK(e->instance(fine.id).state == "completed");
+}

@@ -233,3 +233,20 @@ TEST_CASE("validate: a link throw event needs a catch event of the same name in 
   CHECK(d->elementId == "go");
   CHECK(d->message.find("'A'") != std::string::npos);
 }
+
+TEST_CASE("validate: a compensation boundary event needs an associated handler marked isForCompensation") {
+  auto noHandler = check(bpmn(kLinear + "<boundaryEvent id=\"c\" attachedToRef=\"t\"><compensateEventDefinition/></boundaryEvent>"),
+                         ValidationPurpose::execution);
+  auto* d = test::find(noHandler, "missing_compensation_handler");
+  REQUIRE(d);
+  CHECK(d->elementId == "c");
+  CHECK(d->severity == Severity::error);
+  auto notMarked = check(bpmn(kLinear + "<boundaryEvent id=\"c\" attachedToRef=\"t\"><compensateEventDefinition/></boundaryEvent>"
+                                        "<task id=\"undo\"/><association id=\"a\" sourceRef=\"c\" targetRef=\"undo\"/>"),
+                         ValidationPurpose::execution);
+  REQUIRE(test::find(notMarked, "missing_compensation_handler"));
+  CHECK(test::find(notMarked, "missing_compensation_handler")->message.find("isForCompensation") != std::string::npos);
+  auto good = check(bpmn(kLinear + "<boundaryEvent id=\"c\" attachedToRef=\"t\"><compensateEventDefinition/></boundaryEvent>"
+                                   "<task id=\"undo\" isForCompensation=\"true\"/><association id=\"a\" sourceRef=\"c\" targetRef=\"undo\"/>"));
+  CHECK_FALSE(test::hasCode(good, "missing_compensation_handler"));
+}

@@ -156,6 +156,9 @@ void readScope(ReadContext& ctx, pugi::xml_node xml, model::Scope& scope) {
     } else if (name.local == "dataObjectReference") {
       ctx.registerId(c, ctx.attr(c, "id"));
       scope.dataObjectReferences.emplace_back(ctx.attr(c, "id"), ctx.attr(c, "dataObjectRef"));
+    } else if (name.local == "association") {
+      ctx.registerId(c, ctx.attr(c, "id"));
+      scope.associations.emplace_back(ctx.attr(c, "sourceRef"), ctx.attr(c, "targetRef"));
     } else if (name.local == "laneSet") {
       ctx.registerId(c, ctx.attr(c, "id"));
       for (auto l : ctx.children(c, "lane")) scope.lanes.push_back(readLane(ctx, l));

@@ -47,6 +47,16 @@ void enterEndEvent(Execution& ex, Token& t, const model::FlowNode& n) {
       throwSignal(ex, n);
       ex.endToken(t);
       return;
+    case model::EventType::compensate:
+    case model::EventType::cancel: {
+      const auto& ref = n.eventType() == model::EventType::compensate ? n.event(model::EventType::compensate)->ref
+                                                                       : std::string();
+      if (ex.compensate(t, t.parent, ref) == 0)
+        ex.afterCompensation(t);
+      else
+        ex.wait(t);
+      return;
+    }
     default:
       ex.endToken(t);
   }
@@ -79,6 +89,15 @@ void enterThrowEvent(Execution& ex, Token& t, const model::FlowNode& n) {
       throwSignal(ex, n);
       ex.leave(t);
       return;
+    case model::EventType::compensate: {
+      const auto* def = n.event(model::EventType::compensate);
+      // With waitForCompletion="false" the handlers run alongside and the event moves on.
+      if (ex.compensate(t, t.parent, def->ref, def->waitForCompletion) == 0 || !def->waitForCompletion)
+        ex.leave(t);
+      else
+        ex.wait(t);
+      return;
+    }
     default:
       throw Error(ErrorCode::unsupported, "not supported yet: " + n.label(), n.id);
   }

@@ -47,7 +47,8 @@ const Behavior& behaviorFor(model::NodeKind kind) {
     case K::eventBasedGateway: return eventGateway;
     case K::callActivity: return call;
     case K::boundaryEvent: return boundary;
-    case K::subProcess: return sub;
+    case K::subProcess:
+    case K::transaction: return sub;
     default: return unsupported;
   }
 }
