@@ -14,6 +14,7 @@
 #include <shared_mutex>
 #include <unordered_map>
 
+#include "jobs/iso8601.hpp"
 #include "parse/parser.hpp"
 #include "runtime/execution.hpp"
 #include "store/group_commit.hpp"
@@ -172,6 +173,10 @@ struct Engine::Impl : runtime::Environment {
   // Row ids for the whole command, so that instances created together never collide.
   static thread_local store::TableIds* commandIds;
 
+  void scheduleStartTimer(store::Connection& c, Id definition, const model::FlowNode& s,
+                          const model::EventDefinition& timer, std::int64_t now);
+  void fireStartTimer(store::Connection& c, Id jobId);
+
   void collect(runtime::Execution& ex, const runtime::InstanceState& st) {
     for (const auto& name : ex.signalsThrown) thrownSignals.emplace_back(name, st.row.id);
     for (auto& r : ex.callsRequested) calls.push_back({std::move(r), st.row.id, st.row.definitionId, st.row.initiator, st.row.tenant});
@@ -294,7 +299,10 @@ struct Engine::Impl : runtime::Environment {
         try {
           bool ran = command([&](store::Connection& c) {
             if (!store::lockedJob(c, job.id, owner)) return false;  // finished or taken over meanwhile
-            onInstance(c, job.instanceId, {}, [&](runtime::Execution& ex) { ex.runJob(job.id); });
+            if (job.instanceId == 0)
+              fireStartTimer(c, job.id);
+            else
+              onInstance(c, job.instanceId, {}, [&](runtime::Execution& ex) { ex.runJob(job.id); });
             return true;
           });
           succeeded += ran ? 1 : 0;
@@ -459,6 +467,55 @@ std::unique_ptr<Engine> Engine::open(const EngineOptions& options) {
 
 const Clock& Engine::clock() const { return *impl_->clock; }
 
+namespace {
+// The first (or next) due time of a timer start event, from `after`.
+std::int64_t startTimerDue(const model::FlowNode& s, const model::EventDefinition& timer, std::int64_t after,
+                           boost::json::object& data) {
+  using T = model::TimerDefinition::Type;
+  try {
+    if (timer.timer.type == T::date) return jobs::parseDateTime(timer.timer.expression);
+    if (timer.timer.type == T::duration) return jobs::addDuration(after, jobs::parseDuration(timer.timer.expression));
+    auto cycle = jobs::parseCycle(timer.timer.expression);
+    if (!data.contains("remaining")) data["remaining"] = cycle.repetitions;
+    return jobs::addDuration(cycle.start && after < cycle.start ? cycle.start : after, cycle.interval);
+  } catch (const std::invalid_argument& e) {
+    throw Error(ErrorCode::invalid_argument,
+                "timer start event '" + s.id + "': '" + timer.timer.expression + "' is not valid ISO-8601: " + e.what(),
+                s.id);
+  }
+}
+}  // namespace
+
+void Engine::Impl::scheduleStartTimer(store::Connection& c, Id definition, const model::FlowNode& s,
+                                      const model::EventDefinition& timer, std::int64_t now) {
+  if (timer.timer.expression.find("${") != std::string::npos)
+    throw Error(ErrorCode::unsupported, "timer start event '" + s.id + "': a start timer cannot use variables", s.id);
+  boost::json::object data;
+  auto due = startTimerDue(s, timer, now, data);
+  store::insertStartJob(c, definition, s.id, due, data);
+}
+
+// A timer start event fell due: a new instance, and the next occurrence of a cycle.
+void Engine::Impl::fireStartTimer(store::Connection& c, Id jobId) {
+  auto job = store::startJob(c, jobId);
+  if (!job) return;
+  auto dp = deployed(c, job->definition);
+  const auto* s = dp->process->node(job->element);
+  if (!s) throw Error(ErrorCode::internal, "timer start job for unknown element '" + job->element + "'");
+  const auto& timer = *s->event(model::EventType::timer);
+  startInstance(c, *dp, {}, {}, {}, {}, s);
+  auto data = job->data;
+  if (timer.timer.type == model::TimerDefinition::Type::cycle) {
+    auto remaining = data.at("remaining").as_int64();  // -1: unbounded
+    if (remaining != 1) {
+      data["remaining"] = remaining < 0 ? -1 : remaining - 1;
+      store::rescheduleStartJob(c, jobId, startTimerDue(*s, timer, job->dueAt, data), data);
+      return;
+    }
+  }
+  store::deleteJob(c, jobId);
+}
+
 Deployment Engine::deploy(const std::string& xml) {
   auto parsed = parse::parseDefinitions(xml, {ValidationPurpose::execution});
   auto ds = parsed.diagnostics;
@@ -482,6 +539,11 @@ Deployment Engine::deploy(const std::string& xml) {
       def.hash = hash;
       def.deployedAt = now;
       store::insertDefinition(c, def, xml);
+      // A new version's timer start events replace those of the versions before it.
+      store::removeStartJobs(c, def.key, def.id);
+      for (const auto* s : p->scope.startEvents())
+        if (const auto* timer = s->event(model::EventType::timer))
+          impl_->scheduleStartTimer(c, def.id, *s, *timer, now);
       d.definitions.push_back(def);
       d.created = true;
     }

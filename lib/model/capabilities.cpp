@@ -34,7 +34,9 @@ std::string unsupportedEvent(const FlowNode& node) {
           return {};
         return what();
       }
-      if ((type == EventType::message || type == EventType::signal) && node.scope->owner == nullptr) return {};
+      if ((type == EventType::message || type == EventType::signal || type == EventType::timer) &&
+          node.scope->owner == nullptr)
+        return {};
       return what();
     case NodeKind::endEvent:
       if (type == EventType::none || type == EventType::terminate || type == EventType::error ||

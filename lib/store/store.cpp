@@ -598,7 +598,7 @@ std::vector<DueJob> acquireJobs(Connection& c, const std::string& owner, std::in
                                 int limit) {
   auto& q = c.prepare(
       "UPDATE jobs SET lock_owner = ?1, lock_expires = ?2 WHERE id IN (SELECT id FROM jobs WHERE kind IN ('timer', "
-      "'async') AND due_at <= ?3 AND retries > 0 AND (lock_owner IS NULL OR coalesce(lock_expires, 0) <= ?3) "
+      "'async', 'start') AND due_at <= ?3 AND retries > 0 AND (lock_owner IS NULL OR coalesce(lock_expires, 0) <= ?3) "
       "ORDER BY due_at, id LIMIT ?4) RETURNING id, instance_id");
   q.bind(1, owner).bind(2, now + lockMillis).bind(3, now).bind(4, limit);
   std::vector<DueJob> out;
@@ -671,12 +671,51 @@ void resolveIncident(Connection& c, Id incident, int retries, std::int64_t now) 
 }
 
 std::optional<std::int64_t> nextJobDue(Connection& c) {
-  auto& q = c.prepare("SELECT min(due_at) FROM jobs WHERE kind IN ('timer', 'async') AND retries > 0");
+  auto& q = c.prepare("SELECT min(due_at) FROM jobs WHERE kind IN ('timer', 'async', 'start') AND retries > 0");
   std::optional<std::int64_t> out;
   if (q.step() && !q.isNull(0)) out = q.int64(0);
   q.reset();
   return out;
 }
+
+void insertStartJob(Connection& c, Id definition, const std::string& element, std::int64_t due,
+                    const boost::json::object& data) {
+  boost::json::object d = data;
+  d["definition"] = definition;
+  c.prepare("INSERT INTO jobs(instance_id, token_id, kind, element_id, due_at, retries, data) VALUES (0, 0, 'start', ?, ?, 3, ?)")
+      .bind(1, element).bind(2, due).bind(3, json(d)).run();
+}
+
+void removeStartJobs(Connection& c, const std::string& key, Id keep) {
+  c.prepare(
+       "DELETE FROM jobs WHERE kind = 'start' AND json_extract(data, '$.definition') IN (SELECT id FROM definitions "
+       "WHERE key = ? AND id <> ?)")
+      .bind(1, key).bind(2, keep).run();
+}
+
+std::optional<StartJob> startJob(Connection& c, Id job) {
+  auto& q = c.prepare("SELECT id, element_id, due_at, data FROM jobs WHERE id = ? AND kind = 'start'");
+  q.bind(1, job);
+  std::optional<StartJob> out;
+  if (q.step()) {
+    StartJob j;
+    j.id = q.int64(0);
+    j.element = q.text(1);
+    j.dueAt = q.int64(2);
+    j.data = boost::json::parse(q.text(3)).as_object();
+    j.definition = j.data.at("definition").as_int64();
+    out = std::move(j);
+  }
+  q.reset();
+  return out;
+}
+
+void rescheduleStartJob(Connection& c, Id job, std::int64_t due, const boost::json::object& data) {
+  c.prepare("UPDATE jobs SET due_at = ?, data = ?, lock_owner = NULL, lock_expires = 0 WHERE id = ?")
+      .bind(1, due).bind(2, json(data)).bind(3, job).run();
+}
+
+void deleteJob(Connection& c, Id job) { c.prepare("DELETE FROM jobs WHERE id = ?").bind(1, job).run(); }
 
 std::optional<Id> jobInstance(Connection& c, Id jobId, const char* kind) {
   auto& q = c.prepare("SELECT instance_id FROM jobs WHERE id = ? AND kind = ?");

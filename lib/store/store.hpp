@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <mutex>
+#include <boost/json/object.hpp>
 #include <optional>
 #include <ordo/engine.hpp>
 #include <vector>
@@ -97,6 +98,21 @@ std::vector<Incident> incidentsOf(Connection& c, Id instance);
 // Gives the job of an open incident `retries` more attempts, due now, and resolves the incident.
 void resolveIncident(Connection& c, Id incident, int retries, std::int64_t now);
 std::optional<std::int64_t> nextJobDue(Connection& c);
+
+// Timer start events: jobs of a definition rather than of an instance (instance_id 0).
+struct StartJob {
+  Id id = 0, definition = 0;
+  std::string element;
+  std::int64_t dueAt = 0;
+  boost::json::object data;
+};
+void insertStartJob(Connection& c, Id definition, const std::string& element, std::int64_t due,
+                    const boost::json::object& data);
+// Removes the timer start jobs of every other version of `key`: a new version replaces them.
+void removeStartJobs(Connection& c, const std::string& key, Id keep);
+std::optional<StartJob> startJob(Connection& c, Id job);
+void rescheduleStartJob(Connection& c, Id job, std::int64_t due, const boost::json::object& data);
+void deleteJob(Connection& c, Id job);
 std::optional<Id> jobInstance(Connection& c, Id jobId, const char* kind);
 std::vector<std::pair<Id, Id>> lockableExternal(Connection& c, const std::string& topic, std::int64_t now, int limit);
 void lockExternal(Connection& c, Id job, const std::string& worker, std::int64_t expires);

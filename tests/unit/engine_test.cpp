@@ -797,3 +797,89 @@ TEST_CASE("engine: compensation runs the handlers of completed activities, newes
   e->completeTask(test::onlyTask(*e, fine.id).id, vars({{"failed", false}}));
   CHECK(e->instance(fine.id).state == "completed");
 }
+
+TEST_CASE("engine: timer start events start instances on their cycle; a new version replaces the old timer") {
+  TempDb db;
+  auto clock = std::make_shared<ManualClock>(jobs::parseDateTime("2026-03-01T08:00:00Z"));
+  auto e = test::openEngine(db, clock);
+  auto model = [](const std::string& cycle) {
+    return bpmn("<startEvent id=\"every\"><timerEventDefinition><timeCycle>" + cycle +
+                "</timeCycle></timerEventDefinition></startEvent><userTask id=\"check\"/>"
+                "<sequenceFlow id=\"1\" sourceRef=\"every\" targetRef=\"check\"/>");
+  };
+  e->deploy(model("R3/PT1H"));
+  auto count = [&] { return e->instances({.limit = 1000}).size(); };
+  CHECK(e->runDueJobs() == 0);
+  for (int hour = 1; hour <= 5; ++hour) {
+    clock->advance(3600 * 1000);
+    e->runDueJobs();
+  }
+  CHECK(count() == 3);  // R3: three times, then no more
+  e->deploy(model("R/PT30M"));
+  clock->advance(30 * 60 * 1000);
+  CHECK(e->runDueJobs() == 1);
+  CHECK(count() == 4);
+  CHECK(e->instances({.limit = 1})[0].definitionVersion == 2);
+  REQUIRE_THROWS_AS(e->deploy(model("every hour")), Error);
+}
+
+TEST_CASE("engine: boundary events on a multi-instance body and on a subprocess take the whole activity") {
+  TempDb db;
+  auto clock = std::make_shared<ManualClock>(jobs::parseDateTime("2026-03-01T08:00:00Z"));
+  auto e = test::openEngine(db, clock);
+  e->deploy(bpmn("<startEvent id=\"s\"/><userTask id=\"sign\" flowable:assignee=\"${signer}\"><multiInstanceLoopCharacteristics "
+                 "flowable:collection=\"${signers}\" flowable:elementVariable=\"signer\"/></userTask>"
+                 "<boundaryEvent id=\"deadline\" attachedToRef=\"sign\"><timerEventDefinition><timeDuration>P1D</timeDuration></timerEventDefinition></boundaryEvent>"
+                 "<subProcess id=\"review\"><startEvent id=\"rs\"/><userTask id=\"r1\"/><userTask id=\"r2\"/><parallelGateway id=\"rf\"/>"
+                 "<sequenceFlow id=\"r0\" sourceRef=\"rs\" targetRef=\"rf\"/><sequenceFlow id=\"ra\" sourceRef=\"rf\" targetRef=\"r1\"/>"
+                 "<sequenceFlow id=\"rb\" sourceRef=\"rf\" targetRef=\"r2\"/></subProcess>"
+                 "<boundaryEvent id=\"stop\" attachedToRef=\"review\"><messageEventDefinition messageRef=\"m\"/></boundaryEvent>"
+                 "<endEvent id=\"e\"/><endEvent id=\"late\"/><endEvent id=\"stopped\"/>"
+                 "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"sign\"/><sequenceFlow id=\"2\" sourceRef=\"sign\" targetRef=\"review\"/>"
+                 "<sequenceFlow id=\"3\" sourceRef=\"review\" targetRef=\"e\"/><sequenceFlow id=\"4\" sourceRef=\"deadline\" targetRef=\"late\"/>"
+                 "<sequenceFlow id=\"5\" sourceRef=\"stop\" targetRef=\"stopped\"/>",
+                 "<message id=\"m\" name=\"stop review\"/>"));
+  SECTION("the timer on the multi-instance body cancels every open instance") {
+    auto inst = e->start({"p", 0, vars({{"signers", boost::json::array{"a", "b", "c"}}}), "", ""});
+    e->completeTask(e->tasks({.instanceId = inst.id, .assignee = "a"}).at(0).id);
+    CHECK(e->countTasks({.instanceId = inst.id}) == 2);
+    CHECK(e->pendingJobs(inst.id) == 1);  // one timer for the body, not one per instance
+    clock->advance(25 * 3600 * 1000);
+    CHECK(e->runDueJobs() == 1);
+    CHECK(e->countTasks({.instanceId = inst.id}) == 0);
+    CHECK(e->instance(inst.id).state == "completed");
+    auto history = e->history(inst.id);
+    CHECK(std::any_of(history.begin(), history.end(),
+                      [](const HistoryEntry& h) { return h.kind == "element_left" && h.elementId == "late"; }));
+  }
+  SECTION("a message boundary on a subprocess cancels both of its branches") {
+    auto inst = e->start({"p", 0, vars({{"signers", boost::json::array{"a"}}}), "review-1", ""});
+    e->completeTask(test::onlyTask(*e, inst.id).id);
+    CHECK(e->countTasks({.instanceId = inst.id}) == 2);
+    e->correlateMessage({"stop review", "review-1", 0, {}, ""});
+    CHECK(e->countTasks({.instanceId = inst.id}) == 0);
+    CHECK(e->instance(inst.id).state == "completed");
+  }
+}
+
+TEST_CASE("engine: an interrupting event subprocess cancels every branch of a parallel split") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(bpmn("<startEvent id=\"s\"/><parallelGateway id=\"f\"/><userTask id=\"a\"/><userTask id=\"b\"/><parallelGateway id=\"j\"/><endEvent id=\"e\"/>"
+                 "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"f\"/><sequenceFlow id=\"2\" sourceRef=\"f\" targetRef=\"a\"/>"
+                 "<sequenceFlow id=\"3\" sourceRef=\"f\" targetRef=\"b\"/><sequenceFlow id=\"4\" sourceRef=\"a\" targetRef=\"j\"/>"
+                 "<sequenceFlow id=\"5\" sourceRef=\"b\" targetRef=\"j\"/><sequenceFlow id=\"6\" sourceRef=\"j\" targetRef=\"e\"/>"
+                 "<subProcess id=\"abort\" triggeredByEvent=\"true\"><startEvent id=\"as\"><signalEventDefinition signalRef=\"sig\"/></startEvent>"
+                 "<userTask id=\"cleanup\"/><endEvent id=\"ae\"/>"
+                 "<sequenceFlow id=\"a1\" sourceRef=\"as\" targetRef=\"cleanup\"/><sequenceFlow id=\"a2\" sourceRef=\"cleanup\" targetRef=\"ae\"/></subProcess>",
+                 "<signal id=\"sig\" name=\"abort all\"/>"));
+  auto inst = e->start({"p", 0, {}, "", ""});
+  CHECK(e->countTasks({.instanceId = inst.id}) == 2);
+  CHECK(e->broadcastSignal("nobody listens to this") == 0);  // a signal without receivers is fine
+  CHECK(e->broadcastSignal("abort all") == 1);
+  auto t = test::onlyTask(*e, inst.id);
+  CHECK(t.elementId == "cleanup");
+  e->completeTask(t.id);
+  CHECK(e->instance(inst.id).state == "completed");
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::invalid_argument, e->broadcastSignal(""));
+}
