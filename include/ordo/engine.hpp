@@ -121,6 +121,10 @@ struct MessageCorrelation {
   Id instanceId = 0;        // only this instance
   Variables variables;      // set on the receiving instance
   std::string user;         // who sends it (initiator of an instance it starts)
+  // When nobody waits: keep the message for the first instance that will (matching the
+  // business key, if one is given) instead of failing; 0 keeps it without a time limit.
+  bool buffer = false;
+  std::int64_t bufferMillis = 0;
 };
 
 struct TaskQuery {
@@ -173,7 +177,9 @@ class Engine {
   void completeTask(Id taskId, const Variables& variables = {}, const std::string& user = {});
   // Delivers a message to the first waiting subscription that matches; with none, starts
   // the latest definition whose message start event has that name. Returns the instance
-  // that received it. A message nobody waits for is not_found (and changes nothing).
+  // that received it. A message nobody waits for is not_found (and changes nothing),
+  // unless message.buffer asks to keep it: then it returns an Instance with id 0, and the
+  // first instance to wait for that message (and business key) receives it at once.
   Instance correlateMessage(const MessageCorrelation& message);
   // Broadcasts a signal to every waiting instance and starts every process with that
   // signal start event, in one command. Returns how many received it (none is fine).

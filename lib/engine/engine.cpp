@@ -177,7 +177,17 @@ struct Engine::Impl : runtime::Environment {
                           const model::EventDefinition& timer, std::int64_t now);
   void fireStartTimer(store::Connection& c, Id jobId);
 
+  // New message subscriptions look for a buffered message first.
+  struct NewWait {
+    Id instance, subscription;
+    std::string name, businessKey;
+  };
+  static thread_local std::deque<NewWait> newWaits;
+
   void collect(runtime::Execution& ex, const runtime::InstanceState& st) {
+    for (const auto& sub : st.subscriptions)
+      if (sub.createdNow && !sub.removed && sub.kind == "message")
+        newWaits.push_back({st.row.id, sub.id, sub.name, st.row.businessKey});
     for (const auto& name : ex.signalsThrown) thrownSignals.emplace_back(name, st.row.id);
     for (auto& r : ex.callsRequested) calls.push_back({std::move(r), st.row.id, st.row.definitionId, st.row.initiator, st.row.tenant});
     if (ex.parentNotice) notices.push_back(*ex.parentNotice);
@@ -201,6 +211,11 @@ struct Engine::Impl : runtime::Environment {
         auto row = store::instanceById(c, child);
         if (row && row->state == "running")
           onInstance(c, child, {}, [&](runtime::Execution& ex) { ex.terminate("its call activity was cancelled"); });
+      } else if (!newWaits.empty()) {
+        auto wait = std::move(newWaits.front());
+        newWaits.pop_front();
+        if (auto vars = store::takeBufferedMessage(c, wait.name, wait.businessKey, clock->nowMillis()))
+          onInstance(c, wait.instance, {}, [&](runtime::Execution& ex) { ex.correlate(wait.subscription, *vars); });
       } else if (!thrownSignals.empty()) {
         auto [name, thrower] = thrownSignals.front();
         thrownSignals.erase(thrownSignals.begin());
@@ -249,6 +264,7 @@ struct Engine::Impl : runtime::Environment {
       calls.clear();
       notices.clear();
       cancels.clear();
+      newWaits.clear();
     };
     if constexpr (std::is_void_v<decltype(f(db.writer()))>) {
       groupCommit.run([&] {
@@ -430,6 +446,7 @@ thread_local std::vector<std::pair<std::string, Id>> Engine::Impl::thrownSignals
 thread_local std::deque<Engine::Impl::CallFrom> Engine::Impl::calls;
 thread_local std::deque<runtime::ParentNotice> Engine::Impl::notices;
 thread_local std::deque<Id> Engine::Impl::cancels;
+thread_local std::deque<Engine::Impl::NewWait> Engine::Impl::newWaits;
 thread_local store::TableIds* Engine::Impl::commandIds = nullptr;
 
 int Engine::broadcastSignal(const std::string& name, const Variables& variables) {
@@ -609,6 +626,11 @@ Instance Engine::correlateMessage(const MessageCorrelation& m) {
             if (e.type == model::EventType::message && dp->model().messageName(e.ref) == m.name)
               return impl_->startInstance(c, *dp, m.variables, m.businessKey, m.user, {}, s);
       }
+    }
+    if (m.buffer) {
+      auto now = impl_->clock->nowMillis();
+      store::bufferMessage(c, m.name, m.businessKey, m.variables, now, m.bufferMillis ? now + m.bufferMillis : 0);
+      return Instance{};
     }
     throw Error(ErrorCode::not_found, "no instance waits for message '" + m.name + "'" +
                                           (m.businessKey.empty() ? "" : " with business key '" + m.businessKey + "'") +

@@ -149,7 +149,7 @@ TaskQuery taskQuery(const bj::object& o) {
 }
 
 MessageCorrelation messageCorrelation(const bj::object& o) {
-  onlyFields(o, {"name", "businessKey", "instanceId", "variables", "user"}, "the message");
+  onlyFields(o, {"name", "businessKey", "instanceId", "variables", "user", "buffer", "bufferMillis"}, "the message");
   MessageCorrelation m;
   m.name = text(o, "name");
   if (m.name.empty()) throw Error(ErrorCode::invalid_argument, "field 'name' is required");
@@ -160,6 +160,8 @@ MessageCorrelation messageCorrelation(const bj::object& o) {
     m.variables = it->value().as_object();
   }
   m.user = text(o, "user");
+  m.buffer = boolean(o, "buffer");
+  m.bufferMillis = integer(o, "bufferMillis", 0);
   return m;
 }
 

@@ -534,6 +534,7 @@ void Execution::subscribeMessage(Token& owner, const FlowNode& eventNode, const 
   sub.name = process_.model().messageName(ref);
   sub.element = eventNode.id;
   sub.isNew = true;
+  sub.createdNow = true;
   state_.subscriptions.push_back(std::move(sub));
 }
 

@@ -60,6 +60,7 @@ struct SubscriptionRow {
   std::string name;     // the message or signal name
   std::string element;  // the catching event, receive task or boundary event
   bool isNew = false, removed = false;
+  bool createdNow = false;  // by the command running now (isNew is cleared by saving)
 };
 
 struct InstanceState {

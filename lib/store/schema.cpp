@@ -138,6 +138,17 @@ CREATE INDEX subscriptions_instance ON subscriptions(instance_id);
     R"sql(
 ALTER TABLE instances ADD COLUMN parent_token_id INTEGER;
 )sql",
+    // 4: messages that arrived before anyone waited for them, kept when the sender asked.
+    R"sql(
+CREATE TABLE buffered_messages(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  business_key TEXT,
+  variables TEXT,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER);
+CREATE INDEX buffered_messages_name ON buffered_messages(name, id);
+)sql",
 };
 
 }  // namespace

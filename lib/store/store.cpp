@@ -786,6 +786,33 @@ std::vector<Id> signalReceivers(Connection& c, const std::string& name) {
   return out;
 }
 
+void bufferMessage(Connection& c, const std::string& name, const std::string& businessKey, const Variables& variables,
+                   std::int64_t now, std::int64_t expiresAt) {
+  auto& q = c.prepare(
+      "INSERT INTO buffered_messages(name, business_key, variables, created_at, expires_at) VALUES (?,?,?,?,?)");
+  q.bind(1, name).bindOptional(2, businessKey).bind(3, json(variables)).bind(4, now);
+  if (expiresAt) q.bind(5, expiresAt); else q.bindNull(5);
+  q.run();
+}
+
+std::optional<Variables> takeBufferedMessage(Connection& c, const std::string& name, const std::string& businessKey,
+                                             std::int64_t now) {
+  // A message without a business key is for anyone; one with a key only for that instance.
+  auto& q = c.prepare(
+      "SELECT id, variables FROM buffered_messages WHERE name = ?1 AND (business_key IS NULL OR business_key = ?2) "
+      "AND (expires_at IS NULL OR expires_at > ?3) ORDER BY id LIMIT 1");
+  q.bind(1, name).bind(2, businessKey).bind(3, now);
+  std::optional<Variables> out;
+  Id id = 0;
+  if (q.step()) {
+    id = q.int64(0);
+    out = boost::json::parse(q.text(1)).as_object();
+  }
+  q.reset();
+  if (id) c.prepare("DELETE FROM buffered_messages WHERE id = ?").bind(1, id).run();
+  return out;
+}
+
 int countJobs(Connection& c, Id instance) {
   auto& q = c.prepare("SELECT count(*) FROM jobs WHERE instance_id = ? AND kind IN ('timer', 'async')");
   q.bind(1, instance);

@@ -125,6 +125,11 @@ std::vector<MessageWaiter> messageWaiters(Connection& c, const std::string& name
                                           Id instance);
 // Running instances with a subscription to signal `name`.
 std::vector<Id> signalReceivers(Connection& c, const std::string& name);
+void bufferMessage(Connection& c, const std::string& name, const std::string& businessKey, const Variables& variables,
+                   std::int64_t now, std::int64_t expiresAt);
+// Takes (deletes and returns) the oldest unexpired buffered message `name` for an instance with `businessKey`.
+std::optional<Variables> takeBufferedMessage(Connection& c, const std::string& name, const std::string& businessKey,
+                                             std::int64_t now);
 int countJobs(Connection& c, Id instance);
 int countIncidents(Connection& c, Id instance);
 

@@ -30,7 +30,7 @@ class TempDb {
     sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
     std::string out;
     for (const char* table : {"definitions", "instances", "tokens", "variables", "tasks", "task_candidates", "jobs",
-                              "incidents", "history", "subscriptions"}) {
+                              "incidents", "history", "subscriptions", "buffered_messages"}) {
       std::string sql = std::string("SELECT * FROM ") + table + " ORDER BY 1, 2, 3";
       sqlite3_stmt* st = nullptr;
       sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr);

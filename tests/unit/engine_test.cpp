@@ -883,3 +883,24 @@ TEST_CASE("engine: an interrupting event subprocess cancels every branch of a pa
   CHECK(e->instance(inst.id).state == "completed");
   REQUIRE_FAILS_UNCHANGED(db, ErrorCode::invalid_argument, e->broadcastSignal(""));
 }
+
+TEST_CASE("engine: a message sent before anyone waits is buffered when asked, and received by the first waiter") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(bpmn("<startEvent id=\"s\"/><userTask id=\"prepare\"/><receiveTask id=\"wait\" messageRef=\"m\"/><endEvent id=\"e\"/>"
+                 "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"prepare\"/><sequenceFlow id=\"2\" sourceRef=\"prepare\" targetRef=\"wait\"/>"
+                 "<sequenceFlow id=\"3\" sourceRef=\"wait\" targetRef=\"e\"/>",
+                 "<message id=\"m\" name=\"goods arrived\"/>"));
+  auto a = e->start({"p", 0, {}, "order-a", ""});
+  auto b = e->start({"p", 0, {}, "order-b", ""});
+  // Not buffered: nobody waits yet, an error.
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::not_found, e->correlateMessage({"goods arrived", "order-b", 0, {}, ""}));
+  MessageCorrelation m{"goods arrived", "order-b", 0, {{"crates", 3}}, ""};
+  m.buffer = true;
+  CHECK(e->correlateMessage(m).id == 0);
+  e->completeTask(test::onlyTask(*e, a.id).id);  // a waits now, but the message was for order-b
+  CHECK(e->instance(a.id).state == "running");
+  e->completeTask(test::onlyTask(*e, b.id).id);  // b waits and gets it at once
+  CHECK(e->instance(b.id).state == "completed");
+  CHECK(e->variables(b.id).at("crates") == 3);
+}
