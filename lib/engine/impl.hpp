@@ -1,0 +1,394 @@
+// Engine::Impl: what every part of the engine's implementation shares (the
+// database, commands with group commit, deployed definitions, job execution,
+// work across instances). Private to lib/; included by lib/engine and lib/approval.
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <boost/uuid/uuid_generators.hpp>
+#include <boost/uuid/uuid_io.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <ordo/engine.hpp>
+#include <shared_mutex>
+#include <sstream>
+#include <thread>
+#include <unordered_map>
+
+#include "jobs/iso8601.hpp"
+#include "parse/parser.hpp"
+#include "runtime/execution.hpp"
+#include "store/group_commit.hpp"
+#include "store/store.hpp"
+
+namespace ordo {
+
+std::string summarize(const std::vector<Diagnostic>& ds);
+
+struct Engine::Impl : runtime::Environment {
+  EngineOptions options;
+  std::shared_ptr<Clock> clock;
+  store::Database db;
+
+  mutable std::mutex cacheMutex;
+  std::unordered_map<Id, std::shared_ptr<const runtime::DeployedProcess>> cache;
+
+  std::atomic<bool> interruptRequested{false};
+  mutable std::mutex listenersMutex;
+  std::vector<std::pair<int, std::shared_ptr<Engine::Listener>>> listeners;
+  int nextListener = 1;
+  // History written by the command running on this thread, announced after it commits.
+  static thread_local std::vector<HistoryEntry> written;
+  // Signals thrown inside the running command, broadcast before it commits.
+  static thread_local std::vector<std::pair<std::string, Id>> thrownSignals;  // name, thrower
+
+  mutable std::shared_mutex handlersMutex;
+  std::unordered_map<std::string, std::shared_ptr<ServiceHandler>> handlers;
+  std::vector<std::shared_ptr<ServiceHandler>> replaced;  // kept alive: a running command may hold one
+
+  store::GroupCommit groupCommit;
+
+  // Job execution: this engine's lock owner, and the optional executor thread.
+  std::string ownerId = "ordo-" + boost::uuids::to_string(boost::uuids::random_generator()());
+  std::mutex executorMutex;
+  std::condition_variable wakeExecutor;
+  std::thread executor;
+  bool stopExecutor = false;
+  static constexpr std::int64_t kJobLockMillis = 5 * 60 * 1000;
+
+
+  explicit Impl(const EngineOptions& o)
+      : options(o),
+        clock(o.clock ? o.clock : std::make_shared<SystemClock>()),
+        db(o.path, o.durability == EngineOptions::Durability::full, o.readConnections),
+        groupCommit(db.writer(), db.writeMutex(), !db.inMemory()) {}
+
+  const ServiceHandler* serviceHandler(const std::string& name) const override {
+    std::shared_lock lock(handlersMutex);
+    auto it = handlers.find(name);
+    return it == handlers.end() ? nullptr : it->second.get();
+  }
+
+  bool interrupted() const override { return interruptRequested.load(std::memory_order_relaxed); }
+
+  void announce() {
+    std::vector<std::shared_ptr<Engine::Listener>> current;
+    {
+      std::lock_guard lock(listenersMutex);
+      for (const auto& l : listeners) current.push_back(l.second);
+    }
+    auto events = std::move(written);
+    written.clear();
+    for (const auto& l : current)
+      for (const auto& e : events) (*l)(e);
+  }
+
+  // Delivers `name` to every waiting instance and starts the processes with that signal
+  // start event; signals these throw in turn are delivered too, in the same transaction.
+  int broadcast(store::Connection& c, const std::string& name, const Variables& variables, Id thrower = 0) {
+    int received = 0;
+    for (Id instance : store::signalReceivers(c, name))
+      if (instance != thrower)  // the thrower caught its own signal while throwing it
+        onInstance(c, instance, {}, [&](runtime::Execution& ex) { received += ex.deliverSignal(name, variables); });
+    std::map<std::string, Definition> latest;
+    for (const auto& d : store::listDefinitions(c)) latest[d.key] = d;
+    for (const auto& [key, def] : latest) {
+      auto dp = deployed(c, def.id);
+      for (const auto* s : dp->process->scope.startEvents())
+        for (const auto& e : s->events)
+          if (e.type == model::EventType::signal && dp->model().signalName(e.ref) == name) {
+            startInstance(c, *dp, variables, {}, {}, {}, s);
+            ++received;
+            break;
+          }
+    }
+    return received;
+  }
+
+  // What the executions of this command asked of other instances, carried out in the same
+  // transaction: child instances of call activities, their ends, cancellations, signals.
+  struct CallFrom {
+    runtime::CallRequest request;
+    Id parent;
+    Id parentDefinition;
+    std::string initiator, tenant;
+  };
+  static thread_local std::deque<CallFrom> calls;
+  static thread_local std::deque<runtime::ParentNotice> notices;
+  static thread_local std::deque<Id> cancels;
+  // Row ids for the whole command, so that instances created together never collide.
+  static thread_local store::TableIds* commandIds;
+
+  void scheduleStartTimer(store::Connection& c, Id definition, const model::FlowNode& s,
+                          const model::EventDefinition& timer, std::int64_t now);
+  void fireStartTimer(store::Connection& c, Id jobId);
+
+  // New message subscriptions look for a buffered message first.
+  struct NewWait {
+    Id instance, subscription;
+    std::string name, businessKey;
+  };
+  static thread_local std::deque<NewWait> newWaits;
+
+  void collect(runtime::Execution& ex, const runtime::InstanceState& st) {
+    for (const auto& sub : st.subscriptions)
+      if (sub.createdNow && !sub.removed && sub.kind == "message")
+        newWaits.push_back({st.row.id, sub.id, sub.name, st.row.businessKey});
+    for (const auto& name : ex.signalsThrown) thrownSignals.emplace_back(name, st.row.id);
+    for (auto& r : ex.callsRequested) calls.push_back({std::move(r), st.row.id, st.row.definitionId, st.row.initiator, st.row.tenant});
+    if (ex.parentNotice) notices.push_back(*ex.parentNotice);
+    for (Id child : ex.childrenToCancel) cancels.push_back(child);
+  }
+
+  void drainEffects(store::Connection& c) {
+    for (int round = 0;; ++round) {
+      if (round > 100000) throw Error(ErrorCode::limit_exceeded, "a command kept causing work in other instances: stopped");
+      if (!calls.empty()) {
+        auto call = std::move(calls.front());
+        calls.pop_front();
+        startChild(c, call);
+      } else if (!notices.empty()) {
+        auto notice = std::move(notices.front());
+        notices.pop_front();
+        onInstance(c, notice.parent, {}, [&](runtime::Execution& ex) { ex.childEnded(notice.parentToken, notice); });
+      } else if (!cancels.empty()) {
+        Id child = cancels.front();
+        cancels.pop_front();
+        auto row = store::instanceById(c, child);
+        if (row && row->state == "running")
+          onInstance(c, child, {}, [&](runtime::Execution& ex) { ex.terminate("its call activity was cancelled"); });
+      } else if (!newWaits.empty()) {
+        auto wait = std::move(newWaits.front());
+        newWaits.pop_front();
+        if (auto vars = store::takeBufferedMessage(c, wait.name, wait.businessKey, clock->nowMillis()))
+          onInstance(c, wait.instance, {}, [&](runtime::Execution& ex) { ex.correlate(wait.subscription, *vars); });
+      } else if (!thrownSignals.empty()) {
+        auto [name, thrower] = thrownSignals.front();
+        thrownSignals.erase(thrownSignals.begin());
+        broadcast(c, name, {}, thrower);
+      } else {
+        break;
+      }
+    }
+  }
+
+  void startChild(store::Connection& c, const CallFrom& call) {
+    const auto& r = call.request;
+    std::optional<Definition> def;
+    if (r.binding == "version") {
+      def = store::definitionVersion(c, r.calledElement, std::atoi(r.version.c_str()));
+    } else if (r.binding == "deployment") {
+      auto parentDef = store::definitionById(c, call.parentDefinition);
+      if (parentDef) def = store::findDefinition(c, r.calledElement, parentDef->hash);
+    } else {
+      def = store::latestDefinition(c, r.calledElement);
+    }
+    if (!def)
+      throw Error(ErrorCode::not_found, "call activity: no definition '" + r.calledElement + "'" +
+                                            (r.binding.empty() ? "" : " (binding " + r.binding + ")") + " is deployed");
+    auto dp = deployed(c, def->id);
+    startInstance(c, *dp, r.variables, r.businessKey, call.initiator, call.tenant, nullptr, call.parent, r.parentToken,
+                  r.childId);
+  }
+
+  // Set while this thread runs a command: a handler calling back into the engine
+  // would wait for the writer it holds itself.
+  static thread_local bool inCommand;
+
+  template <class F>
+  auto command(F&& f) {
+    if (inCommand)
+      throw Error(ErrorCode::wrong_state, "a service-task handler may not call the engine: the command it runs in holds the writer");
+    inCommand = true;
+    struct Reset {
+      ~Reset() { inCommand = false; }
+    } reset;
+    written.clear();
+    auto begin = [&] {
+      interruptRequested = false;  // an interrupt stops the command that is running, not the next one
+      thrownSignals.clear();
+      calls.clear();
+      notices.clear();
+      cancels.clear();
+      newWaits.clear();
+    };
+    if constexpr (std::is_void_v<decltype(f(db.writer()))>) {
+      groupCommit.run([&] {
+        begin();
+        store::TableIds ids(db.writer());
+        commandIds = &ids;
+        f(db.writer());
+        drainEffects(db.writer());
+        commandIds = nullptr;
+      });
+      announce();
+    } else {
+      std::optional<decltype(f(db.writer()))> result;
+      groupCommit.run([&] {
+        begin();
+        store::TableIds ids(db.writer());
+        commandIds = &ids;
+        result.emplace(f(db.writer()));
+        drainEffects(db.writer());
+        commandIds = nullptr;
+      });
+      announce();
+      return std::move(*result);
+    }
+  }
+
+  void save(store::Connection& c, runtime::InstanceState& st) {
+    bool anyListener;
+    {
+      std::lock_guard lock(listenersMutex);
+      anyListener = !listeners.empty();
+    }
+    store::saveInstance(c, st);  // gives the history entries their ids
+    if (anyListener) written.insert(written.end(), st.history.begin(), st.history.end());
+    st.history.clear();
+  }
+
+  // Acquires due jobs for `owner` and runs each in a command of its own until none is due.
+  int runJobs(const std::string& owner) {
+    int succeeded = 0;
+    for (int round = 0; round < 10000; ++round) {
+      auto due = command([&](store::Connection& c) {
+        return store::acquireJobs(c, owner, clock->nowMillis(), kJobLockMillis, 64);
+      });
+      if (due.empty()) break;
+      for (const auto& job : due) {
+        if (interruptRequested) throw Error(ErrorCode::interrupted, "running jobs was interrupted");
+        try {
+          bool ran = command([&](store::Connection& c) {
+            if (!store::lockedJob(c, job.id, owner)) return false;  // finished or taken over meanwhile
+            if (job.instanceId == 0)
+              fireStartTimer(c, job.id);
+            else
+              onInstance(c, job.instanceId, {}, [&](runtime::Execution& ex) { ex.runJob(job.id); });
+            return true;
+          });
+          succeeded += ran ? 1 : 0;
+        } catch (const Error& e) {
+          if (e.code() == ErrorCode::interrupted) throw;
+          // The job's own command rolled back; record the failed attempt in a command of its own.
+          command([&](store::Connection& c) { store::failJob(c, job.id, e.what(), clock->nowMillis()); });
+        }
+      }
+    }
+    return succeeded;
+  }
+
+  void executorLoop(std::int64_t pollMillis) {
+    std::ostringstream owner;
+    owner << ownerId << "/executor";
+    std::unique_lock lock(executorMutex);
+    while (!stopExecutor) {
+      lock.unlock();
+      try {
+        runJobs(owner.str());
+      } catch (const std::exception&) {
+        // A failing job is recorded by runJobs; anything else (a locked database) is retried next round.
+      }
+      lock.lock();
+      wakeExecutor.wait_for(lock, std::chrono::milliseconds(pollMillis), [&] { return stopExecutor; });
+    }
+  }
+
+  void stopJobs() {
+    {
+      std::lock_guard lock(executorMutex);
+      stopExecutor = true;
+    }
+    wakeExecutor.notify_all();
+    if (executor.joinable()) executor.join();
+  }
+
+  ~Impl() { stopJobs(); }
+
+  template <class F>
+  auto read(F&& f) const {
+    store::Database::Lease lease(const_cast<store::Database&>(db));
+    return f(*lease);
+  }
+
+  std::shared_ptr<const runtime::DeployedProcess> deployed(store::Connection& c, Id definitionId) {
+    {
+      std::lock_guard lock(cacheMutex);
+      auto it = cache.find(definitionId);
+      if (it != cache.end()) return it->second;
+    }
+    auto def = store::definitionById(c, definitionId);
+    if (!def) throw Error(ErrorCode::not_found, "definition " + std::to_string(definitionId) + " not found");
+    auto parsed = parse::parseDefinitions(store::definitionXml(c, definitionId), {ValidationPurpose::execution});
+    std::vector<Diagnostic> ds = parsed.diagnostics;
+    if (!parsed.definitions || hasErrors(ds))
+      throw Error(ErrorCode::internal, "stored definition " + std::to_string(definitionId) + " no longer parses: " +
+                                           summarize(ds));
+    auto compiled = runtime::CompiledModel::compile(parsed.definitions, ds);
+    return remember(*def, compiled);
+  }
+
+  std::shared_ptr<const runtime::DeployedProcess> remember(const Definition& def,
+                                                          std::shared_ptr<const runtime::CompiledModel> compiled) {
+    auto dp = std::make_shared<runtime::DeployedProcess>();
+    dp->definition = def;
+    dp->compiled = std::move(compiled);
+    dp->process = dp->compiled->model->process(def.key);
+    if (!dp->process) throw Error(ErrorCode::internal, "definition " + def.key + " lost its process");
+    std::lock_guard lock(cacheMutex);
+    return cache.emplace(def.id, std::move(dp)).first->second;
+  }
+
+  Instance startInstance(store::Connection& c, const runtime::DeployedProcess& dp, const Variables& variables,
+                         const std::string& businessKey, const std::string& initiator, const std::string& tenant,
+                         const model::FlowNode* startEvent, Id parentId = 0, Id parentToken = 0, Id presetId = 0) {
+    auto& ids = *commandIds;
+    runtime::InstanceState st;
+    st.isNew = true;
+    st.row.id = presetId ? presetId : ids.next("instances");
+    st.row.parentId = parentId;
+    st.row.parentTokenId = parentToken;
+    st.row.definitionId = dp.definition.id;
+    st.row.definitionKey = dp.definition.key;
+    st.row.definitionVersion = dp.definition.version;
+    st.row.businessKey = businessKey;
+    st.row.initiator = initiator;
+    st.row.tenant = tenant;
+    st.row.state = "running";
+    st.row.startedAt = clock->nowMillis();
+    runtime::Execution ex(st, dp, *clock, ids, *this);
+    ex.actor = initiator;
+    ex.start(variables, initiator, startEvent);
+    save(c, st);
+    collect(ex, st);
+    return st.row;
+  }
+
+  // Loads an instance for a command; refuses instances that are not running.
+  runtime::InstanceState load(store::Connection& c, Id instanceId) {
+    runtime::InstanceState st;
+    if (!store::loadInstance(c, instanceId, st))
+      throw Error(ErrorCode::not_found, "instance " + std::to_string(instanceId) + " not found");
+    if (st.row.state != "running")
+      throw Error(ErrorCode::wrong_state, "instance " + std::to_string(instanceId) + " is " + st.row.state);
+    return st;
+  }
+
+  template <class F>
+  void onInstance(store::Connection& c, Id instanceId, const std::string& actor, F&& f) {
+    auto st = load(c, instanceId);
+    auto dp = deployed(c, st.row.definitionId);
+    runtime::Execution ex(st, *dp, *clock, *commandIds, *this);
+    ex.actor = actor;
+    f(ex);
+    save(c, st);
+    collect(ex, st);
+  }
+};
+
+
+}  // namespace ordo
