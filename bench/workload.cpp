@@ -105,7 +105,7 @@ int approval(const std::string& db, const std::string& durability, long instance
         q.instanceId = inst.id;
         auto task = engine->tasks(q).at(0);
         auto t2 = Steady::now();
-        engine->completeTask(task.id, approve, "m");
+        engine->completeTask(task.id, approve, task.assignee);
         auto t3 = Steady::now();
         lat.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
         lat.push_back(std::chrono::duration<double, std::micro>(t3 - t2).count());

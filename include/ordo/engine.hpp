@@ -18,6 +18,7 @@
 #include <optional>
 #include <ordo/clock.hpp>
 #include <ordo/error.hpp>
+#include <ordo/identity.hpp>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,8 @@ struct EngineOptions {
   Durability durability = Durability::full;
   std::shared_ptr<Clock> clock;  // null: the system clock
   int readConnections = 4;
+  // Users, roles and departments; null: the engine's own tables (Engine::saveUser ...).
+  std::shared_ptr<Directory> directory;
 };
 
 struct Definition {
@@ -74,6 +77,7 @@ struct Task {
   int priority = 50;
   std::int64_t createdAt = 0, endedAt = 0, dueAt = 0;
   std::string completedBy;
+  std::string delegation;  // "pending" while delegated (委派), "resolved" after; empty otherwise
 };
 
 // One line of an instance's history: an element entered or left, a task
@@ -86,6 +90,23 @@ struct HistoryEntry {
   std::string elementId, elementType;
   Id taskId = 0;
   std::string actor, comment;
+  std::string action;                // approval operations: claim, complete, transfer, urge ... (kind "operation")
+  std::vector<std::string> targets;  // the users or nodes it was aimed at
+};
+
+// A message in a user's inbox: a task to do, a cc, an urge, an ended instance.
+struct InboxMessage {
+  Id id = 0;
+  std::string user, type;  // todo, cc, urge, ended
+  Id instanceId = 0, taskId = 0;
+  std::string title;
+  std::int64_t createdAt = 0;
+  bool read = false;
+};
+
+// How long each of a user's lists is.
+struct UserLists {
+  std::int64_t todo = 0, done = 0, started = 0, cc = 0, drafts = 0;
 };
 
 // A service task waiting for a worker in another process or language.
@@ -174,7 +195,10 @@ class Engine {
   // throws parse_error with every diagnostic.
   Deployment deploy(const std::string& xml);
   Instance start(const StartRequest& request);
-  void completeTask(Id taskId, const Variables& variables = {}, const std::string& user = {});
+  // With a user, checks that the user may (assignee, candidate, or the role admin); without one,
+  // the host acts for the system.
+  void completeTask(Id taskId, const Variables& variables = {}, const std::string& user = {},
+                    const std::string& comment = {});
   // Delivers a message to the first waiting subscription that matches; with none, starts
   // the latest definition whose message start event has that name. Returns the instance
   // that received it. A message nobody waits for is not_found (and changes nothing),
@@ -235,6 +259,39 @@ class Engine {
 
   const Clock& clock() const;
 
+  // --- identity (the engine's own directory; refused when EngineOptions::directory is set)
+  void saveUser(const User& user);
+  void saveDepartment(const Department& department);
+  void saveRole(const std::string& id, const std::string& name);
+  std::optional<User> user(const std::string& id) const;
+
+  // --- approval operations on tasks. Each checks that `user` may act (SCENARIOS.md:
+  // assignee, or candidate of an unassigned task; the delegate resolves; the role admin may
+  // do all), records an operation in the history, and on refusal (forbidden, wrong_state,
+  // limit_exceeded) changes nothing.
+  void claimTask(Id taskId, const std::string& user);
+  void unclaimTask(Id taskId, const std::string& user);
+  void delegateTask(Id taskId, const std::string& user, const std::string& to, const std::string& comment = {});
+  void resolveTask(Id taskId, const std::string& user, const Variables& variables = {}, const std::string& comment = {});
+  void transferTask(Id taskId, const std::string& user, const std::string& to, const std::string& comment = {});
+  // 催办: a message to the task's assignee (or candidates); at most 3 a task a day.
+  void urgeTask(Id taskId, const std::string& user);
+
+  // --- approval operations on instances (the initiator, or the role admin)
+  void terminateInstance(Id instanceId, const std::string& user, const std::string& reason = {});
+  void invalidateInstance(Id instanceId, const std::string& user, const std::string& reason = {});
+  void suspendInstance(Id instanceId, const std::string& user);
+  void resumeInstance(Id instanceId, const std::string& user);
+  // 抄送: each user gets a cc message and sees the instance in their cc list.
+  void ccInstance(Id instanceId, const std::string& user, const std::vector<std::string>& users);
+  std::vector<HistoryEntry> operations(Id instanceId) const;
+
+  // --- inbox and lists
+  std::vector<InboxMessage> inbox(const std::string& user, bool unreadOnly = false, int offset = 0,
+                                  int limit = 100) const;
+  void markRead(Id messageId, const std::string& user, bool read = true);
+  UserLists lists(const std::string& user) const;
+
   // Called after each command commits, once per history entry it wrote, on the
   // thread that issued the command. Returns an id for removeListener.
   using Listener = std::function<void(const HistoryEntry&)>;
@@ -245,8 +302,10 @@ class Engine {
   // rolled back. Safe from any thread.
   void interrupt();
 
- private:
+  // The implementation's state: opaque to users of this header (defined inside lib/).
   struct Impl;
+
+ private:
   explicit Engine(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

@@ -214,18 +214,6 @@ Instance Engine::start(const StartRequest& request) {
   });
 }
 
-void Engine::completeTask(Id taskId, const Variables& variables, const std::string& user) {
-  impl_->command([&](store::Connection& c) {
-    Id instanceId = 0;
-    auto task = store::taskById(c, taskId, &instanceId);
-    if (!task) throw Error(ErrorCode::not_found, "task " + std::to_string(taskId) + " not found");
-    if (task->state != "open")
-      throw Error(ErrorCode::wrong_state, "task " + std::to_string(taskId) + " is already " + task->state,
-                  task->elementId);
-    impl_->onInstance(c, instanceId, user, [&](runtime::Execution& ex) { ex.completeTask(taskId, variables, user); });
-  });
-}
-
 Instance Engine::correlateMessage(const MessageCorrelation& m) {
   if (m.name.empty()) throw Error(ErrorCode::invalid_argument, "a message needs a name");
   return impl_->command([&](store::Connection& c) {

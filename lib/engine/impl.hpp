@@ -369,18 +369,32 @@ struct Engine::Impl : runtime::Environment {
   }
 
   // Loads an instance for a command; refuses instances that are not running.
-  runtime::InstanceState load(store::Connection& c, Id instanceId) {
+  runtime::InstanceState load(store::Connection& c, Id instanceId, bool allowSuspended = false) {
     runtime::InstanceState st;
     if (!store::loadInstance(c, instanceId, st))
       throw Error(ErrorCode::not_found, "instance " + std::to_string(instanceId) + " not found");
-    if (st.row.state != "running")
+    if (st.row.state != "running" && !(allowSuspended && st.row.state == "suspended"))
       throw Error(ErrorCode::wrong_state, "instance " + std::to_string(instanceId) + " is " + st.row.state);
     return st;
   }
 
+  // Who acts: the user with their roles, from the host's directory or the engine's own tables.
+  struct Actor {
+    std::string id;
+    std::vector<std::string> roles;
+    bool admin = false;
+  };
+  Actor actor(store::Connection& c, const std::string& user) {
+    Actor a{user, {}, false};
+    std::optional<User> u = options.directory ? options.directory->user(user) : store::userById(c, user);
+    if (u) a.roles = u->roles;
+    a.admin = std::find(a.roles.begin(), a.roles.end(), "admin") != a.roles.end();
+    return a;
+  }
+
   template <class F>
-  void onInstance(store::Connection& c, Id instanceId, const std::string& actor, F&& f) {
-    auto st = load(c, instanceId);
+  void onInstance(store::Connection& c, Id instanceId, const std::string& actor, F&& f, bool allowSuspended = false) {
+    auto st = load(c, instanceId, allowSuspended);
     auto dp = deployed(c, st.row.definitionId);
     runtime::Execution ex(st, *dp, *clock, *commandIds, *this);
     ex.actor = actor;

@@ -315,6 +315,7 @@ void Execution::completeScope(Token& scope) {
       state_.row.endedAt = now();
       state_.rowDirty = true;
       record("instance_completed", nullptr, nullptr);
+      notify(state_.row.initiator, "ended", 0, process_.process->name.empty() ? process_.process->id : process_.process->name);
     }
     return;
   }
@@ -642,6 +643,18 @@ void Execution::throwBpmnError(Token& from, const std::string& code, const std::
               from.element);
 }
 
+void Execution::notify(const std::string& user, const std::string& type, Id taskId, const std::string& title) {
+  if (user.empty()) return;
+  state_.inbox.push_back({user, type, taskId, title, now()});
+}
+
+void Execution::recordOperation(const std::string& action, const Token* t, Id taskId, const std::string& comment,
+                                std::vector<std::string> targets) {
+  record("operation", t, t ? process_.process->node(t->element) : nullptr, taskId, comment);
+  state_.history.back().action = action;
+  state_.history.back().targets = std::move(targets);
+}
+
 void Execution::endInstance(const std::string& state, const std::string& kind, const std::string& comment) {
   auto& root = state_.rootToken();
   for (auto* c : state_.children(root.id)) cancelToken(*c);
@@ -912,6 +925,7 @@ void Execution::start(const Variables& variables, const std::string& initiator, 
   Token& root = newToken(0, process_.process->id);
   transition(root, TokenState::scope);
   record("instance_started", nullptr, nullptr);
+  if (!initiator.empty()) recordOperation("start", nullptr, 0, {});
   for (const auto& kv : variables) setLocalVariable(root, std::string(kv.key()), kv.value());
   openScope(root);
   auto starts = scope.noneStarts();

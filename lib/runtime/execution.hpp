@@ -90,6 +90,11 @@ class Execution {
 
   void record(const std::string& kind, const Token* t, const model::FlowNode* n, Id taskId = 0,
               const std::string& comment = {});
+  // An approval operation (history kind "operation"): claim, complete, transfer ...
+  void recordOperation(const std::string& action, const Token* t, Id taskId, const std::string& comment,
+                       std::vector<std::string> targets = {});
+  // A message to a user's inbox, written with the instance.
+  void notify(const std::string& user, const std::string& type, Id taskId, const std::string& title);
   // BPMN error: caught by the nearest matching error boundary event up the scopes,
   // else the command fails with unhandled_bpmn_error.
   void throwBpmnError(Token& from, const std::string& code, const std::string& message);

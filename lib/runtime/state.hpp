@@ -63,6 +63,13 @@ struct SubscriptionRow {
   bool createdNow = false;  // by the command running now (isNew is cleared by saving)
 };
 
+struct InboxRow {
+  std::string user, type;  // todo, cc, urge, ended
+  Id taskId = 0;
+  std::string title;
+  std::int64_t createdAt = 0;
+};
+
 struct InstanceState {
   Instance row;
   bool isNew = false, rowDirty = false;
@@ -73,6 +80,7 @@ struct InstanceState {
   std::vector<JobRow> jobs;
   std::vector<SubscriptionRow> subscriptions;
   std::vector<HistoryEntry> history;  // new entries only
+  std::vector<InboxRow> inbox;        // messages this command sends
 
   Token* token(Id id);
   Token& rootToken();

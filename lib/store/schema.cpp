@@ -149,6 +149,30 @@ CREATE TABLE buffered_messages(
   expires_at INTEGER);
 CREATE INDEX buffered_messages_name ON buffered_messages(name, id);
 )sql",
+    // 5: identity, inboxes, approval operations in history, task delegation.
+    R"sql(
+CREATE TABLE users(id TEXT PRIMARY KEY, name TEXT, department_id TEXT, tenant TEXT) WITHOUT ROWID;
+CREATE TABLE roles(id TEXT PRIMARY KEY, name TEXT) WITHOUT ROWID;
+CREATE TABLE user_roles(user_id TEXT NOT NULL, role_id TEXT NOT NULL, PRIMARY KEY(user_id, role_id)) WITHOUT ROWID;
+CREATE INDEX user_roles_role ON user_roles(role_id);
+CREATE TABLE departments(id TEXT PRIMARY KEY, name TEXT, parent_id TEXT, leader_id TEXT) WITHOUT ROWID;
+CREATE TABLE inbox(
+  id INTEGER PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  instance_id INTEGER,
+  task_id INTEGER,
+  title TEXT,
+  created_at INTEGER NOT NULL,
+  read_at INTEGER);
+CREATE INDEX inbox_user ON inbox(user_id, id);
+ALTER TABLE history ADD COLUMN action TEXT;
+ALTER TABLE history ADD COLUMN targets TEXT;
+CREATE INDEX history_action ON history(action, task_id) WHERE action IS NOT NULL;
+ALTER TABLE tasks ADD COLUMN delegation TEXT;
+CREATE INDEX tasks_completed_by ON tasks(completed_by, id) WHERE completed_by IS NOT NULL;
+CREATE INDEX instances_initiator ON instances(initiator, id) WHERE initiator IS NOT NULL;
+)sql",
 };
 
 }  // namespace

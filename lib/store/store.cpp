@@ -144,11 +144,12 @@ Task readTask(Statement& q) {
   t.candidateUsers = parseList(q.text(12));
   t.candidateGroups = parseList(q.text(13));
   t.completedBy = q.text(14);
+  t.delegation = q.text(15);
   return t;
 }
 constexpr const char* kTaskCols =
     "t.id, t.instance_id, t.element_id, t.name, t.assignee, t.owner, t.state, t.created_at, t.ended_at, t.due_at, "
-    "t.priority, t.form_key, t.candidate_users, t.candidate_groups, t.completed_by";
+    "t.priority, t.form_key, t.candidate_users, t.candidate_groups, t.completed_by, t.delegation";
 
 }  // namespace
 
@@ -262,7 +263,7 @@ bool loadInstance(Connection& c, Id id, InstanceState& s) {
     while (q.step()) {
       TaskRow r;
       r.task = readTask(q);
-      r.tokenId = q.int64(15);
+      r.tokenId = q.int64(16);
       s.tasks.push_back(std::move(r));
     }
     q.reset();
@@ -373,7 +374,8 @@ void saveInstance(Connection& c, InstanceState& s) {
     if (tr.isNew) {
       auto& q = c.prepare(
           "INSERT INTO tasks(id, instance_id, token_id, element_id, name, assignee, owner, state, created_at, ended_at, "
-          "due_at, priority, form_key, candidate_users, candidate_groups, completed_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+          "due_at, priority, form_key, candidate_users, candidate_groups, completed_by, delegation) VALUES "
+          "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
       q.bind(1, t.id).bind(2, r.id).bind(3, tr.tokenId).bind(4, t.elementId).bindOptional(5, t.name);
       q.bindOptional(6, t.assignee).bindOptional(7, t.owner).bind(8, t.state).bind(9, t.createdAt);
       if (t.endedAt) q.bind(10, t.endedAt); else q.bindNull(10);
@@ -381,16 +383,18 @@ void saveInstance(Connection& c, InstanceState& s) {
       q.bind(12, t.priority).bindOptional(13, t.formKey);
       if (t.candidateUsers.empty()) q.bindNull(14); else q.bind(14, listJson(t.candidateUsers));
       if (t.candidateGroups.empty()) q.bindNull(15); else q.bind(15, listJson(t.candidateGroups));
-      q.bindOptional(16, t.completedBy).run();
+      q.bindOptional(16, t.completedBy).bindOptional(17, t.delegation).run();
       for (const auto& u : t.candidateUsers)
         c.prepare("INSERT OR IGNORE INTO task_candidates(kind, who, task_id) VALUES ('user', ?, ?)").bind(1, u).bind(2, t.id).run();
       for (const auto& g : t.candidateGroups)
         c.prepare("INSERT OR IGNORE INTO task_candidates(kind, who, task_id) VALUES ('group', ?, ?)").bind(1, g).bind(2, t.id).run();
     } else if (tr.dirty) {
-      auto& q = c.prepare("UPDATE tasks SET assignee = ?, owner = ?, state = ?, ended_at = ?, completed_by = ? WHERE id = ?");
+      auto& q = c.prepare(
+          "UPDATE tasks SET assignee = ?, owner = ?, state = ?, ended_at = ?, completed_by = ?, delegation = ? WHERE id = ?");
       q.bindOptional(1, t.assignee).bindOptional(2, t.owner).bind(3, t.state);
       if (t.endedAt) q.bind(4, t.endedAt); else q.bindNull(4);
-      q.bindOptional(5, t.completedBy).bind(6, t.id).run();
+      q.bindOptional(5, t.completedBy).bindOptional(6, t.delegation).bind(7, t.id).run();
+      // Candidates change with the assignee only when a task is handed back to them (unclaim).
     }
     if ((tr.isNew || tr.dirty) && t.state != "open")
       c.prepare("DELETE FROM task_candidates WHERE task_id = ?").bind(1, t.id).run();
@@ -420,11 +424,19 @@ void saveInstance(Connection& c, InstanceState& s) {
         .bind(1, sub.id).bind(2, r.id).bind(3, sub.tokenId).bind(4, sub.kind).bind(5, sub.name).bind(6, sub.element).run();
     sub.isNew = false;
   }
+  for (const auto& m : s.inbox)
+    c.prepare("INSERT INTO inbox(user_id, type, instance_id, task_id, title, created_at) VALUES (?,?,?,?,?,?)")
+        .bind(1, m.user).bind(2, m.type).bind(3, r.id).bind(4, m.taskId).bindOptional(5, m.title).bind(6, m.createdAt).run();
+  s.inbox.clear();
   for (auto& h : s.history) {
-    auto& q = c.prepare("INSERT INTO history(instance_id, at, kind, element_id, element_type, task_id, actor, comment) VALUES (?,?,?,?,?,?,?,?)");
+    auto& q = c.prepare(
+        "INSERT INTO history(instance_id, at, kind, element_id, element_type, task_id, actor, comment, action, targets) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?)");
     q.bind(1, r.id).bind(2, h.at).bind(3, h.kind).bindOptional(4, h.elementId).bindOptional(5, h.elementType);
     if (h.taskId) q.bind(6, h.taskId); else q.bindNull(6);
-    q.bindOptional(7, h.actor).bindOptional(8, h.comment).run();
+    q.bindOptional(7, h.actor).bindOptional(8, h.comment).bindOptional(9, h.action);
+    if (h.targets.empty()) q.bindNull(10); else q.bind(10, listJson(h.targets));
+    q.run();
     h.id = c.lastInsertId();
     h.instanceId = r.id;
   }
@@ -534,7 +546,7 @@ std::int64_t countTasks(Connection& c, const TaskQuery& tq) {
 
 std::vector<HistoryEntry> historyOf(Connection& c, Id instance) {
   auto& q = c.prepare(
-      "SELECT id, instance_id, at, kind, element_id, element_type, task_id, actor, comment FROM history WHERE "
+      "SELECT id, instance_id, at, kind, element_id, element_type, task_id, actor, comment, action, targets FROM history WHERE "
       "instance_id = ? ORDER BY id");
   q.bind(1, instance);
   std::vector<HistoryEntry> out;
@@ -549,6 +561,8 @@ std::vector<HistoryEntry> historyOf(Connection& c, Id instance) {
     h.taskId = q.isNull(6) ? 0 : q.int64(6);
     h.actor = q.text(7);
     h.comment = q.text(8);
+    h.action = q.text(9);
+    h.targets = parseList(q.text(10));
     out.push_back(std::move(h));
   }
   q.reset();
@@ -599,6 +613,7 @@ std::vector<DueJob> acquireJobs(Connection& c, const std::string& owner, std::in
   auto& q = c.prepare(
       "UPDATE jobs SET lock_owner = ?1, lock_expires = ?2 WHERE id IN (SELECT id FROM jobs WHERE kind IN ('timer', "
       "'async', 'start') AND due_at <= ?3 AND retries > 0 AND (lock_owner IS NULL OR coalesce(lock_expires, 0) <= ?3) "
+      "AND (instance_id = 0 OR instance_id IN (SELECT id FROM instances WHERE state = 'running')) "
       "ORDER BY due_at, id LIMIT ?4) RETURNING id, instance_id");
   q.bind(1, owner).bind(2, now + lockMillis).bind(3, now).bind(4, limit);
   std::vector<DueJob> out;
@@ -811,6 +826,112 @@ std::optional<Variables> takeBufferedMessage(Connection& c, const std::string& n
   q.reset();
   if (id) c.prepare("DELETE FROM buffered_messages WHERE id = ?").bind(1, id).run();
   return out;
+}
+
+// ---------------------------------------------------------------- identity, inbox, lists
+
+void saveUser(Connection& c, const User& u) {
+  c.prepare("INSERT OR REPLACE INTO users(id, name, department_id) VALUES (?,?,?)")
+      .bind(1, u.id).bindOptional(2, u.name).bindOptional(3, u.department).run();
+  c.prepare("DELETE FROM user_roles WHERE user_id = ?").bind(1, u.id).run();
+  for (const auto& r : u.roles)
+    c.prepare("INSERT OR IGNORE INTO user_roles(user_id, role_id) VALUES (?,?)").bind(1, u.id).bind(2, r).run();
+}
+
+void saveDepartment(Connection& c, const Department& d) {
+  c.prepare("INSERT OR REPLACE INTO departments(id, name, parent_id, leader_id) VALUES (?,?,?,?)")
+      .bind(1, d.id).bindOptional(2, d.name).bindOptional(3, d.parent).bindOptional(4, d.leader).run();
+}
+
+void saveRole(Connection& c, const std::string& id, const std::string& name) {
+  c.prepare("INSERT OR REPLACE INTO roles(id, name) VALUES (?,?)").bind(1, id).bindOptional(2, name).run();
+}
+
+std::optional<User> userById(Connection& c, const std::string& id) {
+  auto& q = c.prepare("SELECT id, name, department_id FROM users WHERE id = ?");
+  q.bind(1, id);
+  std::optional<User> out;
+  if (q.step()) out = User{q.text(0), q.text(1), q.text(2), {}};
+  q.reset();
+  if (!out) return out;
+  auto& r = c.prepare("SELECT role_id FROM user_roles WHERE user_id = ? ORDER BY role_id");
+  r.bind(1, id);
+  while (r.step()) out->roles.push_back(r.text(0));
+  r.reset();
+  return out;
+}
+
+std::optional<Department> departmentById(Connection& c, const std::string& id) {
+  auto& q = c.prepare("SELECT id, name, parent_id, leader_id FROM departments WHERE id = ?");
+  q.bind(1, id);
+  std::optional<Department> out;
+  if (q.step()) out = Department{q.text(0), q.text(1), q.text(2), q.text(3)};
+  q.reset();
+  return out;
+}
+
+std::vector<std::string> usersWithRole(Connection& c, const std::string& role) {
+  auto& q = c.prepare("SELECT user_id FROM user_roles WHERE role_id = ? ORDER BY user_id");
+  q.bind(1, role);
+  std::vector<std::string> out;
+  while (q.step()) out.push_back(q.text(0));
+  q.reset();
+  return out;
+}
+
+std::vector<InboxMessage> inboxOf(Connection& c, const std::string& user, bool unreadOnly, int offset, int limit) {
+  auto& q = c.prepare(
+      "SELECT id, user_id, type, coalesce(instance_id, 0), coalesce(task_id, 0), title, created_at, read_at IS NOT NULL "
+      "FROM inbox WHERE user_id = ?1 AND (?2 = 0 OR read_at IS NULL) ORDER BY id DESC LIMIT ?3 OFFSET ?4");
+  q.bind(1, user).bind(2, unreadOnly ? 1 : 0).bind(3, limit).bind(4, offset);
+  std::vector<InboxMessage> out;
+  while (q.step())
+    out.push_back({q.int64(0), q.text(1), q.text(2), q.int64(3), q.int64(4), q.text(5), q.int64(6), q.int64(7) != 0});
+  q.reset();
+  return out;
+}
+
+bool markRead(Connection& c, Id message, const std::string& user, bool read, std::int64_t now) {
+  auto& q = c.prepare("UPDATE inbox SET read_at = ? WHERE id = ? AND user_id = ?");
+  if (read) q.bind(1, now); else q.bindNull(1);
+  q.bind(2, message).bind(3, user).run();
+  return c.changes() == 1;
+}
+
+void addInbox(Connection& c, const std::string& user, const std::string& type, Id instance, Id task,
+              const std::string& title, std::int64_t now) {
+  c.prepare("INSERT INTO inbox(user_id, type, instance_id, task_id, title, created_at) VALUES (?,?,?,?,?,?)")
+      .bind(1, user).bind(2, type).bind(3, instance).bind(4, task).bindOptional(5, title).bind(6, now).run();
+}
+
+std::int64_t countOperations(Connection& c, Id task, const std::string& action, std::int64_t since) {
+  auto& q = c.prepare("SELECT count(*) FROM history WHERE action = ? AND task_id = ? AND at >= ?");
+  q.bind(1, action).bind(2, task).bind(3, since);
+  q.step();
+  auto n = q.int64(0);
+  q.reset();
+  return n;
+}
+
+UserLists listsOf(Connection& c, const std::string& user, const std::vector<std::string>& roles) {
+  UserLists l;
+  TaskQuery todo;
+  todo.candidateUser = user;
+  todo.candidateGroups = roles;
+  l.todo = countTasks(c, todo);
+  auto one = [&](const char* sql) {
+    auto& q = c.prepare(sql);
+    q.bind(1, user);
+    q.step();
+    auto n = q.int64(0);
+    q.reset();
+    return n;
+  };
+  l.done = one("SELECT count(*) FROM tasks WHERE completed_by = ?");
+  l.started = one("SELECT count(*) FROM instances WHERE initiator = ? AND state <> 'draft' AND parent_id IS NULL");
+  l.cc = one("SELECT count(DISTINCT instance_id) FROM inbox WHERE user_id = ? AND type = 'cc'");
+  l.drafts = one("SELECT count(*) FROM instances WHERE initiator = ? AND state = 'draft'");
+  return l;
 }
 
 int countJobs(Connection& c, Id instance) {

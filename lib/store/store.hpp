@@ -130,6 +130,19 @@ void bufferMessage(Connection& c, const std::string& name, const std::string& bu
 // Takes (deletes and returns) the oldest unexpired buffered message `name` for an instance with `businessKey`.
 std::optional<Variables> takeBufferedMessage(Connection& c, const std::string& name, const std::string& businessKey,
                                              std::int64_t now);
+// Identity (the engine's own directory), inboxes and lists.
+void saveUser(Connection& c, const User& u);
+void saveDepartment(Connection& c, const Department& d);
+void saveRole(Connection& c, const std::string& id, const std::string& name);
+std::optional<User> userById(Connection& c, const std::string& id);
+std::optional<Department> departmentById(Connection& c, const std::string& id);
+std::vector<std::string> usersWithRole(Connection& c, const std::string& role);
+std::vector<InboxMessage> inboxOf(Connection& c, const std::string& user, bool unreadOnly, int offset, int limit);
+bool markRead(Connection& c, Id message, const std::string& user, bool read, std::int64_t now);
+void addInbox(Connection& c, const std::string& user, const std::string& type, Id instance, Id task,
+              const std::string& title, std::int64_t now);
+std::int64_t countOperations(Connection& c, Id task, const std::string& action, std::int64_t since);
+UserLists listsOf(Connection& c, const std::string& user, const std::vector<std::string>& roles);
 int countJobs(Connection& c, Id instance);
 int countIncidents(Connection& c, Id instance);
 

@@ -120,7 +120,7 @@ TEST_CASE("crash: SIGKILL at random moments loses no acknowledged command and le
     for (const auto& t : e->tasks(open)) {
       Variables v;
       v["approved"] = true;
-      e->completeTask(t.id, v, "m");
+      e->completeTask(t.id, v, t.assignee);
     }
   InstanceQuery running;
   running.state = "running";

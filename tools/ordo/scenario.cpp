@@ -84,6 +84,23 @@ class Runner {
     engine_ = Engine::open(o);
   }
 
+  void directory(const json::object& d) {
+    if (auto it = d.find("roles"); it != d.end())
+      for (const auto& r : it->value().as_array()) engine_->saveRole(str(r.as_object(), "id"), str(r.as_object(), "name"));
+    if (auto it = d.find("departments"); it != d.end())
+      for (const auto& x : it->value().as_array()) {
+        const auto& o = x.as_object();
+        engine_->saveDepartment({str(o, "id"), str(o, "name"), str(o, "parent"), str(o, "leader")});
+      }
+    if (auto it = d.find("users"); it != d.end())
+      for (const auto& x : it->value().as_array()) {
+        const auto& o = x.as_object();
+        User u{str(o, "id"), str(o, "name"), str(o, "department"), {}};
+        if (o.contains("roles")) u.roles = strings(o.at("roles"));
+        engine_->saveUser(u);
+      }
+  }
+
   void deploy(const json::value& files) {
     for (const auto& f : files.as_array()) {
       auto path = dir_ / std::string(f.as_string());
@@ -111,6 +128,7 @@ class Runner {
     }
     if (name == "completeExternal" || name == "failTask") return external(name, o);
     if (name == "message") return message(o);
+    if (name == "action") return action(o);
     if (name == "signal") {
       Variables vars;
       if (auto it = o.find("variables"); it != o.end()) {
@@ -129,6 +147,35 @@ class Runner {
     auto it = instances_.find(name);
     if (it == instances_.end()) throw StepFailure("no instance named '" + name + "'");
     return it->second;
+  }
+
+  // An approval operation; its task is found as `complete` finds it.
+  void action(const json::object& o) {
+    auto op = str(o, "op");
+    auto user = str(o, "user");
+    auto taskId = [&] {
+      auto tasks = openTasks(instance(o), str(o, "task"), str(o, "assignee"));
+      if (tasks.empty()) throw Error(ErrorCode::not_found, "no open task '" + str(o, "task") + "' for " + op);
+      return tasks.back().id;
+    };
+    Variables vars;
+    if (auto it = o.find("variables"); it != o.end()) {
+      if (!it->value().is_object()) throw Error(ErrorCode::invalid_argument, op + " variables must be a JSON object");
+      vars = it->value().as_object();
+    }
+    auto comment = str(o, "comment");
+    if (op == "claim") return engine_->claimTask(taskId(), user);
+    if (op == "unclaim") return engine_->unclaimTask(taskId(), user);
+    if (op == "delegate") return engine_->delegateTask(taskId(), user, str(o, "to"), comment);
+    if (op == "resolve") return engine_->resolveTask(taskId(), user, vars, comment);
+    if (op == "transfer") return engine_->transferTask(taskId(), user, str(o, "to"), comment);
+    if (op == "urge") return engine_->urgeTask(taskId(), user);
+    if (op == "cc") return engine_->ccInstance(instance(o), user, strings(o.contains("users") ? o.at("users") : json::value()));
+    if (op == "terminate") return engine_->terminateInstance(instance(o), user, str(o, "reason"));
+    if (op == "invalidate") return engine_->invalidateInstance(instance(o), user, str(o, "reason"));
+    if (op == "suspend") return engine_->suspendInstance(instance(o), user);
+    if (op == "resume") return engine_->resumeInstance(instance(o), user);
+    throw Error(ErrorCode::unsupported, "action '" + op + "' is not supported yet");
   }
 
   void message(const json::object& o) {
@@ -351,9 +398,41 @@ class Runner {
     if (o.contains("incidents") && engine_->openIncidents(id) != o.at("incidents").to_number<std::int64_t>())
       throw StepFailure("open incidents " + std::to_string(engine_->openIncidents(id)) + ", expected " +
                         text(o.at("incidents")));
-    for (const char* unsupported : {"returnable", "operations", "inbox", "lists"})
-      if (o.contains(unsupported))
-        throw Error(ErrorCode::unsupported, std::string("expectation '") + unsupported + "' is not supported yet");
+    if (o.contains("operations")) {
+      std::vector<std::string> got;
+      for (Id member : tree(id))
+        for (const auto& h : engine_->operations(member)) got.push_back(h.action);
+      auto want = strings(o.at("operations"));
+      if (got != want) throw StepFailure("operations " + joined(got) + ", expected " + joined(want));
+    }
+    if (o.contains("inbox")) {
+      const auto& spec = o.at("inbox").as_object();
+      auto messages = engine_->inbox(str(spec, "user"), false, 0, 100000);
+      if (spec.contains("unread")) {
+        auto unread = std::count_if(messages.begin(), messages.end(), [](const InboxMessage& m) { return !m.read; });
+        if (unread != spec.at("unread").to_number<std::int64_t>())
+          throw StepFailure("inbox of " + str(spec, "user") + " has " + std::to_string(unread) + " unread, expected " +
+                            text(spec.at("unread")));
+      }
+      if (spec.contains("types"))
+        for (const auto& kv : spec.at("types").as_object()) {
+          auto n = std::count_if(messages.begin(), messages.end(), [&](const InboxMessage& m) { return m.type == kv.key(); });
+          if (n != kv.value().to_number<std::int64_t>())
+            throw StepFailure("inbox of " + str(spec, "user") + " has " + std::to_string(n) + " " +
+                              std::string(kv.key()) + " messages, expected " + text(kv.value()));
+        }
+    }
+    if (o.contains("lists")) {
+      const auto& spec = o.at("lists").as_object();
+      auto l = engine_->lists(str(spec, "user"));
+      for (auto [field, value] : {std::pair{"todo", l.todo}, {"done", l.done}, {"started", l.started}, {"cc", l.cc},
+                                  {"drafts", l.drafts}})
+        if (spec.contains(field) && spec.at(field).to_number<std::int64_t>() != value)
+          throw StepFailure(std::string("list ") + field + " of " + str(spec, "user") + " has " + std::to_string(value) +
+                            ", expected " + text(spec.at(field)));
+    }
+    if (o.contains("returnable"))
+      throw Error(ErrorCode::unsupported, "expectation 'returnable' is not supported yet");
   }
 
   void checkTasks(Id id, const json::array& want) {
@@ -429,6 +508,7 @@ ScenarioResult runScenario(const std::string& path) {
     const auto& o = doc.as_object();
     r.name = str(o, "name", fs::path(path).stem().string());
     Runner runner(fs::path(path).parent_path(), db.string());
+    if (o.contains("directory")) runner.directory(o.at("directory").as_object());
     if (o.contains("deploy")) runner.deploy(o.at("deploy"));
     for (const auto& st : o.at("steps").as_array()) {
       ++stepNo;

@@ -93,7 +93,10 @@ void enterUserTask(Execution& ex, Token& t, const model::FlowNode& n) {
   row.tokenId = t.id;
   row.isNew = true;
   ex.record("task_created", &t, &n, task.id);
-  if (!task.assignee.empty()) ex.record("task_assigned", &t, &n, task.id, task.assignee);
+  if (!task.assignee.empty()) {
+    ex.record("task_assigned", &t, &n, task.id, task.assignee);
+    ex.notify(task.assignee, "todo", task.id, task.name.empty() ? n.id : task.name);
+  }
   ex.state().tasks.push_back(std::move(row));
   ex.wait(t);
 }

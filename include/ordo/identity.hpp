@@ -1,0 +1,35 @@
+// Identity: users, roles and departments, as the engine sees them.
+//
+// By default the engine keeps them in its own SQLite file (Engine::saveUser ...).
+// A host with its own directory implements ordo::Directory and passes it in
+// EngineOptions::directory; the engine then asks it instead, on the thread of
+// the command that needs the answer.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ordo {
+
+struct User {
+  std::string id, name;
+  std::string department;          // department id, may be empty
+  std::vector<std::string> roles;  // role (group) ids; "admin" may do every operation
+};
+
+struct Department {
+  std::string id, name;
+  std::string parent;  // empty at the root
+  std::string leader;  // user id
+};
+
+class Directory {
+ public:
+  virtual ~Directory() = default;
+  virtual std::optional<User> user(const std::string& id) const = 0;
+  virtual std::optional<Department> department(const std::string& id) const = 0;
+  virtual std::vector<std::string> usersWithRole(const std::string& role) const = 0;
+};
+
+}  // namespace ordo

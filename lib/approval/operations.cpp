@@ -1,0 +1,322 @@
+// Approval operations (转办, 委派, 催办, 抄送, 终止, 作废, 中断/恢复 ...) and the inbox.
+//
+// Each operation is one command: it checks that the actor may act, changes the
+// instance through the runtime, and records an operation in the history. A
+// refusal throws (forbidden, wrong_state, limit_exceeded) and changes nothing.
+#include <algorithm>
+
+#include "engine/impl.hpp"
+
+namespace ordo {
+
+namespace {
+
+using runtime::Execution;
+using runtime::TaskRow;
+
+bool contains(const std::vector<std::string>& list, const std::string& x) {
+  return std::find(list.begin(), list.end(), x) != list.end();
+}
+
+// May `a` work on the task: its assignee, a candidate of an unassigned task, or an admin.
+bool mayWorkOn(const Task& t, const Engine::Impl::Actor& a) {
+  if (a.admin) return true;
+  if (!t.assignee.empty()) return t.assignee == a.id;
+  if (contains(t.candidateUsers, a.id)) return true;
+  return std::any_of(t.candidateGroups.begin(), t.candidateGroups.end(),
+                     [&](const std::string& g) { return contains(a.roles, g); });
+}
+
+[[noreturn]] void forbid(const std::string& user, const std::string& what) {
+  throw Error(ErrorCode::forbidden, "user '" + user + "' may not " + what);
+}
+
+TaskRow& taskRow(Execution& ex, Id taskId) {
+  for (auto& r : ex.state().tasks)
+    if (r.task.id == taskId) return r;
+  throw Error(ErrorCode::not_found, "task " + std::to_string(taskId) + " not found");
+}
+
+}  // namespace
+
+// Runs `f` on an open task of a running instance, inside one command.
+template <class F>
+void taskOperation(Engine::Impl& impl, Id taskId, const std::string& user, F&& f) {
+  if (user.empty()) throw Error(ErrorCode::invalid_argument, "an operation needs the acting user");
+  impl.command([&](store::Connection& c) {
+    Id instanceId = 0;
+    auto task = store::taskById(c, taskId, &instanceId);
+    if (!task) throw Error(ErrorCode::not_found, "task " + std::to_string(taskId) + " not found");
+    if (task->state != "open")
+      throw Error(ErrorCode::wrong_state, "task " + std::to_string(taskId) + " is already " + task->state,
+                  task->elementId);
+    auto actor = impl.actor(c, user);
+    impl.onInstance(c, instanceId, user, [&](Execution& ex) {
+      auto& row = taskRow(ex, taskId);
+      f(ex, row, actor);
+    });
+  });
+}
+
+void Engine::completeTask(Id taskId, const Variables& variables, const std::string& user, const std::string& comment) {
+  impl_->command([&](store::Connection& c) {
+    Id instanceId = 0;
+    auto task = store::taskById(c, taskId, &instanceId);
+    if (!task) throw Error(ErrorCode::not_found, "task " + std::to_string(taskId) + " not found");
+    if (task->state != "open")
+      throw Error(ErrorCode::wrong_state, "task " + std::to_string(taskId) + " is already " + task->state,
+                  task->elementId);
+    if (task->delegation == "pending")
+      throw Error(ErrorCode::wrong_state,
+                  "task " + std::to_string(taskId) + " is delegated to '" + task->assignee + "': the delegate resolves it",
+                  task->elementId);
+    if (!user.empty() && !mayWorkOn(*task, impl_->actor(c, user)))
+      forbid(user, "complete task " + std::to_string(taskId) + " ('" + task->elementId + "')");
+    impl_->onInstance(c, instanceId, user, [&](Execution& ex) {
+      if (!user.empty()) {
+        auto* t = ex.state().token(taskRow(ex, taskId).tokenId);
+        ex.recordOperation("complete", t, taskId, comment);
+      }
+      ex.completeTask(taskId, variables, user);
+    });
+  });
+}
+
+void Engine::claimTask(Id taskId, const std::string& user) {
+  taskOperation(*impl_, taskId, user, [&](Execution& ex, TaskRow& row, const Impl::Actor& a) {
+    if (!row.task.assignee.empty())
+      throw Error(ErrorCode::wrong_state, "task " + std::to_string(taskId) + " is already claimed by '" +
+                                              row.task.assignee + "'", row.task.elementId);
+    if (!mayWorkOn(row.task, a)) forbid(user, "claim task " + std::to_string(taskId) + ": not a candidate");
+    row.task.assignee = user;
+    row.dirty = true;
+    ex.recordOperation("claim", ex.state().token(row.tokenId), taskId, {});
+  });
+}
+
+void Engine::unclaimTask(Id taskId, const std::string& user) {
+  taskOperation(*impl_, taskId, user, [&](Execution& ex, TaskRow& row, const Impl::Actor& a) {
+    if (row.task.assignee.empty())
+      throw Error(ErrorCode::wrong_state, "task " + std::to_string(taskId) + " is not claimed", row.task.elementId);
+    if (row.task.assignee != user && !a.admin) forbid(user, "unclaim a task claimed by '" + row.task.assignee + "'");
+    row.task.assignee.clear();
+    row.dirty = true;
+    ex.recordOperation("unclaim", ex.state().token(row.tokenId), taskId, {});
+  });
+}
+
+void Engine::delegateTask(Id taskId, const std::string& user, const std::string& to, const std::string& comment) {
+  if (to.empty()) throw Error(ErrorCode::invalid_argument, "delegate needs 'to', the user who works on the task");
+  taskOperation(*impl_, taskId, user, [&](Execution& ex, TaskRow& row, const Impl::Actor& a) {
+    if (!mayWorkOn(row.task, a)) forbid(user, "delegate task " + std::to_string(taskId));
+    if (row.task.delegation == "pending")
+      throw Error(ErrorCode::wrong_state, "task " + std::to_string(taskId) + " is already delegated",
+                  row.task.elementId);
+    if (row.task.owner.empty()) row.task.owner = row.task.assignee.empty() ? user : row.task.assignee;
+    row.task.assignee = to;
+    row.task.delegation = "pending";
+    row.dirty = true;
+    ex.recordOperation("delegate", ex.state().token(row.tokenId), taskId, comment, {to});
+    ex.notify(to, "todo", taskId, row.task.name);
+  });
+}
+
+void Engine::resolveTask(Id taskId, const std::string& user, const Variables& variables, const std::string& comment) {
+  taskOperation(*impl_, taskId, user, [&](Execution& ex, TaskRow& row, const Impl::Actor& a) {
+    if (row.task.delegation != "pending")
+      throw Error(ErrorCode::wrong_state, "task " + std::to_string(taskId) + " is not delegated", row.task.elementId);
+    if (row.task.assignee != user && !a.admin) forbid(user, "resolve a task delegated to '" + row.task.assignee + "'");
+    auto* t = ex.state().token(row.tokenId);
+    for (const auto& kv : variables) ex.setVariable(*t, std::string(kv.key()), kv.value());
+    row.task.assignee = row.task.owner;
+    row.task.delegation = "resolved";
+    row.dirty = true;
+    ex.recordOperation("resolve", t, taskId, comment, {row.task.owner});
+    ex.notify(row.task.owner, "todo", taskId, row.task.name);
+  });
+}
+
+void Engine::transferTask(Id taskId, const std::string& user, const std::string& to, const std::string& comment) {
+  if (to.empty()) throw Error(ErrorCode::invalid_argument, "transfer needs 'to', the new assignee");
+  taskOperation(*impl_, taskId, user, [&](Execution& ex, TaskRow& row, const Impl::Actor& a) {
+    if (!mayWorkOn(row.task, a)) forbid(user, "transfer task " + std::to_string(taskId));
+    row.task.assignee = to;
+    row.dirty = true;
+    ex.recordOperation("transfer", ex.state().token(row.tokenId), taskId, comment, {to});
+    ex.notify(to, "todo", taskId, row.task.name);
+  });
+}
+
+void Engine::urgeTask(Id taskId, const std::string& user) {
+  constexpr int kPerDay = 3;
+  impl_->command([&](store::Connection& c) {
+    Id instanceId = 0;
+    auto task = store::taskById(c, taskId, &instanceId);
+    if (!task) throw Error(ErrorCode::not_found, "task " + std::to_string(taskId) + " not found");
+    if (task->state != "open")
+      throw Error(ErrorCode::wrong_state, "task " + std::to_string(taskId) + " is already " + task->state);
+    auto a = impl_->actor(c, user);
+    auto inst = store::instanceById(c, instanceId);
+    if (inst->initiator != user && !a.admin) forbid(user, "urge a task of an instance they did not start");
+    auto now = impl_->clock->nowMillis();
+    auto dayStart = now - now % (24LL * 3600 * 1000);  // the UTC day
+    if (store::countOperations(c, taskId, "urge", dayStart) >= kPerDay)
+      throw Error(ErrorCode::limit_exceeded,
+                  "task " + std::to_string(taskId) + " was already urged " + std::to_string(kPerDay) + " times today");
+    impl_->onInstance(c, instanceId, user, [&](Execution& ex) {
+      auto& row = taskRow(ex, taskId);
+      std::vector<std::string> whom;
+      if (!row.task.assignee.empty()) whom.push_back(row.task.assignee);
+      else whom = row.task.candidateUsers;
+      for (const auto& w : whom) ex.notify(w, "urge", taskId, row.task.name);
+      ex.recordOperation("urge", ex.state().token(row.tokenId), taskId, {}, whom);
+    });
+  });
+}
+
+namespace {
+// The initiator of the instance, or an admin.
+void requireInitiator(Engine::Impl& impl, store::Connection& c, const Instance& inst, const std::string& user,
+                      const char* what) {
+  if (user.empty()) throw Error(ErrorCode::invalid_argument, "an operation needs the acting user");
+  if (inst.initiator == user) return;
+  if (impl.actor(c, user).admin) return;
+  forbid(user, std::string(what) + " instance " + std::to_string(inst.id) + ": only its initiator or an admin may");
+}
+
+Instance existing(store::Connection& c, Id id) {
+  auto inst = store::instanceById(c, id);
+  if (!inst) throw Error(ErrorCode::not_found, "instance " + std::to_string(id) + " not found");
+  return *inst;
+}
+}  // namespace
+
+void Engine::terminateInstance(Id instanceId, const std::string& user, const std::string& reason) {
+  impl_->command([&](store::Connection& c) {
+    auto inst = existing(c, instanceId);
+    requireInitiator(*impl_, c, inst, user, "terminate");
+    impl_->onInstance(c, instanceId, user, [&](Execution& ex) {
+      ex.recordOperation("terminate", nullptr, 0, reason);
+      ex.endInstance("terminated", "instance_terminated", reason);
+    }, true);
+  });
+}
+
+void Engine::invalidateInstance(Id instanceId, const std::string& user, const std::string& reason) {
+  impl_->command([&](store::Connection& c) {
+    auto inst = existing(c, instanceId);
+    requireInitiator(*impl_, c, inst, user, "invalidate");
+    impl_->onInstance(c, instanceId, user, [&](Execution& ex) {
+      ex.recordOperation("invalidate", nullptr, 0, reason);
+      ex.endInstance("invalidated", "instance_invalidated", reason);
+    }, true);
+  });
+}
+
+void Engine::suspendInstance(Id instanceId, const std::string& user) {
+  impl_->command([&](store::Connection& c) {
+    auto inst = existing(c, instanceId);
+    requireInitiator(*impl_, c, inst, user, "suspend");
+    impl_->onInstance(c, instanceId, user, [&](Execution& ex) {
+      ex.state().row.state = "suspended";
+      ex.state().rowDirty = true;
+      ex.recordOperation("suspend", nullptr, 0, {});
+    });
+  });
+}
+
+void Engine::resumeInstance(Id instanceId, const std::string& user) {
+  impl_->command([&](store::Connection& c) {
+    auto inst = existing(c, instanceId);
+    requireInitiator(*impl_, c, inst, user, "resume");
+    if (inst.state != "suspended")
+      throw Error(ErrorCode::wrong_state, "instance " + std::to_string(instanceId) + " is " + inst.state + ", not suspended");
+    impl_->onInstance(c, instanceId, user, [&](Execution& ex) {
+      ex.state().row.state = "running";
+      ex.state().rowDirty = true;
+      ex.recordOperation("resume", nullptr, 0, {});
+    }, true);
+  });
+}
+
+void Engine::ccInstance(Id instanceId, const std::string& user, const std::vector<std::string>& users) {
+  if (users.empty()) throw Error(ErrorCode::invalid_argument, "cc needs at least one user");
+  impl_->command([&](store::Connection& c) {
+    auto inst = existing(c, instanceId);
+    if (user.empty()) throw Error(ErrorCode::invalid_argument, "an operation needs the acting user");
+    auto a = impl_->actor(c, user);
+    bool allowed = inst.initiator == user || a.admin;
+    if (!allowed) {
+      TaskQuery open;
+      open.instanceId = instanceId;
+      open.limit = 10000;
+      for (const auto& t : store::queryTasks(c, open)) allowed = allowed || mayWorkOn(t, a);
+    }
+    if (!allowed) forbid(user, "cc instance " + std::to_string(instanceId));
+    impl_->onInstance(c, instanceId, user, [&](Execution& ex) {
+      for (const auto& u : users) ex.notify(u, "cc", 0, inst.definitionKey);
+      ex.recordOperation("cc", nullptr, 0, {}, users);
+    }, true);
+  });
+}
+
+std::vector<HistoryEntry> Engine::operations(Id instanceId) const {
+  auto all = history(instanceId);
+  std::vector<HistoryEntry> out;
+  for (auto& h : all)
+    if (!h.action.empty()) out.push_back(std::move(h));
+  return out;
+}
+
+// ---------------------------------------------------------------- identity
+
+void Engine::saveUser(const User& u) {
+  if (impl_->options.directory) throw Error(ErrorCode::wrong_state, "users live in the host's directory");
+  if (u.id.empty()) throw Error(ErrorCode::invalid_argument, "a user needs an id");
+  impl_->command([&](store::Connection& c) { store::saveUser(c, u); });
+}
+
+void Engine::saveDepartment(const Department& d) {
+  if (impl_->options.directory) throw Error(ErrorCode::wrong_state, "departments live in the host's directory");
+  if (d.id.empty()) throw Error(ErrorCode::invalid_argument, "a department needs an id");
+  impl_->command([&](store::Connection& c) { store::saveDepartment(c, d); });
+}
+
+void Engine::saveRole(const std::string& id, const std::string& name) {
+  if (impl_->options.directory) throw Error(ErrorCode::wrong_state, "roles live in the host's directory");
+  if (id.empty()) throw Error(ErrorCode::invalid_argument, "a role needs an id");
+  impl_->command([&](store::Connection& c) { store::saveRole(c, id, name); });
+}
+
+std::optional<User> Engine::user(const std::string& id) const {
+  if (impl_->options.directory) return impl_->options.directory->user(id);
+  return impl_->read([&](store::Connection& c) { return store::userById(c, id); });
+}
+
+// ---------------------------------------------------------------- inbox and lists
+
+std::vector<InboxMessage> Engine::inbox(const std::string& user, bool unreadOnly, int offset, int limit) const {
+  if (limit < 0 || offset < 0) throw Error(ErrorCode::invalid_argument, "limit and offset must be >= 0");
+  return impl_->read([&](store::Connection& c) { return store::inboxOf(c, user, unreadOnly, offset, limit); });
+}
+
+void Engine::markRead(Id messageId, const std::string& user, bool read) {
+  impl_->command([&](store::Connection& c) {
+    if (!store::markRead(c, messageId, user, read, impl_->clock->nowMillis()))
+      throw Error(ErrorCode::not_found, "no message " + std::to_string(messageId) + " in the inbox of '" + user + "'");
+  });
+}
+
+UserLists Engine::lists(const std::string& user) const {
+  return impl_->read([&](store::Connection& c) {
+    std::vector<std::string> roles;
+    if (impl_->options.directory) {
+      if (auto u = impl_->options.directory->user(user)) roles = u->roles;
+    } else if (auto u = store::userById(c, user)) {
+      roles = u->roles;
+    }
+    return store::listsOf(c, user, roles);
+  });
+}
+
+}  // namespace ordo
