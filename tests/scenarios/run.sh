@@ -4,7 +4,7 @@
 set -uo pipefail
 ordo=$1 root=$2
 here=$(dirname "$0")
-out=$("$ordo" scenario "$root/bpmn-samples/scenarios" "$root/tests/corpus/executable" "$root/tests/scenarios/own")
+out=$("$ordo" scenario "$root/bpmn-samples/scenarios" "$root/tests/corpus/executable" "$root/tests/scenarios/own" "$root/tests/scenarios/approval")
 echo "$out"
 pending=$(grep -v '^#' "$here/pending.txt" | awk '{print $1}')
 bad=0
