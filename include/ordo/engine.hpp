@@ -277,7 +277,31 @@ class Engine {
   // 催办: a message to the task's assignee (or candidates); at most 3 a task a day.
   void urgeTask(Id taskId, const std::string& user);
 
+  // 退回: the task's branch (or its whole multi-instance body) goes back to `target`, an
+  // earlier user task of the instance; a target before a parallel split takes every branch back.
+  void returnTask(Id taskId, const std::string& user, const std::string& target, const std::string& comment = {});
+  // The nodes returnTask may target from this task (completed user tasks upstream of it).
+  std::vector<std::string> returnableNodes(Id taskId) const;
+  // 驳回: with a target (the caller's, else the task's flowable:rejectTarget) it returns there;
+  // without one the instance ends in state "rejected".
+  void rejectTask(Id taskId, const std::string& user, const std::string& target = {}, const std::string& comment = {});
+  // 加签/减签 on a multi-instance task: `position` is "parallel", "before" or "after" (the
+  // current approver); removing cancels the signers' open instances (the completion
+  // condition is evaluated again) and drops those not reached yet.
+  void addSigners(Id taskId, const std::string& user, const std::vector<std::string>& users,
+                  const std::string& position = "parallel");
+  void removeSigners(Id taskId, const std::string& user, const std::vector<std::string>& users);
+
   // --- approval operations on instances (the initiator, or the role admin)
+  // 撤回: the initiator takes the instance back while no approver has acted (to its first
+  // user task if that is the initiator's own, else to a draft); an approver takes back their
+  // completion while the next step has not acted.
+  void withdraw(Id instanceId, const std::string& user);
+  // An administrator moves the instance to any node of the process or of an active subprocess.
+  void jump(Id instanceId, const std::string& user, const std::string& target);
+  // 草稿: an instance in state "draft" holding the form data; submit starts it for real.
+  Instance saveDraft(const StartRequest& request);
+  Instance submitDraft(Id instanceId, const std::string& user, const Variables& variables = {});
   void terminateInstance(Id instanceId, const std::string& user, const std::string& reason = {});
   void invalidateInstance(Id instanceId, const std::string& user, const std::string& reason = {});
   void suspendInstance(Id instanceId, const std::string& user);

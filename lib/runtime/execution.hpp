@@ -141,12 +141,27 @@ class Execution {
   void childEnded(Id token, const ParentNotice& notice);
   // The parent's call activity was cancelled: this called instance stops.
   void terminate(const std::string& reason);
+  // --- the two primitives the approval operations are written on
+  // move: cancel `cancel` (with everything under them) and place a token at `target`
+  // under the scope token `scope`.
+  void moveTokens(const std::vector<Id>& cancel, Id scope, const model::FlowNode& target);
+  // For a return (退回) from the task at `taskToken` to `target`: the scope token it happens
+  // in, and the tokens to cancel: the task's branch (or its multi-instance body), and every
+  // other token of that scope that `target` can reach (so a target before a parallel split
+  // takes every branch back). Throws wrong_state when `target` is not upstream of the task.
+  std::pair<Id, std::vector<Id>> returnPlan(Id taskToken, const model::FlowNode& target);
+  // change a multi-instance body: add instances for `items` (after the current one when
+  // sequential), or cancel the open instances whose element value is in `items`.
+  void addToMultiInstance(Id instanceToken, const std::vector<boost::json::value>& items, bool before);
+  int removeFromMultiInstance(Id instanceToken, const std::vector<boost::json::value>& items);
+
   // Ends the instance at once in `state`: every token cancelled, history entry `kind`.
   void endInstance(const std::string& state, const std::string& kind, const std::string& comment);
   void removeJobsOf(Id tokenId);
   void triggerBoundary(Token& host, const model::FlowNode& boundary);
 
   std::string actor;  // the user acting in this command
+  bool recordStart = true;  // start() records the "start" operation (not when a draft is submitted)
 
  private:
   struct Op {
@@ -163,6 +178,7 @@ class Execution {
   void finishMultiInstance(Token& instance);
  public:
   void startMultiInstance(Token& body, const model::FlowNode& n, std::int64_t index);
+  void completeMultiInstanceBody(Token& body, const model::FlowNode& n);
   // Standard loop: whether another iteration runs after `done` of them.
   bool loopAgain(const Token& t, const model::FlowNode& n, std::int64_t done);
 

@@ -175,6 +175,25 @@ class Runner {
     if (op == "invalidate") return engine_->invalidateInstance(instance(o), user, str(o, "reason"));
     if (op == "suspend") return engine_->suspendInstance(instance(o), user);
     if (op == "resume") return engine_->resumeInstance(instance(o), user);
+    if (op == "return") return engine_->returnTask(taskId(), user, str(o, "target"), comment);
+    if (op == "reject") return engine_->rejectTask(taskId(), user, str(o, "target"), comment);
+    if (op == "addSigners")
+      return engine_->addSigners(taskId(), user, strings(o.contains("users") ? o.at("users") : json::value()),
+                                 str(o, "position", "parallel"));
+    if (op == "removeSigners")
+      return engine_->removeSigners(taskId(), user, strings(o.contains("users") ? o.at("users") : json::value()));
+    if (op == "withdraw") return engine_->withdraw(instance(o), user);
+    if (op == "jump") return engine_->jump(instance(o), user, str(o, "target"));
+    if (op == "draft") {
+      StartRequest r;
+      r.key = str(o, "process");
+      r.variables = vars;
+      r.initiator = user;
+      r.businessKey = str(o, "businessKey");
+      instances_[str(o, "as", "p1")] = engine_->saveDraft(r).id;
+      return;
+    }
+    if (op == "submit") return (void)engine_->submitDraft(instance(o), user, vars);
     throw Error(ErrorCode::unsupported, "action '" + op + "' is not supported yet");
   }
 
@@ -431,8 +450,16 @@ class Runner {
           throw StepFailure(std::string("list ") + field + " of " + str(spec, "user") + " has " + std::to_string(value) +
                             ", expected " + text(spec.at(field)));
     }
-    if (o.contains("returnable"))
-      throw Error(ErrorCode::unsupported, "expectation 'returnable' is not supported yet");
+    if (o.contains("returnable")) {
+      const auto& spec = o.at("returnable").as_object();
+      auto tasks = openTasks(id, str(spec, "task"), {});
+      if (tasks.empty()) throw StepFailure("returnable: no open task '" + str(spec, "task") + "'");
+      auto got = engine_->returnableNodes(tasks.back().id);
+      auto want = strings(spec.at("nodes"));
+      std::sort(got.begin(), got.end());
+      std::sort(want.begin(), want.end());
+      if (got != want) throw StepFailure("returnable from " + str(spec, "task") + ": " + joined(got) + ", expected " + joined(want));
+    }
   }
 
   void checkTasks(Id id, const json::array& want) {

@@ -130,6 +130,10 @@ void Execution::finishMultiInstance(Token& inst) {
   }
   // Completed (all, or the completion condition holds): the other instances stop (或签).
   for (auto* c : state_.children(body.id)) cancelToken(*c);
+  completeMultiInstanceBody(body, n);
+}
+
+void Execution::completeMultiInstanceBody(Token& body, const model::FlowNode& n) {
   if (!n.loop.loopDataOutputRef.empty()) setVariable(body, n.loop.loopDataOutputRef, body.data["outputs"]);
   state_.variables.erase(body.id);  // the counters lived on the body
   transition(body, TokenState::active);

@@ -1,0 +1,276 @@
+// The operations written on the move and change-a-multi-instance-body primitives:
+// 退回 return, 驳回 reject, jump, 加签/减签, 撤回 withdraw; and drafts (草稿).
+#include <algorithm>
+#include <set>
+
+#include "engine/impl.hpp"
+
+namespace ordo {
+
+namespace {
+
+using runtime::Execution;
+using runtime::TaskRow;
+
+bool contains(const std::vector<std::string>& list, const std::string& x) {
+  return std::find(list.begin(), list.end(), x) != list.end();
+}
+
+bool mayWorkOn(const Task& t, const Engine::Impl::Actor& a) {
+  if (a.admin) return true;
+  if (!t.assignee.empty()) return t.assignee == a.id;
+  if (contains(t.candidateUsers, a.id)) return true;
+  return std::any_of(t.candidateGroups.begin(), t.candidateGroups.end(),
+                     [&](const std::string& g) { return contains(a.roles, g); });
+}
+
+[[noreturn]] void forbid(const std::string& user, const std::string& what) {
+  throw Error(ErrorCode::forbidden, "user '" + user + "' may not " + what);
+}
+
+TaskRow& taskRow(Execution& ex, Id taskId) {
+  for (auto& r : ex.state().tasks)
+    if (r.task.id == taskId) return r;
+  throw Error(ErrorCode::not_found, "task " + std::to_string(taskId) + " not found");
+}
+
+// The user tasks completed in this instance, in the order they were first completed.
+std::vector<std::string> completedUserTasks(const std::vector<HistoryEntry>& history) {
+  std::vector<std::string> out;
+  for (const auto& h : history)
+    if (h.kind == "task_completed" && !contains(out, h.elementId)) out.push_back(h.elementId);
+  return out;
+}
+
+}  // namespace
+
+// Runs `f` on an open task the user may work on, inside one command.
+template <class F>
+static void workOnTask(Engine::Impl& impl, Id taskId, const std::string& user, const char* what, F&& f) {
+  if (user.empty()) throw Error(ErrorCode::invalid_argument, "an operation needs the acting user");
+  impl.command([&](store::Connection& c) {
+    Id instanceId = 0;
+    auto task = store::taskById(c, taskId, &instanceId);
+    if (!task) throw Error(ErrorCode::not_found, "task " + std::to_string(taskId) + " not found");
+    if (task->state != "open")
+      throw Error(ErrorCode::wrong_state, "task " + std::to_string(taskId) + " is already " + task->state,
+                  task->elementId);
+    if (!mayWorkOn(*task, impl.actor(c, user))) forbid(user, std::string(what) + " task " + std::to_string(taskId));
+    impl.onInstance(c, instanceId, user, [&](Execution& ex) { f(c, ex, taskRow(ex, taskId)); });
+  });
+}
+
+namespace {
+void returnTo(Engine::Impl& impl, store::Connection& c, Execution& ex, TaskRow& row, const std::string& target,
+              const char* action, const std::string& comment) {
+  const auto* node = ex.process().process->node(target);
+  if (!node) throw Error(ErrorCode::not_found, "the process has no node '" + target + "'", target);
+  auto done = completedUserTasks(store::historyOf(c, ex.state().row.id));
+  if (node->kind != model::NodeKind::userTask || !contains(done, target))
+    throw Error(ErrorCode::wrong_state, "'" + target + "' is not a completed user task of this instance", target);
+  auto [scope, cancel] = ex.returnPlan(row.tokenId, *node);
+  auto* t = ex.state().token(row.tokenId);
+  ex.recordOperation(action, t, row.task.id, comment, {target});
+  ex.moveTokens(cancel, scope, *node);
+  (void)impl;
+}
+}  // namespace
+
+void Engine::returnTask(Id taskId, const std::string& user, const std::string& target, const std::string& comment) {
+  if (target.empty()) throw Error(ErrorCode::invalid_argument, "return needs a target node");
+  workOnTask(*impl_, taskId, user, "return", [&](store::Connection& c, Execution& ex, TaskRow& row) {
+    returnTo(*impl_, c, ex, row, target, "return", comment);
+  });
+}
+
+void Engine::rejectTask(Id taskId, const std::string& user, const std::string& target, const std::string& comment) {
+  workOnTask(*impl_, taskId, user, "reject", [&](store::Connection& c, Execution& ex, TaskRow& row) {
+    std::string to = target;
+    if (to.empty())
+      if (const auto* n = ex.process().process->node(row.task.elementId))
+        if (auto it = n->extensions.find("rejectTarget"); it != n->extensions.end()) to = it->second;
+    if (!to.empty()) {
+      returnTo(*impl_, c, ex, row, to, "reject", comment);
+      return;
+    }
+    ex.recordOperation("reject", ex.state().token(row.tokenId), taskId, comment);
+    ex.endInstance("rejected", "instance_rejected", comment);
+    ex.notify(ex.state().row.initiator, "ended", 0, "rejected");
+  });
+}
+
+std::vector<std::string> Engine::returnableNodes(Id taskId) const {
+  return impl_->read([&](store::Connection& c) {
+    Id instanceId = 0;
+    auto task = store::taskById(c, taskId, &instanceId);
+    if (!task) throw Error(ErrorCode::not_found, "task " + std::to_string(taskId) + " not found");
+    if (task->state != "open") return std::vector<std::string>{};
+    runtime::InstanceState st;
+    store::loadInstance(c, instanceId, st);
+    auto dp = impl_->deployed(c, st.row.definitionId);
+    // A dry run: plans are made on a copy that is never saved.
+    struct NoIds : runtime::IdSource {
+      Id next(const char*) override { return 0; }
+    } ids;
+    Execution ex(st, *dp, *impl_->clock, ids, *impl_);
+    Id token = 0;
+    for (const auto& r : st.tasks)
+      if (r.task.id == taskId) token = r.tokenId;
+    std::vector<std::string> out;
+    for (const auto& id : completedUserTasks(store::historyOf(c, instanceId))) {
+      const auto* n = dp->process->node(id);
+      if (!n || id == task->elementId) continue;
+      try {
+        ex.returnPlan(token, *n);
+        out.push_back(id);
+      } catch (const Error&) {
+        // not upstream of the task, or in a scope the task is not in
+      }
+    }
+    return out;
+  });
+}
+
+void Engine::addSigners(Id taskId, const std::string& user, const std::vector<std::string>& users,
+                        const std::string& position) {
+  if (users.empty()) throw Error(ErrorCode::invalid_argument, "addSigners needs at least one user");
+  if (position != "parallel" && position != "before" && position != "after")
+    throw Error(ErrorCode::invalid_argument, "position must be parallel, before or after, not '" + position + "'");
+  workOnTask(*impl_, taskId, user, "add signers to", [&](store::Connection&, Execution& ex, TaskRow& row) {
+    std::vector<boost::json::value> items(users.begin(), users.end());
+    ex.recordOperation("addSigners", ex.state().token(row.tokenId), taskId, {}, users);
+    ex.addToMultiInstance(row.tokenId, items, position == "before");
+  });
+}
+
+void Engine::removeSigners(Id taskId, const std::string& user, const std::vector<std::string>& users) {
+  if (users.empty()) throw Error(ErrorCode::invalid_argument, "removeSigners needs at least one user");
+  workOnTask(*impl_, taskId, user, "remove signers from", [&](store::Connection&, Execution& ex, TaskRow& row) {
+    std::vector<boost::json::value> items(users.begin(), users.end());
+    ex.recordOperation("removeSigners", ex.state().token(row.tokenId), taskId, {}, users);
+    if (ex.removeFromMultiInstance(row.tokenId, items) == 0)
+      throw Error(ErrorCode::not_found, "none of these users is a signer of task " + std::to_string(taskId) + " still to act");
+  });
+}
+
+void Engine::jump(Id instanceId, const std::string& user, const std::string& target) {
+  impl_->command([&](store::Connection& c) {
+    if (!impl_->actor(c, user).admin) forbid(user, "jump: only an administrator may");
+    impl_->onInstance(c, instanceId, user, [&](Execution& ex) {
+      const auto* node = ex.process().process->node(target);
+      if (!node) throw Error(ErrorCode::not_found, "the process has no node '" + target + "'", target);
+      // The scope token of the target: the process, or a subprocess that is active now.
+      runtime::Token* scope = nullptr;
+      if (node->scope == &ex.process().process->scope) {
+        scope = &ex.state().rootToken();
+      } else {
+        for (auto& [id, t] : ex.state().tokens)
+          if (!t.removed && t.parent != 0 && t.state == runtime::TokenState::scope &&
+              ex.node(t).inner.get() == node->scope)
+            scope = &t;
+      }
+      if (!scope)
+        throw Error(ErrorCode::wrong_state, "'" + target + "' lies in a subprocess that is not active", target);
+      std::vector<Id> cancel;
+      for (auto* child : ex.state().children(scope->id)) cancel.push_back(child->id);
+      ex.recordOperation("jump", nullptr, 0, {}, {target});
+      ex.moveTokens(cancel, scope->id, *node);
+    });
+  });
+}
+
+void Engine::withdraw(Id instanceId, const std::string& user) {
+  static const std::set<std::string> kActs = {"complete", "reject", "return", "claim", "delegate", "resolve",
+                                              "transfer", "addSigners", "removeSigners"};
+  impl_->command([&](store::Connection& c) {
+    auto inst = store::instanceById(c, instanceId);
+    if (!inst) throw Error(ErrorCode::not_found, "instance " + std::to_string(instanceId) + " not found");
+    auto history = store::historyOf(c, instanceId);
+    std::vector<const HistoryEntry*> acts;
+    for (const auto& h : history)
+      if (kActs.count(h.action)) acts.push_back(&h);
+    if (user == inst->initiator) {
+      for (const auto* a : acts)
+        if (a->actor != user)
+          throw Error(ErrorCode::wrong_state, "'" + a->actor + "' has already acted on instance " +
+                                                  std::to_string(instanceId) + ": it can no longer be withdrawn");
+      impl_->onInstance(c, instanceId, user, [&](Execution& ex) {
+        ex.recordOperation("withdraw", nullptr, 0, {});
+        ex.endInstance("draft", "instance_withdrawn", {});
+      });
+      return;
+    }
+    // An approver takes back their own completion, if it was the last act and nobody acted after it.
+    if (acts.empty() || acts.back()->action != "complete" || acts.back()->actor != user)
+      throw Error(ErrorCode::wrong_state, "user '" + user + "' has nothing to withdraw on instance " +
+                                              std::to_string(instanceId) + ": the next step has already acted, or they did not act last");
+    const std::string target = acts.back()->elementId;
+    impl_->onInstance(c, instanceId, user, [&](Execution& ex) {
+      TaskRow* next = nullptr;
+      for (auto& r : ex.state().tasks)
+        if (r.task.state == "open" && r.task.createdAt >= acts.back()->at) next = &r;
+      if (!next) throw Error(ErrorCode::wrong_state, "nothing follows the completion of '" + target + "' to take back");
+      returnTo(*impl_, c, ex, *next, target, "withdraw", {});
+    });
+  });
+}
+
+Instance Engine::saveDraft(const StartRequest& request) {
+  if (request.initiator.empty()) throw Error(ErrorCode::invalid_argument, "a draft needs its initiator");
+  return impl_->command([&](store::Connection& c) {
+    auto def = request.definitionId ? store::definitionById(c, request.definitionId) : store::latestDefinition(c, request.key);
+    if (!def) throw Error(ErrorCode::not_found, "no definition '" + request.key + "' is deployed");
+    auto dp = impl_->deployed(c, def->id);
+    runtime::InstanceState st;
+    st.isNew = true;
+    st.row.id = impl_->commandIds->next("instances");
+    st.row.definitionId = def->id;
+    st.row.definitionKey = def->key;
+    st.row.definitionVersion = def->version;
+    st.row.businessKey = request.businessKey;
+    st.row.initiator = request.initiator;
+    st.row.tenant = request.tenant;
+    st.row.state = "draft";
+    st.row.startedAt = impl_->clock->nowMillis();
+    // The form data waits as the instance's variables (scope 0: no token yet).
+    for (const auto& kv : request.variables) {
+      st.variables[0][kv.key()] = kv.value();
+      st.dirtyVariables.emplace(0, std::string(kv.key()));
+    }
+    runtime::Execution ex(st, *dp, *impl_->clock, *impl_->commandIds, *impl_);
+    ex.record("draft_saved", nullptr, nullptr);
+    impl_->save(c, st);
+    return st.row;
+  });
+}
+
+Instance Engine::submitDraft(Id instanceId, const std::string& user, const Variables& variables) {
+  return impl_->command([&](store::Connection& c) {
+    runtime::InstanceState st;
+    if (!store::loadInstance(c, instanceId, st))
+      throw Error(ErrorCode::not_found, "instance " + std::to_string(instanceId) + " not found");
+    if (st.row.state != "draft")
+      throw Error(ErrorCode::wrong_state, "instance " + std::to_string(instanceId) + " is " + st.row.state + ", not a draft");
+    if (st.row.initiator != user && !impl_->actor(c, user).admin) forbid(user, "submit a draft they did not save");
+    auto dp = impl_->deployed(c, st.row.definitionId);
+    Variables merged;
+    if (auto it = st.variables.find(0); it != st.variables.end()) {
+      merged = it->second;
+      for (const auto& kv : it->second) st.dirtyVariables.emplace(0, std::string(kv.key()));
+      st.variables.erase(it);
+    }
+    for (const auto& kv : variables) merged[kv.key()] = kv.value();
+    st.row.state = "running";
+    st.rowDirty = true;
+    runtime::Execution ex(st, *dp, *impl_->clock, *impl_->commandIds, *impl_);
+    ex.actor = user;
+    ex.recordOperation("submit", nullptr, 0, {});
+    ex.recordStart = false;
+    ex.start(merged, st.row.initiator);
+    impl_->save(c, st);
+    impl_->collect(ex, st);
+    return st.row;
+  });
+}
+
+}  // namespace ordo
