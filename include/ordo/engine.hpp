@@ -292,6 +292,15 @@ class Engine {
                   const std::string& position = "parallel");
   void removeSigners(Id taskId, const std::string& user, const std::vector<std::string>& users);
 
+  // 委托: from `validFrom` until `validUntil` (epoch ms; 0: open), `user`'s new tasks of
+  // `processes` (keys; empty: all) go to `to`, who accepts or rejects each; the owner stays `user`.
+  Id entrust(const std::string& user, const std::string& to, const std::vector<std::string>& processes = {},
+             std::int64_t validFrom = 0, std::int64_t validUntil = 0);
+  void cancelEntrust(const std::string& user, const std::string& to);
+  void acceptEntrustedTask(Id taskId, const std::string& user);
+  // Back to the entrusting user.
+  void rejectEntrustedTask(Id taskId, const std::string& user, const std::string& comment = {});
+
   // --- approval operations on instances (the initiator, or the role admin)
   // 撤回: the initiator takes the instance back while no approver has acted (to its first
   // user task if that is the initiator's own, else to a draft); an approver takes back their

@@ -174,6 +174,48 @@ void Engine::urgeTask(Id taskId, const std::string& user) {
   });
 }
 
+Id Engine::entrust(const std::string& user, const std::string& to, const std::vector<std::string>& processes,
+                   std::int64_t validFrom, std::int64_t validUntil) {
+  if (user.empty() || to.empty()) throw Error(ErrorCode::invalid_argument, "entrust needs the user and 'to'");
+  if (user == to) throw Error(ErrorCode::invalid_argument, "a user cannot entrust their tasks to themselves");
+  if (validFrom && validUntil && validUntil <= validFrom)
+    throw Error(ErrorCode::invalid_argument, "the entrustment ends before it starts");
+  return impl_->command([&](store::Connection& c) {
+    return store::addEntrustment(c, user, to, processes, validFrom, validUntil, impl_->clock->nowMillis());
+  });
+}
+
+void Engine::cancelEntrust(const std::string& user, const std::string& to) {
+  impl_->command([&](store::Connection& c) {
+    if (store::cancelEntrustments(c, user, to, impl_->clock->nowMillis()) == 0)
+      throw Error(ErrorCode::not_found, "'" + user + "' has no entrustment to '" + to + "'");
+  });
+}
+
+void Engine::acceptEntrustedTask(Id taskId, const std::string& user) {
+  taskOperation(*impl_, taskId, user, [&](Execution& ex, TaskRow& row, const Impl::Actor& a) {
+    if (row.task.delegation != "entrusted")
+      throw Error(ErrorCode::wrong_state, "task " + std::to_string(taskId) + " is not waiting for an entrustment to be accepted");
+    if (row.task.assignee != user && !a.admin) forbid(user, "accept a task entrusted to '" + row.task.assignee + "'");
+    row.task.delegation.clear();
+    row.dirty = true;
+    ex.recordOperation("acceptEntrust", ex.state().token(row.tokenId), taskId, {});
+  });
+}
+
+void Engine::rejectEntrustedTask(Id taskId, const std::string& user, const std::string& comment) {
+  taskOperation(*impl_, taskId, user, [&](Execution& ex, TaskRow& row, const Impl::Actor& a) {
+    if (row.task.delegation != "entrusted")
+      throw Error(ErrorCode::wrong_state, "task " + std::to_string(taskId) + " is not waiting for an entrustment to be accepted");
+    if (row.task.assignee != user && !a.admin) forbid(user, "reject a task entrusted to '" + row.task.assignee + "'");
+    row.task.assignee = row.task.owner;
+    row.task.delegation.clear();
+    row.dirty = true;
+    ex.recordOperation("rejectEntrust", ex.state().token(row.tokenId), taskId, comment, {row.task.owner});
+    ex.notify(row.task.owner, "todo", taskId, row.task.name);
+  });
+}
+
 namespace {
 // The initiator of the instance, or an admin.
 void requireInitiator(Engine::Impl& impl, store::Connection& c, const Instance& inst, const std::string& user,

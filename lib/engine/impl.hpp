@@ -75,6 +75,12 @@ struct Engine::Impl : runtime::Environment {
 
   bool interrupted() const override { return interruptRequested.load(std::memory_order_relaxed); }
 
+  // Asked during a command, on the thread that holds the writer: the writer answers.
+  std::optional<std::string> entrustee(const std::string& user, const std::string& processKey,
+                                       std::int64_t now) const override {
+    return store::entrustee(const_cast<store::Database&>(db).writer(), user, processKey, now);
+  }
+
   void announce() {
     std::vector<std::shared_ptr<Engine::Listener>> current;
     {

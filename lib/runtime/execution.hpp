@@ -24,6 +24,12 @@ class Environment {
   virtual ~Environment() = default;
   virtual const ServiceHandler* serviceHandler(const std::string& name) const = 0;
   virtual bool interrupted() const { return false; }
+  // 委托: the user a new task of `user` goes to instead, if `user` entrusted their tasks.
+  virtual std::optional<std::string> entrustee(const std::string& user, const std::string& processKey,
+                                               std::int64_t now) const {
+    (void)user, (void)processKey, (void)now;
+    return std::nullopt;
+  }
 };
 
 // What a command asks of instances other than its own; the engine carries it out

@@ -173,6 +173,19 @@ ALTER TABLE tasks ADD COLUMN delegation TEXT;
 CREATE INDEX tasks_completed_by ON tasks(completed_by, id) WHERE completed_by IS NOT NULL;
 CREATE INDEX instances_initiator ON instances(initiator, id) WHERE initiator IS NOT NULL;
 )sql",
+    // 6: entrustments (委托): a user's new tasks go to another user within a window.
+    R"sql(
+CREATE TABLE entrustments(
+  id INTEGER PRIMARY KEY,
+  from_user TEXT NOT NULL,
+  to_user TEXT NOT NULL,
+  processes TEXT,
+  valid_from INTEGER,
+  valid_until INTEGER,
+  created_at INTEGER NOT NULL,
+  cancelled_at INTEGER);
+CREATE INDEX entrustments_from ON entrustments(from_user) WHERE cancelled_at IS NULL;
+)sql",
 };
 
 }  // namespace

@@ -934,6 +934,40 @@ UserLists listsOf(Connection& c, const std::string& user, const std::vector<std:
   return l;
 }
 
+Id addEntrustment(Connection& c, const std::string& from, const std::string& to, const std::vector<std::string>& processes,
+                  std::int64_t validFrom, std::int64_t validUntil, std::int64_t now) {
+  auto& q = c.prepare(
+      "INSERT INTO entrustments(from_user, to_user, processes, valid_from, valid_until, created_at) VALUES (?,?,?,?,?,?)");
+  q.bind(1, from).bind(2, to);
+  if (processes.empty()) q.bindNull(3); else q.bind(3, listJson(processes));
+  if (validFrom) q.bind(4, validFrom); else q.bindNull(4);
+  if (validUntil) q.bind(5, validUntil); else q.bindNull(5);
+  q.bind(6, now).run();
+  return c.lastInsertId();
+}
+
+int cancelEntrustments(Connection& c, const std::string& from, const std::string& to, std::int64_t now) {
+  c.prepare("UPDATE entrustments SET cancelled_at = ? WHERE from_user = ? AND to_user = ? AND cancelled_at IS NULL")
+      .bind(1, now).bind(2, from).bind(3, to).run();
+  return c.changes();
+}
+
+std::optional<std::string> entrustee(Connection& c, const std::string& user, const std::string& processKey,
+                                     std::int64_t now) {
+  auto& q = c.prepare(
+      "SELECT to_user, processes FROM entrustments WHERE from_user = ?1 AND cancelled_at IS NULL AND "
+      "(valid_from IS NULL OR valid_from <= ?2) AND (valid_until IS NULL OR valid_until > ?2) ORDER BY id DESC");
+  q.bind(1, user).bind(2, now);
+  std::optional<std::string> out;
+  while (!out && q.step()) {
+    auto processes = parseList(q.text(1));
+    if (processes.empty() || std::find(processes.begin(), processes.end(), processKey) != processes.end())
+      out = q.text(0);
+  }
+  q.reset();
+  return out;
+}
+
 int countJobs(Connection& c, Id instance) {
   auto& q = c.prepare("SELECT count(*) FROM jobs WHERE instance_id = ? AND kind IN ('timer', 'async')");
   q.bind(1, instance);

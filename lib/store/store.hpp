@@ -143,6 +143,12 @@ void addInbox(Connection& c, const std::string& user, const std::string& type, I
               const std::string& title, std::int64_t now);
 std::int64_t countOperations(Connection& c, Id task, const std::string& action, std::int64_t since);
 UserLists listsOf(Connection& c, const std::string& user, const std::vector<std::string>& roles);
+Id addEntrustment(Connection& c, const std::string& from, const std::string& to, const std::vector<std::string>& processes,
+                  std::int64_t validFrom, std::int64_t validUntil, std::int64_t now);
+int cancelEntrustments(Connection& c, const std::string& from, const std::string& to, std::int64_t now);
+// Whom `user`'s new tasks of `processKey` go to at `now`, if anyone.
+std::optional<std::string> entrustee(Connection& c, const std::string& user, const std::string& processKey,
+                                     std::int64_t now);
 int countJobs(Connection& c, Id instance);
 int countIncidents(Connection& c, Id instance);
 

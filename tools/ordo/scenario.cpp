@@ -194,6 +194,23 @@ class Runner {
       return;
     }
     if (op == "submit") return (void)engine_->submitDraft(instance(o), user, vars);
+    if (op == "entrust") {
+      auto when = [&](const char* key) -> std::int64_t {
+        auto v = str(o, key);
+        if (v.empty()) return 0;
+        try {
+          return jobs::parseDateTime(v);
+        } catch (const std::invalid_argument& e) {
+          throw Error(ErrorCode::invalid_argument, std::string("entrust ") + key + ": " + e.what());
+        }
+      };
+      engine_->entrust(user, str(o, "to"), strings(o.contains("processes") ? o.at("processes") : json::value()),
+                       when("from"), when("until"));
+      return;
+    }
+    if (op == "cancelEntrust") return engine_->cancelEntrust(user, str(o, "to"));
+    if (op == "acceptEntrust") return engine_->acceptEntrustedTask(taskId(), user);
+    if (op == "rejectEntrust") return engine_->rejectEntrustedTask(taskId(), user, comment);
     throw Error(ErrorCode::unsupported, "action '" + op + "' is not supported yet");
   }
 

@@ -93,6 +93,12 @@ void enterUserTask(Execution& ex, Token& t, const model::FlowNode& n) {
   row.tokenId = t.id;
   row.isNew = true;
   ex.record("task_created", &t, &n, task.id);
+  if (!task.assignee.empty())
+    if (auto to = ex.environment().entrustee(task.assignee, ex.process().definition.key, ex.now())) {
+      task.owner = task.assignee;  // the entrusting user stays the owner
+      task.assignee = *to;
+      task.delegation = "entrusted";  // until the entrusted user accepts or rejects it
+    }
   if (!task.assignee.empty()) {
     ex.record("task_assigned", &t, &n, task.id, task.assignee);
     ex.notify(task.assignee, "todo", task.id, task.name.empty() ? n.id : task.name);
