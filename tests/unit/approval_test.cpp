@@ -1,0 +1,109 @@
+// Approval operations through the C++ API: each refusal names its reason and changes nothing.
+#include <catch2/catch.hpp>
+
+#include "engine_support.hpp"
+
+using namespace ordo;
+using test::TempDb;
+
+namespace {
+struct Fixture {
+  TempDb db;
+  std::unique_ptr<Engine> e = test::openEngine(db);
+  Id instance = 0;
+  Id task = 0;
+  Fixture() {
+    e->deploy(test::sample("leave-approval.bpmn"));
+    e->saveRole("admin", "Administrators");
+    e->saveUser({"root", "Root", "", {"admin"}});
+    Variables v{{"days", 5}, {"manager", "mary"}, {"director", "dora"}};
+    instance = e->start({"leaveApproval", 0, v, "", "emp"}).id;
+    task = test::onlyTask(*e, instance).id;
+  }
+};
+}  // namespace
+
+TEST_CASE("approval: who may act, and refusals that change nothing") {
+  Fixture f;
+  auto& e = *f.e;
+  REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::forbidden, e.completeTask(f.task, {{"approved", true}}, "eve"));
+  REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::forbidden, e.transferTask(f.task, "eve", "eve"));
+  REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::forbidden, e.delegateTask(f.task, "eve", "x"));
+  REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::forbidden, e.terminateInstance(f.instance, "mary", "no"));
+  REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::forbidden, e.jump(f.instance, "mary", "directorApproval"));
+  REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::wrong_state, e.resolveTask(f.task, "mary"));
+  REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::wrong_state, e.claimTask(f.task, "mary"));  // already assigned
+  REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::not_found, e.transferTask(424242, "mary", "x"));
+  REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::invalid_argument, e.transferTask(f.task, "mary", ""));
+  REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::invalid_argument, e.addSigners(f.task, "mary", {"x"}, "sideways"));
+  REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::wrong_state, e.addSigners(f.task, "mary", {"x"}));  // not multi-instance
+  REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::wrong_state, e.returnTask(f.task, "mary", "directorApproval"));
+  REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::not_found, e.returnTask(f.task, "mary", "noSuchNode"));
+  REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::wrong_state, e.resumeInstance(f.instance, "emp"));  // not suspended
+  REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::not_found, e.markRead(999, "mary"));
+  // An administrator may.
+  e.transferTask(f.task, "root", "max");
+  CHECK(e.task(f.task).assignee == "max");
+  auto ops = e.operations(f.instance);
+  REQUIRE(ops.size() == 2);
+  CHECK(ops[1].action == "transfer");
+  CHECK(ops[1].actor == "root");
+  CHECK(ops[1].targets == std::vector<std::string>{"max"});
+}
+
+TEST_CASE("approval: a suspended instance refuses task operations and its timers wait") {
+  TempDb db;
+  auto clock = std::make_shared<ManualClock>(1'800'000'000'000);
+  auto e = test::openEngine(db, clock);
+  e->deploy(test::sample("repair-work-order.bpmn"));
+  auto inst = e->start({"repairWorkOrder", 0, {{"technician", "tom"}}, "", "zhang"});
+  e->completeTask(test::onlyTask(*e, inst.id).id);  // dispatch, by the system
+  e->suspendInstance(inst.id, "zhang");
+  auto handle = test::onlyTask(*e, inst.id);
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::wrong_state, e->completeTask(handle.id, {}, "tom"));
+  clock->advance(5 * 3600 * 1000);
+  CHECK(e->runDueJobs() == 0);  // the SLA timer is due, but the instance is suspended
+  e->resumeInstance(inst.id, "zhang");
+  CHECK(e->runDueJobs() == 1);
+  CHECK(test::onlyTask(*e, inst.id).elementId == "escalate");
+}
+
+TEST_CASE("approval: the inbox can be paged and marked read") {
+  Fixture f;
+  auto& e = *f.e;
+  e.ccInstance(f.instance, "emp", {"hr"});
+  e.urgeTask(f.task, "emp");
+  auto mary = e.inbox("mary");
+  REQUIRE(mary.size() == 2);  // newest first: the urge, then the todo
+  CHECK(mary[0].type == "urge");
+  CHECK(mary[1].type == "todo");
+  e.markRead(mary[0].id, "mary");
+  CHECK(e.inbox("mary", true).size() == 1);
+  CHECK(e.inbox("mary", false, 1, 1).at(0).type == "todo");
+  REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::not_found, e.markRead(mary[0].id, "hr"));  // not hr's message
+  auto lists = e.lists("hr");
+  CHECK(lists.cc == 1);
+  CHECK(e.lists("mary").todo == 1);
+  CHECK(e.lists("emp").started == 1);
+}
+
+TEST_CASE("approval: a host directory replaces the engine's own tables") {
+  struct Hr : Directory {
+    std::optional<User> user(const std::string& id) const override {
+      if (id == "boss") return User{"boss", "Boss", "", {"admin"}};
+      return std::nullopt;
+    }
+    std::optional<Department> department(const std::string&) const override { return std::nullopt; }
+    std::vector<std::string> usersWithRole(const std::string&) const override { return {}; }
+  };
+  TempDb db;
+  EngineOptions o;
+  o.path = db.path();
+  o.directory = std::make_shared<Hr>();
+  auto e = Engine::open(o);
+  e->deploy(test::sample("leave-approval.bpmn"));
+  auto inst = e->start({"leaveApproval", 0, {{"days", 1}, {"manager", "mary"}}, "", "emp"});
+  e->terminateInstance(inst.id, "boss", "an admin of the host's directory may");
+  CHECK(e->instance(inst.id).state == "terminated");
+  REQUIRE_THROWS_AS(e->saveUser({"x", "X", "", {}}), Error);
+}
