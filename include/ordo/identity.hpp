@@ -30,6 +30,10 @@ class Directory {
   virtual std::optional<User> user(const std::string& id) const = 0;
   virtual std::optional<Department> department(const std::string& id) const = 0;
   virtual std::vector<std::string> usersWithRole(const std::string& role) const = 0;
+  virtual std::vector<std::string> usersInDepartment(const std::string& department) const {
+    (void)department;
+    return {};
+  }
 };
 
 }  // namespace ordo

@@ -75,6 +75,26 @@ struct Engine::Impl : runtime::Environment {
 
   bool interrupted() const override { return interruptRequested.load(std::memory_order_relaxed); }
 
+  // The engine's own tables as a Directory, read on the writer during a command.
+  struct OwnDirectory : Directory {
+    store::Database& db;
+    explicit OwnDirectory(store::Database& d) : db(d) {}
+    std::optional<User> user(const std::string& id) const override { return store::userById(db.writer(), id); }
+    std::optional<Department> department(const std::string& id) const override {
+      return store::departmentById(db.writer(), id);
+    }
+    std::vector<std::string> usersWithRole(const std::string& role) const override {
+      return store::usersWithRole(db.writer(), role);
+    }
+    std::vector<std::string> usersInDepartment(const std::string& d) const override {
+      return store::usersInDepartment(db.writer(), d);
+    }
+  };
+  OwnDirectory ownDirectory{db};
+  const Directory* directory() const override {
+    return options.directory ? options.directory.get() : static_cast<const Directory*>(&ownDirectory);
+  }
+
   // Asked during a command, on the thread that holds the writer: the writer answers.
   std::optional<std::string> entrustee(const std::string& user, const std::string& processKey,
                                        std::int64_t now) const override {

@@ -64,7 +64,7 @@ std::pair<std::string_view, std::string_view> splitQName(std::string_view qname)
 }  // namespace
 
 bool isEngineExtensionNs(std::string_view ns) {
-  return ns == kFlowableNs || ns == kCamundaNs || ns == kActivitiNs;
+  return ns == kFlowableNs || ns == kCamundaNs || ns == kActivitiNs || ns == kOrdoNs;
 }
 
 XmlDocument::XmlDocument(const std::string& text, std::size_t maxBytes, int maxDepth) {

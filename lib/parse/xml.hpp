@@ -23,6 +23,7 @@ inline constexpr std::string_view kFlowableNs = "http://flowable.org/bpmn";
 inline constexpr std::string_view kCamundaNs = "http://camunda.org/schema/1.0/bpmn";
 inline constexpr std::string_view kActivitiNs = "http://activiti.org/bpmn";
 inline constexpr std::string_view kXsiNs = "http://www.w3.org/2001/XMLSchema-instance";
+inline constexpr std::string_view kOrdoNs = "http://ordo.dev/bpmn";  // Ordo's own attributes (assigneeRule ...)
 
 // True for the namespaces whose attributes Ordo reads as engine extensions.
 bool isEngineExtensionNs(std::string_view ns);

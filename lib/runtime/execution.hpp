@@ -10,6 +10,7 @@
 #include <optional>
 #include <ordo/clock.hpp>
 #include <ordo/engine.hpp>
+#include <ordo/identity.hpp>
 
 #include "model/model.hpp"
 #include "runtime/deployed.hpp"
@@ -24,6 +25,8 @@ class Environment {
   virtual ~Environment() = default;
   virtual const ServiceHandler* serviceHandler(const std::string& name) const = 0;
   virtual bool interrupted() const { return false; }
+  // Users, roles and departments, for assignment rules.
+  virtual const Directory* directory() const { return nullptr; }
   // 委托: the user a new task of `user` goes to instead, if `user` entrusted their tasks.
   virtual std::optional<std::string> entrustee(const std::string& user, const std::string& processKey,
                                                std::int64_t now) const {

@@ -879,6 +879,15 @@ std::vector<std::string> usersWithRole(Connection& c, const std::string& role) {
   return out;
 }
 
+std::vector<std::string> usersInDepartment(Connection& c, const std::string& department) {
+  auto& q = c.prepare("SELECT id FROM users WHERE department_id = ? ORDER BY id");
+  q.bind(1, department);
+  std::vector<std::string> out;
+  while (q.step()) out.push_back(q.text(0));
+  q.reset();
+  return out;
+}
+
 std::vector<InboxMessage> inboxOf(Connection& c, const std::string& user, bool unreadOnly, int offset, int limit) {
   auto& q = c.prepare(
       "SELECT id, user_id, type, coalesce(instance_id, 0), coalesce(task_id, 0), title, created_at, read_at IS NOT NULL "

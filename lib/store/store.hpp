@@ -137,6 +137,7 @@ void saveRole(Connection& c, const std::string& id, const std::string& name);
 std::optional<User> userById(Connection& c, const std::string& id);
 std::optional<Department> departmentById(Connection& c, const std::string& id);
 std::vector<std::string> usersWithRole(Connection& c, const std::string& role);
+std::vector<std::string> usersInDepartment(Connection& c, const std::string& department);
 std::vector<InboxMessage> inboxOf(Connection& c, const std::string& user, bool unreadOnly, int offset, int limit);
 bool markRead(Connection& c, Id message, const std::string& user, bool read, std::int64_t now);
 void addInbox(Connection& c, const std::string& user, const std::string& type, Id instance, Id task,

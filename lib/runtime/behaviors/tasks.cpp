@@ -67,6 +67,63 @@ class HandlerContext : public ServiceTaskContext {
   std::string topic_;
 };
 
+// Assignment rules (ordo:assigneeRule), resolved against the directory:
+//   user:ID  users:A,B  role:R  department:D  initiator  initiatorLeader  leader:N
+//   departmentLeader:D  expression:${...}
+struct Assignment {
+  std::string assignee;
+  std::vector<std::string> candidateUsers, candidateGroups;
+  bool empty() const { return assignee.empty() && candidateUsers.empty() && candidateGroups.empty(); }
+};
+
+Assignment resolveRule(Execution& ex, Token& t, const model::FlowNode& n, const std::string& rule) {
+  const Directory* dir = ex.environment().directory();
+  auto colon = rule.find(':');
+  std::string kind = rule.substr(0, colon), arg = colon == std::string::npos ? "" : rule.substr(colon + 1);
+  const auto& initiator = ex.state().row.initiator;
+  Assignment a;
+  // The leader `levels` departments up from `user`'s department (skipping the user as their own leader).
+  auto leaderOf = [&](const std::string& user, int levels) -> std::string {
+    if (!dir) return {};
+    auto u = dir->user(user);
+    if (!u || u->department.empty()) return {};
+    auto d = dir->department(u->department);
+    for (int step = 1; d; ++step) {
+      bool usable = !d->leader.empty() && d->leader != user;
+      if (usable && step >= levels) return d->leader;
+      if (!usable) --step;  // a department the user leads does not count as a level
+      if (d->parent.empty()) break;
+      d = dir->department(d->parent);
+    }
+    return {};
+  };
+  if (kind == "user") {
+    a.assignee = arg;
+  } else if (kind == "users") {
+    a.candidateUsers = toList(boost::json::value(arg));
+  } else if (kind == "role") {
+    a.candidateGroups = {arg};
+  } else if (kind == "department") {
+    if (dir) a.candidateUsers = dir->usersInDepartment(arg);
+  } else if (kind == "initiator") {
+    a.assignee = initiator;
+  } else if (kind == "initiatorLeader") {
+    a.assignee = leaderOf(initiator, 1);
+  } else if (kind == "leader") {
+    int levels = arg.empty() ? 1 : std::atoi(arg.c_str());
+    if (levels < 1) throw Error(ErrorCode::invalid_argument, "assigneeRule '" + rule + "' of " + n.label() + ": levels start at 1", n.id);
+    a.assignee = leaderOf(initiator, levels);
+  } else if (kind == "departmentLeader") {
+    if (dir)
+      if (auto d = dir->department(arg)) a.assignee = d->leader;
+  } else if (kind == "expression") {
+    a.assignee = asText(ex.evaluate(t, arg, n.id));
+  } else {
+    throw Error(ErrorCode::invalid_argument, "unknown assigneeRule '" + rule + "' on " + n.label(), n.id);
+  }
+  return a;
+}
+
 }  // namespace
 
 void enterTask(Execution& ex, Token& t, const model::FlowNode&) { ex.leave(t); }
@@ -85,6 +142,31 @@ void enterUserTask(Execution& ex, Token& t, const model::FlowNode& n) {
   if (!n.human.owner.empty()) task.owner = n.human.owner;
   if (!n.human.candidateUsers.empty()) task.candidateUsers = toList(ex.evaluate(t, n.human.candidateUsers, n.id));
   if (!n.human.candidateGroups.empty()) task.candidateGroups = toList(ex.evaluate(t, n.human.candidateGroups, n.id));
+  if (auto rule = n.extensions.find("assigneeRule"); rule != n.extensions.end()) {
+    auto a = resolveRule(ex, t, n, rule->second);
+    if (a.empty()) {
+      // Nobody: the task's policy decides (ordo:emptyAssignee = fail | skip | admin).
+      auto policy = n.extensions.count("emptyAssignee") ? n.extensions.at("emptyAssignee") : "fail";
+      if (policy == "skip") {
+        ex.record("task_skipped", &t, &n, 0, rule->second);
+        ex.leave(t);
+        return;
+      }
+      const Directory* dir = ex.environment().directory();
+      std::vector<std::string> admins = dir ? dir->usersWithRole("admin") : std::vector<std::string>{};
+      if (policy == "admin" && !admins.empty()) {
+        a.assignee = admins.front();
+      } else {
+        throw Error(ErrorCode::not_found,
+                    "assigneeRule '" + rule->second + "' of " + n.label() + " resolves to nobody" +
+                        (policy == "admin" ? " and there is no administrator" : ""),
+                    n.id);
+      }
+    }
+    task.assignee = a.assignee;
+    task.candidateUsers = a.candidateUsers;
+    task.candidateGroups = a.candidateGroups;
+  }
   if (!n.human.priority.empty()) {
     auto p = ex.evaluate(t, n.human.priority, n.id);
     if (p.is_int64()) task.priority = static_cast<int>(p.as_int64());
