@@ -183,6 +183,49 @@ class ServiceTaskContext {
 // ErrorCode::service_failed naming the task, and nothing changes.
 using ServiceHandler = std::function<void(ServiceTaskContext&)>;
 
+// A user's list (待办 todo, 已办 done, 我发起的 started, 抄送我的 cc, 草稿 drafts), filtered and paged.
+struct ListQuery {
+  std::string user;
+  std::string type = "todo";  // todo, done, started, cc, drafts
+  std::string processKey, processName;  // processName matches as a substring
+  std::string tenant;
+  std::int64_t startedFrom = 0, startedTo = 0;  // epoch ms; 0: open
+  bool newestFirst = true;
+  int offset = 0, limit = 20;
+};
+struct ListItem {
+  Instance instance;
+  std::string processName;
+  Task task;  // todo and done: the task; otherwise empty (id 0)
+};
+
+// What an instance looks like to one user.
+struct InstanceDetail {
+  Instance instance;
+  std::string processName;
+  std::vector<Task> openTasks;             // with their approvers
+  std::vector<std::string> currentNodes;   // where it waits
+  std::vector<std::string> allowedActions; // for the asking user: complete, reject, return, transfer, delegate,
+                                           // withdraw, urge, cc, terminate, invalidate, suspend, resume, submit
+};
+
+// The instance drawn on its diagram: every node and edge done, active or not reached.
+struct CanvasNode {
+  std::string id, name, kind;
+  std::string status;  // done, active, notReached
+  std::vector<std::string> approvers;  // who completed its tasks (done) or holds them (active)
+  std::vector<std::string> comments;
+  std::int64_t startedAt = 0, endedAt = 0;
+};
+struct CanvasEdge {
+  std::string id, source, target;
+  std::string status;  // done, notReached
+};
+struct Canvas {
+  std::vector<CanvasNode> nodes;
+  std::vector<CanvasEdge> edges;
+};
+
 class Engine {
  public:
   static std::unique_ptr<Engine> open(const EngineOptions& options);
@@ -318,6 +361,14 @@ class Engine {
   // 抄送: each user gets a cc message and sees the instance in their cc list.
   void ccInstance(Id instanceId, const std::string& user, const std::vector<std::string>& users);
   std::vector<HistoryEntry> operations(Id instanceId) const;
+
+  // --- queries for approval front ends
+  std::vector<ListItem> list(const ListQuery& query) const;
+  std::int64_t count(const ListQuery& query) const;  // offset and limit ignored
+  InstanceDetail instanceDetail(Id instanceId, const std::string& user) const;
+  Canvas canvas(Id instanceId) const;
+  // The latest versions the user may start (flowable:candidateStarterUsers/Groups; none named: everyone).
+  std::vector<Definition> startableDefinitions(const std::string& user) const;
 
   // --- inbox and lists
   std::vector<InboxMessage> inbox(const std::string& user, bool unreadOnly = false, int offset = 0,
