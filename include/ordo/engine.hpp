@@ -14,6 +14,7 @@
 #include <boost/json/object.hpp>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <ordo/clock.hpp>
@@ -237,6 +238,11 @@ class Engine {
   // changed model of the same key becomes a new version. An invalid model
   // throws parse_error with every diagnostic.
   Deployment deploy(const std::string& xml);
+  // The same, with JSON form schemas by form key (the flowable:formKey of start events and
+  // tasks), stored with each definition the document deploys. A schema must be valid JSON.
+  Deployment deploy(const std::string& xml, const std::map<std::string, std::string>& forms);
+  // The start form of the latest version of `key`: its formKey and schema ({} when none).
+  std::pair<std::string, std::string> startForm(const std::string& key) const;
   Instance start(const StartRequest& request);
   // With a user, checks that the user may (assignee, candidate, or the role admin); without one,
   // the host acts for the system.
@@ -361,6 +367,13 @@ class Engine {
   // 抄送: each user gets a cc message and sees the instance in their cc list.
   void ccInstance(Id instanceId, const std::string& user, const std::vector<std::string>& users);
   std::vector<HistoryEntry> operations(Id instanceId) const;
+  // Skips the task (an administrator): it completes without a decision.
+  void skipTask(Id taskId, const std::string& user, const std::string& comment = {});
+  // An administrator edits the form data, recorded as an operation.
+  void editVariables(Id instanceId, const std::string& user, const Variables& variables);
+  // The initiator or an administrator deletes the instance (and those it called); with
+  // keepHistory its row (state "deleted") and history stay for the record.
+  void deleteInstance(Id instanceId, const std::string& user, bool keepHistory = true);
 
   // --- queries for approval front ends
   std::vector<ListItem> list(const ListQuery& query) const;

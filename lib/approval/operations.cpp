@@ -174,6 +174,23 @@ void Engine::urgeTask(Id taskId, const std::string& user) {
   });
 }
 
+namespace {
+// The initiator of the instance, or an admin.
+void requireInitiator(Engine::Impl& impl, store::Connection& c, const Instance& inst, const std::string& user,
+                      const char* what) {
+  if (user.empty()) throw Error(ErrorCode::invalid_argument, "an operation needs the acting user");
+  if (inst.initiator == user) return;
+  if (impl.actor(c, user).admin) return;
+  forbid(user, std::string(what) + " instance " + std::to_string(inst.id) + ": only its initiator or an admin may");
+}
+
+Instance existing(store::Connection& c, Id id) {
+  auto inst = store::instanceById(c, id);
+  if (!inst) throw Error(ErrorCode::not_found, "instance " + std::to_string(id) + " not found");
+  return *inst;
+}
+}  // namespace
+
 Id Engine::entrust(const std::string& user, const std::string& to, const std::vector<std::string>& processes,
                    std::int64_t validFrom, std::int64_t validUntil) {
   if (user.empty() || to.empty()) throw Error(ErrorCode::invalid_argument, "entrust needs the user and 'to'");
@@ -216,22 +233,6 @@ void Engine::rejectEntrustedTask(Id taskId, const std::string& user, const std::
   });
 }
 
-namespace {
-// The initiator of the instance, or an admin.
-void requireInitiator(Engine::Impl& impl, store::Connection& c, const Instance& inst, const std::string& user,
-                      const char* what) {
-  if (user.empty()) throw Error(ErrorCode::invalid_argument, "an operation needs the acting user");
-  if (inst.initiator == user) return;
-  if (impl.actor(c, user).admin) return;
-  forbid(user, std::string(what) + " instance " + std::to_string(inst.id) + ": only its initiator or an admin may");
-}
-
-Instance existing(store::Connection& c, Id id) {
-  auto inst = store::instanceById(c, id);
-  if (!inst) throw Error(ErrorCode::not_found, "instance " + std::to_string(id) + " not found");
-  return *inst;
-}
-}  // namespace
 
 void Engine::terminateInstance(Id instanceId, const std::string& user, const std::string& reason) {
   impl_->command([&](store::Connection& c) {
@@ -299,6 +300,52 @@ void Engine::ccInstance(Id instanceId, const std::string& user, const std::vecto
       for (const auto& u : users) ex.notify(u, "cc", 0, inst.definitionKey);
       ex.recordOperation("cc", nullptr, 0, {}, users);
     }, true);
+  });
+}
+
+void Engine::skipTask(Id taskId, const std::string& user, const std::string& comment) {
+  taskOperation(*impl_, taskId, user, [&](Execution& ex, TaskRow& row, const Impl::Actor& a) {
+    if (!a.admin) forbid(user, "skip a task: only an administrator may");
+    ex.recordOperation("skip", ex.state().token(row.tokenId), taskId, comment);
+    ex.completeTask(taskId, {}, user);
+  });
+}
+
+void Engine::editVariables(Id instanceId, const std::string& user, const Variables& variables) {
+  impl_->command([&](store::Connection& c) {
+    existing(c, instanceId);
+    if (!impl_->actor(c, user).admin) forbid(user, "edit the form data: only an administrator may");
+    impl_->onInstance(c, instanceId, user, [&](Execution& ex) {
+      std::vector<std::string> names;
+      for (const auto& kv : variables) names.emplace_back(kv.key());
+      ex.recordOperation("edit", nullptr, 0, {}, names);
+      ex.setVariables(variables);
+    }, true);
+  });
+}
+
+void Engine::deleteInstance(Id instanceId, const std::string& user, bool keepHistory) {
+  impl_->command([&](store::Connection& c) {
+    auto inst = existing(c, instanceId);
+    requireInitiator(*impl_, c, inst, user, "delete");
+    // Called instances go with it.
+    std::vector<Id> all{instanceId};
+    for (std::size_t i = 0; i < all.size(); ++i)
+      for (Id child : store::childInstances(c, all[i])) all.push_back(child);
+    for (Id id : all) {
+      if (keepHistory) {
+        auto row = store::instanceById(c, id);
+        bool live = row->state == "running" || row->state == "suspended";
+        if (live)
+          impl_->onInstance(c, id, user, [&](Execution& ex) {
+            ex.recordOperation("delete", nullptr, 0, {});
+            ex.endInstance("deleted", "instance_deleted", {});
+          }, true);
+        else
+          c.prepare("UPDATE instances SET state = 'deleted', revision = revision + 1 WHERE id = ?").bind(1, id).run();
+      }
+      store::deleteInstanceRows(c, id, keepHistory);
+    }
   });
 }
 

@@ -1,4 +1,6 @@
 // ordo::Engine: commands (one write transaction each) and queries (reader connections).
+#include <boost/json/parse.hpp>
+
 #include "engine/impl.hpp"
 
 namespace ordo {
@@ -153,13 +155,24 @@ void Engine::Impl::fireStartTimer(store::Connection& c, Id jobId) {
   store::deleteJob(c, jobId);
 }
 
-Deployment Engine::deploy(const std::string& xml) {
+Deployment Engine::deploy(const std::string& xml) { return deploy(xml, {}); }
+
+Deployment Engine::deploy(const std::string& xml, const std::map<std::string, std::string>& forms) {
+  for (const auto& [key, schema] : forms) {
+    boost::system::error_code ec;
+    boost::json::parse(schema, ec);
+    if (ec || key.empty())
+      throw Error(ErrorCode::invalid_argument, "form '" + key + "': " + (key.empty() ? "needs a key" : "not valid JSON: " + ec.message()));
+  }
   auto parsed = parse::parseDefinitions(xml, {ValidationPurpose::execution});
   auto ds = parsed.diagnostics;
   std::shared_ptr<const runtime::CompiledModel> compiled;
   if (parsed.definitions) compiled = runtime::CompiledModel::compile(parsed.definitions, ds);
   if (!parsed.definitions || hasErrors(ds)) throw Error(ErrorCode::parse_error, summarize(ds)).withDiagnostics(ds);
-  auto hash = fingerprint(xml);
+  // The forms are part of what is deployed: changed forms make a new version too.
+  std::string identity = xml;
+  for (const auto& [key, schema] : forms) identity += "\n" + key + "\n" + schema;
+  auto hash = fingerprint(identity);
   auto now = impl_->clock->nowMillis();
   auto out = impl_->command([&](store::Connection& c) {
     Deployment d;
@@ -176,6 +189,7 @@ Deployment Engine::deploy(const std::string& xml) {
       def.hash = hash;
       def.deployedAt = now;
       store::insertDefinition(c, def, xml);
+      for (const auto& [key, schema] : forms) store::saveForm(c, def.id, key, schema);
       // A new version's timer start events replace those of the versions before it.
       store::removeStartJobs(c, def.key, def.id);
       for (const auto* s : p->scope.startEvents())
@@ -195,6 +209,21 @@ Deployment Engine::deploy(const std::string& xml) {
     if (!cached) impl_->remember(def, compiled);
   }
   return out;
+}
+
+std::pair<std::string, std::string> Engine::startForm(const std::string& key) const {
+  return impl_->read([&](store::Connection& c) {
+    auto def = store::latestDefinition(c, key);
+    if (!def) throw Error(ErrorCode::not_found, "no definition with key '" + key + "' is deployed");
+    auto dp = impl_->deployed(c, def->id);
+    std::string formKey;
+    for (const auto* s : dp->process->scope.noneStarts())
+      if (auto it = s->extensions.find("formKey"); it != s->extensions.end()) formKey = it->second;
+    std::string schema = "{}";
+    if (!formKey.empty())
+      if (auto f = store::formSchema(c, def->id, formKey)) schema = *f;
+    return std::pair{formKey, schema};
+  });
 }
 
 Instance Engine::start(const StartRequest& request) {

@@ -186,6 +186,14 @@ CREATE TABLE entrustments(
   cancelled_at INTEGER);
 CREATE INDEX entrustments_from ON entrustments(from_user) WHERE cancelled_at IS NULL;
 )sql",
+    // 7: form schemas (JSON) deployed with a definition, by form key.
+    R"sql(
+CREATE TABLE forms(
+  definition_id INTEGER NOT NULL,
+  form_key TEXT NOT NULL,
+  schema TEXT NOT NULL,
+  PRIMARY KEY(definition_id, form_key)) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace

@@ -977,6 +977,30 @@ std::optional<std::string> entrustee(Connection& c, const std::string& user, con
   return out;
 }
 
+void saveForm(Connection& c, Id definition, const std::string& formKey, const std::string& schema) {
+  c.prepare("INSERT OR REPLACE INTO forms(definition_id, form_key, schema) VALUES (?,?,?)")
+      .bind(1, definition).bind(2, formKey).bind(3, schema).run();
+}
+
+std::optional<std::string> formSchema(Connection& c, Id definition, const std::string& formKey) {
+  auto& q = c.prepare("SELECT schema FROM forms WHERE definition_id = ? AND form_key = ?");
+  q.bind(1, definition).bind(2, formKey);
+  std::optional<std::string> out;
+  if (q.step()) out = q.text(0);
+  q.reset();
+  return out;
+}
+
+void deleteInstanceRows(Connection& c, Id instance, bool keepHistory) {
+  c.prepare("DELETE FROM task_candidates WHERE task_id IN (SELECT id FROM tasks WHERE instance_id = ?)").bind(1, instance).run();
+  for (const char* table : {"tokens", "variables", "tasks", "jobs", "subscriptions", "incidents", "inbox"})
+    c.prepare(std::string("DELETE FROM ") + table + " WHERE instance_id = ?").bind(1, instance).run();
+  if (!keepHistory) {
+    c.prepare("DELETE FROM history WHERE instance_id = ?").bind(1, instance).run();
+    c.prepare("DELETE FROM instances WHERE id = ?").bind(1, instance).run();
+  }
+}
+
 int countJobs(Connection& c, Id instance) {
   auto& q = c.prepare("SELECT count(*) FROM jobs WHERE instance_id = ? AND kind IN ('timer', 'async')");
   q.bind(1, instance);

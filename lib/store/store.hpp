@@ -150,6 +150,10 @@ int cancelEntrustments(Connection& c, const std::string& from, const std::string
 // Whom `user`'s new tasks of `processKey` go to at `now`, if anyone.
 std::optional<std::string> entrustee(Connection& c, const std::string& user, const std::string& processKey,
                                      std::int64_t now);
+void saveForm(Connection& c, Id definition, const std::string& formKey, const std::string& schema);
+std::optional<std::string> formSchema(Connection& c, Id definition, const std::string& formKey);
+// Removes an instance and everything it has; with keepHistory its row and history stay.
+void deleteInstanceRows(Connection& c, Id instance, bool keepHistory);
 int countJobs(Connection& c, Id instance);
 int countIncidents(Connection& c, Id instance);
 

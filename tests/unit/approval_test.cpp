@@ -107,3 +107,62 @@ TEST_CASE("approval: a host directory replaces the engine's own tables") {
   CHECK(e->instance(inst.id).state == "terminated");
   REQUIRE_THROWS_AS(e->saveUser({"x", "X", "", {}}), Error);
 }
+
+TEST_CASE("approval: skip, administrator edits of form data, delete with or without history") {
+  Fixture f;
+  auto& e = *f.e;
+  REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::forbidden, e.skipTask(f.task, "mary"));
+  REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::forbidden, e.editVariables(f.instance, "mary", {{"days", 1}}));
+  e.editVariables(f.instance, "root", {{"days", 1}});
+  CHECK(e.variables(f.instance).at("days") == 1);
+  auto ops = e.operations(f.instance);
+  CHECK(ops.back().action == "edit");
+  CHECK(ops.back().targets == std::vector<std::string>{"days"});
+  e.editVariables(f.instance, "root", {{"approved", true}});
+  e.skipTask(f.task, "root", "approved by phone");
+  CHECK(e.instance(f.instance).state == "completed");  // 1 day: no director needed
+  CHECK(e.operations(f.instance).back().action == "skip");
+
+  Variables v{{"days", 5}, {"manager", "mary"}, {"director", "dora"}};
+  auto kept = e.start({"leaveApproval", 0, v, "", "emp"}).id;
+  auto gone = e.start({"leaveApproval", 0, v, "", "emp"}).id;
+  REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::forbidden, e.deleteInstance(kept, "mary"));
+  e.deleteInstance(kept, "emp", true);
+  CHECK(e.instance(kept).state == "deleted");
+  CHECK(e.history(kept).size() > 0);
+  CHECK(e.tasks({.instanceId = kept}).empty());
+  e.deleteInstance(gone, "root", false);
+  REQUIRE_THROWS_AS(e.instance(gone), Error);
+  CHECK(e.lists("mary").todo == 0);
+}
+
+TEST_CASE("approval: the previous approver chooses the next step's approvers") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(test::bpmn("<startEvent id=\"s\"/><userTask id=\"first\" flowable:assignee=\"ann\"/>"
+                       "<userTask id=\"next\" ordo:assigneeRule=\"chosen\" xmlns:ordo=\"http://ordo.dev/bpmn\"/><endEvent id=\"e\"/>"
+                       "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"first\"/><sequenceFlow id=\"2\" sourceRef=\"first\" targetRef=\"next\"/>"
+                       "<sequenceFlow id=\"3\" sourceRef=\"next\" targetRef=\"e\"/>"));
+  auto inst = e->start({"p", 0, {}, "", "emp"});
+  boost::json::object choice{{"next", boost::json::array{"bo", "cy"}}};
+  e->completeTask(test::onlyTask(*e, inst.id).id, {{"ordoNextApprovers", choice}}, "ann");
+  auto next = test::onlyTask(*e, inst.id);
+  CHECK(next.elementId == "next");
+  CHECK(next.candidateUsers == std::vector<std::string>{"bo", "cy"});
+}
+
+TEST_CASE("approval: start forms are deployed with the definition and found by its start event's formKey") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  std::string xml = test::bpmn("<startEvent id=\"s\" flowable:formKey=\"leave-form\"/><userTask id=\"t\"/>"
+                               "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"t\"/>");
+  auto schema = R"({"type":"object","properties":{"days":{"type":"integer"}}})";
+  auto d1 = e->deploy(xml, {{"leave-form", schema}});
+  auto form = e->startForm("p");
+  CHECK(form.first == "leave-form");
+  CHECK(form.second == schema);
+  CHECK_FALSE(e->deploy(xml, {{"leave-form", schema}}).created);  // same model, same forms
+  CHECK(e->deploy(xml, {{"leave-form", R"({"type":"object"})"}}).definitions[0].version == 2);  // changed form
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::invalid_argument, e->deploy(xml, {{"leave-form", "{not json"}}));
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::not_found, e->startForm("nope"));
+}

@@ -116,6 +116,14 @@ Assignment resolveRule(Execution& ex, Token& t, const model::FlowNode& n, const 
   } else if (kind == "departmentLeader") {
     if (dir)
       if (auto d = dir->department(arg)) a.assignee = d->leader;
+  } else if (kind == "chosen") {
+    // The previous approver chose (WeDa SubmitFlowTaskList): ordoNextApprovers = {"<node id>": ["u1", ...]}.
+    if (const auto* chosen = ex.lookup(t, "ordoNextApprovers"); chosen && chosen->is_object())
+      if (auto it = chosen->as_object().find(n.id); it != chosen->as_object().end()) {
+        auto users = toList(it->value());
+        if (users.size() == 1) a.assignee = users[0];
+        else a.candidateUsers = users;
+      }
   } else if (kind == "expression") {
     a.assignee = asText(ex.evaluate(t, arg, n.id));
   } else {
