@@ -196,7 +196,30 @@ void Engine::withdraw(Id instanceId, const std::string& user) {
                                                   std::to_string(instanceId) + ": it can no longer be withdrawn");
       impl_->onInstance(c, instanceId, user, [&](Execution& ex) {
         ex.recordOperation("withdraw", nullptr, 0, {});
-        ex.endInstance("draft", "instance_withdrawn", {});
+        // Back to the first user task if it is the initiator's own (filling in the form);
+        // a model that starts with an approval goes back to a draft.
+        const auto& scope = ex.process().process->scope;
+        const model::FlowNode* first = nullptr;
+        auto queue = scope.noneStarts();
+        std::set<const model::FlowNode*> seen(queue.begin(), queue.end());
+        for (std::size_t i = 0; i < queue.size() && !first; ++i) {
+          if (queue[i]->kind == model::NodeKind::userTask) first = queue[i];
+          for (const auto* f : queue[i]->outgoing)
+            if (seen.insert(f->target).second) queue.push_back(f->target);
+        }
+        auto& root = ex.state().rootToken();
+        bool own = false;
+        if (first && !first->human.assignee.empty()) {
+          auto who = ex.evaluate(root, first->human.assignee, first->id);
+          own = who.is_string() && who.as_string() == user;
+        }
+        if (own) {
+          std::vector<Id> cancel;
+          for (auto* child : ex.state().children(root.id)) cancel.push_back(child->id);
+          ex.moveTokens(cancel, root.id, *first);
+        } else {
+          ex.endInstance("draft", "instance_withdrawn", {});
+        }
       });
       return;
     }
@@ -206,6 +229,10 @@ void Engine::withdraw(Id instanceId, const std::string& user) {
                                               std::to_string(instanceId) + ": the next step has already acted, or they did not act last");
     const std::string target = acts.back()->elementId;
     impl_->onInstance(c, instanceId, user, [&](Execution& ex) {
+      // A node may forbid taking its completion back (ordo:withdrawable="false").
+      if (const auto* n = ex.process().process->node(target))
+        if (auto it = n->extensions.find("withdrawable"); it != n->extensions.end() && it->second == "false")
+          throw Error(ErrorCode::forbidden, "'" + target + "' does not allow withdrawing a completion", target);
       TaskRow* next = nullptr;
       for (auto& r : ex.state().tasks)
         if (r.task.state == "open" && r.task.createdAt >= acts.back()->at) next = &r;
