@@ -159,6 +159,29 @@ ORDO_EXTERN int ordo_message_correlate(char **out_json, ordo_engine *engine, con
    start event, in one command. *out_count (may be NULL): how many received it; none is fine. */
 ORDO_EXTERN int ordo_signal_broadcast(int *out_count, ordo_engine *engine, const char *name, const char *variables_json);
 
+/* Approval operations, one entry point: request_json {"op", "user", "task": id, "instance": id,
+   "to", "target", "users": [], "position", "comment", "reason", "variables": {}, "process",
+   "businessKey", "processes": [], "from", "until" (epoch ms), "keepHistory"}. ops: complete,
+   claim, unclaim, delegate, resolve, transfer, urge, skip, return, returnable, reject, addSigners,
+   removeSigners, acceptEntrust, rejectEntrust, withdraw, jump, terminate, invalidate, suspend,
+   resume, cc, edit, delete, draft, submit, entrust, cancelEntrust. *out_json: the result (null for
+   most; the instance for draft and submit; node ids for returnable; the id for entrust). */
+ORDO_EXTERN int ordo_operation(char **out_json, ordo_engine *engine, const char *request_json);
+/* A user's list: query_json {"user", "type": todo|done|started|cc|drafts, "processKey", "processName",
+   "tenant", "startedFrom", "startedTo", "newestFirst", "offset", "limit"}.
+   *out_json: [{"instance", "processName", "task"}]; *out_count (may be NULL) the total. */
+ORDO_EXTERN int ordo_list(char **out_json, int64_t *out_count, ordo_engine *engine, const char *query_json);
+/* {"instance", "processName", "openTasks", "currentNodes", "allowedActions"} for `user`. */
+ORDO_EXTERN int ordo_instance_detail(char **out_json, ordo_engine *engine, int64_t instance_id, const char *user);
+/* {"nodes": [{"id","name","kind","status","approvers","comments","startedAt","endedAt"}], "edges": [...]} */
+ORDO_EXTERN int ordo_instance_canvas(char **out_json, ordo_engine *engine, int64_t instance_id);
+/* user_json {"id", "name", "department", "roles": []}: the engine's own directory. */
+ORDO_EXTERN int ordo_user_save(ordo_engine *engine, const char *user_json);
+/* [{"id","user","type","instanceId","taskId","title","createdAt","read"}], newest first. */
+ORDO_EXTERN int ordo_inbox_list(char **out_json, ordo_engine *engine, const char *user, int unread_only, int offset,
+                                int limit);
+ORDO_EXTERN int ordo_inbox_mark(ordo_engine *engine, int64_t message_id, const char *user, int read);
+
 /* Jobs and incidents. */
 ORDO_EXTERN int ordo_job_run_due(int *out_count, ordo_engine *engine); /* fires due timers */
 /* Pending timer jobs of the instance (external tasks are listed by fetch-and-lock, not counted here). */

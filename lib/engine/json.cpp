@@ -103,6 +103,81 @@ bj::value toJson(const Diagnostic& d) {
           {"column", d.column}};
 }
 
+bj::value toJson(const InboxMessage& m) {
+  return {{"id", m.id},           {"user", m.user},       {"type", m.type},       {"instanceId", m.instanceId},
+          {"taskId", m.taskId},   {"title", m.title},     {"createdAt", m.createdAt}, {"read", m.read}};
+}
+
+bj::value toJson(const ListItem& item) {
+  bj::object o{{"instance", toJson(item.instance)}, {"processName", item.processName}};
+  o["task"] = item.task.id ? toJson(item.task) : bj::value(nullptr);
+  return o;
+}
+
+bj::value toJson(const InstanceDetail& d) {
+  bj::array tasks;
+  for (const auto& t : d.openTasks) tasks.push_back(toJson(t));
+  return {{"instance", toJson(d.instance)},
+          {"processName", d.processName},
+          {"openTasks", std::move(tasks)},
+          {"currentNodes", strings(d.currentNodes)},
+          {"allowedActions", strings(d.allowedActions)}};
+}
+
+bj::value toJson(const Canvas& c) {
+  bj::array nodes, edges;
+  for (const auto& n : c.nodes)
+    nodes.push_back({{"id", n.id},
+                     {"name", n.name},
+                     {"kind", n.kind},
+                     {"status", n.status},
+                     {"approvers", strings(n.approvers)},
+                     {"comments", strings(n.comments)},
+                     {"startedAt", n.startedAt},
+                     {"endedAt", n.endedAt}});
+  for (const auto& e : c.edges)
+    edges.push_back({{"id", e.id}, {"source", e.source}, {"target", e.target}, {"status", e.status}});
+  return {{"nodes", std::move(nodes)}, {"edges", std::move(edges)}};
+}
+
+bj::value toJson(const UserLists& l) {
+  return {{"todo", l.todo}, {"done", l.done}, {"started", l.started}, {"cc", l.cc}, {"drafts", l.drafts}};
+}
+
+User user(const bj::object& o) {
+  onlyFields(o, {"id", "name", "department", "roles"}, "the user");
+  User u;
+  u.id = text(o, "id");
+  if (u.id.empty()) throw Error(ErrorCode::invalid_argument, "field 'id' is required");
+  u.name = text(o, "name");
+  u.department = text(o, "department");
+  if (auto it = o.find("roles"); it != o.end() && !it->value().is_null()) {
+    if (!it->value().is_array()) throw Error(ErrorCode::invalid_argument, "field 'roles' must be a list");
+    for (const auto& r : it->value().as_array()) {
+      if (!r.is_string()) throw Error(ErrorCode::invalid_argument, "field 'roles' must hold strings");
+      u.roles.emplace_back(r.as_string());
+    }
+  }
+  return u;
+}
+
+ListQuery listQuery(const bj::object& o) {
+  onlyFields(o, {"user", "type", "processKey", "processName", "tenant", "startedFrom", "startedTo", "newestFirst", "offset", "limit"},
+             "the list query");
+  ListQuery q;
+  q.user = text(o, "user");
+  if (auto t = text(o, "type"); !t.empty()) q.type = t;
+  q.processKey = text(o, "processKey");
+  q.processName = text(o, "processName");
+  q.tenant = text(o, "tenant");
+  q.startedFrom = integer(o, "startedFrom", 0);
+  q.startedTo = integer(o, "startedTo", 0);
+  if (o.contains("newestFirst")) q.newestFirst = boolean(o, "newestFirst");
+  q.offset = static_cast<int>(integer(o, "offset", 0));
+  q.limit = static_cast<int>(integer(o, "limit", 20));
+  return q;
+}
+
 bj::object parseObject(const char* text, const char* what) {
   if (!text || !*text) return {};
   boost::system::error_code ec;

@@ -13,6 +13,13 @@ boost::json::value toJson(const Task& t);
 boost::json::value toJson(const HistoryEntry& h);
 boost::json::value toJson(const ExternalTask& e);
 boost::json::value toJson(const Diagnostic& d);
+boost::json::value toJson(const InboxMessage& m);
+boost::json::value toJson(const ListItem& item);
+boost::json::value toJson(const InstanceDetail& d);
+boost::json::value toJson(const Canvas& c);
+boost::json::value toJson(const UserLists& l);
+User user(const boost::json::object& o);
+ListQuery listQuery(const boost::json::object& o);
 
 // Parse requests; throw Error(invalid_argument) naming the field at fault.
 boost::json::object parseObject(const char* text, const char* what);  // NULL or "" -> {}

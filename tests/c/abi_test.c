@@ -249,6 +249,47 @@ int main(int argc, char **argv) {
     ordo_free(out);
     CHECK(inner == ORDO_EWRONGSTATE);
   }
+  /* approval operations, lists, detail, canvas, inbox */
+  {
+    char req[256];
+    long long leave;
+    int64_t total = -1;
+    CHECK(ordo_user_save(engine, "{\"id\":\"root\",\"roles\":[\"admin\"]}") == ORDO_OK);
+    CHECK(ordo_user_save(engine, "{\"name\":\"no id\"}") == ORDO_EINVALID);
+    CHECK(ordo_instance_start(&out, engine, "{\"key\":\"leaveApproval\",\"initiator\":\"emp\","
+                                            "\"variables\":{\"days\":1,\"manager\":\"mary\"}}") == ORDO_OK);
+    leave = first_id(out, NULL);
+    ordo_free(out);
+    CHECK(ordo_list(&out, &total, engine, "{\"user\":\"mary\",\"type\":\"todo\"}") == ORDO_OK);
+    CHECK(total == 1);
+    task = first_id(out, "\"task\"");
+    ordo_free(out);
+    snprintf(req, sizeof req, "{\"op\":\"transfer\",\"user\":\"eve\",\"task\":%lld,\"to\":\"x\"}", task);
+    CHECK(ordo_operation(&out, engine, req) == ORDO_EFORBIDDEN);
+    snprintf(req, sizeof req, "{\"op\":\"transfer\",\"user\":\"mary\",\"task\":%lld,\"to\":\"max\"}", task);
+    CHECK(ordo_operation(&out, engine, req) == ORDO_OK);
+    CHECK(strcmp(out, "null") == 0);
+    ordo_free(out);
+    CHECK(ordo_operation(&out, engine, "{\"op\":\"fly\",\"user\":\"mary\"}") == ORDO_EINVALID);
+    CHECK(CONTAINS(ordo_errmsg(engine), "unknown operation 'fly'"));
+    snprintf(req, sizeof req, "{\"op\":\"urge\",\"user\":\"emp\",\"task\":%lld}", task);
+    CHECK(ordo_operation(&out, engine, req) == ORDO_OK);
+    ordo_free(out);
+    CHECK(ordo_inbox_list(&out, engine, "max", 1, 0, 10) == ORDO_OK);
+    CHECK(CONTAINS(out, "\"type\":\"urge\""));
+    ordo_free(out);
+    CHECK(ordo_instance_detail(&out, engine, leave, "max") == ORDO_OK);
+    CHECK(CONTAINS(out, "\"allowedActions\":[\"complete\""));
+    ordo_free(out);
+    CHECK(ordo_instance_canvas(&out, engine, leave) == ORDO_OK);
+    CHECK(CONTAINS(out, "\"id\":\"managerApproval\""));
+    CHECK(CONTAINS(out, "\"status\":\"active\""));
+    ordo_free(out);
+    snprintf(req, sizeof req, "{\"op\":\"terminate\",\"user\":\"root\",\"instance\":%lld,\"reason\":\"test\"}", leave);
+    CHECK(ordo_operation(&out, engine, req) == ORDO_OK);
+    ordo_free(out);
+    CHECK(ordo_inbox_mark(engine, 999999, "max", 1) == ORDO_ENOTFOUND);
+  }
   ordo_engine_interrupt(engine); /* nothing running: no effect on later calls */
   CHECK(ordo_definition_list(&out, engine) == ORDO_OK);
   ordo_free(out);

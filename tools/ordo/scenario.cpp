@@ -10,6 +10,7 @@
 #include <sstream>
 #include <unistd.h>
 
+#include "approval/dispatch.hpp"
 #include "jobs/iso8601.hpp"
 
 namespace ordo::cli {
@@ -149,69 +150,32 @@ class Runner {
     return it->second;
   }
 
-  // An approval operation; its task is found as `complete` finds it.
+  // An approval operation: the step's element ids and names become the ids the engine's
+  // operation dispatcher takes (the same one the C ABI's ordo_operation calls).
   void action(const json::object& o) {
-    auto op = str(o, "op");
-    auto user = str(o, "user");
-    auto taskId = [&] {
-      auto tasks = openTasks(instance(o), str(o, "task"), str(o, "assignee"));
-      if (tasks.empty()) throw Error(ErrorCode::not_found, "no open task '" + str(o, "task") + "' for " + op);
-      return tasks.back().id;
-    };
-    Variables vars;
-    if (auto it = o.find("variables"); it != o.end()) {
-      if (!it->value().is_object()) throw Error(ErrorCode::invalid_argument, op + " variables must be a JSON object");
-      vars = it->value().as_object();
-    }
-    auto comment = str(o, "comment");
-    if (op == "claim") return engine_->claimTask(taskId(), user);
-    if (op == "unclaim") return engine_->unclaimTask(taskId(), user);
-    if (op == "delegate") return engine_->delegateTask(taskId(), user, str(o, "to"), comment);
-    if (op == "resolve") return engine_->resolveTask(taskId(), user, vars, comment);
-    if (op == "transfer") return engine_->transferTask(taskId(), user, str(o, "to"), comment);
-    if (op == "urge") return engine_->urgeTask(taskId(), user);
-    if (op == "cc") return engine_->ccInstance(instance(o), user, strings(o.contains("users") ? o.at("users") : json::value()));
-    if (op == "terminate") return engine_->terminateInstance(instance(o), user, str(o, "reason"));
-    if (op == "invalidate") return engine_->invalidateInstance(instance(o), user, str(o, "reason"));
-    if (op == "suspend") return engine_->suspendInstance(instance(o), user);
-    if (op == "resume") return engine_->resumeInstance(instance(o), user);
-    if (op == "return") return engine_->returnTask(taskId(), user, str(o, "target"), comment);
-    if (op == "reject") return engine_->rejectTask(taskId(), user, str(o, "target"), comment);
-    if (op == "addSigners")
-      return engine_->addSigners(taskId(), user, strings(o.contains("users") ? o.at("users") : json::value()),
-                                 str(o, "position", "parallel"));
-    if (op == "removeSigners")
-      return engine_->removeSigners(taskId(), user, strings(o.contains("users") ? o.at("users") : json::value()));
-    if (op == "withdraw") return engine_->withdraw(instance(o), user);
-    if (op == "jump") return engine_->jump(instance(o), user, str(o, "target"));
-    if (op == "draft") {
-      StartRequest r;
-      r.key = str(o, "process");
-      r.variables = vars;
-      r.initiator = user;
-      r.businessKey = str(o, "businessKey");
-      instances_[str(o, "as", "p1")] = engine_->saveDraft(r).id;
-      return;
-    }
-    if (op == "submit") return (void)engine_->submitDraft(instance(o), user, vars);
-    if (op == "entrust") {
-      auto when = [&](const char* key) -> std::int64_t {
-        auto v = str(o, key);
-        if (v.empty()) return 0;
+    json::object request;
+    for (const auto& kv : o) {
+      auto key = std::string(kv.key());
+      if (key == "instance" || key == "task" || key == "assignee" || key == "as") continue;
+      if (key == "from" || key == "until") {
         try {
-          return jobs::parseDateTime(v);
+          request[key] = jobs::parseDateTime(text(kv.value()));
         } catch (const std::invalid_argument& e) {
-          throw Error(ErrorCode::invalid_argument, std::string("entrust ") + key + ": " + e.what());
+          throw Error(ErrorCode::invalid_argument, "action " + key + ": " + e.what());
         }
-      };
-      engine_->entrust(user, str(o, "to"), strings(o.contains("processes") ? o.at("processes") : json::value()),
-                       when("from"), when("until"));
-      return;
+        continue;
+      }
+      request[key] = kv.value();
     }
-    if (op == "cancelEntrust") return engine_->cancelEntrust(user, str(o, "to"));
-    if (op == "acceptEntrust") return engine_->acceptEntrustedTask(taskId(), user);
-    if (op == "rejectEntrust") return engine_->rejectEntrustedTask(taskId(), user, comment);
-    throw Error(ErrorCode::unsupported, "action '" + op + "' is not supported yet");
+    if (o.contains("task")) {
+      auto tasks = openTasks(instance(o), str(o, "task"), str(o, "assignee"));
+      if (tasks.empty()) throw Error(ErrorCode::not_found, "no open task '" + str(o, "task") + "' for " + str(o, "op"));
+      request["task"] = tasks.back().id;
+    } else if (o.contains("instance")) {
+      request["instance"] = instance(o);
+    }
+    auto result = approval::runOperation(*engine_, request);
+    if (str(o, "op") == "draft") instances_[str(o, "as", "p1")] = result.as_object().at("id").as_int64();
   }
 
   void message(const json::object& o) {
