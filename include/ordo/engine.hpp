@@ -385,7 +385,9 @@ class Engine {
 
   // --- inbox and lists
   std::vector<InboxMessage> inbox(const std::string& user, bool unreadOnly = false, int offset = 0,
-                                  int limit = 100) const;
+                                  int limit = 100, const std::string& type = {}) const;
+  // Unread messages by type: {"todo": 2, "cc": 1 ...}.
+  std::map<std::string, std::int64_t> inboxCounts(const std::string& user) const;
   void markRead(Id messageId, const std::string& user, bool read = true);
   UserLists lists(const std::string& user) const;
 

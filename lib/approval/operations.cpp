@@ -384,9 +384,14 @@ std::optional<User> Engine::user(const std::string& id) const {
 
 // ---------------------------------------------------------------- inbox and lists
 
-std::vector<InboxMessage> Engine::inbox(const std::string& user, bool unreadOnly, int offset, int limit) const {
+std::vector<InboxMessage> Engine::inbox(const std::string& user, bool unreadOnly, int offset, int limit,
+                                        const std::string& type) const {
   if (limit < 0 || offset < 0) throw Error(ErrorCode::invalid_argument, "limit and offset must be >= 0");
-  return impl_->read([&](store::Connection& c) { return store::inboxOf(c, user, unreadOnly, offset, limit); });
+  return impl_->read([&](store::Connection& c) { return store::inboxOf(c, user, unreadOnly, offset, limit, type); });
+}
+
+std::map<std::string, std::int64_t> Engine::inboxCounts(const std::string& user) const {
+  return impl_->read([&](store::Connection& c) { return store::inboxCounts(c, user); });
 }
 
 void Engine::markRead(Id messageId, const std::string& user, bool read) {

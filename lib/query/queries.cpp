@@ -150,10 +150,11 @@ InstanceDetail Engine::instanceDetail(Id instanceId, const std::string& user) co
     if (running && onTask)
       for (const char* x : {"complete", "reject", "return", "transfer", "delegate", "cc"}) acts.emplace_back(x);
     if (running && initiator) {
-      for (const char* x : {"withdraw", "urge", "terminate", "invalidate", "suspend"}) acts.emplace_back(x);
+      for (const char* x : {"withdraw", "urge", "terminate", "invalidate", "suspend", "delete"}) acts.emplace_back(x);
       if (!onTask) acts.emplace_back("cc");
     }
     if (d.instance.state == "suspended" && initiator) acts.emplace_back("resume");
+    if (!running && initiator) acts.emplace_back("delete");
     if (d.instance.state == "draft" && initiator) acts.emplace_back("submit");
     return d;
   });

@@ -888,14 +888,25 @@ std::vector<std::string> usersInDepartment(Connection& c, const std::string& dep
   return out;
 }
 
-std::vector<InboxMessage> inboxOf(Connection& c, const std::string& user, bool unreadOnly, int offset, int limit) {
+std::vector<InboxMessage> inboxOf(Connection& c, const std::string& user, bool unreadOnly, int offset, int limit,
+                                  const std::string& type) {
   auto& q = c.prepare(
       "SELECT id, user_id, type, coalesce(instance_id, 0), coalesce(task_id, 0), title, created_at, read_at IS NOT NULL "
-      "FROM inbox WHERE user_id = ?1 AND (?2 = 0 OR read_at IS NULL) ORDER BY id DESC LIMIT ?3 OFFSET ?4");
-  q.bind(1, user).bind(2, unreadOnly ? 1 : 0).bind(3, limit).bind(4, offset);
+      "FROM inbox WHERE user_id = ?1 AND (?2 = 0 OR read_at IS NULL) AND (?5 = '' OR type = ?5) ORDER BY id DESC "
+      "LIMIT ?3 OFFSET ?4");
+  q.bind(1, user).bind(2, unreadOnly ? 1 : 0).bind(3, limit).bind(4, offset).bind(5, type);
   std::vector<InboxMessage> out;
   while (q.step())
     out.push_back({q.int64(0), q.text(1), q.text(2), q.int64(3), q.int64(4), q.text(5), q.int64(6), q.int64(7) != 0});
+  q.reset();
+  return out;
+}
+
+std::map<std::string, std::int64_t> inboxCounts(Connection& c, const std::string& user) {
+  auto& q = c.prepare("SELECT type, count(*) FROM inbox WHERE user_id = ? AND read_at IS NULL GROUP BY type");
+  q.bind(1, user);
+  std::map<std::string, std::int64_t> out;
+  while (q.step()) out[q.text(0)] = q.int64(1);
   q.reset();
   return out;
 }

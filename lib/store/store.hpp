@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <boost/json/object.hpp>
+#include <map>
 #include <optional>
 #include <ordo/engine.hpp>
 #include <vector>
@@ -138,7 +139,9 @@ std::optional<User> userById(Connection& c, const std::string& id);
 std::optional<Department> departmentById(Connection& c, const std::string& id);
 std::vector<std::string> usersWithRole(Connection& c, const std::string& role);
 std::vector<std::string> usersInDepartment(Connection& c, const std::string& department);
-std::vector<InboxMessage> inboxOf(Connection& c, const std::string& user, bool unreadOnly, int offset, int limit);
+std::vector<InboxMessage> inboxOf(Connection& c, const std::string& user, bool unreadOnly, int offset, int limit,
+                                  const std::string& type = {});
+std::map<std::string, std::int64_t> inboxCounts(Connection& c, const std::string& user);
 bool markRead(Connection& c, Id message, const std::string& user, bool read, std::int64_t now);
 void addInbox(Connection& c, const std::string& user, const std::string& type, Id instance, Id task,
               const std::string& title, std::int64_t now);

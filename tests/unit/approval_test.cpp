@@ -81,6 +81,10 @@ TEST_CASE("approval: the inbox can be paged and marked read") {
   CHECK(e.inbox("mary", true).size() == 1);
   CHECK(e.inbox("mary", false, 1, 1).at(0).type == "todo");
   REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::not_found, e.markRead(mary[0].id, "hr"));  // not hr's message
+  CHECK(e.inbox("mary", false, 0, 100, "urge").size() == 1);
+  auto counts = e.inboxCounts("mary");
+  CHECK(counts["todo"] == 1);
+  CHECK(counts.count("urge") == 0);  // read
   auto lists = e.lists("hr");
   CHECK(lists.cc == 1);
   CHECK(e.lists("mary").todo == 1);
