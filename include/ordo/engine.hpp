@@ -47,6 +47,7 @@ struct Definition {
   int version = 0;
   std::string hash;  // of the deployed XML
   std::int64_t deployedAt = 0;
+  std::string category;  // the document's targetNamespace, as Flowable files it
 };
 
 struct Deployment {
@@ -189,6 +190,7 @@ struct ListQuery {
   std::string user;
   std::string type = "todo";  // todo, done, started, cc, drafts
   std::string processKey, processName;  // processName matches as a substring
+  std::string category;                 // the definition's category (targetNamespace)
   std::string tenant;
   std::int64_t startedFrom = 0, startedTo = 0;  // epoch ms; 0: open
   bool newestFirst = true;

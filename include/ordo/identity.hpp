@@ -16,6 +16,7 @@ struct User {
   std::string id, name;
   std::string department;          // department id, may be empty
   std::vector<std::string> roles;  // role (group) ids; "admin" may do every operation
+  std::string tenant;
 };
 
 struct Department {

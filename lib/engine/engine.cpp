@@ -188,6 +188,7 @@ Deployment Engine::deploy(const std::string& xml, const std::map<std::string, st
       def.version = store::maxVersion(c, p->id) + 1;
       def.hash = hash;
       def.deployedAt = now;
+      def.category = compiled->model->targetNamespace;
       store::insertDefinition(c, def, xml);
       for (const auto& [key, schema] : forms) store::saveForm(c, def.id, key, schema);
       // A new version's timer start events replace those of the versions before it.

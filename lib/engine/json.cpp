@@ -46,7 +46,8 @@ bool boolean(const bj::object& o, const char* key) {
 }  // namespace
 
 bj::value toJson(const Definition& d) {
-  return {{"id", d.id}, {"key", d.key}, {"name", d.name}, {"version", d.version}, {"hash", d.hash}, {"deployedAt", d.deployedAt}};
+  return {{"id", d.id},     {"key", d.key},         {"name", d.name},         {"version", d.version},
+          {"hash", d.hash}, {"deployedAt", d.deployedAt}, {"category", d.category}};
 }
 
 bj::value toJson(const Instance& i) {
@@ -145,12 +146,13 @@ bj::value toJson(const UserLists& l) {
 }
 
 User user(const bj::object& o) {
-  onlyFields(o, {"id", "name", "department", "roles"}, "the user");
+  onlyFields(o, {"id", "name", "department", "roles", "tenant"}, "the user");
   User u;
   u.id = text(o, "id");
   if (u.id.empty()) throw Error(ErrorCode::invalid_argument, "field 'id' is required");
   u.name = text(o, "name");
   u.department = text(o, "department");
+  u.tenant = text(o, "tenant");
   if (auto it = o.find("roles"); it != o.end() && !it->value().is_null()) {
     if (!it->value().is_array()) throw Error(ErrorCode::invalid_argument, "field 'roles' must be a list");
     for (const auto& r : it->value().as_array()) {
@@ -162,13 +164,14 @@ User user(const bj::object& o) {
 }
 
 ListQuery listQuery(const bj::object& o) {
-  onlyFields(o, {"user", "type", "processKey", "processName", "tenant", "startedFrom", "startedTo", "newestFirst", "offset", "limit"},
+  onlyFields(o, {"user", "type", "processKey", "processName", "category", "tenant", "startedFrom", "startedTo", "newestFirst", "offset", "limit"},
              "the list query");
   ListQuery q;
   q.user = text(o, "user");
   if (auto t = text(o, "type"); !t.empty()) q.type = t;
   q.processKey = text(o, "processKey");
   q.processName = text(o, "processName");
+  q.category = text(o, "category");
   q.tenant = text(o, "tenant");
   q.startedFrom = integer(o, "startedFrom", 0);
   q.startedTo = integer(o, "startedTo", 0);

@@ -56,6 +56,7 @@ ListSql listSql(const ListQuery& q, const std::vector<std::string>& roles) {
   if (!q.processKey.empty()) where += " AND d.key = " + p(q.processKey);
   if (!q.processName.empty()) where += " AND d.name LIKE '%' || " + p(q.processName) + " || '%'";
   if (!q.tenant.empty()) where += " AND i.tenant = " + p(q.tenant);
+  if (!q.category.empty()) where += " AND d.category = " + p(q.category);
   if (q.startedFrom) where += " AND i.started_at >= " + p(q.startedFrom);
   if (q.startedTo) where += " AND i.started_at < " + p(q.startedTo);
   s.from += where;

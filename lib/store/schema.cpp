@@ -194,6 +194,10 @@ CREATE TABLE forms(
   schema TEXT NOT NULL,
   PRIMARY KEY(definition_id, form_key)) WITHOUT ROWID;
 )sql",
+    // 8: a definition's category (its document's targetNamespace, as in Flowable).
+    R"sql(
+ALTER TABLE definitions ADD COLUMN category TEXT;
+)sql",
 };
 
 }  // namespace

@@ -101,9 +101,10 @@ Definition readDefinition(Statement& q) {
   d.name = q.text(3);
   d.hash = q.text(4);
   d.deployedAt = q.int64(5);
+  d.category = q.text(6);
   return d;
 }
-constexpr const char* kDefinitionCols = "id, key, version, name, hash, deployed_at";
+constexpr const char* kDefinitionCols = "id, key, version, name, hash, deployed_at, category";
 
 Instance readInstance(Statement& q) {
   Instance i;
@@ -202,13 +203,14 @@ int maxVersion(Connection& c, const std::string& key) {
 }
 
 void insertDefinition(Connection& c, Definition& d, const std::string& xml) {
-  c.prepare("INSERT INTO definitions(key, version, name, hash, xml, deployed_at) VALUES (?,?,?,?,?,?)")
+  c.prepare("INSERT INTO definitions(key, version, name, hash, xml, deployed_at, category) VALUES (?,?,?,?,?,?,?)")
       .bind(1, d.key)
       .bind(2, d.version)
       .bind(3, d.name)
       .bind(4, d.hash)
       .bind(5, xml)
       .bind(6, d.deployedAt)
+      .bindOptional(7, d.category)
       .run();
   d.id = c.lastInsertId();
 }
@@ -831,8 +833,8 @@ std::optional<Variables> takeBufferedMessage(Connection& c, const std::string& n
 // ---------------------------------------------------------------- identity, inbox, lists
 
 void saveUser(Connection& c, const User& u) {
-  c.prepare("INSERT OR REPLACE INTO users(id, name, department_id) VALUES (?,?,?)")
-      .bind(1, u.id).bindOptional(2, u.name).bindOptional(3, u.department).run();
+  c.prepare("INSERT OR REPLACE INTO users(id, name, department_id, tenant) VALUES (?,?,?,?)")
+      .bind(1, u.id).bindOptional(2, u.name).bindOptional(3, u.department).bindOptional(4, u.tenant).run();
   c.prepare("DELETE FROM user_roles WHERE user_id = ?").bind(1, u.id).run();
   for (const auto& r : u.roles)
     c.prepare("INSERT OR IGNORE INTO user_roles(user_id, role_id) VALUES (?,?)").bind(1, u.id).bind(2, r).run();
@@ -848,10 +850,10 @@ void saveRole(Connection& c, const std::string& id, const std::string& name) {
 }
 
 std::optional<User> userById(Connection& c, const std::string& id) {
-  auto& q = c.prepare("SELECT id, name, department_id FROM users WHERE id = ?");
+  auto& q = c.prepare("SELECT id, name, department_id, tenant FROM users WHERE id = ?");
   q.bind(1, id);
   std::optional<User> out;
-  if (q.step()) out = User{q.text(0), q.text(1), q.text(2), {}};
+  if (q.step()) out = User{q.text(0), q.text(1), q.text(2), {}, q.text(3)};
   q.reset();
   if (!out) return out;
   auto& r = c.prepare("SELECT role_id FROM user_roles WHERE user_id = ? ORDER BY role_id");

@@ -38,6 +38,12 @@ TEST_CASE("query: a user's lists with filters, paging and counts") {
   byTenant.tenant.clear();
   byTenant.processName = "Or-sign";
   CHECK(e->count(byTenant) == 1);
+  ListQuery byCategory;
+  byCategory.user = "mary";
+  byCategory.category = "http://ordo.dev/samples";  // the samples' targetNamespace
+  CHECK(e->count(byCategory) == 6);
+  byCategory.category = "http://elsewhere";
+  CHECK(e->count(byCategory) == 0);
   ListQuery window;
   window.user = "mary";
   window.startedFrom = 1'800'000'001'000;
