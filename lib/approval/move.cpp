@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <set>
 
-#include "engine/impl.hpp"
+#include "approval/common.hpp"
 
 namespace ordo {
 
@@ -11,28 +11,7 @@ namespace {
 
 using runtime::Execution;
 using runtime::TaskRow;
-
-bool contains(const std::vector<std::string>& list, const std::string& x) {
-  return std::find(list.begin(), list.end(), x) != list.end();
-}
-
-bool mayWorkOn(const Task& t, const Engine::Impl::Actor& a) {
-  if (a.admin) return true;
-  if (!t.assignee.empty()) return t.assignee == a.id;
-  if (contains(t.candidateUsers, a.id)) return true;
-  return std::any_of(t.candidateGroups.begin(), t.candidateGroups.end(),
-                     [&](const std::string& g) { return contains(a.roles, g); });
-}
-
-[[noreturn]] void forbid(const std::string& user, const std::string& what) {
-  throw Error(ErrorCode::forbidden, "user '" + user + "' may not " + what);
-}
-
-TaskRow& taskRow(Execution& ex, Id taskId) {
-  for (auto& r : ex.state().tasks)
-    if (r.task.id == taskId) return r;
-  throw Error(ErrorCode::not_found, "task " + std::to_string(taskId) + " not found");
-}
+using namespace approval;
 
 // The user tasks completed in this instance, in the order they were first completed.
 std::vector<std::string> completedUserTasks(const std::vector<HistoryEntry>& history) {
@@ -50,12 +29,8 @@ static void workOnTask(Engine::Impl& impl, Id taskId, const std::string& user, c
   if (user.empty()) throw Error(ErrorCode::invalid_argument, "an operation needs the acting user");
   impl.command([&](store::Connection& c) {
     Id instanceId = 0;
-    auto task = store::taskById(c, taskId, &instanceId);
-    if (!task) throw Error(ErrorCode::not_found, "task " + std::to_string(taskId) + " not found");
-    if (task->state != "open")
-      throw Error(ErrorCode::wrong_state, "task " + std::to_string(taskId) + " is already " + task->state,
-                  task->elementId);
-    if (!mayWorkOn(*task, impl.actor(c, user))) forbid(user, std::string(what) + " task " + std::to_string(taskId));
+    auto task = openTask(c, taskId, instanceId);
+    if (!mayWorkOn(task, impl.actor(c, user))) forbid(user, std::string(what) + " task " + std::to_string(taskId));
     impl.onInstance(c, instanceId, user, [&](Execution& ex) { f(c, ex, taskRow(ex, taskId)); });
   });
 }

@@ -5,7 +5,7 @@
 // refusal throws (forbidden, wrong_state, limit_exceeded) and changes nothing.
 #include <algorithm>
 
-#include "engine/impl.hpp"
+#include "approval/common.hpp"
 
 namespace ordo {
 
@@ -13,29 +13,7 @@ namespace {
 
 using runtime::Execution;
 using runtime::TaskRow;
-
-bool contains(const std::vector<std::string>& list, const std::string& x) {
-  return std::find(list.begin(), list.end(), x) != list.end();
-}
-
-// May `a` work on the task: its assignee, a candidate of an unassigned task, or an admin.
-bool mayWorkOn(const Task& t, const Engine::Impl::Actor& a) {
-  if (a.admin) return true;
-  if (!t.assignee.empty()) return t.assignee == a.id;
-  if (contains(t.candidateUsers, a.id)) return true;
-  return std::any_of(t.candidateGroups.begin(), t.candidateGroups.end(),
-                     [&](const std::string& g) { return contains(a.roles, g); });
-}
-
-[[noreturn]] void forbid(const std::string& user, const std::string& what) {
-  throw Error(ErrorCode::forbidden, "user '" + user + "' may not " + what);
-}
-
-TaskRow& taskRow(Execution& ex, Id taskId) {
-  for (auto& r : ex.state().tasks)
-    if (r.task.id == taskId) return r;
-  throw Error(ErrorCode::not_found, "task " + std::to_string(taskId) + " not found");
-}
+using namespace approval;
 
 }  // namespace
 
@@ -45,11 +23,7 @@ void taskOperation(Engine::Impl& impl, Id taskId, const std::string& user, F&& f
   if (user.empty()) throw Error(ErrorCode::invalid_argument, "an operation needs the acting user");
   impl.command([&](store::Connection& c) {
     Id instanceId = 0;
-    auto task = store::taskById(c, taskId, &instanceId);
-    if (!task) throw Error(ErrorCode::not_found, "task " + std::to_string(taskId) + " not found");
-    if (task->state != "open")
-      throw Error(ErrorCode::wrong_state, "task " + std::to_string(taskId) + " is already " + task->state,
-                  task->elementId);
+    auto task = openTask(c, taskId, instanceId);
     auto actor = impl.actor(c, user);
     impl.onInstance(c, instanceId, user, [&](Execution& ex) {
       auto& row = taskRow(ex, taskId);
@@ -61,17 +35,13 @@ void taskOperation(Engine::Impl& impl, Id taskId, const std::string& user, F&& f
 void Engine::completeTask(Id taskId, const Variables& variables, const std::string& user, const std::string& comment) {
   impl_->command([&](store::Connection& c) {
     Id instanceId = 0;
-    auto task = store::taskById(c, taskId, &instanceId);
-    if (!task) throw Error(ErrorCode::not_found, "task " + std::to_string(taskId) + " not found");
-    if (task->state != "open")
-      throw Error(ErrorCode::wrong_state, "task " + std::to_string(taskId) + " is already " + task->state,
-                  task->elementId);
-    if (task->delegation == "pending")
+    auto task = openTask(c, taskId, instanceId);
+    if (task.delegation == "pending")
       throw Error(ErrorCode::wrong_state,
-                  "task " + std::to_string(taskId) + " is delegated to '" + task->assignee + "': the delegate resolves it",
-                  task->elementId);
-    if (!user.empty() && !mayWorkOn(*task, impl_->actor(c, user)))
-      forbid(user, "complete task " + std::to_string(taskId) + " ('" + task->elementId + "')");
+                  "task " + std::to_string(taskId) + " is delegated to '" + task.assignee + "': the delegate resolves it",
+                  task.elementId);
+    if (!user.empty() && !mayWorkOn(task, impl_->actor(c, user)))
+      forbid(user, "complete task " + std::to_string(taskId) + " ('" + task.elementId + "')");
     impl_->onInstance(c, instanceId, user, [&](Execution& ex) {
       if (!user.empty()) {
         auto* t = ex.state().token(taskRow(ex, taskId).tokenId);
