@@ -85,7 +85,7 @@ type HistoryEntry struct {
 	ID          int64  `json:"id"`
 	InstanceID  int64  `json:"instanceId"`
 	At          Millis `json:"at"`
-	Kind        string `json:"kind"` // instance_started, element_entered, task_completed, ...
+	Kind        string `json:"kind"` // instance_started, element_entered, element_left, task_completed, ...
 	ElementID   string `json:"elementId"`
 	ElementType string `json:"elementType"`
 	TaskID      int64  `json:"taskId"`

@@ -115,7 +115,7 @@ func run(dbPath, modelPath string) error {
 	}
 	var path []string
 	for _, h := range history {
-		if h.Kind == "element_entered" {
+		if h.Kind == "element_left" { // the elements it passed, in order
 			path = append(path, h.ElementID)
 		}
 	}

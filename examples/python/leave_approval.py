@@ -52,7 +52,7 @@ def main(path):
         approve(engine, leave["id"], "zhao")
         final = engine.instance(leave["id"])
         ended = [h["elementId"] for h in engine.history(leave["id"])
-                 if h["kind"] == "element_entered" and h["elementType"] == "endEvent"]
+                 if h["kind"] == "element_left" and h["elementType"] == "endEvent"]
         print(f"leave instance {final['id']}: {final['state']} at {ended}")
         outcome = "approved" if ended == ["approvedEnd"] else "rejected"
         note = engine.start("notifyEmployee", variables={"employee": "wang", "days": 5, "outcome": outcome})

@@ -182,6 +182,8 @@ Canvas Engine::canvas(Id instanceId) const {
       }
       if (h.kind == "element_left") {
         left.insert(h.elementId);
+        entered.insert(h.elementId);  // entered and left in one command: element_left alone
+        if (!times[h.elementId].first) times[h.elementId].first = h.at;
         times[h.elementId].second = h.at;
       }
       if (h.kind == "operation" && !h.comment.empty()) comments[h.elementId].push_back(h.comment);

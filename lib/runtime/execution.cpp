@@ -446,7 +446,23 @@ void Execution::record(const std::string& kind, const Token* t, const FlowNode* 
   h.taskId = taskId;
   h.actor = actor;
   h.comment = comment;
+  // An element entered and left within one command is recorded by its element_left alone:
+  // half the history rows of automatic steps, and nothing is lost (same command, same time).
+  if (kind == "element_left" && t && n) {
+    for (std::size_t i = state_.history.size(); i-- > 0;) {
+      const auto& e = state_.history[i];
+      if (i < historyTokens_.size() && historyTokens_[i] == t->id && e.kind == "element_entered" &&
+          e.elementId == n->id) {
+        h.elementType = e.elementType;  // keeps "multiInstanceBody"
+        state_.history.erase(state_.history.begin() + static_cast<std::ptrdiff_t>(i));
+        historyTokens_.erase(historyTokens_.begin() + static_cast<std::ptrdiff_t>(i));
+        break;
+      }
+    }
+  }
+  historyTokens_.resize(state_.history.size());
   state_.history.push_back(std::move(h));
+  historyTokens_.push_back(t ? t->id : 0);
 }
 
 // ---------------------------------------------------------------- events, errors, jobs

@@ -201,6 +201,7 @@ class Execution {
   IdSource& ids_;
   const Environment& env_;
   std::deque<Op> agenda_;
+  std::vector<Id> historyTokens_;  // the token of each history entry this command wrote
 };
 
 // One behaviour per element kind (lib/runtime/behaviors/*.cpp).

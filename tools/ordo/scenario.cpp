@@ -352,7 +352,8 @@ class Runner {
         passed.push_back(h.elementId);
         if (h.elementType == "endEvent") ended.push_back(h.elementId);
       }
-      if (h.kind == "element_entered") entered.push_back(h.elementId);
+      // Entered and left in one command is recorded as element_left alone.
+      if (h.kind == "element_entered" || h.kind == "element_left") entered.push_back(h.elementId);
     }
     if (o.contains("passed")) {
       auto want = strings(o.at("passed"));
