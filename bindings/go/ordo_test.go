@@ -887,3 +887,65 @@ func TestForeignInterruptIsRetried(t *testing.T) {
 		t.Fatalf("%d svc instances, want 1", n)
 	}
 }
+
+func TestMessagesSignalsAndApprovalOperations(t *testing.T) {
+	e := open(t)
+	const waits = `<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="w">
+  <message id="m" name="paid"/><signal id="sig" name="go"/>
+  <process id="waits"><startEvent id="s"/><receiveTask id="pay" messageRef="m"/>
+  <intermediateCatchEvent id="go"><signalEventDefinition signalRef="sig"/></intermediateCatchEvent><endEvent id="e"/>
+  <sequenceFlow id="1" sourceRef="s" targetRef="pay"/><sequenceFlow id="2" sourceRef="pay" targetRef="go"/>
+  <sequenceFlow id="3" sourceRef="go" targetRef="e"/></process></definitions>`
+	if _, err := e.Deploy(waits); err != nil {
+		t.Fatal(err)
+	}
+	in, err := e.Start(context.Background(), StartRequest{Key: "waits", BusinessKey: "o-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.CorrelateMessage(Message{Name: "paid", BusinessKey: "o-2"}); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("want ErrNotFound, got %v", err)
+	}
+	if got, err := e.CorrelateMessage(Message{Name: "paid", BusinessKey: "o-1"}); err != nil || got.ID != in.ID {
+		t.Fatalf("correlate: %v %+v", err, got)
+	}
+	if n, err := e.BroadcastSignal("go", nil); err != nil || n != 1 {
+		t.Fatalf("signal: %d %v", n, err)
+	}
+	if done, _ := e.Instance(in.ID); done.State != "completed" {
+		t.Fatalf("state %s", done.State)
+	}
+
+	if _, err := e.Deploy(readSample(t, "leave-approval.bpmn")); err != nil {
+		t.Fatal(err)
+	}
+	leave, err := e.Start(context.Background(), StartRequest{Key: "leaveApproval", Initiator: "emp",
+		Variables: map[string]any{"days": 1, "manager": "mary"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, total, err := e.List(ListQuery{User: "mary"})
+	if err != nil || total != 1 || items[0].Task == nil || items[0].Task.ElementID != "managerApproval" {
+		t.Fatalf("list: %v %d %+v", err, total, items)
+	}
+	taskID := items[0].Task.ID
+	if err := e.Operation("transfer", "eve", map[string]any{"task": taskID, "to": "x"}, nil); !errors.Is(err, ErrForbidden) {
+		t.Fatalf("want ErrForbidden, got %v", err)
+	}
+	if err := e.Operation("transfer", "mary", map[string]any{"task": taskID, "to": "max"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	inbox, err := e.Inbox("max", true, 0, 10)
+	if err != nil || len(inbox) != 1 || inbox[0].Type != "todo" {
+		t.Fatalf("inbox: %v %+v", err, inbox)
+	}
+	if err := e.SaveUser(User{ID: "root", Roles: []string{"admin"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Operation("terminate", "root", map[string]any{"instance": leave.ID}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := e.Instance(leave.ID); got.State != "terminated" {
+		t.Fatalf("state %s", got.State)
+	}
+}

@@ -140,3 +140,56 @@ type TaskQuery struct {
 	Offset          int      `json:"offset,omitempty"`
 	Limit           int      `json:"limit,omitempty"`
 }
+
+// Message is a message to correlate (ordo_message_correlate).
+type Message struct {
+	Name         string         `json:"name"`
+	BusinessKey  string         `json:"businessKey,omitempty"`
+	InstanceID   int64          `json:"instanceId,omitempty"`
+	Variables    map[string]any `json:"variables,omitempty"`
+	User         string         `json:"user,omitempty"`
+	Buffer       bool           `json:"buffer,omitempty"`
+	BufferMillis int64          `json:"bufferMillis,omitempty"`
+}
+
+// ListQuery selects a page of a user's list.
+type ListQuery struct {
+	User        string `json:"user"`
+	Type        string `json:"type,omitempty"` // todo (default), done, started, cc, drafts
+	ProcessKey  string `json:"processKey,omitempty"`
+	ProcessName string `json:"processName,omitempty"`
+	Category    string `json:"category,omitempty"`
+	Tenant      string `json:"tenant,omitempty"`
+	StartedFrom int64  `json:"startedFrom,omitempty"`
+	StartedTo   int64  `json:"startedTo,omitempty"`
+	Offset      int    `json:"offset,omitempty"`
+	Limit       int    `json:"limit,omitempty"`
+}
+
+// ListItem is one row of a user's list: the instance and, for todo and done, the task.
+type ListItem struct {
+	Instance    Instance `json:"instance"`
+	ProcessName string   `json:"processName"`
+	Task        *Task    `json:"task"`
+}
+
+// InboxMessage is a message in a user's inbox.
+type InboxMessage struct {
+	ID         int64  `json:"id"`
+	User       string `json:"user"`
+	Type       string `json:"type"` // todo, cc, urge, ended
+	InstanceID int64  `json:"instanceId"`
+	TaskID     int64  `json:"taskId"`
+	Title      string `json:"title"`
+	CreatedAt  Millis `json:"createdAt"`
+	Read       bool   `json:"read"`
+}
+
+// User is a user of the engine's own directory.
+type User struct {
+	ID         string   `json:"id"`
+	Name       string   `json:"name,omitempty"`
+	Department string   `json:"department,omitempty"`
+	Roles      []string `json:"roles,omitempty"`
+	Tenant     string   `json:"tenant,omitempty"`
+}

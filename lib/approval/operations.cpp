@@ -40,7 +40,8 @@ void Engine::completeTask(Id taskId, const Variables& variables, const std::stri
       throw Error(ErrorCode::wrong_state,
                   "task " + std::to_string(taskId) + " is delegated to '" + task.assignee + "': the delegate resolves it",
                   task.elementId);
-    if (!user.empty() && !mayWorkOn(task, impl_->actor(c, user)))
+    // The assignee needs no directory lookup; anyone else is checked against their roles.
+    if (!user.empty() && task.assignee != user && !mayWorkOn(task, impl_->actor(c, user)))
       forbid(user, "complete task " + std::to_string(taskId) + " ('" + task.elementId + "')");
     impl_->onInstance(c, instanceId, user, [&](Execution& ex) {
       if (!user.empty()) {

@@ -19,18 +19,31 @@ void GroupCommit::run(const std::function<void()>& body) {
     inBatch_ = 0;
   }
   const auto mine = batch_;
+  // The first command of a batch has the transaction to itself: a failure rolls it all back,
+  // so it needs no savepoint (two statements fewer on the common, one-thread path).
+  const bool first = inBatch_ == 0;
   ++inBatch_;
   std::exception_ptr failure;
-  c_.prepare("SAVEPOINT command").run();
+  if (!first) c_.prepare("SAVEPOINT command").run();
   try {
     body();
-    c_.prepare("RELEASE command").run();
+    if (!first) c_.prepare("RELEASE command").run();
   } catch (...) {
     failure = std::current_exception();
-    if (sqlite3_get_autocommit(c_.handle()))
-      abortBatch(mine, failure);  // SQLite rolled the whole transaction back (a full disk, say)
-    else
+    if (first || sqlite3_get_autocommit(c_.handle())) {
+      // Only this command's work is lost (or SQLite already rolled it all back): end the batch.
+      if (first && !sqlite3_get_autocommit(c_.handle())) {
+        sqlite3_exec(c_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+        open_ = false;
+        finished_ = mine;
+        --inBatch_;
+        done_.notify_all();
+        std::rethrow_exception(failure);
+      }
+      abortBatch(mine, failure);
+    } else {
       sqlite3_exec(c_.handle(), "ROLLBACK TO command; RELEASE command", nullptr, nullptr, nullptr);
+    }
   }
   if (finished_ >= mine) {
     // aborted above

@@ -9,7 +9,7 @@ import time
 from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
 from ctypes import byref, c_int, c_int64, c_void_p
-from typing import Any, Callable, Dict, Iterator, List, Optional, Union
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 from . import _native
 from .errors import BpmnError, ESERVICE, InvalidInput, WrongState
@@ -437,6 +437,86 @@ class Engine:
         self._status(self._lib.ordo_external_bpmn_error, _id(external_id, "id"),
                      _text(worker_id, "worker_id", required=True), _text(code, "code", required=True),
                      _object_json(variables))
+
+    # -- messages and signals --
+
+    def definition(self, definition_id: int) -> Dict[str, Any]:
+        return self._json(self._lib.ordo_definition_get, _id(definition_id, "definition_id"))
+
+    def correlate_message(
+        self,
+        name: str,
+        *,
+        business_key: Optional[str] = None,
+        instance_id: Optional[int] = None,
+        variables: Optional[Dict[str, Any]] = None,
+        user: Optional[str] = None,
+        buffer: bool = False,
+    ) -> Dict[str, Any]:
+        """Delivers a message; returns the instance that received it (NotFound when nobody waits,
+        unless buffer=True keeps it for the first instance that will)."""
+        request: Dict[str, Any] = {"name": name}
+        if business_key is not None:
+            request["businessKey"] = business_key
+        if instance_id is not None:
+            request["instanceId"] = _id(instance_id, "instance_id")
+        if variables is not None:
+            request["variables"] = variables
+        if user is not None:
+            request["user"] = user
+        if buffer:
+            request["buffer"] = True
+        return self._json(self._lib.ordo_message_correlate, _dumps(request, "message"))
+
+    def broadcast_signal(self, name: str, variables: Optional[Dict[str, Any]] = None) -> int:
+        """Broadcasts a signal; returns how many received it (none is fine)."""
+        return self._count(self._lib.ordo_signal_broadcast, c_int, _text(name, "name", required=True),
+                           _object_json(variables))
+
+    # -- approval operations, lists, inbox --
+
+    def operation(self, op: str, user: str, **fields: Any) -> Any:
+        """Any approval operation by name (see ordo.h ordo_operation): e.g.
+        operation("transfer", "mary", task=12, to="max"), operation("terminate", "emp", instance=3, reason="...")."""
+        request = {"op": op, "user": user}
+        request.update(fields)
+        return self._json(self._lib.ordo_operation, _dumps(request, "operation"))
+
+    def list(self, user: str, type: str = "todo", **query: Any) -> Tuple[List[Dict[str, Any]], int]:
+        """A user's list (todo, done, started, cc, drafts) and its total: process_key, process_name,
+        category, tenant, started_from, started_to, newest_first, offset, limit."""
+        names = {"process_key": "processKey", "process_name": "processName", "started_from": "startedFrom",
+                 "started_to": "startedTo", "newest_first": "newestFirst"}
+        q = {"user": user, "type": type}
+        for k, v in query.items():
+            q[names.get(k, k)] = v
+        total = c_int64(0)
+        out = c_void_p()
+        with self._using() as h:
+            try:
+                self._lib.ordo_list(byref(out), byref(total), h, _dumps(q, "list query"))
+            finally:
+                text = self._lib.take_string(out)
+        return json.loads(text), int(total.value)
+
+    def instance_detail(self, instance_id: int, user: str) -> Dict[str, Any]:
+        return self._json(self._lib.ordo_instance_detail, _id(instance_id, "instance_id"), _text(user, "user", required=True))
+
+    def canvas(self, instance_id: int) -> Dict[str, Any]:
+        return self._json(self._lib.ordo_instance_canvas, _id(instance_id, "instance_id"))
+
+    def save_user(self, user_id: str, *, name: str = "", department: str = "", roles: Sequence[str] = (),
+                  tenant: str = "") -> None:
+        user = {"id": user_id, "name": name, "department": department, "roles": list(roles), "tenant": tenant}
+        self._status(self._lib.ordo_user_save, _dumps(user, "user"))
+
+    def inbox(self, user: str, *, unread_only: bool = False, offset: int = 0, limit: int = 100) -> List[Dict[str, Any]]:
+        return self._json(self._lib.ordo_inbox_list, _text(user, "user", required=True), 1 if unread_only else 0,
+                          _int(offset, "offset"), _int(limit, "limit"))
+
+    def mark_read(self, message_id: int, user: str, read: bool = True) -> None:
+        self._status(self._lib.ordo_inbox_mark, _id(message_id, "message_id"), _text(user, "user", required=True),
+                     1 if read else 0)
 
     # -- jobs and incidents --
 

@@ -654,3 +654,59 @@ def test_a_wrong_ordo_library_is_reported(tmp_path):
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "libordo*"))
     run = probe({"ORDO_LIBRARY": str(tmp_path / "nope.so")}, tmp_path)
     assert run.returncode != 0 and "ORDO_LIBRARY" in run.stderr
+
+
+# -- messages, signals, approval operations, lists, inbox --
+
+WAITS = HEAD + """
+  <message id="m" name="paid"/>
+  <signal id="sig" name="go"/>
+  <process id="waits" isExecutable="true">
+    <startEvent id="s"/>
+    <sequenceFlow id="f1" sourceRef="s" targetRef="pay"/>
+    <receiveTask id="pay" messageRef="m"/>
+    <sequenceFlow id="f2" sourceRef="pay" targetRef="go"/>
+    <intermediateCatchEvent id="go"><signalEventDefinition signalRef="sig"/></intermediateCatchEvent>
+    <sequenceFlow id="f3" sourceRef="go" targetRef="e"/>
+    <endEvent id="e"/>
+  </process>
+</definitions>"""
+
+
+def test_messages_and_signals(engine):
+    engine.deploy(WAITS)
+    inst = engine.start("waits", business_key="order-1")
+    with pytest.raises(ordo.NotFound):
+        engine.correlate_message("paid", business_key="order-2")
+    got = engine.correlate_message("paid", business_key="order-1", variables={"amount": 3})
+    assert got["id"] == inst["id"]
+    assert engine.waiting(inst["id"]) == ["go"]
+    assert engine.broadcast_signal("nobody") == 0
+    assert engine.broadcast_signal("go") == 1
+    assert engine.instance(inst["id"])["state"] == "completed"
+    assert engine.variables(inst["id"])["amount"] == 3
+
+
+def test_approval_operations_lists_and_inbox(leave):
+    leave.save_user("root", roles=["admin"])
+    inst = leave.start("leaveApproval", variables={"days": 1, "manager": "mary"}, initiator="emp")
+    todo, total = leave.list("mary")
+    assert total == 1 and todo[0]["task"]["elementId"] == "managerApproval"
+    task_id = todo[0]["task"]["id"]
+    with pytest.raises(ordo.Forbidden):
+        leave.operation("transfer", "eve", task=task_id, to="x")
+    assert leave.operation("transfer", "mary", task=task_id, to="max") is None
+    leave.operation("urge", "emp", task=task_id)
+    inbox = leave.inbox("max", unread_only=True)
+    assert [m["type"] for m in inbox] == ["urge", "todo"]
+    leave.mark_read(inbox[0]["id"], "max")
+    assert len(leave.inbox("max", unread_only=True)) == 1
+    assert "complete" in leave.instance_detail(inst["id"], "max")["allowedActions"]
+    statuses = {n["id"]: n["status"] for n in leave.canvas(inst["id"])["nodes"]}
+    assert statuses["managerApproval"] == "active" and statuses["approvedEnd"] == "notReached"
+    with pytest.raises(ordo.InvalidInput):
+        leave.operation("fly", "mary")
+    leave.operation("terminate", "root", instance=inst["id"], reason="test")
+    assert leave.instance(inst["id"])["state"] == "terminated"
+    started, n = leave.list("emp", type="started")
+    assert n == 1 and started[0]["instance"]["state"] == "terminated"

@@ -1,0 +1,105 @@
+package ordo
+
+// #include <stdlib.h>
+// #include <ordo.h>
+import "C"
+
+import (
+	"unsafe"
+)
+
+// CorrelateMessage delivers a message to the first instance that waits for it
+// (narrowed by BusinessKey or InstanceID), or starts a process with that message
+// start event. Nobody waiting is ErrNotFound, unless Buffer keeps the message
+// for the first instance that will wait for it.
+func (e *Engine) CorrelateMessage(m Message) (Instance, error) {
+	cm, err := marshalC(m)
+	if err != nil {
+		return Instance{}, err
+	}
+	defer C.free(unsafe.Pointer(cm))
+	var inst Instance
+	err = e.query(background, &inst, func(p *C.ordo_engine, out **C.char) C.int {
+		return C.ordo_message_correlate(out, p, cm)
+	})
+	return inst, err
+}
+
+// BroadcastSignal delivers a signal to every waiting instance and starts every
+// process with that signal start event; it returns how many received it.
+func (e *Engine) BroadcastSignal(name string, vars map[string]any) (int, error) {
+	cvars, err := cjson(vars)
+	if err != nil {
+		return 0, err
+	}
+	defer cfree(cvars)
+	cname := cstring(name)
+	defer cfree(cname)
+	var n C.int
+	err = e.call(background, func(p *C.ordo_engine) C.int {
+		return C.ordo_signal_broadcast(&n, p, cname, cvars)
+	})
+	return int(n), err
+}
+
+// Operation runs an approval operation by name (see ordo.h, ordo_operation):
+// fields are its request's other members, e.g. {"task": 12, "to": "max"}.
+// The result is decoded into result when it is not nil.
+func (e *Engine) Operation(op, user string, fields map[string]any, result any) error {
+	request := map[string]any{"op": op, "user": user}
+	for k, v := range fields {
+		request[k] = v
+	}
+	creq, err := marshalC(request)
+	if err != nil {
+		return err
+	}
+	defer C.free(unsafe.Pointer(creq))
+	var sink any
+	if result == nil {
+		result = &sink
+	}
+	return e.query(background, result, func(p *C.ordo_engine, out **C.char) C.int {
+		return C.ordo_operation(out, p, creq)
+	})
+}
+
+// List returns a page of a user's list (todo, done, started, cc, drafts) and its total.
+func (e *Engine) List(q ListQuery) ([]ListItem, int64, error) {
+	cq, err := marshalC(q)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer C.free(unsafe.Pointer(cq))
+	var items []ListItem
+	var total C.int64_t
+	err = e.query(background, &items, func(p *C.ordo_engine, out **C.char) C.int {
+		return C.ordo_list(out, &total, p, cq)
+	})
+	return items, int64(total), err
+}
+
+// Inbox lists a user's messages, newest first.
+func (e *Engine) Inbox(user string, unreadOnly bool, offset, limit int) ([]InboxMessage, error) {
+	cuser := cstring(user)
+	defer cfree(cuser)
+	unread := C.int(0)
+	if unreadOnly {
+		unread = 1
+	}
+	var list []InboxMessage
+	err := e.query(background, &list, func(p *C.ordo_engine, out **C.char) C.int {
+		return C.ordo_inbox_list(out, p, cuser, unread, C.int(offset), C.int(limit))
+	})
+	return list, err
+}
+
+// SaveUser puts a user into the engine's own directory.
+func (e *Engine) SaveUser(u User) error {
+	cu, err := marshalC(u)
+	if err != nil {
+		return err
+	}
+	defer C.free(unsafe.Pointer(cu))
+	return e.call(background, func(p *C.ordo_engine) C.int { return C.ordo_user_save(p, cu) })
+}
