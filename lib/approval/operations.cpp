@@ -43,13 +43,8 @@ void Engine::completeTask(Id taskId, const Variables& variables, const std::stri
     // The assignee needs no directory lookup; anyone else is checked against their roles.
     if (!user.empty() && task.assignee != user && !mayWorkOn(task, impl_->actor(c, user)))
       forbid(user, "complete task " + std::to_string(taskId) + " ('" + task.elementId + "')");
-    impl_->onInstance(c, instanceId, user, [&](Execution& ex) {
-      if (!user.empty()) {
-        auto* t = ex.state().token(taskRow(ex, taskId).tokenId);
-        ex.recordOperation("complete", t, taskId, comment);
-      }
-      ex.completeTask(taskId, variables, user);
-    });
+    impl_->onInstance(c, instanceId, user,
+                      [&](Execution& ex) { ex.completeTask(taskId, variables, user, comment, !user.empty()); });
   });
 }
 

@@ -186,7 +186,7 @@ Canvas Engine::canvas(Id instanceId) const {
         if (!times[h.elementId].first) times[h.elementId].first = h.at;
         times[h.elementId].second = h.at;
       }
-      if (h.kind == "operation" && !h.comment.empty()) comments[h.elementId].push_back(h.comment);
+      if (!h.action.empty() && !h.comment.empty()) comments[h.elementId].push_back(h.comment);
     }
     Canvas out;
     auto addScope = [&](auto&& self, const model::Scope& scope) -> void {

@@ -1063,7 +1063,8 @@ void Execution::start(const Variables& variables, const std::string& initiator, 
   Token& root = newToken(0, process_.process->id);
   transition(root, TokenState::scope);
   record("instance_started", nullptr, nullptr);
-  if (!initiator.empty() && recordStart) recordOperation("start", nullptr, 0, {});
+  // The start is an operation of the initiator's: the instance_started row carries it.
+  if (!initiator.empty() && recordStart) state_.history.back().action = "start";
   for (const auto& kv : variables) setLocalVariable(root, std::string(kv.key()), kv.value());
   openScope(root);
   auto starts = scope.noneStarts();
@@ -1093,7 +1094,8 @@ void Execution::start(const Variables& variables, const std::string& initiator, 
   run();
 }
 
-void Execution::completeTask(Id taskId, const Variables& variables, const std::string& user) {
+void Execution::completeTask(Id taskId, const Variables& variables, const std::string& user,
+                             const std::string& comment, bool asOperation) {
   TaskRow* row = nullptr;
   for (auto& t : state_.tasks)
     if (t.task.id == taskId) row = &t;
@@ -1108,7 +1110,8 @@ void Execution::completeTask(Id taskId, const Variables& variables, const std::s
   row->dirty = true;
   for (const auto& kv : variables) setVariable(*t, std::string(kv.key()), kv.value());
   const auto& n = node(*t);
-  record("task_completed", t, &n, taskId);
+  record("task_completed", t, &n, taskId, comment);
+  if (asOperation) state_.history.back().action = "complete";  // the row doubles as the operation
   behaviorFor(n.kind).trigger(*this, *t, n);
   run();
 }

@@ -61,7 +61,9 @@ class Execution {
   void start(const Variables& variables, const std::string& initiator, const model::FlowNode* startEvent = nullptr);
   // A message arrived for subscription `subscriptionId`.
   void correlate(Id subscriptionId, const Variables& variables);
-  void completeTask(Id taskId, const Variables& variables, const std::string& user);
+  // asOperation: a user's approval, recorded as the "complete" operation (with its comment).
+  void completeTask(Id taskId, const Variables& variables, const std::string& user, const std::string& comment = {},
+                    bool asOperation = false);
   void fireTimer(Id jobId);
   // Runs a due job of this instance: a timer or an async continuation.
   void runJob(Id jobId);
