@@ -1,7 +1,7 @@
 #include "store/store.hpp"
 
-#include <boost/json.hpp>
 #include <algorithm>
+#include <boost/json.hpp>
 #include <variant>
 
 #include "store/schema.hpp"
@@ -72,7 +72,9 @@ Id TableIds::next(const char* table) {
 
 namespace {
 
-std::string json(const boost::json::value& v) { return boost::json::serialize(v); }
+std::string json(const boost::json::value& v) {
+  return boost::json::serialize(v);
+}
 
 boost::json::value parseJson(const std::string& text) {
   if (text.empty()) return nullptr;
@@ -91,6 +93,15 @@ std::string listJson(const std::vector<std::string>& list) {
   boost::json::array a;
   for (const auto& s : list) a.emplace_back(s);
   return json(a);
+}
+
+// Every row of a prepared statement, read by `read`; the statement is reset after.
+template <class F>
+auto rows(Statement& q, F read) {
+  std::vector<decltype(read(q))> out;
+  while (q.step()) out.push_back(read(q));
+  q.reset();
+  return out;
 }
 
 Definition readDefinition(Statement& q) {
@@ -217,10 +228,7 @@ void insertDefinition(Connection& c, Definition& d, const std::string& xml) {
 
 std::vector<Definition> listDefinitions(Connection& c) {
   auto& q = c.prepare(std::string("SELECT ") + kDefinitionCols + " FROM definitions ORDER BY key, version");
-  std::vector<Definition> out;
-  while (q.step()) out.push_back(readDefinition(q));
-  q.reset();
-  return out;
+  return rows(q, [](Statement& row) -> Definition { return readDefinition(row); });
 }
 
 // ---------------------------------------------------------------- instances
@@ -260,7 +268,8 @@ bool loadInstance(Connection& c, Id id, InstanceState& s) {
     q.reset();
   }
   {
-    auto& q = c.prepare(std::string("SELECT ") + kTaskCols + ", t.token_id FROM tasks t WHERE t.instance_id = ? AND t.state = 'open'");
+    auto& q = c.prepare(std::string("SELECT ") + kTaskCols +
+                        ", t.token_id FROM tasks t WHERE t.instance_id = ? AND t.state = 'open'");
     q.bind(1, id);
     while (q.step()) {
       TaskRow r;
@@ -272,7 +281,8 @@ bool loadInstance(Connection& c, Id id, InstanceState& s) {
   }
   {
     auto& q = c.prepare(
-        "SELECT id, token_id, kind, element_id, topic, due_at, lock_owner, lock_expires, retries, error, data FROM jobs "
+        "SELECT id, token_id, kind, element_id, topic, due_at, lock_owner, lock_expires, retries, error, data FROM "
+        "jobs "
         "WHERE instance_id = ?");
     q.bind(1, id);
     while (q.step()) {
@@ -332,9 +342,13 @@ void saveInstance(Connection& c, InstanceState& s) {
       c.prepare("UPDATE instances SET parent_id = NULL, parent_token_id = NULL WHERE id = ?").bind(1, r.id).run();
     if (!r.endedAt) c.prepare("UPDATE instances SET ended_at = NULL WHERE id = ?").bind(1, r.id).run();
   } else {
-    auto& q = c.prepare("UPDATE instances SET state = ?, ended_at = ?, revision = revision + 1 WHERE id = ? AND revision = ?");
+    auto& q = c.prepare(
+        "UPDATE instances SET state = ?, ended_at = ?, revision = revision + 1 WHERE id = ? AND revision = ?");
     q.bind(1, r.state).bind(3, r.id).bind(4, r.revision);
-    if (r.endedAt) q.bind(2, r.endedAt); else q.bindNull(2);
+    if (r.endedAt)
+      q.bind(2, r.endedAt);
+    else
+      q.bindNull(2);
     q.run();
     if (c.changes() != 1)
       throw Error(ErrorCode::conflict, "instance " + std::to_string(r.id) + " was changed by another command");
@@ -345,10 +359,17 @@ void saveInstance(Connection& c, InstanceState& s) {
     bool present = vs != s.variables.end() && vs->second.contains(name);
     if (present)
       c.prepare("INSERT OR REPLACE INTO variables(instance_id, scope_id, name, value) VALUES (?,?,?,?)")
-          .bind(1, r.id).bind(2, scope).bind(3, name).bind(4, json(vs->second.at(name))).run();
+          .bind(1, r.id)
+          .bind(2, scope)
+          .bind(3, name)
+          .bind(4, json(vs->second.at(name)))
+          .run();
     else
       c.prepare("DELETE FROM variables WHERE instance_id = ? AND scope_id = ? AND name = ?")
-          .bind(1, r.id).bind(2, scope).bind(3, name).run();
+          .bind(1, r.id)
+          .bind(2, scope)
+          .bind(3, name)
+          .run();
   }
   s.dirtyVariables.clear();
   for (auto& [id, t] : s.tokens) {
@@ -356,18 +377,28 @@ void saveInstance(Connection& c, InstanceState& s) {
       if (!t.isNew) c.prepare("DELETE FROM tokens WHERE id = ?").bind(1, id).run();
       // The process token's variables outlive it, as the finished instance's variables (scope 0).
       if (t.parent == 0)
-        c.prepare("UPDATE variables SET scope_id = 0 WHERE instance_id = ? AND scope_id = ?").bind(1, r.id).bind(2, id).run();
+        c.prepare("UPDATE variables SET scope_id = 0 WHERE instance_id = ? AND scope_id = ?")
+            .bind(1, r.id)
+            .bind(2, id)
+            .run();
       else
         c.prepare("DELETE FROM variables WHERE instance_id = ? AND scope_id = ?").bind(1, r.id).bind(2, id).run();
       continue;
     }
     if (!t.isNew && !t.dirty) continue;
-    auto& q = c.prepare(t.isNew ? "INSERT INTO tokens(instance_id, parent_id, element_id, state, data, id) VALUES (?,?,?,?,?,?)"
-                                : "UPDATE tokens SET instance_id = ?, parent_id = ?, element_id = ?, state = ?, data = ? WHERE id = ?");
+    auto& q = c.prepare(
+        t.isNew ? "INSERT INTO tokens(instance_id, parent_id, element_id, state, data, id) VALUES (?,?,?,?,?,?)"
+                : "UPDATE tokens SET instance_id = ?, parent_id = ?, element_id = ?, state = ?, data = ? WHERE id = ?");
     q.bind(1, r.id);
-    if (t.parent) q.bind(2, t.parent); else q.bindNull(2);
+    if (t.parent)
+      q.bind(2, t.parent);
+    else
+      q.bindNull(2);
     q.bind(3, t.element).bind(4, runtime::toString(t.state));
-    if (t.data.empty()) q.bindNull(5); else q.bind(5, json(t.data));
+    if (t.data.empty())
+      q.bindNull(5);
+    else
+      q.bind(5, json(t.data));
     q.bind(6, id).run();
     t.isNew = t.dirty = false;
   }
@@ -375,26 +406,49 @@ void saveInstance(Connection& c, InstanceState& s) {
     auto& t = tr.task;
     if (tr.isNew) {
       auto& q = c.prepare(
-          "INSERT INTO tasks(id, instance_id, token_id, element_id, name, assignee, owner, state, created_at, ended_at, "
+          "INSERT INTO tasks(id, instance_id, token_id, element_id, name, assignee, owner, state, created_at, "
+          "ended_at, "
           "due_at, priority, form_key, candidate_users, candidate_groups, completed_by, delegation) VALUES "
           "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
       q.bind(1, t.id).bind(2, r.id).bind(3, tr.tokenId).bind(4, t.elementId).bindOptional(5, t.name);
       q.bindOptional(6, t.assignee).bindOptional(7, t.owner).bind(8, t.state).bind(9, t.createdAt);
-      if (t.endedAt) q.bind(10, t.endedAt); else q.bindNull(10);
-      if (t.dueAt) q.bind(11, t.dueAt); else q.bindNull(11);
+      if (t.endedAt)
+        q.bind(10, t.endedAt);
+      else
+        q.bindNull(10);
+      if (t.dueAt)
+        q.bind(11, t.dueAt);
+      else
+        q.bindNull(11);
       q.bind(12, t.priority).bindOptional(13, t.formKey);
-      if (t.candidateUsers.empty()) q.bindNull(14); else q.bind(14, listJson(t.candidateUsers));
-      if (t.candidateGroups.empty()) q.bindNull(15); else q.bind(15, listJson(t.candidateGroups));
+      if (t.candidateUsers.empty())
+        q.bindNull(14);
+      else
+        q.bind(14, listJson(t.candidateUsers));
+      if (t.candidateGroups.empty())
+        q.bindNull(15);
+      else
+        q.bind(15, listJson(t.candidateGroups));
       q.bindOptional(16, t.completedBy).bindOptional(17, t.delegation).run();
       for (const auto& u : t.candidateUsers)
-        c.prepare("INSERT OR IGNORE INTO task_candidates(kind, who, task_id) VALUES ('user', ?, ?)").bind(1, u).bind(2, t.id).run();
+        c.prepare("INSERT OR IGNORE INTO task_candidates(kind, who, task_id) VALUES ('user', ?, ?)")
+            .bind(1, u)
+            .bind(2, t.id)
+            .run();
       for (const auto& g : t.candidateGroups)
-        c.prepare("INSERT OR IGNORE INTO task_candidates(kind, who, task_id) VALUES ('group', ?, ?)").bind(1, g).bind(2, t.id).run();
+        c.prepare("INSERT OR IGNORE INTO task_candidates(kind, who, task_id) VALUES ('group', ?, ?)")
+            .bind(1, g)
+            .bind(2, t.id)
+            .run();
     } else if (tr.dirty) {
       auto& q = c.prepare(
-          "UPDATE tasks SET assignee = ?, owner = ?, state = ?, ended_at = ?, completed_by = ?, delegation = ? WHERE id = ?");
+          "UPDATE tasks SET assignee = ?, owner = ?, state = ?, ended_at = ?, completed_by = ?, delegation = ? WHERE "
+          "id = ?");
       q.bindOptional(1, t.assignee).bindOptional(2, t.owner).bind(3, t.state);
-      if (t.endedAt) q.bind(4, t.endedAt); else q.bindNull(4);
+      if (t.endedAt)
+        q.bind(4, t.endedAt);
+      else
+        q.bindNull(4);
       q.bindOptional(5, t.completedBy).bindOptional(6, t.delegation).bind(7, t.id).run();
       // Candidates change with the assignee only when a task is handed back to them (unclaim).
     }
@@ -408,11 +462,17 @@ void saveInstance(Connection& c, InstanceState& s) {
       continue;
     }
     if (!j.isNew && !j.dirty) continue;
-    auto& q = c.prepare(j.isNew ? "INSERT INTO jobs(instance_id, token_id, kind, element_id, topic, due_at, lock_owner, lock_expires, retries, error, data, id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
-                                : "UPDATE jobs SET instance_id = ?, token_id = ?, kind = ?, element_id = ?, topic = ?, due_at = ?, lock_owner = ?, lock_expires = ?, retries = ?, error = ?, data = ? WHERE id = ?");
+    auto& q = c.prepare(
+        j.isNew ? "INSERT INTO jobs(instance_id, token_id, kind, element_id, topic, due_at, lock_owner, lock_expires, "
+                  "retries, error, data, id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+                : "UPDATE jobs SET instance_id = ?, token_id = ?, kind = ?, element_id = ?, topic = ?, due_at = ?, "
+                  "lock_owner = ?, lock_expires = ?, retries = ?, error = ?, data = ? WHERE id = ?");
     q.bind(1, r.id).bind(2, j.tokenId).bind(3, j.kind).bind(4, j.element).bindOptional(5, j.topic).bind(6, j.dueAt);
     q.bindOptional(7, j.lockOwner).bind(8, j.lockExpires).bind(9, j.retries).bindOptional(10, j.error);
-    if (j.data.empty()) q.bindNull(11); else q.bind(11, json(j.data));
+    if (j.data.empty())
+      q.bindNull(11);
+    else
+      q.bind(11, json(j.data));
     q.bind(12, j.id).run();
     j.isNew = j.dirty = false;
   }
@@ -423,21 +483,40 @@ void saveInstance(Connection& c, InstanceState& s) {
     }
     if (!sub.isNew) continue;
     c.prepare("INSERT INTO subscriptions(id, instance_id, token_id, kind, name, element_id) VALUES (?,?,?,?,?,?)")
-        .bind(1, sub.id).bind(2, r.id).bind(3, sub.tokenId).bind(4, sub.kind).bind(5, sub.name).bind(6, sub.element).run();
+        .bind(1, sub.id)
+        .bind(2, r.id)
+        .bind(3, sub.tokenId)
+        .bind(4, sub.kind)
+        .bind(5, sub.name)
+        .bind(6, sub.element)
+        .run();
     sub.isNew = false;
   }
   for (const auto& m : s.inbox)
     c.prepare("INSERT INTO inbox(user_id, type, instance_id, task_id, title, created_at) VALUES (?,?,?,?,?,?)")
-        .bind(1, m.user).bind(2, m.type).bind(3, r.id).bind(4, m.taskId).bindOptional(5, m.title).bind(6, m.createdAt).run();
+        .bind(1, m.user)
+        .bind(2, m.type)
+        .bind(3, r.id)
+        .bind(4, m.taskId)
+        .bindOptional(5, m.title)
+        .bind(6, m.createdAt)
+        .run();
   s.inbox.clear();
   for (auto& h : s.history) {
     auto& q = c.prepare(
-        "INSERT INTO history(instance_id, at, kind, element_id, element_type, task_id, actor, comment, action, targets) "
+        "INSERT INTO history(instance_id, at, kind, element_id, element_type, task_id, actor, comment, action, "
+        "targets) "
         "VALUES (?,?,?,?,?,?,?,?,?,?)");
     q.bind(1, r.id).bind(2, h.at).bind(3, h.kind).bindOptional(4, h.elementId).bindOptional(5, h.elementType);
-    if (h.taskId) q.bind(6, h.taskId); else q.bindNull(6);
+    if (h.taskId)
+      q.bind(6, h.taskId);
+    else
+      q.bindNull(6);
     q.bindOptional(7, h.actor).bindOptional(8, h.comment).bindOptional(9, h.action);
-    if (h.targets.empty()) q.bindNull(10); else q.bind(10, listJson(h.targets));
+    if (h.targets.empty())
+      q.bindNull(10);
+    else
+      q.bind(10, listJson(h.targets));
     q.run();
     h.id = c.lastInsertId();
     h.instanceId = r.id;
@@ -447,14 +526,17 @@ void saveInstance(Connection& c, InstanceState& s) {
 
 std::vector<Instance> queryInstances(Connection& c, const InstanceQuery& q) {
   std::string sql = kInstanceSelect;
-  sql += "WHERE (?1 = '' OR d.key = ?1) AND (?2 = '' OR i.state = ?2) AND (?3 = '' OR i.business_key = ?3) "
-         "AND (?4 < 0 OR coalesce(i.parent_id, 0) = ?4) ORDER BY i.id DESC LIMIT ?5 OFFSET ?6";
+  sql +=
+      "WHERE (?1 = '' OR d.key = ?1) AND (?2 = '' OR i.state = ?2) AND (?3 = '' OR i.business_key = ?3) "
+      "AND (?4 < 0 OR coalesce(i.parent_id, 0) = ?4) ORDER BY i.id DESC LIMIT ?5 OFFSET ?6";
   auto& st = c.prepare(sql);
-  st.bind(1, q.definitionKey).bind(2, q.state).bind(3, q.businessKey).bind(4, q.parentId).bind(5, q.limit).bind(6, q.offset);
-  std::vector<Instance> out;
-  while (st.step()) out.push_back(readInstance(st));
-  st.reset();
-  return out;
+  st.bind(1, q.definitionKey)
+      .bind(2, q.state)
+      .bind(3, q.businessKey)
+      .bind(4, q.parentId)
+      .bind(5, q.limit)
+      .bind(6, q.offset);
+  return rows(st, [](Statement& row) -> Instance { return readInstance(row); });
 }
 
 std::optional<Definition> definitionVersion(Connection& c, const std::string& key, int version) {
@@ -469,10 +551,7 @@ std::optional<Definition> definitionVersion(Connection& c, const std::string& ke
 std::vector<Id> childInstances(Connection& c, Id parent) {
   auto& q = c.prepare("SELECT id FROM instances WHERE parent_id = ? ORDER BY id");
   q.bind(1, parent);
-  std::vector<Id> out;
-  while (q.step()) out.push_back(q.int64(0));
-  q.reset();
-  return out;
+  return rows(q, [](Statement& row) -> Id { return row.int64(0); });
 }
 
 // ---------------------------------------------------------------- tasks, history, jobs
@@ -530,10 +609,7 @@ std::vector<Task> queryTasks(Connection& c, const TaskQuery& tq) {
   params.emplace_back(static_cast<std::int64_t>(tq.offset));
   auto& st = c.prepare(sql);
   bindAll(st, params);
-  std::vector<Task> out;
-  while (st.step()) out.push_back(readTask(st));
-  st.reset();
-  return out;
+  return rows(st, [](Statement& row) -> Task { return readTask(row); });
 }
 
 std::int64_t countTasks(Connection& c, const TaskQuery& tq) {
@@ -548,7 +624,8 @@ std::int64_t countTasks(Connection& c, const TaskQuery& tq) {
 
 std::vector<HistoryEntry> historyOf(Connection& c, Id instance) {
   auto& q = c.prepare(
-      "SELECT id, instance_id, at, kind, element_id, element_type, task_id, actor, comment, action, targets FROM history WHERE "
+      "SELECT id, instance_id, at, kind, element_id, element_type, task_id, actor, comment, action, targets FROM "
+      "history WHERE "
       "instance_id = ? ORDER BY id");
   q.bind(1, instance);
   std::vector<HistoryEntry> out;
@@ -577,10 +654,7 @@ std::vector<std::string> waitingElements(Connection& c, Id instance) {
       "WITH RECURSIVE tree(id) AS (SELECT ?1 UNION ALL SELECT i.id FROM instances i JOIN tree t ON i.parent_id = t.id) "
       "SELECT element_id FROM tokens WHERE instance_id IN tree AND state = 'waiting' ORDER BY id");
   q.bind(1, instance);
-  std::vector<std::string> out;
-  while (q.step()) out.push_back(q.text(0));
-  q.reset();
-  return out;
+  return rows(q, [](Statement& row) -> std::string { return row.text(0); });
 }
 
 Variables processVariables(Connection& c, Id instance) {
@@ -602,12 +676,10 @@ Variables processVariables(Connection& c, Id instance) {
 }
 
 std::vector<DueJob> dueTimers(Connection& c, std::int64_t now, int limit) {
-  auto& q = c.prepare("SELECT id, instance_id FROM jobs WHERE kind = 'timer' AND due_at <= ? ORDER BY due_at, id LIMIT ?");
+  auto& q =
+      c.prepare("SELECT id, instance_id FROM jobs WHERE kind = 'timer' AND due_at <= ? ORDER BY due_at, id LIMIT ?");
   q.bind(1, now).bind(2, limit);
-  std::vector<DueJob> out;
-  while (q.step()) out.push_back({q.int64(0), q.int64(1)});
-  q.reset();
-  return out;
+  return rows(q, [](Statement& row) -> DueJob { return {row.int64(0), row.int64(1)}; });
 }
 
 std::vector<DueJob> acquireJobs(Connection& c, const std::string& owner, std::int64_t now, std::int64_t lockMillis,
@@ -659,7 +731,12 @@ void failJob(Connection& c, Id job, const std::string& message, std::int64_t now
       .run();
   if (retries == 0)
     c.prepare("INSERT INTO incidents(instance_id, job_id, element_id, message, created_at) VALUES (?,?,?,?,?)")
-        .bind(1, instance).bind(2, job).bind(3, element).bind(4, message).bind(5, now).run();
+        .bind(1, instance)
+        .bind(2, job)
+        .bind(3, element)
+        .bind(4, message)
+        .bind(5, now)
+        .run();
 }
 
 std::vector<Incident> incidentsOf(Connection& c, Id instance) {
@@ -667,10 +744,9 @@ std::vector<Incident> incidentsOf(Connection& c, Id instance) {
       "SELECT id, instance_id, coalesce(job_id, 0), element_id, message, created_at, coalesce(resolved_at, 0) FROM "
       "incidents WHERE instance_id = ? ORDER BY id");
   q.bind(1, instance);
-  std::vector<Incident> out;
-  while (q.step()) out.push_back({q.int64(0), q.int64(1), q.int64(2), q.text(3), q.text(4), q.int64(5), q.int64(6)});
-  q.reset();
-  return out;
+  return rows(q, [](Statement& row) -> Incident {
+    return {row.int64(0), row.int64(1), row.int64(2), row.text(3), row.text(4), row.int64(5), row.int64(6)};
+  });
 }
 
 void resolveIncident(Connection& c, Id incident, int retries, std::int64_t now) {
@@ -683,7 +759,10 @@ void resolveIncident(Connection& c, Id incident, int retries, std::int64_t now) 
   Id job = q.int64(0);
   q.reset();
   c.prepare("UPDATE jobs SET retries = ?, due_at = ?, lock_owner = NULL, lock_expires = 0 WHERE id = ?")
-      .bind(1, retries).bind(2, now).bind(3, job).run();
+      .bind(1, retries)
+      .bind(2, now)
+      .bind(3, job)
+      .run();
   c.prepare("UPDATE incidents SET resolved_at = ? WHERE id = ?").bind(1, now).bind(2, incident).run();
 }
 
@@ -699,15 +778,22 @@ void insertStartJob(Connection& c, Id definition, const std::string& element, st
                     const boost::json::object& data) {
   boost::json::object d = data;
   d["definition"] = definition;
-  c.prepare("INSERT INTO jobs(instance_id, token_id, kind, element_id, due_at, retries, data) VALUES (0, 0, 'start', ?, ?, 3, ?)")
-      .bind(1, element).bind(2, due).bind(3, json(d)).run();
+  c.prepare(
+       "INSERT INTO jobs(instance_id, token_id, kind, element_id, due_at, retries, data) VALUES (0, 0, 'start', ?, ?, "
+       "3, ?)")
+      .bind(1, element)
+      .bind(2, due)
+      .bind(3, json(d))
+      .run();
 }
 
 void removeStartJobs(Connection& c, const std::string& key, Id keep) {
   c.prepare(
        "DELETE FROM jobs WHERE kind = 'start' AND json_extract(data, '$.definition') IN (SELECT id FROM definitions "
        "WHERE key = ? AND id <> ?)")
-      .bind(1, key).bind(2, keep).run();
+      .bind(1, key)
+      .bind(2, keep)
+      .run();
 }
 
 std::optional<StartJob> startJob(Connection& c, Id job) {
@@ -729,10 +815,15 @@ std::optional<StartJob> startJob(Connection& c, Id job) {
 
 void rescheduleStartJob(Connection& c, Id job, std::int64_t due, const boost::json::object& data) {
   c.prepare("UPDATE jobs SET due_at = ?, data = ?, lock_owner = NULL, lock_expires = 0 WHERE id = ?")
-      .bind(1, due).bind(2, json(data)).bind(3, job).run();
+      .bind(1, due)
+      .bind(2, json(data))
+      .bind(3, job)
+      .run();
 }
 
-void deleteJob(Connection& c, Id job) { c.prepare("DELETE FROM jobs WHERE id = ?").bind(1, job).run(); }
+void deleteJob(Connection& c, Id job) {
+  c.prepare("DELETE FROM jobs WHERE id = ?").bind(1, job).run();
+}
 
 std::optional<Id> jobInstance(Connection& c, Id jobId, const char* kind) {
   auto& q = c.prepare("SELECT instance_id FROM jobs WHERE id = ? AND kind = ?");
@@ -755,12 +846,17 @@ std::vector<std::pair<Id, Id>> lockableExternal(Connection& c, const std::string
 }
 
 void lockExternal(Connection& c, Id job, const std::string& worker, std::int64_t expires) {
-  c.prepare("UPDATE jobs SET lock_owner = ?, lock_expires = ? WHERE id = ?").bind(1, worker).bind(2, expires).bind(3, job).run();
+  c.prepare("UPDATE jobs SET lock_owner = ?, lock_expires = ? WHERE id = ?")
+      .bind(1, worker)
+      .bind(2, expires)
+      .bind(3, job)
+      .run();
 }
 
 std::vector<ExternalTask> externalTasksOf(Connection& c, Id instance) {
   auto& q = c.prepare(
-      "SELECT id, instance_id, element_id, topic, lock_owner, retries, lock_expires FROM jobs WHERE instance_id = ? AND "
+      "SELECT id, instance_id, element_id, topic, lock_owner, retries, lock_expires FROM jobs WHERE instance_id = ? "
+      "AND "
       "kind = 'external' ORDER BY id");
   q.bind(1, instance);
   std::vector<ExternalTask> out;
@@ -782,14 +878,12 @@ std::vector<ExternalTask> externalTasksOf(Connection& c, Id instance) {
 std::vector<MessageWaiter> messageWaiters(Connection& c, const std::string& name, const std::string& businessKey,
                                           Id instance) {
   auto& q = c.prepare(
-      "SELECT s.id, s.instance_id FROM subscriptions s JOIN instances i ON i.id = s.instance_id WHERE s.kind = 'message' "
+      "SELECT s.id, s.instance_id FROM subscriptions s JOIN instances i ON i.id = s.instance_id WHERE s.kind = "
+      "'message' "
       "AND s.name = ?1 AND i.state = 'running' AND (?2 = '' OR i.business_key = ?2) AND (?3 = 0 OR i.id = ?3) "
       "ORDER BY s.id");
   q.bind(1, name).bind(2, businessKey).bind(3, instance);
-  std::vector<MessageWaiter> out;
-  while (q.step()) out.push_back({q.int64(0), q.int64(1)});
-  q.reset();
-  return out;
+  return rows(q, [](Statement& row) -> MessageWaiter { return {row.int64(0), row.int64(1)}; });
 }
 
 std::vector<Id> signalReceivers(Connection& c, const std::string& name) {
@@ -797,10 +891,7 @@ std::vector<Id> signalReceivers(Connection& c, const std::string& name) {
       "SELECT DISTINCT s.instance_id FROM subscriptions s JOIN instances i ON i.id = s.instance_id WHERE s.kind = "
       "'signal' AND s.name = ? AND i.state = 'running' ORDER BY s.instance_id");
   q.bind(1, name);
-  std::vector<Id> out;
-  while (q.step()) out.push_back(q.int64(0));
-  q.reset();
-  return out;
+  return rows(q, [](Statement& row) -> Id { return row.int64(0); });
 }
 
 void bufferMessage(Connection& c, const std::string& name, const std::string& businessKey, const Variables& variables,
@@ -808,7 +899,10 @@ void bufferMessage(Connection& c, const std::string& name, const std::string& bu
   auto& q = c.prepare(
       "INSERT INTO buffered_messages(name, business_key, variables, created_at, expires_at) VALUES (?,?,?,?,?)");
   q.bind(1, name).bindOptional(2, businessKey).bind(3, json(variables)).bind(4, now);
-  if (expiresAt) q.bind(5, expiresAt); else q.bindNull(5);
+  if (expiresAt)
+    q.bind(5, expiresAt);
+  else
+    q.bindNull(5);
   q.run();
 }
 
@@ -834,7 +928,11 @@ std::optional<Variables> takeBufferedMessage(Connection& c, const std::string& n
 
 void saveUser(Connection& c, const User& u) {
   c.prepare("INSERT OR REPLACE INTO users(id, name, department_id, tenant) VALUES (?,?,?,?)")
-      .bind(1, u.id).bindOptional(2, u.name).bindOptional(3, u.department).bindOptional(4, u.tenant).run();
+      .bind(1, u.id)
+      .bindOptional(2, u.name)
+      .bindOptional(3, u.department)
+      .bindOptional(4, u.tenant)
+      .run();
   c.prepare("DELETE FROM user_roles WHERE user_id = ?").bind(1, u.id).run();
   for (const auto& r : u.roles)
     c.prepare("INSERT OR IGNORE INTO user_roles(user_id, role_id) VALUES (?,?)").bind(1, u.id).bind(2, r).run();
@@ -842,7 +940,11 @@ void saveUser(Connection& c, const User& u) {
 
 void saveDepartment(Connection& c, const Department& d) {
   c.prepare("INSERT OR REPLACE INTO departments(id, name, parent_id, leader_id) VALUES (?,?,?,?)")
-      .bind(1, d.id).bindOptional(2, d.name).bindOptional(3, d.parent).bindOptional(4, d.leader).run();
+      .bind(1, d.id)
+      .bindOptional(2, d.name)
+      .bindOptional(3, d.parent)
+      .bindOptional(4, d.leader)
+      .run();
 }
 
 void saveRole(Connection& c, const std::string& id, const std::string& name) {
@@ -875,25 +977,20 @@ std::optional<Department> departmentById(Connection& c, const std::string& id) {
 std::vector<std::string> usersWithRole(Connection& c, const std::string& role) {
   auto& q = c.prepare("SELECT user_id FROM user_roles WHERE role_id = ? ORDER BY user_id");
   q.bind(1, role);
-  std::vector<std::string> out;
-  while (q.step()) out.push_back(q.text(0));
-  q.reset();
-  return out;
+  return rows(q, [](Statement& row) -> std::string { return row.text(0); });
 }
 
 std::vector<std::string> usersInDepartment(Connection& c, const std::string& department) {
   auto& q = c.prepare("SELECT id FROM users WHERE department_id = ? ORDER BY id");
   q.bind(1, department);
-  std::vector<std::string> out;
-  while (q.step()) out.push_back(q.text(0));
-  q.reset();
-  return out;
+  return rows(q, [](Statement& row) -> std::string { return row.text(0); });
 }
 
 std::vector<InboxMessage> inboxOf(Connection& c, const std::string& user, bool unreadOnly, int offset, int limit,
                                   const std::string& type) {
   auto& q = c.prepare(
-      "SELECT id, user_id, type, coalesce(instance_id, 0), coalesce(task_id, 0), title, created_at, read_at IS NOT NULL "
+      "SELECT id, user_id, type, coalesce(instance_id, 0), coalesce(task_id, 0), title, created_at, read_at IS NOT "
+      "NULL "
       "FROM inbox WHERE user_id = ?1 AND (?2 = 0 OR read_at IS NULL) AND (?5 = '' OR type = ?5) ORDER BY id DESC "
       "LIMIT ?3 OFFSET ?4");
   q.bind(1, user).bind(2, unreadOnly ? 1 : 0).bind(3, limit).bind(4, offset).bind(5, type);
@@ -915,7 +1012,10 @@ std::map<std::string, std::int64_t> inboxCounts(Connection& c, const std::string
 
 bool markRead(Connection& c, Id message, const std::string& user, bool read, std::int64_t now) {
   auto& q = c.prepare("UPDATE inbox SET read_at = ? WHERE id = ? AND user_id = ?");
-  if (read) q.bind(1, now); else q.bindNull(1);
+  if (read)
+    q.bind(1, now);
+  else
+    q.bindNull(1);
   q.bind(2, message).bind(3, user).run();
   return c.changes() == 1;
 }
@@ -923,7 +1023,13 @@ bool markRead(Connection& c, Id message, const std::string& user, bool read, std
 void addInbox(Connection& c, const std::string& user, const std::string& type, Id instance, Id task,
               const std::string& title, std::int64_t now) {
   c.prepare("INSERT INTO inbox(user_id, type, instance_id, task_id, title, created_at) VALUES (?,?,?,?,?,?)")
-      .bind(1, user).bind(2, type).bind(3, instance).bind(4, task).bindOptional(5, title).bind(6, now).run();
+      .bind(1, user)
+      .bind(2, type)
+      .bind(3, instance)
+      .bind(4, task)
+      .bindOptional(5, title)
+      .bind(6, now)
+      .run();
 }
 
 std::int64_t countOperations(Connection& c, Id task, const std::string& action, std::int64_t since) {
@@ -956,21 +1062,35 @@ UserLists listsOf(Connection& c, const std::string& user, const std::vector<std:
   return l;
 }
 
-Id addEntrustment(Connection& c, const std::string& from, const std::string& to, const std::vector<std::string>& processes,
-                  std::int64_t validFrom, std::int64_t validUntil, std::int64_t now) {
+Id addEntrustment(Connection& c, const std::string& from, const std::string& to,
+                  const std::vector<std::string>& processes, std::int64_t validFrom, std::int64_t validUntil,
+                  std::int64_t now) {
   auto& q = c.prepare(
-      "INSERT INTO entrustments(from_user, to_user, processes, valid_from, valid_until, created_at) VALUES (?,?,?,?,?,?)");
+      "INSERT INTO entrustments(from_user, to_user, processes, valid_from, valid_until, created_at) VALUES "
+      "(?,?,?,?,?,?)");
   q.bind(1, from).bind(2, to);
-  if (processes.empty()) q.bindNull(3); else q.bind(3, listJson(processes));
-  if (validFrom) q.bind(4, validFrom); else q.bindNull(4);
-  if (validUntil) q.bind(5, validUntil); else q.bindNull(5);
+  if (processes.empty())
+    q.bindNull(3);
+  else
+    q.bind(3, listJson(processes));
+  if (validFrom)
+    q.bind(4, validFrom);
+  else
+    q.bindNull(4);
+  if (validUntil)
+    q.bind(5, validUntil);
+  else
+    q.bindNull(5);
   q.bind(6, now).run();
   return c.lastInsertId();
 }
 
 int cancelEntrustments(Connection& c, const std::string& from, const std::string& to, std::int64_t now) {
   c.prepare("UPDATE entrustments SET cancelled_at = ? WHERE from_user = ? AND to_user = ? AND cancelled_at IS NULL")
-      .bind(1, now).bind(2, from).bind(3, to).run();
+      .bind(1, now)
+      .bind(2, from)
+      .bind(3, to)
+      .run();
   return c.changes();
 }
 
@@ -992,7 +1112,10 @@ std::optional<std::string> entrustee(Connection& c, const std::string& user, con
 
 void saveForm(Connection& c, Id definition, const std::string& formKey, const std::string& schema) {
   c.prepare("INSERT OR REPLACE INTO forms(definition_id, form_key, schema) VALUES (?,?,?)")
-      .bind(1, definition).bind(2, formKey).bind(3, schema).run();
+      .bind(1, definition)
+      .bind(2, formKey)
+      .bind(3, schema)
+      .run();
 }
 
 std::optional<std::string> formSchema(Connection& c, Id definition, const std::string& formKey) {
@@ -1005,7 +1128,9 @@ std::optional<std::string> formSchema(Connection& c, Id definition, const std::s
 }
 
 void deleteInstanceRows(Connection& c, Id instance, bool keepHistory) {
-  c.prepare("DELETE FROM task_candidates WHERE task_id IN (SELECT id FROM tasks WHERE instance_id = ?)").bind(1, instance).run();
+  c.prepare("DELETE FROM task_candidates WHERE task_id IN (SELECT id FROM tasks WHERE instance_id = ?)")
+      .bind(1, instance)
+      .run();
   for (const char* table : {"tokens", "variables", "tasks", "jobs", "subscriptions", "incidents", "inbox"})
     c.prepare(std::string("DELETE FROM ") + table + " WHERE instance_id = ?").bind(1, instance).run();
   if (!keepHistory) {
