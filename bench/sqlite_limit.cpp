@@ -23,7 +23,8 @@ int main(int argc, char** argv) {
   sqlite3_exec(db, sync == "full" ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL", nullptr, nullptr, nullptr);
   sqlite3_exec(db, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT NOT NULL)", nullptr, nullptr, nullptr);
   sqlite3_stmt* insert = nullptr;
-  sqlite3_prepare_v2(db, "INSERT INTO t(v) VALUES ('a row of about the size of a history entry')", -1, &insert, nullptr);
+  sqlite3_prepare_v2(db, "INSERT INTO t(v) VALUES ('a row of about the size of a history entry')", -1, &insert,
+                     nullptr);
   auto start = std::chrono::steady_clock::now();
   for (long i = 0; i < commits; ++i) {
     sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);

@@ -131,8 +131,8 @@ struct Incident {
 };
 
 struct StartRequest {
-  std::string key;       // latest version of this definition key ...
-  Id definitionId = 0;   // ... or exactly this definition
+  std::string key;      // latest version of this definition key ...
+  Id definitionId = 0;  // ... or exactly this definition
   Variables variables;
   std::string businessKey, initiator, tenant;
 };
@@ -188,7 +188,7 @@ using ServiceHandler = std::function<void(ServiceTaskContext&)>;
 // A user's list (待办 todo, 已办 done, 我发起的 started, 抄送我的 cc, 草稿 drafts), filtered and paged.
 struct ListQuery {
   std::string user;
-  std::string type = "todo";  // todo, done, started, cc, drafts
+  std::string type = "todo";            // todo, done, started, cc, drafts
   std::string processKey, processName;  // processName matches as a substring
   std::string category;                 // the definition's category (targetNamespace)
   std::string tenant;
@@ -206,16 +206,16 @@ struct ListItem {
 struct InstanceDetail {
   Instance instance;
   std::string processName;
-  std::vector<Task> openTasks;             // with their approvers
-  std::vector<std::string> currentNodes;   // where it waits
-  std::vector<std::string> allowedActions; // for the asking user: complete, reject, return, transfer, delegate,
-                                           // withdraw, urge, cc, terminate, invalidate, suspend, resume, submit
+  std::vector<Task> openTasks;              // with their approvers
+  std::vector<std::string> currentNodes;    // where it waits
+  std::vector<std::string> allowedActions;  // for the asking user: complete, reject, return, transfer, delegate,
+                                            // withdraw, urge, cc, terminate, invalidate, suspend, resume, submit
 };
 
 // The instance drawn on its diagram: every node and edge done, active or not reached.
 struct CanvasNode {
   std::string id, name, kind;
-  std::string status;  // done, active, notReached
+  std::string status;                  // done, active, notReached
   std::vector<std::string> approvers;  // who completed its tasks (done) or holds them (active)
   std::vector<std::string> comments;
   std::int64_t startedAt = 0, endedAt = 0;
@@ -323,7 +323,8 @@ class Engine {
   void claimTask(Id taskId, const std::string& user);
   void unclaimTask(Id taskId, const std::string& user);
   void delegateTask(Id taskId, const std::string& user, const std::string& to, const std::string& comment = {});
-  void resolveTask(Id taskId, const std::string& user, const Variables& variables = {}, const std::string& comment = {});
+  void resolveTask(Id taskId, const std::string& user, const Variables& variables = {},
+                   const std::string& comment = {});
   void transferTask(Id taskId, const std::string& user, const std::string& to, const std::string& comment = {});
   // 催办: a message to the task's assignee (or candidates); at most 3 a task a day.
   void urgeTask(Id taskId, const std::string& user);
@@ -386,8 +387,8 @@ class Engine {
   std::vector<Definition> startableDefinitions(const std::string& user) const;
 
   // --- inbox and lists
-  std::vector<InboxMessage> inbox(const std::string& user, bool unreadOnly = false, int offset = 0,
-                                  int limit = 100, const std::string& type = {}) const;
+  std::vector<InboxMessage> inbox(const std::string& user, bool unreadOnly = false, int offset = 0, int limit = 100,
+                                  const std::string& type = {}) const;
   // Unread messages by type: {"todo": 2, "cc": 1 ...}.
   std::map<std::string, std::int64_t> inboxCounts(const std::string& user) const;
   void markRead(Id messageId, const std::string& user, bool read = true);

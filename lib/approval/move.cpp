@@ -124,7 +124,8 @@ void Engine::removeSigners(Id taskId, const std::string& user, const std::vector
     std::vector<boost::json::value> items(users.begin(), users.end());
     ex.recordOperation("removeSigners", ex.state().token(row.tokenId), taskId, {}, users);
     if (ex.removeFromMultiInstance(row.tokenId, items) == 0)
-      throw Error(ErrorCode::not_found, "none of these users is a signer of task " + std::to_string(taskId) + " still to act");
+      throw Error(ErrorCode::not_found,
+                  "none of these users is a signer of task " + std::to_string(taskId) + " still to act");
   });
 }
 
@@ -155,8 +156,8 @@ void Engine::jump(Id instanceId, const std::string& user, const std::string& tar
 }
 
 void Engine::withdraw(Id instanceId, const std::string& user) {
-  static const std::set<std::string> kActs = {"complete", "reject", "return", "claim", "delegate", "resolve",
-                                              "transfer", "addSigners", "removeSigners"};
+  static const std::set<std::string> kActs = {"complete", "reject",   "return",     "claim",        "delegate",
+                                              "resolve",  "transfer", "addSigners", "removeSigners"};
   impl_->command([&](store::Connection& c) {
     auto inst = store::instanceById(c, instanceId);
     if (!inst) throw Error(ErrorCode::not_found, "instance " + std::to_string(instanceId) + " not found");
@@ -201,7 +202,8 @@ void Engine::withdraw(Id instanceId, const std::string& user) {
     // An approver takes back their own completion, if it was the last act and nobody acted after it.
     if (acts.empty() || acts.back()->action != "complete" || acts.back()->actor != user)
       throw Error(ErrorCode::wrong_state, "user '" + user + "' has nothing to withdraw on instance " +
-                                              std::to_string(instanceId) + ": the next step has already acted, or they did not act last");
+                                              std::to_string(instanceId) +
+                                              ": the next step has already acted, or they did not act last");
     const std::string target = acts.back()->elementId;
     impl_->onInstance(c, instanceId, user, [&](Execution& ex) {
       // A node may forbid taking its completion back (ordo:withdrawable="false").
@@ -220,7 +222,8 @@ void Engine::withdraw(Id instanceId, const std::string& user) {
 Instance Engine::saveDraft(const StartRequest& request) {
   if (request.initiator.empty()) throw Error(ErrorCode::invalid_argument, "a draft needs its initiator");
   return impl_->command([&](store::Connection& c) {
-    auto def = request.definitionId ? store::definitionById(c, request.definitionId) : store::latestDefinition(c, request.key);
+    auto def =
+        request.definitionId ? store::definitionById(c, request.definitionId) : store::latestDefinition(c, request.key);
     if (!def) throw Error(ErrorCode::not_found, "no definition '" + request.key + "' is deployed");
     auto dp = impl_->deployed(c, def->id);
     runtime::InstanceState st;
@@ -252,7 +255,8 @@ Instance Engine::submitDraft(Id instanceId, const std::string& user, const Varia
     if (!store::loadInstance(c, instanceId, st))
       throw Error(ErrorCode::not_found, "instance " + std::to_string(instanceId) + " not found");
     if (st.row.state != "draft")
-      throw Error(ErrorCode::wrong_state, "instance " + std::to_string(instanceId) + " is " + st.row.state + ", not a draft");
+      throw Error(ErrorCode::wrong_state,
+                  "instance " + std::to_string(instanceId) + " is " + st.row.state + ", not a draft");
     if (st.row.initiator != user && !impl_->actor(c, user).admin) forbid(user, "submit a draft they did not save");
     auto dp = impl_->deployed(c, st.row.definitionId);
     Variables merged;

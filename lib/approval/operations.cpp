@@ -37,9 +37,10 @@ void Engine::completeTask(Id taskId, const Variables& variables, const std::stri
     Id instanceId = 0;
     auto task = openTask(c, taskId, instanceId);
     if (task.delegation == "pending")
-      throw Error(ErrorCode::wrong_state,
-                  "task " + std::to_string(taskId) + " is delegated to '" + task.assignee + "': the delegate resolves it",
-                  task.elementId);
+      throw Error(
+          ErrorCode::wrong_state,
+          "task " + std::to_string(taskId) + " is delegated to '" + task.assignee + "': the delegate resolves it",
+          task.elementId);
     // The assignee needs no directory lookup; anyone else is checked against their roles.
     if (!user.empty() && task.assignee != user && !mayWorkOn(task, impl_->actor(c, user)))
       forbid(user, "complete task " + std::to_string(taskId) + " ('" + task.elementId + "')");
@@ -51,8 +52,9 @@ void Engine::completeTask(Id taskId, const Variables& variables, const std::stri
 void Engine::claimTask(Id taskId, const std::string& user) {
   taskOperation(*impl_, taskId, user, [&](Execution& ex, TaskRow& row, const Impl::Actor& a) {
     if (!row.task.assignee.empty())
-      throw Error(ErrorCode::wrong_state, "task " + std::to_string(taskId) + " is already claimed by '" +
-                                              row.task.assignee + "'", row.task.elementId);
+      throw Error(ErrorCode::wrong_state,
+                  "task " + std::to_string(taskId) + " is already claimed by '" + row.task.assignee + "'",
+                  row.task.elementId);
     if (!mayWorkOn(row.task, a)) forbid(user, "claim task " + std::to_string(taskId) + ": not a candidate");
     row.task.assignee = user;
     row.dirty = true;
@@ -132,8 +134,10 @@ void Engine::urgeTask(Id taskId, const std::string& user) {
     impl_->onInstance(c, instanceId, user, [&](Execution& ex) {
       auto& row = taskRow(ex, taskId);
       std::vector<std::string> whom;
-      if (!row.task.assignee.empty()) whom.push_back(row.task.assignee);
-      else whom = row.task.candidateUsers;
+      if (!row.task.assignee.empty())
+        whom.push_back(row.task.assignee);
+      else
+        whom = row.task.candidateUsers;
       for (const auto& w : whom) ex.notify(w, "urge", taskId, row.task.name);
       ex.recordOperation("urge", ex.state().token(row.tokenId), taskId, {}, whom);
     });
@@ -178,7 +182,8 @@ void Engine::cancelEntrust(const std::string& user, const std::string& to) {
 void Engine::acceptEntrustedTask(Id taskId, const std::string& user) {
   taskOperation(*impl_, taskId, user, [&](Execution& ex, TaskRow& row, const Impl::Actor& a) {
     if (row.task.delegation != "entrusted")
-      throw Error(ErrorCode::wrong_state, "task " + std::to_string(taskId) + " is not waiting for an entrustment to be accepted");
+      throw Error(ErrorCode::wrong_state,
+                  "task " + std::to_string(taskId) + " is not waiting for an entrustment to be accepted");
     if (row.task.assignee != user && !a.admin) forbid(user, "accept a task entrusted to '" + row.task.assignee + "'");
     row.task.delegation.clear();
     row.dirty = true;
@@ -189,7 +194,8 @@ void Engine::acceptEntrustedTask(Id taskId, const std::string& user) {
 void Engine::rejectEntrustedTask(Id taskId, const std::string& user, const std::string& comment) {
   taskOperation(*impl_, taskId, user, [&](Execution& ex, TaskRow& row, const Impl::Actor& a) {
     if (row.task.delegation != "entrusted")
-      throw Error(ErrorCode::wrong_state, "task " + std::to_string(taskId) + " is not waiting for an entrustment to be accepted");
+      throw Error(ErrorCode::wrong_state,
+                  "task " + std::to_string(taskId) + " is not waiting for an entrustment to be accepted");
     if (row.task.assignee != user && !a.admin) forbid(user, "reject a task entrusted to '" + row.task.assignee + "'");
     row.task.assignee = row.task.owner;
     row.task.delegation.clear();
@@ -199,15 +205,17 @@ void Engine::rejectEntrustedTask(Id taskId, const std::string& user, const std::
   });
 }
 
-
 void Engine::terminateInstance(Id instanceId, const std::string& user, const std::string& reason) {
   impl_->command([&](store::Connection& c) {
     auto inst = existing(c, instanceId);
     requireInitiator(*impl_, c, inst, user, "terminate");
-    impl_->onInstance(c, instanceId, user, [&](Execution& ex) {
-      ex.recordOperation("terminate", nullptr, 0, reason);
-      ex.endInstance("terminated", "instance_terminated", reason);
-    }, true);
+    impl_->onInstance(
+        c, instanceId, user,
+        [&](Execution& ex) {
+          ex.recordOperation("terminate", nullptr, 0, reason);
+          ex.endInstance("terminated", "instance_terminated", reason);
+        },
+        true);
   });
 }
 
@@ -215,10 +223,13 @@ void Engine::invalidateInstance(Id instanceId, const std::string& user, const st
   impl_->command([&](store::Connection& c) {
     auto inst = existing(c, instanceId);
     requireInitiator(*impl_, c, inst, user, "invalidate");
-    impl_->onInstance(c, instanceId, user, [&](Execution& ex) {
-      ex.recordOperation("invalidate", nullptr, 0, reason);
-      ex.endInstance("invalidated", "instance_invalidated", reason);
-    }, true);
+    impl_->onInstance(
+        c, instanceId, user,
+        [&](Execution& ex) {
+          ex.recordOperation("invalidate", nullptr, 0, reason);
+          ex.endInstance("invalidated", "instance_invalidated", reason);
+        },
+        true);
   });
 }
 
@@ -239,12 +250,16 @@ void Engine::resumeInstance(Id instanceId, const std::string& user) {
     auto inst = existing(c, instanceId);
     requireInitiator(*impl_, c, inst, user, "resume");
     if (inst.state != "suspended")
-      throw Error(ErrorCode::wrong_state, "instance " + std::to_string(instanceId) + " is " + inst.state + ", not suspended");
-    impl_->onInstance(c, instanceId, user, [&](Execution& ex) {
-      ex.state().row.state = "running";
-      ex.state().rowDirty = true;
-      ex.recordOperation("resume", nullptr, 0, {});
-    }, true);
+      throw Error(ErrorCode::wrong_state,
+                  "instance " + std::to_string(instanceId) + " is " + inst.state + ", not suspended");
+    impl_->onInstance(
+        c, instanceId, user,
+        [&](Execution& ex) {
+          ex.state().row.state = "running";
+          ex.state().rowDirty = true;
+          ex.recordOperation("resume", nullptr, 0, {});
+        },
+        true);
   });
 }
 
@@ -262,10 +277,13 @@ void Engine::ccInstance(Id instanceId, const std::string& user, const std::vecto
       for (const auto& t : store::queryTasks(c, open)) allowed = allowed || mayWorkOn(t, a);
     }
     if (!allowed) forbid(user, "cc instance " + std::to_string(instanceId));
-    impl_->onInstance(c, instanceId, user, [&](Execution& ex) {
-      for (const auto& u : users) ex.notify(u, "cc", 0, inst.definitionKey);
-      ex.recordOperation("cc", nullptr, 0, {}, users);
-    }, true);
+    impl_->onInstance(
+        c, instanceId, user,
+        [&](Execution& ex) {
+          for (const auto& u : users) ex.notify(u, "cc", 0, inst.definitionKey);
+          ex.recordOperation("cc", nullptr, 0, {}, users);
+        },
+        true);
   });
 }
 
@@ -281,12 +299,15 @@ void Engine::editVariables(Id instanceId, const std::string& user, const Variabl
   impl_->command([&](store::Connection& c) {
     existing(c, instanceId);
     if (!impl_->actor(c, user).admin) forbid(user, "edit the form data: only an administrator may");
-    impl_->onInstance(c, instanceId, user, [&](Execution& ex) {
-      std::vector<std::string> names;
-      for (const auto& kv : variables) names.emplace_back(kv.key());
-      ex.recordOperation("edit", nullptr, 0, {}, names);
-      ex.setVariables(variables);
-    }, true);
+    impl_->onInstance(
+        c, instanceId, user,
+        [&](Execution& ex) {
+          std::vector<std::string> names;
+          for (const auto& kv : variables) names.emplace_back(kv.key());
+          ex.recordOperation("edit", nullptr, 0, {}, names);
+          ex.setVariables(variables);
+        },
+        true);
   });
 }
 
@@ -303,10 +324,13 @@ void Engine::deleteInstance(Id instanceId, const std::string& user, bool keepHis
         auto row = store::instanceById(c, id);
         bool live = row->state == "running" || row->state == "suspended";
         if (live)
-          impl_->onInstance(c, id, user, [&](Execution& ex) {
-            ex.recordOperation("delete", nullptr, 0, {});
-            ex.endInstance("deleted", "instance_deleted", {});
-          }, true);
+          impl_->onInstance(
+              c, id, user,
+              [&](Execution& ex) {
+                ex.recordOperation("delete", nullptr, 0, {});
+                ex.endInstance("deleted", "instance_deleted", {});
+              },
+              true);
         else
           c.prepare("UPDATE instances SET state = 'deleted', revision = revision + 1 WHERE id = ?").bind(1, id).run();
       }

@@ -23,14 +23,15 @@ int ordo_handler_register(ordo_engine* engine, const char* name, ordo_handler_fn
       ordo_service_task task{&c, {}, false};
       int rc = fn(&task, payload);
       if (rc != ORDO_OK || task.failed)
-        throw std::runtime_error(task.failure.empty() ? "handler '" + handlerName + "' returned " +
-                                                            std::to_string(rc)
+        throw std::runtime_error(task.failure.empty() ? "handler '" + handlerName + "' returned " + std::to_string(rc)
                                                       : task.failure);
     });
   });
 }
 
-int64_t ordo_service_task_instance(const ordo_service_task* task) { return task ? task->context->instanceId() : 0; }
+int64_t ordo_service_task_instance(const ordo_service_task* task) {
+  return task ? task->context->instanceId() : 0;
+}
 
 const char* ordo_service_task_element(const ordo_service_task* task) {
   return task ? task->context->elementId().c_str() : "";

@@ -2,12 +2,12 @@
 // the guard that turns every C++ exception into a status code.
 #pragma once
 
+#include <ordo.h>
 #include <boost/json.hpp>
 #include <cstring>
 #include <functional>
 #include <memory>
 #include <new>
-#include <ordo.h>
 #include <ordo/engine.hpp>
 
 struct ordo_engine {
@@ -48,7 +48,9 @@ int guard(const ordo_engine* handle, F&& body) noexcept {
 
 // A string the caller owns (released with ordo_free).
 char* ownedCopy(const std::string& s);
-inline char* ownedJson(const boost::json::value& v) { return ownedCopy(boost::json::serialize(v)); }
+inline char* ownedJson(const boost::json::value& v) {
+  return ownedCopy(boost::json::serialize(v));
+}
 
 inline Engine& engineOf(ordo_engine* h) {
   if (!h || !h->engine) throw Error(ErrorCode::invalid_argument, "the engine handle is NULL or closed");
@@ -59,6 +61,8 @@ inline void requireOut(const void* out, const char* name) {
   if (!out) throw Error(ErrorCode::invalid_argument, std::string("out-parameter '") + name + "' is NULL");
 }
 
-inline std::string str(const char* s) { return s ? std::string(s) : std::string(); }
+inline std::string str(const char* s) {
+  return s ? std::string(s) : std::string();
+}
 
 }  // namespace ordo::capi

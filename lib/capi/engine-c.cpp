@@ -84,8 +84,12 @@ using namespace ordo::capi;
 
 extern "C" {
 
-const char* ordo_version(void) { return ORDO_VERSION_STRING; }
-int ordo_version_number(void) { return ORDO_VERSION_NUMBER; }
+const char* ordo_version(void) {
+  return ORDO_VERSION_STRING;
+}
+int ordo_version_number(void) {
+  return ORDO_VERSION_NUMBER;
+}
 
 const char* ordo_errstr(int code) {
   switch (code) {
@@ -121,7 +125,9 @@ const char* ordo_errdetail(const ordo_engine* engine) {
   return it == lastErrors.end() ? "{}" : it->second.detail.c_str();
 }
 
-void ordo_free(void* p) { std::free(p); }
+void ordo_free(void* p) {
+  std::free(p);
+}
 
 int ordo_engine_open(ordo_engine** out, const ordo_options* options) {
   return guard(nullptr, [&] {
@@ -129,8 +135,8 @@ int ordo_engine_open(ordo_engine** out, const ordo_options* options) {
     if (!options) throw Error(ErrorCode::invalid_argument, "options is NULL (use ORDO_OPTIONS_INIT)");
     if (options->version != ORDO_OPTIONS_VERSION)
       throw Error(ErrorCode::invalid_argument,
-                  "options version " + std::to_string(options->version) + " is not supported (this library: " +
-                      std::to_string(ORDO_OPTIONS_VERSION) + ")");
+                  "options version " + std::to_string(options->version) +
+                      " is not supported (this library: " + std::to_string(ORDO_OPTIONS_VERSION) + ")");
     if (options->durability != ORDO_DURABILITY_FULL && options->durability != ORDO_DURABILITY_NORMAL)
       throw Error(ErrorCode::invalid_argument, "options.durability must be ORDO_DURABILITY_FULL or _NORMAL");
     EngineOptions o;

@@ -6,7 +6,9 @@ using namespace ordo;
 using namespace ordo::capi;
 
 namespace {
-Variables variablesFrom(const char* text) { return json::parseObject(text, "variables_json"); }
+Variables variablesFrom(const char* text) {
+  return json::parseObject(text, "variables_json");
+}
 
 template <class T>
 boost::json::array listOf(const std::vector<T>& items) {

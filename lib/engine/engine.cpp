@@ -104,7 +104,9 @@ std::unique_ptr<Engine> Engine::open(const EngineOptions& options) {
   return std::unique_ptr<Engine>(new Engine(std::make_unique<Impl>(options)));
 }
 
-const Clock& Engine::clock() const { return *impl_->clock; }
+const Clock& Engine::clock() const {
+  return *impl_->clock;
+}
 
 namespace {
 // The first (or next) due time of a timer start event, from `after`.
@@ -155,14 +157,17 @@ void Engine::Impl::fireStartTimer(store::Connection& c, Id jobId) {
   store::deleteJob(c, jobId);
 }
 
-Deployment Engine::deploy(const std::string& xml) { return deploy(xml, {}); }
+Deployment Engine::deploy(const std::string& xml) {
+  return deploy(xml, {});
+}
 
 Deployment Engine::deploy(const std::string& xml, const std::map<std::string, std::string>& forms) {
   for (const auto& [key, schema] : forms) {
     boost::system::error_code ec;
     boost::json::parse(schema, ec);
     if (ec || key.empty())
-      throw Error(ErrorCode::invalid_argument, "form '" + key + "': " + (key.empty() ? "needs a key" : "not valid JSON: " + ec.message()));
+      throw Error(ErrorCode::invalid_argument,
+                  "form '" + key + "': " + (key.empty() ? "needs a key" : "not valid JSON: " + ec.message()));
   }
   auto parsed = parse::parseDefinitions(xml, {ValidationPurpose::execution});
   auto ds = parsed.diagnostics;
@@ -345,7 +350,8 @@ std::vector<std::string> Engine::waitingAt(Id instanceId) const {
 }
 
 void Engine::registerServiceHandler(const std::string& name, ServiceHandler handler) {
-  if (name.empty() || !handler) throw Error(ErrorCode::invalid_argument, "a service handler needs a name and a function");
+  if (name.empty() || !handler)
+    throw Error(ErrorCode::invalid_argument, "a service handler needs a name and a function");
   std::unique_lock lock(impl_->handlersMutex);
   auto& slot = impl_->handlers[name];
   if (slot) impl_->replaced.push_back(slot);
@@ -448,7 +454,9 @@ void Engine::startJobExecutor(std::int64_t pollMillis) {
   impl_->executor = std::thread([impl = impl_.get(), pollMillis] { impl->executorLoop(pollMillis); });
 }
 
-void Engine::stopJobExecutor() { impl_->stopJobs(); }
+void Engine::stopJobExecutor() {
+  impl_->stopJobs();
+}
 
 std::vector<Incident> Engine::incidents(Id instanceId) const {
   return impl_->read([&](store::Connection& c) { return store::incidentsOf(c, instanceId); });

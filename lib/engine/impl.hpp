@@ -60,7 +60,6 @@ struct Engine::Impl : runtime::Environment {
   bool stopExecutor = false;
   static constexpr std::int64_t kJobLockMillis = 5 * 60 * 1000;
 
-
   explicit Impl(const EngineOptions& o)
       : options(o),
         clock(o.clock ? o.clock : std::make_shared<SystemClock>()),
@@ -165,14 +164,16 @@ struct Engine::Impl : runtime::Environment {
       if (sub.createdNow && !sub.removed && sub.kind == "message")
         newWaits.push_back({st.row.id, sub.id, sub.name, st.row.businessKey});
     for (const auto& name : ex.signalsThrown) thrownSignals.emplace_back(name, st.row.id);
-    for (auto& r : ex.callsRequested) calls.push_back({std::move(r), st.row.id, st.row.definitionId, st.row.initiator, st.row.tenant});
+    for (auto& r : ex.callsRequested)
+      calls.push_back({std::move(r), st.row.id, st.row.definitionId, st.row.initiator, st.row.tenant});
     if (ex.parentNotice) notices.push_back(*ex.parentNotice);
     for (Id child : ex.childrenToCancel) cancels.push_back(child);
   }
 
   void drainEffects(store::Connection& c) {
     for (int round = 0;; ++round) {
-      if (round > 100000) throw Error(ErrorCode::limit_exceeded, "a command kept causing work in other instances: stopped");
+      if (round > 100000)
+        throw Error(ErrorCode::limit_exceeded, "a command kept causing work in other instances: stopped");
       if (!calls.empty()) {
         auto call = std::move(calls.front());
         calls.pop_front();
@@ -228,7 +229,8 @@ struct Engine::Impl : runtime::Environment {
   template <class F>
   auto command(F&& f) {
     if (inCommand)
-      throw Error(ErrorCode::wrong_state, "a service-task handler may not call the engine: the command it runs in holds the writer");
+      throw Error(ErrorCode::wrong_state,
+                  "a service-task handler may not call the engine: the command it runs in holds the writer");
     inCommand = true;
     struct Reset {
       ~Reset() { inCommand = false; }
@@ -282,9 +284,8 @@ struct Engine::Impl : runtime::Environment {
   int runJobs(const std::string& owner) {
     int succeeded = 0;
     for (int round = 0; round < 10000; ++round) {
-      auto due = command([&](store::Connection& c) {
-        return store::acquireJobs(c, owner, clock->nowMillis(), kJobLockMillis, 64);
-      });
+      auto due = command(
+          [&](store::Connection& c) { return store::acquireJobs(c, owner, clock->nowMillis(), kJobLockMillis, 64); });
       if (due.empty()) break;
       for (const auto& job : due) {
         if (interruptRequested) throw Error(ErrorCode::interrupted, "running jobs was interrupted");
@@ -352,14 +353,14 @@ struct Engine::Impl : runtime::Environment {
     auto parsed = parse::parseDefinitions(store::definitionXml(c, definitionId), {ValidationPurpose::execution});
     std::vector<Diagnostic> ds = parsed.diagnostics;
     if (!parsed.definitions || hasErrors(ds))
-      throw Error(ErrorCode::internal, "stored definition " + std::to_string(definitionId) + " no longer parses: " +
-                                           summarize(ds));
+      throw Error(ErrorCode::internal,
+                  "stored definition " + std::to_string(definitionId) + " no longer parses: " + summarize(ds));
     auto compiled = runtime::CompiledModel::compile(parsed.definitions, ds);
     return remember(*def, compiled);
   }
 
   std::shared_ptr<const runtime::DeployedProcess> remember(const Definition& def,
-                                                          std::shared_ptr<const runtime::CompiledModel> compiled) {
+                                                           std::shared_ptr<const runtime::CompiledModel> compiled) {
     auto dp = std::make_shared<runtime::DeployedProcess>();
     dp->definition = def;
     dp->compiled = std::move(compiled);
@@ -429,6 +430,5 @@ struct Engine::Impl : runtime::Environment {
     collect(ex, st);
   }
 };
-
 
 }  // namespace ordo

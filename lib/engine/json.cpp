@@ -16,7 +16,8 @@ bj::array strings(const std::vector<std::string>& v) {
 std::string text(const bj::object& o, const char* key) {
   auto it = o.find(key);
   if (it == o.end() || it->value().is_null()) return {};
-  if (!it->value().is_string()) throw Error(ErrorCode::invalid_argument, std::string("field '") + key + "' must be a string");
+  if (!it->value().is_string())
+    throw Error(ErrorCode::invalid_argument, std::string("field '") + key + "' must be a string");
   return std::string(it->value().as_string());
 }
 
@@ -33,21 +34,28 @@ void onlyFields(const bj::object& o, std::initializer_list<const char*> known, c
   for (const auto& kv : o) {
     bool ok = false;
     for (const char* k : known) ok = ok || kv.key() == k;
-    if (!ok) throw Error(ErrorCode::invalid_argument, std::string("unknown field '") + std::string(kv.key()) + "' in " + what);
+    if (!ok)
+      throw Error(ErrorCode::invalid_argument, std::string("unknown field '") + std::string(kv.key()) + "' in " + what);
   }
 }
 
 bool boolean(const bj::object& o, const char* key) {
   auto it = o.find(key);
   if (it == o.end() || it->value().is_null()) return false;
-  if (!it->value().is_bool()) throw Error(ErrorCode::invalid_argument, std::string("field '") + key + "' must be true or false");
+  if (!it->value().is_bool())
+    throw Error(ErrorCode::invalid_argument, std::string("field '") + key + "' must be true or false");
   return it->value().as_bool();
 }
 }  // namespace
 
 bj::value toJson(const Definition& d) {
-  return {{"id", d.id},     {"key", d.key},         {"name", d.name},         {"version", d.version},
-          {"hash", d.hash}, {"deployedAt", d.deployedAt}, {"category", d.category}};
+  return {{"id", d.id},
+          {"key", d.key},
+          {"name", d.name},
+          {"version", d.version},
+          {"hash", d.hash},
+          {"deployedAt", d.deployedAt},
+          {"category", d.category}};
 }
 
 bj::value toJson(const Instance& i) {
@@ -84,15 +92,20 @@ bj::value toJson(const Task& t) {
 }
 
 bj::value toJson(const HistoryEntry& h) {
-  return {{"id", h.id},         {"instanceId", h.instanceId},   {"at", h.at},         {"kind", h.kind},
-          {"elementId", h.elementId}, {"elementType", h.elementType}, {"taskId", h.taskId}, {"actor", h.actor},
-          {"comment", h.comment}};
+  return {{"id", h.id},         {"instanceId", h.instanceId}, {"at", h.at},
+          {"kind", h.kind},     {"elementId", h.elementId},   {"elementType", h.elementType},
+          {"taskId", h.taskId}, {"actor", h.actor},           {"comment", h.comment}};
 }
 
 bj::value toJson(const ExternalTask& e) {
-  return {{"id", e.id},         {"instanceId", e.instanceId}, {"elementId", e.elementId},
-          {"topic", e.topic},   {"workerId", e.workerId},     {"retries", e.retries},
-          {"lockExpiresAt", e.lockExpiresAt}, {"variables", e.variables}};
+  return {{"id", e.id},
+          {"instanceId", e.instanceId},
+          {"elementId", e.elementId},
+          {"topic", e.topic},
+          {"workerId", e.workerId},
+          {"retries", e.retries},
+          {"lockExpiresAt", e.lockExpiresAt},
+          {"variables", e.variables}};
 }
 
 bj::value toJson(const Diagnostic& d) {
@@ -105,8 +118,8 @@ bj::value toJson(const Diagnostic& d) {
 }
 
 bj::value toJson(const InboxMessage& m) {
-  return {{"id", m.id},           {"user", m.user},       {"type", m.type},       {"instanceId", m.instanceId},
-          {"taskId", m.taskId},   {"title", m.title},     {"createdAt", m.createdAt}, {"read", m.read}};
+  return {{"id", m.id},         {"user", m.user},   {"type", m.type},           {"instanceId", m.instanceId},
+          {"taskId", m.taskId}, {"title", m.title}, {"createdAt", m.createdAt}, {"read", m.read}};
 }
 
 bj::value toJson(const ListItem& item) {
@@ -164,7 +177,9 @@ User user(const bj::object& o) {
 }
 
 ListQuery listQuery(const bj::object& o) {
-  onlyFields(o, {"user", "type", "processKey", "processName", "category", "tenant", "startedFrom", "startedTo", "newestFirst", "offset", "limit"},
+  onlyFields(o,
+             {"user", "type", "processKey", "processName", "category", "tenant", "startedFrom", "startedTo",
+              "newestFirst", "offset", "limit"},
              "the list query");
   ListQuery q;
   q.user = text(o, "user");
@@ -206,8 +221,10 @@ StartRequest startRequest(const bj::object& o) {
 }
 
 TaskQuery taskQuery(const bj::object& o) {
-  onlyFields(o, {"instanceId", "assignee", "candidateUser", "candidateGroups", "elementId", "includeFinished", "offset", "limit"},
-             "the task query");
+  onlyFields(
+      o,
+      {"instanceId", "assignee", "candidateUser", "candidateGroups", "elementId", "includeFinished", "offset", "limit"},
+      "the task query");
   TaskQuery q;
   q.instanceId = integer(o, "instanceId", 0);
   q.assignee = text(o, "assignee");

@@ -62,8 +62,7 @@ std::string unsupportedEvent(const FlowNode& node) {
           type == EventType::signal || type == EventType::compensate)
         return {};
       return what();
-    default:
-      return {};
+    default: return {};
   }
 }
 
@@ -87,10 +86,8 @@ std::string unsupportedFeature(const FlowNode& node) {
     case NodeKind::inclusiveGateway:
     case NodeKind::subProcess:
     case NodeKind::eventSubProcess:
-    case NodeKind::transaction:
-      return {};
-    case NodeKind::callActivity:
-      return {};
+    case NodeKind::transaction: return {};
+    case NodeKind::callActivity: return {};
     case NodeKind::receiveTask:
       if (node.instantiate) return "receive tasks that start a process (" + node.label() + ")";
       return {};
@@ -98,10 +95,8 @@ std::string unsupportedFeature(const FlowNode& node) {
       if (node.instantiate || node.eventGatewayType == "Parallel")
         return "instantiating or parallel event-based gateways (" + node.label() + ")";
       return {};
-    case NodeKind::scriptTask:
-      return "script tasks: Ordo embeds no script language (" + node.label() + ")";
-    default:
-      return std::string(toString(node.kind)) + " (" + node.id + ")";
+    case NodeKind::scriptTask: return "script tasks: Ordo embeds no script language (" + node.label() + ")";
+    default: return std::string(toString(node.kind)) + " (" + node.id + ")";
   }
 }
 

@@ -32,10 +32,8 @@ bool isEntry(const FlowNode& n, bool scopeHasStart) {
   switch (n.kind) {
     case NodeKind::startEvent:
     case NodeKind::boundaryEvent:
-    case NodeKind::eventSubProcess:
-      return true;
-    case NodeKind::intermediateCatchEvent:
-      return n.event(EventType::link) != nullptr;
+    case NodeKind::eventSubProcess: return true;
+    case NodeKind::intermediateCatchEvent: return n.event(EventType::link) != nullptr;
     default:
       // Compensation handlers are entered by compensation, not by flows; and a
       // scope without start events starts every node that has no incoming flow.
@@ -52,9 +50,9 @@ std::vector<const FlowNode*> FlowGraph::unreachable() const {
     Marker marker;
     marker.seen = &seen;
     std::vector<boost::default_color_type> colors(boost::num_vertices(graph_));
-    boost::breadth_first_search(
-        graph_, i, boost::visitor(marker).color_map(boost::make_iterator_property_map(
-                       colors.begin(), boost::get(boost::vertex_index, graph_))));
+    boost::breadth_first_search(graph_, i,
+                                boost::visitor(marker).color_map(boost::make_iterator_property_map(
+                                    colors.begin(), boost::get(boost::vertex_index, graph_))));
   }
   std::vector<const FlowNode*> out;
   for (std::size_t i = 0; i < seen.size(); ++i)

@@ -13,8 +13,7 @@ namespace ordo::model {
 
 class FlowGraph {
  public:
-  using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, boost::no_property,
-                                      std::size_t>;
+  using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, boost::no_property, std::size_t>;
   using Vertex = Graph::vertex_descriptor;
 
   explicit FlowGraph(const Scope& scope);

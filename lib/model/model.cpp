@@ -50,9 +50,15 @@ const char* toString(EventType type) {
   return "?";
 }
 
-bool isActivity(NodeKind k) { return (k >= NodeKind::task && k <= NodeKind::businessRuleTask) || isContainer(k); }
-bool isGateway(NodeKind k) { return k >= NodeKind::exclusiveGateway && k <= NodeKind::complexGateway; }
-bool isEvent(NodeKind k) { return k <= NodeKind::boundaryEvent; }
+bool isActivity(NodeKind k) {
+  return (k >= NodeKind::task && k <= NodeKind::businessRuleTask) || isContainer(k);
+}
+bool isGateway(NodeKind k) {
+  return k >= NodeKind::exclusiveGateway && k <= NodeKind::complexGateway;
+}
+bool isEvent(NodeKind k) {
+  return k <= NodeKind::boundaryEvent;
+}
 bool isContainer(NodeKind k) {
   return k == NodeKind::subProcess || k == NodeKind::eventSubProcess || k == NodeKind::transaction ||
          k == NodeKind::adHocSubProcess || k == NodeKind::callActivity;

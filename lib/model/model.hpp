@@ -79,8 +79,8 @@ struct EventDefinition {
   std::string id;
   std::string ref;  // messageRef, signalRef, errorRef, escalationRef or activityRef
   TimerDefinition timer;
-  std::string condition;   // conditional events
-  std::string linkName;    // link events: the name pairs throw and catch
+  std::string condition;          // conditional events
+  std::string linkName;           // link events: the name pairs throw and catch
   bool waitForCompletion = true;  // compensation
   Position position;
 };
@@ -91,7 +91,7 @@ struct LoopCharacteristics {
   // multi-instance
   bool sequential = false;
   std::string loopCardinality;
-  std::string collection;  // flowable:collection / camunda:collection, or loopDataInputRef
+  std::string collection;       // flowable:collection / camunda:collection, or loopDataInputRef
   std::string elementVariable;  // flowable:elementVariable, or inputDataItem's name
   std::string completionCondition;
   std::string loopDataInputRef, loopDataOutputRef, inputDataItem, outputDataItem;
@@ -179,8 +179,8 @@ struct FlowNode {
   bool isForCompensation = false;
   bool asyncBefore = false, asyncAfter = false;
   bool exclusive = true;
-  std::string messageRef;  // receive and send tasks
-  bool instantiate = false;  // receive task that starts the process
+  std::string messageRef;        // receive and send tasks
+  bool instantiate = false;      // receive task that starts the process
   std::string eventGatewayType;  // Exclusive or Parallel
   std::string gatewayDirection;
   std::string activationCondition;  // complex gateway

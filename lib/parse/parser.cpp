@@ -18,8 +18,7 @@ void checkElementNames(ReadContext& ctx, pugi::xml_node root) {
     auto name = ctx.xml.name(n);
     if (name.ns == kBpmnNs) {
       if (!isBpmnElementName(name.local)) {
-        ctx.error(n, "unknown_element", "<" + std::string(n.name()) + "> is not a BPMN 2.0 element",
-                  ctx.attr(n, "id"));
+        ctx.error(n, "unknown_element", "<" + std::string(n.name()) + "> is not a BPMN 2.0 element", ctx.attr(n, "id"));
         continue;
       }
       if (name.local == "extensionElements") continue;
@@ -58,8 +57,7 @@ void linkScope(ReadContext& ctx, model::Process& process, model::Scope& scope) {
       if (it != local.end()) return it->second;
       if (process.node(ref))
         diag(f->position, "crosses_scope",
-             std::string(attr) + " '" + ref + "' of sequence flow '" + f->id + "' lies in another (sub)process",
-             f->id);
+             std::string(attr) + " '" + ref + "' of sequence flow '" + f->id + "' lies in another (sub)process", f->id);
       else
         diag(f->position, "dangling_reference",
              std::string(attr) + " '" + ref + "' of sequence flow '" + f->id + "' names no flow node", f->id);
@@ -113,12 +111,13 @@ void linkScope(ReadContext& ctx, model::Process& process, model::Scope& scope) {
           if (auto it = local.find(tgt); it != local.end()) handler = it->second;
       if (!handler)
         executionDiag(n->position, "missing_compensation_handler",
-             "compensation boundary event '" + n->id + "' has no association to a compensation handler", n->id);
+                      "compensation boundary event '" + n->id + "' has no association to a compensation handler",
+                      n->id);
       else if (!handler->isForCompensation)
         executionDiag(n->position, "missing_compensation_handler",
-             "the handler " + handler->label() + " of compensation boundary event '" + n->id +
-                 "' is not marked isForCompensation=\"true\"",
-             n->id);
+                      "the handler " + handler->label() + " of compensation boundary event '" + n->id +
+                          "' is not marked isForCompensation=\"true\"",
+                      n->id);
       else if (auto host = local.find(n->attachedToRef); host != local.end())
         host->second->compensationHandler = handler;
     }
@@ -159,7 +158,8 @@ ParseResult parseDefinitions(const std::string& text, const ValidationOptions& o
                           ? "root element <definitions> is in namespace '" + std::string(rootName.ns) +
                                 "', not BPMN 2.0 (" + std::string(kBpmnNs) + ")"
                           : "root element is <" + std::string(root.name()) + ">, not bpmn:definitions";
-    result.diagnostics.push_back({Severity::error, "not_bpmn", why, root.attribute("id").value(), loc.line, loc.column});
+    result.diagnostics.push_back(
+        {Severity::error, "not_bpmn", why, root.attribute("id").value(), loc.line, loc.column});
     return result;
   }
   auto defs = std::make_shared<model::Definitions>();
@@ -169,7 +169,8 @@ ParseResult parseDefinitions(const std::string& text, const ValidationOptions& o
   readDefinitions(ctx, root);
   for (const auto& ref : ctx.pendingRefs)
     if (!ref.id.empty() && !ctx.knownId(ref.id))
-      ctx.error(ref.at, "dangling_reference", ref.what + " names '" + ref.id + "', which does not exist", ref.elementId);
+      ctx.error(ref.at, "dangling_reference", ref.what + " names '" + ref.id + "', which does not exist",
+                ref.elementId);
   for (auto& p : defs->processes) {
     indexScope(*p, p->scope);
     linkScope(ctx, *p, p->scope);

@@ -32,8 +32,8 @@ struct Checker {
     for (const auto& e : n.events) {
       if (e.ref.empty()) continue;
       auto missing = [&](const char* what) {
-        error("dangling_reference", std::string(what) + " '" + e.ref + "' of " + n.label() + " names no " + what,
-              n.id, e.position);
+        error("dangling_reference", std::string(what) + " '" + e.ref + "' of " + n.label() + " names no " + what, n.id,
+              e.position);
       };
       switch (e.type) {
         case model::EventType::message:
@@ -48,8 +48,7 @@ struct Checker {
         case model::EventType::escalation:
           if (!defs.escalations.count(e.ref)) missing("escalation");
           break;
-        default:
-          break;
+        default: break;
       }
       if (e.type == model::EventType::timer && e.timer.type == model::TimerDefinition::Type::none)
         report(executionSeverity(), "missing_timer",
@@ -86,8 +85,9 @@ struct Checker {
           found = found || (c->kind == NodeKind::intermediateCatchEvent && c->event(model::EventType::link) &&
                             c->event(model::EventType::link)->linkName == link->linkName);
         if (!found)
-          error("dangling_reference", "link '" + link->linkName + "' of " + n.label() + " has no catch event of that name in its scope",
-                n.id, n.position);
+          error("dangling_reference",
+                "link '" + link->linkName + "' of " + n.label() + " has no catch event of that name in its scope", n.id,
+                n.position);
       }
     if (executable) {
       if (auto why = model::unsupportedFeature(n); !why.empty() && n.kind != NodeKind::boundaryEvent)

@@ -75,8 +75,7 @@ XmlDocument::XmlDocument(const std::string& text, std::size_t maxBytes, int maxD
   };
   if (text.size() > maxBytes) {
     fail("too_large",
-         "document is " + std::to_string(text.size()) + " bytes, over the limit of " + std::to_string(maxBytes),
-         -1);
+         "document is " + std::to_string(text.size()) + " bytes, over the limit of " + std::to_string(maxBytes), -1);
     return;
   }
   indexLines(text);
@@ -93,12 +92,10 @@ XmlDocument::XmlDocument(const std::string& text, std::size_t maxBytes, int maxD
   }
   auto encoding = declaredEncoding(text);
   pugi::xml_encoding parseAs = pugi::encoding_auto;
-  if (encoding.empty() || encoding == "utf-8" || encoding == "utf8" || encoding == "us-ascii" ||
-      encoding == "ascii") {
+  if (encoding.empty() || encoding == "utf-8" || encoding == "utf8" || encoding == "us-ascii" || encoding == "ascii") {
     buffer_ = text;
     parseAs = pugi::encoding_utf8;
-  } else if (encoding == "iso-8859-1" || encoding == "latin1" || encoding == "iso8859-1" ||
-             encoding == "latin-1") {
+  } else if (encoding == "iso-8859-1" || encoding == "latin1" || encoding == "iso8859-1" || encoding == "latin-1") {
     buffer_ = latin1ToUtf8(text);
     parseAs = pugi::encoding_utf8;
   } else if (encoding == "utf-16" || encoding == "utf-32") {
@@ -151,8 +148,7 @@ void XmlDocument::buildNames(int maxDepth) {
     scope.resize(frame.scopeSize);
     auto node = frame.node;
     if (frame.depth > maxDepth) {
-      fail("too_deep", "elements are nested deeper than the limit of " + std::to_string(maxDepth),
-           node.offset_debug());
+      fail("too_deep", "elements are nested deeper than the limit of " + std::to_string(maxDepth), node.offset_debug());
       return;
     }
     seen.clear();
@@ -160,8 +156,8 @@ void XmlDocument::buildNames(int maxDepth) {
     for (auto attr : node.attributes()) {
       std::string_view an = attr.name();
       if (std::find(seen.begin(), seen.end(), an) != seen.end()) {
-        fail("xml_malformed", "not well-formed XML: attribute '" + std::string(an) + "' given twice on <" +
-                                  node.name() + ">",
+        fail("xml_malformed",
+             "not well-formed XML: attribute '" + std::string(an) + "' given twice on <" + node.name() + ">",
              node.offset_debug());
         return;
       }
@@ -207,8 +203,8 @@ void XmlDocument::buildNames(int maxDepth) {
       auto [ap, al] = splitQName(an);
       std::string_view ans;
       if (!validNcName(al) || (!ap.empty() && !lookup(ap, ans))) {
-        fail("xml_namespace", "attribute '" + std::string(an) + "' of <" + node.name() +
-                                  "> has an undeclared prefix or an invalid name",
+        fail("xml_namespace",
+             "attribute '" + std::string(an) + "' of <" + node.name() + "> has an undeclared prefix or an invalid name",
              node.offset_debug());
         return;
       }
@@ -218,8 +214,7 @@ void XmlDocument::buildNames(int maxDepth) {
     std::vector<pugi::xml_node> children;
     for (auto child : node.children())
       if (child.type() == pugi::node_element) children.push_back(child);
-    for (auto it = children.rbegin(); it != children.rend(); ++it)
-      stack.push_back({*it, frame.depth + 1, childScope});
+    for (auto it = children.rbegin(); it != children.rend(); ++it) stack.push_back({*it, frame.depth + 1, childScope});
   }
 }
 

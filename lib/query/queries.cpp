@@ -51,7 +51,8 @@ ListSql listSql(const ListQuery& q, const std::vector<std::string>& roles) {
     s.from = " FROM instances i JOIN definitions d ON d.id = i.definition_id";
     where = " WHERE i.id IN (SELECT instance_id FROM inbox WHERE user_id = " + p(q.user) + " AND type = 'cc')";
   } else {
-    throw Error(ErrorCode::invalid_argument, "list type must be todo, done, started, cc or drafts, not '" + q.type + "'");
+    throw Error(ErrorCode::invalid_argument,
+                "list type must be todo, done, started, cc or drafts, not '" + q.type + "'");
   }
   if (!q.processKey.empty()) where += " AND d.key = " + p(q.processKey);
   if (!q.processName.empty()) where += " AND d.name LIKE '%' || " + p(q.processName) + " || '%'";
@@ -232,8 +233,9 @@ std::vector<Definition> Engine::startableDefinitions(const std::string& user) co
       auto groups = splitList(p.candidateStarterGroups);
       bool open = starters.empty() && groups.empty();
       bool named = std::find(starters.begin(), starters.end(), user) != starters.end();
-      bool inGroup = std::any_of(groups.begin(), groups.end(),
-                                 [&](const std::string& g) { return std::find(roles.begin(), roles.end(), g) != roles.end(); });
+      bool inGroup = std::any_of(groups.begin(), groups.end(), [&](const std::string& g) {
+        return std::find(roles.begin(), roles.end(), g) != roles.end();
+      });
       if (open || named || inGroup) out.push_back(def);
     }
     return out;

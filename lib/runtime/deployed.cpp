@@ -13,8 +13,8 @@ struct Collector {
     try {
       out.expressions.emplace(text, expr::Expression::compile(text));
     } catch (const expr::Error& e) {
-      diagnostics.push_back({Severity::error, "expression_syntax", std::string(what) + ": " + e.what(), elementId,
-                             p.line, p.column});
+      diagnostics.push_back(
+          {Severity::error, "expression_syntax", std::string(what) + ": " + e.what(), elementId, p.line, p.column});
     }
   }
 
@@ -32,7 +32,8 @@ struct Collector {
       add(n->loop.completionCondition, n->id, p, "completionCondition");
       add(n->loop.loopCondition, n->id, p, "loopCondition");
       add(n->skipExpression, n->id, p, "skipExpression");
-      if (auto rule = n->extensions.find("assigneeRule"); rule != n->extensions.end() && rule->second.rfind("expression:", 0) == 0)
+      if (auto rule = n->extensions.find("assigneeRule");
+          rule != n->extensions.end() && rule->second.rfind("expression:", 0) == 0)
         add(rule->second.substr(11), n->id, p, "assigneeRule");
       for (const auto& e : n->events) {
         add(e.timer.expression, n->id, p, "timer");

@@ -109,21 +109,15 @@ void Execution::dispatch(const Op& op) {
   auto* t = state_.token(op.token);
   if (!t) return;  // cancelled meanwhile (an interrupting event won the race)
   switch (op.kind) {
-    case Op::enter:
-      enter(*t, *op.node);
-      break;
+    case Op::enter: enter(*t, *op.node); break;
     case Op::take:
       t->element = op.flow->target->id;
       t->data["via"] = op.flow->id;  // joins need to know which incoming flow a token used
       t->dirty = true;
       enter(*t, *op.flow->target);
       break;
-    case Op::leave:
-      leave(*t);
-      break;
-    case Op::completeScope:
-      completeScope(*t);
-      break;
+    case Op::leave: leave(*t); break;
+    case Op::completeScope: completeScope(*t); break;
   }
 }
 
@@ -300,7 +294,8 @@ void Execution::cancelToken(Token& t) {
     }
   removeJobsOf(t.id);
   if (auto child = t.data.find("child"); child != t.data.end()) childrenToCancel.push_back(child->value().as_int64());
-  if (t.parent != 0 && !t.data.contains("miInstance")) record("element_cancelled", &t, process_.process->node(t.element));
+  if (t.parent != 0 && !t.data.contains("miInstance"))
+    record("element_cancelled", &t, process_.process->node(t.element));
   t.removed = true;
 }
 
@@ -316,7 +311,8 @@ void Execution::completeScope(Token& scope) {
       state_.row.endedAt = now();
       state_.rowDirty = true;
       record("instance_completed", nullptr, nullptr);
-      notify(state_.row.initiator, "ended", 0, process_.process->name.empty() ? process_.process->id : process_.process->name);
+      notify(state_.row.initiator, "ended", 0,
+             process_.process->name.empty() ? process_.process->id : process_.process->name);
     }
     return;
   }
@@ -352,7 +348,8 @@ std::vector<const SequenceFlow*> Execution::selectOutgoing(const Token& t, const
   if (out.empty() && n.defaultFlow) out.push_back(n.defaultFlow);
   if (out.empty() && !n.outgoing.empty())
     throw Error(ErrorCode::no_outgoing_flow,
-                "no outgoing sequence flow of " + n.label() + " can be taken: every condition is false and there is no default flow",
+                "no outgoing sequence flow of " + n.label() +
+                    " can be taken: every condition is false and there is no default flow",
                 n.id);
   return out;
 }
@@ -543,8 +540,10 @@ void Execution::removeJobsOf(Id tokenId) {
 
 void Execution::subscribeMessage(Token& owner, const FlowNode& eventNode, const model::EventDefinition* def) {
   std::string ref = eventNode.messageRef;
-  if (def) ref = def->ref;
-  else if (const auto* e = eventNode.event(model::EventType::message)) ref = e->ref;
+  if (def)
+    ref = def->ref;
+  else if (const auto* e = eventNode.event(model::EventType::message))
+    ref = e->ref;
   SubscriptionRow sub;
   sub.id = ids_.next("subscriptions");
   sub.tokenId = owner.id;
@@ -804,7 +803,9 @@ void Execution::endInstance(const std::string& state, const std::string& kind, c
   record(kind, nullptr, nullptr, 0, comment);
 }
 
-void Execution::terminate(const std::string& reason) { endInstance("terminated", "instance_terminated", reason); }
+void Execution::terminate(const std::string& reason) {
+  endInstance("terminated", "instance_terminated", reason);
+}
 
 void Execution::childEnded(Id tokenId, const ParentNotice& notice) {
   Token* t = state_.token(tokenId);
@@ -985,9 +986,8 @@ int Execution::compensate(Token& thrower, Id scopeToken, const std::string& acti
         (activityRef.empty() || sub.name == activityRef))
       due.push_back(i);
   }
-  std::sort(due.begin(), due.end(), [&](std::size_t a, std::size_t b) {
-    return state_.subscriptions[a].id > state_.subscriptions[b].id;
-  });
+  std::sort(due.begin(), due.end(),
+            [&](std::size_t a, std::size_t b) { return state_.subscriptions[a].id > state_.subscriptions[b].id; });
   std::vector<std::pair<std::string, std::string>> handlers;  // handler, activity
   for (auto i : due) {
     state_.subscriptions[i].removed = true;
@@ -1094,14 +1094,15 @@ void Execution::start(const Variables& variables, const std::string& initiator, 
   run();
 }
 
-void Execution::completeTask(Id taskId, const Variables& variables, const std::string& user,
-                             const std::string& comment, bool asOperation) {
+void Execution::completeTask(Id taskId, const Variables& variables, const std::string& user, const std::string& comment,
+                             bool asOperation) {
   TaskRow* row = nullptr;
   for (auto& t : state_.tasks)
     if (t.task.id == taskId) row = &t;
   if (!row) throw Error(ErrorCode::not_found, "task " + std::to_string(taskId) + " not found");
   if (row->task.state != "open")
-    throw Error(ErrorCode::wrong_state, "task " + std::to_string(taskId) + " is " + row->task.state, row->task.elementId);
+    throw Error(ErrorCode::wrong_state, "task " + std::to_string(taskId) + " is " + row->task.state,
+                row->task.elementId);
   Token* t = state_.token(row->tokenId);
   if (!t) throw Error(ErrorCode::internal, "task " + std::to_string(taskId) + " has no token");
   row->task.state = "completed";

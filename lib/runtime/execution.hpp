@@ -171,7 +171,7 @@ class Execution {
   void removeJobsOf(Id tokenId);
   void triggerBoundary(Token& host, const model::FlowNode& boundary);
 
-  std::string actor;  // the user acting in this command
+  std::string actor;        // the user acting in this command
   bool recordStart = true;  // start() records the "start" operation (not when a draft is submitted)
 
  private:
@@ -187,6 +187,7 @@ class Execution {
   bool fireInclusiveJoins();
   bool fireConditions();
   void finishMultiInstance(Token& instance);
+
  public:
   void startMultiInstance(Token& body, const model::FlowNode& n, std::int64_t index);
   void completeMultiInstanceBody(Token& body, const model::FlowNode& n);

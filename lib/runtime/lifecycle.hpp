@@ -11,7 +11,7 @@ namespace ordo::runtime {
 
 //                                 to: active  waiting joining scope
 inline constexpr bool kLifecycle[4][4] = {
-    /* from active  */ {true, true, true, true},    // arrives, waits, joins, opens a scope
+    /* from active  */ {true, true, true, true},     // arrives, waits, joins, opens a scope
     /* from waiting */ {true, false, false, false},  // triggered
     /* from joining */ {true, false, false, false},  // the join fires
     /* from scope   */ {true, false, false, false},  // the scope completes

@@ -25,8 +25,8 @@ TokenState tokenStateFrom(const std::string& s);
 
 struct Token {
   Id id = 0;
-  Id parent = 0;            // the scope token it runs in; 0 for the process token
-  std::string element;      // the flow node (or the process id for the process token)
+  Id parent = 0;        // the scope token it runs in; 0 for the process token
+  std::string element;  // the flow node (or the process id for the process token)
   TokenState state = TokenState::active;
   boost::json::object data;  // behaviour state: arrival flow at a join, loop counters ...
   bool isNew = false, dirty = false, removed = false;

@@ -202,7 +202,9 @@ ALTER TABLE definitions ADD COLUMN category TEXT;
 
 }  // namespace
 
-int schemaVersion() { return static_cast<int>(kMigrations.size()); }
+int schemaVersion() {
+  return static_cast<int>(kMigrations.size());
+}
 
 void migrate(Connection& db) {
   db.exec("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)");

@@ -73,8 +73,8 @@ std::string Statement::text(int col) const {
 }
 
 Connection::Connection(const std::string& path, bool readOnly, int flagsExtra) {
-  int flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX |
-              flagsExtra;
+  int flags =
+      (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX | flagsExtra;
   int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
@@ -109,7 +109,9 @@ Statement& Connection::prepare(const std::string& sql) {
 }
 
 // BEGIN and COMMIT run for every command: prepared once, not parsed each time.
-Transaction::Transaction(Connection& c) : c_(c) { c_.prepare("BEGIN IMMEDIATE").run(); }
+Transaction::Transaction(Connection& c) : c_(c) {
+  c_.prepare("BEGIN IMMEDIATE").run();
+}
 
 Transaction::~Transaction() {
   if (!done_) sqlite3_exec(c_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);

@@ -3,10 +3,10 @@
 // engine decides which (the writer inside a command's transaction, or a reader).
 #pragma once
 
-#include <memory>
-#include <mutex>
 #include <boost/json/object.hpp>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <ordo/engine.hpp>
 #include <vector>
@@ -147,8 +147,9 @@ void addInbox(Connection& c, const std::string& user, const std::string& type, I
               const std::string& title, std::int64_t now);
 std::int64_t countOperations(Connection& c, Id task, const std::string& action, std::int64_t since);
 UserLists listsOf(Connection& c, const std::string& user, const std::vector<std::string>& roles);
-Id addEntrustment(Connection& c, const std::string& from, const std::string& to, const std::vector<std::string>& processes,
-                  std::int64_t validFrom, std::int64_t validUntil, std::int64_t now);
+Id addEntrustment(Connection& c, const std::string& from, const std::string& to,
+                  const std::vector<std::string>& processes, std::int64_t validFrom, std::int64_t validUntil,
+                  std::int64_t now);
 int cancelEntrustments(Connection& c, const std::string& from, const std::string& to, std::int64_t now);
 // Whom `user`'s new tasks of `processKey` go to at `now`, if anyone.
 std::optional<std::string> entrustee(Connection& c, const std::string& user, const std::string& processKey,

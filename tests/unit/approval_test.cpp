@@ -143,10 +143,12 @@ TEST_CASE("approval: skip, administrator edits of form data, delete with or with
 TEST_CASE("approval: the previous approver chooses the next step's approvers") {
   TempDb db;
   auto e = test::openEngine(db);
-  e->deploy(test::bpmn("<startEvent id=\"s\"/><userTask id=\"first\" flowable:assignee=\"ann\"/>"
-                       "<userTask id=\"next\" ordo:assigneeRule=\"chosen\" xmlns:ordo=\"http://ordo.dev/bpmn\"/><endEvent id=\"e\"/>"
-                       "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"first\"/><sequenceFlow id=\"2\" sourceRef=\"first\" targetRef=\"next\"/>"
-                       "<sequenceFlow id=\"3\" sourceRef=\"next\" targetRef=\"e\"/>"));
+  e->deploy(test::bpmn(
+      "<startEvent id=\"s\"/><userTask id=\"first\" flowable:assignee=\"ann\"/>"
+      "<userTask id=\"next\" ordo:assigneeRule=\"chosen\" xmlns:ordo=\"http://ordo.dev/bpmn\"/><endEvent id=\"e\"/>"
+      "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"first\"/><sequenceFlow id=\"2\" sourceRef=\"first\" "
+      "targetRef=\"next\"/>"
+      "<sequenceFlow id=\"3\" sourceRef=\"next\" targetRef=\"e\"/>"));
   auto inst = e->start({"p", 0, {}, "", "emp"});
   boost::json::object choice{{"next", boost::json::array{"bo", "cy"}}};
   e->completeTask(test::onlyTask(*e, inst.id).id, {{"ordoNextApprovers", choice}}, "ann");
@@ -158,8 +160,9 @@ TEST_CASE("approval: the previous approver chooses the next step's approvers") {
 TEST_CASE("approval: start forms are deployed with the definition and found by its start event's formKey") {
   TempDb db;
   auto e = test::openEngine(db);
-  std::string xml = test::bpmn("<startEvent id=\"s\" flowable:formKey=\"leave-form\"/><userTask id=\"t\"/>"
-                               "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"t\"/>");
+  std::string xml = test::bpmn(
+      "<startEvent id=\"s\" flowable:formKey=\"leave-form\"/><userTask id=\"t\"/>"
+      "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"t\"/>");
   auto schema = R"({"type":"object","properties":{"days":{"type":"integer"}}})";
   auto d1 = e->deploy(xml, {{"leave-form", schema}});
   auto form = e->startForm("p");

@@ -16,7 +16,9 @@ std::vector<fs::path> bpmnFiles(const std::string& dir) {
   std::sort(out.begin(), out.end());
   return out;
 }
-bool isFragment(const fs::path& p) { return p.filename().string().find(".part.") != std::string::npos; }
+bool isFragment(const fs::path& p) {
+  return p.filename().string().find(".part.") != std::string::npos;
+}
 }  // namespace
 
 TEST_CASE("corpus: every MIWG reference model parses without error") {
@@ -73,13 +75,14 @@ TEST_CASE("corpus: every broken bpmn-moddle fixture is rejected with a located d
     const char* file;
     const char* code;
   };
-  for (auto c : {Case{"attrs.bpmn", "xml_malformed"}, Case{"error/bad-encoding.bpmn", "unsupported_encoding"},
-                 Case{"error/categoryValue.bpmn", "misplaced_element"}, Case{"error/duplicate-ids.bpmn", "duplicate_id"},
-                 Case{"error/extension-definition-missing.bpmn", "unresolved_reference"},
-                 Case{"error/invalid-attributes.bpmn", "xml_malformed"}, Case{"error/not-bpmn.bpmn", "not_bpmn"},
-                 Case{"error/undeclared-ns-child.bpmn", "misplaced_element"},
-                 Case{"error/unrecognized-child.bpmn", "unknown_element"},
-                 Case{"error/xmlns-redeclaration.bpmn", "xml_malformed"}}) {
+  for (auto c :
+       {Case{"attrs.bpmn", "xml_malformed"}, Case{"error/bad-encoding.bpmn", "unsupported_encoding"},
+        Case{"error/categoryValue.bpmn", "misplaced_element"}, Case{"error/duplicate-ids.bpmn", "duplicate_id"},
+        Case{"error/extension-definition-missing.bpmn", "unresolved_reference"},
+        Case{"error/invalid-attributes.bpmn", "xml_malformed"}, Case{"error/not-bpmn.bpmn", "not_bpmn"},
+        Case{"error/undeclared-ns-child.bpmn", "misplaced_element"},
+        Case{"error/unrecognized-child.bpmn", "unknown_element"},
+        Case{"error/xmlns-redeclaration.bpmn", "xml_malformed"}}) {
     INFO(c.file);
     auto ds = validate(test::readText(test::corpus(std::string("bpmn-moddle/") + c.file)));
     INFO(test::describe(ds));

@@ -94,16 +94,21 @@ TEST_CASE("crash: SIGKILL at random moments loses no acknowledged command and le
   sqlite3* raw = nullptr;
   REQUIRE(sqlite3_open_v2(db.path().c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
   CHECK(scalar(raw, "SELECT count(*) FROM tokens WHERE instance_id NOT IN (SELECT id FROM instances)") == 0);
-  CHECK(scalar(raw, "SELECT count(*) FROM tasks t JOIN instances i ON i.id = t.instance_id "
-                    "WHERE t.state = 'open' AND i.state <> 'running'") == 0);
-  CHECK(scalar(raw, "SELECT count(*) FROM instances i WHERE i.state = 'running' AND NOT EXISTS "
-                    "(SELECT 1 FROM tokens t WHERE t.instance_id = i.id)") == 0);
-  CHECK(scalar(raw, "SELECT count(*) FROM instances i WHERE NOT EXISTS (SELECT 1 FROM history h "
-                    "WHERE h.instance_id = i.id AND h.kind = 'instance_started')") == 0);
-  CHECK(scalar(raw, "SELECT count(*) FROM instances i WHERE i.state = 'completed' AND NOT EXISTS "
-                    "(SELECT 1 FROM history h WHERE h.instance_id = i.id AND h.kind = 'instance_completed')") == 0);
-  CHECK(scalar(raw, "SELECT count(*) FROM tasks t WHERE t.state = 'completed' AND NOT EXISTS "
-                    "(SELECT 1 FROM history h WHERE h.task_id = t.id AND h.kind = 'task_completed')") == 0);
+  CHECK(scalar(raw,
+               "SELECT count(*) FROM tasks t JOIN instances i ON i.id = t.instance_id "
+               "WHERE t.state = 'open' AND i.state <> 'running'") == 0);
+  CHECK(scalar(raw,
+               "SELECT count(*) FROM instances i WHERE i.state = 'running' AND NOT EXISTS "
+               "(SELECT 1 FROM tokens t WHERE t.instance_id = i.id)") == 0);
+  CHECK(scalar(raw,
+               "SELECT count(*) FROM instances i WHERE NOT EXISTS (SELECT 1 FROM history h "
+               "WHERE h.instance_id = i.id AND h.kind = 'instance_started')") == 0);
+  CHECK(scalar(raw,
+               "SELECT count(*) FROM instances i WHERE i.state = 'completed' AND NOT EXISTS "
+               "(SELECT 1 FROM history h WHERE h.instance_id = i.id AND h.kind = 'instance_completed')") == 0);
+  CHECK(scalar(raw,
+               "SELECT count(*) FROM tasks t WHERE t.state = 'completed' AND NOT EXISTS "
+               "(SELECT 1 FROM history h WHERE h.task_id = t.id AND h.kind = 'task_completed')") == 0);
   {
     sqlite3_stmt* st = nullptr;
     REQUIRE(sqlite3_prepare_v2(raw, "PRAGMA integrity_check", -1, &st, nullptr) == SQLITE_OK);

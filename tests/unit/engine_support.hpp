@@ -63,7 +63,9 @@ inline std::unique_ptr<Engine> openEngine(const TempDb& db, std::shared_ptr<Cloc
   return Engine::open(o);
 }
 
-inline std::string sample(const std::string& name) { return readText(std::string(ORDO_SAMPLES) + "/" + name); }
+inline std::string sample(const std::string& name) {
+  return readText(std::string(ORDO_SAMPLES) + "/" + name);
+}
 
 inline Task onlyTask(Engine& e, Id instance) {
   TaskQuery q;
@@ -76,15 +78,15 @@ inline Task onlyTask(Engine& e, Id instance) {
 }  // namespace ordo::test
 
 // Runs `stmt`, which must throw ordo::Error with `code`, and checks that the database is unchanged.
-#define REQUIRE_FAILS_UNCHANGED(db, expected, stmt)                         \
-  do {                                                                  \
-    auto before__ = (db).dump();                                        \
-    try {                                                               \
-      stmt;                                                             \
-      FAIL("expected " << ::ordo::toString(expected));                      \
-    } catch (const ::ordo::Error& e__) {                                \
-      INFO(e__.what());                                                 \
-      CHECK(e__.code() == (expected));                                      \
-    }                                                                   \
-    CHECK((db).dump() == before__);                                     \
+#define REQUIRE_FAILS_UNCHANGED(db, expected, stmt)    \
+  do {                                                 \
+    auto before__ = (db).dump();                       \
+    try {                                              \
+      stmt;                                            \
+      FAIL("expected " << ::ordo::toString(expected)); \
+    } catch (const ::ordo::Error& e__) {               \
+      INFO(e__.what());                                \
+      CHECK(e__.code() == (expected));                 \
+    }                                                  \
+    CHECK((db).dump() == before__);                    \
   } while (0)

@@ -14,8 +14,10 @@ using test::TempDb;
 namespace {
 
 const std::string kSimple = bpmn(
-    "<startEvent id=\"s\" flowable:initiator=\"starter\"/><sequenceFlow id=\"f1\" sourceRef=\"s\" targetRef=\"approve\"/>"
-    "<userTask id=\"approve\" name=\"Approve\" flowable:assignee=\"${starter}\" flowable:candidateGroups=\"managers, hr\"/>"
+    "<startEvent id=\"s\" flowable:initiator=\"starter\"/><sequenceFlow id=\"f1\" sourceRef=\"s\" "
+    "targetRef=\"approve\"/>"
+    "<userTask id=\"approve\" name=\"Approve\" flowable:assignee=\"${starter}\" flowable:candidateGroups=\"managers, "
+    "hr\"/>"
     "<sequenceFlow id=\"f2\" sourceRef=\"approve\" targetRef=\"e\"/><endEvent id=\"e\"/>",
     "", "id=\"simple\" isExecutable=\"true\"");
 
@@ -62,7 +64,8 @@ TEST_CASE("engine: an invalid model is refused with every diagnostic, nothing st
   auto e = test::openEngine(db);
   REQUIRE_FAILS_UNCHANGED(db, ErrorCode::parse_error, e->deploy("<definitions/>"));
   try {
-    e->deploy(bpmn("<startEvent id=\"s\"/><complexGateway id=\"cg\"/><sequenceFlow id=\"f\" sourceRef=\"s\" targetRef=\"zz\"/>"));
+    e->deploy(bpmn(
+        "<startEvent id=\"s\"/><complexGateway id=\"cg\"/><sequenceFlow id=\"f\" sourceRef=\"s\" targetRef=\"zz\"/>"));
     FAIL("deployed");
   } catch (const Error& err) {
     CHECK(err.code() == ErrorCode::parse_error);
@@ -76,8 +79,9 @@ TEST_CASE("engine: an expression with a syntax error fails the deploy, naming th
   TempDb db;
   auto e = test::openEngine(db);
   try {
-    e->deploy(bpmn("<startEvent id=\"s\"/><sequenceFlow id=\"bad\" sourceRef=\"s\" targetRef=\"e\">"
-                   "<conditionExpression>${a &gt;&gt; }</conditionExpression></sequenceFlow><endEvent id=\"e\"/>"));
+    e->deploy(
+        bpmn("<startEvent id=\"s\"/><sequenceFlow id=\"bad\" sourceRef=\"s\" targetRef=\"e\">"
+             "<conditionExpression>${a &gt;&gt; }</conditionExpression></sequenceFlow><endEvent id=\"e\"/>"));
     FAIL("deployed");
   } catch (const Error& err) {
     CHECK(err.code() == ErrorCode::parse_error);
@@ -123,7 +127,9 @@ TEST_CASE("engine: bad input fails with a clear code and leaves the database as 
   e->deploy(kSimple);
   auto inst = e->start({"simple", 0, {}, "", "alice"});
   auto task = test::onlyTask(*e, inst.id);
-  SECTION("unknown task id") { REQUIRE_FAILS_UNCHANGED(db, ErrorCode::not_found, e->completeTask(999999)); }
+  SECTION("unknown task id") {
+    REQUIRE_FAILS_UNCHANGED(db, ErrorCode::not_found, e->completeTask(999999));
+  }
   SECTION("completing a completed task") {
     e->completeTask(task.id, {}, "alice");
     REQUIRE_FAILS_UNCHANGED(db, ErrorCode::wrong_state, e->completeTask(task.id));
@@ -142,10 +148,12 @@ TEST_CASE("engine: bad input fails with a clear code and leaves the database as 
 TEST_CASE("engine: an expression that fails names itself and the element, and rolls back") {
   TempDb db;
   auto e = test::openEngine(db);
-  e->deploy(bpmn("<startEvent id=\"s\"/><sequenceFlow id=\"f\" sourceRef=\"s\" targetRef=\"t\"/><userTask id=\"t\"/>"
-                 "<sequenceFlow id=\"g\" sourceRef=\"t\" targetRef=\"x\"/><exclusiveGateway id=\"x\"/>"
-                 "<sequenceFlow id=\"c\" sourceRef=\"x\" targetRef=\"e\"><conditionExpression>${amount &gt; 10}</conditionExpression></sequenceFlow>"
-                 "<endEvent id=\"e\"/>"));
+  e->deploy(
+      bpmn("<startEvent id=\"s\"/><sequenceFlow id=\"f\" sourceRef=\"s\" targetRef=\"t\"/><userTask id=\"t\"/>"
+           "<sequenceFlow id=\"g\" sourceRef=\"t\" targetRef=\"x\"/><exclusiveGateway id=\"x\"/>"
+           "<sequenceFlow id=\"c\" sourceRef=\"x\" targetRef=\"e\"><conditionExpression>${amount &gt; "
+           "10}</conditionExpression></sequenceFlow>"
+           "<endEvent id=\"e\"/>"));
   auto inst = e->start({"p", 0, {}, "", ""});
   auto task = test::onlyTask(*e, inst.id);
   try {
@@ -164,11 +172,14 @@ TEST_CASE("engine: an expression that fails names itself and the element, and ro
 TEST_CASE("engine: a gateway with no way out fails naming the gateway, command rolled back") {
   TempDb db;
   auto e = test::openEngine(db);
-  e->deploy(bpmn("<startEvent id=\"s\"/><sequenceFlow id=\"f\" sourceRef=\"s\" targetRef=\"t\"/><userTask id=\"t\"/>"
-                 "<sequenceFlow id=\"g\" sourceRef=\"t\" targetRef=\"x\"/><exclusiveGateway id=\"x\"/>"
-                 "<sequenceFlow id=\"a\" sourceRef=\"x\" targetRef=\"e\"><conditionExpression>${n &gt; 1}</conditionExpression></sequenceFlow>"
-                 "<sequenceFlow id=\"b\" sourceRef=\"x\" targetRef=\"e\"><conditionExpression>${n &lt; 1}</conditionExpression></sequenceFlow>"
-                 "<endEvent id=\"e\"/>"));
+  e->deploy(
+      bpmn("<startEvent id=\"s\"/><sequenceFlow id=\"f\" sourceRef=\"s\" targetRef=\"t\"/><userTask id=\"t\"/>"
+           "<sequenceFlow id=\"g\" sourceRef=\"t\" targetRef=\"x\"/><exclusiveGateway id=\"x\"/>"
+           "<sequenceFlow id=\"a\" sourceRef=\"x\" targetRef=\"e\"><conditionExpression>${n &gt; "
+           "1}</conditionExpression></sequenceFlow>"
+           "<sequenceFlow id=\"b\" sourceRef=\"x\" targetRef=\"e\"><conditionExpression>${n &lt; "
+           "1}</conditionExpression></sequenceFlow>"
+           "<endEvent id=\"e\"/>"));
   auto inst = e->start({"p", 0, vars({{"n", 1}}), "", ""});
   auto task = test::onlyTask(*e, inst.id);
   try {
@@ -188,12 +199,16 @@ TEST_CASE("engine: a gateway with no way out fails naming the gateway, command r
 TEST_CASE("engine: parallel fork and join wait for every branch") {
   TempDb db;
   auto e = test::openEngine(db);
-  e->deploy(bpmn("<startEvent id=\"s\"/><parallelGateway id=\"fork\"/><userTask id=\"a\"/><userTask id=\"b\"/>"
-                 "<parallelGateway id=\"join\"/><userTask id=\"after\"/><endEvent id=\"e\"/>"
-                 "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"fork\"/><sequenceFlow id=\"2\" sourceRef=\"fork\" targetRef=\"a\"/>"
-                 "<sequenceFlow id=\"3\" sourceRef=\"fork\" targetRef=\"b\"/><sequenceFlow id=\"4\" sourceRef=\"a\" targetRef=\"join\"/>"
-                 "<sequenceFlow id=\"5\" sourceRef=\"b\" targetRef=\"join\"/><sequenceFlow id=\"6\" sourceRef=\"join\" targetRef=\"after\"/>"
-                 "<sequenceFlow id=\"7\" sourceRef=\"after\" targetRef=\"e\"/>"));
+  e->deploy(
+      bpmn("<startEvent id=\"s\"/><parallelGateway id=\"fork\"/><userTask id=\"a\"/><userTask id=\"b\"/>"
+           "<parallelGateway id=\"join\"/><userTask id=\"after\"/><endEvent id=\"e\"/>"
+           "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"fork\"/><sequenceFlow id=\"2\" sourceRef=\"fork\" "
+           "targetRef=\"a\"/>"
+           "<sequenceFlow id=\"3\" sourceRef=\"fork\" targetRef=\"b\"/><sequenceFlow id=\"4\" sourceRef=\"a\" "
+           "targetRef=\"join\"/>"
+           "<sequenceFlow id=\"5\" sourceRef=\"b\" targetRef=\"join\"/><sequenceFlow id=\"6\" sourceRef=\"join\" "
+           "targetRef=\"after\"/>"
+           "<sequenceFlow id=\"7\" sourceRef=\"after\" targetRef=\"e\"/>"));
   auto inst = e->start({"p", 0, {}, "", ""});
   TaskQuery q;
   q.instanceId = inst.id;
@@ -211,13 +226,19 @@ TEST_CASE("engine: parallel fork and join wait for every branch") {
 TEST_CASE("engine: the inclusive join waits for a branch that can still arrive, not for one never started") {
   TempDb db;
   auto e = test::openEngine(db);
-  e->deploy(bpmn("<startEvent id=\"s\"/><inclusiveGateway id=\"fork\"/><userTask id=\"a\"/><userTask id=\"b\"/><userTask id=\"b2\"/>"
-                 "<inclusiveGateway id=\"join\"/><endEvent id=\"e\"/>"
-                 "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"fork\"/>"
-                 "<sequenceFlow id=\"2\" sourceRef=\"fork\" targetRef=\"a\"><conditionExpression>${x &gt; 0}</conditionExpression></sequenceFlow>"
-                 "<sequenceFlow id=\"3\" sourceRef=\"fork\" targetRef=\"b\"><conditionExpression>${x &gt; 5}</conditionExpression></sequenceFlow>"
-                 "<sequenceFlow id=\"4\" sourceRef=\"a\" targetRef=\"join\"/><sequenceFlow id=\"5\" sourceRef=\"b\" targetRef=\"b2\"/>"
-                 "<sequenceFlow id=\"6\" sourceRef=\"b2\" targetRef=\"join\"/><sequenceFlow id=\"7\" sourceRef=\"join\" targetRef=\"e\"/>"));
+  e->deploy(
+      bpmn("<startEvent id=\"s\"/><inclusiveGateway id=\"fork\"/><userTask id=\"a\"/><userTask id=\"b\"/><userTask "
+           "id=\"b2\"/>"
+           "<inclusiveGateway id=\"join\"/><endEvent id=\"e\"/>"
+           "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"fork\"/>"
+           "<sequenceFlow id=\"2\" sourceRef=\"fork\" targetRef=\"a\"><conditionExpression>${x &gt; "
+           "0}</conditionExpression></sequenceFlow>"
+           "<sequenceFlow id=\"3\" sourceRef=\"fork\" targetRef=\"b\"><conditionExpression>${x &gt; "
+           "5}</conditionExpression></sequenceFlow>"
+           "<sequenceFlow id=\"4\" sourceRef=\"a\" targetRef=\"join\"/><sequenceFlow id=\"5\" sourceRef=\"b\" "
+           "targetRef=\"b2\"/>"
+           "<sequenceFlow id=\"6\" sourceRef=\"b2\" targetRef=\"join\"/><sequenceFlow id=\"7\" sourceRef=\"join\" "
+           "targetRef=\"e\"/>"));
   // Both branches: the join must wait for b and then b2.
   auto both = e->start({"p", 0, vars({{"x", 10}}), "", ""});
   TaskQuery q;
@@ -242,13 +263,16 @@ TEST_CASE("engine: the inclusive join waits for a branch that can still arrive, 
 TEST_CASE("engine: a terminate end inside a subprocess ends only the subprocess") {
   TempDb db;
   auto e = test::openEngine(db);
-  e->deploy(bpmn("<startEvent id=\"s\"/><subProcess id=\"sp\"><startEvent id=\"is\"/><parallelGateway id=\"f\"/>"
-                 "<userTask id=\"inner\"/><endEvent id=\"kill\"><terminateEventDefinition/></endEvent>"
-                 "<sequenceFlow id=\"i1\" sourceRef=\"is\" targetRef=\"f\"/><sequenceFlow id=\"i2\" sourceRef=\"f\" targetRef=\"inner\"/>"
-                 "<sequenceFlow id=\"i3\" sourceRef=\"f\" targetRef=\"kill\"/></subProcess>"
-                 "<userTask id=\"after\"/><endEvent id=\"e\"/>"
-                 "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"sp\"/><sequenceFlow id=\"2\" sourceRef=\"sp\" targetRef=\"after\"/>"
-                 "<sequenceFlow id=\"3\" sourceRef=\"after\" targetRef=\"e\"/>"));
+  e->deploy(
+      bpmn("<startEvent id=\"s\"/><subProcess id=\"sp\"><startEvent id=\"is\"/><parallelGateway id=\"f\"/>"
+           "<userTask id=\"inner\"/><endEvent id=\"kill\"><terminateEventDefinition/></endEvent>"
+           "<sequenceFlow id=\"i1\" sourceRef=\"is\" targetRef=\"f\"/><sequenceFlow id=\"i2\" sourceRef=\"f\" "
+           "targetRef=\"inner\"/>"
+           "<sequenceFlow id=\"i3\" sourceRef=\"f\" targetRef=\"kill\"/></subProcess>"
+           "<userTask id=\"after\"/><endEvent id=\"e\"/>"
+           "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"sp\"/><sequenceFlow id=\"2\" sourceRef=\"sp\" "
+           "targetRef=\"after\"/>"
+           "<sequenceFlow id=\"3\" sourceRef=\"after\" targetRef=\"e\"/>"));
   auto inst = e->start({"p", 0, {}, "", ""});
   auto task = test::onlyTask(*e, inst.id);
   CHECK(task.elementId == "after");  // 'inner' was cancelled by the terminate end
@@ -257,18 +281,22 @@ TEST_CASE("engine: a terminate end inside a subprocess ends only the subprocess"
   all.instanceId = inst.id;
   all.includeFinished = true;
   bool innerCancelled = false;
-  for (const auto& t : e->tasks(all)) innerCancelled = innerCancelled || (t.elementId == "inner" && t.state == "cancelled");
+  for (const auto& t : e->tasks(all))
+    innerCancelled = innerCancelled || (t.elementId == "inner" && t.state == "cancelled");
   CHECK(innerCancelled);
 }
 
 TEST_CASE("engine: service task handlers set variables, throw BPMN errors, or fail the command") {
   TempDb db;
   auto e = test::openEngine(db);
-  e->deploy(bpmn("<startEvent id=\"s\"/><serviceTask id=\"calc\" flowable:type=\"calc\"/><userTask id=\"ok\"/>"
-                 "<userTask id=\"handled\"/><boundaryEvent id=\"err\" attachedToRef=\"calc\"><errorEventDefinition errorRef=\"E\"/></boundaryEvent>"
-                 "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"calc\"/><sequenceFlow id=\"2\" sourceRef=\"calc\" targetRef=\"ok\"/>"
-                 "<sequenceFlow id=\"3\" sourceRef=\"err\" targetRef=\"handled\"/>",
-                 "<error id=\"E\" errorCode=\"NO_STOCK\"/>"));
+  e->deploy(
+      bpmn("<startEvent id=\"s\"/><serviceTask id=\"calc\" flowable:type=\"calc\"/><userTask id=\"ok\"/>"
+           "<userTask id=\"handled\"/><boundaryEvent id=\"err\" attachedToRef=\"calc\"><errorEventDefinition "
+           "errorRef=\"E\"/></boundaryEvent>"
+           "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"calc\"/><sequenceFlow id=\"2\" sourceRef=\"calc\" "
+           "targetRef=\"ok\"/>"
+           "<sequenceFlow id=\"3\" sourceRef=\"err\" targetRef=\"handled\"/>",
+           "<error id=\"E\" errorCode=\"NO_STOCK\"/>"));
   SECTION("no handler registered: unsupported, nothing started") {
     REQUIRE_FAILS_UNCHANGED(db, ErrorCode::unsupported, e->start({"p", 0, {}, "", ""}));
   }
@@ -308,9 +336,10 @@ TEST_CASE("engine: external tasks are fetched and locked, completed, failed into
   TempDb db;
   auto clock = std::make_shared<ManualClock>(1'700'000'000'000);
   auto e = test::openEngine(db, clock);
-  e->deploy(bpmn("<startEvent id=\"s\"/><serviceTask id=\"pay\" camunda:type=\"external\" camunda:topic=\"payout\"/>"
-                 "<endEvent id=\"e\"/><sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"pay\"/>"
-                 "<sequenceFlow id=\"2\" sourceRef=\"pay\" targetRef=\"e\"/>"));
+  e->deploy(
+      bpmn("<startEvent id=\"s\"/><serviceTask id=\"pay\" camunda:type=\"external\" camunda:topic=\"payout\"/>"
+           "<endEvent id=\"e\"/><sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"pay\"/>"
+           "<sequenceFlow id=\"2\" sourceRef=\"pay\" targetRef=\"e\"/>"));
   auto a = e->start({"p", 0, vars({{"amount", 5}}), "", ""});
   auto b = e->start({"p", 0, {}, "", ""});
   CHECK(e->waitingAt(a.id) == std::vector<std::string>{"pay"});
@@ -362,7 +391,8 @@ TEST_CASE("engine: closing and reopening continues every instance where it waite
   {
     auto e = test::openEngine(db);
     e->deploy(test::sample("leave-approval.bpmn"));
-    instance = e->start({"leaveApproval", 0, vars({{"days", 5}, {"manager", "mary"}, {"director", "dora"}}), "", "emp"}).id;
+    instance =
+        e->start({"leaveApproval", 0, vars({{"days", 5}, {"manager", "mary"}, {"director", "dora"}}), "", "emp"}).id;
     e->completeTask(test::onlyTask(*e, instance).id, vars({{"approved", true}}), "mary");
   }
   {
@@ -373,7 +403,7 @@ TEST_CASE("engine: closing and reopening continues every instance where it waite
     e->completeTask(t.id, vars({{"approved", true}}), "dora");
     CHECK(e->instance(instance).state == "completed");
     CHECK(passed(*e, instance) == std::vector<std::string>{"start", "managerApproval", "managerDecision", "daysGateway",
-                                                          "directorApproval", "directorDecision", "approvedEnd"});
+                                                           "directorApproval", "directorDecision", "approvedEnd"});
   }
 }
 
@@ -383,9 +413,12 @@ TEST_CASE("engine: a timer that fell due while the engine was closed fires after
   Id instance = 0;
   {
     auto e = test::openEngine(db, clock);
-    e->deploy(bpmn("<startEvent id=\"s\"/><intermediateCatchEvent id=\"wait\"><timerEventDefinition><timeDuration>PT1H</timeDuration>"
-                   "</timerEventDefinition></intermediateCatchEvent><endEvent id=\"e\"/>"
-                   "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"wait\"/><sequenceFlow id=\"2\" sourceRef=\"wait\" targetRef=\"e\"/>"));
+    e->deploy(
+        bpmn("<startEvent id=\"s\"/><intermediateCatchEvent "
+             "id=\"wait\"><timerEventDefinition><timeDuration>PT1H</timeDuration>"
+             "</timerEventDefinition></intermediateCatchEvent><endEvent id=\"e\"/>"
+             "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"wait\"/><sequenceFlow id=\"2\" sourceRef=\"wait\" "
+             "targetRef=\"e\"/>"));
     instance = e->start({"p", 0, {}, "", ""}).id;
   }
   clock->advance(2 * 3600 * 1000);
@@ -446,12 +479,16 @@ TEST_CASE("engine: a collection that is not a list is an expression error") {
 TEST_CASE("engine: messages reach receive tasks by name and business key; a boundary message interrupts") {
   TempDb db;
   auto e = test::openEngine(db);
-  e->deploy(bpmn("<startEvent id=\"s\"/><receiveTask id=\"wait\" messageRef=\"paid\"/><userTask id=\"ship\"/>"
-                 "<boundaryEvent id=\"cancelled\" attachedToRef=\"ship\"><messageEventDefinition messageRef=\"cancel\"/></boundaryEvent>"
-                 "<endEvent id=\"done\"/><endEvent id=\"stopped\"/>"
-                 "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"wait\"/><sequenceFlow id=\"2\" sourceRef=\"wait\" targetRef=\"ship\"/>"
-                 "<sequenceFlow id=\"3\" sourceRef=\"ship\" targetRef=\"done\"/><sequenceFlow id=\"4\" sourceRef=\"cancelled\" targetRef=\"stopped\"/>",
-                 "<message id=\"paid\" name=\"order paid\"/><message id=\"cancel\" name=\"order cancelled\"/>"));
+  e->deploy(
+      bpmn("<startEvent id=\"s\"/><receiveTask id=\"wait\" messageRef=\"paid\"/><userTask id=\"ship\"/>"
+           "<boundaryEvent id=\"cancelled\" attachedToRef=\"ship\"><messageEventDefinition "
+           "messageRef=\"cancel\"/></boundaryEvent>"
+           "<endEvent id=\"done\"/><endEvent id=\"stopped\"/>"
+           "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"wait\"/><sequenceFlow id=\"2\" sourceRef=\"wait\" "
+           "targetRef=\"ship\"/>"
+           "<sequenceFlow id=\"3\" sourceRef=\"ship\" targetRef=\"done\"/><sequenceFlow id=\"4\" "
+           "sourceRef=\"cancelled\" targetRef=\"stopped\"/>",
+           "<message id=\"paid\" name=\"order paid\"/><message id=\"cancel\" name=\"order cancelled\"/>"));
   auto a = e->start({"p", 0, {}, "order-a", ""});
   auto b = e->start({"p", 0, {}, "order-b", ""});
   CHECK(e->waitingAt(a.id) == std::vector<std::string>{"wait"});
@@ -466,9 +503,8 @@ TEST_CASE("engine: messages reach receive tasks by name and business key; a boun
   e->correlateMessage({"order cancelled", "order-b", 0, {}, ""});
   CHECK(e->instance(b.id).state == "completed");
   auto history = e->history(b.id);
-  CHECK(std::any_of(history.begin(), history.end(), [](const HistoryEntry& h) {
-    return h.kind == "element_left" && h.elementId == "stopped";
-  }));
+  CHECK(std::any_of(history.begin(), history.end(),
+                    [](const HistoryEntry& h) { return h.kind == "element_left" && h.elementId == "stopped"; }));
   CHECK(e->tasks({.instanceId = b.id}).empty());
 }
 
@@ -511,9 +547,11 @@ TEST_CASE("engine: group commit: concurrent commands share transactions, a faili
 namespace {
 const std::string kAsync = bpmn(
     "<startEvent id=\"s\"/><serviceTask id=\"work\" flowable:type=\"work\" flowable:async=\"true\">"
-    "<extensionElements><flowable:failedJobRetryTimeCycle>R2/PT10M</flowable:failedJobRetryTimeCycle></extensionElements>"
+    "<extensionElements><flowable:failedJobRetryTimeCycle>R2/PT10M</flowable:failedJobRetryTimeCycle></"
+    "extensionElements>"
     "</serviceTask><endEvent id=\"e\"/>"
-    "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"work\"/><sequenceFlow id=\"2\" sourceRef=\"work\" targetRef=\"e\"/>");
+    "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"work\"/><sequenceFlow id=\"2\" sourceRef=\"work\" "
+    "targetRef=\"e\"/>");
 }
 
 TEST_CASE("engine: async continuations run as jobs; failures retry on their cycle, then become incidents") {
@@ -558,11 +596,13 @@ TEST_CASE("engine: a cycle timer on a non-interrupting boundary repeats, and sto
   TempDb db;
   auto clock = std::make_shared<ManualClock>(jobs::parseDateTime("2026-03-01T08:00:00Z"));
   auto e = test::openEngine(db, clock);
-  e->deploy(bpmn("<startEvent id=\"s\"/><userTask id=\"work\"/><endEvent id=\"e\"/><endEvent id=\"r\"/>"
-                 "<boundaryEvent id=\"remind\" attachedToRef=\"work\" cancelActivity=\"false\"><timerEventDefinition>"
-                 "<timeCycle>R3/PT1H</timeCycle></timerEventDefinition></boundaryEvent>"
-                 "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"work\"/><sequenceFlow id=\"2\" sourceRef=\"work\" targetRef=\"e\"/>"
-                 "<sequenceFlow id=\"3\" sourceRef=\"remind\" targetRef=\"r\"/>"));
+  e->deploy(
+      bpmn("<startEvent id=\"s\"/><userTask id=\"work\"/><endEvent id=\"e\"/><endEvent id=\"r\"/>"
+           "<boundaryEvent id=\"remind\" attachedToRef=\"work\" cancelActivity=\"false\"><timerEventDefinition>"
+           "<timeCycle>R3/PT1H</timeCycle></timerEventDefinition></boundaryEvent>"
+           "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"work\"/><sequenceFlow id=\"2\" sourceRef=\"work\" "
+           "targetRef=\"e\"/>"
+           "<sequenceFlow id=\"3\" sourceRef=\"remind\" targetRef=\"r\"/>"));
   auto inst = e->start({"p", 0, {}, "", ""});
   auto reminders = [&] {
     int n = 0;
@@ -586,9 +626,12 @@ TEST_CASE("engine: a cycle timer on a non-interrupting boundary repeats, and sto
 TEST_CASE("engine: a malformed timer or retry cycle is refused with the element named") {
   TempDb db;
   auto e = test::openEngine(db);
-  e->deploy(bpmn("<startEvent id=\"s\"/><intermediateCatchEvent id=\"wait\"><timerEventDefinition><timeDuration>${d}</timeDuration>"
-                 "</timerEventDefinition></intermediateCatchEvent><endEvent id=\"e\"/>"
-                 "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"wait\"/><sequenceFlow id=\"2\" sourceRef=\"wait\" targetRef=\"e\"/>"));
+  e->deploy(
+      bpmn("<startEvent id=\"s\"/><intermediateCatchEvent "
+           "id=\"wait\"><timerEventDefinition><timeDuration>${d}</timeDuration>"
+           "</timerEventDefinition></intermediateCatchEvent><endEvent id=\"e\"/>"
+           "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"wait\"/><sequenceFlow id=\"2\" sourceRef=\"wait\" "
+           "targetRef=\"e\"/>"));
   try {
     e->start({"p", 0, vars({{"d", "three hours"}}), "", ""});
     FAIL("started");
@@ -637,18 +680,25 @@ std::string processDoc(const std::string& id, const std::string& body, const std
 }
 }  // namespace
 
-TEST_CASE("engine: a call activity runs the child with mapped variables and business key; the parent continues after it") {
+TEST_CASE(
+    "engine: a call activity runs the child with mapped variables and business key; the parent continues after it") {
   TempDb db;
   auto e = test::openEngine(db);
-  e->deploy(processDoc("child", "<startEvent id=\"cs\"/><userTask id=\"childTask\" flowable:assignee=\"${who}\"/><endEvent id=\"ce\"/>"
-                                "<sequenceFlow id=\"1\" sourceRef=\"cs\" targetRef=\"childTask\"/><sequenceFlow id=\"2\" sourceRef=\"childTask\" targetRef=\"ce\"/>"));
-  e->deploy(processDoc("parent",
-                       "<startEvent id=\"ps\"/><callActivity id=\"call\" calledElement=\"child\" flowable:inheritBusinessKey=\"true\">"
-                       "<extensionElements><flowable:in source=\"applicant\" target=\"who\"/><flowable:in sourceExpression=\"${amount * 2}\" target=\"doubled\"/>"
-                       "<flowable:out source=\"verdict\" target=\"childVerdict\"/></extensionElements></callActivity>"
-                       "<userTask id=\"after\"/><endEvent id=\"pe\"/>"
-                       "<sequenceFlow id=\"1\" sourceRef=\"ps\" targetRef=\"call\"/><sequenceFlow id=\"2\" sourceRef=\"call\" targetRef=\"after\"/>"
-                       "<sequenceFlow id=\"3\" sourceRef=\"after\" targetRef=\"pe\"/>"));
+  e->deploy(
+      processDoc("child",
+                 "<startEvent id=\"cs\"/><userTask id=\"childTask\" flowable:assignee=\"${who}\"/><endEvent id=\"ce\"/>"
+                 "<sequenceFlow id=\"1\" sourceRef=\"cs\" targetRef=\"childTask\"/><sequenceFlow id=\"2\" "
+                 "sourceRef=\"childTask\" targetRef=\"ce\"/>"));
+  e->deploy(processDoc(
+      "parent",
+      "<startEvent id=\"ps\"/><callActivity id=\"call\" calledElement=\"child\" flowable:inheritBusinessKey=\"true\">"
+      "<extensionElements><flowable:in source=\"applicant\" target=\"who\"/><flowable:in sourceExpression=\"${amount * "
+      "2}\" target=\"doubled\"/>"
+      "<flowable:out source=\"verdict\" target=\"childVerdict\"/></extensionElements></callActivity>"
+      "<userTask id=\"after\"/><endEvent id=\"pe\"/>"
+      "<sequenceFlow id=\"1\" sourceRef=\"ps\" targetRef=\"call\"/><sequenceFlow id=\"2\" sourceRef=\"call\" "
+      "targetRef=\"after\"/>"
+      "<sequenceFlow id=\"3\" sourceRef=\"after\" targetRef=\"pe\"/>"));
   auto parent = e->start({"parent", 0, vars({{"applicant", "ann"}, {"amount", 21}, {"secret", 1}}), "case-9", ""});
   InstanceQuery children;
   children.parentId = parent.id;
@@ -673,26 +723,41 @@ TEST_CASE("engine: a call activity runs the child with mapped variables and busi
   CHECK(test::onlyTask(*e, parent.id).elementId == "after");
 }
 
-TEST_CASE("engine: a BPMN error raised two levels down is caught at the top call activity; cancelling a call activity stops its children") {
+TEST_CASE(
+    "engine: a BPMN error raised two levels down is caught at the top call activity; cancelling a call activity stops "
+    "its children") {
   TempDb db;
   auto clock = std::make_shared<ManualClock>(jobs::parseDateTime("2026-03-01T08:00:00Z"));
   auto e = test::openEngine(db, clock);
-  e->deploy(processDoc("grandchild", "<startEvent id=\"gs\"/><userTask id=\"gtask\"/><exclusiveGateway id=\"gx\" default=\"ok\"/>"
-                                     "<endEvent id=\"gok\"/><endEvent id=\"gfail\"><errorEventDefinition errorRef=\"E\"/></endEvent>"
-                                     "<sequenceFlow id=\"1\" sourceRef=\"gs\" targetRef=\"gtask\"/><sequenceFlow id=\"2\" sourceRef=\"gtask\" targetRef=\"gx\"/>"
-                                     "<sequenceFlow id=\"ok\" sourceRef=\"gx\" targetRef=\"gok\"/>"
-                                     "<sequenceFlow id=\"bad\" sourceRef=\"gx\" targetRef=\"gfail\"><conditionExpression>${broken}</conditionExpression></sequenceFlow>",
+  e->deploy(processDoc("grandchild",
+                       "<startEvent id=\"gs\"/><userTask id=\"gtask\"/><exclusiveGateway id=\"gx\" default=\"ok\"/>"
+                       "<endEvent id=\"gok\"/><endEvent id=\"gfail\"><errorEventDefinition errorRef=\"E\"/></endEvent>"
+                       "<sequenceFlow id=\"1\" sourceRef=\"gs\" targetRef=\"gtask\"/><sequenceFlow id=\"2\" "
+                       "sourceRef=\"gtask\" targetRef=\"gx\"/>"
+                       "<sequenceFlow id=\"ok\" sourceRef=\"gx\" targetRef=\"gok\"/>"
+                       "<sequenceFlow id=\"bad\" sourceRef=\"gx\" "
+                       "targetRef=\"gfail\"><conditionExpression>${broken}</conditionExpression></sequenceFlow>",
                        "<error id=\"E\" errorCode=\"BROKEN\"/>"));
-  e->deploy(processDoc("middle", "<startEvent id=\"ms\"/><callActivity id=\"callGrand\" calledElement=\"grandchild\"/><endEvent id=\"me\"/>"
-                                 "<sequenceFlow id=\"1\" sourceRef=\"ms\" targetRef=\"callGrand\"/><sequenceFlow id=\"2\" sourceRef=\"callGrand\" targetRef=\"me\"/>"));
-  e->deploy(processDoc("top", "<startEvent id=\"ts\"/><callActivity id=\"callMiddle\" calledElement=\"middle\"/><endEvent id=\"te\"/>"
-                              "<boundaryEvent id=\"caught\" attachedToRef=\"callMiddle\"><errorEventDefinition errorRef=\"E\"/></boundaryEvent>"
-                              "<boundaryEvent id=\"late\" attachedToRef=\"callMiddle\"><timerEventDefinition><timeDuration>PT1H</timeDuration></timerEventDefinition></boundaryEvent>"
-                              "<userTask id=\"repair\"/><userTask id=\"chase\"/><endEvent id=\"re\"/><endEvent id=\"ce\"/>"
-                              "<sequenceFlow id=\"1\" sourceRef=\"ts\" targetRef=\"callMiddle\"/><sequenceFlow id=\"2\" sourceRef=\"callMiddle\" targetRef=\"te\"/>"
-                              "<sequenceFlow id=\"3\" sourceRef=\"caught\" targetRef=\"repair\"/><sequenceFlow id=\"4\" sourceRef=\"repair\" targetRef=\"re\"/>"
-                              "<sequenceFlow id=\"5\" sourceRef=\"late\" targetRef=\"chase\"/><sequenceFlow id=\"6\" sourceRef=\"chase\" targetRef=\"ce\"/>",
-                       "<error id=\"E\" errorCode=\"BROKEN\"/>"));
+  e->deploy(processDoc(
+      "middle",
+      "<startEvent id=\"ms\"/><callActivity id=\"callGrand\" calledElement=\"grandchild\"/><endEvent id=\"me\"/>"
+      "<sequenceFlow id=\"1\" sourceRef=\"ms\" targetRef=\"callGrand\"/><sequenceFlow id=\"2\" sourceRef=\"callGrand\" "
+      "targetRef=\"me\"/>"));
+  e->deploy(processDoc(
+      "top",
+      "<startEvent id=\"ts\"/><callActivity id=\"callMiddle\" calledElement=\"middle\"/><endEvent id=\"te\"/>"
+      "<boundaryEvent id=\"caught\" attachedToRef=\"callMiddle\"><errorEventDefinition errorRef=\"E\"/></boundaryEvent>"
+      "<boundaryEvent id=\"late\" "
+      "attachedToRef=\"callMiddle\"><timerEventDefinition><timeDuration>PT1H</timeDuration></timerEventDefinition></"
+      "boundaryEvent>"
+      "<userTask id=\"repair\"/><userTask id=\"chase\"/><endEvent id=\"re\"/><endEvent id=\"ce\"/>"
+      "<sequenceFlow id=\"1\" sourceRef=\"ts\" targetRef=\"callMiddle\"/><sequenceFlow id=\"2\" "
+      "sourceRef=\"callMiddle\" targetRef=\"te\"/>"
+      "<sequenceFlow id=\"3\" sourceRef=\"caught\" targetRef=\"repair\"/><sequenceFlow id=\"4\" sourceRef=\"repair\" "
+      "targetRef=\"re\"/>"
+      "<sequenceFlow id=\"5\" sourceRef=\"late\" targetRef=\"chase\"/><sequenceFlow id=\"6\" sourceRef=\"chase\" "
+      "targetRef=\"ce\"/>",
+      "<error id=\"E\" errorCode=\"BROKEN\"/>"));
   auto tree = [&](Id root) {
     std::vector<Instance> out{e->instance(root)};
     for (std::size_t i = 0; i < out.size(); ++i) {
@@ -728,20 +793,25 @@ TEST_CASE("engine: a BPMN error raised two levels down is caught at the top call
     CHECK(e->tasks(open).empty());
   }
   SECTION("calling a process that is not deployed fails the command and changes nothing") {
-    e->deploy(processDoc("dangling", "<startEvent id=\"s\"/><callActivity id=\"c\" calledElement=\"nowhere\"/>"
-                                     "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"c\"/>"));
+    e->deploy(processDoc("dangling",
+                         "<startEvent id=\"s\"/><callActivity id=\"c\" calledElement=\"nowhere\"/>"
+                         "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"c\"/>"));
     REQUIRE_FAILS_UNCHANGED(db, ErrorCode::not_found, e->start({"dangling", 0, {}, "", ""}));
   }
 }
 
-TEST_CASE("engine: conditional events are re-evaluated when variables change; a non-interrupting one fires per change to true") {
+TEST_CASE(
+    "engine: conditional events are re-evaluated when variables change; a non-interrupting one fires per change to "
+    "true") {
   TempDb db;
   auto e = test::openEngine(db);
-  e->deploy(bpmn("<startEvent id=\"s\"/><userTask id=\"work\"/><endEvent id=\"e\"/><userTask id=\"alert\"/>"
-                 "<boundaryEvent id=\"overBudget\" attachedToRef=\"work\" cancelActivity=\"false\"><conditionalEventDefinition>"
-                 "<condition>${cost &gt; budget}</condition></conditionalEventDefinition></boundaryEvent>"
-                 "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"work\"/><sequenceFlow id=\"2\" sourceRef=\"work\" targetRef=\"e\"/>"
-                 "<sequenceFlow id=\"3\" sourceRef=\"overBudget\" targetRef=\"alert\"/>"));
+  e->deploy(bpmn(
+      "<startEvent id=\"s\"/><userTask id=\"work\"/><endEvent id=\"e\"/><userTask id=\"alert\"/>"
+      "<boundaryEvent id=\"overBudget\" attachedToRef=\"work\" cancelActivity=\"false\"><conditionalEventDefinition>"
+      "<condition>${cost &gt; budget}</condition></conditionalEventDefinition></boundaryEvent>"
+      "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"work\"/><sequenceFlow id=\"2\" sourceRef=\"work\" "
+      "targetRef=\"e\"/>"
+      "<sequenceFlow id=\"3\" sourceRef=\"overBudget\" targetRef=\"alert\"/>"));
   auto inst = e->start({"p", 0, vars({{"budget", 100}}), "", ""});  // cost unknown yet: false, not an error
   auto alerts = [&] { return e->countTasks({.instanceId = inst.id, .elementId = "alert"}); };
   CHECK(alerts() == 0);
@@ -755,25 +825,36 @@ TEST_CASE("engine: conditional events are re-evaluated when variables change; a 
   CHECK(e->countTasks({.instanceId = inst.id, .elementId = "work"}) == 1);  // the activity was not interrupted
 }
 
-TEST_CASE("engine: compensation runs the handlers of completed activities, newest first, also inside a completed subprocess") {
+TEST_CASE(
+    "engine: compensation runs the handlers of completed activities, newest first, also inside a completed "
+    "subprocess") {
   TempDb db;
   auto e = test::openEngine(db);
-  e->deploy(bpmn(
-      "<startEvent id=\"s\"/>"
-      "<userTask id=\"book\"/><boundaryEvent id=\"cb\" attachedToRef=\"book\"><compensateEventDefinition/></boundaryEvent>"
-      "<userTask id=\"unbook\" isForCompensation=\"true\"/><association id=\"a1\" sourceRef=\"cb\" targetRef=\"unbook\"/>"
-      "<subProcess id=\"sp\"><startEvent id=\"ss\"/><userTask id=\"charge\"/><endEvent id=\"se\"/>"
-      "<boundaryEvent id=\"cc\" attachedToRef=\"charge\"><compensateEventDefinition/></boundaryEvent>"
-      "<userTask id=\"refund\" isForCompensation=\"true\"/><association id=\"a2\" sourceRef=\"cc\" targetRef=\"refund\"/>"
-      "<sequenceFlow id=\"i1\" sourceRef=\"ss\" targetRef=\"charge\"/><sequenceFlow id=\"i2\" sourceRef=\"charge\" targetRef=\"se\"/></subProcess>"
-      "<exclusiveGateway id=\"ok\" default=\"fine\"/><intermediateThrowEvent id=\"undo\"><compensateEventDefinition/></intermediateThrowEvent>"
-      "<userTask id=\"afterUndo\"/><endEvent id=\"e\"/>"
-      "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"book\"/><sequenceFlow id=\"2\" sourceRef=\"book\" targetRef=\"sp\"/>"
-      "<sequenceFlow id=\"3\" sourceRef=\"sp\" targetRef=\"ok\"/><sequenceFlow id=\"fine\" sourceRef=\"ok\" targetRef=\"e\"/>"
-      "<sequenceFlow id=\"bad\" sourceRef=\"ok\" targetRef=\"undo\"><conditionExpression>${failed}</conditionExpression></sequenceFlow>"
-      "<sequenceFlow id=\"4\" sourceRef=\"undo\" targetRef=\"afterUndo\"/><sequenceFlow id=\"5\" sourceRef=\"afterUndo\" targetRef=\"e\"/>"));
+  e->deploy(
+      bpmn("<startEvent id=\"s\"/>"
+           "<userTask id=\"book\"/><boundaryEvent id=\"cb\" "
+           "attachedToRef=\"book\"><compensateEventDefinition/></boundaryEvent>"
+           "<userTask id=\"unbook\" isForCompensation=\"true\"/><association id=\"a1\" sourceRef=\"cb\" "
+           "targetRef=\"unbook\"/>"
+           "<subProcess id=\"sp\"><startEvent id=\"ss\"/><userTask id=\"charge\"/><endEvent id=\"se\"/>"
+           "<boundaryEvent id=\"cc\" attachedToRef=\"charge\"><compensateEventDefinition/></boundaryEvent>"
+           "<userTask id=\"refund\" isForCompensation=\"true\"/><association id=\"a2\" sourceRef=\"cc\" "
+           "targetRef=\"refund\"/>"
+           "<sequenceFlow id=\"i1\" sourceRef=\"ss\" targetRef=\"charge\"/><sequenceFlow id=\"i2\" "
+           "sourceRef=\"charge\" targetRef=\"se\"/></subProcess>"
+           "<exclusiveGateway id=\"ok\" default=\"fine\"/><intermediateThrowEvent "
+           "id=\"undo\"><compensateEventDefinition/></intermediateThrowEvent>"
+           "<userTask id=\"afterUndo\"/><endEvent id=\"e\"/>"
+           "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"book\"/><sequenceFlow id=\"2\" sourceRef=\"book\" "
+           "targetRef=\"sp\"/>"
+           "<sequenceFlow id=\"3\" sourceRef=\"sp\" targetRef=\"ok\"/><sequenceFlow id=\"fine\" sourceRef=\"ok\" "
+           "targetRef=\"e\"/>"
+           "<sequenceFlow id=\"bad\" sourceRef=\"ok\" "
+           "targetRef=\"undo\"><conditionExpression>${failed}</conditionExpression></sequenceFlow>"
+           "<sequenceFlow id=\"4\" sourceRef=\"undo\" targetRef=\"afterUndo\"/><sequenceFlow id=\"5\" "
+           "sourceRef=\"afterUndo\" targetRef=\"e\"/>"));
   auto inst = e->start({"p", 0, {}, "", ""});
-  e->completeTask(test::onlyTask(*e, inst.id).id);                       // book
+  e->completeTask(test::onlyTask(*e, inst.id).id);                            // book
   e->completeTask(test::onlyTask(*e, inst.id).id, vars({{"failed", true}}));  // charge, then the gateway
   // The throw event waits for both handlers; they run newest first, so refund before unbook.
   TaskQuery q;
@@ -827,18 +908,25 @@ TEST_CASE("engine: boundary events on a multi-instance body and on a subprocess 
   TempDb db;
   auto clock = std::make_shared<ManualClock>(jobs::parseDateTime("2026-03-01T08:00:00Z"));
   auto e = test::openEngine(db, clock);
-  e->deploy(bpmn("<startEvent id=\"s\"/><userTask id=\"sign\" flowable:assignee=\"${signer}\"><multiInstanceLoopCharacteristics "
-                 "flowable:collection=\"${signers}\" flowable:elementVariable=\"signer\"/></userTask>"
-                 "<boundaryEvent id=\"deadline\" attachedToRef=\"sign\"><timerEventDefinition><timeDuration>P1D</timeDuration></timerEventDefinition></boundaryEvent>"
-                 "<subProcess id=\"review\"><startEvent id=\"rs\"/><userTask id=\"r1\"/><userTask id=\"r2\"/><parallelGateway id=\"rf\"/>"
-                 "<sequenceFlow id=\"r0\" sourceRef=\"rs\" targetRef=\"rf\"/><sequenceFlow id=\"ra\" sourceRef=\"rf\" targetRef=\"r1\"/>"
-                 "<sequenceFlow id=\"rb\" sourceRef=\"rf\" targetRef=\"r2\"/></subProcess>"
-                 "<boundaryEvent id=\"stop\" attachedToRef=\"review\"><messageEventDefinition messageRef=\"m\"/></boundaryEvent>"
-                 "<endEvent id=\"e\"/><endEvent id=\"late\"/><endEvent id=\"stopped\"/>"
-                 "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"sign\"/><sequenceFlow id=\"2\" sourceRef=\"sign\" targetRef=\"review\"/>"
-                 "<sequenceFlow id=\"3\" sourceRef=\"review\" targetRef=\"e\"/><sequenceFlow id=\"4\" sourceRef=\"deadline\" targetRef=\"late\"/>"
-                 "<sequenceFlow id=\"5\" sourceRef=\"stop\" targetRef=\"stopped\"/>",
-                 "<message id=\"m\" name=\"stop review\"/>"));
+  e->deploy(bpmn(
+      "<startEvent id=\"s\"/><userTask id=\"sign\" flowable:assignee=\"${signer}\"><multiInstanceLoopCharacteristics "
+      "flowable:collection=\"${signers}\" flowable:elementVariable=\"signer\"/></userTask>"
+      "<boundaryEvent id=\"deadline\" "
+      "attachedToRef=\"sign\"><timerEventDefinition><timeDuration>P1D</timeDuration></timerEventDefinition></"
+      "boundaryEvent>"
+      "<subProcess id=\"review\"><startEvent id=\"rs\"/><userTask id=\"r1\"/><userTask id=\"r2\"/><parallelGateway "
+      "id=\"rf\"/>"
+      "<sequenceFlow id=\"r0\" sourceRef=\"rs\" targetRef=\"rf\"/><sequenceFlow id=\"ra\" sourceRef=\"rf\" "
+      "targetRef=\"r1\"/>"
+      "<sequenceFlow id=\"rb\" sourceRef=\"rf\" targetRef=\"r2\"/></subProcess>"
+      "<boundaryEvent id=\"stop\" attachedToRef=\"review\"><messageEventDefinition messageRef=\"m\"/></boundaryEvent>"
+      "<endEvent id=\"e\"/><endEvent id=\"late\"/><endEvent id=\"stopped\"/>"
+      "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"sign\"/><sequenceFlow id=\"2\" sourceRef=\"sign\" "
+      "targetRef=\"review\"/>"
+      "<sequenceFlow id=\"3\" sourceRef=\"review\" targetRef=\"e\"/><sequenceFlow id=\"4\" sourceRef=\"deadline\" "
+      "targetRef=\"late\"/>"
+      "<sequenceFlow id=\"5\" sourceRef=\"stop\" targetRef=\"stopped\"/>",
+      "<message id=\"m\" name=\"stop review\"/>"));
   SECTION("the timer on the multi-instance body cancels every open instance") {
     auto inst = e->start({"p", 0, vars({{"signers", boost::json::array{"a", "b", "c"}}}), "", ""});
     e->completeTask(e->tasks({.instanceId = inst.id, .assignee = "a"}).at(0).id);
@@ -865,14 +953,18 @@ TEST_CASE("engine: boundary events on a multi-instance body and on a subprocess 
 TEST_CASE("engine: an interrupting event subprocess cancels every branch of a parallel split") {
   TempDb db;
   auto e = test::openEngine(db);
-  e->deploy(bpmn("<startEvent id=\"s\"/><parallelGateway id=\"f\"/><userTask id=\"a\"/><userTask id=\"b\"/><parallelGateway id=\"j\"/><endEvent id=\"e\"/>"
-                 "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"f\"/><sequenceFlow id=\"2\" sourceRef=\"f\" targetRef=\"a\"/>"
-                 "<sequenceFlow id=\"3\" sourceRef=\"f\" targetRef=\"b\"/><sequenceFlow id=\"4\" sourceRef=\"a\" targetRef=\"j\"/>"
-                 "<sequenceFlow id=\"5\" sourceRef=\"b\" targetRef=\"j\"/><sequenceFlow id=\"6\" sourceRef=\"j\" targetRef=\"e\"/>"
-                 "<subProcess id=\"abort\" triggeredByEvent=\"true\"><startEvent id=\"as\"><signalEventDefinition signalRef=\"sig\"/></startEvent>"
-                 "<userTask id=\"cleanup\"/><endEvent id=\"ae\"/>"
-                 "<sequenceFlow id=\"a1\" sourceRef=\"as\" targetRef=\"cleanup\"/><sequenceFlow id=\"a2\" sourceRef=\"cleanup\" targetRef=\"ae\"/></subProcess>",
-                 "<signal id=\"sig\" name=\"abort all\"/>"));
+  e->deploy(bpmn(
+      "<startEvent id=\"s\"/><parallelGateway id=\"f\"/><userTask id=\"a\"/><userTask id=\"b\"/><parallelGateway "
+      "id=\"j\"/><endEvent id=\"e\"/>"
+      "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"f\"/><sequenceFlow id=\"2\" sourceRef=\"f\" targetRef=\"a\"/>"
+      "<sequenceFlow id=\"3\" sourceRef=\"f\" targetRef=\"b\"/><sequenceFlow id=\"4\" sourceRef=\"a\" targetRef=\"j\"/>"
+      "<sequenceFlow id=\"5\" sourceRef=\"b\" targetRef=\"j\"/><sequenceFlow id=\"6\" sourceRef=\"j\" targetRef=\"e\"/>"
+      "<subProcess id=\"abort\" triggeredByEvent=\"true\"><startEvent id=\"as\"><signalEventDefinition "
+      "signalRef=\"sig\"/></startEvent>"
+      "<userTask id=\"cleanup\"/><endEvent id=\"ae\"/>"
+      "<sequenceFlow id=\"a1\" sourceRef=\"as\" targetRef=\"cleanup\"/><sequenceFlow id=\"a2\" sourceRef=\"cleanup\" "
+      "targetRef=\"ae\"/></subProcess>",
+      "<signal id=\"sig\" name=\"abort all\"/>"));
   auto inst = e->start({"p", 0, {}, "", ""});
   CHECK(e->countTasks({.instanceId = inst.id}) == 2);
   CHECK(e->broadcastSignal("nobody listens to this") == 0);  // a signal without receivers is fine
@@ -887,10 +979,12 @@ TEST_CASE("engine: an interrupting event subprocess cancels every branch of a pa
 TEST_CASE("engine: a message sent before anyone waits is buffered when asked, and received by the first waiter") {
   TempDb db;
   auto e = test::openEngine(db);
-  e->deploy(bpmn("<startEvent id=\"s\"/><userTask id=\"prepare\"/><receiveTask id=\"wait\" messageRef=\"m\"/><endEvent id=\"e\"/>"
-                 "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"prepare\"/><sequenceFlow id=\"2\" sourceRef=\"prepare\" targetRef=\"wait\"/>"
-                 "<sequenceFlow id=\"3\" sourceRef=\"wait\" targetRef=\"e\"/>",
-                 "<message id=\"m\" name=\"goods arrived\"/>"));
+  e->deploy(bpmn(
+      "<startEvent id=\"s\"/><userTask id=\"prepare\"/><receiveTask id=\"wait\" messageRef=\"m\"/><endEvent id=\"e\"/>"
+      "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"prepare\"/><sequenceFlow id=\"2\" sourceRef=\"prepare\" "
+      "targetRef=\"wait\"/>"
+      "<sequenceFlow id=\"3\" sourceRef=\"wait\" targetRef=\"e\"/>",
+      "<message id=\"m\" name=\"goods arrived\"/>"));
   auto a = e->start({"p", 0, {}, "order-a", ""});
   auto b = e->start({"p", 0, {}, "order-b", ""});
   // Not buffered: nobody waits yet, an error.

@@ -27,11 +27,12 @@ const model::FlowNode& node(const model::Definitions& d, const std::string& id) 
 }  // namespace
 
 TEST_CASE("parse: every task kind") {
-  auto d = parseOk(bpmn(
-      "<task id=\"a\"/><userTask id=\"b\"/><manualTask id=\"c\"/><serviceTask id=\"d\"/><sendTask id=\"e\"/>"
-      "<receiveTask id=\"f\" messageRef=\"m\" instantiate=\"true\"/><scriptTask id=\"g\" scriptFormat=\"lua\"><script>return 1</script></scriptTask>"
-      "<businessRuleTask id=\"h\"/>",
-      "<message id=\"m\" name=\"Msg\"/>"));
+  auto d = parseOk(
+      bpmn("<task id=\"a\"/><userTask id=\"b\"/><manualTask id=\"c\"/><serviceTask id=\"d\"/><sendTask id=\"e\"/>"
+           "<receiveTask id=\"f\" messageRef=\"m\" instantiate=\"true\"/><scriptTask id=\"g\" "
+           "scriptFormat=\"lua\"><script>return 1</script></scriptTask>"
+           "<businessRuleTask id=\"h\"/>",
+           "<message id=\"m\" name=\"Msg\"/>"));
   CHECK(node(*d, "a").kind == NodeKind::task);
   CHECK(node(*d, "b").kind == NodeKind::userTask);
   CHECK(node(*d, "c").kind == NodeKind::manualTask);
@@ -70,19 +71,26 @@ TEST_CASE("parse: start, end, intermediate and boundary events with every event 
       "<startEvent id=\"s1\"><messageEventDefinition messageRef=\"m\"/></startEvent>"
       "<startEvent id=\"s2\"><timerEventDefinition><timeCycle>R3/PT10M</timeCycle></timerEventDefinition></startEvent>"
       "<startEvent id=\"s3\"><signalEventDefinition signalRef=\"sig\"/></startEvent>"
-      "<startEvent id=\"s4\"><conditionalEventDefinition><condition>${ready}</condition></conditionalEventDefinition></startEvent>"
-      "<intermediateCatchEvent id=\"c1\"><timerEventDefinition><timeDate>2030-01-01T00:00:00Z</timeDate></timerEventDefinition></intermediateCatchEvent>"
+      "<startEvent "
+      "id=\"s4\"><conditionalEventDefinition><condition>${ready}</condition></conditionalEventDefinition></startEvent>"
+      "<intermediateCatchEvent "
+      "id=\"c1\"><timerEventDefinition><timeDate>2030-01-01T00:00:00Z</timeDate></timerEventDefinition></"
+      "intermediateCatchEvent>"
       "<intermediateCatchEvent id=\"c2\"><linkEventDefinition name=\"L\"/></intermediateCatchEvent>"
       "<intermediateThrowEvent id=\"t1\"><escalationEventDefinition escalationRef=\"esc\"/></intermediateThrowEvent>"
-      "<intermediateThrowEvent id=\"t2\"><compensateEventDefinition activityRef=\"work\" waitForCompletion=\"false\"/></intermediateThrowEvent>"
+      "<intermediateThrowEvent id=\"t2\"><compensateEventDefinition activityRef=\"work\" "
+      "waitForCompletion=\"false\"/></intermediateThrowEvent>"
       "<userTask id=\"work\"/>"
-      "<boundaryEvent id=\"b1\" attachedToRef=\"work\" cancelActivity=\"false\"><timerEventDefinition><timeDuration>PT4H</timeDuration></timerEventDefinition></boundaryEvent>"
+      "<boundaryEvent id=\"b1\" attachedToRef=\"work\" "
+      "cancelActivity=\"false\"><timerEventDefinition><timeDuration>PT4H</timeDuration></timerEventDefinition></"
+      "boundaryEvent>"
       "<boundaryEvent id=\"b2\" attachedToRef=\"work\"><errorEventDefinition errorRef=\"err\"/></boundaryEvent>"
       "<boundaryEvent id=\"b3\" attachedToRef=\"work\"><cancelEventDefinition/></boundaryEvent>"
       "<endEvent id=\"e1\"><terminateEventDefinition/></endEvent>"
       "<endEvent id=\"e2\"><errorEventDefinition errorRef=\"err\"/></endEvent>"
       "<endEvent id=\"e3\"/>"
-      "<intermediateCatchEvent id=\"multi\" parallelMultiple=\"true\"><messageEventDefinition messageRef=\"m\"/><signalEventDefinition signalRef=\"sig\"/></intermediateCatchEvent>",
+      "<intermediateCatchEvent id=\"multi\" parallelMultiple=\"true\"><messageEventDefinition "
+      "messageRef=\"m\"/><signalEventDefinition signalRef=\"sig\"/></intermediateCatchEvent>",
       "<message id=\"m\" name=\"order\"/><signal id=\"sig\" name=\"alarm\"/><error id=\"err\" errorCode=\"E42\"/>"
       "<escalation id=\"esc\" escalationCode=\"up\"/>"));
   CHECK(node(*d, "s1").eventType() == EventType::message);
@@ -112,15 +120,20 @@ TEST_CASE("parse: start, end, intermediate and boundary events with every event 
 }
 
 TEST_CASE("parse: subprocess, event subprocess, transaction, ad-hoc and call activity") {
-  auto d = parseOk(bpmn(
-      "<subProcess id=\"sp\"><startEvent id=\"is\"/><sequenceFlow id=\"if\" sourceRef=\"is\" targetRef=\"ie\"/><endEvent id=\"ie\"/></subProcess>"
-      "<subProcess id=\"esp\" triggeredByEvent=\"true\"><startEvent id=\"es\" isInterrupting=\"false\"><messageEventDefinition messageRef=\"m\"/></startEvent></subProcess>"
-      "<transaction id=\"tx\" method=\"##Compensate\"><task id=\"tt\"/></transaction>"
-      "<adHocSubProcess id=\"ah\" ordering=\"Sequential\"><task id=\"at\"/><completionCondition>${done}</completionCondition></adHocSubProcess>"
-      "<callActivity id=\"call\" calledElement=\"child\" flowable:calledElementBinding=\"latest\" flowable:inheritBusinessKey=\"true\">"
-      "<extensionElements><flowable:in source=\"a\" target=\"b\"/><flowable:in sourceExpression=\"${x+1}\" target=\"y\"/>"
-      "<flowable:out variables=\"all\"/></extensionElements></callActivity>",
-      "<message id=\"m\" name=\"msg\"/>"));
+  auto d =
+      parseOk(bpmn("<subProcess id=\"sp\"><startEvent id=\"is\"/><sequenceFlow id=\"if\" sourceRef=\"is\" "
+                   "targetRef=\"ie\"/><endEvent id=\"ie\"/></subProcess>"
+                   "<subProcess id=\"esp\" triggeredByEvent=\"true\"><startEvent id=\"es\" "
+                   "isInterrupting=\"false\"><messageEventDefinition messageRef=\"m\"/></startEvent></subProcess>"
+                   "<transaction id=\"tx\" method=\"##Compensate\"><task id=\"tt\"/></transaction>"
+                   "<adHocSubProcess id=\"ah\" ordering=\"Sequential\"><task "
+                   "id=\"at\"/><completionCondition>${done}</completionCondition></adHocSubProcess>"
+                   "<callActivity id=\"call\" calledElement=\"child\" flowable:calledElementBinding=\"latest\" "
+                   "flowable:inheritBusinessKey=\"true\">"
+                   "<extensionElements><flowable:in source=\"a\" target=\"b\"/><flowable:in "
+                   "sourceExpression=\"${x+1}\" target=\"y\"/>"
+                   "<flowable:out variables=\"all\"/></extensionElements></callActivity>",
+                   "<message id=\"m\" name=\"msg\"/>"));
   const auto& sp = node(*d, "sp");
   CHECK(sp.kind == NodeKind::subProcess);
   REQUIRE(sp.inner);
@@ -148,8 +161,10 @@ TEST_CASE("parse: sequence flows with conditions, in document order") {
   auto d = parseOk(bpmn(
       "<startEvent id=\"s\"/><exclusiveGateway id=\"g\" default=\"f3\"/><endEvent id=\"a\"/><endEvent id=\"b\"/>"
       "<sequenceFlow id=\"f0\" sourceRef=\"s\" targetRef=\"g\"/>"
-      "<sequenceFlow id=\"f1\" sourceRef=\"g\" targetRef=\"a\"><conditionExpression xsi:type=\"tFormalExpression\"><![CDATA[${amount > 1000 && dept == 'IT'}]]></conditionExpression></sequenceFlow>"
-      "<sequenceFlow id=\"f2\" sourceRef=\"g\" targetRef=\"b\"><conditionExpression>${amount &lt;= 1000}</conditionExpression></sequenceFlow>"
+      "<sequenceFlow id=\"f1\" sourceRef=\"g\" targetRef=\"a\"><conditionExpression "
+      "xsi:type=\"tFormalExpression\"><![CDATA[${amount > 1000 && dept == 'IT'}]]></conditionExpression></sequenceFlow>"
+      "<sequenceFlow id=\"f2\" sourceRef=\"g\" targetRef=\"b\"><conditionExpression>${amount &lt;= "
+      "1000}</conditionExpression></sequenceFlow>"
       "<sequenceFlow id=\"f3\" sourceRef=\"g\" targetRef=\"b\"/>"));
   const auto& g = node(*d, "g");
   REQUIRE(g.outgoing.size() == 3);
@@ -163,12 +178,15 @@ TEST_CASE("parse: multi-instance and standard loop characteristics") {
   auto d = parseOk(bpmn(
       "<userTask id=\"mi\" flowable:assignee=\"${approver}\"><multiInstanceLoopCharacteristics isSequential=\"true\" "
       "flowable:collection=\"${approvers}\" flowable:elementVariable=\"approver\">"
-      "<completionCondition>${nrOfCompletedInstances >= 1}</completionCondition></multiInstanceLoopCharacteristics></userTask>"
+      "<completionCondition>${nrOfCompletedInstances >= "
+      "1}</completionCondition></multiInstanceLoopCharacteristics></userTask>"
       "<userTask id=\"card\"><multiInstanceLoopCharacteristics><loopCardinality>3</loopCardinality>"
-      "<loopDataOutputRef>results</loopDataOutputRef><outputDataItem id=\"r\" name=\"result\"/></multiInstanceLoopCharacteristics></userTask>"
+      "<loopDataOutputRef>results</loopDataOutputRef><outputDataItem id=\"r\" "
+      "name=\"result\"/></multiInstanceLoopCharacteristics></userTask>"
       "<userTask id=\"data\"><multiInstanceLoopCharacteristics><loopDataInputRef>items</loopDataInputRef>"
       "<inputDataItem id=\"it\" name=\"item\"/></multiInstanceLoopCharacteristics></userTask>"
-      "<task id=\"loop\"><standardLoopCharacteristics testBefore=\"true\" loopMaximum=\"5\"><loopCondition>${not done}</loopCondition></standardLoopCharacteristics></task>"));
+      "<task id=\"loop\"><standardLoopCharacteristics testBefore=\"true\" loopMaximum=\"5\"><loopCondition>${not "
+      "done}</loopCondition></standardLoopCharacteristics></task>"));
   const auto& mi = node(*d, "mi").loop;
   CHECK(mi.kind == model::LoopCharacteristics::Kind::multiInstance);
   CHECK(mi.sequential);
@@ -188,13 +206,16 @@ TEST_CASE("parse: multi-instance and standard loop characteristics") {
 }
 
 TEST_CASE("parse: ioSpecification, data objects and data associations") {
-  auto d = parseOk(bpmn(
-      "<dataObject id=\"do1\" name=\"order\" isCollection=\"false\"/><dataObjectReference id=\"dor\" dataObjectRef=\"do1\"/>"
-      "<task id=\"t\"><ioSpecification id=\"io\"><dataInput id=\"di\" name=\"in\"/><dataOutput id=\"dout\" name=\"out\"/>"
-      "<inputSet id=\"is\"><dataInputRefs>di</dataInputRefs></inputSet><outputSet id=\"os\"><dataOutputRefs>dout</dataOutputRefs></outputSet></ioSpecification>"
-      "<dataInputAssociation id=\"dia\"><sourceRef>dor</sourceRef><targetRef>di</targetRef></dataInputAssociation>"
-      "<dataOutputAssociation id=\"doa\"><sourceRef>dout</sourceRef><targetRef>dor</targetRef>"
-      "<assignment><from>${a}</from><to>b</to></assignment></dataOutputAssociation></task>"));
+  auto d = parseOk(
+      bpmn("<dataObject id=\"do1\" name=\"order\" isCollection=\"false\"/><dataObjectReference id=\"dor\" "
+           "dataObjectRef=\"do1\"/>"
+           "<task id=\"t\"><ioSpecification id=\"io\"><dataInput id=\"di\" name=\"in\"/><dataOutput id=\"dout\" "
+           "name=\"out\"/>"
+           "<inputSet id=\"is\"><dataInputRefs>di</dataInputRefs></inputSet><outputSet "
+           "id=\"os\"><dataOutputRefs>dout</dataOutputRefs></outputSet></ioSpecification>"
+           "<dataInputAssociation id=\"dia\"><sourceRef>dor</sourceRef><targetRef>di</targetRef></dataInputAssociation>"
+           "<dataOutputAssociation id=\"doa\"><sourceRef>dout</sourceRef><targetRef>dor</targetRef>"
+           "<assignment><from>${a}</from><to>b</to></assignment></dataOutputAssociation></task>"));
   const auto& p = *d->processes[0];
   REQUIRE(p.scope.dataObjects.size() == 1);
   CHECK(p.scope.dataObjects[0].name == "order");
@@ -216,8 +237,10 @@ TEST_CASE("parse: flowable, camunda and activiti attributes read alike") {
     INFO(prefix);
     auto d = parseOk(bpmn("<userTask id=\"u\" " + prefix + ":assignee=\"${initiator}\" " + prefix +
                           ":candidateUsers=\"${reviewers}\" " + prefix + ":candidateGroups=\"finance,hr\" " + prefix +
-                          ":formKey=\"leave-form\" " + prefix + ":dueDate=\"P2D\" " + prefix + ":priority=\"60\"/>"
-                          "<serviceTask id=\"sv\" " + prefix + ":type=\"external\" " + prefix + ":topic=\"payout\" " + prefix +
+                          ":formKey=\"leave-form\" " + prefix + ":dueDate=\"P2D\" " + prefix +
+                          ":priority=\"60\"/>"
+                          "<serviceTask id=\"sv\" " +
+                          prefix + ":type=\"external\" " + prefix + ":topic=\"payout\" " + prefix +
                           ":async=\"true\"/><serviceTask id=\"cls\" " + prefix + ":class=\"com.acme.Pay\" " + prefix +
                           ":asyncAfter=\"true\"/>"));
     const auto& u = node(*d, "u").human;
@@ -237,8 +260,9 @@ TEST_CASE("parse: flowable, camunda and activiti attributes read alike") {
 }
 
 TEST_CASE("parse: BPMN's own potentialOwner is kept") {
-  auto d = parseOk(bpmn("<userTask id=\"u\"><potentialOwner><resourceAssignmentExpression><formalExpression>"
-                        "user(kermit), group(management)</formalExpression></resourceAssignmentExpression></potentialOwner></userTask>"));
+  auto d = parseOk(bpmn(
+      "<userTask id=\"u\"><potentialOwner><resourceAssignmentExpression><formalExpression>"
+      "user(kermit), group(management)</formalExpression></resourceAssignmentExpression></potentialOwner></userTask>"));
   CHECK(node(*d, "u").human.potentialOwner == "user(kermit), group(management)");
 }
 
@@ -251,7 +275,8 @@ TEST_CASE("parse: several processes, collaboration, participants, lanes and mess
       "<messageFlow id=\"mf\" sourceRef=\"send\" targetRef=\"recv\" messageRef=\"m\"/></collaboration>"
       "<process id=\"p1\"><laneSet id=\"ls\"><lane id=\"l1\" name=\"Clerk\"><flowNodeRef>send</flowNodeRef>"
       "<childLaneSet id=\"cls\"><lane id=\"l2\"/></childLaneSet></lane></laneSet>"
-      "<startEvent id=\"s1\"/><sequenceFlow id=\"a\" sourceRef=\"s1\" targetRef=\"send\"/><sendTask id=\"send\" messageRef=\"m\"/></process>"
+      "<startEvent id=\"s1\"/><sequenceFlow id=\"a\" sourceRef=\"s1\" targetRef=\"send\"/><sendTask id=\"send\" "
+      "messageRef=\"m\"/></process>"
       "<process id=\"p2\"><startEvent id=\"recv\"><messageEventDefinition messageRef=\"m\"/></startEvent></process>"
       "</definitions>";
   auto d = parseOk(xml);
@@ -269,11 +294,15 @@ TEST_CASE("parse: several processes, collaboration, participants, lanes and mess
 }
 
 TEST_CASE("parse: the flow graph of a scope is a Boost.Graph over its nodes and flows") {
-  auto d = parseOk(bpmn("<startEvent id=\"s\"/><parallelGateway id=\"fork\"/><task id=\"a\"/><task id=\"b\"/>"
-                        "<parallelGateway id=\"join\"/><endEvent id=\"e\"/>"
-                        "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"fork\"/><sequenceFlow id=\"2\" sourceRef=\"fork\" targetRef=\"a\"/>"
-                        "<sequenceFlow id=\"3\" sourceRef=\"fork\" targetRef=\"b\"/><sequenceFlow id=\"4\" sourceRef=\"a\" targetRef=\"join\"/>"
-                        "<sequenceFlow id=\"5\" sourceRef=\"b\" targetRef=\"join\"/><sequenceFlow id=\"6\" sourceRef=\"join\" targetRef=\"e\"/>"));
+  auto d =
+      parseOk(bpmn("<startEvent id=\"s\"/><parallelGateway id=\"fork\"/><task id=\"a\"/><task id=\"b\"/>"
+                   "<parallelGateway id=\"join\"/><endEvent id=\"e\"/>"
+                   "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"fork\"/><sequenceFlow id=\"2\" "
+                   "sourceRef=\"fork\" targetRef=\"a\"/>"
+                   "<sequenceFlow id=\"3\" sourceRef=\"fork\" targetRef=\"b\"/><sequenceFlow id=\"4\" sourceRef=\"a\" "
+                   "targetRef=\"join\"/>"
+                   "<sequenceFlow id=\"5\" sourceRef=\"b\" targetRef=\"join\"/><sequenceFlow id=\"6\" "
+                   "sourceRef=\"join\" targetRef=\"e\"/>"));
   const auto& scope = d->processes[0]->scope;
   const auto& g = scope.graph->graph();
   CHECK(boost::num_vertices(g) == 6);
@@ -289,7 +318,8 @@ TEST_CASE("parse: namespaces are resolved, not matched by prefix") {
   // BPMN under an unusual prefix, and a non-BPMN element that happens to be called 'userTask'.
   std::string xml =
       "<x:definitions xmlns:x=\"http://www.omg.org/spec/BPMN/20100524/MODEL\" xmlns:other=\"urn:other\" id=\"d\">"
-      "<x:process id=\"p\"><x:userTask id=\"real\"/><x:extensionElements><other:userTask id=\"fake\"/></x:extensionElements></x:process>"
+      "<x:process id=\"p\"><x:userTask id=\"real\"/><x:extensionElements><other:userTask "
+      "id=\"fake\"/></x:extensionElements></x:process>"
       "</x:definitions>";
   auto d = parseOk(xml);
   CHECK(d->processes[0]->nodesById.size() == 1);

@@ -119,8 +119,10 @@ TEST_CASE("query: the definitions a user may start follow candidateStarterUsers 
   TempDb db;
   auto e = test::openEngine(db);
   e->deploy(test::sample("leave-approval.bpmn"));
-  e->deploy(test::bpmn("<startEvent id=\"s\"/>", "", "id=\"hrOnly\" isExecutable=\"true\" flowable:candidateStarterGroups=\"hr\""));
-  e->deploy(test::bpmn("<startEvent id=\"s\"/>", "", "id=\"annOnly\" isExecutable=\"true\" flowable:candidateStarterUsers=\"ann, bob\""));
+  e->deploy(test::bpmn("<startEvent id=\"s\"/>", "",
+                       "id=\"hrOnly\" isExecutable=\"true\" flowable:candidateStarterGroups=\"hr\""));
+  e->deploy(test::bpmn("<startEvent id=\"s\"/>", "",
+                       "id=\"annOnly\" isExecutable=\"true\" flowable:candidateStarterUsers=\"ann, bob\""));
   e->saveUser({"hana", "Hana", "", {"hr"}});
   auto keys = [&](const std::string& user) {
     std::vector<std::string> out;

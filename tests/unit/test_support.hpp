@@ -16,7 +16,9 @@ inline std::string readText(const std::filesystem::path& path) {
   return s.str();
 }
 
-inline std::string corpus(const std::string& rel) { return std::string(ORDO_TEST_CORPUS) + "/" + rel; }
+inline std::string corpus(const std::string& rel) {
+  return std::string(ORDO_TEST_CORPUS) + "/" + rel;
+}
 
 inline std::string describe(const std::vector<Diagnostic>& ds) {
   std::string out;

@@ -24,7 +24,8 @@ TEST_CASE("validate: a correct executable model has no diagnostics") {
 }
 
 TEST_CASE("validate: not well-formed XML is an error with its position") {
-  auto ds = check("<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\">\n  <process id=\"p\">\n</definitions>");
+  auto ds = check(
+      "<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\">\n  <process id=\"p\">\n</definitions>");
   auto* d = test::find(ds, "xml_malformed");
   REQUIRE(d);
   CHECK(d->line == 3);
@@ -55,8 +56,9 @@ TEST_CASE("validate: duplicate ids are reported at the second use") {
 }
 
 TEST_CASE("validate: dangling sourceRef and targetRef") {
-  auto ds = check(bpmn("<startEvent id=\"s\"/><sequenceFlow id=\"f\" sourceRef=\"s\" targetRef=\"nowhere\"/>"
-                       "<sequenceFlow id=\"g\" sourceRef=\"ghost\" targetRef=\"s2\"/><endEvent id=\"s2\"/>"));
+  auto ds =
+      check(bpmn("<startEvent id=\"s\"/><sequenceFlow id=\"f\" sourceRef=\"s\" targetRef=\"nowhere\"/>"
+                 "<sequenceFlow id=\"g\" sourceRef=\"ghost\" targetRef=\"s2\"/><endEvent id=\"s2\"/>"));
   int dangling = 0;
   for (const auto& d : ds)
     if (d.code == "dangling_reference") {
@@ -81,47 +83,56 @@ TEST_CASE("validate: dangling attachedToRef and default") {
 }
 
 TEST_CASE("validate: a sequence flow may not cross into a subprocess") {
-  auto ds = check(bpmn("<startEvent id=\"s\"/><sequenceFlow id=\"f\" sourceRef=\"s\" targetRef=\"inner\"/>"
-                       "<subProcess id=\"sp\"><userTask id=\"inner\"/></subProcess>"));
+  auto ds =
+      check(bpmn("<startEvent id=\"s\"/><sequenceFlow id=\"f\" sourceRef=\"s\" targetRef=\"inner\"/>"
+                 "<subProcess id=\"sp\"><userTask id=\"inner\"/></subProcess>"));
   CHECK(test::hasCode(ds, "crosses_scope"));
 }
 
 TEST_CASE("validate: a start event with incoming flows") {
-  auto ds = check(bpmn("<startEvent id=\"s\"/><userTask id=\"t\"/><sequenceFlow id=\"f\" sourceRef=\"s\" targetRef=\"t\"/>"
-                       "<sequenceFlow id=\"back\" sourceRef=\"t\" targetRef=\"s\"/>"));
+  auto ds =
+      check(bpmn("<startEvent id=\"s\"/><userTask id=\"t\"/><sequenceFlow id=\"f\" sourceRef=\"s\" targetRef=\"t\"/>"
+                 "<sequenceFlow id=\"back\" sourceRef=\"t\" targetRef=\"s\"/>"));
   auto* d = test::find(ds, "start_has_incoming");
   REQUIRE(d);
   CHECK(d->elementId == "s");
 }
 
 TEST_CASE("validate: an end event with outgoing flows") {
-  auto ds = check(bpmn("<startEvent id=\"s\"/><endEvent id=\"e\"/><userTask id=\"t\"/>"
-                       "<sequenceFlow id=\"f\" sourceRef=\"s\" targetRef=\"e\"/><sequenceFlow id=\"g\" sourceRef=\"e\" targetRef=\"t\"/>"));
+  auto ds =
+      check(bpmn("<startEvent id=\"s\"/><endEvent id=\"e\"/><userTask id=\"t\"/>"
+                 "<sequenceFlow id=\"f\" sourceRef=\"s\" targetRef=\"e\"/><sequenceFlow id=\"g\" sourceRef=\"e\" "
+                 "targetRef=\"t\"/>"));
   auto* d = test::find(ds, "end_has_outgoing");
   REQUIRE(d);
   CHECK(d->elementId == "e");
 }
 
 TEST_CASE("validate: a default flow that does not leave its gateway") {
-  auto ds = check(bpmn("<startEvent id=\"s\"/><exclusiveGateway id=\"g\" default=\"f\"/><endEvent id=\"e\"/>"
-                       "<sequenceFlow id=\"f\" sourceRef=\"s\" targetRef=\"g\"/><sequenceFlow id=\"h\" sourceRef=\"g\" targetRef=\"e\"/>"));
+  auto ds =
+      check(bpmn("<startEvent id=\"s\"/><exclusiveGateway id=\"g\" default=\"f\"/><endEvent id=\"e\"/>"
+                 "<sequenceFlow id=\"f\" sourceRef=\"s\" targetRef=\"g\"/><sequenceFlow id=\"h\" sourceRef=\"g\" "
+                 "targetRef=\"e\"/>"));
   auto* d = test::find(ds, "default_not_outgoing");
   REQUIRE(d);
   CHECK(d->elementId == "g");
 }
 
 TEST_CASE("validate: a conditional flow out of a parallel gateway") {
-  auto ds = check(bpmn("<startEvent id=\"s\"/><parallelGateway id=\"g\"/><endEvent id=\"e\"/>"
-                       "<sequenceFlow id=\"f\" sourceRef=\"s\" targetRef=\"g\"/>"
-                       "<sequenceFlow id=\"c\" sourceRef=\"g\" targetRef=\"e\"><conditionExpression>${x}</conditionExpression></sequenceFlow>"));
+  auto ds =
+      check(bpmn("<startEvent id=\"s\"/><parallelGateway id=\"g\"/><endEvent id=\"e\"/>"
+                 "<sequenceFlow id=\"f\" sourceRef=\"s\" targetRef=\"g\"/>"
+                 "<sequenceFlow id=\"c\" sourceRef=\"g\" "
+                 "targetRef=\"e\"><conditionExpression>${x}</conditionExpression></sequenceFlow>"));
   auto* d = test::find(ds, "conditional_from_parallel");
   REQUIRE(d);
   CHECK(d->elementId == "c");
 }
 
 TEST_CASE("validate: a boundary event on something that cannot carry one") {
-  auto ds = check(bpmn(kLinear + "<exclusiveGateway id=\"gw\"/><boundaryEvent id=\"b\" attachedToRef=\"gw\">"
-                                 "<timerEventDefinition><timeDuration>PT1H</timeDuration></timerEventDefinition></boundaryEvent>"));
+  auto ds = check(
+      bpmn(kLinear + "<exclusiveGateway id=\"gw\"/><boundaryEvent id=\"b\" attachedToRef=\"gw\">"
+                     "<timerEventDefinition><timeDuration>PT1H</timeDuration></timerEventDefinition></boundaryEvent>"));
   auto* d = test::find(ds, "boundary_invalid_host");
   REQUIRE(d);
   CHECK(d->elementId == "b");
@@ -138,7 +149,8 @@ TEST_CASE("validate: no executable process: a warning to read, an error to deplo
 }
 
 TEST_CASE("validate: unreachable nodes are a warning") {
-  auto ds = check(bpmn(kLinear + "<userTask id=\"orphan\"/><sequenceFlow id=\"o\" sourceRef=\"orphan\" targetRef=\"e\"/>"));
+  auto ds =
+      check(bpmn(kLinear + "<userTask id=\"orphan\"/><sequenceFlow id=\"o\" sourceRef=\"orphan\" targetRef=\"e\"/>"));
   auto* d = test::find(ds, "unreachable");
   REQUIRE(d);
   CHECK(d->elementId == "orphan");
@@ -147,7 +159,8 @@ TEST_CASE("validate: unreachable nodes are a warning") {
 }
 
 TEST_CASE("validate: elements Ordo cannot execute are reported, never ignored") {
-  auto doc = bpmn("<startEvent id=\"s\"/><sequenceFlow id=\"f\" sourceRef=\"s\" targetRef=\"cg\"/><complexGateway id=\"cg\"/>");
+  auto doc = bpmn(
+      "<startEvent id=\"s\"/><sequenceFlow id=\"f\" sourceRef=\"s\" targetRef=\"cg\"/><complexGateway id=\"cg\"/>");
   auto interchange = check(doc);
   auto* d = test::find(interchange, "unsupported");
   REQUIRE(d);
@@ -159,9 +172,10 @@ TEST_CASE("validate: elements Ordo cannot execute are reported, never ignored") 
 }
 
 TEST_CASE("validate: references to messages, signals and errors must resolve") {
-  auto ds = check(bpmn("<startEvent id=\"s\"><messageEventDefinition messageRef=\"nomsg\"/></startEvent>"
-                       "<endEvent id=\"e\"><errorEventDefinition errorRef=\"noerr\"/></endEvent>"
-                       "<sequenceFlow id=\"f\" sourceRef=\"s\" targetRef=\"e\"/>"));
+  auto ds =
+      check(bpmn("<startEvent id=\"s\"><messageEventDefinition messageRef=\"nomsg\"/></startEvent>"
+                 "<endEvent id=\"e\"><errorEventDefinition errorRef=\"noerr\"/></endEvent>"
+                 "<sequenceFlow id=\"f\" sourceRef=\"s\" targetRef=\"e\"/>"));
   int n = 0;
   for (const auto& d : ds) n += d.code == "dangling_reference";
   CHECK(n == 2);
@@ -175,8 +189,9 @@ TEST_CASE("validate: an element the BPMN namespace does not define") {
 }
 
 TEST_CASE("validate: every problem comes back at once") {
-  auto ds = check(bpmn("<startEvent id=\"a\"/><startEvent id=\"a\"/><sequenceFlow id=\"f\" sourceRef=\"a\" targetRef=\"zz\"/>"
-                       "<endEvent id=\"e\"/><sequenceFlow id=\"g\" sourceRef=\"e\" targetRef=\"a\"/>"));
+  auto ds =
+      check(bpmn("<startEvent id=\"a\"/><startEvent id=\"a\"/><sequenceFlow id=\"f\" sourceRef=\"a\" targetRef=\"zz\"/>"
+                 "<endEvent id=\"e\"/><sequenceFlow id=\"g\" sourceRef=\"e\" targetRef=\"a\"/>"));
   CHECK(test::hasCode(ds, "duplicate_id"));
   CHECK(test::hasCode(ds, "dangling_reference"));
   CHECK(test::hasCode(ds, "end_has_outgoing"));
@@ -225,9 +240,13 @@ TEST_CASE("validate: ISO-8859-1 documents are read, with their positions") {
 }
 
 TEST_CASE("validate: a link throw event needs a catch event of the same name in its scope") {
-  auto ds = check(bpmn("<startEvent id=\"s\"/><intermediateThrowEvent id=\"go\"><linkEventDefinition name=\"A\"/></intermediateThrowEvent>"
-                       "<intermediateCatchEvent id=\"land\"><linkEventDefinition name=\"B\"/></intermediateCatchEvent><endEvent id=\"e\"/>"
-                       "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"go\"/><sequenceFlow id=\"2\" sourceRef=\"land\" targetRef=\"e\"/>"));
+  auto ds =
+      check(bpmn("<startEvent id=\"s\"/><intermediateThrowEvent id=\"go\"><linkEventDefinition "
+                 "name=\"A\"/></intermediateThrowEvent>"
+                 "<intermediateCatchEvent id=\"land\"><linkEventDefinition "
+                 "name=\"B\"/></intermediateCatchEvent><endEvent id=\"e\"/>"
+                 "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"go\"/><sequenceFlow id=\"2\" sourceRef=\"land\" "
+                 "targetRef=\"e\"/>"));
   auto* d = test::find(ds, "dangling_reference");
   REQUIRE(d);
   CHECK(d->elementId == "go");
@@ -235,18 +254,22 @@ TEST_CASE("validate: a link throw event needs a catch event of the same name in 
 }
 
 TEST_CASE("validate: a compensation boundary event needs an associated handler marked isForCompensation") {
-  auto noHandler = check(bpmn(kLinear + "<boundaryEvent id=\"c\" attachedToRef=\"t\"><compensateEventDefinition/></boundaryEvent>"),
-                         ValidationPurpose::execution);
+  auto noHandler =
+      check(bpmn(kLinear + "<boundaryEvent id=\"c\" attachedToRef=\"t\"><compensateEventDefinition/></boundaryEvent>"),
+            ValidationPurpose::execution);
   auto* d = test::find(noHandler, "missing_compensation_handler");
   REQUIRE(d);
   CHECK(d->elementId == "c");
   CHECK(d->severity == Severity::error);
-  auto notMarked = check(bpmn(kLinear + "<boundaryEvent id=\"c\" attachedToRef=\"t\"><compensateEventDefinition/></boundaryEvent>"
-                                        "<task id=\"undo\"/><association id=\"a\" sourceRef=\"c\" targetRef=\"undo\"/>"),
-                         ValidationPurpose::execution);
+  auto notMarked =
+      check(bpmn(kLinear + "<boundaryEvent id=\"c\" attachedToRef=\"t\"><compensateEventDefinition/></boundaryEvent>"
+                           "<task id=\"undo\"/><association id=\"a\" sourceRef=\"c\" targetRef=\"undo\"/>"),
+            ValidationPurpose::execution);
   REQUIRE(test::find(notMarked, "missing_compensation_handler"));
   CHECK(test::find(notMarked, "missing_compensation_handler")->message.find("isForCompensation") != std::string::npos);
-  auto good = check(bpmn(kLinear + "<boundaryEvent id=\"c\" attachedToRef=\"t\"><compensateEventDefinition/></boundaryEvent>"
-                                   "<task id=\"undo\" isForCompensation=\"true\"/><association id=\"a\" sourceRef=\"c\" targetRef=\"undo\"/>"));
+  auto good = check(
+      bpmn(kLinear +
+           "<boundaryEvent id=\"c\" attachedToRef=\"t\"><compensateEventDefinition/></boundaryEvent>"
+           "<task id=\"undo\" isForCompensation=\"true\"/><association id=\"a\" sourceRef=\"c\" targetRef=\"undo\"/>"));
   CHECK_FALSE(test::hasCode(good, "missing_compensation_handler"));
 }

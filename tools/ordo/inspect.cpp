@@ -55,8 +55,8 @@ int inspectCommand(const std::vector<std::string>& args) {
   const auto& defs = *result.definitions;
   std::cout << "definitions " << defs.id << (defs.name.empty() ? "" : " '" + defs.name + "'") << "\n";
   for (const auto& c : defs.collaborations)
-    std::cout << "collaboration " << c.id << ": " << c.participants.size() << " participants, "
-              << c.messageFlows.size() << " message flows\n";
+    std::cout << "collaboration " << c.id << ": " << c.participants.size() << " participants, " << c.messageFlows.size()
+              << " message flows\n";
   for (const auto& p : defs.processes) {
     std::cout << "process " << p->id << (p->name.empty() ? "" : " '" + p->name + "'")
               << (p->executable ? "" : " (not executable)") << "\n";

@@ -1,5 +1,6 @@
 #include "scenario.hpp"
 
+#include <unistd.h>
 #include <algorithm>
 #include <boost/json.hpp>
 #include <filesystem>
@@ -8,7 +9,6 @@
 #include <map>
 #include <ordo/engine.hpp>
 #include <sstream>
-#include <unistd.h>
 
 #include "approval/dispatch.hpp"
 #include "jobs/iso8601.hpp"
@@ -29,7 +29,9 @@ std::string lower(std::string s) {
   return s;
 }
 
-std::string text(const json::value& v) { return v.is_string() ? std::string(v.as_string()) : json::serialize(v); }
+std::string text(const json::value& v) {
+  return v.is_string() ? std::string(v.as_string()) : json::serialize(v);
+}
 
 std::string str(const json::object& o, const char* key, const std::string& fallback = {}) {
   auto it = o.find(key);
@@ -87,7 +89,8 @@ class Runner {
 
   void directory(const json::object& d) {
     if (auto it = d.find("roles"); it != d.end())
-      for (const auto& r : it->value().as_array()) engine_->saveRole(str(r.as_object(), "id"), str(r.as_object(), "name"));
+      for (const auto& r : it->value().as_array())
+        engine_->saveRole(str(r.as_object(), "id"), str(r.as_object(), "name"));
     if (auto it = d.find("departments"); it != d.end())
       for (const auto& x : it->value().as_array()) {
         const auto& o = x.as_object();
@@ -133,7 +136,8 @@ class Runner {
     if (name == "signal") {
       Variables vars;
       if (auto it = o.find("variables"); it != o.end()) {
-        if (!it->value().is_object()) throw Error(ErrorCode::invalid_argument, "signal variables must be a JSON object");
+        if (!it->value().is_object())
+          throw Error(ErrorCode::invalid_argument, "signal variables must be a JSON object");
         vars = it->value().as_object();
       }
       engine_->broadcastSignal(str(o, "name"), vars);
@@ -249,7 +253,8 @@ class Runner {
     q.elementId = str(o, "task");
     auto tasks = openTasks(id, q.elementId, str(o, "assignee"));
     if (tasks.empty())
-      throw Error(ErrorCode::not_found, "no open task '" + q.elementId + "' in instance '" + str(o, "instance", "p1") + "'");
+      throw Error(ErrorCode::not_found,
+                  "no open task '" + q.elementId + "' in instance '" + str(o, "instance", "p1") + "'");
     // tasks come newest first; the scenario means the first by creation order
     const auto& task = tasks.back();
     Variables vars;
@@ -395,7 +400,8 @@ class Runner {
         throw StepFailure("there are " + std::to_string(n) + " instances, expected " + text(o.at("instances")));
     }
     if (o.contains("jobs") && engine_->pendingJobs(id) != o.at("jobs").to_number<std::int64_t>())
-      throw StepFailure("pending jobs " + std::to_string(engine_->pendingJobs(id)) + ", expected " + text(o.at("jobs")));
+      throw StepFailure("pending jobs " + std::to_string(engine_->pendingJobs(id)) + ", expected " +
+                        text(o.at("jobs")));
     if (o.contains("incidents") && engine_->openIncidents(id) != o.at("incidents").to_number<std::int64_t>())
       throw StepFailure("open incidents " + std::to_string(engine_->openIncidents(id)) + ", expected " +
                         text(o.at("incidents")));
@@ -417,7 +423,8 @@ class Runner {
       }
       if (spec.contains("types"))
         for (const auto& kv : spec.at("types").as_object()) {
-          auto n = std::count_if(messages.begin(), messages.end(), [&](const InboxMessage& m) { return m.type == kv.key(); });
+          auto n = std::count_if(messages.begin(), messages.end(),
+                                 [&](const InboxMessage& m) { return m.type == kv.key(); });
           if (n != kv.value().to_number<std::int64_t>())
             throw StepFailure("inbox of " + str(spec, "user") + " has " + std::to_string(n) + " " +
                               std::string(kv.key()) + " messages, expected " + text(kv.value()));
@@ -426,11 +433,11 @@ class Runner {
     if (o.contains("lists")) {
       const auto& spec = o.at("lists").as_object();
       auto l = engine_->lists(str(spec, "user"));
-      for (auto [field, value] : {std::pair{"todo", l.todo}, {"done", l.done}, {"started", l.started}, {"cc", l.cc},
-                                  {"drafts", l.drafts}})
+      for (auto [field, value] :
+           {std::pair{"todo", l.todo}, {"done", l.done}, {"started", l.started}, {"cc", l.cc}, {"drafts", l.drafts}})
         if (spec.contains(field) && spec.at(field).to_number<std::int64_t>() != value)
-          throw StepFailure(std::string("list ") + field + " of " + str(spec, "user") + " has " + std::to_string(value) +
-                            ", expected " + text(spec.at(field)));
+          throw StepFailure(std::string("list ") + field + " of " + str(spec, "user") + " has " +
+                            std::to_string(value) + ", expected " + text(spec.at(field)));
     }
     if (o.contains("returnable")) {
       const auto& spec = o.at("returnable").as_object();
@@ -440,7 +447,8 @@ class Runner {
       auto want = strings(spec.at("nodes"));
       std::sort(got.begin(), got.end());
       std::sort(want.begin(), want.end());
-      if (got != want) throw StepFailure("returnable from " + str(spec, "task") + ": " + joined(got) + ", expected " + joined(want));
+      if (got != want)
+        throw StepFailure("returnable from " + str(spec, "task") + ": " + joined(got) + ", expected " + joined(want));
     }
   }
 

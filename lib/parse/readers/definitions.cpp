@@ -9,15 +9,45 @@ namespace {
 bool isRootElementName(std::string_view n) {
   static const std::unordered_map<std::string_view, bool> names = [] {
     std::unordered_map<std::string_view, bool> m;
-    for (const char* r :
-         {"category", "collaboration", "correlationProperty", "dataStore", "endPoint", "error", "escalation",
-          "eventDefinition", "globalBusinessRuleTask", "globalManualTask", "globalScriptTask", "globalTask",
-          "globalUserTask", "interface", "itemDefinition", "message", "partnerEntity", "partnerRole", "process",
-          "resource", "signal", "choreography", "globalChoreographyTask", "globalConversation",
-          "cancelEventDefinition", "compensateEventDefinition", "conditionalEventDefinition",
-          "errorEventDefinition", "escalationEventDefinition", "linkEventDefinition", "messageEventDefinition",
-          "signalEventDefinition", "terminateEventDefinition", "timerEventDefinition", "import", "extension",
-          "relationship", "documentation", "extensionElements"})
+    for (const char* r : {"category",
+                          "collaboration",
+                          "correlationProperty",
+                          "dataStore",
+                          "endPoint",
+                          "error",
+                          "escalation",
+                          "eventDefinition",
+                          "globalBusinessRuleTask",
+                          "globalManualTask",
+                          "globalScriptTask",
+                          "globalTask",
+                          "globalUserTask",
+                          "interface",
+                          "itemDefinition",
+                          "message",
+                          "partnerEntity",
+                          "partnerRole",
+                          "process",
+                          "resource",
+                          "signal",
+                          "choreography",
+                          "globalChoreographyTask",
+                          "globalConversation",
+                          "cancelEventDefinition",
+                          "compensateEventDefinition",
+                          "conditionalEventDefinition",
+                          "errorEventDefinition",
+                          "escalationEventDefinition",
+                          "linkEventDefinition",
+                          "messageEventDefinition",
+                          "signalEventDefinition",
+                          "terminateEventDefinition",
+                          "timerEventDefinition",
+                          "import",
+                          "extension",
+                          "relationship",
+                          "documentation",
+                          "extensionElements"})
       m.emplace(r, true);
     return m;
   }();
@@ -53,15 +83,14 @@ void readCollaboration(ReadContext& ctx, pugi::xml_node xml) {
     if (local == "participant") {
       c.participants.push_back({ctx.attr(child, "id"), ctx.attr(child, "name"), ctx.attr(child, "processRef")});
       if (auto ref = ctx.attr(child, "processRef"); !ref.empty())
-        ctx.pendingRefs.push_back({child, "processRef of participant '" + ctx.attr(child, "id") + "'", ref,
-                                   ctx.attr(child, "id")});
+        ctx.pendingRefs.push_back(
+            {child, "processRef of participant '" + ctx.attr(child, "id") + "'", ref, ctx.attr(child, "id")});
     } else if (local == "messageFlow") {
       c.messageFlows.push_back({ctx.attr(child, "id"), ctx.attr(child, "name"), ctx.attr(child, "sourceRef"),
                                 ctx.attr(child, "targetRef"), ctx.attr(child, "messageRef")});
       for (const char* a : {"sourceRef", "targetRef"})
-        ctx.pendingRefs.push_back(
-            {child, std::string(a) + " of message flow '" + ctx.attr(child, "id") + "'", ctx.attr(child, a),
-             ctx.attr(child, "id")});
+        ctx.pendingRefs.push_back({child, std::string(a) + " of message flow '" + ctx.attr(child, "id") + "'",
+                                   ctx.attr(child, a), ctx.attr(child, "id")});
     }
     if (child.attribute("id")) ctx.registerId(child, ctx.attr(child, "id"));
   }

@@ -3,7 +3,9 @@
 
 namespace ordo::parse {
 
-void readPlainTask(ReadContext& ctx, pugi::xml_node xml, model::FlowNode& node) { readActivityCommon(ctx, xml, node); }
+void readPlainTask(ReadContext& ctx, pugi::xml_node xml, model::FlowNode& node) {
+  readActivityCommon(ctx, xml, node);
+}
 
 void readUserTask(ReadContext& ctx, pugi::xml_node xml, model::FlowNode& node) {
   readActivityCommon(ctx, xml, node);

@@ -60,10 +60,14 @@ void enterMultiInstanceBody(Execution& ex, Token& body, const model::FlowNode& n
     count = static_cast<std::int64_t>(items.size());
   } else if (!loop.loopCardinality.empty()) {
     auto v = ex.evaluate(body, loop.loopCardinality, n.id);
-    if (v.is_int64()) count = v.as_int64();
-    else if (v.is_uint64()) count = static_cast<std::int64_t>(v.as_uint64());
-    else if (v.is_double()) count = static_cast<std::int64_t>(v.as_double());
-    else if (v.is_string()) count = std::atoll(std::string(v.as_string()).c_str());
+    if (v.is_int64())
+      count = v.as_int64();
+    else if (v.is_uint64())
+      count = static_cast<std::int64_t>(v.as_uint64());
+    else if (v.is_double())
+      count = static_cast<std::int64_t>(v.as_double());
+    else if (v.is_string())
+      count = std::atoll(std::string(v.as_string()).c_str());
     else
       throw Error(ErrorCode::expression_error, "loopCardinality of " + n.label() + " is not a number", n.id);
     if (count < 0) throw Error(ErrorCode::expression_error, "loopCardinality of " + n.label() + " is negative", n.id);
@@ -98,7 +102,7 @@ void Execution::startMultiInstance(Token& body, const model::FlowNode& n, std::i
   if (!n.loop.elementVariable.empty())
     setLocalVariable(inst, n.loop.elementVariable,
                      index < static_cast<std::int64_t>(items.size()) ? items[static_cast<std::size_t>(index)]
-                                                                       : boost::json::value(index));
+                                                                     : boost::json::value(index));
   // Each instance writes its own output item, not the process variable of that name.
   if (!n.loop.outputDataItem.empty()) setLocalVariable(inst, n.loop.outputDataItem, nullptr);
   body.data["nrOfActiveInstances"] = counter(body, "nrOfActiveInstances") + 1;
@@ -120,8 +124,7 @@ void Execution::finishMultiInstance(Token& inst) {
   body.dirty = true;
   publishCounters(*this, body);
   bool done = counter(body, "nrOfCompletedInstances") >= counter(body, "nrOfInstances");
-  if (!done && !n.loop.completionCondition.empty())
-    done = evaluateCondition(inst, n.loop.completionCondition, n.id);
+  if (!done && !n.loop.completionCondition.empty()) done = evaluateCondition(inst, n.loop.completionCondition, n.id);
   inst.removed = true;
   removeJobsOf(inst.id);
   if (!done) {
@@ -156,7 +159,8 @@ void enterCallActivity(Execution& ex, Token& t, const model::FlowNode& n) {
   request.calledElement = call.calledElement;
   if (call.calledElement.find("${") != std::string::npos) {
     auto v = ex.evaluate(t, call.calledElement, n.id);
-    if (!v.is_string()) throw Error(ErrorCode::expression_error, "calledElement of " + n.label() + " is not a string", n.id);
+    if (!v.is_string())
+      throw Error(ErrorCode::expression_error, "calledElement of " + n.label() + " is not a string", n.id);
     request.calledElement = std::string(v.as_string());
   }
   request.binding = call.binding;

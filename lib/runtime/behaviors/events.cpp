@@ -18,7 +18,9 @@ void throwSignal(Execution& ex, const model::FlowNode& n) {
 }
 }  // namespace
 
-void enterStartEvent(Execution& ex, Token& t, const model::FlowNode&) { ex.leave(t); }
+void enterStartEvent(Execution& ex, Token& t, const model::FlowNode&) {
+  ex.leave(t);
+}
 
 void enterEndEvent(Execution& ex, Token& t, const model::FlowNode& n) {
   ex.record("element_left", &t, &n);
@@ -49,16 +51,15 @@ void enterEndEvent(Execution& ex, Token& t, const model::FlowNode& n) {
       return;
     case model::EventType::compensate:
     case model::EventType::cancel: {
-      const auto& ref = n.eventType() == model::EventType::compensate ? n.event(model::EventType::compensate)->ref
-                                                                       : std::string();
+      const auto& ref =
+          n.eventType() == model::EventType::compensate ? n.event(model::EventType::compensate)->ref : std::string();
       if (ex.compensate(t, t.parent, ref) == 0)
         ex.afterCompensation(t);
       else
         ex.wait(t);
       return;
     }
-    default:
-      ex.endToken(t);
+    default: ex.endToken(t);
   }
 }
 
@@ -82,9 +83,7 @@ void enterThrowEvent(Execution& ex, Token& t, const model::FlowNode& n) {
       if (auto* still = ex.state().token(id)) ex.leave(*still);
       return;
     }
-    case model::EventType::none:
-      ex.leave(t);
-      return;
+    case model::EventType::none: ex.leave(t); return;
     case model::EventType::signal:
       throwSignal(ex, n);
       ex.leave(t);
@@ -98,8 +97,7 @@ void enterThrowEvent(Execution& ex, Token& t, const model::FlowNode& n) {
         ex.wait(t);
       return;
     }
-    default:
-      throw Error(ErrorCode::unsupported, "not supported yet: " + n.label(), n.id);
+    default: throw Error(ErrorCode::unsupported, "not supported yet: " + n.label(), n.id);
   }
 }
 
@@ -145,8 +143,9 @@ void enterEventBasedGateway(Execution& ex, Token& t, const model::FlowNode& n) {
     else if (target.event(model::EventType::timer))
       ex.createTimerJob(t, target);
     else
-      throw Error(ErrorCode::unsupported, "event-based gateway '" + n.id + "' leads to " + target.label() +
-                                              ", which Ordo cannot wait for yet", n.id);
+      throw Error(ErrorCode::unsupported,
+                  "event-based gateway '" + n.id + "' leads to " + target.label() + ", which Ordo cannot wait for yet",
+                  n.id);
   }
   ex.wait(t);
 }

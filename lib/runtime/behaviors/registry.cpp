@@ -8,10 +8,14 @@ namespace {
 void refuse(Execution&, Token&, const model::FlowNode& n) {
   throw Error(ErrorCode::unsupported, "not supported yet: " + n.label(), n.id);
 }
-void passThrough(Execution& ex, Token& t, const model::FlowNode&) { ex.leave(t); }
+void passThrough(Execution& ex, Token& t, const model::FlowNode&) {
+  ex.leave(t);
+}
 }  // namespace
 
-void leaveByTrigger(Execution& ex, Token& t, const model::FlowNode&) { ex.leave(t); }
+void leaveByTrigger(Execution& ex, Token& t, const model::FlowNode&) {
+  ex.leave(t);
+}
 
 const Behavior& behaviorFor(model::NodeKind kind) {
   using K = model::NodeKind;

@@ -24,8 +24,10 @@ std::vector<std::string> toList(const boost::json::value& v) {
   };
   if (v.is_array()) {
     for (const auto& e : v.as_array())
-      if (e.is_string()) out.emplace_back(e.as_string());
-      else if (!e.is_null()) out.push_back(boost::json::serialize(e));
+      if (e.is_string())
+        out.emplace_back(e.as_string());
+      else if (!e.is_null())
+        out.push_back(boost::json::serialize(e));
   } else if (v.is_string()) {
     addSplit(v.as_string());
   } else if (!v.is_null()) {
@@ -111,7 +113,9 @@ Assignment resolveRule(Execution& ex, Token& t, const model::FlowNode& n, const 
     a.assignee = leaderOf(initiator, 1);
   } else if (kind == "leader") {
     int levels = arg.empty() ? 1 : std::atoi(arg.c_str());
-    if (levels < 1) throw Error(ErrorCode::invalid_argument, "assigneeRule '" + rule + "' of " + n.label() + ": levels start at 1", n.id);
+    if (levels < 1)
+      throw Error(ErrorCode::invalid_argument, "assigneeRule '" + rule + "' of " + n.label() + ": levels start at 1",
+                  n.id);
     a.assignee = leaderOf(initiator, levels);
   } else if (kind == "departmentLeader") {
     if (dir)
@@ -121,8 +125,10 @@ Assignment resolveRule(Execution& ex, Token& t, const model::FlowNode& n, const 
     if (const auto* chosen = ex.lookup(t, "ordoNextApprovers"); chosen && chosen->is_object())
       if (auto it = chosen->as_object().find(n.id); it != chosen->as_object().end()) {
         auto users = toList(it->value());
-        if (users.size() == 1) a.assignee = users[0];
-        else a.candidateUsers = users;
+        if (users.size() == 1)
+          a.assignee = users[0];
+        else
+          a.candidateUsers = users;
       }
   } else if (kind == "expression") {
     a.assignee = asText(ex.evaluate(t, arg, n.id));
@@ -134,7 +140,9 @@ Assignment resolveRule(Execution& ex, Token& t, const model::FlowNode& n, const 
 
 }  // namespace
 
-void enterTask(Execution& ex, Token& t, const model::FlowNode&) { ex.leave(t); }
+void enterTask(Execution& ex, Token& t, const model::FlowNode&) {
+  ex.leave(t);
+}
 
 void enterUserTask(Execution& ex, Token& t, const model::FlowNode& n) {
   TaskRow row;
@@ -177,8 +185,10 @@ void enterUserTask(Execution& ex, Token& t, const model::FlowNode& n) {
   }
   if (!n.human.priority.empty()) {
     auto p = ex.evaluate(t, n.human.priority, n.id);
-    if (p.is_int64()) task.priority = static_cast<int>(p.as_int64());
-    else if (p.is_string()) task.priority = std::atoi(std::string(p.as_string()).c_str());
+    if (p.is_int64())
+      task.priority = static_cast<int>(p.as_int64());
+    else if (p.is_string())
+      task.priority = std::atoi(std::string(p.as_string()).c_str());
   }
   row.tokenId = t.id;
   row.isNew = true;
