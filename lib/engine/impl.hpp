@@ -64,7 +64,9 @@ struct Engine::Impl : runtime::Environment {
       : options(o),
         clock(o.clock ? o.clock : std::make_shared<SystemClock>()),
         db(o.path, o.durability == EngineOptions::Durability::full, o.readConnections),
-        groupCommit(db.writer(), db.writeMutex(), !db.inMemory()) {}
+        // A commit delay only where a commit costs an fsync.
+        groupCommit(db.writer(), db.writeMutex(), !db.inMemory(),
+                    std::chrono::microseconds(o.durability == EngineOptions::Durability::full ? 200 : 0)) {}
 
   const ServiceHandler* serviceHandler(const std::string& name) const override {
     std::shared_lock lock(handlersMutex);

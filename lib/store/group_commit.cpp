@@ -45,13 +45,22 @@ void GroupCommit::run(const std::function<void()>& body) {
       sqlite3_exec(c_.handle(), "ROLLBACK TO command; RELEASE command", nullptr, nullptr, nullptr);
     }
   }
+  noteThread();
   if (finished_ >= mine) {
     // aborted above
   } else if (arriving_.load() > 0 && inBatch_ < maxBatch_) {
     // Someone is about to join this batch; the last to join commits for all.
     done_.wait(lock, [&] { return finished_ >= mine; });
   } else {
-    commitBatch(mine);
+    // Commit delay: when other threads issue commands too, waiting a moment for one of them
+    // lets a single fsync serve both (worth it only where a commit costs an fsync).
+    // Only the first of a batch waits: a command that joined commits at once.
+    if (commitDelay_.count() > 0 && inBatch_ == 1 && concurrent())
+      done_.wait_for(lock, commitDelay_, [&] { return finished_ >= mine || arriving_.load() > 0; });
+    if (finished_ < mine && arriving_.load() > 0 && inBatch_ < maxBatch_)
+      done_.wait(lock, [&] { return finished_ >= mine; });  // it joined: the last one commits
+    else if (finished_ < mine)
+      commitBatch(mine);
   }
   if (auto it = failed_.find(mine); it != failed_.end()) {
     auto why = it->second.why;
@@ -59,6 +68,17 @@ void GroupCommit::run(const std::function<void()>& body) {
     std::rethrow_exception(why);
   }
   if (failure) std::rethrow_exception(failure);
+}
+
+void GroupCommit::noteThread() {
+  recent_[next_++ % recent_.size()] = std::this_thread::get_id();
+}
+
+bool GroupCommit::concurrent() const {
+  auto me = std::this_thread::get_id();
+  for (const auto& id : recent_)
+    if (id != std::thread::id() && id != me) return true;
+  return false;
 }
 
 void GroupCommit::commitBatch(std::uint64_t batch) {

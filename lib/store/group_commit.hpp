@@ -5,7 +5,10 @@
 // nothing is acknowledged before it is on disk.
 #pragma once
 
+#include <array>
 #include <atomic>
+#include <chrono>
+#include <thread>
 #include <condition_variable>
 #include <cstdint>
 #include <exception>
@@ -20,20 +23,28 @@ namespace ordo::store {
 class GroupCommit {
  public:
   // `enabled` false: one transaction per command (used for ":memory:", where reads share the writer).
-  GroupCommit(Connection& writer, std::mutex& writeMutex, bool enabled, int maxBatch = 64)
-      : c_(writer), m_(writeMutex), enabled_(enabled), maxBatch_(maxBatch) {}
+  // commitDelay: how long the last command of a batch waits for another thread's command to
+  // join before it commits, when other threads issue commands too (0: never wait).
+  GroupCommit(Connection& writer, std::mutex& writeMutex, bool enabled,
+              std::chrono::microseconds commitDelay = std::chrono::microseconds(0), int maxBatch = 64)
+      : c_(writer), m_(writeMutex), enabled_(enabled), maxBatch_(maxBatch), commitDelay_(commitDelay) {}
 
   // Runs `body` with the writer held, inside the shared transaction.
   void run(const std::function<void()>& body);
 
  private:
   void commitBatch(std::uint64_t batch);  // with m_ held
+  void noteThread();        // remembers which threads issued the last commands
+  bool concurrent() const;  // another thread among them
   void abortBatch(std::uint64_t batch, const std::exception_ptr& why);
 
   Connection& c_;
   std::mutex& m_;
   bool enabled_;
   int maxBatch_;
+  std::chrono::microseconds commitDelay_;
+  std::array<std::thread::id, 16> recent_{};
+  std::size_t next_ = 0;
   std::condition_variable done_;
   std::atomic<int> arriving_{0};
   bool open_ = false;
