@@ -39,28 +39,20 @@ def _object_json(value: Optional[Mapping], what: str = "variables") -> Optional[
     return _dumps(dict(value), what)
 
 
-def _id(value: Any, what: str) -> int:
+def _int(value: Any, what: str, lo: int = -(2**31), hi: int = 2**31 - 1, kind: str = "an integer") -> int:
     if isinstance(value, bool):
-        raise InvalidInput(f"{what} must be an integer id, not a bool")
+        raise InvalidInput(f"{what} must be {kind}, not a bool")
     try:
         n = operator.index(value)
     except TypeError:
-        raise InvalidInput(f"{what} must be an integer id, not {type(value).__name__}") from None
-    if not _INT64_MIN <= n <= _INT64_MAX:
-        raise InvalidInput(f"{what} {n} is out of range")
-    return n
-
-
-def _int(value: Any, what: str, lo: int = -(2**31), hi: int = 2**31 - 1) -> int:
-    if isinstance(value, bool):
-        raise InvalidInput(f"{what} must be an integer, not a bool")
-    try:
-        n = operator.index(value)
-    except TypeError:
-        raise InvalidInput(f"{what} must be an integer, not {type(value).__name__}") from None
+        raise InvalidInput(f"{what} must be {kind}, not {type(value).__name__}") from None
     if not lo <= n <= hi:
         raise InvalidInput(f"{what} {n} is out of range")
     return n
+
+
+def _id(value: Any, what: str) -> int:
+    return _int(value, what, _INT64_MIN, _INT64_MAX, "an integer id")
 
 
 def _text(value: Optional[str], what: str, required: bool = False) -> Optional[bytes]:
