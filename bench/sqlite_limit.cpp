@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(path + s);
   sqlite3* db = nullptr;
   if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) return 1;
+  sqlite3_exec(db, "PRAGMA page_size=1024", nullptr, nullptr, nullptr);  // as lib/store/store.cpp
   sqlite3_exec(db, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
   sqlite3_exec(db, sync == "full" ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL", nullptr, nullptr, nullptr);
   sqlite3_exec(db, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT NOT NULL)", nullptr, nullptr, nullptr);

@@ -28,6 +28,27 @@ TEST_CASE("store: a new database gets the current schema version, WAL and synchr
   CHECK(pragma(d.writer(), "synchronous") == "2");  // FULL
 }
 
+TEST_CASE("store: a new file has 1 KiB pages; a file made with 4 KiB pages keeps them and opens") {
+  test::TempDb fresh;
+  {
+    store::Database d(fresh.path(), true, 1);
+    CHECK(pragma(d.writer(), "page_size") == "1024");
+    CHECK(pragma(d.writer(), "wal_autocheckpoint") == "4000");
+  }
+  test::TempDb old;
+  {
+    store::Connection c(old.path(), false);
+    c.exec("PRAGMA page_size=4096");
+    c.exec("CREATE TABLE host_data(x)");  // the file exists before Ordo opens it
+  }
+  store::Database d(old.path(), true, 1);
+  CHECK(pragma(d.writer(), "page_size") == "4096");
+  auto& q = d.writer().prepare("SELECT max(version) FROM schema_version");
+  REQUIRE(q.step());
+  CHECK(q.int64(0) == store::schemaVersion());
+  q.reset();
+}
+
 TEST_CASE("store: durability normal sets synchronous=NORMAL") {
   test::TempDb db;
   store::Database d(db.path(), false, 1);
