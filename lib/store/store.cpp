@@ -251,9 +251,9 @@ std::optional<Instance> instanceById(Connection& c, Id id) {
 }
 
 bool loadInstance(Connection& c, Id id, InstanceState& s) {
-  auto row = instanceById(c, id);
-  if (!row) return false;
-  s.row = *row;
+  auto found = instanceById(c, id);
+  if (!found) return false;
+  s.row = *found;
   {
     auto& q = c.prepare("SELECT id, parent_id, element_id, state, data FROM tokens WHERE instance_id = ?");
     q.bind(1, id);
@@ -279,13 +279,7 @@ bool loadInstance(Connection& c, Id id, InstanceState& s) {
     auto& q = c.prepare(std::string("SELECT ") + kTaskCols +
                         ", t.token_id FROM tasks t WHERE t.instance_id = ? AND t.state = 'open'");
     q.bind(1, id);
-    while (q.step()) {
-      TaskRow r;
-      r.task = readTask(q);
-      r.tokenId = q.int64(16);
-      s.tasks.push_back(std::move(r));
-    }
-    q.reset();
+    s.tasks = rows(q, [](Statement& row) -> TaskRow { return {readTask(row), row.int64(16)}; });
   }
   {
     auto& q = c.prepare(
@@ -293,36 +287,35 @@ bool loadInstance(Connection& c, Id id, InstanceState& s) {
         "jobs "
         "WHERE instance_id = ?");
     q.bind(1, id);
-    while (q.step()) {
+    s.jobs = rows(q, [](Statement& row) {
       JobRow j;
-      j.id = q.int64(0);
-      j.tokenId = q.int64(1);
-      j.kind = q.text(2);
-      j.element = q.text(3);
-      j.topic = q.text(4);
-      j.dueAt = q.int64(5);
-      j.lockOwner = q.text(6);
-      j.lockExpires = q.int64(7);
-      j.retries = static_cast<int>(q.int64(8));
-      j.error = q.text(9);
-      auto data = q.text(10);
+      j.id = row.int64(0);
+      j.tokenId = row.int64(1);
+      j.kind = row.text(2);
+      j.element = row.text(3);
+      j.topic = row.text(4);
+      j.dueAt = row.int64(5);
+      j.lockOwner = row.text(6);
+      j.lockExpires = row.int64(7);
+      j.retries = static_cast<int>(row.int64(8));
+      j.error = row.text(9);
+      auto data = row.text(10);
       if (!data.empty()) j.data = boost::json::parse(data).as_object();
-      s.jobs.push_back(std::move(j));
-    }
-    q.reset();
+      return j;
+    });
   }
   {
     auto& q = c.prepare("SELECT id, token_id, kind, name, element_id FROM subscriptions WHERE instance_id = ?");
     q.bind(1, id);
-    while (q.step()) {
+    s.subscriptions = rows(q, [](Statement& row) {
       runtime::SubscriptionRow sub;
-      sub.id = q.int64(0);
-      sub.tokenId = q.int64(1);
-      sub.kind = q.text(2);
-      sub.name = q.text(3);
-      sub.element = q.text(4);
-      s.subscriptions.push_back(std::move(sub));
-    }
+      sub.id = row.int64(0);
+      sub.tokenId = row.int64(1);
+      sub.kind = row.text(2);
+      sub.name = row.text(3);
+      sub.element = row.text(4);
+      return sub;
+    });
     q.reset();
   }
   return true;
@@ -636,24 +629,21 @@ std::vector<HistoryEntry> historyOf(Connection& c, Id instance) {
       "history WHERE "
       "instance_id = ? ORDER BY id");
   q.bind(1, instance);
-  std::vector<HistoryEntry> out;
-  while (q.step()) {
+  return rows(q, [](Statement& row) {
     HistoryEntry h;
-    h.id = q.int64(0);
-    h.instanceId = q.int64(1);
-    h.at = q.int64(2);
-    h.kind = q.text(3);
-    h.elementId = q.text(4);
-    h.elementType = q.text(5);
-    h.taskId = q.isNull(6) ? 0 : q.int64(6);
-    h.actor = q.text(7);
-    h.comment = q.text(8);
-    h.action = q.text(9);
-    h.targets = parseList(q.text(10));
-    out.push_back(std::move(h));
-  }
-  q.reset();
-  return out;
+    h.id = row.int64(0);
+    h.instanceId = row.int64(1);
+    h.at = row.int64(2);
+    h.kind = row.text(3);
+    h.elementId = row.text(4);
+    h.elementType = row.text(5);
+    h.taskId = row.isNull(6) ? 0 : row.int64(6);
+    h.actor = row.text(7);
+    h.comment = row.text(8);
+    h.action = row.text(9);
+    h.targets = parseList(row.text(10));
+    return h;
+  });
 }
 
 std::vector<std::string> waitingElements(Connection& c, Id instance) {
@@ -698,9 +688,7 @@ std::vector<DueJob> acquireJobs(Connection& c, const std::string& owner, std::in
       "AND (instance_id = 0 OR instance_id IN (SELECT id FROM instances WHERE state = 'running')) "
       "ORDER BY due_at, id LIMIT ?4) RETURNING id, instance_id");
   q.bind(1, owner).bind(2, now + lockMillis).bind(3, now).bind(4, limit);
-  std::vector<DueJob> out;
-  while (q.step()) out.push_back({q.int64(0), q.int64(1)});
-  q.reset();
+  auto out = rows(q, [](Statement& row) -> DueJob { return {row.int64(0), row.int64(1)}; });
   std::sort(out.begin(), out.end(), [](const DueJob& a, const DueJob& b) { return a.id < b.id; });
   return out;
 }
@@ -847,10 +835,7 @@ std::vector<std::pair<Id, Id>> lockableExternal(Connection& c, const std::string
       "SELECT id, instance_id FROM jobs WHERE kind = 'external' AND topic = ? AND retries > 0 AND "
       "coalesce(lock_expires, 0) <= ? AND coalesce(due_at, 0) <= ? ORDER BY id LIMIT ?");
   q.bind(1, topic).bind(2, now).bind(3, now).bind(4, limit);
-  std::vector<std::pair<Id, Id>> out;
-  while (q.step()) out.emplace_back(q.int64(0), q.int64(1));
-  q.reset();
-  return out;
+  return rows(q, [](Statement& row) { return std::pair<Id, Id>(row.int64(0), row.int64(1)); });
 }
 
 void lockExternal(Connection& c, Id job, const std::string& worker, std::int64_t expires) {
@@ -867,20 +852,17 @@ std::vector<ExternalTask> externalTasksOf(Connection& c, Id instance) {
       "AND "
       "kind = 'external' ORDER BY id");
   q.bind(1, instance);
-  std::vector<ExternalTask> out;
-  while (q.step()) {
+  return rows(q, [](Statement& row) {
     ExternalTask e;
-    e.id = q.int64(0);
-    e.instanceId = q.int64(1);
-    e.elementId = q.text(2);
-    e.topic = q.text(3);
-    e.workerId = q.text(4);
-    e.retries = static_cast<int>(q.int64(5));
-    e.lockExpiresAt = q.int64(6);
-    out.push_back(std::move(e));
-  }
-  q.reset();
-  return out;
+    e.id = row.int64(0);
+    e.instanceId = row.int64(1);
+    e.elementId = row.text(2);
+    e.topic = row.text(3);
+    e.workerId = row.text(4);
+    e.retries = static_cast<int>(row.int64(5));
+    e.lockExpiresAt = row.int64(6);
+    return e;
+  });
 }
 
 std::vector<MessageWaiter> messageWaiters(Connection& c, const std::string& name, const std::string& businessKey,
