@@ -157,7 +157,8 @@ struct TaskQuery {
   std::vector<std::string> candidateGroups;
   std::string elementId;
   bool includeFinished = false;
-  int offset = 0, limit = 100;
+  int offset = 0;
+  int limit = 0;  // 0: every match; negative is invalid_argument
 };
 
 struct InstanceQuery {
@@ -165,7 +166,8 @@ struct InstanceQuery {
   std::string state;
   std::string businessKey;
   Id parentId = -1;  // -1: any; 0: root instances only
-  int offset = 0, limit = 100;
+  int offset = 0;
+  int limit = 0;  // 0: every match; negative is invalid_argument
 };
 
 // What an in-process service-task handler sees and may do.
@@ -395,13 +397,15 @@ class Engine {
   UserLists lists(const std::string& user) const;
 
   // Called after each command commits, once per history entry it wrote, on the
-  // thread that issued the command. Returns an id for removeListener.
+  // thread that issued the command, outside the command: a listener may call the engine.
+  // What a listener throws is swallowed (the command has committed). Returns an id for removeListener.
   using Listener = std::function<void(const HistoryEntry&)>;
   int addListener(Listener listener);
   void removeListener(int id);
 
-  // Makes the command running now stop between steps with ErrorCode::interrupted,
-  // rolled back. Safe from any thread.
+  // Makes the command whose work runs now (on any thread) stop with ErrorCode::interrupted,
+  // rolled back: at its next step, or at the latest before it joins its commit. A command
+  // that finished its work is not affected, nor is the next command. Safe from any thread.
   void interrupt();
 
   // The implementation's state: opaque to users of this header (defined inside lib/).

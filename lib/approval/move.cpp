@@ -228,7 +228,7 @@ Instance Engine::saveDraft(const StartRequest& request) {
     auto dp = impl_->deployed(c, def->id);
     runtime::InstanceState st;
     st.isNew = true;
-    st.row.id = impl_->commandIds->next("instances");
+    st.row.id = impl_->cx().ids.next("instances");
     st.row.definitionId = def->id;
     st.row.definitionKey = def->key;
     st.row.definitionVersion = def->version;
@@ -242,7 +242,7 @@ Instance Engine::saveDraft(const StartRequest& request) {
       st.variables[0][kv.key()] = kv.value();
       st.dirtyVariables.emplace(0, std::string(kv.key()));
     }
-    runtime::Execution ex(st, *dp, *impl_->clock, *impl_->commandIds, *impl_);
+    runtime::Execution ex(st, *dp, *impl_->clock, impl_->cx().ids, *impl_);
     ex.record("draft_saved", nullptr, nullptr);
     impl_->save(c, st);
     return st.row;
@@ -268,7 +268,7 @@ Instance Engine::submitDraft(Id instanceId, const std::string& user, const Varia
     for (const auto& kv : variables) merged[kv.key()] = kv.value();
     st.row.state = "running";
     st.rowDirty = true;
-    runtime::Execution ex(st, *dp, *impl_->clock, *impl_->commandIds, *impl_);
+    runtime::Execution ex(st, *dp, *impl_->clock, impl_->cx().ids, *impl_);
     ex.actor = user;
     ex.recordOperation("submit", nullptr, 0, {});
     ex.recordStart = false;

@@ -62,15 +62,6 @@ std::string summarize(const std::vector<Diagnostic>& ds) {
   return "invalid BPMN model: " + out;
 }
 
-thread_local std::vector<HistoryEntry> Engine::Impl::written;
-thread_local bool Engine::Impl::inCommand = false;
-thread_local std::vector<std::pair<std::string, Id>> Engine::Impl::thrownSignals;
-thread_local std::deque<Engine::Impl::CallFrom> Engine::Impl::calls;
-thread_local std::deque<runtime::ParentNotice> Engine::Impl::notices;
-thread_local std::deque<Id> Engine::Impl::cancels;
-thread_local std::deque<Engine::Impl::NewWait> Engine::Impl::newWaits;
-thread_local store::TableIds* Engine::Impl::commandIds = nullptr;
-
 int Engine::broadcastSignal(const std::string& name, const Variables& variables) {
   if (name.empty()) throw Error(ErrorCode::invalid_argument, "a signal needs a name");
   return impl_->command([&](store::Connection& c) { return impl_->broadcast(c, name, variables); });
@@ -95,8 +86,8 @@ void Engine::removeListener(int id) {
 }
 
 void Engine::interrupt() {
-  impl_->interruptRequested = true;
-  sqlite3_interrupt(impl_->db.writer().handle());
+  // The command in its body now, if any; never the shared writer, whose batch holds others' work.
+  impl_->interruptedCommand = impl_->runningCommand.load();
 }
 Engine::~Engine() = default;
 
@@ -116,7 +107,7 @@ std::int64_t startTimerDue(const model::FlowNode& s, const model::EventDefinitio
   try {
     if (timer.timer.type == T::date) return jobs::parseDateTime(timer.timer.expression);
     if (timer.timer.type == T::duration) return jobs::addDuration(after, jobs::parseDuration(timer.timer.expression));
-    auto cycle = jobs::parseCycle(timer.timer.expression);
+    auto cycle = jobs::parseTimerCycle(timer.timer.expression);
     if (!data.contains("remaining")) data["remaining"] = cycle.repetitions;
     return jobs::addDuration(cycle.start && after < cycle.start ? cycle.start : after, cycle.interval);
   } catch (const std::invalid_argument& e) {
@@ -309,6 +300,7 @@ Definition Engine::definition(Id id) const {
 }
 
 std::vector<Instance> Engine::instances(const InstanceQuery& query) const {
+  if (query.limit < 0 || query.offset < 0) throw Error(ErrorCode::invalid_argument, "limit and offset must be >= 0");
   return impl_->read([&](store::Connection& c) { return store::queryInstances(c, query); });
 }
 

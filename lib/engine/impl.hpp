@@ -29,6 +29,33 @@ namespace ordo {
 
 std::string summarize(const std::vector<Diagnostic>& ds);
 
+// What one command carries from its first statement to its commit (as Flowable's
+// CommandContext): its row ids, the work it causes in other instances, the signals it
+// throws and the history it wrote. One exists per running command; nothing hides in
+// thread-locals, so a listener or a handler of another engine can run commands freely.
+struct CommandContext {
+  struct CallFrom {
+    runtime::CallRequest request;
+    Id parent;
+    Id parentDefinition;
+    std::string initiator, tenant;
+  };
+  // New message subscriptions look for a buffered message first.
+  struct NewWait {
+    Id instance, subscription;
+    std::string name, businessKey;
+  };
+  explicit CommandContext(store::Connection& c) : ids(c) {}
+  store::TableIds ids;  // row ids for the whole command, so that instances created together never collide
+  std::deque<CallFrom> calls;
+  std::deque<runtime::ParentNotice> notices;
+  std::deque<Id> cancels;
+  std::deque<NewWait> newWaits;
+  std::deque<std::pair<std::string, Id>> thrownSignals;  // name, thrower
+  std::vector<HistoryEntry> written;                     // announced to listeners after the commit
+  std::uint64_t seq = 0;                                 // which command this is, for interrupt()
+};
+
 struct Engine::Impl : runtime::Environment {
   EngineOptions options;
   std::shared_ptr<Clock> clock;
@@ -37,14 +64,19 @@ struct Engine::Impl : runtime::Environment {
   mutable std::mutex cacheMutex;
   std::unordered_map<Id, std::shared_ptr<const runtime::DeployedProcess>> cache;
 
-  std::atomic<bool> interruptRequested{false};
+  // interrupt() names the command whose body runs at that moment; only that one stops.
+  std::atomic<std::uint64_t> commandSeq{0}, runningCommand{0}, interruptedCommand{0};
   mutable std::mutex listenersMutex;
   std::vector<std::pair<int, std::shared_ptr<Engine::Listener>>> listeners;
   int nextListener = 1;
-  // History written by the command running on this thread, announced after it commits.
-  static thread_local std::vector<HistoryEntry> written;
-  // Signals thrown inside the running command, broadcast before it commits.
-  static thread_local std::vector<std::pair<std::string, Id>> thrownSignals;  // name, thrower
+  // The command whose body runs now (set and read with the writer held), and its thread.
+  CommandContext* current = nullptr;
+  std::atomic<std::thread::id> writerThread{};
+  bool onWriterThread() const { return writerThread.load() == std::this_thread::get_id(); }
+  CommandContext& cx() {
+    if (!current) throw Error(ErrorCode::internal, "no command is running");
+    return *current;
+  }
 
   mutable std::shared_mutex handlersMutex;
   std::unordered_map<std::string, std::shared_ptr<ServiceHandler>> handlers;
@@ -74,7 +106,10 @@ struct Engine::Impl : runtime::Environment {
     return it == handlers.end() ? nullptr : it->second.get();
   }
 
-  bool interrupted() const override { return interruptRequested.load(std::memory_order_relaxed); }
+  bool interrupted() const override {
+    auto running = runningCommand.load(std::memory_order_relaxed);
+    return running != 0 && interruptedCommand.load(std::memory_order_relaxed) == running;
+  }
 
   // The engine's own tables as a Directory, read on the writer during a command.
   struct OwnDirectory : Directory {
@@ -102,16 +137,21 @@ struct Engine::Impl : runtime::Environment {
     return store::entrustee(const_cast<store::Database&>(db).writer(), user, processKey, now);
   }
 
-  void announce() {
-    std::vector<std::shared_ptr<Engine::Listener>> current;
+  // After the commit, outside the writer: a listener may run commands of its own, and what
+  // it throws is its own failure, not the committed command's.
+  void announce(const std::vector<HistoryEntry>& events) {
+    if (events.empty()) return;
+    std::vector<std::shared_ptr<Engine::Listener>> now;
     {
       std::lock_guard lock(listenersMutex);
-      for (const auto& l : listeners) current.push_back(l.second);
+      for (const auto& l : listeners) now.push_back(l.second);
     }
-    auto events = std::move(written);
-    written.clear();
-    for (const auto& l : current)
-      for (const auto& e : events) (*l)(e);
+    for (const auto& l : now)
+      for (const auto& e : events) try {
+          (*l)(e);
+        } catch (...) {
+          // a listener's failure never turns a committed command into a failed one
+        }
   }
 
   // Delivers `name` to every waiting instance and starts the processes with that signal
@@ -136,43 +176,33 @@ struct Engine::Impl : runtime::Environment {
     return received;
   }
 
-  // What the executions of this command asked of other instances, carried out in the same
-  // transaction: child instances of call activities, their ends, cancellations, signals.
-  struct CallFrom {
-    runtime::CallRequest request;
-    Id parent;
-    Id parentDefinition;
-    std::string initiator, tenant;
-  };
-  static thread_local std::deque<CallFrom> calls;
-  static thread_local std::deque<runtime::ParentNotice> notices;
-  static thread_local std::deque<Id> cancels;
-  // Row ids for the whole command, so that instances created together never collide.
-  static thread_local store::TableIds* commandIds;
+  using CallFrom = CommandContext::CallFrom;
 
   void scheduleStartTimer(store::Connection& c, Id definition, const model::FlowNode& s,
                           const model::EventDefinition& timer, std::int64_t now);
   void fireStartTimer(store::Connection& c, Id jobId);
 
-  // New message subscriptions look for a buffered message first.
-  struct NewWait {
-    Id instance, subscription;
-    std::string name, businessKey;
-  };
-  static thread_local std::deque<NewWait> newWaits;
-
+  // What the executions of this command asked of other instances, carried out in the same
+  // transaction: child instances of call activities, their ends, cancellations, signals.
   void collect(runtime::Execution& ex, const runtime::InstanceState& st) {
+    auto& x = cx();
     for (const auto& sub : st.subscriptions)
       if (sub.createdNow && !sub.removed && sub.kind == "message")
-        newWaits.push_back({st.row.id, sub.id, sub.name, st.row.businessKey});
-    for (const auto& name : ex.signalsThrown) thrownSignals.emplace_back(name, st.row.id);
+        x.newWaits.push_back({st.row.id, sub.id, sub.name, st.row.businessKey});
+    for (const auto& name : ex.signalsThrown) x.thrownSignals.emplace_back(name, st.row.id);
     for (auto& r : ex.callsRequested)
-      calls.push_back({std::move(r), st.row.id, st.row.definitionId, st.row.initiator, st.row.tenant});
-    if (ex.parentNotice) notices.push_back(*ex.parentNotice);
-    for (Id child : ex.childrenToCancel) cancels.push_back(child);
+      x.calls.push_back({std::move(r), st.row.id, st.row.definitionId, st.row.initiator, st.row.tenant});
+    if (ex.parentNotice) x.notices.push_back(*ex.parentNotice);
+    for (Id child : ex.childrenToCancel) x.cancels.push_back(child);
   }
 
   void drainEffects(store::Connection& c) {
+    auto& x = cx();
+    auto& calls = x.calls;
+    auto& notices = x.notices;
+    auto& cancels = x.cancels;
+    auto& newWaits = x.newWaits;
+    auto& thrownSignals = x.thrownSignals;
     for (int round = 0;; ++round) {
       if (round > 100000)
         throw Error(ErrorCode::limit_exceeded, "a command kept causing work in other instances: stopped");
@@ -183,7 +213,9 @@ struct Engine::Impl : runtime::Environment {
       } else if (!notices.empty()) {
         auto notice = std::move(notices.front());
         notices.pop_front();
-        onInstance(c, notice.parent, {}, [&](runtime::Execution& ex) { ex.childEnded(notice.parentToken, notice); });
+        // A suspended caller still learns that its child ended.
+        onInstance(
+            c, notice.parent, {}, [&](runtime::Execution& ex) { ex.childEnded(notice.parentToken, notice); }, true);
       } else if (!cancels.empty()) {
         Id child = cancels.front();
         cancels.pop_front();
@@ -197,7 +229,7 @@ struct Engine::Impl : runtime::Environment {
           onInstance(c, wait.instance, {}, [&](runtime::Execution& ex) { ex.correlate(wait.subscription, *vars); });
       } else if (!thrownSignals.empty()) {
         auto [name, thrower] = thrownSignals.front();
-        thrownSignals.erase(thrownSignals.begin());
+        thrownSignals.pop_front();
         broadcast(c, name, {}, thrower);
       } else {
         break;
@@ -207,6 +239,12 @@ struct Engine::Impl : runtime::Environment {
 
   void startChild(store::Connection& c, const CallFrom& call) {
     const auto& r = call.request;
+    int depth = 1;
+    for (auto up = store::instanceById(c, call.parent); up && up->parentId; up = store::instanceById(c, up->parentId))
+      if (++depth >= runtime::kMaxCallDepth)
+        throw Error(ErrorCode::limit_exceeded, "call activity '" + r.calledElement + "': calls are nested more than " +
+                                                   std::to_string(runtime::kMaxCallDepth) +
+                                                   " deep (does a process call itself?)");
     std::optional<Definition> def;
     if (r.binding == "version") {
       def = store::definitionVersion(c, r.calledElement, std::atoi(r.version.c_str()));
@@ -224,49 +262,48 @@ struct Engine::Impl : runtime::Environment {
                   r.childId);
   }
 
-  // Set while this thread runs a command: a handler calling back into the engine
-  // would wait for the writer it holds itself.
-  static thread_local bool inCommand;
+  // A service-task handler (or a directory) calling back into the engine would wait for
+  // the writer its own command holds.
+  void refuseReentry(const char* what) const {
+    if (onWriterThread())
+      throw Error(ErrorCode::wrong_state, std::string("a service-task handler may not ") + what +
+                                              " the engine: the command it runs in holds the writer");
+  }
 
+  // Runs `f` as one command: its body and its effects on other instances in one
+  // transaction (shared with others by group commit), then its listeners.
   template <class F>
   auto command(F&& f) {
-    if (inCommand)
-      throw Error(ErrorCode::wrong_state,
-                  "a service-task handler may not call the engine: the command it runs in holds the writer");
-    inCommand = true;
-    struct Reset {
-      ~Reset() { inCommand = false; }
-    } reset;
-    written.clear();
-    auto begin = [&] {
-      interruptRequested = false;  // an interrupt stops the command that is running, not the next one
-      thrownSignals.clear();
-      calls.clear();
-      notices.clear();
-      cancels.clear();
-      newWaits.clear();
+    refuseReentry("call");
+    std::vector<HistoryEntry> written;
+    auto body = [&](auto&& run) {
+      CommandContext x(db.writer());
+      x.seq = ++commandSeq;
+      current = &x;
+      writerThread = std::this_thread::get_id();
+      runningCommand = x.seq;
+      struct Leave {
+        Impl& impl;
+        ~Leave() {
+          impl.runningCommand = 0;
+          impl.current = nullptr;
+          impl.writerThread = std::thread::id();
+        }
+      } leave{*this};
+      run();
+      drainEffects(db.writer());
+      x.ids.flush();
+      // The last moment an interrupt can stop it: after this the command belongs to its batch.
+      if (interrupted()) throw Error(ErrorCode::interrupted, "the command was interrupted");
+      written = std::move(x.written);
     };
     if constexpr (std::is_void_v<decltype(f(db.writer()))>) {
-      groupCommit.run([&] {
-        begin();
-        store::TableIds ids(db.writer());
-        commandIds = &ids;
-        f(db.writer());
-        drainEffects(db.writer());
-        commandIds = nullptr;
-      });
-      announce();
+      groupCommit.run([&] { body([&] { f(db.writer()); }); });
+      announce(written);
     } else {
       std::optional<decltype(f(db.writer()))> result;
-      groupCommit.run([&] {
-        begin();
-        store::TableIds ids(db.writer());
-        commandIds = &ids;
-        result.emplace(f(db.writer()));
-        drainEffects(db.writer());
-        commandIds = nullptr;
-      });
-      announce();
+      groupCommit.run([&] { body([&] { result.emplace(f(db.writer())); }); });
+      announce(written);
       return std::move(*result);
     }
   }
@@ -278,7 +315,7 @@ struct Engine::Impl : runtime::Environment {
       anyListener = !listeners.empty();
     }
     store::saveInstance(c, st);  // gives the history entries their ids
-    if (anyListener) written.insert(written.end(), st.history.begin(), st.history.end());
+    if (anyListener) cx().written.insert(cx().written.end(), st.history.begin(), st.history.end());
     st.history.clear();
   }
 
@@ -290,7 +327,6 @@ struct Engine::Impl : runtime::Environment {
           [&](store::Connection& c) { return store::acquireJobs(c, owner, clock->nowMillis(), kJobLockMillis, 64); });
       if (due.empty()) break;
       for (const auto& job : due) {
-        if (interruptRequested) throw Error(ErrorCode::interrupted, "running jobs was interrupted");
         try {
           bool ran = command([&](store::Connection& c) {
             if (!store::lockedJob(c, job.id, owner)) return false;  // finished or taken over meanwhile
@@ -340,6 +376,8 @@ struct Engine::Impl : runtime::Environment {
 
   template <class F>
   auto read(F&& f) const {
+    // On ":memory:" the reader is the writer its own command holds: refuse rather than wait forever.
+    refuseReentry("read from");
     store::Database::Lease lease(const_cast<store::Database&>(db));
     return f(*lease);
   }
@@ -375,7 +413,7 @@ struct Engine::Impl : runtime::Environment {
   Instance startInstance(store::Connection& c, const runtime::DeployedProcess& dp, const Variables& variables,
                          const std::string& businessKey, const std::string& initiator, const std::string& tenant,
                          const model::FlowNode* startEvent, Id parentId = 0, Id parentToken = 0, Id presetId = 0) {
-    auto& ids = *commandIds;
+    auto& ids = cx().ids;
     runtime::InstanceState st;
     st.isNew = true;
     st.row.id = presetId ? presetId : ids.next("instances");
@@ -425,7 +463,7 @@ struct Engine::Impl : runtime::Environment {
   void onInstance(store::Connection& c, Id instanceId, const std::string& actor, F&& f, bool allowSuspended = false) {
     auto st = load(c, instanceId, allowSuspended);
     auto dp = deployed(c, st.row.definitionId);
-    runtime::Execution ex(st, *dp, *clock, *commandIds, *this);
+    runtime::Execution ex(st, *dp, *clock, cx().ids, *this);
     ex.actor = actor;
     f(ex);
     save(c, st);

@@ -12,6 +12,21 @@ namespace {
   throw std::invalid_argument(std::string(why) + " in '" + std::string(text) + "'");
 }
 
+// Timers live within +-10,000 years of the epoch; anything beyond is a mistake, never UB.
+constexpr std::int64_t kMaxMillis = 10'000LL * 366 * 86'400'000;
+
+std::int64_t mul(std::int64_t a, std::int64_t b, std::string_view text) {
+  std::int64_t r;
+  if (__builtin_mul_overflow(a, b, &r) || r > kMaxMillis || r < -kMaxMillis) bad(text, "the value is too large");
+  return r;
+}
+
+std::int64_t add(std::int64_t a, std::int64_t b, std::string_view text) {
+  std::int64_t r;
+  if (__builtin_add_overflow(a, b, &r) || r > kMaxMillis || r < -kMaxMillis) bad(text, "the value is too large");
+  return r;
+}
+
 // Reads digits (with an optional fraction) at pos; returns value * 1000 (milli-units).
 std::int64_t number(std::string_view s, std::size_t& pos, std::string_view text) {
   std::size_t start = pos;
@@ -69,22 +84,23 @@ Duration parseDuration(std::string_view input) {
     any = true;
     if (!time) {
       switch (unit) {
-        case 'Y': d.years += v / 1000; break;
-        case 'M': d.months += v / 1000; break;
-        case 'W': d.millis += v * 7 * 86400; break;
-        case 'D': d.millis += v * 86400; break;
+        case 'Y': d.years = add(d.years, v / 1000, input); break;
+        case 'M': d.months = add(d.months, v / 1000, input); break;
+        case 'W': d.millis = add(d.millis, mul(v, 7 * 86400, input), input); break;
+        case 'D': d.millis = add(d.millis, mul(v, 86400, input), input); break;
         default: bad(input, "unknown date unit");
       }
     } else {
       switch (unit) {
-        case 'H': d.millis += v * 3600; break;
-        case 'M': d.millis += v * 60; break;
-        case 'S': d.millis += v; break;
+        case 'H': d.millis = add(d.millis, mul(v, 3600, input), input); break;
+        case 'M': d.millis = add(d.millis, mul(v, 60, input), input); break;
+        case 'S': d.millis = add(d.millis, v, input); break;
         default: bad(input, "unknown time unit");
       }
     }
   }
   if (!any) bad(input, "a duration needs at least one part");
+  if (d.years > 10'000 || d.months > 120'000) bad(input, "the value is too large");
   return d;
 }
 
@@ -137,15 +153,18 @@ std::int64_t parseDateTime(std::string_view input) {
 }
 
 std::int64_t addDuration(std::int64_t epochMillis, const Duration& d) {
+  const std::string_view what = "a time plus a duration";
+  if (d.years > 10'000 || d.years < -10'000 || d.months > 120'000 || d.months < -120'000)
+    bad(what, "the value is too large");
   if (d.years || d.months) {
     std::time_t secs = static_cast<std::time_t>(epochMillis / 1000);
     std::tm tm{};
-    gmtime_r(&secs, &tm);
+    if (!gmtime_r(&secs, &tm)) bad(what, "the value is too large");
     tm.tm_year += static_cast<int>(d.years);
     tm.tm_mon += static_cast<int>(d.months);
-    epochMillis = static_cast<std::int64_t>(timegm(&tm)) * 1000 + epochMillis % 1000;
+    epochMillis = add(mul(static_cast<std::int64_t>(timegm(&tm)), 1000, what), epochMillis % 1000, what);
   }
-  return epochMillis + d.millis;
+  return add(epochMillis, d.millis, what);
 }
 
 Cycle parseCycle(std::string_view input) {
@@ -174,6 +193,25 @@ Cycle parseCycle(std::string_view input) {
     }
   }
   return c;
+}
+
+Cycle parseTimerCycle(std::string_view input) {
+  auto c = parseCycle(input);
+  if (c.interval.years == 0 && c.interval.months == 0 && c.interval.millis < kMinimumTimerIntervalMillis)
+    bad(input, "a repeating timer's interval must be at least one second");
+  return c;
+}
+
+void checkTimerValue(std::string_view kind, std::string_view text) {
+  constexpr std::int64_t someTime = 1'800'000'000'000;  // a time in 2027: far from both ends of the range
+  if (kind == "date") {
+    parseDateTime(text);
+  } else if (kind == "duration") {
+    addDuration(someTime, parseDuration(text));
+  } else {
+    auto c = parseTimerCycle(text);
+    addDuration(c.start ? c.start : someTime, c.interval);
+  }
 }
 
 }  // namespace ordo::jobs

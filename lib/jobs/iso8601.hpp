@@ -25,5 +25,11 @@ struct Cycle {
   Duration interval;
 };
 Cycle parseCycle(std::string_view text);
+// A cycle that drives a timer: as parseCycle, and it may fire at most once a second
+// (R/PT0S would otherwise start thousands of instances per poll).
+constexpr std::int64_t kMinimumTimerIntervalMillis = 1000;
+Cycle parseTimerCycle(std::string_view text);
+// Checks a literal timer value of the given kind ("date", "duration", "cycle") as a timer would use it.
+void checkTimerValue(std::string_view kind, std::string_view text);
 
 }  // namespace ordo::jobs

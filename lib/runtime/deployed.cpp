@@ -1,5 +1,7 @@
 #include "runtime/deployed.hpp"
 
+#include "jobs/iso8601.hpp"
+
 namespace ordo::runtime {
 
 namespace {
@@ -15,6 +17,26 @@ struct Collector {
     } catch (const expr::Error& e) {
       diagnostics.push_back(
           {Severity::error, "expression_syntax", std::string(what) + ": " + e.what(), elementId, p.line, p.column});
+    }
+  }
+
+  static bool isExpression(const std::string& text) {
+    return text.find("${") != std::string::npos || text.find("#{") != std::string::npos;
+  }
+
+  // A literal timer value is checked now, so that R/PT0S or P99999999999W fails the deploy.
+  void timer(const model::EventDefinition& e, const std::string& elementId) {
+    using T = model::TimerDefinition::Type;
+    if (e.type != model::EventType::timer || e.timer.type == T::none || e.timer.expression.empty() ||
+        isExpression(e.timer.expression))
+      return;
+    const char* kind = e.timer.type == T::date ? "date" : e.timer.type == T::duration ? "duration" : "cycle";
+    try {
+      jobs::checkTimerValue(kind, e.timer.expression);
+    } catch (const std::invalid_argument& x) {
+      diagnostics.push_back({Severity::error, "timer_value",
+                             std::string("timer ") + kind + " '" + e.timer.expression + "': " + x.what(), elementId,
+                             e.position.line, e.position.column});
     }
   }
 
@@ -37,11 +59,13 @@ struct Collector {
         add(rule->second.substr(11), n->id, p, "assigneeRule");
       for (const auto& e : n->events) {
         add(e.timer.expression, n->id, p, "timer");
+        timer(e, n->id);
         add(e.condition, n->id, p, "condition");
       }
       for (const auto& m : n->call.in) add(m.sourceExpression, n->id, p, "in mapping");
       for (const auto& m : n->call.out) add(m.sourceExpression, n->id, p, "out mapping");
       add(n->call.businessKey, n->id, p, "businessKey");
+      if (isExpression(n->call.calledElement)) add(n->call.calledElement, n->id, p, "calledElement");
       if (n->inner) scope(*n->inner);
     }
   }

@@ -95,6 +95,14 @@ void Execution::run() {
   for (;;) {
     while (!agenda_.empty()) {
       if (env_.interrupted()) throw Error(ErrorCode::interrupted, "the command was interrupted");
+      if (++steps_ > kMaxStepsPerCommand) {
+        auto* t = state_.token(agenda_.front().token);
+        std::string at = t ? t->element : std::string();
+        throw Error(ErrorCode::limit_exceeded,
+                    "the command took more than " + std::to_string(kMaxStepsPerCommand) +
+                        " automatic steps (last at '" + at + "'): the model loops without a wait state",
+                    at);
+      }
       Op op = agenda_.front();
       agenda_.pop_front();
       dispatch(op);
@@ -489,7 +497,7 @@ void Execution::createTimerJob(Token& owner, const FlowNode& eventNode) {
     } else if (def->timer.type == T::date) {
       due = jobs::parseDateTime(text);
     } else {
-      auto cycle = jobs::parseCycle(text);
+      auto cycle = jobs::parseTimerCycle(text);
       due = jobs::addDuration(cycle.start ? cycle.start : now(), cycle.interval);
     }
   } catch (const std::invalid_argument& e) {
@@ -743,21 +751,24 @@ int Execution::removeFromMultiInstance(Id instanceToken, const std::vector<boost
   Token& body = *state_.token(bodyId);
   const auto& n = node(*inst);
   int removed = 0;
+  bool currentRemoved = false;
   auto isRemoved = [&](const boost::json::value& v) { return std::find(items.begin(), items.end(), v) != items.end(); };
   for (auto* c : state_.children(bodyId)) {
     const auto* v = n.loop.elementVariable.empty() ? nullptr : lookup(*c, n.loop.elementVariable);
     if (!v || !isRemoved(*v)) continue;
     cancelToken(*c);
-    ++removed;
+    currentRemoved = true;
+    if (!n.loop.sequential) ++removed;  // sequential: counted below, with its list entry
     body.data["nrOfActiveInstances"] = body.data.at("nrOfActiveInstances").as_int64() - 1;
   }
-  // Sequential: signers not reached yet leave the list too.
+  // Sequential: the current signer (if removed) and those not reached yet leave the list.
   auto& list = body.data["items"].as_array();
+  const auto completed = body.data.at("nrOfCompletedInstances").as_int64();
   if (n.loop.sequential) {
-    auto next = body.data.at("nrOfCompletedInstances").as_int64() + 1;
-    for (auto i = static_cast<std::size_t>(next); i < list.size();)
+    for (auto i = static_cast<std::size_t>(completed); i < list.size();)
       if (isRemoved(list[i])) {
         list.erase(list.begin() + static_cast<std::ptrdiff_t>(i));
+        body.data["outputs"].as_array().erase(body.data["outputs"].as_array().begin() + static_cast<std::ptrdiff_t>(i));
         ++removed;
       } else {
         ++i;
@@ -770,11 +781,13 @@ int Execution::removeFromMultiInstance(Id instanceToken, const std::vector<boost
   setLocalVariable(body, "nrOfActiveInstances", body.data.at("nrOfActiveInstances"));
   if (removed == 0) return 0;
   // The completion condition looks again at the smaller body (减签 may complete it).
-  bool done = body.data.at("nrOfCompletedInstances").as_int64() >= remaining;
+  bool done = completed >= remaining;
   if (!done && !n.loop.completionCondition.empty()) done = evaluateCondition(body, n.loop.completionCondition, n.id);
   if (done) {
     for (auto* c : state_.children(bodyId)) cancelToken(*c);
     completeMultiInstanceBody(body, n);
+  } else if (n.loop.sequential && currentRemoved) {
+    startMultiInstance(body, n, completed);  // the next signer takes the removed one's turn
   }
   run();
   return removed;
@@ -793,6 +806,17 @@ void Execution::recordOperation(const std::string& action, const Token* t, Id ta
 }
 
 void Execution::endInstance(const std::string& state, const std::string& kind, const std::string& comment) {
+  // A called instance that ends without completing ends its caller the same way; otherwise
+  // the caller would wait forever for a child that is gone (an error already told it).
+  bool live = state_.row.state == "running" || state_.row.state == "suspended";
+  if (state_.row.parentId && live && !parentNotice &&
+      (state == "terminated" || state == "rejected" || state == "invalidated")) {
+    ParentNotice notice;
+    notice.parent = state_.row.parentId;
+    notice.parentToken = state_.row.parentTokenId;
+    notice.ended = state;
+    parentNotice = notice;
+  }
   auto& root = state_.rootToken();
   for (auto* c : state_.children(root.id)) cancelToken(*c);
   removeJobsOf(root.id);
@@ -812,6 +836,10 @@ void Execution::childEnded(Id tokenId, const ParentNotice& notice) {
   if (!t) return;  // the call activity was cancelled meanwhile
   const auto& n = node(*t);
   t->data.erase("child");
+  if (!notice.ended.empty()) {
+    endInstance(notice.ended, "instance_" + notice.ended, "its called instance at '" + n.id + "' was " + notice.ended);
+    return;
+  }
   if (notice.error) {
     throwBpmnError(*t, notice.errorCode, "raised in the called process");
     run();

@@ -49,7 +49,15 @@ struct ParentNotice {  // a called instance ended: the parent's call activity co
   bool error = false;
   std::string errorCode;
   Variables variables;  // the child's variables, for the out mappings
+  std::string ended;    // terminated, rejected, invalidated: the child ended without completing
 };
+
+// Automatic steps one command may take before it is judged to loop without a wait state.
+constexpr std::int64_t kMaxStepsPerCommand = 100'000;
+// Instances of one multi-instance activity (signers of one 会签).
+constexpr std::int64_t kMaxMultiInstances = 10'000;
+// Call activities nested in one another (a process calling itself must stop somewhere).
+constexpr int kMaxCallDepth = 32;
 
 class Execution {
  public:
@@ -204,6 +212,7 @@ class Execution {
   IdSource& ids_;
   const Environment& env_;
   std::deque<Op> agenda_;
+  std::int64_t steps_ = 0;
   std::vector<Id> historyTokens_;  // the token of each history entry this command wrote
 };
 

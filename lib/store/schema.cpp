@@ -198,6 +198,15 @@ CREATE TABLE forms(
     R"sql(
 ALTER TABLE definitions ADD COLUMN category TEXT;
 )sql",
+    // 9: the highest id ever handed out per table, so that ids are never reused after a delete.
+    R"sql(
+CREATE TABLE id_high(tbl TEXT PRIMARY KEY, high INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO id_high SELECT 'instances', coalesce(max(id), 0) FROM instances;
+INSERT INTO id_high SELECT 'tokens', coalesce(max(id), 0) FROM tokens;
+INSERT INTO id_high SELECT 'tasks', coalesce(max(id), 0) FROM tasks;
+INSERT INTO id_high SELECT 'jobs', coalesce(max(id), 0) FROM jobs;
+INSERT INTO id_high SELECT 'subscriptions', coalesce(max(id), 0) FROM subscriptions;
+)sql",
 };
 
 }  // namespace

@@ -67,13 +67,29 @@ Database::Lease::~Lease() {
 Id TableIds::next(const char* table) {
   auto it = next_.find(table);
   if (it == next_.end()) {
-    auto& q = c_.prepare(std::string("SELECT coalesce(max(id), 0) FROM ") + table);
+    auto& q = c_.prepare(std::string("SELECT max(coalesce((SELECT high FROM id_high WHERE tbl = ?1), 0), "
+                                     "coalesce((SELECT max(id) FROM ") +
+                         table + "), 0))");
+    q.bind(1, std::string(table));
     q.step();
     Id first = q.int64(0) + 1;
     q.reset();
-    it = next_.emplace(table, first).first;
+    it = next_.emplace(table, Range{first, first}).first;
   }
-  return it->second++;
+  return it->second.next++;
+}
+
+void TableIds::flush() {
+  for (auto& [table, range] : next_) {
+    if (range.next == range.first) continue;
+    c_.prepare(
+          "INSERT INTO id_high(tbl, high) VALUES (?1, ?2) ON CONFLICT(tbl) DO UPDATE SET high = excluded.high "
+          "WHERE excluded.high > high")
+        .bind(1, table)
+        .bind(2, range.next - 1)
+        .run();
+    range.first = range.next;
+  }
 }
 
 // ---------------------------------------------------------------- helpers
@@ -535,7 +551,7 @@ std::vector<Instance> queryInstances(Connection& c, const InstanceQuery& q) {
       .bind(2, q.state)
       .bind(3, q.businessKey)
       .bind(4, q.parentId)
-      .bind(5, q.limit)
+      .bind(5, q.limit == 0 ? -1 : q.limit)  // 0: every match (SQLite's LIMIT -1)
       .bind(6, q.offset);
   return rows(st, [](Statement& row) -> Instance { return readInstance(row); });
 }
@@ -606,7 +622,7 @@ std::vector<Task> queryTasks(Connection& c, const TaskQuery& tq) {
   auto filter = taskFilter(tq, params);  // first: it numbers the parameters LIMIT and OFFSET follow
   std::string sql = std::string("SELECT ") + kTaskCols + " FROM tasks t" + filter + " ORDER BY t.id DESC LIMIT ?" +
                     std::to_string(params.size() + 1) + " OFFSET ?" + std::to_string(params.size() + 2);
-  params.emplace_back(static_cast<std::int64_t>(tq.limit));
+  params.emplace_back(static_cast<std::int64_t>(tq.limit == 0 ? -1 : tq.limit));  // 0: every match
   params.emplace_back(static_cast<std::int64_t>(tq.offset));
   auto& st = c.prepare(sql);
   bindAll(st, params);
@@ -832,8 +848,9 @@ std::optional<Id> jobInstance(Connection& c, Id jobId, const char* kind) {
 
 std::vector<std::pair<Id, Id>> lockableExternal(Connection& c, const std::string& topic, std::int64_t now, int limit) {
   auto& q = c.prepare(
-      "SELECT id, instance_id FROM jobs WHERE kind = 'external' AND topic = ? AND retries > 0 AND "
-      "coalesce(lock_expires, 0) <= ? AND coalesce(due_at, 0) <= ? ORDER BY id LIMIT ?");
+      "SELECT j.id, j.instance_id FROM jobs j JOIN instances i ON i.id = j.instance_id "
+      "WHERE j.kind = 'external' AND j.topic = ? AND j.retries > 0 AND i.state = 'running' AND "
+      "coalesce(j.lock_expires, 0) <= ? AND coalesce(j.due_at, 0) <= ? ORDER BY j.id LIMIT ?");
   q.bind(1, topic).bind(2, now).bind(3, now).bind(4, limit);
   return rows(q, [](Statement& row) { return std::pair<Id, Id>(row.int64(0), row.int64(1)); });
 }

@@ -52,10 +52,16 @@ class TableIds : public runtime::IdSource {
  public:
   explicit TableIds(Connection& c) : c_(c) {}
   Id next(const char* table) override;
+  // Records the highest id handed out per table (in the command's transaction), so that a
+  // deleted row's id is never given again.
+  void flush();
 
  private:
   Connection& c_;
-  std::unordered_map<std::string, Id> next_;
+  struct Range {
+    Id next, first;
+  };
+  std::unordered_map<std::string, Range> next_;
 };
 
 // Definitions

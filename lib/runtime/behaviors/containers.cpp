@@ -74,6 +74,11 @@ void enterMultiInstanceBody(Execution& ex, Token& body, const model::FlowNode& n
   } else {
     throw Error(ErrorCode::unsupported, n.label() + " has neither a collection nor a loopCardinality", n.id);
   }
+  if (count > kMaxMultiInstances)
+    throw Error(ErrorCode::limit_exceeded,
+                n.label() + " would run " + std::to_string(count) + " instances; at most " +
+                    std::to_string(kMaxMultiInstances) + " may run in one multi-instance activity",
+                n.id);
   transition(body, TokenState::scope);
   body.dirty = true;
   body.data = {{"miBody", true}, {"nrOfInstances", count}, {"nrOfCompletedInstances", 0}, {"nrOfActiveInstances", 0}};

@@ -78,6 +78,8 @@ struct Assignment {
   bool empty() const { return assignee.empty() && candidateUsers.empty() && candidateGroups.empty(); }
 };
 
+constexpr std::size_t kMaxDepartmentChain = 64;  // departments walked up for one leader
+
 Assignment resolveRule(Execution& ex, Token& t, const model::FlowNode& n, const std::string& rule) {
   const Directory* dir = ex.environment().directory();
   auto colon = rule.find(':');
@@ -90,7 +92,16 @@ Assignment resolveRule(Execution& ex, Token& t, const model::FlowNode& n, const 
     auto u = dir->user(user);
     if (!u || u->department.empty()) return {};
     auto d = dir->department(u->department);
+    std::vector<std::string> walked;  // a directory whose parents form a cycle must not hold the writer forever
     for (int step = 1; d; ++step) {
+      if (std::find(walked.begin(), walked.end(), d->id) != walked.end() || walked.size() >= kMaxDepartmentChain)
+        throw Error(ErrorCode::limit_exceeded,
+                    "assigneeRule '" + rule + "' of " + n.label() + ": the department chain of '" + user + "' from '" +
+                        u->department + "' " +
+                        (walked.size() >= kMaxDepartmentChain ? "is longer than " + std::to_string(kMaxDepartmentChain)
+                                                              : "comes back to '" + d->id + "' (a cycle)"),
+                    n.id);
+      walked.push_back(d->id);
       bool usable = !d->leader.empty() && d->leader != user;
       if (usable && step >= levels) return d->leader;
       if (!usable) --step;  // a department the user leads does not count as a level
@@ -113,8 +124,10 @@ Assignment resolveRule(Execution& ex, Token& t, const model::FlowNode& n, const 
     a.assignee = leaderOf(initiator, 1);
   } else if (kind == "leader") {
     int levels = arg.empty() ? 1 : std::atoi(arg.c_str());
-    if (levels < 1)
-      throw Error(ErrorCode::invalid_argument, "assigneeRule '" + rule + "' of " + n.label() + ": levels start at 1",
+    if (levels < 1 || levels > static_cast<int>(kMaxDepartmentChain))
+      throw Error(ErrorCode::invalid_argument,
+                  "assigneeRule '" + rule + "' of " + n.label() + ": levels run from 1 to " +
+                      std::to_string(kMaxDepartmentChain),
                   n.id);
     a.assignee = leaderOf(initiator, levels);
   } else if (kind == "departmentLeader") {
