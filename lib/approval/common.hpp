@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/impl.hpp"
+#include "command/runner.hpp"
 
 namespace ordo::approval {
 
@@ -14,7 +14,7 @@ inline bool contains(const std::vector<std::string>& list, const std::string& x)
 }
 
 // The task's assignee, a candidate (user or role) of an unassigned task, or an administrator.
-inline bool mayWorkOn(const Task& t, const Engine::Impl::Actor& a) {
+inline bool mayWorkOn(const Task& t, const command::Runner::Actor& a) {
   if (a.admin) return true;
   if (!t.assignee.empty()) return t.assignee == a.id;
   if (contains(t.candidateUsers, a.id)) return true;

@@ -5,7 +5,7 @@
 
 #include "approval/common.hpp"
 
-namespace ordo {
+namespace ordo::approval {
 
 namespace {
 
@@ -25,7 +25,7 @@ std::vector<std::string> completedUserTasks(const std::vector<HistoryEntry>& his
 
 // Runs `f` on an open task the user may work on, inside one command.
 template <class F>
-static void workOnTask(Engine::Impl& impl, Id taskId, const std::string& user, const char* what, F&& f) {
+static void workOnTask(command::Runner& impl, Id taskId, const std::string& user, const char* what, F&& f) {
   if (user.empty()) throw Error(ErrorCode::invalid_argument, "an operation needs the acting user");
   impl.command([&](store::Connection& c) {
     Id instanceId = 0;
@@ -36,7 +36,7 @@ static void workOnTask(Engine::Impl& impl, Id taskId, const std::string& user, c
 }
 
 namespace {
-void returnTo(Engine::Impl& impl, store::Connection& c, Execution& ex, TaskRow& row, const std::string& target,
+void returnTo(command::Runner& impl, store::Connection& c, Execution& ex, TaskRow& row, const std::string& target,
               const char* action, const std::string& comment) {
   const auto* node = ex.process().process->node(target);
   if (!node) throw Error(ErrorCode::not_found, "the process has no node '" + target + "'", target);
@@ -51,21 +51,23 @@ void returnTo(Engine::Impl& impl, store::Connection& c, Execution& ex, TaskRow& 
 }
 }  // namespace
 
-void Engine::returnTask(Id taskId, const std::string& user, const std::string& target, const std::string& comment) {
+void returnTask(command::Runner& run, Id taskId, const std::string& user, const std::string& target,
+                const std::string& comment) {
   if (target.empty()) throw Error(ErrorCode::invalid_argument, "return needs a target node");
-  workOnTask(*impl_, taskId, user, "return", [&](store::Connection& c, Execution& ex, TaskRow& row) {
-    returnTo(*impl_, c, ex, row, target, "return", comment);
+  workOnTask(run, taskId, user, "return", [&](store::Connection& c, Execution& ex, TaskRow& row) {
+    returnTo(run, c, ex, row, target, "return", comment);
   });
 }
 
-void Engine::rejectTask(Id taskId, const std::string& user, const std::string& target, const std::string& comment) {
-  workOnTask(*impl_, taskId, user, "reject", [&](store::Connection& c, Execution& ex, TaskRow& row) {
+void rejectTask(command::Runner& run, Id taskId, const std::string& user, const std::string& target,
+                const std::string& comment) {
+  workOnTask(run, taskId, user, "reject", [&](store::Connection& c, Execution& ex, TaskRow& row) {
     std::string to = target;
     if (to.empty())
       if (const auto* n = ex.process().process->node(row.task.elementId))
         if (auto it = n->extensions.find("rejectTarget"); it != n->extensions.end()) to = it->second;
     if (!to.empty()) {
-      returnTo(*impl_, c, ex, row, to, "reject", comment);
+      returnTo(run, c, ex, row, to, "reject", comment);
       return;
     }
     ex.recordOperation("reject", ex.state().token(row.tokenId), taskId, comment);
@@ -74,20 +76,20 @@ void Engine::rejectTask(Id taskId, const std::string& user, const std::string& t
   });
 }
 
-std::vector<std::string> Engine::returnableNodes(Id taskId) const {
-  return impl_->read([&](store::Connection& c) {
+std::vector<std::string> returnableNodes(command::Runner& run, Id taskId) {
+  return run.read([&](store::Connection& c) {
     Id instanceId = 0;
     auto task = store::taskById(c, taskId, &instanceId);
     if (!task) throw Error(ErrorCode::not_found, "task " + std::to_string(taskId) + " not found");
     if (task->state != "open") return std::vector<std::string>{};
     runtime::InstanceState st;
     store::loadInstance(c, instanceId, st);
-    auto dp = impl_->deployed(c, st.row.definitionId);
+    auto dp = run.deployed(c, st.row.definitionId);
     // A dry run: plans are made on a copy that is never saved.
     struct NoIds : runtime::IdSource {
       Id next(const char*) override { return 0; }
     } ids;
-    Execution ex(st, *dp, *impl_->clock, ids, *impl_);
+    Execution ex(st, *dp, *run.clock, ids, run);
     Id token = 0;
     for (const auto& r : st.tasks)
       if (r.task.id == taskId) token = r.tokenId;
@@ -106,21 +108,21 @@ std::vector<std::string> Engine::returnableNodes(Id taskId) const {
   });
 }
 
-void Engine::addSigners(Id taskId, const std::string& user, const std::vector<std::string>& users,
-                        const std::string& position) {
+void addSigners(command::Runner& run, Id taskId, const std::string& user, const std::vector<std::string>& users,
+                const std::string& position) {
   if (users.empty()) throw Error(ErrorCode::invalid_argument, "addSigners needs at least one user");
   if (position != "parallel" && position != "before" && position != "after")
     throw Error(ErrorCode::invalid_argument, "position must be parallel, before or after, not '" + position + "'");
-  workOnTask(*impl_, taskId, user, "add signers to", [&](store::Connection&, Execution& ex, TaskRow& row) {
+  workOnTask(run, taskId, user, "add signers to", [&](store::Connection&, Execution& ex, TaskRow& row) {
     std::vector<boost::json::value> items(users.begin(), users.end());
     ex.recordOperation("addSigners", ex.state().token(row.tokenId), taskId, {}, users);
     ex.addToMultiInstance(row.tokenId, items, position == "before");
   });
 }
 
-void Engine::removeSigners(Id taskId, const std::string& user, const std::vector<std::string>& users) {
+void removeSigners(command::Runner& run, Id taskId, const std::string& user, const std::vector<std::string>& users) {
   if (users.empty()) throw Error(ErrorCode::invalid_argument, "removeSigners needs at least one user");
-  workOnTask(*impl_, taskId, user, "remove signers from", [&](store::Connection&, Execution& ex, TaskRow& row) {
+  workOnTask(run, taskId, user, "remove signers from", [&](store::Connection&, Execution& ex, TaskRow& row) {
     std::vector<boost::json::value> items(users.begin(), users.end());
     ex.recordOperation("removeSigners", ex.state().token(row.tokenId), taskId, {}, users);
     if (ex.removeFromMultiInstance(row.tokenId, items) == 0)
@@ -129,10 +131,10 @@ void Engine::removeSigners(Id taskId, const std::string& user, const std::vector
   });
 }
 
-void Engine::jump(Id instanceId, const std::string& user, const std::string& target) {
-  impl_->command([&](store::Connection& c) {
-    if (!impl_->actor(c, user).admin) forbid(user, "jump: only an administrator may");
-    impl_->onInstance(c, instanceId, user, [&](Execution& ex) {
+void jump(command::Runner& run, Id instanceId, const std::string& user, const std::string& target) {
+  run.command([&](store::Connection& c) {
+    if (!run.actor(c, user).admin) forbid(user, "jump: only an administrator may");
+    run.onInstance(c, instanceId, user, [&](Execution& ex) {
       const auto* node = ex.process().process->node(target);
       if (!node) throw Error(ErrorCode::not_found, "the process has no node '" + target + "'", target);
       // The scope token of the target: the process, or a subprocess that is active now.
@@ -155,10 +157,10 @@ void Engine::jump(Id instanceId, const std::string& user, const std::string& tar
   });
 }
 
-void Engine::withdraw(Id instanceId, const std::string& user) {
+void withdraw(command::Runner& run, Id instanceId, const std::string& user) {
   static const std::set<std::string> kActs = {"complete", "reject",   "return",     "claim",        "delegate",
                                               "resolve",  "transfer", "addSigners", "removeSigners"};
-  impl_->command([&](store::Connection& c) {
+  run.command([&](store::Connection& c) {
     auto inst = store::instanceById(c, instanceId);
     if (!inst) throw Error(ErrorCode::not_found, "instance " + std::to_string(instanceId) + " not found");
     auto history = store::historyOf(c, instanceId);
@@ -170,7 +172,7 @@ void Engine::withdraw(Id instanceId, const std::string& user) {
         if (a->actor != user)
           throw Error(ErrorCode::wrong_state, "'" + a->actor + "' has already acted on instance " +
                                                   std::to_string(instanceId) + ": it can no longer be withdrawn");
-      impl_->onInstance(c, instanceId, user, [&](Execution& ex) {
+      run.onInstance(c, instanceId, user, [&](Execution& ex) {
         ex.recordOperation("withdraw", nullptr, 0, {});
         // Back to the first user task if it is the initiator's own (filling in the form);
         // a model that starts with an approval goes back to a draft.
@@ -205,7 +207,7 @@ void Engine::withdraw(Id instanceId, const std::string& user) {
                                               std::to_string(instanceId) +
                                               ": the next step has already acted, or they did not act last");
     const std::string target = acts.back()->elementId;
-    impl_->onInstance(c, instanceId, user, [&](Execution& ex) {
+    run.onInstance(c, instanceId, user, [&](Execution& ex) {
       // A node may forbid taking its completion back (ordo:withdrawable="false").
       if (const auto* n = ex.process().process->node(target))
         if (auto it = n->extensions.find("withdrawable"); it != n->extensions.end() && it->second == "false")
@@ -214,21 +216,21 @@ void Engine::withdraw(Id instanceId, const std::string& user) {
       for (auto& r : ex.state().tasks)
         if (r.task.state == "open" && r.task.createdAt >= acts.back()->at) next = &r;
       if (!next) throw Error(ErrorCode::wrong_state, "nothing follows the completion of '" + target + "' to take back");
-      returnTo(*impl_, c, ex, *next, target, "withdraw", {});
+      returnTo(run, c, ex, *next, target, "withdraw", {});
     });
   });
 }
 
-Instance Engine::saveDraft(const StartRequest& request) {
+Instance saveDraft(command::Runner& run, const StartRequest& request) {
   if (request.initiator.empty()) throw Error(ErrorCode::invalid_argument, "a draft needs its initiator");
-  return impl_->command([&](store::Connection& c) {
+  return run.command([&](store::Connection& c) {
     auto def =
         request.definitionId ? store::definitionById(c, request.definitionId) : store::latestDefinition(c, request.key);
     if (!def) throw Error(ErrorCode::not_found, "no definition '" + request.key + "' is deployed");
-    auto dp = impl_->deployed(c, def->id);
+    auto dp = run.deployed(c, def->id);
     runtime::InstanceState st;
     st.isNew = true;
-    st.row.id = impl_->cx().ids.next("instances");
+    st.row.id = run.cx().ids.next("instances");
     st.row.definitionId = def->id;
     st.row.definitionKey = def->key;
     st.row.definitionVersion = def->version;
@@ -236,29 +238,29 @@ Instance Engine::saveDraft(const StartRequest& request) {
     st.row.initiator = request.initiator;
     st.row.tenant = request.tenant;
     st.row.state = "draft";
-    st.row.startedAt = impl_->clock->nowMillis();
+    st.row.startedAt = run.clock->nowMillis();
     // The form data waits as the instance's variables (scope 0: no token yet).
     for (const auto& kv : request.variables) {
       st.variables[0][kv.key()] = kv.value();
       st.dirtyVariables.emplace(0, std::string(kv.key()));
     }
-    runtime::Execution ex(st, *dp, *impl_->clock, impl_->cx().ids, *impl_);
+    runtime::Execution ex(st, *dp, *run.clock, run.cx().ids, run);
     ex.record("draft_saved", nullptr, nullptr);
-    impl_->save(c, st);
+    run.save(c, st);
     return st.row;
   });
 }
 
-Instance Engine::submitDraft(Id instanceId, const std::string& user, const Variables& variables) {
-  return impl_->command([&](store::Connection& c) {
+Instance submitDraft(command::Runner& run, Id instanceId, const std::string& user, const Variables& variables) {
+  return run.command([&](store::Connection& c) {
     runtime::InstanceState st;
     if (!store::loadInstance(c, instanceId, st))
       throw Error(ErrorCode::not_found, "instance " + std::to_string(instanceId) + " not found");
     if (st.row.state != "draft")
       throw Error(ErrorCode::wrong_state,
                   "instance " + std::to_string(instanceId) + " is " + st.row.state + ", not a draft");
-    if (st.row.initiator != user && !impl_->actor(c, user).admin) forbid(user, "submit a draft they did not save");
-    auto dp = impl_->deployed(c, st.row.definitionId);
+    if (st.row.initiator != user && !run.actor(c, user).admin) forbid(user, "submit a draft they did not save");
+    auto dp = run.deployed(c, st.row.definitionId);
     Variables merged;
     if (auto it = st.variables.find(0); it != st.variables.end()) {
       merged = it->second;
@@ -268,15 +270,15 @@ Instance Engine::submitDraft(Id instanceId, const std::string& user, const Varia
     for (const auto& kv : variables) merged[kv.key()] = kv.value();
     st.row.state = "running";
     st.rowDirty = true;
-    runtime::Execution ex(st, *dp, *impl_->clock, impl_->cx().ids, *impl_);
+    runtime::Execution ex(st, *dp, *run.clock, run.cx().ids, run);
     ex.actor = user;
     ex.recordOperation("submit", nullptr, 0, {});
     ex.recordStart = false;
     ex.start(merged, st.row.initiator);
-    impl_->save(c, st);
-    impl_->collect(ex, st);
+    run.save(c, st);
+    run.collect(ex, st);
     return st.row;
   });
 }
 
-}  // namespace ordo
+}  // namespace ordo::approval

@@ -7,7 +7,7 @@
 
 #include "approval/common.hpp"
 
-namespace ordo {
+namespace ordo::approval {
 
 namespace {
 
@@ -19,7 +19,7 @@ using namespace approval;
 
 // Runs `f` on an open task of a running instance, inside one command.
 template <class F>
-void taskOperation(Engine::Impl& impl, Id taskId, const std::string& user, F&& f) {
+void taskOperation(command::Runner& impl, Id taskId, const std::string& user, F&& f) {
   if (user.empty()) throw Error(ErrorCode::invalid_argument, "an operation needs the acting user");
   impl.command([&](store::Connection& c) {
     Id instanceId = 0;
@@ -32,8 +32,9 @@ void taskOperation(Engine::Impl& impl, Id taskId, const std::string& user, F&& f
   });
 }
 
-void Engine::completeTask(Id taskId, const Variables& variables, const std::string& user, const std::string& comment) {
-  impl_->command([&](store::Connection& c) {
+void completeTask(command::Runner& run, Id taskId, const Variables& variables, const std::string& user,
+                  const std::string& comment) {
+  run.command([&](store::Connection& c) {
     Id instanceId = 0;
     auto task = openTask(c, taskId, instanceId);
     if (task.delegation == "pending")
@@ -42,15 +43,15 @@ void Engine::completeTask(Id taskId, const Variables& variables, const std::stri
           "task " + std::to_string(taskId) + " is delegated to '" + task.assignee + "': the delegate resolves it",
           task.elementId);
     // The assignee needs no directory lookup; anyone else is checked against their roles.
-    if (!user.empty() && task.assignee != user && !mayWorkOn(task, impl_->actor(c, user)))
+    if (!user.empty() && task.assignee != user && !mayWorkOn(task, run.actor(c, user)))
       forbid(user, "complete task " + std::to_string(taskId) + " ('" + task.elementId + "')");
-    impl_->onInstance(c, instanceId, user,
-                      [&](Execution& ex) { ex.completeTask(taskId, variables, user, comment, !user.empty()); });
+    run.onInstance(c, instanceId, user,
+                   [&](Execution& ex) { ex.completeTask(taskId, variables, user, comment, !user.empty()); });
   });
 }
 
-void Engine::claimTask(Id taskId, const std::string& user) {
-  taskOperation(*impl_, taskId, user, [&](Execution& ex, TaskRow& row, const Impl::Actor& a) {
+void claimTask(command::Runner& run, Id taskId, const std::string& user) {
+  taskOperation(run, taskId, user, [&](Execution& ex, TaskRow& row, const command::Runner::Actor& a) {
     if (!row.task.assignee.empty())
       throw Error(ErrorCode::wrong_state,
                   "task " + std::to_string(taskId) + " is already claimed by '" + row.task.assignee + "'",
@@ -62,8 +63,8 @@ void Engine::claimTask(Id taskId, const std::string& user) {
   });
 }
 
-void Engine::unclaimTask(Id taskId, const std::string& user) {
-  taskOperation(*impl_, taskId, user, [&](Execution& ex, TaskRow& row, const Impl::Actor& a) {
+void unclaimTask(command::Runner& run, Id taskId, const std::string& user) {
+  taskOperation(run, taskId, user, [&](Execution& ex, TaskRow& row, const command::Runner::Actor& a) {
     if (row.task.assignee.empty())
       throw Error(ErrorCode::wrong_state, "task " + std::to_string(taskId) + " is not claimed", row.task.elementId);
     if (row.task.assignee != user && !a.admin) forbid(user, "unclaim a task claimed by '" + row.task.assignee + "'");
@@ -73,9 +74,10 @@ void Engine::unclaimTask(Id taskId, const std::string& user) {
   });
 }
 
-void Engine::delegateTask(Id taskId, const std::string& user, const std::string& to, const std::string& comment) {
+void delegateTask(command::Runner& run, Id taskId, const std::string& user, const std::string& to,
+                  const std::string& comment) {
   if (to.empty()) throw Error(ErrorCode::invalid_argument, "delegate needs 'to', the user who works on the task");
-  taskOperation(*impl_, taskId, user, [&](Execution& ex, TaskRow& row, const Impl::Actor& a) {
+  taskOperation(run, taskId, user, [&](Execution& ex, TaskRow& row, const command::Runner::Actor& a) {
     if (!mayWorkOn(row.task, a)) forbid(user, "delegate task " + std::to_string(taskId));
     if (row.task.delegation == "pending")
       throw Error(ErrorCode::wrong_state, "task " + std::to_string(taskId) + " is already delegated",
@@ -89,8 +91,9 @@ void Engine::delegateTask(Id taskId, const std::string& user, const std::string&
   });
 }
 
-void Engine::resolveTask(Id taskId, const std::string& user, const Variables& variables, const std::string& comment) {
-  taskOperation(*impl_, taskId, user, [&](Execution& ex, TaskRow& row, const Impl::Actor& a) {
+void resolveTask(command::Runner& run, Id taskId, const std::string& user, const Variables& variables,
+                 const std::string& comment) {
+  taskOperation(run, taskId, user, [&](Execution& ex, TaskRow& row, const command::Runner::Actor& a) {
     if (row.task.delegation != "pending")
       throw Error(ErrorCode::wrong_state, "task " + std::to_string(taskId) + " is not delegated", row.task.elementId);
     if (row.task.assignee != user && !a.admin) forbid(user, "resolve a task delegated to '" + row.task.assignee + "'");
@@ -104,9 +107,10 @@ void Engine::resolveTask(Id taskId, const std::string& user, const Variables& va
   });
 }
 
-void Engine::transferTask(Id taskId, const std::string& user, const std::string& to, const std::string& comment) {
+void transferTask(command::Runner& run, Id taskId, const std::string& user, const std::string& to,
+                  const std::string& comment) {
   if (to.empty()) throw Error(ErrorCode::invalid_argument, "transfer needs 'to', the new assignee");
-  taskOperation(*impl_, taskId, user, [&](Execution& ex, TaskRow& row, const Impl::Actor& a) {
+  taskOperation(run, taskId, user, [&](Execution& ex, TaskRow& row, const command::Runner::Actor& a) {
     if (!mayWorkOn(row.task, a)) forbid(user, "transfer task " + std::to_string(taskId));
     row.task.assignee = to;
     row.dirty = true;
@@ -115,23 +119,23 @@ void Engine::transferTask(Id taskId, const std::string& user, const std::string&
   });
 }
 
-void Engine::urgeTask(Id taskId, const std::string& user) {
+void urgeTask(command::Runner& run, Id taskId, const std::string& user) {
   constexpr int kPerDay = 3;
-  impl_->command([&](store::Connection& c) {
+  run.command([&](store::Connection& c) {
     Id instanceId = 0;
     auto task = store::taskById(c, taskId, &instanceId);
     if (!task) throw Error(ErrorCode::not_found, "task " + std::to_string(taskId) + " not found");
     if (task->state != "open")
       throw Error(ErrorCode::wrong_state, "task " + std::to_string(taskId) + " is already " + task->state);
-    auto a = impl_->actor(c, user);
+    auto a = run.actor(c, user);
     auto inst = store::instanceById(c, instanceId);
     if (inst->initiator != user && !a.admin) forbid(user, "urge a task of an instance they did not start");
-    auto now = impl_->clock->nowMillis();
+    auto now = run.clock->nowMillis();
     auto dayStart = now - now % (24LL * 3600 * 1000);  // the UTC day
     if (store::countOperations(c, taskId, "urge", dayStart) >= kPerDay)
       throw Error(ErrorCode::limit_exceeded,
                   "task " + std::to_string(taskId) + " was already urged " + std::to_string(kPerDay) + " times today");
-    impl_->onInstance(c, instanceId, user, [&](Execution& ex) {
+    run.onInstance(c, instanceId, user, [&](Execution& ex) {
       auto& row = taskRow(ex, taskId);
       std::vector<std::string> whom;
       if (!row.task.assignee.empty())
@@ -146,7 +150,7 @@ void Engine::urgeTask(Id taskId, const std::string& user) {
 
 namespace {
 // The initiator of the instance, or an admin.
-void requireInitiator(Engine::Impl& impl, store::Connection& c, const Instance& inst, const std::string& user,
+void requireInitiator(command::Runner& impl, store::Connection& c, const Instance& inst, const std::string& user,
                       const char* what) {
   if (user.empty()) throw Error(ErrorCode::invalid_argument, "an operation needs the acting user");
   if (inst.initiator == user) return;
@@ -161,26 +165,26 @@ Instance existing(store::Connection& c, Id id) {
 }
 }  // namespace
 
-Id Engine::entrust(const std::string& user, const std::string& to, const std::vector<std::string>& processes,
-                   std::int64_t validFrom, std::int64_t validUntil) {
+Id entrust(command::Runner& run, const std::string& user, const std::string& to,
+           const std::vector<std::string>& processes, std::int64_t validFrom, std::int64_t validUntil) {
   if (user.empty() || to.empty()) throw Error(ErrorCode::invalid_argument, "entrust needs the user and 'to'");
   if (user == to) throw Error(ErrorCode::invalid_argument, "a user cannot entrust their tasks to themselves");
   if (validFrom && validUntil && validUntil <= validFrom)
     throw Error(ErrorCode::invalid_argument, "the entrustment ends before it starts");
-  return impl_->command([&](store::Connection& c) {
-    return store::addEntrustment(c, user, to, processes, validFrom, validUntil, impl_->clock->nowMillis());
+  return run.command([&](store::Connection& c) {
+    return store::addEntrustment(c, user, to, processes, validFrom, validUntil, run.clock->nowMillis());
   });
 }
 
-void Engine::cancelEntrust(const std::string& user, const std::string& to) {
-  impl_->command([&](store::Connection& c) {
-    if (store::cancelEntrustments(c, user, to, impl_->clock->nowMillis()) == 0)
+void cancelEntrust(command::Runner& run, const std::string& user, const std::string& to) {
+  run.command([&](store::Connection& c) {
+    if (store::cancelEntrustments(c, user, to, run.clock->nowMillis()) == 0)
       throw Error(ErrorCode::not_found, "'" + user + "' has no entrustment to '" + to + "'");
   });
 }
 
-void Engine::acceptEntrustedTask(Id taskId, const std::string& user) {
-  taskOperation(*impl_, taskId, user, [&](Execution& ex, TaskRow& row, const Impl::Actor& a) {
+void acceptEntrustedTask(command::Runner& run, Id taskId, const std::string& user) {
+  taskOperation(run, taskId, user, [&](Execution& ex, TaskRow& row, const command::Runner::Actor& a) {
     if (row.task.delegation != "entrusted")
       throw Error(ErrorCode::wrong_state,
                   "task " + std::to_string(taskId) + " is not waiting for an entrustment to be accepted");
@@ -191,8 +195,8 @@ void Engine::acceptEntrustedTask(Id taskId, const std::string& user) {
   });
 }
 
-void Engine::rejectEntrustedTask(Id taskId, const std::string& user, const std::string& comment) {
-  taskOperation(*impl_, taskId, user, [&](Execution& ex, TaskRow& row, const Impl::Actor& a) {
+void rejectEntrustedTask(command::Runner& run, Id taskId, const std::string& user, const std::string& comment) {
+  taskOperation(run, taskId, user, [&](Execution& ex, TaskRow& row, const command::Runner::Actor& a) {
     if (row.task.delegation != "entrusted")
       throw Error(ErrorCode::wrong_state,
                   "task " + std::to_string(taskId) + " is not waiting for an entrustment to be accepted");
@@ -205,11 +209,11 @@ void Engine::rejectEntrustedTask(Id taskId, const std::string& user, const std::
   });
 }
 
-void Engine::terminateInstance(Id instanceId, const std::string& user, const std::string& reason) {
-  impl_->command([&](store::Connection& c) {
+void terminateInstance(command::Runner& run, Id instanceId, const std::string& user, const std::string& reason) {
+  run.command([&](store::Connection& c) {
     auto inst = existing(c, instanceId);
-    requireInitiator(*impl_, c, inst, user, "terminate");
-    impl_->onInstance(
+    requireInitiator(run, c, inst, user, "terminate");
+    run.onInstance(
         c, instanceId, user,
         [&](Execution& ex) {
           ex.recordOperation("terminate", nullptr, 0, reason);
@@ -219,11 +223,11 @@ void Engine::terminateInstance(Id instanceId, const std::string& user, const std
   });
 }
 
-void Engine::invalidateInstance(Id instanceId, const std::string& user, const std::string& reason) {
-  impl_->command([&](store::Connection& c) {
+void invalidateInstance(command::Runner& run, Id instanceId, const std::string& user, const std::string& reason) {
+  run.command([&](store::Connection& c) {
     auto inst = existing(c, instanceId);
-    requireInitiator(*impl_, c, inst, user, "invalidate");
-    impl_->onInstance(
+    requireInitiator(run, c, inst, user, "invalidate");
+    run.onInstance(
         c, instanceId, user,
         [&](Execution& ex) {
           ex.recordOperation("invalidate", nullptr, 0, reason);
@@ -233,11 +237,11 @@ void Engine::invalidateInstance(Id instanceId, const std::string& user, const st
   });
 }
 
-void Engine::suspendInstance(Id instanceId, const std::string& user) {
-  impl_->command([&](store::Connection& c) {
+void suspendInstance(command::Runner& run, Id instanceId, const std::string& user) {
+  run.command([&](store::Connection& c) {
     auto inst = existing(c, instanceId);
-    requireInitiator(*impl_, c, inst, user, "suspend");
-    impl_->onInstance(c, instanceId, user, [&](Execution& ex) {
+    requireInitiator(run, c, inst, user, "suspend");
+    run.onInstance(c, instanceId, user, [&](Execution& ex) {
       ex.state().row.state = "suspended";
       ex.state().rowDirty = true;
       ex.recordOperation("suspend", nullptr, 0, {});
@@ -245,14 +249,14 @@ void Engine::suspendInstance(Id instanceId, const std::string& user) {
   });
 }
 
-void Engine::resumeInstance(Id instanceId, const std::string& user) {
-  impl_->command([&](store::Connection& c) {
+void resumeInstance(command::Runner& run, Id instanceId, const std::string& user) {
+  run.command([&](store::Connection& c) {
     auto inst = existing(c, instanceId);
-    requireInitiator(*impl_, c, inst, user, "resume");
+    requireInitiator(run, c, inst, user, "resume");
     if (inst.state != "suspended")
       throw Error(ErrorCode::wrong_state,
                   "instance " + std::to_string(instanceId) + " is " + inst.state + ", not suspended");
-    impl_->onInstance(
+    run.onInstance(
         c, instanceId, user,
         [&](Execution& ex) {
           ex.state().row.state = "running";
@@ -263,12 +267,12 @@ void Engine::resumeInstance(Id instanceId, const std::string& user) {
   });
 }
 
-void Engine::ccInstance(Id instanceId, const std::string& user, const std::vector<std::string>& users) {
+void ccInstance(command::Runner& run, Id instanceId, const std::string& user, const std::vector<std::string>& users) {
   if (users.empty()) throw Error(ErrorCode::invalid_argument, "cc needs at least one user");
-  impl_->command([&](store::Connection& c) {
+  run.command([&](store::Connection& c) {
     auto inst = existing(c, instanceId);
     if (user.empty()) throw Error(ErrorCode::invalid_argument, "an operation needs the acting user");
-    auto a = impl_->actor(c, user);
+    auto a = run.actor(c, user);
     bool allowed = inst.initiator == user || a.admin;
     if (!allowed) {
       TaskQuery open;
@@ -277,7 +281,7 @@ void Engine::ccInstance(Id instanceId, const std::string& user, const std::vecto
       for (const auto& t : store::queryTasks(c, open)) allowed = allowed || mayWorkOn(t, a);
     }
     if (!allowed) forbid(user, "cc instance " + std::to_string(instanceId));
-    impl_->onInstance(
+    run.onInstance(
         c, instanceId, user,
         [&](Execution& ex) {
           for (const auto& u : users) ex.notify(u, "cc", 0, inst.definitionKey);
@@ -287,19 +291,19 @@ void Engine::ccInstance(Id instanceId, const std::string& user, const std::vecto
   });
 }
 
-void Engine::skipTask(Id taskId, const std::string& user, const std::string& comment) {
-  taskOperation(*impl_, taskId, user, [&](Execution& ex, TaskRow& row, const Impl::Actor& a) {
+void skipTask(command::Runner& run, Id taskId, const std::string& user, const std::string& comment) {
+  taskOperation(run, taskId, user, [&](Execution& ex, TaskRow& row, const command::Runner::Actor& a) {
     if (!a.admin) forbid(user, "skip a task: only an administrator may");
     ex.recordOperation("skip", ex.state().token(row.tokenId), taskId, comment);
     ex.completeTask(taskId, {}, user);
   });
 }
 
-void Engine::editVariables(Id instanceId, const std::string& user, const Variables& variables) {
-  impl_->command([&](store::Connection& c) {
+void editVariables(command::Runner& run, Id instanceId, const std::string& user, const Variables& variables) {
+  run.command([&](store::Connection& c) {
     existing(c, instanceId);
-    if (!impl_->actor(c, user).admin) forbid(user, "edit the form data: only an administrator may");
-    impl_->onInstance(
+    if (!run.actor(c, user).admin) forbid(user, "edit the form data: only an administrator may");
+    run.onInstance(
         c, instanceId, user,
         [&](Execution& ex) {
           std::vector<std::string> names;
@@ -311,10 +315,10 @@ void Engine::editVariables(Id instanceId, const std::string& user, const Variabl
   });
 }
 
-void Engine::deleteInstance(Id instanceId, const std::string& user, bool keepHistory) {
-  impl_->command([&](store::Connection& c) {
+void deleteInstance(command::Runner& run, Id instanceId, const std::string& user, bool keepHistory) {
+  run.command([&](store::Connection& c) {
     auto inst = existing(c, instanceId);
-    requireInitiator(*impl_, c, inst, user, "delete");
+    requireInitiator(run, c, inst, user, "delete");
     // Called instances go with it.
     std::vector<Id> all{instanceId};
     for (std::size_t i = 0; i < all.size(); ++i)
@@ -324,7 +328,7 @@ void Engine::deleteInstance(Id instanceId, const std::string& user, bool keepHis
         auto row = store::instanceById(c, id);
         bool live = row->state == "running" || row->state == "suspended";
         if (live)
-          impl_->onInstance(
+          run.onInstance(
               c, id, user,
               [&](Execution& ex) {
                 ex.recordOperation("delete", nullptr, 0, {});
@@ -332,15 +336,19 @@ void Engine::deleteInstance(Id instanceId, const std::string& user, bool keepHis
               },
               true);
         else
-          c.prepare("UPDATE instances SET state = 'deleted', revision = revision + 1 WHERE id = ?").bind(1, id).run();
+          store::markInstanceDeleted(c, id);
       }
       store::deleteInstanceRows(c, id, keepHistory);
     }
   });
 }
 
-std::vector<HistoryEntry> Engine::operations(Id instanceId) const {
-  auto all = history(instanceId);
+std::vector<HistoryEntry> operations(command::Runner& run, Id instanceId) {
+  auto all = run.read([&](store::Connection& c) {
+    if (!store::instanceById(c, instanceId))
+      throw Error(ErrorCode::not_found, "instance " + std::to_string(instanceId) + " not found");
+    return store::historyOf(c, instanceId);
+  });
   std::vector<HistoryEntry> out;
   for (auto& h : all)
     if (!h.action.empty()) out.push_back(std::move(h));
@@ -349,53 +357,53 @@ std::vector<HistoryEntry> Engine::operations(Id instanceId) const {
 
 // ---------------------------------------------------------------- identity
 
-void Engine::saveUser(const User& u) {
-  if (impl_->options.directory) throw Error(ErrorCode::wrong_state, "users live in the host's directory");
+void saveUser(command::Runner& run, const User& u) {
+  if (run.options.directory) throw Error(ErrorCode::wrong_state, "users live in the host's directory");
   if (u.id.empty()) throw Error(ErrorCode::invalid_argument, "a user needs an id");
-  impl_->command([&](store::Connection& c) { store::saveUser(c, u); });
+  run.command([&](store::Connection& c) { store::saveUser(c, u); });
 }
 
-void Engine::saveDepartment(const Department& d) {
-  if (impl_->options.directory) throw Error(ErrorCode::wrong_state, "departments live in the host's directory");
+void saveDepartment(command::Runner& run, const Department& d) {
+  if (run.options.directory) throw Error(ErrorCode::wrong_state, "departments live in the host's directory");
   if (d.id.empty()) throw Error(ErrorCode::invalid_argument, "a department needs an id");
-  impl_->command([&](store::Connection& c) { store::saveDepartment(c, d); });
+  run.command([&](store::Connection& c) { store::saveDepartment(c, d); });
 }
 
-void Engine::saveRole(const std::string& id, const std::string& name) {
-  if (impl_->options.directory) throw Error(ErrorCode::wrong_state, "roles live in the host's directory");
+void saveRole(command::Runner& run, const std::string& id, const std::string& name) {
+  if (run.options.directory) throw Error(ErrorCode::wrong_state, "roles live in the host's directory");
   if (id.empty()) throw Error(ErrorCode::invalid_argument, "a role needs an id");
-  impl_->command([&](store::Connection& c) { store::saveRole(c, id, name); });
+  run.command([&](store::Connection& c) { store::saveRole(c, id, name); });
 }
 
-std::optional<User> Engine::user(const std::string& id) const {
-  if (impl_->options.directory) return impl_->options.directory->user(id);
-  return impl_->read([&](store::Connection& c) { return store::userById(c, id); });
+std::optional<User> user(command::Runner& run, const std::string& id) {
+  if (run.options.directory) return run.options.directory->user(id);
+  return run.read([&](store::Connection& c) { return store::userById(c, id); });
 }
 
 // ---------------------------------------------------------------- inbox and lists
 
-std::vector<InboxMessage> Engine::inbox(const std::string& user, bool unreadOnly, int offset, int limit,
-                                        const std::string& type) const {
+std::vector<InboxMessage> inbox(command::Runner& run, const std::string& user, bool unreadOnly, int offset, int limit,
+                                const std::string& type) {
   if (limit < 0 || offset < 0) throw Error(ErrorCode::invalid_argument, "limit and offset must be >= 0");
-  return impl_->read([&](store::Connection& c) { return store::inboxOf(c, user, unreadOnly, offset, limit, type); });
+  return run.read([&](store::Connection& c) { return store::inboxOf(c, user, unreadOnly, offset, limit, type); });
 }
 
-std::map<std::string, std::int64_t> Engine::inboxCounts(const std::string& user) const {
-  return impl_->read([&](store::Connection& c) { return store::inboxCounts(c, user); });
+std::map<std::string, std::int64_t> inboxCounts(command::Runner& run, const std::string& user) {
+  return run.read([&](store::Connection& c) { return store::inboxCounts(c, user); });
 }
 
-void Engine::markRead(Id messageId, const std::string& user, bool read) {
-  impl_->command([&](store::Connection& c) {
-    if (!store::markRead(c, messageId, user, read, impl_->clock->nowMillis()))
+void markRead(command::Runner& run, Id messageId, const std::string& user, bool read) {
+  run.command([&](store::Connection& c) {
+    if (!store::markRead(c, messageId, user, read, run.clock->nowMillis()))
       throw Error(ErrorCode::not_found, "no message " + std::to_string(messageId) + " in the inbox of '" + user + "'");
   });
 }
 
-UserLists Engine::lists(const std::string& user) const {
-  return impl_->read([&](store::Connection& c) {
+UserLists lists(command::Runner& run, const std::string& user) {
+  return run.read([&](store::Connection& c) {
     std::vector<std::string> roles;
-    if (impl_->options.directory) {
-      if (auto u = impl_->options.directory->user(user)) roles = u->roles;
+    if (run.options.directory) {
+      if (auto u = run.options.directory->user(user)) roles = u->roles;
     } else if (auto u = store::userById(c, user)) {
       roles = u->roles;
     }
@@ -403,4 +411,4 @@ UserLists Engine::lists(const std::string& user) const {
   });
 }
 
-}  // namespace ordo
+}  // namespace ordo::approval

@@ -1,5 +1,5 @@
 // The C ABI: approval operations, lists, instance detail, canvas, identity, inbox.
-#include "approval/dispatch.hpp"
+#include "engine/dispatch.hpp"
 #include "capi/capi.hpp"
 #include "engine/json.hpp"
 

@@ -48,20 +48,6 @@ std::string fingerprint(const std::string& text) {
 
 }  // namespace
 
-std::string summarize(const std::vector<Diagnostic>& ds) {
-  std::string out;
-  int errors = 0;
-  for (const auto& d : ds) {
-    if (d.severity != Severity::error) continue;
-    if (++errors == 1) {
-      out = d.message;
-      if (d.line) out = "line " + std::to_string(d.line) + ": " + out;
-    }
-  }
-  if (errors > 1) out += " (and " + std::to_string(errors - 1) + " more)";
-  return "invalid BPMN model: " + out;
-}
-
 int Engine::broadcastSignal(const std::string& name, const Variables& variables) {
   if (name.empty()) throw Error(ErrorCode::invalid_argument, "a signal needs a name");
   return impl_->command([&](store::Connection& c) { return impl_->broadcast(c, name, variables); });
@@ -97,55 +83,6 @@ std::unique_ptr<Engine> Engine::open(const EngineOptions& options) {
 
 const Clock& Engine::clock() const {
   return *impl_->clock;
-}
-
-namespace {
-// The first (or next) due time of a timer start event, from `after`.
-std::int64_t startTimerDue(const model::FlowNode& s, const model::EventDefinition& timer, std::int64_t after,
-                           boost::json::object& data) {
-  using T = model::TimerDefinition::Type;
-  try {
-    if (timer.timer.type == T::date) return jobs::parseDateTime(timer.timer.expression);
-    if (timer.timer.type == T::duration) return jobs::addDuration(after, jobs::parseDuration(timer.timer.expression));
-    auto cycle = jobs::parseTimerCycle(timer.timer.expression);
-    if (!data.contains("remaining")) data["remaining"] = cycle.repetitions;
-    return jobs::addDuration(cycle.start && after < cycle.start ? cycle.start : after, cycle.interval);
-  } catch (const std::invalid_argument& e) {
-    throw Error(ErrorCode::invalid_argument,
-                "timer start event '" + s.id + "': '" + timer.timer.expression + "' is not valid ISO-8601: " + e.what(),
-                s.id);
-  }
-}
-}  // namespace
-
-void Engine::Impl::scheduleStartTimer(store::Connection& c, Id definition, const model::FlowNode& s,
-                                      const model::EventDefinition& timer, std::int64_t now) {
-  if (timer.timer.expression.find("${") != std::string::npos)
-    throw Error(ErrorCode::unsupported, "timer start event '" + s.id + "': a start timer cannot use variables", s.id);
-  boost::json::object data;
-  auto due = startTimerDue(s, timer, now, data);
-  store::insertStartJob(c, definition, s.id, due, data);
-}
-
-// A timer start event fell due: a new instance, and the next occurrence of a cycle.
-void Engine::Impl::fireStartTimer(store::Connection& c, Id jobId) {
-  auto job = store::startJob(c, jobId);
-  if (!job) return;
-  auto dp = deployed(c, job->definition);
-  const auto* s = dp->process->node(job->element);
-  if (!s) throw Error(ErrorCode::internal, "timer start job for unknown element '" + job->element + "'");
-  const auto& timer = *s->event(model::EventType::timer);
-  startInstance(c, *dp, {}, {}, {}, {}, s);
-  auto data = job->data;
-  if (timer.timer.type == model::TimerDefinition::Type::cycle) {
-    auto remaining = data.at("remaining").as_int64();  // -1: unbounded
-    if (remaining != 1) {
-      data["remaining"] = remaining < 0 ? -1 : remaining - 1;
-      store::rescheduleStartJob(c, jobId, startTimerDue(*s, timer, job->dueAt, data), data);
-      return;
-    }
-  }
-  store::deleteJob(c, jobId);
 }
 
 Deployment Engine::deploy(const std::string& xml) {
@@ -396,24 +333,12 @@ void Engine::failExternalTask(Id id, const std::string& workerId, const std::str
   impl_->command([&](store::Connection& c) {
     auto now = impl_->clock->nowMillis();
     Id instance = lockedBy(c, id, workerId, now);
-    c.prepare("UPDATE jobs SET retries = ?, error = ?, lock_owner = NULL, lock_expires = 0, due_at = ? WHERE id = ?")
-        .bind(1, retries)
-        .bind(2, message)
-        .bind(3, now + retryAfterMillis)
-        .bind(4, id)
-        .run();
+    store::failExternalJob(c, id, message, retries, now + retryAfterMillis);
     if (retries == 0) {
-      auto tasks = store::externalTasksOf(c, instance);
       std::string element;
-      for (const auto& e : tasks)
+      for (const auto& e : store::externalTasksOf(c, instance))
         if (e.id == id) element = e.elementId;
-      c.prepare("INSERT INTO incidents(instance_id, job_id, element_id, message, created_at) VALUES (?,?,?,?,?)")
-          .bind(1, instance)
-          .bind(2, id)
-          .bind(3, element)
-          .bind(4, message)
-          .bind(5, now)
-          .run();
+      store::insertIncident(c, instance, id, element, message, now);
     }
   });
 }

@@ -3,65 +3,15 @@
 #include <algorithm>
 #include <set>
 
-#include "engine/impl.hpp"
 #include "model/graph.hpp"
+#include "query/service.hpp"
 
-namespace ordo {
+namespace ordo::query {
 
 namespace {
 
-std::vector<std::string> rolesOf(Engine::Impl& impl, store::Connection& c, const std::string& user) {
+std::vector<std::string> rolesOf(command::Runner& impl, store::Connection& c, const std::string& user) {
   return impl.actor(c, user).roles;
-}
-
-// The FROM ... WHERE of a list, with its parameters bound by position.
-struct ListSql {
-  std::string from;
-  std::vector<std::variant<std::string, std::int64_t>> params;
-  bool withTask = false;
-};
-
-ListSql listSql(const ListQuery& q, const std::vector<std::string>& roles) {
-  ListSql s;
-  auto p = [&](std::variant<std::string, std::int64_t> v) {
-    s.params.push_back(std::move(v));
-    return "?" + std::to_string(s.params.size());
-  };
-  std::string where;
-  if (q.type == "todo") {
-    s.withTask = true;
-    std::string who = p(q.user);
-    s.from = " FROM tasks t JOIN instances i ON i.id = t.instance_id JOIN definitions d ON d.id = i.definition_id";
-    where = " WHERE t.state = 'open' AND (t.assignee = " + who +
-            " OR (t.assignee IS NULL AND t.id IN (SELECT task_id FROM task_candidates WHERE (kind = 'user' AND who = " +
-            who + ")";
-    for (const auto& r : roles) where += " OR (kind = 'group' AND who = " + p(r) + ")";
-    where += ")))";
-  } else if (q.type == "done") {
-    s.withTask = true;
-    s.from = " FROM tasks t JOIN instances i ON i.id = t.instance_id JOIN definitions d ON d.id = i.definition_id";
-    where = " WHERE t.completed_by = " + p(q.user);
-  } else if (q.type == "started") {
-    s.from = " FROM instances i JOIN definitions d ON d.id = i.definition_id";
-    where = " WHERE i.initiator = " + p(q.user) + " AND i.state <> 'draft' AND i.parent_id IS NULL";
-  } else if (q.type == "drafts") {
-    s.from = " FROM instances i JOIN definitions d ON d.id = i.definition_id";
-    where = " WHERE i.initiator = " + p(q.user) + " AND i.state = 'draft'";
-  } else if (q.type == "cc") {
-    s.from = " FROM instances i JOIN definitions d ON d.id = i.definition_id";
-    where = " WHERE i.id IN (SELECT instance_id FROM inbox WHERE user_id = " + p(q.user) + " AND type = 'cc')";
-  } else {
-    throw Error(ErrorCode::invalid_argument,
-                "list type must be todo, done, started, cc or drafts, not '" + q.type + "'");
-  }
-  if (!q.processKey.empty()) where += " AND d.key = " + p(q.processKey);
-  if (!q.processName.empty()) where += " AND d.name LIKE '%' || " + p(q.processName) + " || '%'";
-  if (!q.tenant.empty()) where += " AND i.tenant = " + p(q.tenant);
-  if (!q.category.empty()) where += " AND d.category = " + p(q.category);
-  if (q.startedFrom) where += " AND i.started_at >= " + p(q.startedFrom);
-  if (q.startedTo) where += " AND i.started_at < " + p(q.startedTo);
-  s.from += where;
-  return s;
 }
 
 // "a, b,c" -> {"a", "b", "c"}
@@ -79,29 +29,13 @@ std::vector<std::string> splitList(const std::string& s) {
   return out;
 }
 
-void bind(store::Statement& st, const ListSql& s) {
-  for (std::size_t i = 0; i < s.params.size(); ++i)
-    std::visit([&](const auto& v) { st.bind(static_cast<int>(i + 1), v); }, s.params[i]);
-}
-
 }  // namespace
 
-std::vector<ListItem> Engine::list(const ListQuery& q) const {
+std::vector<ListItem> list(command::Runner& run, const ListQuery& q) {
   if (q.user.empty()) throw Error(ErrorCode::invalid_argument, "a list is a user's: set ListQuery::user");
   if (q.limit < 0 || q.offset < 0) throw Error(ErrorCode::invalid_argument, "limit and offset must be >= 0");
-  return impl_->read([&](store::Connection& c) {
-    auto s = listSql(q, rolesOf(*impl_, c, q.user));
-    std::string order = s.withTask ? "t.id" : "i.id";
-    std::string sql = std::string("SELECT i.id, d.name") + (s.withTask ? ", t.id" : ", 0") + s.from + " ORDER BY " +
-                      order + (q.newestFirst ? " DESC" : " ASC") + " LIMIT " + std::to_string(q.limit) + " OFFSET " +
-                      std::to_string(q.offset);
-    std::vector<std::tuple<Id, std::string, Id>> rows;
-    {
-      auto& st = c.prepare(sql);
-      bind(st, s);
-      while (st.step()) rows.emplace_back(st.int64(0), st.text(1), st.int64(2));
-      st.reset();
-    }
+  return run.read([&](store::Connection& c) {
+    auto rows = store::listRows(c, q, rolesOf(run, c, q.user));
     std::vector<ListItem> out;
     for (const auto& [instance, name, task] : rows) {
       ListItem item;
@@ -114,30 +48,29 @@ std::vector<ListItem> Engine::list(const ListQuery& q) const {
   });
 }
 
-std::int64_t Engine::count(const ListQuery& q) const {
+std::int64_t count(command::Runner& run, const ListQuery& q) {
   if (q.user.empty()) throw Error(ErrorCode::invalid_argument, "a list is a user's: set ListQuery::user");
-  return impl_->read([&](store::Connection& c) {
-    auto s = listSql(q, rolesOf(*impl_, c, q.user));
-    auto& st = c.prepare("SELECT count(*)" + s.from);
-    bind(st, s);
-    st.step();
-    auto n = st.int64(0);
-    st.reset();
-    return n;
-  });
+  return run.read([&](store::Connection& c) { return store::countList(c, q, rolesOf(run, c, q.user)); });
 }
 
-InstanceDetail Engine::instanceDetail(Id instanceId, const std::string& user) const {
-  InstanceDetail d;
-  d.instance = instance(instanceId);
-  TaskQuery open;
-  open.instanceId = instanceId;
-  open.limit = 10000;
-  d.openTasks = tasks(open);
-  d.currentNodes = waitingAt(instanceId);
-  return impl_->read([&](store::Connection& c) {
+namespace {
+Instance existingInstance(store::Connection& c, Id instanceId) {
+  auto i = store::instanceById(c, instanceId);
+  if (!i) throw Error(ErrorCode::not_found, "instance " + std::to_string(instanceId) + " not found");
+  return *i;
+}
+}  // namespace
+
+InstanceDetail instanceDetail(command::Runner& run, Id instanceId, const std::string& user) {
+  return run.read([&](store::Connection& c) {
+    InstanceDetail d;
+    d.instance = existingInstance(c, instanceId);
+    TaskQuery open;
+    open.instanceId = instanceId;
+    d.openTasks = store::queryTasks(c, open);
+    d.currentNodes = store::waitingElements(c, instanceId);
     if (auto def = store::definitionById(c, d.instance.definitionId)) d.processName = def->name;
-    auto a = impl_->actor(c, user);
+    auto a = run.actor(c, user);
     auto& acts = d.allowedActions;
     bool running = d.instance.state == "running";
     bool onTask = std::any_of(d.openTasks.begin(), d.openTasks.end(), [&](const Task& t) {
@@ -162,17 +95,16 @@ InstanceDetail Engine::instanceDetail(Id instanceId, const std::string& user) co
   });
 }
 
-Canvas Engine::canvas(Id instanceId) const {
-  auto inst = instance(instanceId);
-  auto history = this->history(instanceId);
-  TaskQuery all;
-  all.instanceId = instanceId;
-  all.includeFinished = true;
-  all.limit = 100000;
-  auto taskList = tasks(all);
-  auto waiting = waitingAt(instanceId);
-  return impl_->read([&](store::Connection& c) {
-    auto dp = impl_->deployed(c, inst.definitionId);
+Canvas canvas(command::Runner& run, Id instanceId) {
+  return run.read([&](store::Connection& c) {
+    auto inst = existingInstance(c, instanceId);
+    auto history = store::historyOf(c, instanceId);
+    TaskQuery all;
+    all.instanceId = instanceId;
+    all.includeFinished = true;
+    auto taskList = store::queryTasks(c, all);
+    auto waiting = store::waitingElements(c, instanceId);
+    auto dp = run.deployed(c, inst.definitionId);
     std::set<std::string> entered, left;
     std::map<std::string, std::pair<std::int64_t, std::int64_t>> times;
     std::map<std::string, std::vector<std::string>> comments;
@@ -220,14 +152,14 @@ Canvas Engine::canvas(Id instanceId) const {
   });
 }
 
-std::vector<Definition> Engine::startableDefinitions(const std::string& user) const {
-  return impl_->read([&](store::Connection& c) {
-    auto roles = rolesOf(*impl_, c, user);
+std::vector<Definition> startableDefinitions(command::Runner& run, const std::string& user) {
+  return run.read([&](store::Connection& c) {
+    auto roles = rolesOf(run, c, user);
     std::map<std::string, Definition> latest;
     for (const auto& d : store::listDefinitions(c)) latest[d.key] = d;
     std::vector<Definition> out;
     for (const auto& [key, def] : latest) {
-      auto dp = impl_->deployed(c, def.id);
+      auto dp = run.deployed(c, def.id);
       const auto& p = *dp->process;
       auto starters = splitList(p.candidateStarterUsers);
       auto groups = splitList(p.candidateStarterGroups);
@@ -242,4 +174,4 @@ std::vector<Definition> Engine::startableDefinitions(const std::string& user) co
   });
 }
 
-}  // namespace ordo
+}  // namespace ordo::query

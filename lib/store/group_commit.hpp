@@ -8,13 +8,13 @@
 #include <array>
 #include <atomic>
 #include <chrono>
-#include <thread>
 #include <condition_variable>
 #include <cstdint>
 #include <exception>
 #include <functional>
 #include <map>
 #include <mutex>
+#include <thread>
 
 #include "store/sqlite.hpp"
 
@@ -34,8 +34,8 @@ class GroupCommit {
 
  private:
   void commitBatch(std::uint64_t batch);  // with m_ held
-  void noteThread();        // remembers which threads issued the last commands
-  bool concurrent() const;  // another thread among them
+  void noteThread();                      // remembers which threads issued the last commands
+  bool concurrent() const;                // another thread among them
   void abortBatch(std::uint64_t batch, const std::exception_ptr& why);
 
   Connection& c_;

@@ -122,4 +122,12 @@ void Transaction::commit() {
   done_ = true;
 }
 
+Snapshot::Snapshot(Connection& c) : c_(c) {
+  c_.prepare("BEGIN").run();
+}
+
+Snapshot::~Snapshot() {
+  sqlite3_exec(c_.handle(), "COMMIT", nullptr, nullptr, nullptr);
+}
+
 }  // namespace ordo::store

@@ -79,6 +79,17 @@ class Transaction {
   bool done_ = false;
 };
 
+// A read in one snapshot: every statement between construction and destruction sees the
+// same committed state (a deferred transaction, ended without writing).
+class Snapshot {
+ public:
+  explicit Snapshot(Connection& c);
+  ~Snapshot();
+
+ private:
+  Connection& c_;
+};
+
 [[noreturn]] void throwSqlite(sqlite3* db, int rc, std::string_view what);
 
 }  // namespace ordo::store

@@ -1134,6 +1134,30 @@ std::optional<std::string> formSchema(Connection& c, Id definition, const std::s
   return out;
 }
 
+void failExternalJob(Connection& c, Id job, const std::string& message, int retries, std::int64_t dueAt) {
+  c.prepare("UPDATE jobs SET retries = ?, error = ?, lock_owner = NULL, lock_expires = 0, due_at = ? WHERE id = ?")
+      .bind(1, retries)
+      .bind(2, message)
+      .bind(3, dueAt)
+      .bind(4, job)
+      .run();
+}
+
+void insertIncident(Connection& c, Id instance, Id job, const std::string& element, const std::string& message,
+                    std::int64_t at) {
+  c.prepare("INSERT INTO incidents(instance_id, job_id, element_id, message, created_at) VALUES (?,?,?,?,?)")
+      .bind(1, instance)
+      .bind(2, job)
+      .bind(3, element)
+      .bind(4, message)
+      .bind(5, at)
+      .run();
+}
+
+void markInstanceDeleted(Connection& c, Id instance) {
+  c.prepare("UPDATE instances SET state = 'deleted', revision = revision + 1 WHERE id = ?").bind(1, instance).run();
+}
+
 void deleteInstanceRows(Connection& c, Id instance, bool keepHistory) {
   c.prepare("DELETE FROM task_candidates WHERE task_id IN (SELECT id FROM tasks WHERE instance_id = ?)")
       .bind(1, instance)

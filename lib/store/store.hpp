@@ -3,6 +3,8 @@
 // engine decides which (the writer inside a command's transaction, or a reader).
 #pragma once
 
+#include <tuple>
+
 #include <boost/json/object.hpp>
 #include <map>
 #include <memory>
@@ -163,6 +165,16 @@ std::optional<std::string> entrustee(Connection& c, const std::string& user, con
 void saveForm(Connection& c, Id definition, const std::string& formKey, const std::string& schema);
 std::optional<std::string> formSchema(Connection& c, Id definition, const std::string& formKey);
 // Removes an instance and everything it has; with keepHistory its row and history stay.
+// An external task's failed attempt: its retries left and when it may be fetched again.
+void failExternalJob(Connection& c, Id job, const std::string& message, int retries, std::int64_t dueAt);
+void insertIncident(Connection& c, Id instance, Id job, const std::string& element, const std::string& message,
+                    std::int64_t at);
+// An ended instance kept for the record as "deleted".
+void markInstanceDeleted(Connection& c, Id instance);
+// A user's list: (instance, process name, task or 0) rows, and how many match.
+std::vector<std::tuple<Id, std::string, Id>> listRows(Connection& c, const ListQuery& q,
+                                                      const std::vector<std::string>& roles);
+std::int64_t countList(Connection& c, const ListQuery& q, const std::vector<std::string>& roles);
 void deleteInstanceRows(Connection& c, Id instance, bool keepHistory);
 int countJobs(Connection& c, Id instance);
 int countIncidents(Connection& c, Id instance);

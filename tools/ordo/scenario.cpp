@@ -10,7 +10,7 @@
 #include <ordo/engine.hpp>
 #include <sstream>
 
-#include "approval/dispatch.hpp"
+#include "engine/dispatch.hpp"
 #include "jobs/iso8601.hpp"
 
 namespace ordo::cli {

@@ -1,4 +1,4 @@
-#include "approval/dispatch.hpp"
+#include "engine/dispatch.hpp"
 
 #include <functional>
 #include <map>

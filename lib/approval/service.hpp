@@ -1,0 +1,63 @@
+// The approval service: task and instance operations (转办, 委派, 退回, 撤回, 加签, 抄送,
+// 催办, 作废 ...), identity and the inbox, each a command on the runner. ordo::Engine
+// delegates to these in a line per method; a refusal throws and changes nothing.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <ordo/engine.hpp>
+#include <string>
+#include <vector>
+
+#include "command/runner.hpp"
+
+namespace ordo::approval {
+
+void completeTask(command::Runner& run, Id taskId, const Variables& variables, const std::string& user,
+                  const std::string& comment);
+void claimTask(command::Runner& run, Id taskId, const std::string& user);
+void unclaimTask(command::Runner& run, Id taskId, const std::string& user);
+void delegateTask(command::Runner& run, Id taskId, const std::string& user, const std::string& to,
+                  const std::string& comment);
+void resolveTask(command::Runner& run, Id taskId, const std::string& user, const Variables& variables,
+                 const std::string& comment);
+void transferTask(command::Runner& run, Id taskId, const std::string& user, const std::string& to,
+                  const std::string& comment);
+void urgeTask(command::Runner& run, Id taskId, const std::string& user);
+Id entrust(command::Runner& run, const std::string& user, const std::string& to,
+           const std::vector<std::string>& processes, std::int64_t validFrom, std::int64_t validUntil);
+void cancelEntrust(command::Runner& run, const std::string& user, const std::string& to);
+void acceptEntrustedTask(command::Runner& run, Id taskId, const std::string& user);
+void rejectEntrustedTask(command::Runner& run, Id taskId, const std::string& user, const std::string& comment);
+void terminateInstance(command::Runner& run, Id instanceId, const std::string& user, const std::string& reason);
+void invalidateInstance(command::Runner& run, Id instanceId, const std::string& user, const std::string& reason);
+void suspendInstance(command::Runner& run, Id instanceId, const std::string& user);
+void resumeInstance(command::Runner& run, Id instanceId, const std::string& user);
+void ccInstance(command::Runner& run, Id instanceId, const std::string& user, const std::vector<std::string>& users);
+void skipTask(command::Runner& run, Id taskId, const std::string& user, const std::string& comment);
+void editVariables(command::Runner& run, Id instanceId, const std::string& user, const Variables& variables);
+void deleteInstance(command::Runner& run, Id instanceId, const std::string& user, bool keepHistory);
+std::vector<HistoryEntry> operations(command::Runner& run, Id instanceId);
+void saveUser(command::Runner& run, const User& u);
+void saveDepartment(command::Runner& run, const Department& d);
+void saveRole(command::Runner& run, const std::string& id, const std::string& name);
+std::optional<User> user(command::Runner& run, const std::string& id);
+std::vector<InboxMessage> inbox(command::Runner& run, const std::string& user, bool unreadOnly, int offset, int limit,
+                                const std::string& type);
+std::map<std::string, std::int64_t> inboxCounts(command::Runner& run, const std::string& user);
+void markRead(command::Runner& run, Id messageId, const std::string& user, bool read);
+UserLists lists(command::Runner& run, const std::string& user);
+void returnTask(command::Runner& run, Id taskId, const std::string& user, const std::string& target,
+                const std::string& comment);
+void rejectTask(command::Runner& run, Id taskId, const std::string& user, const std::string& target,
+                const std::string& comment);
+std::vector<std::string> returnableNodes(command::Runner& run, Id taskId);
+void addSigners(command::Runner& run, Id taskId, const std::string& user, const std::vector<std::string>& users,
+                const std::string& position);
+void removeSigners(command::Runner& run, Id taskId, const std::string& user, const std::vector<std::string>& users);
+void jump(command::Runner& run, Id instanceId, const std::string& user, const std::string& target);
+void withdraw(command::Runner& run, Id instanceId, const std::string& user);
+Instance saveDraft(command::Runner& run, const StartRequest& request);
+Instance submitDraft(command::Runner& run, Id instanceId, const std::string& user, const Variables& variables);
+
+}  // namespace ordo::approval

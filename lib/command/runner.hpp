@@ -1,0 +1,478 @@
+// command::Runner: what every service of the engine shares — the database, commands
+// (each with its CommandContext, under group commit), deployed definitions, job
+// execution, work across instances. Private to lib/; the approval and query services
+// and the engine facade run their commands and reads through it.
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <boost/uuid/uuid_generators.hpp>
+#include <boost/uuid/uuid_io.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <ordo/engine.hpp>
+#include <shared_mutex>
+#include <sstream>
+#include <thread>
+#include <unordered_map>
+
+#include "jobs/iso8601.hpp"
+#include "parse/parser.hpp"
+#include "runtime/execution.hpp"
+#include "store/group_commit.hpp"
+#include "store/store.hpp"
+
+namespace ordo::command {
+
+std::string summarize(const std::vector<Diagnostic>& ds);
+
+// What one command carries from its first statement to its commit (as Flowable's
+// CommandContext): its row ids, the work it causes in other instances, the signals it
+// throws and the history it wrote. One exists per running command; nothing hides in
+// thread-locals, so a listener or a handler of another engine can run commands freely.
+struct CommandContext {
+  struct CallFrom {
+    runtime::CallRequest request;
+    Id parent;
+    Id parentDefinition;
+    std::string initiator, tenant;
+  };
+  // New message subscriptions look for a buffered message first.
+  struct NewWait {
+    Id instance, subscription;
+    std::string name, businessKey;
+  };
+  explicit CommandContext(store::Connection& c) : ids(c) {}
+  store::TableIds ids;  // row ids for the whole command, so that instances created together never collide
+  std::deque<CallFrom> calls;
+  std::deque<runtime::ParentNotice> notices;
+  std::deque<Id> cancels;
+  std::deque<NewWait> newWaits;
+  std::deque<std::pair<std::string, Id>> thrownSignals;  // name, thrower
+  std::vector<HistoryEntry> written;                     // announced to listeners after the commit
+  std::uint64_t seq = 0;                                 // which command this is, for interrupt()
+};
+
+struct Runner : runtime::Environment {
+  EngineOptions options;
+  std::shared_ptr<Clock> clock;
+  store::Database db;
+
+  mutable std::mutex cacheMutex;
+  std::unordered_map<Id, std::shared_ptr<const runtime::DeployedProcess>> cache;
+
+  // interrupt() names the command whose body runs at that moment; only that one stops.
+  std::atomic<std::uint64_t> commandSeq{0}, runningCommand{0}, interruptedCommand{0};
+  mutable std::mutex listenersMutex;
+  std::vector<std::pair<int, std::shared_ptr<Engine::Listener>>> listeners;
+  int nextListener = 1;
+  // The command whose body runs now (set and read with the writer held), and its thread.
+  CommandContext* current = nullptr;
+  std::atomic<std::thread::id> writerThread{};
+  bool onWriterThread() const { return writerThread.load() == std::this_thread::get_id(); }
+  CommandContext& cx() {
+    if (!current) throw Error(ErrorCode::internal, "no command is running");
+    return *current;
+  }
+
+  mutable std::shared_mutex handlersMutex;
+  std::unordered_map<std::string, std::shared_ptr<ServiceHandler>> handlers;
+  std::vector<std::shared_ptr<ServiceHandler>> replaced;  // kept alive: a running command may hold one
+
+  store::GroupCommit groupCommit;
+
+  // Job execution: this engine's lock owner, and the optional executor thread.
+  std::string ownerId = "ordo-" + boost::uuids::to_string(boost::uuids::random_generator()());
+  std::mutex executorMutex;
+  std::condition_variable wakeExecutor;
+  std::thread executor;
+  bool stopExecutor = false;
+  static constexpr std::int64_t kJobLockMillis = 5 * 60 * 1000;
+
+  explicit Runner(const EngineOptions& o)
+      : options(o),
+        clock(o.clock ? o.clock : std::make_shared<SystemClock>()),
+        db(o.path, o.durability == EngineOptions::Durability::full, o.readConnections),
+        // A commit delay only where a commit costs an fsync.
+        groupCommit(db.writer(), db.writeMutex(), !db.inMemory(),
+                    std::chrono::microseconds(o.durability == EngineOptions::Durability::full ? 200 : 0)) {}
+
+  const ServiceHandler* serviceHandler(const std::string& name) const override {
+    std::shared_lock lock(handlersMutex);
+    auto it = handlers.find(name);
+    return it == handlers.end() ? nullptr : it->second.get();
+  }
+
+  bool interrupted() const override {
+    auto running = runningCommand.load(std::memory_order_relaxed);
+    return running != 0 && interruptedCommand.load(std::memory_order_relaxed) == running;
+  }
+
+  // The engine's own tables as a Directory, read on the writer during a command.
+  struct OwnDirectory : Directory {
+    store::Database& db;
+    explicit OwnDirectory(store::Database& d) : db(d) {}
+    std::optional<User> user(const std::string& id) const override { return store::userById(db.writer(), id); }
+    std::optional<Department> department(const std::string& id) const override {
+      return store::departmentById(db.writer(), id);
+    }
+    std::vector<std::string> usersWithRole(const std::string& role) const override {
+      return store::usersWithRole(db.writer(), role);
+    }
+    std::vector<std::string> usersInDepartment(const std::string& d) const override {
+      return store::usersInDepartment(db.writer(), d);
+    }
+  };
+  OwnDirectory ownDirectory{db};
+  const Directory* directory() const override {
+    return options.directory ? options.directory.get() : static_cast<const Directory*>(&ownDirectory);
+  }
+
+  // Asked during a command, on the thread that holds the writer: the writer answers.
+  std::optional<std::string> entrustee(const std::string& user, const std::string& processKey,
+                                       std::int64_t now) const override {
+    return store::entrustee(const_cast<store::Database&>(db).writer(), user, processKey, now);
+  }
+
+  // After the commit, outside the writer: a listener may run commands of its own, and what
+  // it throws is its own failure, not the committed command's.
+  void announce(const std::vector<HistoryEntry>& events) {
+    if (events.empty()) return;
+    std::vector<std::shared_ptr<Engine::Listener>> now;
+    {
+      std::lock_guard lock(listenersMutex);
+      for (const auto& l : listeners) now.push_back(l.second);
+    }
+    for (const auto& l : now)
+      for (const auto& e : events) try {
+          (*l)(e);
+        } catch (...) {
+          // a listener's failure never turns a committed command into a failed one
+        }
+  }
+
+  // Delivers `name` to every waiting instance and starts the processes with that signal
+  // start event; signals these throw in turn are delivered too, in the same transaction.
+  int broadcast(store::Connection& c, const std::string& name, const Variables& variables, Id thrower = 0) {
+    int received = 0;
+    for (Id instance : store::signalReceivers(c, name))
+      if (instance != thrower)  // the thrower caught its own signal while throwing it
+        onInstance(c, instance, {}, [&](runtime::Execution& ex) { received += ex.deliverSignal(name, variables); });
+    std::map<std::string, Definition> latest;
+    for (const auto& d : store::listDefinitions(c)) latest[d.key] = d;
+    for (const auto& [key, def] : latest) {
+      auto dp = deployed(c, def.id);
+      for (const auto* s : dp->process->scope.startEvents())
+        for (const auto& e : s->events)
+          if (e.type == model::EventType::signal && dp->model().signalName(e.ref) == name) {
+            startInstance(c, *dp, variables, {}, {}, {}, s);
+            ++received;
+            break;
+          }
+    }
+    return received;
+  }
+
+  using CallFrom = CommandContext::CallFrom;
+
+  void scheduleStartTimer(store::Connection& c, Id definition, const model::FlowNode& s,
+                          const model::EventDefinition& timer, std::int64_t now);
+  void fireStartTimer(store::Connection& c, Id jobId);
+
+  // What the executions of this command asked of other instances, carried out in the same
+  // transaction: child instances of call activities, their ends, cancellations, signals.
+  void collect(runtime::Execution& ex, const runtime::InstanceState& st) {
+    auto& x = cx();
+    for (const auto& sub : st.subscriptions)
+      if (sub.createdNow && !sub.removed && sub.kind == "message")
+        x.newWaits.push_back({st.row.id, sub.id, sub.name, st.row.businessKey});
+    for (const auto& name : ex.signalsThrown) x.thrownSignals.emplace_back(name, st.row.id);
+    for (auto& r : ex.callsRequested)
+      x.calls.push_back({std::move(r), st.row.id, st.row.definitionId, st.row.initiator, st.row.tenant});
+    if (ex.parentNotice) x.notices.push_back(*ex.parentNotice);
+    for (Id child : ex.childrenToCancel) x.cancels.push_back(child);
+  }
+
+  void drainEffects(store::Connection& c) {
+    auto& x = cx();
+    auto& calls = x.calls;
+    auto& notices = x.notices;
+    auto& cancels = x.cancels;
+    auto& newWaits = x.newWaits;
+    auto& thrownSignals = x.thrownSignals;
+    for (int round = 0;; ++round) {
+      if (round > 100000)
+        throw Error(ErrorCode::limit_exceeded, "a command kept causing work in other instances: stopped");
+      if (!calls.empty()) {
+        auto call = std::move(calls.front());
+        calls.pop_front();
+        startChild(c, call);
+      } else if (!notices.empty()) {
+        auto notice = std::move(notices.front());
+        notices.pop_front();
+        // A suspended caller still learns that its child ended.
+        onInstance(
+            c, notice.parent, {}, [&](runtime::Execution& ex) { ex.childEnded(notice.parentToken, notice); }, true);
+      } else if (!cancels.empty()) {
+        Id child = cancels.front();
+        cancels.pop_front();
+        auto row = store::instanceById(c, child);
+        if (row && row->state == "running")
+          onInstance(c, child, {}, [&](runtime::Execution& ex) { ex.terminate("its call activity was cancelled"); });
+      } else if (!newWaits.empty()) {
+        auto wait = std::move(newWaits.front());
+        newWaits.pop_front();
+        if (auto vars = store::takeBufferedMessage(c, wait.name, wait.businessKey, clock->nowMillis()))
+          onInstance(c, wait.instance, {}, [&](runtime::Execution& ex) { ex.correlate(wait.subscription, *vars); });
+      } else if (!thrownSignals.empty()) {
+        auto [name, thrower] = thrownSignals.front();
+        thrownSignals.pop_front();
+        broadcast(c, name, {}, thrower);
+      } else {
+        break;
+      }
+    }
+  }
+
+  void startChild(store::Connection& c, const CallFrom& call) {
+    const auto& r = call.request;
+    int depth = 1;
+    for (auto up = store::instanceById(c, call.parent); up && up->parentId; up = store::instanceById(c, up->parentId))
+      if (++depth >= runtime::kMaxCallDepth)
+        throw Error(ErrorCode::limit_exceeded, "call activity '" + r.calledElement + "': calls are nested more than " +
+                                                   std::to_string(runtime::kMaxCallDepth) +
+                                                   " deep (does a process call itself?)");
+    std::optional<Definition> def;
+    if (r.binding == "version") {
+      def = store::definitionVersion(c, r.calledElement, std::atoi(r.version.c_str()));
+    } else if (r.binding == "deployment") {
+      auto parentDef = store::definitionById(c, call.parentDefinition);
+      if (parentDef) def = store::findDefinition(c, r.calledElement, parentDef->hash);
+    } else {
+      def = store::latestDefinition(c, r.calledElement);
+    }
+    if (!def)
+      throw Error(ErrorCode::not_found, "call activity: no definition '" + r.calledElement + "'" +
+                                            (r.binding.empty() ? "" : " (binding " + r.binding + ")") + " is deployed");
+    auto dp = deployed(c, def->id);
+    startInstance(c, *dp, r.variables, r.businessKey, call.initiator, call.tenant, nullptr, call.parent, r.parentToken,
+                  r.childId);
+  }
+
+  // A service-task handler (or a directory) calling back into the engine would wait for
+  // the writer its own command holds.
+  void refuseReentry(const char* what) const {
+    if (onWriterThread())
+      throw Error(ErrorCode::wrong_state, std::string("a service-task handler may not ") + what +
+                                              " the engine: the command it runs in holds the writer");
+  }
+
+  // Runs `f` as one command: its body and its effects on other instances in one
+  // transaction (shared with others by group commit), then its listeners.
+  template <class F>
+  auto command(F&& f) {
+    refuseReentry("call");
+    std::vector<HistoryEntry> written;
+    auto body = [&](auto&& run) {
+      CommandContext x(db.writer());
+      x.seq = ++commandSeq;
+      current = &x;
+      writerThread = std::this_thread::get_id();
+      runningCommand = x.seq;
+      struct Leave {
+        Runner& impl;
+        ~Leave() {
+          impl.runningCommand = 0;
+          impl.current = nullptr;
+          impl.writerThread = std::thread::id();
+        }
+      } leave{*this};
+      run();
+      drainEffects(db.writer());
+      x.ids.flush();
+      // The last moment an interrupt can stop it: after this the command belongs to its batch.
+      if (interrupted()) throw Error(ErrorCode::interrupted, "the command was interrupted");
+      written = std::move(x.written);
+    };
+    if constexpr (std::is_void_v<decltype(f(db.writer()))>) {
+      groupCommit.run([&] { body([&] { f(db.writer()); }); });
+      announce(written);
+    } else {
+      std::optional<decltype(f(db.writer()))> result;
+      groupCommit.run([&] { body([&] { result.emplace(f(db.writer())); }); });
+      announce(written);
+      return std::move(*result);
+    }
+  }
+
+  void save(store::Connection& c, runtime::InstanceState& st) {
+    bool anyListener;
+    {
+      std::lock_guard lock(listenersMutex);
+      anyListener = !listeners.empty();
+    }
+    store::saveInstance(c, st);  // gives the history entries their ids
+    if (anyListener) cx().written.insert(cx().written.end(), st.history.begin(), st.history.end());
+    st.history.clear();
+  }
+
+  // Acquires due jobs for `owner` and runs each in a command of its own until none is due.
+  int runJobs(const std::string& owner) {
+    int succeeded = 0;
+    for (int round = 0; round < 10000; ++round) {
+      auto due = command(
+          [&](store::Connection& c) { return store::acquireJobs(c, owner, clock->nowMillis(), kJobLockMillis, 64); });
+      if (due.empty()) break;
+      for (const auto& job : due) {
+        try {
+          bool ran = command([&](store::Connection& c) {
+            if (!store::lockedJob(c, job.id, owner)) return false;  // finished or taken over meanwhile
+            if (job.instanceId == 0)
+              fireStartTimer(c, job.id);
+            else
+              onInstance(c, job.instanceId, {}, [&](runtime::Execution& ex) { ex.runJob(job.id); });
+            return true;
+          });
+          succeeded += ran ? 1 : 0;
+        } catch (const Error& e) {
+          if (e.code() == ErrorCode::interrupted) throw;
+          // The job's own command rolled back; record the failed attempt in a command of its own.
+          command([&](store::Connection& c) { store::failJob(c, job.id, e.what(), clock->nowMillis()); });
+        }
+      }
+    }
+    return succeeded;
+  }
+
+  void executorLoop(std::int64_t pollMillis) {
+    std::ostringstream owner;
+    owner << ownerId << "/executor";
+    std::unique_lock lock(executorMutex);
+    while (!stopExecutor) {
+      lock.unlock();
+      try {
+        runJobs(owner.str());
+      } catch (const std::exception&) {
+        // A failing job is recorded by runJobs; anything else (a locked database) is retried next round.
+      }
+      lock.lock();
+      wakeExecutor.wait_for(lock, std::chrono::milliseconds(pollMillis), [&] { return stopExecutor; });
+    }
+  }
+
+  void stopJobs() {
+    {
+      std::lock_guard lock(executorMutex);
+      stopExecutor = true;
+    }
+    wakeExecutor.notify_all();
+    if (executor.joinable()) executor.join();
+  }
+
+  ~Runner() { stopJobs(); }
+
+  template <class F>
+  auto read(F&& f) const {
+    // On ":memory:" the reader is the writer its own command holds: refuse rather than wait forever.
+    refuseReentry("read from");
+    store::Database::Lease lease(const_cast<store::Database&>(db));
+    if (db.inMemory()) return f(*lease);
+    // One snapshot: every statement of the read sees the same committed state.
+    store::Snapshot snapshot(*lease);
+    return f(*lease);
+  }
+
+  std::shared_ptr<const runtime::DeployedProcess> deployed(store::Connection& c, Id definitionId) {
+    {
+      std::lock_guard lock(cacheMutex);
+      auto it = cache.find(definitionId);
+      if (it != cache.end()) return it->second;
+    }
+    auto def = store::definitionById(c, definitionId);
+    if (!def) throw Error(ErrorCode::not_found, "definition " + std::to_string(definitionId) + " not found");
+    auto parsed = parse::parseDefinitions(store::definitionXml(c, definitionId), {ValidationPurpose::execution});
+    std::vector<Diagnostic> ds = parsed.diagnostics;
+    if (!parsed.definitions || hasErrors(ds))
+      throw Error(ErrorCode::internal,
+                  "stored definition " + std::to_string(definitionId) + " no longer parses: " + summarize(ds));
+    auto compiled = runtime::CompiledModel::compile(parsed.definitions, ds);
+    return remember(*def, compiled);
+  }
+
+  std::shared_ptr<const runtime::DeployedProcess> remember(const Definition& def,
+                                                           std::shared_ptr<const runtime::CompiledModel> compiled) {
+    auto dp = std::make_shared<runtime::DeployedProcess>();
+    dp->definition = def;
+    dp->compiled = std::move(compiled);
+    dp->process = dp->compiled->model->process(def.key);
+    if (!dp->process) throw Error(ErrorCode::internal, "definition " + def.key + " lost its process");
+    std::lock_guard lock(cacheMutex);
+    return cache.emplace(def.id, std::move(dp)).first->second;
+  }
+
+  Instance startInstance(store::Connection& c, const runtime::DeployedProcess& dp, const Variables& variables,
+                         const std::string& businessKey, const std::string& initiator, const std::string& tenant,
+                         const model::FlowNode* startEvent, Id parentId = 0, Id parentToken = 0, Id presetId = 0) {
+    auto& ids = cx().ids;
+    runtime::InstanceState st;
+    st.isNew = true;
+    st.row.id = presetId ? presetId : ids.next("instances");
+    st.row.parentId = parentId;
+    st.row.parentTokenId = parentToken;
+    st.row.definitionId = dp.definition.id;
+    st.row.definitionKey = dp.definition.key;
+    st.row.definitionVersion = dp.definition.version;
+    st.row.businessKey = businessKey;
+    st.row.initiator = initiator;
+    st.row.tenant = tenant;
+    st.row.state = "running";
+    st.row.startedAt = clock->nowMillis();
+    runtime::Execution ex(st, dp, *clock, ids, *this);
+    ex.actor = initiator;
+    ex.start(variables, initiator, startEvent);
+    save(c, st);
+    collect(ex, st);
+    return st.row;
+  }
+
+  // Loads an instance for a command; refuses instances that are not running.
+  runtime::InstanceState load(store::Connection& c, Id instanceId, bool allowSuspended = false) {
+    runtime::InstanceState st;
+    if (!store::loadInstance(c, instanceId, st))
+      throw Error(ErrorCode::not_found, "instance " + std::to_string(instanceId) + " not found");
+    if (st.row.state != "running" && !(allowSuspended && st.row.state == "suspended"))
+      throw Error(ErrorCode::wrong_state, "instance " + std::to_string(instanceId) + " is " + st.row.state);
+    return st;
+  }
+
+  // Who acts: the user with their roles, from the host's directory or the engine's own tables.
+  struct Actor {
+    std::string id;
+    std::vector<std::string> roles;
+    bool admin = false;
+  };
+  Actor actor(store::Connection& c, const std::string& user) {
+    Actor a{user, {}, false};
+    std::optional<User> u = options.directory ? options.directory->user(user) : store::userById(c, user);
+    if (u) a.roles = u->roles;
+    a.admin = std::find(a.roles.begin(), a.roles.end(), "admin") != a.roles.end();
+    return a;
+  }
+
+  template <class F>
+  void onInstance(store::Connection& c, Id instanceId, const std::string& actor, F&& f, bool allowSuspended = false) {
+    auto st = load(c, instanceId, allowSuspended);
+    auto dp = deployed(c, st.row.definitionId);
+    runtime::Execution ex(st, *dp, *clock, cx().ids, *this);
+    ex.actor = actor;
+    f(ex);
+    save(c, st);
+    collect(ex, st);
+  }
+};
+
+}  // namespace ordo::command
