@@ -1,0 +1,289 @@
+// Catching and throwing events: boundaries, subscriptions (message, signal, condition),
+// errors and escalations looking for their catcher, event subprocesses.
+#include <algorithm>
+#include <boost/json/serialize.hpp>
+
+#include "jobs/iso8601.hpp"
+#include "model/graph.hpp"
+#include "runtime/execution.hpp"
+
+namespace ordo::runtime {
+
+using model::FlowNode;
+using model::NodeKind;
+using model::SequenceFlow;
+
+void Execution::attachBoundaryEvents(Token& t, const FlowNode& n) {
+  for (const auto* b : n.boundaryEvents)
+    for (const auto& def : b->events) {
+      if (def.type == model::EventType::conditional) subscribeCondition(t, *b, false);
+      if (def.type == model::EventType::timer) createTimerJob(t, *b);
+      if (def.type == model::EventType::message) subscribeMessage(t, *b, &def);
+      if (def.type == model::EventType::signal) subscribeSignal(t, *b, &def);
+    }
+}
+
+void Execution::subscribeMessage(Token& owner, const FlowNode& eventNode, const model::EventDefinition* def) {
+  std::string ref = eventNode.messageRef;
+  if (def)
+    ref = def->ref;
+  else if (const auto* e = eventNode.event(model::EventType::message))
+    ref = e->ref;
+  SubscriptionRow sub;
+  sub.id = ids_.next("subscriptions");
+  sub.tokenId = owner.id;
+  sub.kind = "message";
+  sub.name = process_.model().messageName(ref);
+  sub.element = eventNode.id;
+  sub.isNew = true;
+  sub.createdNow = true;
+  state_.subscriptions.push_back(std::move(sub));
+}
+
+void Execution::eventGatewayFired(Token& gateway, const FlowNode& eventNode) {
+  removeJobsOf(gateway.id);  // the other events lose the race
+  record("element_left", &gateway, &node(gateway));
+  transition(gateway, TokenState::active);
+  gateway.element = eventNode.id;
+  record("element_entered", &gateway, &eventNode);
+  agenda_.push_back({Op::leave, gateway.id});
+}
+
+void Execution::correlate(Id subscriptionId, const Variables& variables) {
+  SubscriptionRow* sub = nullptr;
+  for (auto& x : state_.subscriptions)
+    if (x.id == subscriptionId && !x.removed) sub = &x;
+  if (!sub) throw Error(ErrorCode::not_found, "message subscription " + std::to_string(subscriptionId) + " not found");
+  receive(*sub, variables);
+  run();
+}
+
+void Execution::triggerBoundary(Token& host, const FlowNode& boundary) {
+  Id parent = host.parent;
+  if (boundary.cancelActivity) cancelToken(host);
+  Token& bt = newToken(parent, boundary.id);
+  record("element_entered", &bt, &boundary);
+  agenda_.push_back({Op::leave, bt.id});
+}
+
+const model::Scope& Execution::scopeOf(const Token& scope) const {
+  return scope.parent == 0 ? process_.process->scope : *node(scope).inner;
+}
+
+const FlowNode* Execution::findCatcher(Token& from, model::EventType type, const std::string& code, Token*& host) {
+  const auto& defs = process_.model();
+  // The code a catching definition waits for; nullopt catches every code.
+  auto codeOf = [&](const model::EventDefinition& e) -> std::optional<std::string> {
+    if (e.ref.empty()) return std::nullopt;
+    if (type == model::EventType::error) {
+      auto it = defs.errors.find(e.ref);
+      return it == defs.errors.end() ? e.ref : it->second.errorCode;
+    }
+    auto it = defs.escalations.find(e.ref);
+    return it == defs.escalations.end() ? e.ref : it->second.escalationCode;
+  };
+  // Specific codes win over catch-alls at the same level.
+  auto pick = [&](const std::vector<const FlowNode*>& candidates) -> const FlowNode* {
+    const FlowNode* catchAll = nullptr;
+    for (const auto* c : candidates) {
+      const auto* e = c->event(type);
+      if (!e) continue;
+      auto k = codeOf(*e);
+      if (k && !k->empty() && *k == code) return c;
+      if ((!k || k->empty()) && !catchAll) catchAll = c;
+    }
+    return catchAll;
+  };
+  for (Token* cur = &from; cur;) {
+    bool miInstance = cur->data.contains("miInstance");
+    // An event subprocess of the scope catches before the boundary events of the scope's activity.
+    if (cur != &from && cur->state == TokenState::scope && !cur->data.contains("miBody") &&
+        (cur->parent == 0 || node(*cur).inner)) {
+      std::vector<const FlowNode*> starts;
+      for (const auto* esp : scopeOf(*cur).eventSubProcesses())
+        for (const auto* st : esp->inner->startEvents()) starts.push_back(st);
+      if (const auto* st = pick(starts)) {
+        host = cur;
+        return st;
+      }
+    }
+    if (cur->parent == 0) break;
+    if (!miInstance)
+      if (const auto* b = pick(node(*cur).boundaryEvents)) {
+        host = cur;
+        return b;
+      }
+    cur = state_.token(cur->parent);
+  }
+  return nullptr;
+}
+
+void Execution::catchAt(Token& host, const FlowNode& catcher) {
+  if (catcher.kind == NodeKind::boundaryEvent)
+    triggerBoundary(host, catcher);
+  else
+    triggerEventSubProcess(host, catcher);
+}
+
+void Execution::throwBpmnError(Token& from, const std::string& code, const std::string& message) {
+  Token* host = nullptr;
+  if (const auto* c = findCatcher(from, model::EventType::error, code, host)) {
+    record("error_caught", host, c, 0, code);
+    catchAt(*host, *c);
+    return;
+  }
+  if (state_.row.parentId) {
+    // A called instance hands an uncaught error to its call activity (BPMN 10.2.6).
+    parentNotice = ParentNotice{state_.row.parentId, state_.row.parentTokenId, true, code, {}};
+    endInstance("terminated", "error_propagated", code);
+    return;
+  }
+  throw Error(ErrorCode::unhandled_bpmn_error,
+              "BPMN error '" + code + "' thrown at '" + from.element + "' is not caught by any error boundary event" +
+                  (message.empty() ? "" : ": " + message),
+              from.element);
+}
+
+bool Execution::throwEscalation(Token& from, const std::string& code) {
+  Token* host = nullptr;
+  const auto* c = findCatcher(from, model::EventType::escalation, code, host);
+  if (!c) {
+    record("escalation_uncaught", &from, process_.process->node(from.element), 0, code);
+    return false;  // BPMN: an uncaught escalation is not an error
+  }
+  record("escalation_caught", host, c, 0, code);
+  catchAt(*host, *c);
+  return true;
+}
+
+void Execution::openScope(Token& scope) {
+  for (const auto* esp : scopeOf(scope).eventSubProcesses())
+    for (const auto* st : esp->inner->startEvents()) {
+      if (st->event(model::EventType::message)) subscribeMessage(scope, *st);
+      if (st->event(model::EventType::signal)) subscribeSignal(scope, *st);
+      if (st->event(model::EventType::timer)) createTimerJob(scope, *st);
+      if (st->event(model::EventType::conditional)) subscribeCondition(scope, *st, false);
+    }
+}
+
+void Execution::triggerEventSubProcess(Token& scope, const FlowNode& start) {
+  const FlowNode& esp = *start.scope->owner;
+  if (start.interrupting) {
+    for (auto* c : state_.children(scope.id)) cancelToken(*c);
+    // The scope's other event subprocesses can no longer start; its boundary events stay.
+    auto isStart = [&](const std::string& element) {
+      const auto* n = process_.process->node(element);
+      return n && n->kind == NodeKind::startEvent;
+    };
+    for (auto& j : state_.jobs)
+      if (j.tokenId == scope.id && isStart(j.element)) j.removed = true;
+    for (auto& sub : state_.subscriptions)
+      if (sub.tokenId == scope.id && isStart(sub.element)) sub.removed = true;
+  } else {
+    // A non-interrupting start may fire again: wait for the next one.
+    if (start.event(model::EventType::message)) subscribeMessage(scope, start);
+    if (start.event(model::EventType::signal)) subscribeSignal(scope, start);
+  }
+  Token& body = newToken(scope.id, esp.id);
+  record("element_entered", &body, &esp);
+  transition(body, TokenState::scope);
+  Token& first = newToken(body.id, start.id);
+  schedule(first, start);
+}
+
+void Execution::subscribeSignal(Token& owner, const FlowNode& eventNode, const model::EventDefinition* def) {
+  SubscriptionRow sub;
+  sub.id = ids_.next("subscriptions");
+  sub.tokenId = owner.id;
+  sub.kind = "signal";
+  sub.name = process_.model().signalName((def ? def : eventNode.event(model::EventType::signal))->ref);
+  sub.element = eventNode.id;
+  sub.isNew = true;
+  state_.subscriptions.push_back(std::move(sub));
+}
+
+void Execution::receive(SubscriptionRow& sub, const Variables& variables) {
+  sub.removed = true;
+  Token* owner = state_.token(sub.tokenId);
+  const auto* eventNode = process_.process->node(sub.element);
+  if (!owner || !eventNode) throw Error(ErrorCode::internal, "a subscription without its token or element");
+  for (const auto& kv : variables) setVariable(*owner, std::string(kv.key()), kv.value());
+  record(sub.kind + "_received", owner, eventNode, 0, sub.name);
+  if (eventNode->kind == NodeKind::boundaryEvent)
+    triggerBoundary(*owner, *eventNode);
+  else if (eventNode->kind == NodeKind::startEvent)
+    triggerEventSubProcess(*owner, *eventNode);
+  else if (node(*owner).kind == NodeKind::eventBasedGateway)
+    eventGatewayFired(*owner, *eventNode);
+  else
+    agenda_.push_back({Op::leave, owner->id});
+}
+
+void Execution::subscribeCondition(Token& owner, const FlowNode& eventNode, bool fired) {
+  SubscriptionRow sub;
+  sub.id = ids_.next("subscriptions");
+  sub.tokenId = owner.id;
+  sub.kind = "conditional";
+  sub.name = fired ? "fired" : "armed";  // a non-interrupting event fires again only after turning false
+  sub.element = eventNode.id;
+  sub.isNew = true;
+  state_.subscriptions.push_back(std::move(sub));
+}
+
+bool Execution::conditionHolds(const Token& t, const FlowNode& eventNode) {
+  const auto* def = eventNode.event(model::EventType::conditional);
+  try {
+    return evaluateCondition(t, def->condition, eventNode.id);
+  } catch (const Error& e) {
+    if (e.code() != ErrorCode::expression_error) throw;
+    return false;  // as in Camunda: a condition that cannot be evaluated yet (unknown variable) is false
+  }
+}
+
+bool Execution::fireConditions() {
+  for (std::size_t i = 0; i < state_.subscriptions.size(); ++i) {
+    auto& sub = state_.subscriptions[i];
+    if (sub.removed || sub.kind != "conditional") continue;
+    Token* owner = state_.token(sub.tokenId);
+    const auto* eventNode = process_.process->node(sub.element);
+    if (!owner || !eventNode) continue;
+    bool holds = conditionHolds(*owner, *eventNode);
+    if (sub.name == "fired") {
+      if (!holds) {  // re-arm: the next change to true fires it again
+        sub.removed = true;
+        subscribeCondition(*owner, *eventNode, false);
+      }
+      continue;
+    }
+    if (!holds) continue;
+    bool again = (eventNode->kind == NodeKind::boundaryEvent && !eventNode->cancelActivity) ||
+                 (eventNode->kind == NodeKind::startEvent && !eventNode->interrupting);
+    Id ownerId = owner->id;
+    receive(sub, {});
+    if (again)
+      if (auto* still = state_.token(ownerId)) subscribeCondition(*still, *eventNode, true);
+    return true;
+  }
+  return false;
+}
+
+int Execution::deliverSignal(const std::string& name, const Variables& variables) {
+  int received = catchSignal(name, variables);
+  run();
+  return received;
+}
+
+int Execution::catchSignal(const std::string& name, const Variables& variables) {
+  int received = 0;
+  // Only the subscriptions present now: those a delivery creates wait for the next signal.
+  auto count = state_.subscriptions.size();
+  for (std::size_t i = 0; i < count; ++i) {
+    auto& sub = state_.subscriptions[i];
+    if (sub.removed || sub.kind != "signal" || sub.name != name || !state_.token(sub.tokenId)) continue;
+    receive(sub, variables);
+    ++received;
+  }
+  return received;
+}
+
+}  // namespace ordo::runtime

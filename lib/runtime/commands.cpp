@@ -1,0 +1,207 @@
+// What a command asks of one instance: start, complete a task, fire a timer, finish an
+// external task, set variables, end (terminate, reject, invalidate) or hear that a child ended.
+#include <algorithm>
+#include <boost/json/serialize.hpp>
+
+#include "jobs/iso8601.hpp"
+#include "model/graph.hpp"
+#include "runtime/execution.hpp"
+
+namespace ordo::runtime {
+
+using model::FlowNode;
+using model::NodeKind;
+using model::SequenceFlow;
+
+void Execution::endInstance(const std::string& state, const std::string& kind, const std::string& comment) {
+  // A called instance that ends without completing ends its caller the same way; otherwise
+  // the caller would wait forever for a child that is gone (an error already told it).
+  bool live = state_.row.state == "running" || state_.row.state == "suspended";
+  if (state_.row.parentId && live && !parentNotice &&
+      (state == "terminated" || state == "rejected" || state == "invalidated")) {
+    ParentNotice notice;
+    notice.parent = state_.row.parentId;
+    notice.parentToken = state_.row.parentTokenId;
+    notice.ended = state;
+    parentNotice = notice;
+  }
+  auto& root = state_.rootToken();
+  for (auto* c : state_.children(root.id)) cancelToken(*c);
+  removeJobsOf(root.id);
+  root.removed = true;
+  state_.row.state = state;
+  state_.row.endedAt = now();
+  state_.rowDirty = true;
+  record(kind, nullptr, nullptr, 0, comment);
+}
+
+void Execution::terminate(const std::string& reason) {
+  endInstance("terminated", "instance_terminated", reason);
+}
+
+void Execution::childEnded(Id tokenId, const ParentNotice& notice) {
+  Token* t = state_.token(tokenId);
+  if (!t) return;  // the call activity was cancelled meanwhile
+  const auto& n = node(*t);
+  t->data.erase("child");
+  if (!notice.ended.empty()) {
+    endInstance(notice.ended, "instance_" + notice.ended, "its called instance at '" + n.id + "' was " + notice.ended);
+    return;
+  }
+  if (notice.error) {
+    throwBpmnError(*t, notice.errorCode, "raised in the called process");
+    run();
+    return;
+  }
+  // Out mappings: what the parent takes from the child.
+  for (const auto& m : n.call.out) {
+    if (m.all) {
+      for (const auto& kv : notice.variables) setVariable(*t, std::string(kv.key()), kv.value());
+    } else if (!m.sourceExpression.empty()) {
+      struct Child : expr::Variables {
+        const ordo::Variables& v;
+        explicit Child(const ordo::Variables& x) : v(x) {}
+        const boost::json::value* find(std::string_view name) const override {
+          auto it = v.find(name);
+          return it == v.end() ? nullptr : &it->value();
+        }
+      } child(notice.variables);
+      try {
+        setVariable(*t, m.target, process_.expression(m.sourceExpression).evaluate(child));
+      } catch (const expr::Error& e) {
+        throw Error(ErrorCode::expression_error, std::string(e.what()) + " (out mapping of '" + n.id + "')", n.id);
+      }
+    } else if (auto it = notice.variables.find(m.source); it != notice.variables.end()) {
+      setVariable(*t, m.target.empty() ? m.source : m.target, it->value());
+    }
+  }
+  transition(*t, TokenState::active);
+  agenda_.push_back({Op::leave, t->id});
+  run();
+}
+
+// ---------------------------------------------------------------- commands
+
+void Execution::start(const Variables& variables, const std::string& initiator, const FlowNode* startEvent) {
+  const auto& scope = process_.process->scope;
+  Token& root = newToken(0, process_.process->id);
+  transition(root, TokenState::scope);
+  record("instance_started", nullptr, nullptr);
+  // The start is an operation of the initiator's: the instance_started row carries it.
+  if (!initiator.empty() && recordStart) state_.history.back().action = "start";
+  for (const auto& kv : variables) setLocalVariable(root, std::string(kv.key()), kv.value());
+  openScope(root);
+  auto starts = scope.noneStarts();
+  std::vector<const FlowNode*> entry(starts.begin(), starts.end());
+  if (startEvent) entry.assign(1, startEvent);
+  if (entry.empty()) {
+    if (!scope.startEvents().empty())
+      throw Error(ErrorCode::unsupported,
+                  "process '" + process_.process->id + "' has no none start event; starting by " +
+                      std::string(model::toString(scope.startEvents()[0]->eventType())) + " event is not supported yet",
+                  process_.process->id);
+    // No start event at all: every node without incoming flows starts (BPMN 10.5.2).
+    for (const auto& n : scope.nodes)
+      if (n->incoming.empty() && n->kind != NodeKind::boundaryEvent && n->kind != NodeKind::eventSubProcess &&
+          !n->isForCompensation)
+        entry.push_back(n.get());
+  }
+  if (entry.empty())
+    throw Error(ErrorCode::unsupported, "process '" + process_.process->id + "' has nothing to start",
+                process_.process->id);
+  for (const auto* s : entry) {
+    if (auto attr = s->extensions.find("initiator"); attr != s->extensions.end() && !initiator.empty())
+      setLocalVariable(root, attr->second, boost::json::value(initiator));
+    Token& t = newToken(root.id, s->id);
+    agenda_.push_back({Op::enter, t.id, s});
+  }
+  run();
+}
+
+void Execution::completeTask(Id taskId, const Variables& variables, const std::string& user, const std::string& comment,
+                             bool asOperation) {
+  TaskRow* row = nullptr;
+  for (auto& t : state_.tasks)
+    if (t.task.id == taskId) row = &t;
+  if (!row) throw Error(ErrorCode::not_found, "task " + std::to_string(taskId) + " not found");
+  if (row->task.state != "open")
+    throw Error(ErrorCode::wrong_state, "task " + std::to_string(taskId) + " is " + row->task.state,
+                row->task.elementId);
+  Token* t = state_.token(row->tokenId);
+  if (!t) throw Error(ErrorCode::internal, "task " + std::to_string(taskId) + " has no token");
+  row->task.state = "completed";
+  row->task.endedAt = now();
+  row->task.completedBy = user;
+  row->dirty = true;
+  for (const auto& kv : variables) setVariable(*t, std::string(kv.key()), kv.value());
+  const auto& n = node(*t);
+  record("task_completed", t, &n, taskId, comment);
+  if (asOperation) state_.history.back().action = "complete";  // the row doubles as the operation
+  behaviorFor(n.kind).trigger(*this, *t, n);
+  run();
+}
+
+void Execution::fireTimer(Id jobId) {
+  JobRow* job = nullptr;
+  for (auto& j : state_.jobs)
+    if (j.id == jobId && !j.removed) job = &j;
+  if (!job) throw Error(ErrorCode::not_found, "job " + std::to_string(jobId) + " not found");
+  job->removed = true;
+  Token* owner = state_.token(job->tokenId);
+  if (!owner) return;
+  const auto* eventNode = process_.process->node(job->element);
+  if (!eventNode) throw Error(ErrorCode::internal, "timer job for unknown element '" + job->element + "'");
+  // Only events that leave their owner waiting can fire again: non-interrupting boundary and event-subprocess starts.
+  bool repeats = (eventNode->kind == NodeKind::boundaryEvent && !eventNode->cancelActivity) ||
+                 (eventNode->kind == NodeKind::startEvent && !eventNode->interrupting);
+  if (repeats) {
+    JobRow fired = *job;  // copied: repeatCycle grows the job list
+    repeatCycle(fired);
+  }
+  if (eventNode->kind == NodeKind::boundaryEvent) {
+    record("timer_fired", owner, eventNode);
+    triggerBoundary(*owner, *eventNode);
+  } else if (eventNode->kind == NodeKind::startEvent) {
+    record("timer_fired", owner, eventNode);
+    triggerEventSubProcess(*owner, *eventNode);
+  } else if (node(*owner).kind == NodeKind::eventBasedGateway) {
+    record("timer_fired", owner, eventNode);
+    eventGatewayFired(*owner, *eventNode);
+  } else {
+    record("timer_fired", owner, eventNode);
+    agenda_.push_back({Op::leave, owner->id});
+  }
+  run();
+}
+
+// The waiting token of external task `jobId`, the job done and the worker's variables set.
+Token& Execution::finishExternal(Id jobId, const Variables& variables) {
+  JobRow* job = nullptr;
+  for (auto& j : state_.jobs)
+    if (j.id == jobId && !j.removed && j.kind == "external") job = &j;
+  if (!job) throw Error(ErrorCode::not_found, "external task " + std::to_string(jobId) + " not found");
+  job->removed = true;
+  Token* t = state_.token(job->tokenId);
+  if (!t) throw Error(ErrorCode::internal, "external task " + std::to_string(jobId) + " has no token");
+  for (const auto& kv : variables) setVariable(*t, std::string(kv.key()), kv.value());
+  return *t;
+}
+
+void Execution::completeExternal(Id jobId, const Variables& variables) {
+  agenda_.push_back({Op::leave, finishExternal(jobId, variables).id});
+  run();
+}
+
+void Execution::externalBpmnError(Id jobId, const std::string& code, const Variables& variables) {
+  throwBpmnError(finishExternal(jobId, variables), code, {});
+  run();
+}
+
+void Execution::setVariables(const Variables& variables) {
+  auto& root = state_.rootToken();
+  for (const auto& kv : variables) setVariable(root, std::string(kv.key()), kv.value());
+  record("variables_set", nullptr, nullptr);
+  run();  // conditional events look at the new values
+}
+
+}  // namespace ordo::runtime

@@ -1,0 +1,325 @@
+// Instances: their rows, loading one whole and saving what a command changed.
+#include <algorithm>
+#include <variant>
+
+#include "store/rows.hpp"
+
+namespace ordo::store {
+
+// ---------------------------------------------------------------- instances
+
+std::optional<Instance> instanceById(Connection& c, Id id) {
+  auto& q = c.prepare(std::string(kInstanceSelect) + "WHERE i.id = ?");
+  q.bind(1, id);
+  std::optional<Instance> out;
+  if (q.step()) out = readInstance(q);
+  q.reset();
+  return out;
+}
+
+bool loadInstance(Connection& c, Id id, InstanceState& s) {
+  auto found = instanceById(c, id);
+  if (!found) return false;
+  s.row = *found;
+  {
+    auto& q = c.prepare("SELECT id, parent_id, element_id, state, data FROM tokens WHERE instance_id = ?");
+    q.bind(1, id);
+    while (q.step()) {
+      Token t;
+      t.id = q.int64(0);
+      t.parent = q.isNull(1) ? 0 : q.int64(1);
+      t.element = q.text(2);
+      t.state = runtime::tokenStateFrom(q.text(3));
+      auto data = q.text(4);
+      if (!data.empty()) t.data = boost::json::parse(data).as_object();
+      s.tokens.emplace(t.id, std::move(t));
+    }
+    q.reset();
+  }
+  {
+    auto& q = c.prepare("SELECT scope_id, name, value FROM variables WHERE instance_id = ?");
+    q.bind(1, id);
+    while (q.step()) s.variables[q.int64(0)][q.text(1)] = parseJson(q.text(2));
+    q.reset();
+  }
+  {
+    auto& q = c.prepare(std::string("SELECT ") + kTaskCols +
+                        ", t.token_id FROM tasks t WHERE t.instance_id = ? AND t.state = 'open'");
+    q.bind(1, id);
+    s.tasks = rows(q, [](Statement& row) -> TaskRow { return {readTask(row), row.int64(16)}; });
+  }
+  {
+    auto& q = c.prepare(
+        "SELECT id, token_id, kind, element_id, topic, due_at, lock_owner, lock_expires, retries, error, data FROM "
+        "jobs "
+        "WHERE instance_id = ?");
+    q.bind(1, id);
+    s.jobs = rows(q, [](Statement& row) {
+      JobRow j;
+      j.id = row.int64(0);
+      j.tokenId = row.int64(1);
+      j.kind = row.text(2);
+      j.element = row.text(3);
+      j.topic = row.text(4);
+      j.dueAt = row.int64(5);
+      j.lockOwner = row.text(6);
+      j.lockExpires = row.int64(7);
+      j.retries = static_cast<int>(row.int64(8));
+      j.error = row.text(9);
+      auto data = row.text(10);
+      if (!data.empty()) j.data = boost::json::parse(data).as_object();
+      return j;
+    });
+  }
+  {
+    auto& q = c.prepare("SELECT id, token_id, kind, name, element_id FROM subscriptions WHERE instance_id = ?");
+    q.bind(1, id);
+    s.subscriptions = rows(q, [](Statement& row) {
+      runtime::SubscriptionRow sub;
+      sub.id = row.int64(0);
+      sub.tokenId = row.int64(1);
+      sub.kind = row.text(2);
+      sub.name = row.text(3);
+      sub.element = row.text(4);
+      return sub;
+    });
+    q.reset();
+  }
+  return true;
+}
+
+void saveInstance(Connection& c, InstanceState& s) {
+  auto& r = s.row;
+  if (s.isNew) {
+    c.prepare(
+         "INSERT INTO instances(id, definition_id, parent_id, business_key, initiator, tenant, state, started_at, "
+         "ended_at, revision, parent_token_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)")
+        .bind(1, r.id)
+        .bind(2, r.definitionId)
+        .bind(3, r.parentId ? r.parentId : 0)
+        .bindOptional(4, r.businessKey)
+        .bindOptional(5, r.initiator)
+        .bindOptional(6, r.tenant)
+        .bind(7, r.state)
+        .bind(8, r.startedAt)
+        .bind(9, r.endedAt)
+        .bind(10, r.revision)
+        .bind(11, r.parentTokenId)
+        .run();
+    if (!r.parentId)
+      c.prepare("UPDATE instances SET parent_id = NULL, parent_token_id = NULL WHERE id = ?").bind(1, r.id).run();
+    if (!r.endedAt) c.prepare("UPDATE instances SET ended_at = NULL WHERE id = ?").bind(1, r.id).run();
+  } else {
+    auto& q = c.prepare(
+        "UPDATE instances SET state = ?, ended_at = ?, revision = revision + 1 WHERE id = ? AND revision = ?");
+    q.bind(1, r.state).bind(3, r.id).bind(4, r.revision);
+    if (r.endedAt)
+      q.bind(2, r.endedAt);
+    else
+      q.bindNull(2);
+    q.run();
+    if (c.changes() != 1)
+      throw Error(ErrorCode::conflict, "instance " + std::to_string(r.id) + " was changed by another command");
+    ++r.revision;
+  }
+  for (const auto& [scope, name] : s.dirtyVariables) {
+    auto vs = s.variables.find(scope);
+    bool present = vs != s.variables.end() && vs->second.contains(name);
+    if (present)
+      c.prepare("INSERT OR REPLACE INTO variables(instance_id, scope_id, name, value) VALUES (?,?,?,?)")
+          .bind(1, r.id)
+          .bind(2, scope)
+          .bind(3, name)
+          .bind(4, json(vs->second.at(name)))
+          .run();
+    else
+      c.prepare("DELETE FROM variables WHERE instance_id = ? AND scope_id = ? AND name = ?")
+          .bind(1, r.id)
+          .bind(2, scope)
+          .bind(3, name)
+          .run();
+  }
+  s.dirtyVariables.clear();
+  for (auto& [id, t] : s.tokens) {
+    if (t.removed) {
+      if (!t.isNew) c.prepare("DELETE FROM tokens WHERE id = ?").bind(1, id).run();
+      // The process token's variables outlive it, as the finished instance's variables (scope 0).
+      if (t.parent == 0)
+        c.prepare("UPDATE variables SET scope_id = 0 WHERE instance_id = ? AND scope_id = ?")
+            .bind(1, r.id)
+            .bind(2, id)
+            .run();
+      else
+        c.prepare("DELETE FROM variables WHERE instance_id = ? AND scope_id = ?").bind(1, r.id).bind(2, id).run();
+      continue;
+    }
+    if (!t.isNew && !t.dirty) continue;
+    auto& q = c.prepare(
+        t.isNew ? "INSERT INTO tokens(instance_id, parent_id, element_id, state, data, id) VALUES (?,?,?,?,?,?)"
+                : "UPDATE tokens SET instance_id = ?, parent_id = ?, element_id = ?, state = ?, data = ? WHERE id = ?");
+    q.bind(1, r.id);
+    if (t.parent)
+      q.bind(2, t.parent);
+    else
+      q.bindNull(2);
+    q.bind(3, t.element).bind(4, runtime::toString(t.state));
+    if (t.data.empty())
+      q.bindNull(5);
+    else
+      q.bind(5, json(t.data));
+    q.bind(6, id).run();
+    t.isNew = t.dirty = false;
+  }
+  for (auto& tr : s.tasks) {
+    auto& t = tr.task;
+    if (tr.isNew) {
+      auto& q = c.prepare(
+          "INSERT INTO tasks(id, instance_id, token_id, element_id, name, assignee, owner, state, created_at, "
+          "ended_at, "
+          "due_at, priority, form_key, candidate_users, candidate_groups, completed_by, delegation) VALUES "
+          "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      q.bind(1, t.id).bind(2, r.id).bind(3, tr.tokenId).bind(4, t.elementId).bindOptional(5, t.name);
+      q.bindOptional(6, t.assignee).bindOptional(7, t.owner).bind(8, t.state).bind(9, t.createdAt);
+      if (t.endedAt)
+        q.bind(10, t.endedAt);
+      else
+        q.bindNull(10);
+      if (t.dueAt)
+        q.bind(11, t.dueAt);
+      else
+        q.bindNull(11);
+      q.bind(12, t.priority).bindOptional(13, t.formKey);
+      if (t.candidateUsers.empty())
+        q.bindNull(14);
+      else
+        q.bind(14, listJson(t.candidateUsers));
+      if (t.candidateGroups.empty())
+        q.bindNull(15);
+      else
+        q.bind(15, listJson(t.candidateGroups));
+      q.bindOptional(16, t.completedBy).bindOptional(17, t.delegation).run();
+      for (const auto& u : t.candidateUsers)
+        c.prepare("INSERT OR IGNORE INTO task_candidates(kind, who, task_id) VALUES ('user', ?, ?)")
+            .bind(1, u)
+            .bind(2, t.id)
+            .run();
+      for (const auto& g : t.candidateGroups)
+        c.prepare("INSERT OR IGNORE INTO task_candidates(kind, who, task_id) VALUES ('group', ?, ?)")
+            .bind(1, g)
+            .bind(2, t.id)
+            .run();
+    } else if (tr.dirty) {
+      auto& q = c.prepare(
+          "UPDATE tasks SET assignee = ?, owner = ?, state = ?, ended_at = ?, completed_by = ?, delegation = ? WHERE "
+          "id = ?");
+      q.bindOptional(1, t.assignee).bindOptional(2, t.owner).bind(3, t.state);
+      if (t.endedAt)
+        q.bind(4, t.endedAt);
+      else
+        q.bindNull(4);
+      q.bindOptional(5, t.completedBy).bindOptional(6, t.delegation).bind(7, t.id).run();
+      // Candidates change with the assignee only when a task is handed back to them (unclaim).
+    }
+    if ((tr.isNew || tr.dirty) && t.state != "open")
+      c.prepare("DELETE FROM task_candidates WHERE task_id = ?").bind(1, t.id).run();
+    tr.isNew = tr.dirty = false;
+  }
+  for (auto& j : s.jobs) {
+    if (j.removed) {
+      if (!j.isNew) c.prepare("DELETE FROM jobs WHERE id = ?").bind(1, j.id).run();
+      continue;
+    }
+    if (!j.isNew && !j.dirty) continue;
+    auto& q = c.prepare(
+        j.isNew ? "INSERT INTO jobs(instance_id, token_id, kind, element_id, topic, due_at, lock_owner, lock_expires, "
+                  "retries, error, data, id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+                : "UPDATE jobs SET instance_id = ?, token_id = ?, kind = ?, element_id = ?, topic = ?, due_at = ?, "
+                  "lock_owner = ?, lock_expires = ?, retries = ?, error = ?, data = ? WHERE id = ?");
+    q.bind(1, r.id).bind(2, j.tokenId).bind(3, j.kind).bind(4, j.element).bindOptional(5, j.topic).bind(6, j.dueAt);
+    q.bindOptional(7, j.lockOwner).bind(8, j.lockExpires).bind(9, j.retries).bindOptional(10, j.error);
+    if (j.data.empty())
+      q.bindNull(11);
+    else
+      q.bind(11, json(j.data));
+    q.bind(12, j.id).run();
+    j.isNew = j.dirty = false;
+  }
+  for (auto& sub : s.subscriptions) {
+    if (sub.removed) {
+      if (!sub.isNew) c.prepare("DELETE FROM subscriptions WHERE id = ?").bind(1, sub.id).run();
+      continue;
+    }
+    if (!sub.isNew) continue;
+    c.prepare("INSERT INTO subscriptions(id, instance_id, token_id, kind, name, element_id) VALUES (?,?,?,?,?,?)")
+        .bind(1, sub.id)
+        .bind(2, r.id)
+        .bind(3, sub.tokenId)
+        .bind(4, sub.kind)
+        .bind(5, sub.name)
+        .bind(6, sub.element)
+        .run();
+    sub.isNew = false;
+  }
+  for (const auto& m : s.inbox)
+    c.prepare("INSERT INTO inbox(user_id, type, instance_id, task_id, title, created_at) VALUES (?,?,?,?,?,?)")
+        .bind(1, m.user)
+        .bind(2, m.type)
+        .bind(3, r.id)
+        .bind(4, m.taskId)
+        .bindOptional(5, m.title)
+        .bind(6, m.createdAt)
+        .run();
+  s.inbox.clear();
+  for (auto& h : s.history) {
+    auto& q = c.prepare(
+        "INSERT INTO history(instance_id, at, kind, element_id, element_type, task_id, actor, comment, action, "
+        "targets) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?)");
+    q.bind(1, r.id).bind(2, h.at).bind(3, h.kind).bindOptional(4, h.elementId).bindOptional(5, h.elementType);
+    if (h.taskId)
+      q.bind(6, h.taskId);
+    else
+      q.bindNull(6);
+    q.bindOptional(7, h.actor).bindOptional(8, h.comment).bindOptional(9, h.action);
+    if (h.targets.empty())
+      q.bindNull(10);
+    else
+      q.bind(10, listJson(h.targets));
+    q.run();
+    h.id = c.lastInsertId();
+    h.instanceId = r.id;
+  }
+  s.isNew = s.rowDirty = false;
+}
+
+std::vector<Instance> queryInstances(Connection& c, const InstanceQuery& q) {
+  std::string sql = kInstanceSelect;
+  sql +=
+      "WHERE (?1 = '' OR d.key = ?1) AND (?2 = '' OR i.state = ?2) AND (?3 = '' OR i.business_key = ?3) "
+      "AND (?4 < 0 OR coalesce(i.parent_id, 0) = ?4) ORDER BY i.id DESC LIMIT ?5 OFFSET ?6";
+  auto& st = c.prepare(sql);
+  st.bind(1, q.definitionKey)
+      .bind(2, q.state)
+      .bind(3, q.businessKey)
+      .bind(4, q.parentId)
+      .bind(5, q.limit == 0 ? -1 : q.limit)  // 0: every match (SQLite's LIMIT -1)
+      .bind(6, q.offset);
+  return rows(st, [](Statement& row) -> Instance { return readInstance(row); });
+}
+
+std::optional<Definition> definitionVersion(Connection& c, const std::string& key, int version) {
+  auto& q = c.prepare(std::string("SELECT ") + kDefinitionCols + " FROM definitions WHERE key = ? AND version = ?");
+  q.bind(1, key).bind(2, version);
+  std::optional<Definition> out;
+  if (q.step()) out = readDefinition(q);
+  q.reset();
+  return out;
+}
+
+std::vector<Id> childInstances(Connection& c, Id parent) {
+  auto& q = c.prepare("SELECT id FROM instances WHERE parent_id = ? ORDER BY id");
+  q.bind(1, parent);
+  return rows(q, [](Statement& row) -> Id { return row.int64(0); });
+}
+
+}  // namespace ordo::store

@@ -1,0 +1,111 @@
+// What the store's files share: JSON columns, reading rows, the column lists of the
+// tables' value types. Private to lib/store.
+#pragma once
+
+#include <boost/json.hpp>
+#include <string>
+#include <vector>
+
+#include "store/store.hpp"
+
+namespace ordo::store {
+
+using runtime::InstanceState;
+using runtime::JobRow;
+using runtime::TaskRow;
+using runtime::Token;
+
+// ---------------------------------------------------------------- helpers
+
+inline std::string json(const boost::json::value& v) {
+  return boost::json::serialize(v);
+}
+
+inline boost::json::value parseJson(const std::string& text) {
+  if (text.empty()) return nullptr;
+  return boost::json::parse(text);
+}
+
+inline std::vector<std::string> parseList(const std::string& text) {
+  std::vector<std::string> out;
+  if (text.empty()) return out;
+  auto v = boost::json::parse(text);
+  for (const auto& e : v.as_array()) out.emplace_back(e.as_string());
+  return out;
+}
+
+inline std::string listJson(const std::vector<std::string>& list) {
+  boost::json::array a;
+  for (const auto& s : list) a.emplace_back(s);
+  return json(a);
+}
+
+// Every row of a prepared statement, read by `read`; the statement is reset after.
+template <class F>
+auto rows(Statement& q, F read) {
+  std::vector<decltype(read(q))> out;
+  while (q.step()) out.push_back(read(q));
+  q.reset();
+  return out;
+}
+
+inline Definition readDefinition(Statement& q) {
+  Definition d;
+  d.id = q.int64(0);
+  d.key = q.text(1);
+  d.version = static_cast<int>(q.int64(2));
+  d.name = q.text(3);
+  d.hash = q.text(4);
+  d.deployedAt = q.int64(5);
+  d.category = q.text(6);
+  return d;
+}
+inline constexpr const char* kDefinitionCols = "id, key, version, name, hash, deployed_at, category";
+
+inline Instance readInstance(Statement& q) {
+  Instance i;
+  i.id = q.int64(0);
+  i.definitionId = q.int64(1);
+  i.parentId = q.isNull(2) ? 0 : q.int64(2);
+  i.businessKey = q.text(3);
+  i.initiator = q.text(4);
+  i.tenant = q.text(5);
+  i.state = q.text(6);
+  i.startedAt = q.int64(7);
+  i.endedAt = q.isNull(8) ? 0 : q.int64(8);
+  i.revision = q.int64(9);
+  i.definitionKey = q.text(10);
+  i.definitionVersion = static_cast<int>(q.int64(11));
+  i.parentTokenId = q.isNull(12) ? 0 : q.int64(12);
+  return i;
+}
+inline constexpr const char* kInstanceSelect =
+    "SELECT i.id, i.definition_id, i.parent_id, i.business_key, i.initiator, i.tenant, i.state, i.started_at, "
+    "i.ended_at, i.revision, d.key, d.version, i.parent_token_id FROM instances i JOIN definitions d ON d.id = "
+    "i.definition_id ";
+
+inline Task readTask(Statement& q) {
+  Task t;
+  t.id = q.int64(0);
+  t.instanceId = q.int64(1);
+  t.elementId = q.text(2);
+  t.name = q.text(3);
+  t.assignee = q.text(4);
+  t.owner = q.text(5);
+  t.state = q.text(6);
+  t.createdAt = q.int64(7);
+  t.endedAt = q.isNull(8) ? 0 : q.int64(8);
+  t.dueAt = q.isNull(9) ? 0 : q.int64(9);
+  t.priority = static_cast<int>(q.int64(10));
+  t.formKey = q.text(11);
+  t.candidateUsers = parseList(q.text(12));
+  t.candidateGroups = parseList(q.text(13));
+  t.completedBy = q.text(14);
+  t.delegation = q.text(15);
+  return t;
+}
+inline constexpr const char* kTaskCols =
+    "t.id, t.instance_id, t.element_id, t.name, t.assignee, t.owner, t.state, t.created_at, t.ended_at, t.due_at, "
+    "t.priority, t.form_key, t.candidate_users, t.candidate_groups, t.completed_by, t.delegation";
+
+}  // namespace ordo::store
