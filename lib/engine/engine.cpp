@@ -1,4 +1,6 @@
 // ordo::Engine: commands (one write transaction each) and queries (reader connections).
+#include <openssl/evp.h>
+
 #include <boost/json/parse.hpp>
 
 #include "engine/impl.hpp"
@@ -34,8 +36,23 @@ std::int64_t SystemClock::nowMillis() const {
 
 namespace {
 
-// FNV-1a, 64 bit: a stable fingerprint of deployed XML (std::hash is not stable across builds).
-std::string fingerprint(const std::string& text) {
+// The deploy identity: SHA-256 of the XML (and its forms), hex, from OpenSSL.
+std::string sha256(const std::string& text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  if (!EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha256(), nullptr))
+    throw Error(ErrorCode::internal, "SHA-256 failed");
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < size; ++i) {
+    out += hex[digest[i] >> 4];
+    out += hex[digest[i] & 15];
+  }
+  return out;
+}
+
+// FNV-1a, 64 bit: the identity definitions deployed before schema 9 carry; still recognised.
+std::string legacyFingerprint(const std::string& text) {
   std::uint64_t h = 1469598103934665603ULL;
   for (unsigned char c : text) {
     h ^= c;
@@ -105,13 +122,16 @@ Deployment Engine::deploy(const std::string& xml, const std::map<std::string, st
   // The forms are part of what is deployed: changed forms make a new version too.
   std::string identity = xml;
   for (const auto& [key, schema] : forms) identity += "\n" + key + "\n" + schema;
-  auto hash = fingerprint(identity);
+  auto hash = sha256(identity);
+  auto legacyHash = legacyFingerprint(identity);
   auto now = impl_->clock->nowMillis();
   auto out = impl_->command([&](store::Connection& c) {
     Deployment d;
     for (const auto& p : compiled->model->processes) {
       if (!p->executable) continue;
-      if (auto existing = store::findDefinition(c, p->id, hash)) {
+      auto existing = store::findDefinition(c, p->id, hash);
+      if (!existing) existing = store::findDefinition(c, p->id, legacyHash);
+      if (existing) {
         d.definitions.push_back(*existing);
         continue;
       }

@@ -399,3 +399,16 @@ TEST_CASE("internals 12: task and instance queries are not capped silently, limi
   CHECK_THROWS_AS(e->tasks(bad), Error);
   CHECK(e->countTasks() == 130);
 }
+
+TEST_CASE("internals: the deploy identity is the SHA-256 of the XML") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  auto d = e->deploy(kOneTask);
+  const auto& hash = d.definitions.at(0).hash;
+  REQUIRE(hash.size() == 64);
+  CHECK(hash.find_first_not_of("0123456789abcdef") == std::string::npos);
+  CHECK(e->deploy(kOneTask).definitions.at(0).hash == hash);
+  auto changed = kOneTask;
+  changed.replace(changed.find("name=\"T\""), 8, "name=\"U\"");
+  CHECK(e->deploy(changed).definitions.at(0).hash != hash);
+}
