@@ -20,6 +20,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "jobs/executor.hpp"
 #include "jobs/iso8601.hpp"
 #include "parse/parser.hpp"
 #include "runtime/execution.hpp"
@@ -87,10 +88,7 @@ struct Runner : runtime::Environment {
 
   // Job execution: this engine's lock owner, and the optional executor thread.
   std::string ownerId = "ordo-" + boost::uuids::to_string(boost::uuids::random_generator()());
-  std::mutex executorMutex;
-  std::condition_variable wakeExecutor;
-  std::thread executor;
-  bool stopExecutor = false;
+  jobs::Executor executor;
   static constexpr std::int64_t kJobLockMillis = 5 * 60 * 1000;
 
   explicit Runner(const EngineOptions& o)
@@ -348,30 +346,7 @@ struct Runner : runtime::Environment {
     return succeeded;
   }
 
-  void executorLoop(std::int64_t pollMillis) {
-    std::ostringstream owner;
-    owner << ownerId << "/executor";
-    std::unique_lock lock(executorMutex);
-    while (!stopExecutor) {
-      lock.unlock();
-      try {
-        runJobs(owner.str());
-      } catch (const std::exception&) {
-        // A failing job is recorded by runJobs; anything else (a locked database) is retried next round.
-      }
-      lock.lock();
-      wakeExecutor.wait_for(lock, std::chrono::milliseconds(pollMillis), [&] { return stopExecutor; });
-    }
-  }
-
-  void stopJobs() {
-    {
-      std::lock_guard lock(executorMutex);
-      stopExecutor = true;
-    }
-    wakeExecutor.notify_all();
-    if (executor.joinable()) executor.join();
-  }
+  void stopJobs() { executor.stop(); }
 
   ~Runner() { stopJobs(); }
 

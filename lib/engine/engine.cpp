@@ -385,10 +385,9 @@ int Engine::runDueJobs() {
 
 void Engine::startJobExecutor(std::int64_t pollMillis) {
   if (pollMillis <= 0) throw Error(ErrorCode::invalid_argument, "pollMillis must be > 0");
-  std::lock_guard lock(impl_->executorMutex);
-  if (impl_->executor.joinable()) throw Error(ErrorCode::wrong_state, "the job executor is already running");
-  impl_->stopExecutor = false;
-  impl_->executor = std::thread([impl = impl_.get(), pollMillis] { impl->executorLoop(pollMillis); });
+  auto owner = impl_->ownerId + "/executor";
+  if (!impl_->executor.start(pollMillis, [impl = impl_.get(), owner] { impl->runJobs(owner); }))
+    throw Error(ErrorCode::wrong_state, "the job executor is already running");
 }
 
 void Engine::stopJobExecutor() {
@@ -403,7 +402,7 @@ void Engine::resolveIncident(Id incidentId, int retries) {
   if (retries <= 0) throw Error(ErrorCode::invalid_argument, "retries must be > 0");
   impl_->command(
       [&](store::Connection& c) { store::resolveIncident(c, incidentId, retries, impl_->clock->nowMillis()); });
-  impl_->wakeExecutor.notify_all();
+  impl_->executor.wake();
 }
 
 int Engine::pendingJobs(Id instanceId) const {
