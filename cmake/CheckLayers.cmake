@@ -1,7 +1,9 @@
 # Fails when a file under lib/<layer>/ includes a header of a layer it may not use.
-# -DROOT=<lib dir> -DGRAPH="layer:dep,dep|layer:..." [-DSTAMP=<file to touch on success>]
+# -DROOT=<lib dir> -DGRAPH="layer:dep,dep[:header,header]|layer:..." [-DSTAMP=<file to touch on success>]
 # Every layer may include its own headers and the public API (<ordo/...>); nothing else
-# outside its dependency list. A folder under ROOT that is not in GRAPH is an error too.
+# outside its dependency list. A third field names the only headers other layers may
+# include (the store shows its interface, never its SQLite). A folder under ROOT that
+# is not in GRAPH is an error too.
 cmake_minimum_required(VERSION 3.25)
 get_filename_component(ROOT "${ROOT}" ABSOLUTE)
 string(REPLACE "|" ";" GRAPH "${GRAPH}")
@@ -23,6 +25,17 @@ foreach(entry IN LISTS GRAPH)
   list(LENGTH parts n)
   list(GET parts 0 layer)
   set(allowed ${layer})
+  if(n GREATER 2)
+    list(GET parts 2 exported)
+    string(REPLACE "," ";" exported "${exported}")
+    set(_exports_${layer} ${exported})
+  endif()
+endforeach()
+foreach(entry IN LISTS GRAPH)
+  string(REPLACE ":" ";" parts "${entry}")
+  list(LENGTH parts n)
+  list(GET parts 0 layer)
+  set(allowed ${layer})
   if(n GREATER 1)
     list(GET parts 1 deps)
     string(REPLACE "," ";" deps "${deps}")
@@ -33,9 +46,14 @@ foreach(entry IN LISTS GRAPH)
     file(STRINGS ${f} includes REGEX "^[ \t]*#[ \t]*include[ \t]*\"[^\"/]+/")
     foreach(line IN LISTS includes)
       string(REGEX REPLACE "^[ \t]*#[ \t]*include[ \t]*\"([^\"/]+)/.*" "\\1" target "${line}")
+      file(RELATIVE_PATH rel ${ROOT}/.. ${f})
       if(NOT target IN_LIST allowed)
-        file(RELATIVE_PATH rel ${ROOT}/.. ${f})
         string(APPEND _bad "  ${rel}: includes \"${target}/...\", but layer '${layer}' may use only: ${allowed}\n")
+      elseif(NOT target STREQUAL layer AND DEFINED _exports_${target})
+        string(REGEX REPLACE "^[ \t]*#[ \t]*include[ \t]*\"[^\"/]+/([^\"]+)\".*" "\\1" header "${line}")
+        if(NOT header IN_LIST _exports_${target})
+          string(APPEND _bad "  ${rel}: includes \"${target}/${header}\"; layer '${target}' shows others only: ${_exports_${target}}\n")
+        endif()
       endif()
     endforeach()
   endforeach()

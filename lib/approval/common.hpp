@@ -33,8 +33,8 @@ inline runtime::TaskRow& taskRow(runtime::Execution& ex, Id taskId) {
 }
 
 // An open task by id (its instance id in `instanceId`), or not_found / wrong_state.
-inline Task openTask(store::Connection& c, Id taskId, Id& instanceId) {
-  auto task = store::taskById(c, taskId, &instanceId);
+inline Task openTask(store::Session& c, Id taskId, Id& instanceId) {
+  auto task = c.taskById(taskId, &instanceId);
   if (!task) throw Error(ErrorCode::not_found, "task " + std::to_string(taskId) + " not found");
   if (task->state != "open")
     throw Error(ErrorCode::wrong_state, "task " + std::to_string(taskId) + " is already " + task->state,

@@ -27,7 +27,7 @@ std::vector<std::string> completedUserTasks(const std::vector<HistoryEntry>& his
 template <class F>
 static void workOnTask(command::Runner& impl, Id taskId, const std::string& user, const char* what, F&& f) {
   if (user.empty()) throw Error(ErrorCode::invalid_argument, "an operation needs the acting user");
-  impl.command([&](store::Connection& c) {
+  impl.command([&](store::Session& c) {
     Id instanceId = 0;
     auto task = openTask(c, taskId, instanceId);
     if (!mayWorkOn(task, impl.actor(c, user))) forbid(user, std::string(what) + " task " + std::to_string(taskId));
@@ -36,11 +36,11 @@ static void workOnTask(command::Runner& impl, Id taskId, const std::string& user
 }
 
 namespace {
-void returnTo(command::Runner& impl, store::Connection& c, Execution& ex, TaskRow& row, const std::string& target,
+void returnTo(command::Runner& impl, store::Session& c, Execution& ex, TaskRow& row, const std::string& target,
               const char* action, const std::string& comment) {
   const auto* node = ex.process().process->node(target);
   if (!node) throw Error(ErrorCode::not_found, "the process has no node '" + target + "'", target);
-  auto done = completedUserTasks(store::historyOf(c, ex.state().row.id));
+  auto done = completedUserTasks(c.historyOf(ex.state().row.id));
   if (node->kind != model::NodeKind::userTask || !contains(done, target))
     throw Error(ErrorCode::wrong_state, "'" + target + "' is not a completed user task of this instance", target);
   auto [scope, cancel] = ex.returnPlan(row.tokenId, *node);
@@ -54,14 +54,14 @@ void returnTo(command::Runner& impl, store::Connection& c, Execution& ex, TaskRo
 void returnTask(command::Runner& run, Id taskId, const std::string& user, const std::string& target,
                 const std::string& comment) {
   if (target.empty()) throw Error(ErrorCode::invalid_argument, "return needs a target node");
-  workOnTask(run, taskId, user, "return", [&](store::Connection& c, Execution& ex, TaskRow& row) {
+  workOnTask(run, taskId, user, "return", [&](store::Session& c, Execution& ex, TaskRow& row) {
     returnTo(run, c, ex, row, target, "return", comment);
   });
 }
 
 void rejectTask(command::Runner& run, Id taskId, const std::string& user, const std::string& target,
                 const std::string& comment) {
-  workOnTask(run, taskId, user, "reject", [&](store::Connection& c, Execution& ex, TaskRow& row) {
+  workOnTask(run, taskId, user, "reject", [&](store::Session& c, Execution& ex, TaskRow& row) {
     std::string to = target;
     if (to.empty())
       if (const auto* n = ex.process().process->node(row.task.elementId))
@@ -77,13 +77,13 @@ void rejectTask(command::Runner& run, Id taskId, const std::string& user, const 
 }
 
 std::vector<std::string> returnableNodes(command::Runner& run, Id taskId) {
-  return run.read([&](store::Connection& c) {
+  return run.read([&](store::Session& c) {
     Id instanceId = 0;
-    auto task = store::taskById(c, taskId, &instanceId);
+    auto task = c.taskById(taskId, &instanceId);
     if (!task) throw Error(ErrorCode::not_found, "task " + std::to_string(taskId) + " not found");
     if (task->state != "open") return std::vector<std::string>{};
     runtime::InstanceState st;
-    store::loadInstance(c, instanceId, st);
+    c.loadInstance(instanceId, st);
     auto dp = run.deployed(c, st.row.definitionId);
     // A dry run: plans are made on a copy that is never saved.
     struct NoIds : runtime::IdSource {
@@ -94,7 +94,7 @@ std::vector<std::string> returnableNodes(command::Runner& run, Id taskId) {
     for (const auto& r : st.tasks)
       if (r.task.id == taskId) token = r.tokenId;
     std::vector<std::string> out;
-    for (const auto& id : completedUserTasks(store::historyOf(c, instanceId))) {
+    for (const auto& id : completedUserTasks(c.historyOf(instanceId))) {
       const auto* n = dp->process->node(id);
       if (!n || id == task->elementId) continue;
       try {
@@ -113,7 +113,7 @@ void addSigners(command::Runner& run, Id taskId, const std::string& user, const 
   if (users.empty()) throw Error(ErrorCode::invalid_argument, "addSigners needs at least one user");
   if (position != "parallel" && position != "before" && position != "after")
     throw Error(ErrorCode::invalid_argument, "position must be parallel, before or after, not '" + position + "'");
-  workOnTask(run, taskId, user, "add signers to", [&](store::Connection&, Execution& ex, TaskRow& row) {
+  workOnTask(run, taskId, user, "add signers to", [&](store::Session&, Execution& ex, TaskRow& row) {
     std::vector<boost::json::value> items(users.begin(), users.end());
     ex.recordOperation("addSigners", ex.state().token(row.tokenId), taskId, {}, users);
     ex.addToMultiInstance(row.tokenId, items, position == "before");
@@ -122,7 +122,7 @@ void addSigners(command::Runner& run, Id taskId, const std::string& user, const 
 
 void removeSigners(command::Runner& run, Id taskId, const std::string& user, const std::vector<std::string>& users) {
   if (users.empty()) throw Error(ErrorCode::invalid_argument, "removeSigners needs at least one user");
-  workOnTask(run, taskId, user, "remove signers from", [&](store::Connection&, Execution& ex, TaskRow& row) {
+  workOnTask(run, taskId, user, "remove signers from", [&](store::Session&, Execution& ex, TaskRow& row) {
     std::vector<boost::json::value> items(users.begin(), users.end());
     ex.recordOperation("removeSigners", ex.state().token(row.tokenId), taskId, {}, users);
     if (ex.removeFromMultiInstance(row.tokenId, items) == 0)
@@ -132,7 +132,7 @@ void removeSigners(command::Runner& run, Id taskId, const std::string& user, con
 }
 
 void jump(command::Runner& run, Id instanceId, const std::string& user, const std::string& target) {
-  run.command([&](store::Connection& c) {
+  run.command([&](store::Session& c) {
     if (!run.actor(c, user).admin) forbid(user, "jump: only an administrator may");
     run.onInstance(c, instanceId, user, [&](Execution& ex) {
       const auto* node = ex.process().process->node(target);
@@ -160,10 +160,10 @@ void jump(command::Runner& run, Id instanceId, const std::string& user, const st
 void withdraw(command::Runner& run, Id instanceId, const std::string& user) {
   static const std::set<std::string> kActs = {"complete", "reject",   "return",     "claim",        "delegate",
                                               "resolve",  "transfer", "addSigners", "removeSigners"};
-  run.command([&](store::Connection& c) {
-    auto inst = store::instanceById(c, instanceId);
+  run.command([&](store::Session& c) {
+    auto inst = c.instanceById(instanceId);
     if (!inst) throw Error(ErrorCode::not_found, "instance " + std::to_string(instanceId) + " not found");
-    auto history = store::historyOf(c, instanceId);
+    auto history = c.historyOf(instanceId);
     std::vector<const HistoryEntry*> acts;
     for (const auto& h : history)
       if (kActs.count(h.action)) acts.push_back(&h);
@@ -223,9 +223,8 @@ void withdraw(command::Runner& run, Id instanceId, const std::string& user) {
 
 Instance saveDraft(command::Runner& run, const StartRequest& request) {
   if (request.initiator.empty()) throw Error(ErrorCode::invalid_argument, "a draft needs its initiator");
-  return run.command([&](store::Connection& c) {
-    auto def =
-        request.definitionId ? store::definitionById(c, request.definitionId) : store::latestDefinition(c, request.key);
+  return run.command([&](store::Session& c) {
+    auto def = request.definitionId ? c.definitionById(request.definitionId) : c.latestDefinition(request.key);
     if (!def) throw Error(ErrorCode::not_found, "no definition '" + request.key + "' is deployed");
     auto dp = run.deployed(c, def->id);
     runtime::InstanceState st;
@@ -252,9 +251,9 @@ Instance saveDraft(command::Runner& run, const StartRequest& request) {
 }
 
 Instance submitDraft(command::Runner& run, Id instanceId, const std::string& user, const Variables& variables) {
-  return run.command([&](store::Connection& c) {
+  return run.command([&](store::Session& c) {
     runtime::InstanceState st;
-    if (!store::loadInstance(c, instanceId, st))
+    if (!c.loadInstance(instanceId, st))
       throw Error(ErrorCode::not_found, "instance " + std::to_string(instanceId) + " not found");
     if (st.row.state != "draft")
       throw Error(ErrorCode::wrong_state,

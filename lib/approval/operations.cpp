@@ -21,7 +21,7 @@ using namespace approval;
 template <class F>
 void taskOperation(command::Runner& impl, Id taskId, const std::string& user, F&& f) {
   if (user.empty()) throw Error(ErrorCode::invalid_argument, "an operation needs the acting user");
-  impl.command([&](store::Connection& c) {
+  impl.command([&](store::Session& c) {
     Id instanceId = 0;
     auto task = openTask(c, taskId, instanceId);
     auto actor = impl.actor(c, user);
@@ -34,7 +34,7 @@ void taskOperation(command::Runner& impl, Id taskId, const std::string& user, F&
 
 void completeTask(command::Runner& run, Id taskId, const Variables& variables, const std::string& user,
                   const std::string& comment) {
-  run.command([&](store::Connection& c) {
+  run.command([&](store::Session& c) {
     Id instanceId = 0;
     auto task = openTask(c, taskId, instanceId);
     if (task.delegation == "pending")
@@ -121,18 +121,18 @@ void transferTask(command::Runner& run, Id taskId, const std::string& user, cons
 
 void urgeTask(command::Runner& run, Id taskId, const std::string& user) {
   constexpr int kPerDay = 3;
-  run.command([&](store::Connection& c) {
+  run.command([&](store::Session& c) {
     Id instanceId = 0;
-    auto task = store::taskById(c, taskId, &instanceId);
+    auto task = c.taskById(taskId, &instanceId);
     if (!task) throw Error(ErrorCode::not_found, "task " + std::to_string(taskId) + " not found");
     if (task->state != "open")
       throw Error(ErrorCode::wrong_state, "task " + std::to_string(taskId) + " is already " + task->state);
     auto a = run.actor(c, user);
-    auto inst = store::instanceById(c, instanceId);
+    auto inst = c.instanceById(instanceId);
     if (inst->initiator != user && !a.admin) forbid(user, "urge a task of an instance they did not start");
     auto now = run.clock->nowMillis();
     auto dayStart = now - now % (24LL * 3600 * 1000);  // the UTC day
-    if (store::countOperations(c, taskId, "urge", dayStart) >= kPerDay)
+    if (c.countOperations(taskId, "urge", dayStart) >= kPerDay)
       throw Error(ErrorCode::limit_exceeded,
                   "task " + std::to_string(taskId) + " was already urged " + std::to_string(kPerDay) + " times today");
     run.onInstance(c, instanceId, user, [&](Execution& ex) {
@@ -150,7 +150,7 @@ void urgeTask(command::Runner& run, Id taskId, const std::string& user) {
 
 namespace {
 // The initiator of the instance, or an admin.
-void requireInitiator(command::Runner& impl, store::Connection& c, const Instance& inst, const std::string& user,
+void requireInitiator(command::Runner& impl, store::Session& c, const Instance& inst, const std::string& user,
                       const char* what) {
   if (user.empty()) throw Error(ErrorCode::invalid_argument, "an operation needs the acting user");
   if (inst.initiator == user) return;
@@ -158,8 +158,8 @@ void requireInitiator(command::Runner& impl, store::Connection& c, const Instanc
   forbid(user, std::string(what) + " instance " + std::to_string(inst.id) + ": only its initiator or an admin may");
 }
 
-Instance existing(store::Connection& c, Id id) {
-  auto inst = store::instanceById(c, id);
+Instance existing(store::Session& c, Id id) {
+  auto inst = c.instanceById(id);
   if (!inst) throw Error(ErrorCode::not_found, "instance " + std::to_string(id) + " not found");
   return *inst;
 }
@@ -171,14 +171,14 @@ Id entrust(command::Runner& run, const std::string& user, const std::string& to,
   if (user == to) throw Error(ErrorCode::invalid_argument, "a user cannot entrust their tasks to themselves");
   if (validFrom && validUntil && validUntil <= validFrom)
     throw Error(ErrorCode::invalid_argument, "the entrustment ends before it starts");
-  return run.command([&](store::Connection& c) {
-    return store::addEntrustment(c, user, to, processes, validFrom, validUntil, run.clock->nowMillis());
+  return run.command([&](store::Session& c) {
+    return c.addEntrustment(user, to, processes, validFrom, validUntil, run.clock->nowMillis());
   });
 }
 
 void cancelEntrust(command::Runner& run, const std::string& user, const std::string& to) {
-  run.command([&](store::Connection& c) {
-    if (store::cancelEntrustments(c, user, to, run.clock->nowMillis()) == 0)
+  run.command([&](store::Session& c) {
+    if (c.cancelEntrustments(user, to, run.clock->nowMillis()) == 0)
       throw Error(ErrorCode::not_found, "'" + user + "' has no entrustment to '" + to + "'");
   });
 }
@@ -210,7 +210,7 @@ void rejectEntrustedTask(command::Runner& run, Id taskId, const std::string& use
 }
 
 void terminateInstance(command::Runner& run, Id instanceId, const std::string& user, const std::string& reason) {
-  run.command([&](store::Connection& c) {
+  run.command([&](store::Session& c) {
     auto inst = existing(c, instanceId);
     requireInitiator(run, c, inst, user, "terminate");
     run.onInstance(
@@ -224,7 +224,7 @@ void terminateInstance(command::Runner& run, Id instanceId, const std::string& u
 }
 
 void invalidateInstance(command::Runner& run, Id instanceId, const std::string& user, const std::string& reason) {
-  run.command([&](store::Connection& c) {
+  run.command([&](store::Session& c) {
     auto inst = existing(c, instanceId);
     requireInitiator(run, c, inst, user, "invalidate");
     run.onInstance(
@@ -238,7 +238,7 @@ void invalidateInstance(command::Runner& run, Id instanceId, const std::string& 
 }
 
 void suspendInstance(command::Runner& run, Id instanceId, const std::string& user) {
-  run.command([&](store::Connection& c) {
+  run.command([&](store::Session& c) {
     auto inst = existing(c, instanceId);
     requireInitiator(run, c, inst, user, "suspend");
     run.onInstance(c, instanceId, user, [&](Execution& ex) {
@@ -250,7 +250,7 @@ void suspendInstance(command::Runner& run, Id instanceId, const std::string& use
 }
 
 void resumeInstance(command::Runner& run, Id instanceId, const std::string& user) {
-  run.command([&](store::Connection& c) {
+  run.command([&](store::Session& c) {
     auto inst = existing(c, instanceId);
     requireInitiator(run, c, inst, user, "resume");
     if (inst.state != "suspended")
@@ -269,7 +269,7 @@ void resumeInstance(command::Runner& run, Id instanceId, const std::string& user
 
 void ccInstance(command::Runner& run, Id instanceId, const std::string& user, const std::vector<std::string>& users) {
   if (users.empty()) throw Error(ErrorCode::invalid_argument, "cc needs at least one user");
-  run.command([&](store::Connection& c) {
+  run.command([&](store::Session& c) {
     auto inst = existing(c, instanceId);
     if (user.empty()) throw Error(ErrorCode::invalid_argument, "an operation needs the acting user");
     auto a = run.actor(c, user);
@@ -278,7 +278,7 @@ void ccInstance(command::Runner& run, Id instanceId, const std::string& user, co
       TaskQuery open;
       open.instanceId = instanceId;
       open.limit = 10000;
-      for (const auto& t : store::queryTasks(c, open)) allowed = allowed || mayWorkOn(t, a);
+      for (const auto& t : c.queryTasks(open)) allowed = allowed || mayWorkOn(t, a);
     }
     if (!allowed) forbid(user, "cc instance " + std::to_string(instanceId));
     run.onInstance(
@@ -300,7 +300,7 @@ void skipTask(command::Runner& run, Id taskId, const std::string& user, const st
 }
 
 void editVariables(command::Runner& run, Id instanceId, const std::string& user, const Variables& variables) {
-  run.command([&](store::Connection& c) {
+  run.command([&](store::Session& c) {
     existing(c, instanceId);
     if (!run.actor(c, user).admin) forbid(user, "edit the form data: only an administrator may");
     run.onInstance(
@@ -316,16 +316,16 @@ void editVariables(command::Runner& run, Id instanceId, const std::string& user,
 }
 
 void deleteInstance(command::Runner& run, Id instanceId, const std::string& user, bool keepHistory) {
-  run.command([&](store::Connection& c) {
+  run.command([&](store::Session& c) {
     auto inst = existing(c, instanceId);
     requireInitiator(run, c, inst, user, "delete");
     // Called instances go with it.
     std::vector<Id> all{instanceId};
     for (std::size_t i = 0; i < all.size(); ++i)
-      for (Id child : store::childInstances(c, all[i])) all.push_back(child);
+      for (Id child : c.childInstances(all[i])) all.push_back(child);
     for (Id id : all) {
       if (keepHistory) {
-        auto row = store::instanceById(c, id);
+        auto row = c.instanceById(id);
         bool live = row->state == "running" || row->state == "suspended";
         if (live)
           run.onInstance(
@@ -336,18 +336,18 @@ void deleteInstance(command::Runner& run, Id instanceId, const std::string& user
               },
               true);
         else
-          store::markInstanceDeleted(c, id);
+          c.markInstanceDeleted(id);
       }
-      store::deleteInstanceRows(c, id, keepHistory);
+      c.deleteInstanceRows(id, keepHistory);
     }
   });
 }
 
 std::vector<HistoryEntry> operations(command::Runner& run, Id instanceId) {
-  auto all = run.read([&](store::Connection& c) {
-    if (!store::instanceById(c, instanceId))
+  auto all = run.read([&](store::Session& c) {
+    if (!c.instanceById(instanceId))
       throw Error(ErrorCode::not_found, "instance " + std::to_string(instanceId) + " not found");
-    return store::historyOf(c, instanceId);
+    return c.historyOf(instanceId);
   });
   std::vector<HistoryEntry> out;
   for (auto& h : all)
@@ -360,24 +360,24 @@ std::vector<HistoryEntry> operations(command::Runner& run, Id instanceId) {
 void saveUser(command::Runner& run, const User& u) {
   if (run.options.directory) throw Error(ErrorCode::wrong_state, "users live in the host's directory");
   if (u.id.empty()) throw Error(ErrorCode::invalid_argument, "a user needs an id");
-  run.command([&](store::Connection& c) { store::saveUser(c, u); });
+  run.command([&](store::Session& c) { c.saveUser(u); });
 }
 
 void saveDepartment(command::Runner& run, const Department& d) {
   if (run.options.directory) throw Error(ErrorCode::wrong_state, "departments live in the host's directory");
   if (d.id.empty()) throw Error(ErrorCode::invalid_argument, "a department needs an id");
-  run.command([&](store::Connection& c) { store::saveDepartment(c, d); });
+  run.command([&](store::Session& c) { c.saveDepartment(d); });
 }
 
 void saveRole(command::Runner& run, const std::string& id, const std::string& name) {
   if (run.options.directory) throw Error(ErrorCode::wrong_state, "roles live in the host's directory");
   if (id.empty()) throw Error(ErrorCode::invalid_argument, "a role needs an id");
-  run.command([&](store::Connection& c) { store::saveRole(c, id, name); });
+  run.command([&](store::Session& c) { c.saveRole(id, name); });
 }
 
 std::optional<User> user(command::Runner& run, const std::string& id) {
   if (run.options.directory) return run.options.directory->user(id);
-  return run.read([&](store::Connection& c) { return store::userById(c, id); });
+  return run.read([&](store::Session& c) { return c.userById(id); });
 }
 
 // ---------------------------------------------------------------- inbox and lists
@@ -385,29 +385,29 @@ std::optional<User> user(command::Runner& run, const std::string& id) {
 std::vector<InboxMessage> inbox(command::Runner& run, const std::string& user, bool unreadOnly, int offset, int limit,
                                 const std::string& type) {
   if (limit < 0 || offset < 0) throw Error(ErrorCode::invalid_argument, "limit and offset must be >= 0");
-  return run.read([&](store::Connection& c) { return store::inboxOf(c, user, unreadOnly, offset, limit, type); });
+  return run.read([&](store::Session& c) { return c.inboxOf(user, unreadOnly, offset, limit, type); });
 }
 
 std::map<std::string, std::int64_t> inboxCounts(command::Runner& run, const std::string& user) {
-  return run.read([&](store::Connection& c) { return store::inboxCounts(c, user); });
+  return run.read([&](store::Session& c) { return c.inboxCounts(user); });
 }
 
 void markRead(command::Runner& run, Id messageId, const std::string& user, bool read) {
-  run.command([&](store::Connection& c) {
-    if (!store::markRead(c, messageId, user, read, run.clock->nowMillis()))
+  run.command([&](store::Session& c) {
+    if (!c.markRead(messageId, user, read, run.clock->nowMillis()))
       throw Error(ErrorCode::not_found, "no message " + std::to_string(messageId) + " in the inbox of '" + user + "'");
   });
 }
 
 UserLists lists(command::Runner& run, const std::string& user) {
-  return run.read([&](store::Connection& c) {
+  return run.read([&](store::Session& c) {
     std::vector<std::string> roles;
     if (run.options.directory) {
       if (auto u = run.options.directory->user(user)) roles = u->roles;
-    } else if (auto u = store::userById(c, user)) {
+    } else if (auto u = c.userById(user)) {
       roles = u->roles;
     }
-    return store::listsOf(c, user, roles);
+    return c.listsOf(user, roles);
   });
 }
 

@@ -36,18 +36,18 @@ std::int64_t startTimerDue(const model::FlowNode& s, const model::EventDefinitio
 }
 }  // namespace
 
-void Runner::scheduleStartTimer(store::Connection& c, Id definition, const model::FlowNode& s,
+void Runner::scheduleStartTimer(store::Session& c, Id definition, const model::FlowNode& s,
                                 const model::EventDefinition& timer, std::int64_t now) {
   if (timer.timer.expression.find("${") != std::string::npos)
     throw Error(ErrorCode::unsupported, "timer start event '" + s.id + "': a start timer cannot use variables", s.id);
   boost::json::object data;
   auto due = startTimerDue(s, timer, now, data);
-  store::insertStartJob(c, definition, s.id, due, data);
+  c.insertStartJob(definition, s.id, due, data);
 }
 
 // A timer start event fell due: a new instance, and the next occurrence of a cycle.
-void Runner::fireStartTimer(store::Connection& c, Id jobId) {
-  auto job = store::startJob(c, jobId);
+void Runner::fireStartTimer(store::Session& c, Id jobId) {
+  auto job = c.startJob(jobId);
   if (!job) return;
   auto dp = deployed(c, job->definition);
   const auto* s = dp->process->node(job->element);
@@ -59,11 +59,11 @@ void Runner::fireStartTimer(store::Connection& c, Id jobId) {
     auto remaining = data.at("remaining").as_int64();  // -1: unbounded
     if (remaining != 1) {
       data["remaining"] = remaining < 0 ? -1 : remaining - 1;
-      store::rescheduleStartJob(c, jobId, startTimerDue(*s, timer, job->dueAt, data), data);
+      c.rescheduleStartJob(jobId, startTimerDue(*s, timer, job->dueAt, data), data);
       return;
     }
   }
-  store::deleteJob(c, jobId);
+  c.deleteJob(jobId);
 }
 
 }  // namespace ordo::command

@@ -24,8 +24,7 @@
 #include "jobs/iso8601.hpp"
 #include "parse/parser.hpp"
 #include "runtime/execution.hpp"
-#include "store/group_commit.hpp"
-#include "store/store.hpp"
+#include "store/session.hpp"
 
 namespace ordo::command {
 
@@ -47,8 +46,9 @@ struct CommandContext {
     Id instance, subscription;
     std::string name, businessKey;
   };
-  explicit CommandContext(store::Connection& c) : ids(c) {}
-  store::TableIds ids;  // row ids for the whole command, so that instances created together never collide
+  explicit CommandContext(store::Session& s) : session(s), ids(s.ids()) {}
+  store::Session& session;  // the command's view of the store, in its transaction
+  runtime::IdSource& ids;   // row ids for the whole command, so that instances created together never collide
   std::deque<CallFrom> calls;
   std::deque<runtime::ParentNotice> notices;
   std::deque<Id> cancels;
@@ -61,7 +61,7 @@ struct CommandContext {
 struct Runner : runtime::Environment {
   EngineOptions options;
   std::shared_ptr<Clock> clock;
-  store::Database db;
+  std::unique_ptr<store::Store> store;
 
   mutable std::mutex cacheMutex;
   std::unordered_map<Id, std::shared_ptr<const runtime::DeployedProcess>> cache;
@@ -84,8 +84,6 @@ struct Runner : runtime::Environment {
   std::unordered_map<std::string, std::shared_ptr<ServiceHandler>> handlers;
   std::vector<std::shared_ptr<ServiceHandler>> replaced;  // kept alive: a running command may hold one
 
-  store::GroupCommit groupCommit;
-
   // Job execution: this engine's lock owner, and the optional executor thread.
   std::string ownerId = "ordo-" + boost::uuids::to_string(boost::uuids::random_generator()());
   jobs::Executor executor;
@@ -94,10 +92,10 @@ struct Runner : runtime::Environment {
   explicit Runner(const EngineOptions& o)
       : options(o),
         clock(o.clock ? o.clock : std::make_shared<SystemClock>()),
-        db(o.path, o.durability == EngineOptions::Durability::full, o.readConnections),
         // A commit delay only where a commit costs an fsync.
-        groupCommit(db.writer(), db.writeMutex(), !db.inMemory(),
-                    std::chrono::microseconds(o.durability == EngineOptions::Durability::full ? 200 : 0)) {}
+        store(
+            store::openStore({o.path, o.durability == EngineOptions::Durability::full, o.readConnections,
+                              std::chrono::microseconds(o.durability == EngineOptions::Durability::full ? 200 : 0)})) {}
 
   const ServiceHandler* serviceHandler(const std::string& name) const override {
     std::shared_lock lock(handlersMutex);
@@ -110,22 +108,22 @@ struct Runner : runtime::Environment {
     return running != 0 && interruptedCommand.load(std::memory_order_relaxed) == running;
   }
 
-  // The engine's own tables as a Directory, read on the writer during a command.
+  // The engine's own tables as a Directory, read in the running command's session.
   struct OwnDirectory : Directory {
-    store::Database& db;
-    explicit OwnDirectory(store::Database& d) : db(d) {}
-    std::optional<User> user(const std::string& id) const override { return store::userById(db.writer(), id); }
+    Runner& run;
+    explicit OwnDirectory(Runner& r) : run(r) {}
+    std::optional<User> user(const std::string& id) const override { return run.cx().session.userById(id); }
     std::optional<Department> department(const std::string& id) const override {
-      return store::departmentById(db.writer(), id);
+      return run.cx().session.departmentById(id);
     }
     std::vector<std::string> usersWithRole(const std::string& role) const override {
-      return store::usersWithRole(db.writer(), role);
+      return run.cx().session.usersWithRole(role);
     }
     std::vector<std::string> usersInDepartment(const std::string& d) const override {
-      return store::usersInDepartment(db.writer(), d);
+      return run.cx().session.usersInDepartment(d);
     }
   };
-  OwnDirectory ownDirectory{db};
+  OwnDirectory ownDirectory{*this};
   const Directory* directory() const override {
     return options.directory ? options.directory.get() : static_cast<const Directory*>(&ownDirectory);
   }
@@ -133,7 +131,7 @@ struct Runner : runtime::Environment {
   // Asked during a command, on the thread that holds the writer: the writer answers.
   std::optional<std::string> entrustee(const std::string& user, const std::string& processKey,
                                        std::int64_t now) const override {
-    return store::entrustee(const_cast<store::Database&>(db).writer(), user, processKey, now);
+    return const_cast<Runner*>(this)->cx().session.entrustee(user, processKey, now);
   }
 
   // After the commit, outside the writer: a listener may run commands of its own, and what
@@ -155,13 +153,13 @@ struct Runner : runtime::Environment {
 
   // Delivers `name` to every waiting instance and starts the processes with that signal
   // start event; signals these throw in turn are delivered too, in the same transaction.
-  int broadcast(store::Connection& c, const std::string& name, const Variables& variables, Id thrower = 0) {
+  int broadcast(store::Session& c, const std::string& name, const Variables& variables, Id thrower = 0) {
     int received = 0;
-    for (Id instance : store::signalReceivers(c, name))
+    for (Id instance : c.signalReceivers(name))
       if (instance != thrower)  // the thrower caught its own signal while throwing it
         onInstance(c, instance, {}, [&](runtime::Execution& ex) { received += ex.deliverSignal(name, variables); });
     std::map<std::string, Definition> latest;
-    for (const auto& d : store::listDefinitions(c)) latest[d.key] = d;
+    for (const auto& d : c.listDefinitions()) latest[d.key] = d;
     for (const auto& [key, def] : latest) {
       auto dp = deployed(c, def.id);
       for (const auto* s : dp->process->scope.startEvents())
@@ -177,9 +175,9 @@ struct Runner : runtime::Environment {
 
   using CallFrom = CommandContext::CallFrom;
 
-  void scheduleStartTimer(store::Connection& c, Id definition, const model::FlowNode& s,
+  void scheduleStartTimer(store::Session& c, Id definition, const model::FlowNode& s,
                           const model::EventDefinition& timer, std::int64_t now);
-  void fireStartTimer(store::Connection& c, Id jobId);
+  void fireStartTimer(store::Session& c, Id jobId);
 
   // What the executions of this command asked of other instances, carried out in the same
   // transaction: child instances of call activities, their ends, cancellations, signals.
@@ -195,7 +193,7 @@ struct Runner : runtime::Environment {
     for (Id child : ex.childrenToCancel) x.cancels.push_back(child);
   }
 
-  void drainEffects(store::Connection& c) {
+  void drainEffects(store::Session& c) {
     auto& x = cx();
     auto& calls = x.calls;
     auto& notices = x.notices;
@@ -218,13 +216,13 @@ struct Runner : runtime::Environment {
       } else if (!cancels.empty()) {
         Id child = cancels.front();
         cancels.pop_front();
-        auto row = store::instanceById(c, child);
+        auto row = c.instanceById(child);
         if (row && row->state == "running")
           onInstance(c, child, {}, [&](runtime::Execution& ex) { ex.terminate("its call activity was cancelled"); });
       } else if (!newWaits.empty()) {
         auto wait = std::move(newWaits.front());
         newWaits.pop_front();
-        if (auto vars = store::takeBufferedMessage(c, wait.name, wait.businessKey, clock->nowMillis()))
+        if (auto vars = c.takeBufferedMessage(wait.name, wait.businessKey, clock->nowMillis()))
           onInstance(c, wait.instance, {}, [&](runtime::Execution& ex) { ex.correlate(wait.subscription, *vars); });
       } else if (!thrownSignals.empty()) {
         auto [name, thrower] = thrownSignals.front();
@@ -236,22 +234,22 @@ struct Runner : runtime::Environment {
     }
   }
 
-  void startChild(store::Connection& c, const CallFrom& call) {
+  void startChild(store::Session& c, const CallFrom& call) {
     const auto& r = call.request;
     int depth = 1;
-    for (auto up = store::instanceById(c, call.parent); up && up->parentId; up = store::instanceById(c, up->parentId))
+    for (auto up = c.instanceById(call.parent); up && up->parentId; up = c.instanceById(up->parentId))
       if (++depth >= runtime::kMaxCallDepth)
         throw Error(ErrorCode::limit_exceeded, "call activity '" + r.calledElement + "': calls are nested more than " +
                                                    std::to_string(runtime::kMaxCallDepth) +
                                                    " deep (does a process call itself?)");
     std::optional<Definition> def;
     if (r.binding == "version") {
-      def = store::definitionVersion(c, r.calledElement, std::atoi(r.version.c_str()));
+      def = c.definitionVersion(r.calledElement, std::atoi(r.version.c_str()));
     } else if (r.binding == "deployment") {
-      auto parentDef = store::definitionById(c, call.parentDefinition);
-      if (parentDef) def = store::findDefinition(c, r.calledElement, parentDef->hash);
+      auto parentDef = c.definitionById(call.parentDefinition);
+      if (parentDef) def = c.findDefinition(r.calledElement, parentDef->hash);
     } else {
-      def = store::latestDefinition(c, r.calledElement);
+      def = c.latestDefinition(r.calledElement);
     }
     if (!def)
       throw Error(ErrorCode::not_found, "call activity: no definition '" + r.calledElement + "'" +
@@ -275,8 +273,8 @@ struct Runner : runtime::Environment {
   auto command(F&& f) {
     refuseReentry("call");
     std::vector<HistoryEntry> written;
-    auto body = [&](auto&& run) {
-      CommandContext x(db.writer());
+    auto body = [&](store::Session& session, auto&& run) {
+      CommandContext x(session);
       x.seq = ++commandSeq;
       current = &x;
       writerThread = std::this_thread::get_id();
@@ -290,30 +288,31 @@ struct Runner : runtime::Environment {
         }
       } leave{*this};
       run();
-      drainEffects(db.writer());
-      x.ids.flush();
+      drainEffects(session);
+      session.flushIds();
       // The last moment an interrupt can stop it: after this the command belongs to its batch.
       if (interrupted()) throw Error(ErrorCode::interrupted, "the command was interrupted");
       written = std::move(x.written);
     };
-    if constexpr (std::is_void_v<decltype(f(db.writer()))>) {
-      groupCommit.run([&] { body([&] { f(db.writer()); }); });
+    using Result = decltype(f(std::declval<store::Session&>()));
+    if constexpr (std::is_void_v<Result>) {
+      store->command([&](store::Session& s) { body(s, [&] { f(s); }); });
       announce(written);
     } else {
-      std::optional<decltype(f(db.writer()))> result;
-      groupCommit.run([&] { body([&] { result.emplace(f(db.writer())); }); });
+      std::optional<Result> result;
+      store->command([&](store::Session& s) { body(s, [&] { result.emplace(f(s)); }); });
       announce(written);
       return std::move(*result);
     }
   }
 
-  void save(store::Connection& c, runtime::InstanceState& st) {
+  void save(store::Session& c, runtime::InstanceState& st) {
     bool anyListener;
     {
       std::lock_guard lock(listenersMutex);
       anyListener = !listeners.empty();
     }
-    store::saveInstance(c, st);  // gives the history entries their ids
+    c.saveInstance(st);  // gives the history entries their ids
     if (anyListener) cx().written.insert(cx().written.end(), st.history.begin(), st.history.end());
     st.history.clear();
   }
@@ -322,13 +321,13 @@ struct Runner : runtime::Environment {
   int runJobs(const std::string& owner) {
     int succeeded = 0;
     for (int round = 0; round < 10000; ++round) {
-      auto due = command(
-          [&](store::Connection& c) { return store::acquireJobs(c, owner, clock->nowMillis(), kJobLockMillis, 64); });
+      auto due =
+          command([&](store::Session& c) { return c.acquireJobs(owner, clock->nowMillis(), kJobLockMillis, 64); });
       if (due.empty()) break;
       for (const auto& job : due) {
         try {
-          bool ran = command([&](store::Connection& c) {
-            if (!store::lockedJob(c, job.id, owner)) return false;  // finished or taken over meanwhile
+          bool ran = command([&](store::Session& c) {
+            if (!c.lockedJob(job.id, owner)) return false;  // finished or taken over meanwhile
             if (job.instanceId == 0)
               fireStartTimer(c, job.id);
             else
@@ -339,7 +338,7 @@ struct Runner : runtime::Environment {
         } catch (const Error& e) {
           if (e.code() == ErrorCode::interrupted) throw;
           // The job's own command rolled back; record the failed attempt in a command of its own.
-          command([&](store::Connection& c) { store::failJob(c, job.id, e.what(), clock->nowMillis()); });
+          command([&](store::Session& c) { c.failJob(job.id, e.what(), clock->nowMillis()); });
         }
       }
     }
@@ -354,22 +353,25 @@ struct Runner : runtime::Environment {
   auto read(F&& f) const {
     // On ":memory:" the reader is the writer its own command holds: refuse rather than wait forever.
     refuseReentry("read from");
-    store::Database::Lease lease(const_cast<store::Database&>(db));
-    if (db.inMemory()) return f(*lease);
-    // One snapshot: every statement of the read sees the same committed state.
-    store::Snapshot snapshot(*lease);
-    return f(*lease);
+    using Result = decltype(f(std::declval<store::Session&>()));
+    if constexpr (std::is_void_v<Result>) {
+      store->read([&](store::Session& s) { f(s); });
+    } else {
+      std::optional<Result> result;
+      store->read([&](store::Session& s) { result.emplace(f(s)); });
+      return std::move(*result);
+    }
   }
 
-  std::shared_ptr<const runtime::DeployedProcess> deployed(store::Connection& c, Id definitionId) {
+  std::shared_ptr<const runtime::DeployedProcess> deployed(store::Session& c, Id definitionId) {
     {
       std::lock_guard lock(cacheMutex);
       auto it = cache.find(definitionId);
       if (it != cache.end()) return it->second;
     }
-    auto def = store::definitionById(c, definitionId);
+    auto def = c.definitionById(definitionId);
     if (!def) throw Error(ErrorCode::not_found, "definition " + std::to_string(definitionId) + " not found");
-    auto parsed = parse::parseDefinitions(store::definitionXml(c, definitionId), {ValidationPurpose::execution});
+    auto parsed = parse::parseDefinitions(c.definitionXml(definitionId), {ValidationPurpose::execution});
     std::vector<Diagnostic> ds = parsed.diagnostics;
     if (!parsed.definitions || hasErrors(ds))
       throw Error(ErrorCode::internal,
@@ -389,7 +391,7 @@ struct Runner : runtime::Environment {
     return cache.emplace(def.id, std::move(dp)).first->second;
   }
 
-  Instance startInstance(store::Connection& c, const runtime::DeployedProcess& dp, const Variables& variables,
+  Instance startInstance(store::Session& c, const runtime::DeployedProcess& dp, const Variables& variables,
                          const std::string& businessKey, const std::string& initiator, const std::string& tenant,
                          const model::FlowNode* startEvent, Id parentId = 0, Id parentToken = 0, Id presetId = 0) {
     auto& ids = cx().ids;
@@ -415,9 +417,9 @@ struct Runner : runtime::Environment {
   }
 
   // Loads an instance for a command; refuses instances that are not running.
-  runtime::InstanceState load(store::Connection& c, Id instanceId, bool allowSuspended = false) {
+  runtime::InstanceState load(store::Session& c, Id instanceId, bool allowSuspended = false) {
     runtime::InstanceState st;
-    if (!store::loadInstance(c, instanceId, st))
+    if (!c.loadInstance(instanceId, st))
       throw Error(ErrorCode::not_found, "instance " + std::to_string(instanceId) + " not found");
     if (st.row.state != "running" && !(allowSuspended && st.row.state == "suspended"))
       throw Error(ErrorCode::wrong_state, "instance " + std::to_string(instanceId) + " is " + st.row.state);
@@ -430,16 +432,16 @@ struct Runner : runtime::Environment {
     std::vector<std::string> roles;
     bool admin = false;
   };
-  Actor actor(store::Connection& c, const std::string& user) {
+  Actor actor(store::Session& c, const std::string& user) {
     Actor a{user, {}, false};
-    std::optional<User> u = options.directory ? options.directory->user(user) : store::userById(c, user);
+    std::optional<User> u = options.directory ? options.directory->user(user) : c.userById(user);
     if (u) a.roles = u->roles;
     a.admin = std::find(a.roles.begin(), a.roles.end(), "admin") != a.roles.end();
     return a;
   }
 
   template <class F>
-  void onInstance(store::Connection& c, Id instanceId, const std::string& actor, F&& f, bool allowSuspended = false) {
+  void onInstance(store::Session& c, Id instanceId, const std::string& actor, F&& f, bool allowSuspended = false) {
     auto st = load(c, instanceId, allowSuspended);
     auto dp = deployed(c, st.row.definitionId);
     runtime::Execution ex(st, *dp, *clock, cx().ids, *this);

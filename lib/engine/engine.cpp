@@ -67,7 +67,7 @@ std::string legacyFingerprint(const std::string& text) {
 
 int Engine::broadcastSignal(const std::string& name, const Variables& variables) {
   if (name.empty()) throw Error(ErrorCode::invalid_argument, "a signal needs a name");
-  return impl_->command([&](store::Connection& c) { return impl_->broadcast(c, name, variables); });
+  return impl_->command([&](store::Session& c) { return impl_->broadcast(c, name, variables); });
 }
 
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -125,12 +125,12 @@ Deployment Engine::deploy(const std::string& xml, const std::map<std::string, st
   auto hash = sha256(identity);
   auto legacyHash = legacyFingerprint(identity);
   auto now = impl_->clock->nowMillis();
-  auto out = impl_->command([&](store::Connection& c) {
+  auto out = impl_->command([&](store::Session& c) {
     Deployment d;
     for (const auto& p : compiled->model->processes) {
       if (!p->executable) continue;
-      auto existing = store::findDefinition(c, p->id, hash);
-      if (!existing) existing = store::findDefinition(c, p->id, legacyHash);
+      auto existing = c.findDefinition(p->id, hash);
+      if (!existing) existing = c.findDefinition(p->id, legacyHash);
       if (existing) {
         d.definitions.push_back(*existing);
         continue;
@@ -138,14 +138,14 @@ Deployment Engine::deploy(const std::string& xml, const std::map<std::string, st
       Definition def;
       def.key = p->id;
       def.name = p->name;
-      def.version = store::maxVersion(c, p->id) + 1;
+      def.version = c.maxVersion(p->id) + 1;
       def.hash = hash;
       def.deployedAt = now;
       def.category = compiled->model->targetNamespace;
-      store::insertDefinition(c, def, xml);
-      for (const auto& [key, schema] : forms) store::saveForm(c, def.id, key, schema);
+      c.insertDefinition(def, xml);
+      for (const auto& [key, schema] : forms) c.saveForm(def.id, key, schema);
       // A new version's timer start events replace those of the versions before it.
-      store::removeStartJobs(c, def.key, def.id);
+      c.removeStartJobs(def.key, def.id);
       for (const auto* s : p->scope.startEvents())
         if (const auto* timer = s->event(model::EventType::timer))
           impl_->scheduleStartTimer(c, def.id, *s, *timer, now);
@@ -166,8 +166,8 @@ Deployment Engine::deploy(const std::string& xml, const std::map<std::string, st
 }
 
 std::pair<std::string, std::string> Engine::startForm(const std::string& key) const {
-  return impl_->read([&](store::Connection& c) {
-    auto def = store::latestDefinition(c, key);
+  return impl_->read([&](store::Session& c) {
+    auto def = c.latestDefinition(key);
     if (!def) throw Error(ErrorCode::not_found, "no definition with key '" + key + "' is deployed");
     auto dp = impl_->deployed(c, def->id);
     std::string formKey;
@@ -175,20 +175,20 @@ std::pair<std::string, std::string> Engine::startForm(const std::string& key) co
       if (auto it = s->extensions.find("formKey"); it != s->extensions.end()) formKey = it->second;
     std::string schema = "{}";
     if (!formKey.empty())
-      if (auto f = store::formSchema(c, def->id, formKey)) schema = *f;
+      if (auto f = c.formSchema(def->id, formKey)) schema = *f;
     return std::pair{formKey, schema};
   });
 }
 
 Instance Engine::start(const StartRequest& request) {
-  return impl_->command([&](store::Connection& c) {
+  return impl_->command([&](store::Session& c) {
     std::optional<Definition> def;
     if (request.definitionId) {
-      def = store::definitionById(c, request.definitionId);
+      def = c.definitionById(request.definitionId);
       if (!def) throw Error(ErrorCode::not_found, "definition " + std::to_string(request.definitionId) + " not found");
     } else {
       if (request.key.empty()) throw Error(ErrorCode::invalid_argument, "start needs a definition key or id");
-      def = store::latestDefinition(c, request.key);
+      def = c.latestDefinition(request.key);
       if (!def) throw Error(ErrorCode::not_found, "no definition with key '" + request.key + "' is deployed");
     }
     auto dp = impl_->deployed(c, def->id);
@@ -199,17 +199,17 @@ Instance Engine::start(const StartRequest& request) {
 
 Instance Engine::correlateMessage(const MessageCorrelation& m) {
   if (m.name.empty()) throw Error(ErrorCode::invalid_argument, "a message needs a name");
-  return impl_->command([&](store::Connection& c) {
-    auto waiters = store::messageWaiters(c, m.name, m.businessKey, m.instanceId);
+  return impl_->command([&](store::Session& c) {
+    auto waiters = c.messageWaiters(m.name, m.businessKey, m.instanceId);
     if (!waiters.empty()) {
       impl_->onInstance(c, waiters[0].instance, m.user,
                         [&](runtime::Execution& ex) { ex.correlate(waiters[0].subscription, m.variables); });
-      return *store::instanceById(c, waiters[0].instance);
+      return *c.instanceById(waiters[0].instance);
     }
     if (m.instanceId == 0) {
       // No one waits: a message start event of the latest version of some definition.
       std::map<std::string, Definition> latest;
-      for (const auto& d : store::listDefinitions(c)) latest[d.key] = d;
+      for (const auto& d : c.listDefinitions()) latest[d.key] = d;
       for (const auto& [key, def] : latest) {
         auto dp = impl_->deployed(c, def.id);
         for (const auto* s : dp->process->scope.startEvents())
@@ -220,7 +220,7 @@ Instance Engine::correlateMessage(const MessageCorrelation& m) {
     }
     if (m.buffer) {
       auto now = impl_->clock->nowMillis();
-      store::bufferMessage(c, m.name, m.businessKey, m.variables, now, m.bufferMillis ? now + m.bufferMillis : 0);
+      c.bufferMessage(m.name, m.businessKey, m.variables, now, m.bufferMillis ? now + m.bufferMillis : 0);
       return Instance{};
     }
     throw Error(ErrorCode::not_found, "no instance waits for message '" + m.name + "'" +
@@ -231,26 +231,26 @@ Instance Engine::correlateMessage(const MessageCorrelation& m) {
 }
 
 Variables Engine::variables(Id instanceId) const {
-  return impl_->read([&](store::Connection& c) {
-    if (!store::instanceById(c, instanceId))
+  return impl_->read([&](store::Session& c) {
+    if (!c.instanceById(instanceId))
       throw Error(ErrorCode::not_found, "instance " + std::to_string(instanceId) + " not found");
-    return store::processVariables(c, instanceId);
+    return c.processVariables(instanceId);
   });
 }
 
 void Engine::setVariables(Id instanceId, const Variables& variables) {
-  impl_->command([&](store::Connection& c) {
+  impl_->command([&](store::Session& c) {
     impl_->onInstance(c, instanceId, {}, [&](runtime::Execution& ex) { ex.setVariables(variables); });
   });
 }
 
 std::vector<Definition> Engine::definitions() const {
-  return impl_->read([](store::Connection& c) { return store::listDefinitions(c); });
+  return impl_->read([](store::Session& c) { return c.listDefinitions(); });
 }
 
 Definition Engine::definition(Id id) const {
-  return impl_->read([&](store::Connection& c) {
-    auto d = store::definitionById(c, id);
+  return impl_->read([&](store::Session& c) {
+    auto d = c.definitionById(id);
     if (!d) throw Error(ErrorCode::not_found, "definition " + std::to_string(id) + " not found");
     return *d;
   });
@@ -258,12 +258,12 @@ Definition Engine::definition(Id id) const {
 
 std::vector<Instance> Engine::instances(const InstanceQuery& query) const {
   if (query.limit < 0 || query.offset < 0) throw Error(ErrorCode::invalid_argument, "limit and offset must be >= 0");
-  return impl_->read([&](store::Connection& c) { return store::queryInstances(c, query); });
+  return impl_->read([&](store::Session& c) { return c.queryInstances(query); });
 }
 
 Instance Engine::instance(Id id) const {
-  return impl_->read([&](store::Connection& c) {
-    auto i = store::instanceById(c, id);
+  return impl_->read([&](store::Session& c) {
+    auto i = c.instanceById(id);
     if (!i) throw Error(ErrorCode::not_found, "instance " + std::to_string(id) + " not found");
     return *i;
   });
@@ -271,31 +271,31 @@ Instance Engine::instance(Id id) const {
 
 std::vector<Task> Engine::tasks(const TaskQuery& query) const {
   if (query.limit < 0 || query.offset < 0) throw Error(ErrorCode::invalid_argument, "limit and offset must be >= 0");
-  return impl_->read([&](store::Connection& c) { return store::queryTasks(c, query); });
+  return impl_->read([&](store::Session& c) { return c.queryTasks(query); });
 }
 
 std::int64_t Engine::countTasks(const TaskQuery& query) const {
-  return impl_->read([&](store::Connection& c) { return store::countTasks(c, query); });
+  return impl_->read([&](store::Session& c) { return c.countTasks(query); });
 }
 
 Task Engine::task(Id id) const {
-  return impl_->read([&](store::Connection& c) {
-    auto t = store::taskById(c, id);
+  return impl_->read([&](store::Session& c) {
+    auto t = c.taskById(id);
     if (!t) throw Error(ErrorCode::not_found, "task " + std::to_string(id) + " not found");
     return *t;
   });
 }
 
 std::vector<HistoryEntry> Engine::history(Id instanceId) const {
-  return impl_->read([&](store::Connection& c) {
-    if (!store::instanceById(c, instanceId))
+  return impl_->read([&](store::Session& c) {
+    if (!c.instanceById(instanceId))
       throw Error(ErrorCode::not_found, "instance " + std::to_string(instanceId) + " not found");
-    return store::historyOf(c, instanceId);
+    return c.historyOf(instanceId);
   });
 }
 
 std::vector<std::string> Engine::waitingAt(Id instanceId) const {
-  return impl_->read([&](store::Connection& c) { return store::waitingElements(c, instanceId); });
+  return impl_->read([&](store::Session& c) { return c.waitingElements(instanceId); });
 }
 
 void Engine::registerServiceHandler(const std::string& name, ServiceHandler handler) {
@@ -313,13 +313,13 @@ std::vector<ExternalTask> Engine::fetchAndLock(const std::string& topic, const s
   if (maxTasks <= 0 || lockMillis <= 0)
     throw Error(ErrorCode::invalid_argument, "fetchAndLock needs maxTasks > 0 and lockMillis > 0");
   auto now = impl_->clock->nowMillis();
-  return impl_->command([&](store::Connection& c) {
+  return impl_->command([&](store::Session& c) {
     std::vector<ExternalTask> out;
-    for (auto [job, instance] : store::lockableExternal(c, topic, now, maxTasks)) {
-      store::lockExternal(c, job, workerId, now + lockMillis);
-      for (auto e : store::externalTasksOf(c, instance))
+    for (auto [job, instance] : c.lockableExternal(topic, now, maxTasks)) {
+      c.lockExternal(job, workerId, now + lockMillis);
+      for (auto e : c.externalTasksOf(instance))
         if (e.id == job) {
-          e.variables = store::processVariables(c, instance);
+          e.variables = c.processVariables(instance);
           out.push_back(std::move(e));
         }
     }
@@ -329,10 +329,10 @@ std::vector<ExternalTask> Engine::fetchAndLock(const std::string& topic, const s
 
 namespace {
 // The instance of an external task the worker may act on.
-Id lockedBy(store::Connection& c, Id id, const std::string& workerId, std::int64_t now) {
-  auto instance = store::jobInstance(c, id, "external");
+Id lockedBy(store::Session& c, Id id, const std::string& workerId, std::int64_t now) {
+  auto instance = c.jobInstance(id, "external");
   if (!instance) throw Error(ErrorCode::not_found, "external task " + std::to_string(id) + " not found");
-  for (const auto& e : store::externalTasksOf(c, *instance))
+  for (const auto& e : c.externalTasksOf(*instance))
     if (e.id == id && !e.workerId.empty() && e.workerId != workerId && e.lockExpiresAt > now)
       throw Error(ErrorCode::forbidden,
                   "external task " + std::to_string(id) + " is locked by worker '" + e.workerId + "'", e.elementId);
@@ -341,7 +341,7 @@ Id lockedBy(store::Connection& c, Id id, const std::string& workerId, std::int64
 }  // namespace
 
 void Engine::completeExternalTask(Id id, const std::string& workerId, const Variables& variables) {
-  impl_->command([&](store::Connection& c) {
+  impl_->command([&](store::Session& c) {
     Id instance = lockedBy(c, id, workerId, impl_->clock->nowMillis());
     impl_->onInstance(c, instance, workerId, [&](runtime::Execution& ex) { ex.completeExternal(id, variables); });
   });
@@ -350,15 +350,15 @@ void Engine::completeExternalTask(Id id, const std::string& workerId, const Vari
 void Engine::failExternalTask(Id id, const std::string& workerId, const std::string& message, int retries,
                               std::int64_t retryAfterMillis) {
   if (retries < 0) throw Error(ErrorCode::invalid_argument, "retries must be >= 0");
-  impl_->command([&](store::Connection& c) {
+  impl_->command([&](store::Session& c) {
     auto now = impl_->clock->nowMillis();
     Id instance = lockedBy(c, id, workerId, now);
-    store::failExternalJob(c, id, message, retries, now + retryAfterMillis);
+    c.failExternalJob(id, message, retries, now + retryAfterMillis);
     if (retries == 0) {
       std::string element;
-      for (const auto& e : store::externalTasksOf(c, instance))
+      for (const auto& e : c.externalTasksOf(instance))
         if (e.id == id) element = e.elementId;
-      store::insertIncident(c, instance, id, element, message, now);
+      c.insertIncident(instance, id, element, message, now);
     }
   });
 }
@@ -366,7 +366,7 @@ void Engine::failExternalTask(Id id, const std::string& workerId, const std::str
 void Engine::throwExternalBpmnError(Id id, const std::string& workerId, const std::string& errorCode,
                                     const Variables& variables) {
   if (errorCode.empty()) throw Error(ErrorCode::invalid_argument, "a BPMN error needs an error code");
-  impl_->command([&](store::Connection& c) {
+  impl_->command([&](store::Session& c) {
     Id instance = lockedBy(c, id, workerId, impl_->clock->nowMillis());
     impl_->onInstance(c, instance, workerId,
                       [&](runtime::Execution& ex) { ex.externalBpmnError(id, errorCode, variables); });
@@ -374,7 +374,7 @@ void Engine::throwExternalBpmnError(Id id, const std::string& workerId, const st
 }
 
 std::vector<ExternalTask> Engine::externalTasks(Id instanceId) const {
-  return impl_->read([&](store::Connection& c) { return store::externalTasksOf(c, instanceId); });
+  return impl_->read([&](store::Session& c) { return c.externalTasksOf(instanceId); });
 }
 
 int Engine::runDueJobs() {
@@ -395,22 +395,21 @@ void Engine::stopJobExecutor() {
 }
 
 std::vector<Incident> Engine::incidents(Id instanceId) const {
-  return impl_->read([&](store::Connection& c) { return store::incidentsOf(c, instanceId); });
+  return impl_->read([&](store::Session& c) { return c.incidentsOf(instanceId); });
 }
 
 void Engine::resolveIncident(Id incidentId, int retries) {
   if (retries <= 0) throw Error(ErrorCode::invalid_argument, "retries must be > 0");
-  impl_->command(
-      [&](store::Connection& c) { store::resolveIncident(c, incidentId, retries, impl_->clock->nowMillis()); });
+  impl_->command([&](store::Session& c) { c.resolveIncident(incidentId, retries, impl_->clock->nowMillis()); });
   impl_->executor.wake();
 }
 
 int Engine::pendingJobs(Id instanceId) const {
-  return impl_->read([&](store::Connection& c) { return store::countJobs(c, instanceId); });
+  return impl_->read([&](store::Session& c) { return c.countJobs(instanceId); });
 }
 
 int Engine::openIncidents(Id instanceId) const {
-  return impl_->read([&](store::Connection& c) { return store::countIncidents(c, instanceId); });
+  return impl_->read([&](store::Session& c) { return c.countIncidents(instanceId); });
 }
 
 }  // namespace ordo

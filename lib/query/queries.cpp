@@ -10,7 +10,7 @@ namespace ordo::query {
 
 namespace {
 
-std::vector<std::string> rolesOf(command::Runner& impl, store::Connection& c, const std::string& user) {
+std::vector<std::string> rolesOf(command::Runner& impl, store::Session& c, const std::string& user) {
   return impl.actor(c, user).roles;
 }
 
@@ -34,14 +34,14 @@ std::vector<std::string> splitList(const std::string& s) {
 std::vector<ListItem> list(command::Runner& run, const ListQuery& q) {
   if (q.user.empty()) throw Error(ErrorCode::invalid_argument, "a list is a user's: set ListQuery::user");
   if (q.limit < 0 || q.offset < 0) throw Error(ErrorCode::invalid_argument, "limit and offset must be >= 0");
-  return run.read([&](store::Connection& c) {
-    auto rows = store::listRows(c, q, rolesOf(run, c, q.user));
+  return run.read([&](store::Session& c) {
+    auto rows = c.listRows(q, rolesOf(run, c, q.user));
     std::vector<ListItem> out;
     for (const auto& [instance, name, task] : rows) {
       ListItem item;
-      item.instance = *store::instanceById(c, instance);
+      item.instance = *c.instanceById(instance);
       item.processName = name;
-      if (task) item.task = *store::taskById(c, task);
+      if (task) item.task = *c.taskById(task);
       out.push_back(std::move(item));
     }
     return out;
@@ -50,26 +50,26 @@ std::vector<ListItem> list(command::Runner& run, const ListQuery& q) {
 
 std::int64_t count(command::Runner& run, const ListQuery& q) {
   if (q.user.empty()) throw Error(ErrorCode::invalid_argument, "a list is a user's: set ListQuery::user");
-  return run.read([&](store::Connection& c) { return store::countList(c, q, rolesOf(run, c, q.user)); });
+  return run.read([&](store::Session& c) { return c.countList(q, rolesOf(run, c, q.user)); });
 }
 
 namespace {
-Instance existingInstance(store::Connection& c, Id instanceId) {
-  auto i = store::instanceById(c, instanceId);
+Instance existingInstance(store::Session& c, Id instanceId) {
+  auto i = c.instanceById(instanceId);
   if (!i) throw Error(ErrorCode::not_found, "instance " + std::to_string(instanceId) + " not found");
   return *i;
 }
 }  // namespace
 
 InstanceDetail instanceDetail(command::Runner& run, Id instanceId, const std::string& user) {
-  return run.read([&](store::Connection& c) {
+  return run.read([&](store::Session& c) {
     InstanceDetail d;
     d.instance = existingInstance(c, instanceId);
     TaskQuery open;
     open.instanceId = instanceId;
-    d.openTasks = store::queryTasks(c, open);
-    d.currentNodes = store::waitingElements(c, instanceId);
-    if (auto def = store::definitionById(c, d.instance.definitionId)) d.processName = def->name;
+    d.openTasks = c.queryTasks(open);
+    d.currentNodes = c.waitingElements(instanceId);
+    if (auto def = c.definitionById(d.instance.definitionId)) d.processName = def->name;
     auto a = run.actor(c, user);
     auto& acts = d.allowedActions;
     bool running = d.instance.state == "running";
@@ -96,14 +96,14 @@ InstanceDetail instanceDetail(command::Runner& run, Id instanceId, const std::st
 }
 
 Canvas canvas(command::Runner& run, Id instanceId) {
-  return run.read([&](store::Connection& c) {
+  return run.read([&](store::Session& c) {
     auto inst = existingInstance(c, instanceId);
-    auto history = store::historyOf(c, instanceId);
+    auto history = c.historyOf(instanceId);
     TaskQuery all;
     all.instanceId = instanceId;
     all.includeFinished = true;
-    auto taskList = store::queryTasks(c, all);
-    auto waiting = store::waitingElements(c, instanceId);
+    auto taskList = c.queryTasks(all);
+    auto waiting = c.waitingElements(instanceId);
     auto dp = run.deployed(c, inst.definitionId);
     std::set<std::string> entered, left;
     std::map<std::string, std::pair<std::int64_t, std::int64_t>> times;
@@ -153,10 +153,10 @@ Canvas canvas(command::Runner& run, Id instanceId) {
 }
 
 std::vector<Definition> startableDefinitions(command::Runner& run, const std::string& user) {
-  return run.read([&](store::Connection& c) {
+  return run.read([&](store::Session& c) {
     auto roles = rolesOf(run, c, user);
     std::map<std::string, Definition> latest;
-    for (const auto& d : store::listDefinitions(c)) latest[d.key] = d;
+    for (const auto& d : c.listDefinitions()) latest[d.key] = d;
     std::vector<Definition> out;
     for (const auto& [key, def] : latest) {
       auto dp = run.deployed(c, def.id);

@@ -1,6 +1,6 @@
-// Ordo's tables on SQLite: what the engine reads and writes, in SQL, behind
-// plain functions. Every function runs on the connection it is given; the
-// engine decides which (the writer inside a command's transaction, or a reader).
+// The SQLite store: Ordo's tables in SQL, behind plain functions, each on the
+// connection it is given. Only lib/store includes this; the rest of the engine sees
+// the backend-neutral interface in store/session.hpp (SqliteSession forwards to these).
 #pragma once
 
 #include <tuple>
@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "runtime/state.hpp"
+#include "store/session.hpp"
 #include "store/sqlite.hpp"
 
 namespace ordo::store {
@@ -91,9 +92,6 @@ std::int64_t countTasks(Connection& c, const TaskQuery& q);
 std::vector<HistoryEntry> historyOf(Connection& c, Id instance);
 std::vector<std::string> waitingElements(Connection& c, Id instance);
 Variables processVariables(Connection& c, Id instance);
-struct DueJob {
-  Id id, instanceId;
-};
 std::vector<DueJob> dueTimers(Connection& c, std::int64_t now, int limit);
 // Locks up to `limit` due timer and async jobs for `owner` until now + lockMillis (one statement,
 // inside the write transaction: two engines on one file never get the same job).
@@ -108,13 +106,6 @@ std::vector<Incident> incidentsOf(Connection& c, Id instance);
 void resolveIncident(Connection& c, Id incident, int retries, std::int64_t now);
 std::optional<std::int64_t> nextJobDue(Connection& c);
 
-// Timer start events: jobs of a definition rather than of an instance (instance_id 0).
-struct StartJob {
-  Id id = 0, definition = 0;
-  std::string element;
-  std::int64_t dueAt = 0;
-  boost::json::object data;
-};
 void insertStartJob(Connection& c, Id definition, const std::string& element, std::int64_t due,
                     const boost::json::object& data);
 // Removes the timer start jobs of every other version of `key`: a new version replaces them.
@@ -126,9 +117,6 @@ std::optional<Id> jobInstance(Connection& c, Id jobId, const char* kind);
 std::vector<std::pair<Id, Id>> lockableExternal(Connection& c, const std::string& topic, std::int64_t now, int limit);
 void lockExternal(Connection& c, Id job, const std::string& worker, std::int64_t expires);
 std::vector<ExternalTask> externalTasksOf(Connection& c, Id instance);
-struct MessageWaiter {
-  Id subscription, instance;
-};
 // Subscriptions waiting for message `name`, of running instances, narrowed by business key and instance when given.
 std::vector<MessageWaiter> messageWaiters(Connection& c, const std::string& name, const std::string& businessKey,
                                           Id instance);

@@ -15,4 +15,12 @@ if "$cmake" -DROOT="$scratch/lib" "-DGRAPH=$graph" -P "$root/cmake/CheckLayers.c
   exit 1
 fi
 grep -q "lib/runtime/deployed.cpp: includes \"approval/...\"" "$scratch/out" || { cat "$scratch/out"; exit 1; }
+# The store shows only its interface: the SQLite header is refused above it.
+rm -rf "$scratch/lib" && cp -r "$root/lib" "$scratch/lib"
+printf '#include "store/store.hpp"\n' >> "$scratch/lib/command/runner.cpp"
+if "$cmake" -DROOT="$scratch/lib" "-DGRAPH=$graph" -P "$root/cmake/CheckLayers.cmake" >"$scratch/out" 2>&1; then
+  echo "layers: the SQLite store header included above the store was not caught" >&2
+  exit 1
+fi
+grep -q "lib/command/runner.cpp: includes \"store/store.hpp\"" "$scratch/out" || { cat "$scratch/out"; exit 1; }
 echo "layers: ok"

@@ -1,0 +1,200 @@
+// The SQLite implementation of the store interface: sessions over a connection,
+// commands under group commit on the writer, reads in a snapshot on a reader.
+#include "store/group_commit.hpp"
+#include "store/store.hpp"
+
+namespace ordo::store {
+
+namespace {
+
+class SqliteSession final : public Session {
+ public:
+  SqliteSession(Connection& c, bool writes) : c_(c) {
+    if (writes) ids_.emplace(c);
+  }
+  runtime::IdSource& ids() override {
+    if (!ids_) throw Error(ErrorCode::internal, "a read session hands out no ids");
+    return *ids_;
+  }
+  void flushIds() override {
+    if (ids_) ids_->flush();
+  }
+
+  std::optional<Definition> findDefinition(const std::string& key, const std::string& hash) override {
+    return store::findDefinition(c_, key, hash);
+  }
+  std::optional<Definition> latestDefinition(const std::string& key) override {
+    return store::latestDefinition(c_, key);
+  }
+  std::optional<Definition> definitionById(Id id) override { return store::definitionById(c_, id); }
+  std::string definitionXml(Id id) override { return store::definitionXml(c_, id); }
+  int maxVersion(const std::string& key) override { return store::maxVersion(c_, key); }
+  void insertDefinition(Definition& d, const std::string& xml) override { return store::insertDefinition(c_, d, xml); }
+  std::vector<Definition> listDefinitions() override { return store::listDefinitions(c_); }
+  std::optional<Instance> instanceById(Id id) override { return store::instanceById(c_, id); }
+  bool loadInstance(Id id, runtime::InstanceState& out) override { return store::loadInstance(c_, id, out); }
+  void saveInstance(runtime::InstanceState& s) override { store::saveInstance(c_, s); }
+  std::vector<Instance> queryInstances(const InstanceQuery& q) override { return store::queryInstances(c_, q); }
+  std::vector<Id> childInstances(Id parent) override { return store::childInstances(c_, parent); }
+  std::optional<Definition> definitionVersion(const std::string& key, int version) override {
+    return store::definitionVersion(c_, key, version);
+  }
+  std::optional<Task> taskById(Id id, Id* instanceId) override { return store::taskById(c_, id, instanceId); }
+  std::vector<Task> queryTasks(const TaskQuery& q) override { return store::queryTasks(c_, q); }
+  std::int64_t countTasks(const TaskQuery& q) override { return store::countTasks(c_, q); }
+  std::vector<HistoryEntry> historyOf(Id instance) override { return store::historyOf(c_, instance); }
+  std::vector<std::string> waitingElements(Id instance) override { return store::waitingElements(c_, instance); }
+  Variables processVariables(Id instance) override { return store::processVariables(c_, instance); }
+  std::vector<DueJob> dueTimers(std::int64_t now, int limit) override { return store::dueTimers(c_, now, limit); }
+  std::vector<DueJob> acquireJobs(const std::string& owner, std::int64_t now, std::int64_t lockMillis,
+                                  int limit) override {
+    return store::acquireJobs(c_, owner, now, lockMillis, limit);
+  }
+  std::optional<Id> lockedJob(Id job, const std::string& owner) override { return store::lockedJob(c_, job, owner); }
+  void failJob(Id job, const std::string& message, std::int64_t now) override {
+    return store::failJob(c_, job, message, now);
+  }
+  std::vector<Incident> incidentsOf(Id instance) override { return store::incidentsOf(c_, instance); }
+  void resolveIncident(Id incident, int retries, std::int64_t now) override {
+    return store::resolveIncident(c_, incident, retries, now);
+  }
+  std::optional<std::int64_t> nextJobDue() override { return store::nextJobDue(c_); }
+  void insertStartJob(Id definition, const std::string& element, std::int64_t due,
+                      const boost::json::object& data) override {
+    return store::insertStartJob(c_, definition, element, due, data);
+  }
+  void removeStartJobs(const std::string& key, Id keep) override { return store::removeStartJobs(c_, key, keep); }
+  std::optional<StartJob> startJob(Id job) override { return store::startJob(c_, job); }
+  void rescheduleStartJob(Id job, std::int64_t due, const boost::json::object& data) override {
+    return store::rescheduleStartJob(c_, job, due, data);
+  }
+  void deleteJob(Id job) override { return store::deleteJob(c_, job); }
+  std::optional<Id> jobInstance(Id jobId, const char* kind) override { return store::jobInstance(c_, jobId, kind); }
+  std::vector<std::pair<Id, Id>> lockableExternal(const std::string& topic, std::int64_t now, int limit) override {
+    return store::lockableExternal(c_, topic, now, limit);
+  }
+  void lockExternal(Id job, const std::string& worker, std::int64_t expires) override {
+    return store::lockExternal(c_, job, worker, expires);
+  }
+  std::vector<ExternalTask> externalTasksOf(Id instance) override { return store::externalTasksOf(c_, instance); }
+  std::vector<MessageWaiter> messageWaiters(const std::string& name, const std::string& businessKey,
+                                            Id instance) override {
+    return store::messageWaiters(c_, name, businessKey, instance);
+  }
+  std::vector<Id> signalReceivers(const std::string& name) override { return store::signalReceivers(c_, name); }
+  void bufferMessage(const std::string& name, const std::string& businessKey, const Variables& variables,
+                     std::int64_t now, std::int64_t expiresAt) override {
+    return store::bufferMessage(c_, name, businessKey, variables, now, expiresAt);
+  }
+  std::optional<Variables> takeBufferedMessage(const std::string& name, const std::string& businessKey,
+                                               std::int64_t now) override {
+    return store::takeBufferedMessage(c_, name, businessKey, now);
+  }
+  void saveUser(const User& u) override { return store::saveUser(c_, u); }
+  void saveDepartment(const Department& d) override { return store::saveDepartment(c_, d); }
+  void saveRole(const std::string& id, const std::string& name) override { return store::saveRole(c_, id, name); }
+  std::optional<User> userById(const std::string& id) override { return store::userById(c_, id); }
+  std::optional<Department> departmentById(const std::string& id) override { return store::departmentById(c_, id); }
+  std::vector<std::string> usersWithRole(const std::string& role) override { return store::usersWithRole(c_, role); }
+  std::vector<std::string> usersInDepartment(const std::string& department) override {
+    return store::usersInDepartment(c_, department);
+  }
+  std::vector<InboxMessage> inboxOf(const std::string& user, bool unreadOnly, int offset, int limit,
+                                    const std::string& type) override {
+    return store::inboxOf(c_, user, unreadOnly, offset, limit, type);
+  }
+  std::map<std::string, std::int64_t> inboxCounts(const std::string& user) override {
+    return store::inboxCounts(c_, user);
+  }
+  bool markRead(Id message, const std::string& user, bool read, std::int64_t now) override {
+    return store::markRead(c_, message, user, read, now);
+  }
+  void addInbox(const std::string& user, const std::string& type, Id instance, Id task, const std::string& title,
+                std::int64_t now) override {
+    return store::addInbox(c_, user, type, instance, task, title, now);
+  }
+  std::int64_t countOperations(Id task, const std::string& action, std::int64_t since) override {
+    return store::countOperations(c_, task, action, since);
+  }
+  UserLists listsOf(const std::string& user, const std::vector<std::string>& roles) override {
+    return store::listsOf(c_, user, roles);
+  }
+  Id addEntrustment(const std::string& from, const std::string& to, const std::vector<std::string>& processes,
+                    std::int64_t validFrom, std::int64_t validUntil, std::int64_t now) override {
+    return store::addEntrustment(c_, from, to, processes, validFrom, validUntil, now);
+  }
+  int cancelEntrustments(const std::string& from, const std::string& to, std::int64_t now) override {
+    return store::cancelEntrustments(c_, from, to, now);
+  }
+  std::optional<std::string> entrustee(const std::string& user, const std::string& processKey,
+                                       std::int64_t now) override {
+    return store::entrustee(c_, user, processKey, now);
+  }
+  void saveForm(Id definition, const std::string& formKey, const std::string& schema) override {
+    return store::saveForm(c_, definition, formKey, schema);
+  }
+  std::optional<std::string> formSchema(Id definition, const std::string& formKey) override {
+    return store::formSchema(c_, definition, formKey);
+  }
+  void failExternalJob(Id job, const std::string& message, int retries, std::int64_t dueAt) override {
+    return store::failExternalJob(c_, job, message, retries, dueAt);
+  }
+  void insertIncident(Id instance, Id job, const std::string& element, const std::string& message,
+                      std::int64_t at) override {
+    return store::insertIncident(c_, instance, job, element, message, at);
+  }
+  void markInstanceDeleted(Id instance) override { return store::markInstanceDeleted(c_, instance); }
+  std::vector<std::tuple<Id, std::string, Id>> listRows(const ListQuery& q,
+                                                        const std::vector<std::string>& roles) override {
+    return store::listRows(c_, q, roles);
+  }
+  std::int64_t countList(const ListQuery& q, const std::vector<std::string>& roles) override {
+    return store::countList(c_, q, roles);
+  }
+  void deleteInstanceRows(Id instance, bool keepHistory) override {
+    return store::deleteInstanceRows(c_, instance, keepHistory);
+  }
+  int countJobs(Id instance) override { return store::countJobs(c_, instance); }
+  int countIncidents(Id instance) override { return store::countIncidents(c_, instance); }
+
+ private:
+  Connection& c_;
+  std::optional<TableIds> ids_;
+};
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(const StoreOptions& o)
+      : db_(o.path, o.fullSync, o.readers),
+        // Group commit only where reads have connections of their own; a delay only where a commit costs an fsync.
+        groupCommit_(db_.writer(), db_.writeMutex(), !db_.inMemory(), o.commitDelay) {}
+
+  void command(const std::function<void(Session&)>& body) override {
+    groupCommit_.run([&] {
+      SqliteSession s(db_.writer(), true);
+      body(s);
+    });
+  }
+
+  void read(const std::function<void(Session&)>& body) override {
+    Database::Lease lease(db_);
+    SqliteSession s(*lease, false);
+    if (db_.inMemory()) return body(s);
+    Snapshot snapshot(*lease);  // every statement of the read sees the same committed state
+    body(s);
+  }
+
+  bool inMemory() const override { return db_.inMemory(); }
+
+ private:
+  Database db_;
+  GroupCommit groupCommit_;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> openStore(const StoreOptions& options) {
+  return std::make_unique<SqliteStore>(options);
+}
+
+}  // namespace ordo::store
