@@ -227,26 +227,8 @@ Instance saveDraft(command::Runner& run, const StartRequest& request) {
     auto def = request.definitionId ? c.definitionById(request.definitionId) : c.latestDefinition(request.key);
     if (!def) throw Error(ErrorCode::not_found, "no definition '" + request.key + "' is deployed");
     auto dp = run.deployed(c, def->id);
-    runtime::InstanceState st;
-    st.isNew = true;
-    st.row.id = run.cx().ids.next("instances");
-    st.row.definitionId = def->id;
-    st.row.definitionKey = def->key;
-    st.row.definitionVersion = def->version;
-    st.row.businessKey = request.businessKey;
-    st.row.initiator = request.initiator;
-    st.row.tenant = request.tenant;
-    st.row.state = "draft";
-    st.row.startedAt = run.clock->nowMillis();
-    // The form data waits as the instance's variables (scope 0: no token yet).
-    for (const auto& kv : request.variables) {
-      st.variables[0][kv.key()] = kv.value();
-      st.dirtyVariables.emplace(0, std::string(kv.key()));
-    }
-    runtime::Execution ex(st, *dp, *run.clock, run.cx().ids, run);
-    ex.record("draft_saved", nullptr, nullptr);
-    run.save(c, st);
-    return st.row;
+    return run.onNewInstance(c, *dp, run.newInstance(*dp, request.businessKey, request.initiator, request.tenant),
+                             request.initiator, [&](Execution& ex) { ex.saveDraft(request.variables); });
   });
 }
 
@@ -260,20 +242,9 @@ Instance submitDraft(command::Runner& run, Id instanceId, const std::string& use
                   "instance " + std::to_string(instanceId) + " is " + st.row.state + ", not a draft");
     if (st.row.initiator != user && !run.actor(c, user).admin) forbid(user, "submit a draft they did not save");
     auto dp = run.deployed(c, st.row.definitionId);
-    Variables merged;
-    if (auto it = st.variables.find(0); it != st.variables.end()) {
-      merged = it->second;
-      for (const auto& kv : it->second) st.dirtyVariables.emplace(0, std::string(kv.key()));
-      st.variables.erase(it);
-    }
-    for (const auto& kv : variables) merged[kv.key()] = kv.value();
-    st.row.state = "running";
-    st.rowDirty = true;
     runtime::Execution ex(st, *dp, *run.clock, run.cx().ids, run);
     ex.actor = user;
-    ex.recordOperation("submit", nullptr, 0, {});
-    ex.recordStart = false;
-    ex.start(merged, st.row.initiator);
+    ex.submitDraft(variables);
     run.save(c, st);
     run.collect(ex, st);
     return st.row;

@@ -57,8 +57,7 @@ void claimTask(command::Runner& run, Id taskId, const std::string& user) {
                   "task " + std::to_string(taskId) + " is already claimed by '" + row.task.assignee + "'",
                   row.task.elementId);
     if (!mayWorkOn(row.task, a)) forbid(user, "claim task " + std::to_string(taskId) + ": not a candidate");
-    row.task.assignee = user;
-    row.dirty = true;
+    ex.assignTask(row, user);
     ex.recordOperation("claim", ex.state().token(row.tokenId), taskId, {});
   });
 }
@@ -68,8 +67,7 @@ void unclaimTask(command::Runner& run, Id taskId, const std::string& user) {
     if (row.task.assignee.empty())
       throw Error(ErrorCode::wrong_state, "task " + std::to_string(taskId) + " is not claimed", row.task.elementId);
     if (row.task.assignee != user && !a.admin) forbid(user, "unclaim a task claimed by '" + row.task.assignee + "'");
-    row.task.assignee.clear();
-    row.dirty = true;
+    ex.assignTask(row, {});
     ex.recordOperation("unclaim", ex.state().token(row.tokenId), taskId, {});
   });
 }
@@ -82,10 +80,7 @@ void delegateTask(command::Runner& run, Id taskId, const std::string& user, cons
     if (row.task.delegation == "pending")
       throw Error(ErrorCode::wrong_state, "task " + std::to_string(taskId) + " is already delegated",
                   row.task.elementId);
-    if (row.task.owner.empty()) row.task.owner = row.task.assignee.empty() ? user : row.task.assignee;
-    row.task.assignee = to;
-    row.task.delegation = "pending";
-    row.dirty = true;
+    ex.delegateTask(row, to, user);
     ex.recordOperation("delegate", ex.state().token(row.tokenId), taskId, comment, {to});
     ex.notify(to, "todo", taskId, row.task.name);
   });
@@ -99,9 +94,7 @@ void resolveTask(command::Runner& run, Id taskId, const std::string& user, const
     if (row.task.assignee != user && !a.admin) forbid(user, "resolve a task delegated to '" + row.task.assignee + "'");
     auto* t = ex.state().token(row.tokenId);
     for (const auto& kv : variables) ex.setVariable(*t, std::string(kv.key()), kv.value());
-    row.task.assignee = row.task.owner;
-    row.task.delegation = "resolved";
-    row.dirty = true;
+    ex.resolveTask(row);
     ex.recordOperation("resolve", t, taskId, comment, {row.task.owner});
     ex.notify(row.task.owner, "todo", taskId, row.task.name);
   });
@@ -112,8 +105,7 @@ void transferTask(command::Runner& run, Id taskId, const std::string& user, cons
   if (to.empty()) throw Error(ErrorCode::invalid_argument, "transfer needs 'to', the new assignee");
   taskOperation(run, taskId, user, [&](Execution& ex, TaskRow& row, const command::Runner::Actor& a) {
     if (!mayWorkOn(row.task, a)) forbid(user, "transfer task " + std::to_string(taskId));
-    row.task.assignee = to;
-    row.dirty = true;
+    ex.assignTask(row, to);
     ex.recordOperation("transfer", ex.state().token(row.tokenId), taskId, comment, {to});
     ex.notify(to, "todo", taskId, row.task.name);
   });
@@ -189,8 +181,7 @@ void acceptEntrustedTask(command::Runner& run, Id taskId, const std::string& use
       throw Error(ErrorCode::wrong_state,
                   "task " + std::to_string(taskId) + " is not waiting for an entrustment to be accepted");
     if (row.task.assignee != user && !a.admin) forbid(user, "accept a task entrusted to '" + row.task.assignee + "'");
-    row.task.delegation.clear();
-    row.dirty = true;
+    ex.settleEntrustment(row, true);
     ex.recordOperation("acceptEntrust", ex.state().token(row.tokenId), taskId, {});
   });
 }
@@ -201,9 +192,7 @@ void rejectEntrustedTask(command::Runner& run, Id taskId, const std::string& use
       throw Error(ErrorCode::wrong_state,
                   "task " + std::to_string(taskId) + " is not waiting for an entrustment to be accepted");
     if (row.task.assignee != user && !a.admin) forbid(user, "reject a task entrusted to '" + row.task.assignee + "'");
-    row.task.assignee = row.task.owner;
-    row.task.delegation.clear();
-    row.dirty = true;
+    ex.settleEntrustment(row, false);
     ex.recordOperation("rejectEntrust", ex.state().token(row.tokenId), taskId, comment, {row.task.owner});
     ex.notify(row.task.owner, "todo", taskId, row.task.name);
   });
@@ -242,8 +231,7 @@ void suspendInstance(command::Runner& run, Id instanceId, const std::string& use
     auto inst = existing(c, instanceId);
     requireInitiator(run, c, inst, user, "suspend");
     run.onInstance(c, instanceId, user, [&](Execution& ex) {
-      ex.state().row.state = "suspended";
-      ex.state().rowDirty = true;
+      ex.setRunning(false);
       ex.recordOperation("suspend", nullptr, 0, {});
     });
   });
@@ -259,8 +247,7 @@ void resumeInstance(command::Runner& run, Id instanceId, const std::string& user
     run.onInstance(
         c, instanceId, user,
         [&](Execution& ex) {
-          ex.state().row.state = "running";
-          ex.state().rowDirty = true;
+          ex.setRunning(true);
           ex.recordOperation("resume", nullptr, 0, {});
         },
         true);

@@ -391,13 +391,13 @@ struct Runner : runtime::Environment {
     return cache.emplace(def.id, std::move(dp)).first->second;
   }
 
-  Instance startInstance(store::Session& c, const runtime::DeployedProcess& dp, const Variables& variables,
-                         const std::string& businessKey, const std::string& initiator, const std::string& tenant,
-                         const model::FlowNode* startEvent, Id parentId = 0, Id parentToken = 0, Id presetId = 0) {
-    auto& ids = cx().ids;
+  // A new instance's state, not yet started (its row only).
+  runtime::InstanceState newInstance(const runtime::DeployedProcess& dp, const std::string& businessKey,
+                                     const std::string& initiator, const std::string& tenant, Id parentId = 0,
+                                     Id parentToken = 0, Id presetId = 0) {
     runtime::InstanceState st;
     st.isNew = true;
-    st.row.id = presetId ? presetId : ids.next("instances");
+    st.row.id = presetId ? presetId : cx().ids.next("instances");
     st.row.parentId = parentId;
     st.row.parentTokenId = parentToken;
     st.row.definitionId = dp.definition.id;
@@ -408,12 +408,26 @@ struct Runner : runtime::Environment {
     st.row.tenant = tenant;
     st.row.state = "running";
     st.row.startedAt = clock->nowMillis();
-    runtime::Execution ex(st, dp, *clock, ids, *this);
-    ex.actor = initiator;
-    ex.start(variables, initiator, startEvent);
+    return st;
+  }
+
+  // Runs `f` on a new instance's execution, then saves it and collects its effects.
+  template <class F>
+  Instance onNewInstance(store::Session& c, const runtime::DeployedProcess& dp, runtime::InstanceState st,
+                         const std::string& actor, F&& f) {
+    runtime::Execution ex(st, dp, *clock, cx().ids, *this);
+    ex.actor = actor;
+    f(ex);
     save(c, st);
     collect(ex, st);
     return st.row;
+  }
+
+  Instance startInstance(store::Session& c, const runtime::DeployedProcess& dp, const Variables& variables,
+                         const std::string& businessKey, const std::string& initiator, const std::string& tenant,
+                         const model::FlowNode* startEvent, Id parentId = 0, Id parentToken = 0, Id presetId = 0) {
+    return onNewInstance(c, dp, newInstance(dp, businessKey, initiator, tenant, parentId, parentToken, presetId),
+                         initiator, [&](runtime::Execution& ex) { ex.start(variables, initiator, startEvent); });
   }
 
   // Loads an instance for a command; refuses instances that are not running.

@@ -204,4 +204,58 @@ void Execution::setVariables(const Variables& variables) {
   run();  // conditional events look at the new values
 }
 
+void Execution::assignTask(TaskRow& row, const std::string& assignee) {
+  row.task.assignee = assignee;
+  row.dirty = true;
+}
+
+void Execution::delegateTask(TaskRow& row, const std::string& to, const std::string& user) {
+  if (row.task.owner.empty()) row.task.owner = row.task.assignee.empty() ? user : row.task.assignee;
+  row.task.assignee = to;
+  row.task.delegation = "pending";
+  row.dirty = true;
+}
+
+void Execution::resolveTask(TaskRow& row) {
+  row.task.assignee = row.task.owner;
+  row.task.delegation = "resolved";
+  row.dirty = true;
+}
+
+void Execution::settleEntrustment(TaskRow& row, bool accepted) {
+  if (!accepted) row.task.assignee = row.task.owner;
+  row.task.delegation.clear();
+  row.dirty = true;
+}
+
+void Execution::saveDraft(const Variables& formData) {
+  state_.row.state = "draft";
+  // The form data waits as the instance's variables (scope 0: no token yet).
+  for (const auto& kv : formData) {
+    state_.variables[0][kv.key()] = kv.value();
+    state_.dirtyVariables.emplace(0, std::string(kv.key()));
+  }
+  record("draft_saved", nullptr, nullptr);
+}
+
+void Execution::submitDraft(const Variables& formData) {
+  Variables merged;
+  if (auto it = state_.variables.find(0); it != state_.variables.end()) {
+    merged = it->second;
+    for (const auto& kv : it->second) state_.dirtyVariables.emplace(0, std::string(kv.key()));
+    state_.variables.erase(it);
+  }
+  for (const auto& kv : formData) merged[kv.key()] = kv.value();
+  state_.row.state = "running";
+  state_.rowDirty = true;
+  recordOperation("submit", nullptr, 0, {});
+  recordStart = false;
+  start(merged, state_.row.initiator);
+}
+
+void Execution::setRunning(bool running) {
+  state_.row.state = running ? "running" : "suspended";
+  state_.rowDirty = true;
+}
+
 }  // namespace ordo::runtime

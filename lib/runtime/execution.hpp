@@ -175,6 +175,17 @@ class Execution {
   int removeFromMultiInstance(Id instanceToken, const std::vector<boost::json::value>& items);
 
   // Ends the instance at once in `state`: every token cancelled, history entry `kind`.
+  // The narrow API the approval service changes an instance through (never its rows):
+  // who holds a task, and whether the instance runs.
+  void assignTask(TaskRow& row, const std::string& assignee);  // claim, transfer; "" unclaims
+  // 委派: the task goes to `to`; its owner (the holder until now, else `user`) gets it back on resolve.
+  void delegateTask(TaskRow& row, const std::string& to, const std::string& user);
+  void resolveTask(TaskRow& row);                       // back to the owner, delegation resolved
+  void settleEntrustment(TaskRow& row, bool accepted);  // 委托 accepted: kept; rejected: back to the owner
+  void setRunning(bool running);                        // suspend (false) or resume (true)
+  // 草稿: a new instance that only holds its form data; submitting starts it with that data.
+  void saveDraft(const Variables& formData);
+  void submitDraft(const Variables& formData);
   void endInstance(const std::string& state, const std::string& kind, const std::string& comment);
   void removeJobsOf(Id tokenId);
   void triggerBoundary(Token& host, const model::FlowNode& boundary);
