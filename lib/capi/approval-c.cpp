@@ -8,18 +8,20 @@ using namespace ordo::capi;
 
 extern "C" {
 
-int ordo_operation(char** out_json, ordo_engine* engine, const char* request_json) {
+int ordo_operation_run(char** out_json, ordo_engine* engine, const char* request_json) {
   return guard(engine, [&] {
     requireOut(out_json, "out_json");
-    auto request = json::parseObject(request_json, "request_json");
+    auto request =
+        requestObject(request_json, "request_json", {kId("task"), kId("instance"), kMillis("from"), kMillis("until")});
     *out_json = ownedJson(approval::runOperation(engineOf(engine), request));
   });
 }
 
-int ordo_list(char** out_json, int64_t* out_count, ordo_engine* engine, const char* query_json) {
+int ordo_list_query(char** out_json, int64_t* out_count, ordo_engine* engine, const char* query_json) {
   return guard(engine, [&] {
     requireOut(out_json, "out_json");
-    auto q = json::listQuery(json::parseObject(query_json, "query_json"));
+    auto q = json::listQuery(
+        requestObject(query_json, "query_json", {kMillis("startedFrom"), kMillis("startedTo"), kOffset, kLimit}));
     auto& e = engineOf(engine);
     boost::json::array a;
     for (const auto& item : e.list(q)) a.push_back(json::toJson(item));
@@ -53,6 +55,8 @@ int ordo_inbox_list(char** out_json, ordo_engine* engine, const char* user, int 
   return guard(engine, [&] {
     requireOut(out_json, "out_json");
     if (!user) throw Error(ErrorCode::invalid_argument, "user is NULL");
+    checkArgument(offset, "offset", 0, kMaxInt);
+    checkArgument(limit, "limit", 0, kMaxInt);
     boost::json::array a;
     for (const auto& m : engineOf(engine).inbox(user, unread_only != 0, offset, limit)) a.push_back(json::toJson(m));
     *out_json = ownedJson(a);
