@@ -12,7 +12,8 @@
  * - Every string Ordo returns through an out-parameter (char **) is owned by
  *   the caller and must be released with ordo_free(). Strings passed in are
  *   only read during the call; Ordo keeps no pointer to them.
- * - Counts are int64_t.
+ * - The ordo_engine * argument is always the caller's; only ordo_engine_close frees it.
+ * - Counts are int64_t, written through the caller's int64_t * out-parameter.
  * - Structured data goes in and out as JSON text (UTF-8): variables are a JSON
  *   object, query results a JSON array or object, as documented per function.
  *   Numbers in request and query JSON must be integers within the field's range
@@ -99,7 +100,7 @@ typedef struct ordo_options {
 
 /* The library's version, "0.1.0". Returns a static string owned by Ordo; never free it. */
 ORDO_EXTERN const char *ordo_version(void);
-/* ORDO_VERSION_NUMBER of the library (compare with the header's to detect a mismatch). */
+/* ORDO_VERSION_NUMBER of the library (compare with the header's to detect a mismatch). No pointers. */
 ORDO_EXTERN int ordo_version_number(void);
 /* The name of a status code: "not_found" for ORDO_ENOTFOUND, "unknown" for a value that is not
    a code. Returns a static string owned by Ordo; never free it. */
@@ -110,7 +111,7 @@ ORDO_EXTERN const char *ordo_error_name(int code);
 ORDO_EXTERN const char *ordo_engine_errmsg(const ordo_engine *engine);
 /* The same failure as JSON ("{}" after a success): {"code", "message", "elementId",
    "diagnostics": [{"severity","code","message","elementId","line","column"}]}.
-   Owned by Ordo, with the lifetime of ordo_engine_errmsg's result. */
+   Owned by Ordo, with the lifetime of ordo_engine_errmsg's result; engine stays the caller's. */
 ORDO_EXTERN const char *ordo_engine_errdetail(const ordo_engine *engine);
 /* Releases a string Ordo handed to the caller through a char ** out-parameter. NULL is allowed.
    Never pass it a string Ordo still owns (ordo_engine_errmsg, ordo_version ...). */
@@ -131,7 +132,8 @@ ORDO_EXTERN int ordo_model_validate(char **out_json, const char *xml, int purpos
    caller's and must outlive the engine. Errors are recorded on the NULL handle. */
 ORDO_EXTERN int ordo_engine_open(ordo_engine **out, const ordo_options *options);
 /* Closes the engine and frees it, with the errors recorded on it; the job executor, if
-   started, is stopped first. NULL is allowed. No call may be running on it. */
+   started, is stopped first. The caller gives the engine up: the pointer is invalid afterwards.
+   NULL is allowed. No call may be running on it. */
 ORDO_EXTERN void ordo_engine_close(ordo_engine *engine);
 /* Makes the command running on this engine at this moment return ORDO_EINTERRUPTED as
    soon as it can (between steps), its changes rolled back. Safe from any thread. A command
@@ -150,6 +152,10 @@ ORDO_EXTERN void ordo_engine_interrupt(ordo_engine *engine);
 ORDO_EXTERN int ordo_definition_deploy(char **out_json, ordo_engine *engine, const char *xml, const char *forms_json);
 /* Every deployed definition version. *out_json: [definition...], owned by the caller (ordo_free). */
 ORDO_EXTERN int ordo_definition_list(char **out_json, ordo_engine *engine);
+/* The latest definition versions `user` may start (flowable:candidateStarterUsers/Groups; none
+   named: everyone): *out_json [definition...], owned by the caller (ordo_free). user is the
+   caller's, read during the call only. */
+ORDO_EXTERN int ordo_definition_list_startable(char **out_json, ordo_engine *engine, const char *user);
 /* *out_json: the definition, owned by the caller (ordo_free). */
 ORDO_EXTERN int ordo_definition_get(char **out_json, ordo_engine *engine, int64_t definition_id);
 /* The start form of the latest version of `key`: *out_json {"formKey": "...", "schema": {...}}
@@ -171,11 +177,13 @@ ORDO_EXTERN int ordo_instance_get(char **out_json, ordo_engine *engine, int64_t 
 ORDO_EXTERN int ordo_instance_list(char **out_json, ordo_engine *engine, const char *query_json);
 /* What happened in the instance, oldest first. *out_json: [{"id","instanceId","at","kind",
    "elementId","elementType","taskId","actor","comment","action","targets"}], owned by the caller
-   (ordo_free). "action" (claim, transfer, urge ...) and "targets" (the users or nodes it was
-   aimed at) are set on entries of kind "operation"; "" and [] on the others. */
+   (ordo_free). "action" (start, claim, transfer, urge ...) and "targets" (the users or nodes it
+   was aimed at) are set on the entries that record what someone did (kind "operation", and the
+   "start" of kind "instance_started"); "" and [] on the others. */
 ORDO_EXTERN int ordo_instance_history(char **out_json, ordo_engine *engine, int64_t instance_id);
-/* The approval operations done on the instance (its history entries of kind "operation"),
-   oldest first, in the shape of ordo_instance_history. *out_json is owned by the caller (ordo_free). */
+/* What was done to the instance: its history entries with an action (its start, then each
+   approval operation), oldest first, in the shape of ordo_instance_history. *out_json is owned
+   by the caller (ordo_free). */
 ORDO_EXTERN int ordo_instance_operations(char **out_json, ordo_engine *engine, int64_t instance_id);
 /* The element ids where the instance waits: *out_json ["approve", ...], owned by the caller (ordo_free). */
 ORDO_EXTERN int ordo_instance_waiting(char **out_json, ordo_engine *engine, int64_t instance_id);
@@ -199,7 +207,8 @@ ORDO_EXTERN int ordo_instance_canvas(char **out_json, ordo_engine *engine, int64
    "candidateGroups","state","formKey","priority","createdAt","endedAt","dueAt","completedBy"}],
    owned by the caller (ordo_free). */
 ORDO_EXTERN int ordo_task_list(char **out_json, ordo_engine *engine, const char *query_json);
-/* How many tasks query_json (as for ordo_task_list; offset and limit ignored) selects. */
+/* How many tasks query_json (as for ordo_task_list; offset and limit ignored) selects, written to
+   the caller's *out_count. query_json is the caller's, read during the call only. */
 ORDO_EXTERN int ordo_task_count(int64_t *out_count, ordo_engine *engine, const char *query_json);
 /* *out_json: the task, open or finished, owned by the caller (ordo_free). */
 ORDO_EXTERN int ordo_task_get(char **out_json, ordo_engine *engine, int64_t task_id);
@@ -245,26 +254,30 @@ ORDO_EXTERN int ordo_external_bpmn_error(ordo_engine *engine, int64_t id, const 
 /* --- Jobs and incidents ------------------------------------------------------------------ */
 
 /* Runs every job due by the engine's clock on this thread (timers, async continuations);
-   *out_count (may be NULL): how many ran to success. A failing job is retried later or becomes
-   an incident; that is not a failure of this call. */
+   *out_count (the caller's; may be NULL): how many ran to success. A failing job is retried later
+   or becomes an incident; that is not a failure of this call. */
 ORDO_EXTERN int ordo_job_run_due(int64_t *out_count, ordo_engine *engine);
-/* Pending timer jobs of the instance (external tasks are listed by ordo_external_list). */
+/* Pending timer jobs of the instance, written to the caller's *out_count (external tasks are
+   listed by ordo_external_list). */
 ORDO_EXTERN int ordo_job_count(int64_t *out_count, ordo_engine *engine, int64_t instance_id);
 /* Starts the engine's own thread that runs due jobs, checking at least every poll_millis (>= 1).
-   It runs until ordo_job_executor_stop or ordo_engine_close. Handlers and listeners of the jobs it
-   runs are called on that thread. */
+   It runs until ordo_job_executor_stop or ordo_engine_close (ORDO_EWRONGSTATE if it runs already).
+   Handlers and listeners of the jobs it runs are called on that thread. The engine stays the
+   caller's and must not be closed from such a callback. */
 ORDO_EXTERN int ordo_job_executor_start(ordo_engine *engine, int64_t poll_millis);
-/* Stops the job executor and waits for the job it is running; stopping a stopped one is fine. */
+/* Stops the job executor and waits for the job it is running; stopping a stopped one is fine.
+   The engine stays the caller's. */
 ORDO_EXTERN int ordo_job_executor_stop(ordo_engine *engine);
-/* Open incidents of the instance. */
+/* Open incidents of the instance, written to the caller's *out_count. */
 ORDO_EXTERN int ordo_incident_count(int64_t *out_count, ordo_engine *engine, int64_t instance_id);
 /* The incidents of the instance, open and resolved: *out_json [{"id","instanceId","jobId",
    "elementId","message","createdAt","resolvedAt"}], owned by the caller (ordo_free). */
 ORDO_EXTERN int ordo_incident_list(char **out_json, ordo_engine *engine, int64_t instance_id);
-/* Retries the incident's job `retries` (>= 1) more times, starting now, and resolves the incident. */
+/* Retries the incident's job `retries` (>= 1) more times, starting now, and resolves the incident.
+   No pointer but the engine, which stays the caller's. */
 ORDO_EXTERN int ordo_incident_resolve(ordo_engine *engine, int64_t incident_id, int retries);
 
-/* --- Approval operations, lists, identity, inbox ----------------------------------------- */
+/* --- Approval operations, lists, inbox -------------------------------------------------- */
 
 /* Every approval operation, by name: request_json {"op", "user", "task": id, "instance": id,
    "to", "target", "users": [], "position", "comment", "reason", "variables": {}, "process",
@@ -280,15 +293,33 @@ ORDO_EXTERN int ordo_operation_run(char **out_json, ordo_engine *engine, const c
    "limit"}, the caller's, read during the call only. *out_json: [{"instance", "processName",
    "task"}], owned by the caller (ordo_free); *out_count (may be NULL): the total. */
 ORDO_EXTERN int ordo_list_query(char **out_json, int64_t *out_count, ordo_engine *engine, const char *query_json);
+/* The user's messages, newest first. query_json: {"user" (required), "unreadOnly", "type": todo|cc|
+   urge|ended, "offset", "limit" (default 100)}, the caller's, read during the call only.
+   *out_json: [{"id","user","type","instanceId","taskId","title","createdAt","read"}], owned by the
+   caller (ordo_free). */
+ORDO_EXTERN int ordo_inbox_list(char **out_json, ordo_engine *engine, const char *query_json);
+/* The user's unread messages by type: *out_json {"todo": 2, "cc": 1, ...}, owned by the caller
+   (ordo_free). user is the caller's, read during the call only. */
+ORDO_EXTERN int ordo_inbox_counts(char **out_json, ordo_engine *engine, const char *user);
+/* Marks one of user's messages read (read != 0) or unread. user is the caller's. */
+ORDO_EXTERN int ordo_inbox_mark(ordo_engine *engine, int64_t message_id, const char *user, int read);
+/* How long each of the user's lists is: *out_json {"todo","done","started","cc","drafts"}, owned by
+   the caller (ordo_free). user is the caller's, read during the call only. */
+ORDO_EXTERN int ordo_list_counts(char **out_json, ordo_engine *engine, const char *user);
+
+/* --- Identity: the engine's own directory ------------------------------------------------- */
+
 /* user_json {"id", "name", "department", "roles": [], "tenant"}: into the engine's own directory.
    user_json is the caller's, read during the call only. */
 ORDO_EXTERN int ordo_user_save(ordo_engine *engine, const char *user_json);
-/* The user's messages, newest first: *out_json [{"id","user","type","instanceId","taskId","title",
-   "createdAt","read"}], owned by the caller (ordo_free). offset and limit >= 0. user is the caller's. */
-ORDO_EXTERN int ordo_inbox_list(char **out_json, ordo_engine *engine, const char *user, int unread_only, int offset,
-                                int limit);
-/* Marks one of user's messages read (read != 0) or unread. user is the caller's. */
-ORDO_EXTERN int ordo_inbox_mark(ordo_engine *engine, int64_t message_id, const char *user, int read);
+/* *out_json: the user {"id", "name", "department", "roles", "tenant"}, owned by the caller
+   (ordo_free); ORDO_ENOTFOUND for an unknown id. user_id is the caller's, read during the call. */
+ORDO_EXTERN int ordo_user_get(char **out_json, ordo_engine *engine, const char *user_id);
+/* department_json {"id", "name", "parent", "leader"} (parent "" at the root; leader a user id),
+   the caller's, read during the call only. */
+ORDO_EXTERN int ordo_department_save(ordo_engine *engine, const char *department_json);
+/* A role (group) and its display name; role_id and name (may be NULL) are the caller's. */
+ORDO_EXTERN int ordo_role_save(ordo_engine *engine, const char *role_id, const char *name);
 
 /* --- In-process service-task handlers ---------------------------------------------------- */
 
@@ -303,7 +334,7 @@ typedef int (*ordo_handler_fn)(ordo_service_task *task, void *payload);
    copied. fn and payload are the caller's; payload is passed back to fn and must outlive the
    engine (a replaced handler may still be running). A second registration replaces the first. */
 ORDO_EXTERN int ordo_handler_register(ordo_engine *engine, const char *name, ordo_handler_fn fn, void *payload);
-/* The instance of the task (0 for a NULL task). */
+/* The instance of the task (0 for a NULL task). task is Ordo's, valid during the handler call. */
 ORDO_EXTERN int64_t ordo_service_task_instance(const ordo_service_task *task);
 /* The element id of the task ("" for a NULL task); owned by Ordo, valid during the handler call. */
 ORDO_EXTERN const char *ordo_service_task_element(const ordo_service_task *task);
@@ -326,7 +357,8 @@ typedef void (*ordo_listener_fn)(const char *event_json, void *payload);
 /* *out_id: the listener's id for ordo_listener_remove. fn and payload are the caller's; payload
    must outlive the engine (a removed listener may still be running on another thread). */
 ORDO_EXTERN int ordo_listener_register(int *out_id, ordo_engine *engine, ordo_listener_fn fn, void *payload);
-/* ORDO_ENOTFOUND for an id not registered (or removed already). */
+/* Removes a listener; ORDO_ENOTFOUND for an id not registered (or removed already). Its payload
+   stays the caller's: free it after ordo_engine_close, since a command may be calling it now. */
 ORDO_EXTERN int ordo_listener_remove(ordo_engine *engine, int id);
 
 #ifdef __cplusplus

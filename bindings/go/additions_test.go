@@ -88,7 +88,7 @@ func TestBadNumbersAreInvalidNamingTheField(t *testing.T) {
 	if _, err := e.FetchAndLock("mail", "w", 1<<40, time.Second); !errors.Is(err, ErrInvalid) {
 		t.Fatalf("max 2^40 (would wrap in a C int): %v", err)
 	}
-	if _, err := e.Inbox("u", false, -1, 10); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "offset") {
+	if _, err := e.Inbox(InboxQuery{User: "u", Offset: -1}); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "offset") {
 		t.Fatalf("inbox offset -1: %v", err)
 	}
 }
@@ -231,15 +231,51 @@ func TestDefinitionDetailCanvasAndMarkRead(t *testing.T) {
 	if status["managerApproval"] != "active" || len(c.Edges) == 0 {
 		t.Fatalf("canvas %+v", c)
 	}
-	inbox := try(e.Inbox("mary", true, 0, 10)).must(t)
+	inbox := try(e.Inbox(InboxQuery{User: "mary", UnreadOnly: true, Limit: 10})).must(t)
 	if len(inbox) != 1 {
 		t.Fatalf("inbox %+v", inbox)
 	}
 	ok(t, e.MarkRead(inbox[0].ID, "mary", true))
-	if unread := try(e.Inbox("mary", true, 0, 10)).must(t); len(unread) != 0 {
+	if unread := try(e.Inbox(InboxQuery{User: "mary", UnreadOnly: true, Limit: 10})).must(t); len(unread) != 0 {
 		t.Fatalf("still unread: %+v", unread)
 	}
 	if err := e.MarkRead(999999, "mary", true); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("missing message: %v", err)
+	}
+}
+
+func TestDirectoryStartableAndCounts(t *testing.T) {
+	e := openLeave(t)
+	ok(t, e.SaveRole("finance", "Finance"))
+	ok(t, e.SaveDepartment(Department{ID: "d1", Name: "Sales", Leader: "lee"}))
+	if err := e.SaveDepartment(Department{Name: "no id"}); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("a department without an id: %v", err)
+	}
+	ok(t, e.SaveUser(User{ID: "lee", Name: "Lee", Department: "d1", Roles: []string{"finance"}}))
+	if u := try(e.User("lee")).must(t); u.Department != "d1" || len(u.Roles) != 1 || u.Roles[0] != "finance" {
+		t.Fatalf("user %+v", u)
+	}
+	if _, err := e.User("ghost"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("unknown user: %v", err)
+	}
+	try(e.Deploy(`<definitions ` + flowableNS + ` id="b"><process id="bossOnly" flowable:candidateStarterUsers="boss">
+  <startEvent id="s"/><endEvent id="e"/><sequenceFlow id="1" sourceRef="s" targetRef="e"/></process></definitions>`)).must(t)
+	if ds := try(e.StartableDefinitions("lee")).must(t); len(ds) != 1 || ds[0].Key != "leaveApproval" {
+		t.Fatalf("lee may start %+v", ds)
+	}
+	if ds := try(e.StartableDefinitions("boss")).must(t); len(ds) != 2 {
+		t.Fatalf("boss may start %+v", ds)
+	}
+	in := try(e.Start(context.Background(), StartRequest{Key: "leaveApproval", Initiator: "emp",
+		Variables: map[string]any{"days": 1, "manager": "mary"}})).must(t)
+	ok(t, e.Operation("urge", "emp", map[string]any{"task": onlyTask(t, e, in.ID).ID}, nil))
+	if urges := try(e.Inbox(InboxQuery{User: "mary", Type: "urge"})).must(t); len(urges) != 1 || urges[0].Type != "urge" {
+		t.Fatalf("urges %+v", urges)
+	}
+	if c := try(e.InboxCounts("mary")).must(t); c["todo"] != 1 || c["urge"] != 1 {
+		t.Fatalf("inbox counts %v", c)
+	}
+	if c := try(e.ListCounts("emp")).must(t); c.Started != 1 {
+		t.Fatalf("list counts %+v", c)
 	}
 }

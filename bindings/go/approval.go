@@ -79,27 +79,40 @@ func (e *Engine) List(q ListQuery) ([]ListItem, int64, error) {
 	return items, int64(total), err
 }
 
-// Inbox lists a user's messages, newest first.
-func (e *Engine) Inbox(user string, unreadOnly bool, offset, limit int) ([]InboxMessage, error) {
-	coffset, err := cint(offset, "offset")
+// Inbox lists a user's messages, newest first, as q selects.
+func (e *Engine) Inbox(q InboxQuery) ([]InboxMessage, error) {
+	cq, err := marshalC(q)
 	if err != nil {
 		return nil, err
 	}
-	climit, err := cint(limit, "limit")
-	if err != nil {
-		return nil, err
-	}
-	cuser := cstring(user)
-	defer cfree(cuser)
-	unread := C.int(0)
-	if unreadOnly {
-		unread = 1
-	}
+	defer C.free(unsafe.Pointer(cq))
 	var list []InboxMessage
 	err = e.query(background, &list, func(p *C.ordo_engine, out **C.char) C.int {
-		return C.ordo_inbox_list(out, p, cuser, unread, coffset, climit)
+		return C.ordo_inbox_list(out, p, cq)
 	})
 	return list, err
+}
+
+// InboxCounts returns a user's unread messages by type, e.g. {"todo": 2, "cc": 1}.
+func (e *Engine) InboxCounts(user string) (map[string]int64, error) {
+	cuser := cstring(user)
+	defer cfree(cuser)
+	counts := map[string]int64{}
+	err := e.query(background, &counts, func(p *C.ordo_engine, out **C.char) C.int {
+		return C.ordo_inbox_counts(out, p, cuser)
+	})
+	return counts, err
+}
+
+// ListCounts returns how long each of a user's lists is.
+func (e *Engine) ListCounts(user string) (ListCounts, error) {
+	cuser := cstring(user)
+	defer cfree(cuser)
+	var c ListCounts
+	err := e.query(background, &c, func(p *C.ordo_engine, out **C.char) C.int {
+		return C.ordo_list_counts(out, p, cuser)
+	})
+	return c, err
 }
 
 // MarkRead marks one of user's inbox messages read (or unread).
@@ -142,4 +155,46 @@ func (e *Engine) SaveUser(u User) error {
 	}
 	defer C.free(unsafe.Pointer(cu))
 	return e.call(background, func(p *C.ordo_engine) C.int { return C.ordo_user_save(p, cu) })
+}
+
+// User returns a user of the engine's own directory (ErrNotFound if unknown).
+func (e *Engine) User(id string) (User, error) {
+	cid := cstring(id)
+	defer cfree(cid)
+	var u User
+	err := e.query(background, &u, func(p *C.ordo_engine, out **C.char) C.int {
+		return C.ordo_user_get(out, p, cid)
+	})
+	return u, err
+}
+
+// SaveDepartment puts a department into the engine's own directory.
+func (e *Engine) SaveDepartment(d Department) error {
+	cd, err := marshalC(d)
+	if err != nil {
+		return err
+	}
+	defer C.free(unsafe.Pointer(cd))
+	return e.call(background, func(p *C.ordo_engine) C.int { return C.ordo_department_save(p, cd) })
+}
+
+// SaveRole puts a role (a group) with its display name into the engine's own directory.
+func (e *Engine) SaveRole(id, name string) error {
+	cid := cstring(id)
+	defer cfree(cid)
+	cname := cstring(name)
+	defer cfree(cname)
+	return e.call(background, func(p *C.ordo_engine) C.int { return C.ordo_role_save(p, cid, cname) })
+}
+
+// StartableDefinitions lists the latest definition versions user may start
+// (flowable:candidateStarterUsers/Groups; none named: everyone).
+func (e *Engine) StartableDefinitions(user string) ([]Definition, error) {
+	cuser := cstring(user)
+	defer cfree(cuser)
+	var ds []Definition
+	err := e.query(background, &ds, func(p *C.ordo_engine, out **C.char) C.int {
+		return C.ordo_definition_list_startable(out, p, cuser)
+	})
+	return ds, err
 }

@@ -197,6 +197,32 @@ type ListItem struct {
 	Task        *Task    `json:"task"`
 }
 
+// InboxQuery selects a user's inbox messages.
+type InboxQuery struct {
+	User       string `json:"user"`
+	UnreadOnly bool   `json:"unreadOnly,omitempty"`
+	Type       string `json:"type,omitempty"` // todo, cc, urge, ended; "" for all
+	Offset     int    `json:"offset,omitempty"`
+	Limit      int    `json:"limit,omitempty"` // 0: the default (100)
+}
+
+// ListCounts says how long each of a user's lists is.
+type ListCounts struct {
+	Todo    int64 `json:"todo"`
+	Done    int64 `json:"done"`
+	Started int64 `json:"started"`
+	CC      int64 `json:"cc"`
+	Drafts  int64 `json:"drafts"`
+}
+
+// Department is a department of the engine's own directory.
+type Department struct {
+	ID     string `json:"id"`
+	Name   string `json:"name,omitempty"`
+	Parent string `json:"parent,omitempty"` // "" at the root
+	Leader string `json:"leader,omitempty"` // a user id
+}
+
 // InboxMessage is a message in a user's inbox.
 type InboxMessage struct {
 	ID         int64  `json:"id"`

@@ -120,6 +120,16 @@ int ordo_definition_list(char** out_json, ordo_engine* engine) {
   });
 }
 
+int ordo_definition_list_startable(char** out_json, ordo_engine* engine, const char* user) {
+  return guard(engine, [&] {
+    requireOut(out_json, "out_json");
+    if (!user || !*user) throw Error(ErrorCode::invalid_argument, "user is NULL or empty");
+    boost::json::array a;
+    for (const auto& d : engineOf(engine).startableDefinitions(user)) a.push_back(json::toJson(d));
+    *out_json = ownedJson(a);
+  });
+}
+
 int ordo_definition_get(char** out_json, ordo_engine* engine, int64_t definition_id) {
   return guard(engine, [&] {
     requireOut(out_json, "out_json");

@@ -165,8 +165,8 @@ static void test_numbers(ordo_engine *engine) {
   CHECK_INVALID(ordo_external_fetch_and_lock(&out, engine, "payout", "w", 1, -1), engine, "lock_millis");
   CHECK_INVALID(ordo_external_fail(engine, 1, "w", "x", -1, 0), engine, "retries");
   CHECK_INVALID(ordo_external_fail(engine, 1, "w", "x", 1, -1), engine, "retry_after_millis");
-  CHECK_INVALID(ordo_inbox_list(&out, engine, "nina", 0, -1, 10), engine, "offset");
-  CHECK_INVALID(ordo_inbox_list(&out, engine, "nina", 0, 0, -10), engine, "limit");
+  CHECK_INVALID(ordo_inbox_list(&out, engine, "{\"user\":\"nina\",\"offset\":-1}"), engine, "'offset'");
+  CHECK_INVALID(ordo_inbox_list(&out, engine, "{\"user\":\"nina\",\"limit\":1.5}"), engine, "'limit'");
   CHECK_INVALID(ordo_incident_resolve(engine, 1, 0), engine, "retries");
   CHECK_INVALID(ordo_job_executor_start(engine, 0), engine, "poll_millis");
   CHECK_INVALID(ordo_model_validate(&out, "<definitions/>", 7), NULL, "purpose");
@@ -233,6 +233,39 @@ static void test_forms(ordo_engine *engine) {
   CHECK(ordo_definition_start_form(&out, engine, NULL) == ORDO_EINVALID);
   CHECK(ordo_definition_start_form(&out, engine, "leaveApproval") == ORDO_OK); /* none: empty */
   CHECK(CONTAINS(out, "\"schema\":{}"));
+  ordo_free(out);
+}
+
+static const char *kBossOnly =
+    "<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\" xmlns:flowable=\"http://flowable.org/bpmn\" "
+    "id=\"b\"><process id=\"bossOnly\" flowable:candidateStarterUsers=\"boss\"><startEvent id=\"s\"/>"
+    "<endEvent id=\"e\"/><sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"e\"/></process></definitions>";
+
+/* The engine's own directory: users read back, departments and roles saved; who may start what. */
+static void test_identity(ordo_engine *engine) {
+  char *out = NULL;
+  CHECK(ordo_role_save(engine, "finance", "Finance") == ORDO_OK);
+  CHECK(ordo_role_save(engine, NULL, "x") == ORDO_EINVALID);
+  CHECK(ordo_department_save(engine, "{\"id\":\"d1\",\"name\":\"Sales\",\"leader\":\"lee\"}") == ORDO_OK);
+  CHECK_INVALID(ordo_department_save(engine, "{\"name\":\"no id\"}"), engine, "'id'");
+  CHECK_INVALID(ordo_department_save(engine, "{\"id\":\"d2\",\"boss\":\"x\"}"), engine, "'boss'");
+  CHECK_INVALID(ordo_department_save(engine, "{\"id\":\"d2\",\"parent\":3}"), engine, "'parent'");
+  CHECK(ordo_user_save(engine, "{\"id\":\"lee\",\"name\":\"Lee\",\"department\":\"d1\",\"roles\":[\"finance\"]}") ==
+        ORDO_OK);
+  CHECK(ordo_user_get(&out, engine, "lee") == ORDO_OK);
+  CHECK(CONTAINS(out, "\"department\":\"d1\""));
+  CHECK(CONTAINS(out, "\"roles\":[\"finance\"]"));
+  ordo_free(out);
+  CHECK(ordo_user_get(&out, engine, "ghost") == ORDO_ENOTFOUND);
+  CHECK(CONTAINS(ordo_engine_errmsg(engine), "ghost"));
+  CHECK(ordo_definition_deploy(&out, engine, kBossOnly, NULL) == ORDO_OK);
+  ordo_free(out);
+  CHECK(ordo_definition_list_startable(&out, engine, "lee") == ORDO_OK);
+  CHECK(CONTAINS(out, "\"key\":\"leaveApproval\""));
+  CHECK(!CONTAINS(out, "\"key\":\"bossOnly\""));
+  ordo_free(out);
+  CHECK(ordo_definition_list_startable(&out, engine, "boss") == ORDO_OK);
+  CHECK(CONTAINS(out, "\"key\":\"bossOnly\""));
   ordo_free(out);
 }
 
@@ -489,9 +522,25 @@ int main(int argc, char **argv) {
     snprintf(req, sizeof req, "{\"op\":\"urge\",\"user\":\"emp\",\"task\":%lld}", task);
     CHECK(ordo_operation_run(&out, engine, req) == ORDO_OK);
     ordo_free(out);
-    CHECK(ordo_inbox_list(&out, engine, "max", 1, 0, 10) == ORDO_OK);
+    CHECK(ordo_inbox_list(&out, engine, "{\"user\":\"max\",\"unreadOnly\":true,\"limit\":10}") == ORDO_OK);
     CHECK(CONTAINS(out, "\"type\":\"urge\""));
+    CHECK(CONTAINS(out, "\"type\":\"todo\""));
     ordo_free(out);
+    CHECK(ordo_inbox_list(&out, engine, "{\"user\":\"max\",\"type\":\"urge\"}") == ORDO_OK);
+    CHECK(CONTAINS(out, "\"type\":\"urge\""));
+    CHECK(!CONTAINS(out, "\"type\":\"todo\"")); /* the type filter */
+    ordo_free(out);
+    CHECK_INVALID(ordo_inbox_list(&out, engine, "{\"unreadOnly\":true}"), engine, "'user'");
+    CHECK_INVALID(ordo_inbox_list(&out, engine, "{\"user\":\"max\",\"unread\":true}"), engine, "'unread'");
+    CHECK(ordo_inbox_counts(&out, engine, "max") == ORDO_OK);
+    CHECK(CONTAINS(out, "\"urge\":1"));
+    CHECK(CONTAINS(out, "\"todo\":1"));
+    ordo_free(out);
+    CHECK(ordo_list_counts(&out, engine, "max") == ORDO_OK);
+    CHECK(CONTAINS(out, "\"todo\":1"));
+    CHECK(CONTAINS(out, "\"drafts\":0"));
+    ordo_free(out);
+    CHECK(ordo_list_counts(&out, engine, NULL) == ORDO_EINVALID);
     CHECK(ordo_instance_detail(&out, engine, leave, "max") == ORDO_OK);
     CHECK(CONTAINS(out, "\"allowedActions\":[\"complete\""));
     ordo_free(out);
@@ -507,6 +556,7 @@ int main(int argc, char **argv) {
   test_numbers(engine);
   test_job_executor(engine, &now);
   test_forms(engine);
+  test_identity(engine);
   ordo_engine_interrupt(engine); /* nothing running: no effect on later calls */
   CHECK(ordo_definition_list(&out, engine) == ORDO_OK);
   ordo_free(out);

@@ -298,6 +298,10 @@ class Engine:
     def definitions(self) -> List[Dict[str, Any]]:
         return self._json(self._lib.ordo_definition_list)
 
+    def startable_definitions(self, user: str) -> List[Dict[str, Any]]:
+        """The latest definition versions `user` may start (candidateStarterUsers/Groups; none named: everyone)."""
+        return self._json(self._lib.ordo_definition_list_startable, _text(user, "user", required=True))
+
     def start_form(self, key: str) -> Dict[str, Any]:
         """The start form of the latest version of `key`: {"formKey": str, "schema": dict} ({} when none)."""
         return self._json(self._lib.ordo_definition_start_form, _text(key, "key", required=True))
@@ -518,9 +522,33 @@ class Engine:
         user = {"id": user_id, "name": name, "department": department, "roles": list(roles), "tenant": tenant}
         self._status(self._lib.ordo_user_save, _dumps(user, "user"))
 
-    def inbox(self, user: str, *, unread_only: bool = False, offset: int = 0, limit: int = 100) -> List[Dict[str, Any]]:
-        return self._json(self._lib.ordo_inbox_list, _text(user, "user", required=True), 1 if unread_only else 0,
-                          _int(offset, "offset"), _int(limit, "limit"))
+    def user(self, user_id: str) -> Dict[str, Any]:
+        """A user of the engine's directory: {"id", "name", "department", "roles", "tenant"} (NotFound if unknown)."""
+        return self._json(self._lib.ordo_user_get, _text(user_id, "user_id", required=True))
+
+    def save_department(self, department_id: str, *, name: str = "", parent: str = "", leader: str = "") -> None:
+        department = {"id": department_id, "name": name, "parent": parent, "leader": leader}
+        self._status(self._lib.ordo_department_save, _dumps(department, "department"))
+
+    def save_role(self, role_id: str, name: Optional[str] = None) -> None:
+        self._status(self._lib.ordo_role_save, _text(role_id, "role_id", required=True), _text(name, "name"))
+
+    def inbox(self, user: str, *, unread_only: bool = False, type: Optional[str] = None, offset: int = 0,
+              limit: int = 100) -> List[Dict[str, Any]]:
+        """The user's messages, newest first; type: todo, cc, urge or ended (None: all)."""
+        q: Dict[str, Any] = {"user": user, "unreadOnly": bool(unread_only),
+                             "offset": _int(offset, "offset", 0), "limit": _int(limit, "limit", 0)}
+        if type is not None:
+            q["type"] = type
+        return self._json(self._lib.ordo_inbox_list, _dumps(q, "inbox query"))
+
+    def inbox_counts(self, user: str) -> Dict[str, int]:
+        """The user's unread messages by type: {"todo": 2, "cc": 1, ...}."""
+        return self._json(self._lib.ordo_inbox_counts, _text(user, "user", required=True))
+
+    def list_counts(self, user: str) -> Dict[str, int]:
+        """How long each of the user's lists is: {"todo", "done", "started", "cc", "drafts"}."""
+        return self._json(self._lib.ordo_list_counts, _text(user, "user", required=True))
 
     def mark_read(self, message_id: int, user: str, read: bool = True) -> None:
         self._status(self._lib.ordo_inbox_mark, _id(message_id, "message_id"), _text(user, "user", required=True),

@@ -844,3 +844,36 @@ def test_forms_deployed_and_start_form_read(engine):
         engine.start_form("nope")
     engine.deploy(LEAVE)
     assert engine.start_form("leaveApproval")["schema"] == {}
+
+
+BOSS_ONLY = HEAD + """
+  <process id="bossOnly" isExecutable="true" flowable:candidateStarterUsers="boss">
+    <startEvent id="s"/>
+    <sequenceFlow id="f1" sourceRef="s" targetRef="e"/>
+    <endEvent id="e"/>
+  </process>
+</definitions>"""
+
+
+def test_directory_startable_definitions_and_counts(leave):
+    leave.save_role("finance", "Finance")
+    leave.save_department("d1", name="Sales", leader="lee")
+    with pytest.raises(ordo.InvalidInput):
+        leave.save_department("")
+    leave.save_user("lee", name="Lee", department="d1", roles=["finance"])
+    assert leave.user("lee") == {"id": "lee", "name": "Lee", "department": "d1", "roles": ["finance"], "tenant": ""}
+    with pytest.raises(ordo.NotFound):
+        leave.user("ghost")
+    leave.deploy(BOSS_ONLY)
+    assert [d["key"] for d in leave.startable_definitions("lee")] == ["leaveApproval"]
+    assert sorted(d["key"] for d in leave.startable_definitions("boss")) == ["bossOnly", "leaveApproval"]
+
+    inst = leave.start("leaveApproval", variables={"days": 1, "manager": "mary"}, initiator="emp")
+    task_id = only_task(leave, assignee="mary")["id"]
+    leave.operation("urge", "emp", task=task_id)
+    assert [m["type"] for m in leave.inbox("mary", type="urge")] == ["urge"]
+    assert leave.inbox_counts("mary") == {"todo": 1, "urge": 1}
+    assert leave.list_counts("mary")["todo"] == 1 and leave.list_counts("emp")["started"] == 1
+    with pytest.raises(ordo.InvalidInput):
+        leave.inbox("mary", limit=-1)
+    assert inst["id"] > 0
