@@ -140,7 +140,11 @@ class Library:
         self.cdll = cdll
         self.path = path
         for name, (restype, argtypes, error_at) in _TABLE.items():
-            fn = getattr(cdll, name)
+            try:
+                fn = getattr(cdll, name)
+            except AttributeError:
+                raise OSError(f"{path} does not export {name}: it is not the C ABI this binding speaks "
+                              "(an older libordo, from before the ordo_<object>_<verb> names?)") from None
             fn.restype = restype
             fn.argtypes = argtypes
             if error_at is not None:

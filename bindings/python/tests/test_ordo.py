@@ -877,3 +877,14 @@ def test_directory_startable_definitions_and_counts(leave):
     with pytest.raises(ordo.InvalidInput):
         leave.inbox("mary", limit=-1)
     assert inst["id"] > 0
+
+
+def test_a_library_without_the_functions_is_reported():
+    """A library that lacks a function of the table (an older libordo) fails to load, naming it."""
+    import ctypes
+    import ctypes.util
+
+    libc = ctypes.util.find_library("c") or "libc.so.6"
+    with pytest.raises(OSError) as info:
+        _native.Library(ctypes.CDLL(libc), libc)
+    assert "does not export ordo_" in str(info.value)
