@@ -59,8 +59,13 @@ static int calc_handler(ordo_service_task *task, void *payload) {
   return ordo_service_task_set_variable(task, "total", "42");
 }
 
+static int completions_with_action = 0;
 static void on_event(const char *event_json, void *payload) {
   int *seen = payload;
+  /* events carry the action and targets, as ordo_instance_history does */
+  if (CONTAINS(event_json, "\"kind\":\"task_completed\"") && CONTAINS(event_json, "\"action\":\"complete\"") &&
+      CONTAINS(event_json, "\"targets\":[]"))
+    ++completions_with_action;
   if (CONTAINS(event_json, "\"kind\":\"instance_completed\"")) {
     ++*seen;
     CHECK(!CONTAINS(event_json, "\"id\":0,")); /* the entry as stored, with its id */
@@ -387,6 +392,7 @@ int main(int argc, char **argv) {
   CHECK(ordo_listener_register(&listener, engine, on_event, &completed_events) == ORDO_OK);
   CHECK(ordo_task_complete(engine, task, "{\"approved\":true}", "mary") == ORDO_OK);
   CHECK(completed_events == 1);
+  CHECK(completions_with_action == 1);
   CHECK(ordo_listener_remove(engine, listener) == ORDO_OK);
   CHECK(ordo_listener_remove(engine, listener) == ORDO_ENOTFOUND);
   CHECK(ordo_task_complete(engine, task, NULL, "mary") == ORDO_EWRONGSTATE);
