@@ -25,8 +25,10 @@ int ordo_list_query(char** out_json, int64_t* out_count, ordo_engine* engine, co
     auto& e = engineOf(engine);
     boost::json::array a;
     for (const auto& item : e.list(q)) a.push_back(json::toJson(item));
-    if (out_count) *out_count = e.count(q);
-    *out_json = ownedJson(a);
+    std::int64_t total = out_count ? e.count(q) : 0;
+    char* text = ownedJson(a);  // the last thing that may fail: on failure neither out-parameter is written
+    if (out_count) *out_count = total;
+    *out_json = text;
   });
 }
 

@@ -6,6 +6,7 @@
 // static message: the guard never lets an exception out (that would be std::terminate).
 #include <ordo.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -42,16 +43,43 @@ int withBudget(long n, F&& call, std::string* message = nullptr, const ordo_engi
 }
 }  // namespace
 
+// The whole replaceable set but the aligned forms, so that every pair matches (a sanitizer's own
+// nothrow new freed by this delete would be a mismatch).
 void* operator new(std::size_t n) {
   if (budget == 0) throw std::bad_alloc();
   if (budget > 0) --budget;
   if (void* p = std::malloc(n ? n : 1)) return p;
   throw std::bad_alloc();
 }
+void* operator new[](std::size_t n) {
+  return operator new(n);
+}
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
+  try {
+    return operator new(n);
+  } catch (...) {
+    return nullptr;
+  }
+}
+void* operator new[](std::size_t n, const std::nothrow_t&) noexcept {
+  return operator new(n, std::nothrow);
+}
 void operator delete(void* p) noexcept {
   std::free(p);
 }
+void operator delete[](void* p) noexcept {
+  std::free(p);
+}
 void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, std::size_t) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, const std::nothrow_t&) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, const std::nothrow_t&) noexcept {
   std::free(p);
 }
 
@@ -135,6 +163,43 @@ int main() {
     CHECK(sawNomem);
     CHECK(sawReal);  // with enough memory, the real message
     CHECK(sawLost);  // an allocation failed while recording the message: the static text stood in
+  }
+
+  // 4. A call that fails at any allocation leaves its out-parameters untouched (ordo_list_query
+  //    used to write the total before the list's text could fail).
+  {
+    // mary's todo list holds a task, so that its text is long enough to need an allocation
+    const char* model =
+        "<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\" "
+        "xmlns:flowable=\"http://flowable.org/bpmn\" id=\"d\"><process id=\"p\"><startEvent id=\"s\"/>"
+        "<userTask id=\"u\" flowable:assignee=\"mary\"/><endEvent id=\"e\"/>"
+        "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"u\"/><sequenceFlow id=\"2\" sourceRef=\"u\" "
+        "targetRef=\"e\"/></process></definitions>";
+    CHECK(ordo_definition_deploy(&out, engine, model, nullptr) == ORDO_OK);
+    ordo_free(out);
+    CHECK(ordo_instance_start(&out, engine, "{\"key\":\"p\"}") == ORDO_OK);
+    ordo_free(out);
+    out = nullptr;
+  }
+  {
+    bool sawOk = false;
+    for (long n = 0; n < 2000 && !sawOk; ++n) {
+      char* list = nullptr;
+      std::int64_t total = -7;
+      rc = withBudget(
+          n, [&] { return ordo_list_query(&list, &total, engine, "{\"user\":\"mary\"}"); }, &message, engine);
+      if (rc == ORDO_OK) {
+        sawOk = true;
+        CHECK(list != nullptr && total == 1);
+        ordo_free(list);
+      } else {
+        CHECK(rc == ORDO_ENOMEM);
+        CHECK(list == nullptr);
+        if (total != -7) std::fprintf(stderr, "list query with %ld allocations wrote the total and failed\n", n);
+        CHECK(total == -7);
+      }
+    }
+    CHECK(sawOk);
   }
 
   // The engine still works.
