@@ -5,6 +5,7 @@
 #
 # Environment:
 #   ORDO_LIB_DIR          where libordo.so is (default: <root>/build/lib)
+#   ORDO_INCLUDE_DIR      where ordo.h is (default: <root>/include)
 #   ORDO_PKG_CONFIG_PATH  use this PKG_CONFIG_PATH (holding an ordo.pc) instead
 #                         of generating one for ORDO_LIB_DIR
 #   ORDO_GO_RACE=0        test without the race detector
