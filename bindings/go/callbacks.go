@@ -85,7 +85,7 @@ func (t *ServiceTask) BpmnError(code, message string) error {
 }
 
 func errTaskOver() error {
-	return &Error{Code: int(C.ORDO_EWRONGSTATE), Name: C.GoString(C.ordo_errstr(C.ORDO_EWRONGSTATE)),
+	return &Error{Code: int(C.ORDO_EWRONGSTATE), Name: C.GoString(C.ordo_error_name(C.ORDO_EWRONGSTATE)),
 		Message: "the service task was used after its handler returned"}
 }
 
@@ -110,7 +110,7 @@ func (b *handlerBox) get() func(*ServiceTask) error {
 // rolls it back. Registering a name again replaces its handler.
 func (e *Engine) RegisterHandler(name string, fn func(*ServiceTask) error) error {
 	if fn == nil {
-		return &Error{Code: int(C.ORDO_EINVALID), Name: C.GoString(C.ordo_errstr(C.ORDO_EINVALID)),
+		return &Error{Code: int(C.ORDO_EINVALID), Name: C.GoString(C.ordo_error_name(C.ORDO_EINVALID)),
 			Message: "RegisterHandler needs a function"}
 	}
 	e.registering.Lock() // one registration at a time: a name's box is created once
@@ -190,7 +190,7 @@ type listenerBox struct {
 // A panic in fn is recovered and ignored. The id is for RemoveListener.
 func (e *Engine) AddListener(fn func(HistoryEntry)) (int, error) {
 	if fn == nil {
-		return 0, &Error{Code: int(C.ORDO_EINVALID), Name: C.GoString(C.ordo_errstr(C.ORDO_EINVALID)),
+		return 0, &Error{Code: int(C.ORDO_EINVALID), Name: C.GoString(C.ordo_error_name(C.ORDO_EINVALID)),
 			Message: "AddListener needs a function"}
 	}
 	box := &listenerBox{fn: fn}

@@ -2,7 +2,8 @@
 // engine, over its C ABI (ordo.h, libordo.so).
 //
 // The library is found with pkg-config (package "ordo"): an installed Ordo
-// ships ordo.pc; for a build tree, dev-pkgconfig.sh writes one.
+// ships ordo.pc; for a build tree, dev-pkgconfig.sh DIR LIB_DIR writes one
+// (run_tests.sh does, for the build directory ctest gives it).
 //
 //	e, err := ordo.Open("workflows.db")
 //	if err != nil { ... }

@@ -306,6 +306,9 @@ func (e *Engine) query(ctx context.Context, v any, f func(p *C.ordo_engine, out 
 // Version returns the version of the Ordo library in use, e.g. "0.1.0".
 func Version() string { return C.GoString(C.ordo_version()) }
 
+// VersionNumber returns the library's version as major*10000 + minor*100 + patch.
+func VersionNumber() int { return int(C.ordo_version_number()) }
+
 // Validate checks BPMN XML without an engine: for interchange, or with
 // execution set for what Deploy needs. It returns every diagnostic (warnings
 // included); the error is non-nil (ErrParse, with the same Diagnostics) when
@@ -319,7 +322,7 @@ func Validate(xml string, execution bool) ([]Diagnostic, error) {
 	}
 	var out *C.char
 	runtime.LockOSThread()
-	rc := C.ordo_validate(&out, cxml, purpose)
+	rc := C.ordo_model_validate(&out, cxml, purpose)
 	var ferr *Error
 	if rc != C.ORDO_OK {
 		ferr = lastError(rc, nil)

@@ -11,11 +11,11 @@ import (
 )
 
 // Error is a failure reported by Ordo: the status code of the C ABI with the
-// details of ordo_errdetail. Compare with errors.Is against the sentinels
+// details of ordo_engine_errdetail. Compare with errors.Is against the sentinels
 // (errors.Is(err, ordo.ErrNotFound)); read the details with errors.As.
 type Error struct {
 	Code        int          // the negative ORDO_E* status, e.g. -1 for not_found
-	Name        string       // the code's stable name, e.g. "not_found" (ordo_errstr)
+	Name        string       // the code's stable name, e.g. "not_found" (ordo_error_name)
 	Message     string       // a sentence naming the element or field at fault
 	ElementID   string       // the BPMN element at fault, if any
 	Diagnostics []Diagnostic // for parse errors: every problem found in the model
@@ -47,7 +47,7 @@ func (e *Error) Is(target error) bool {
 func (e *Error) Unwrap() error { return e.cause }
 
 func sentinel(code C.int) *Error {
-	return &Error{Code: int(code), Name: C.GoString(C.ordo_errstr(code))}
+	return &Error{Code: int(code), Name: C.GoString(C.ordo_error_name(code))}
 }
 
 // The classes of failure, one per status code of ordo.h. Use them with errors.Is.
@@ -75,17 +75,17 @@ var (
 // for handle p (nil: the failures without an engine) on this OS thread. The
 // caller must still be locked to the thread that made the failing call.
 func lastError(rc C.int, p *C.ordo_engine) *Error {
-	e := &Error{Code: int(rc), Name: C.GoString(C.ordo_errstr(rc))}
+	e := &Error{Code: int(rc), Name: C.GoString(C.ordo_error_name(rc))}
 	var detail struct {
 		Message     string       `json:"message"`
 		ElementID   string       `json:"elementId"`
 		Diagnostics []Diagnostic `json:"diagnostics"`
 	}
-	if json.Unmarshal([]byte(C.GoString(C.ordo_errdetail(p))), &detail) == nil {
+	if json.Unmarshal([]byte(C.GoString(C.ordo_engine_errdetail(p))), &detail) == nil {
 		e.Message, e.ElementID, e.Diagnostics = detail.Message, detail.ElementID, detail.Diagnostics
 	}
 	if e.Message == "" {
-		e.Message = C.GoString(C.ordo_errmsg(p))
+		e.Message = C.GoString(C.ordo_engine_errmsg(p))
 	}
 	return e
 }
@@ -93,5 +93,10 @@ func lastError(rc C.int, p *C.ordo_engine) *Error {
 // errClosed is returned by every call on a closed Engine; the C ABI reports a
 // closed handle as invalid_argument too.
 func errClosed() error {
-	return &Error{Code: int(C.ORDO_EINVALID), Name: C.GoString(C.ordo_errstr(C.ORDO_EINVALID)), Message: "the engine is closed"}
+	return &Error{Code: int(C.ORDO_EINVALID), Name: C.GoString(C.ordo_error_name(C.ORDO_EINVALID)), Message: "the engine is closed"}
+}
+
+// invalid is the error for an argument the binding refuses before calling the C ABI.
+func invalid(message string) error {
+	return &Error{Code: int(C.ORDO_EINVALID), Name: C.GoString(C.ordo_error_name(C.ORDO_EINVALID)), Message: message}
 }

@@ -935,7 +935,7 @@ func TestMessagesSignalsAndApprovalOperations(t *testing.T) {
 	if err := e.Operation("transfer", "mary", map[string]any{"task": taskID, "to": "max"}, nil); err != nil {
 		t.Fatal(err)
 	}
-	inbox, err := e.Inbox("max", true, 0, 10)
+	inbox, err := e.Inbox(InboxQuery{User: "max", UnreadOnly: true, Limit: 10})
 	if err != nil || len(inbox) != 1 || inbox[0].Type != "todo" {
 		t.Fatalf("inbox: %v %+v", err, inbox)
 	}

@@ -1,6 +1,9 @@
 package ordo
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // Millis is a point in time as Ordo reports it: milliseconds since the Unix
 // epoch (UTC). Zero means "not set" (a task that has not ended, say).
@@ -91,6 +94,27 @@ type HistoryEntry struct {
 	TaskID      int64  `json:"taskId"`
 	Actor       string `json:"actor"`
 	Comment     string `json:"comment"`
+	// What someone did (start, claim, transfer, urge ...) and at whom or where;
+	// empty on the entries that record no action.
+	Action  string   `json:"action"`
+	Targets []string `json:"targets"`
+}
+
+// Incident is a job (timer, async continuation, external task) that ran out of retries.
+type Incident struct {
+	ID         int64  `json:"id"`
+	InstanceID int64  `json:"instanceId"`
+	JobID      int64  `json:"jobId"`
+	ElementID  string `json:"elementId"`
+	Message    string `json:"message"`
+	CreatedAt  Millis `json:"createdAt"`
+	ResolvedAt Millis `json:"resolvedAt"` // zero while open
+}
+
+// Form is a form key with its JSON schema, as deployed with DeployWithForms.
+type Form struct {
+	FormKey string          `json:"formKey"`
+	Schema  json.RawMessage `json:"schema"`
 }
 
 // ExternalTask is a service task (type "external") locked for a worker.
@@ -173,6 +197,32 @@ type ListItem struct {
 	Task        *Task    `json:"task"`
 }
 
+// InboxQuery selects a user's inbox messages.
+type InboxQuery struct {
+	User       string `json:"user"`
+	UnreadOnly bool   `json:"unreadOnly,omitempty"`
+	Type       string `json:"type,omitempty"` // todo, cc, urge, ended; "" for all
+	Offset     int    `json:"offset,omitempty"`
+	Limit      int    `json:"limit,omitempty"` // 0: the default (100)
+}
+
+// ListCounts says how long each of a user's lists is.
+type ListCounts struct {
+	Todo    int64 `json:"todo"`
+	Done    int64 `json:"done"`
+	Started int64 `json:"started"`
+	CC      int64 `json:"cc"`
+	Drafts  int64 `json:"drafts"`
+}
+
+// Department is a department of the engine's own directory.
+type Department struct {
+	ID     string `json:"id"`
+	Name   string `json:"name,omitempty"`
+	Parent string `json:"parent,omitempty"` // "" at the root
+	Leader string `json:"leader,omitempty"` // a user id
+}
+
 // InboxMessage is a message in a user's inbox.
 type InboxMessage struct {
 	ID         int64  `json:"id"`
@@ -192,4 +242,39 @@ type User struct {
 	Department string   `json:"department,omitempty"`
 	Roles      []string `json:"roles,omitempty"`
 	Tenant     string   `json:"tenant,omitempty"`
+}
+
+// InstanceDetail is what an instance looks like to one user.
+type InstanceDetail struct {
+	Instance       Instance `json:"instance"`
+	ProcessName    string   `json:"processName"`
+	OpenTasks      []Task   `json:"openTasks"`
+	CurrentNodes   []string `json:"currentNodes"`   // where it waits
+	AllowedActions []string `json:"allowedActions"` // complete, reject, return, transfer ... for the asking user
+}
+
+// CanvasNode is one node of the instance's diagram.
+type CanvasNode struct {
+	ID        string   `json:"id"`
+	Name      string   `json:"name"`
+	Kind      string   `json:"kind"`
+	Status    string   `json:"status"`    // done, active, notReached
+	Approvers []string `json:"approvers"` // who completed its tasks (done) or holds them (active)
+	Comments  []string `json:"comments"`
+	StartedAt Millis   `json:"startedAt"`
+	EndedAt   Millis   `json:"endedAt"`
+}
+
+// CanvasEdge is one sequence flow of the instance's diagram.
+type CanvasEdge struct {
+	ID     string `json:"id"`
+	Source string `json:"source"`
+	Target string `json:"target"`
+	Status string `json:"status"` // done, notReached
+}
+
+// Canvas is an instance drawn on its diagram.
+type Canvas struct {
+	Nodes []CanvasNode `json:"nodes"`
+	Edges []CanvasEdge `json:"edges"`
 }

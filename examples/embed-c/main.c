@@ -9,11 +9,12 @@ static const char *kNotify =
     "<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\" xmlns:flowable=\"http://flowable.org/bpmn\""
     " id=\"notifyDefs\"><process id=\"notify\"><startEvent id=\"s\"/>"
     "<serviceTask id=\"send\" flowable:type=\"notify\"/><endEvent id=\"e\"/>"
-    "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"send\"/><sequenceFlow id=\"2\" sourceRef=\"send\" targetRef=\"e\"/>"
+    "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"send\"/><sequenceFlow id=\"2\" sourceRef=\"send\" "
+    "targetRef=\"e\"/>"
     "</process></definitions>";
 
 static int fail(ordo_engine *engine, const char *what) {
-  fprintf(stderr, "%s failed: %s\n", what, ordo_errmsg(engine));
+  fprintf(stderr, "%s failed: %s\n", what, ordo_engine_errmsg(engine));
   return 1;
 }
 
@@ -69,10 +70,10 @@ int main(int argc, char **argv) {
   options.path = argc > 2 ? argv[2] : ":memory:";
   if (ordo_engine_open(&engine, &options) != ORDO_OK) return fail(NULL, "open");
   model = read_file(argv[1]);
-  if (!model || ordo_definition_deploy(&out, engine, model) != ORDO_OK) return fail(engine, "deploy");
+  if (!model || ordo_definition_deploy(&out, engine, model, NULL) != ORDO_OK) return fail(engine, "deploy");
   ordo_free(out);
   free(model);
-  if (ordo_definition_deploy(&out, engine, kNotify) != ORDO_OK) return fail(engine, "deploy notify");
+  if (ordo_definition_deploy(&out, engine, kNotify, NULL) != ORDO_OK) return fail(engine, "deploy notify");
   ordo_free(out);
   if (ordo_handler_register(engine, "notify", notify, NULL) != ORDO_OK) return fail(engine, "handler");
 

@@ -77,7 +77,7 @@ int ordo_listener_register(int* out_id, ordo_engine* engine, ordo_listener_fn fn
     requireOut(out_id, "out_id");
     if (!fn) throw Error(ErrorCode::invalid_argument, "fn is NULL");
     *out_id = engineOf(engine).addListener([fn, payload](const HistoryEntry& h) {
-      auto text = boost::json::serialize(json::toJson(h));
+      auto text = boost::json::serialize(historyJson(h));
       fn(text.c_str(), payload);
     });
   });

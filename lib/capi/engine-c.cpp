@@ -1,7 +1,5 @@
-// The C ABI: versions, errors, the engine handle, validation, definitions.
-#include <cstdlib>
+// The C ABI: the engine handle, validation, definitions and forms.
 #include <map>
-#include <mutex>
 
 #include "capi/capi.hpp"
 #include "engine/json.hpp"
@@ -9,14 +7,6 @@
 namespace ordo::capi {
 
 namespace {
-
-struct LastError {
-  std::string message;
-  std::string detail;
-};
-
-// Per thread, per handle: the last failure. The null handle is the fallback before a handle exists.
-thread_local std::map<const ordo_engine*, LastError> lastErrors;
 
 class CallbackClock final : public Clock {
  public:
@@ -28,54 +18,23 @@ class CallbackClock final : public Clock {
   void* payload_;
 };
 
-}  // namespace
-
-int statusOf(ErrorCode code) {
-  switch (code) {
-    case ErrorCode::not_found: return ORDO_ENOTFOUND;
-    case ErrorCode::invalid_argument: return ORDO_EINVALID;
-    case ErrorCode::parse_error: return ORDO_EPARSE;
-    case ErrorCode::expression_error: return ORDO_EEXPRESSION;
-    case ErrorCode::no_outgoing_flow: return ORDO_ENOFLOW;
-    case ErrorCode::wrong_state: return ORDO_EWRONGSTATE;
-    case ErrorCode::forbidden: return ORDO_EFORBIDDEN;
-    case ErrorCode::limit_exceeded: return ORDO_ELIMIT;
-    case ErrorCode::conflict: return ORDO_ECONFLICT;
-    case ErrorCode::unsupported: return ORDO_EUNSUPPORTED;
-    case ErrorCode::unhandled_bpmn_error: return ORDO_EBPMNERROR;
-    case ErrorCode::service_failed: return ORDO_ESERVICE;
-    case ErrorCode::busy: return ORDO_EBUSY;
-    case ErrorCode::io_error: return ORDO_EIO;
-    case ErrorCode::interrupted: return ORDO_EINTERRUPTED;
-    case ErrorCode::internal: return ORDO_EINTERNAL;
+// forms_json: {"formKey": schema object, or a string holding the schema}.
+std::map<std::string, std::string> formsFrom(const char* text) {
+  std::map<std::string, std::string> forms;
+  for (const auto& kv : json::parseObject(text, "forms_json")) {
+    std::string key(kv.key());
+    if (kv.value().is_string())
+      forms[key] = std::string(kv.value().as_string());
+    else if (kv.value().is_object())
+      forms[key] = boost::json::serialize(kv.value());
+    else
+      throw Error(ErrorCode::invalid_argument,
+                  "forms_json: the schema of form '" + key + "' must be a JSON object (or a string holding one)");
   }
-  return ORDO_EINTERNAL;
+  return forms;
 }
 
-void setError(const ordo_engine* handle, int status, const std::string& message, const std::string& elementId,
-              const std::vector<Diagnostic>* diagnostics) {
-  boost::json::object d{{"code", ordo_errstr(status)}, {"message", message}, {"elementId", elementId}};
-  boost::json::array list;
-  if (diagnostics)
-    for (const auto& x : *diagnostics) list.push_back(json::toJson(x));
-  d["diagnostics"] = std::move(list);
-  auto& e = lastErrors[handle];
-  e.message = message;
-  e.detail = boost::json::serialize(d);
-}
-
-void clearError(const ordo_engine* handle) {
-  auto it = lastErrors.find(handle);
-  if (it != lastErrors.end()) lastErrors.erase(it);
-}
-
-char* ownedCopy(const std::string& s) {
-  auto* p = static_cast<char*>(std::malloc(s.size() + 1));
-  if (!p) throw std::bad_alloc();
-  std::memcpy(p, s.data(), s.size());
-  p[s.size()] = '\0';
-  return p;
-}
+}  // namespace
 
 }  // namespace ordo::capi
 
@@ -83,51 +42,6 @@ using namespace ordo;
 using namespace ordo::capi;
 
 extern "C" {
-
-const char* ordo_version(void) {
-  return ORDO_VERSION_STRING;
-}
-int ordo_version_number(void) {
-  return ORDO_VERSION_NUMBER;
-}
-
-const char* ordo_errstr(int code) {
-  switch (code) {
-    case ORDO_OK: return "ok";
-    case ORDO_ENOTFOUND: return "not_found";
-    case ORDO_EINVALID: return "invalid_argument";
-    case ORDO_EPARSE: return "parse_error";
-    case ORDO_EEXPRESSION: return "expression_error";
-    case ORDO_ENOFLOW: return "no_outgoing_flow";
-    case ORDO_EWRONGSTATE: return "wrong_state";
-    case ORDO_EFORBIDDEN: return "forbidden";
-    case ORDO_ELIMIT: return "limit_exceeded";
-    case ORDO_ECONFLICT: return "conflict";
-    case ORDO_EUNSUPPORTED: return "unsupported";
-    case ORDO_EBPMNERROR: return "unhandled_bpmn_error";
-    case ORDO_ESERVICE: return "service_failed";
-    case ORDO_EBUSY: return "busy";
-    case ORDO_EIO: return "io_error";
-    case ORDO_EINTERRUPTED: return "interrupted";
-    case ORDO_EINTERNAL: return "internal";
-    case ORDO_ENOMEM: return "out_of_memory";
-    default: return "unknown";
-  }
-}
-
-const char* ordo_errmsg(const ordo_engine* engine) {
-  auto it = lastErrors.find(engine);
-  return it == lastErrors.end() ? "" : it->second.message.c_str();
-}
-
-const char* ordo_errdetail(const ordo_engine* engine) {
-  auto it = lastErrors.find(engine);
-  return it == lastErrors.end() ? "{}" : it->second.detail.c_str();
-}
-
-void ordo_free(void* p) {
-  std::free(p);
-}
 
 int ordo_engine_open(ordo_engine** out, const ordo_options* options) {
   return guard(nullptr, [&] {
@@ -154,7 +68,7 @@ int ordo_engine_open(ordo_engine** out, const ordo_options* options) {
 
 void ordo_engine_close(ordo_engine* engine) {
   if (!engine) return;
-  clearError(engine);
+  dropErrors(engine);
   delete engine;
 }
 
@@ -162,11 +76,14 @@ void ordo_engine_interrupt(ordo_engine* engine) {
   if (engine && engine->engine) engine->engine->interrupt();
 }
 
-int ordo_validate(char** out_json, const char* xml, int purpose) {
+int ordo_model_validate(char** out_json, const char* xml, int purpose) {
   std::vector<Diagnostic> ds;
   int rc = guard(nullptr, [&] {
     requireOut(out_json, "out_json");
     if (!xml) throw Error(ErrorCode::invalid_argument, "xml is NULL");
+    if (purpose != 0 && purpose != 1)
+      throw Error(ErrorCode::invalid_argument,
+                  "purpose must be 0 (interchange) or 1 (execution), not " + std::to_string(purpose));
     ValidationOptions o;
     o.purpose = purpose == 1 ? ValidationPurpose::execution : ValidationPurpose::interchange;
     ds = validate(xml, o);
@@ -182,11 +99,12 @@ int ordo_validate(char** out_json, const char* xml, int purpose) {
   return ORDO_OK;
 }
 
-int ordo_definition_deploy(char** out_json, ordo_engine* engine, const char* xml) {
+int ordo_definition_deploy(char** out_json, ordo_engine* engine, const char* xml, const char* forms_json) {
   return guard(engine, [&] {
     requireOut(out_json, "out_json");
     if (!xml) throw Error(ErrorCode::invalid_argument, "xml is NULL");
-    auto d = engineOf(engine).deploy(xml);
+    auto& e = engineOf(engine);
+    auto d = forms_json ? e.deploy(xml, formsFrom(forms_json)) : e.deploy(xml);
     boost::json::array defs;
     for (const auto& x : d.definitions) defs.push_back(json::toJson(x));
     *out_json = ownedJson(boost::json::object{{"created", d.created}, {"definitions", std::move(defs)}});
@@ -202,10 +120,35 @@ int ordo_definition_list(char** out_json, ordo_engine* engine) {
   });
 }
 
+int ordo_definition_list_startable(char** out_json, ordo_engine* engine, const char* user) {
+  return guard(engine, [&] {
+    requireOut(out_json, "out_json");
+    if (!user || !*user) throw Error(ErrorCode::invalid_argument, "user is NULL or empty");
+    boost::json::array a;
+    for (const auto& d : engineOf(engine).startableDefinitions(user)) a.push_back(json::toJson(d));
+    *out_json = ownedJson(a);
+  });
+}
+
 int ordo_definition_get(char** out_json, ordo_engine* engine, int64_t definition_id) {
   return guard(engine, [&] {
     requireOut(out_json, "out_json");
     *out_json = ownedJson(json::toJson(engineOf(engine).definition(definition_id)));
+  });
+}
+
+int ordo_definition_start_form(char** out_json, ordo_engine* engine, const char* key) {
+  return guard(engine, [&] {
+    requireOut(out_json, "out_json");
+    if (!key || !*key) throw Error(ErrorCode::invalid_argument, "key is NULL or empty");
+    auto [formKey, schemaText] = engineOf(engine).startForm(key);
+    boost::json::value schema = boost::json::object();
+    if (!schemaText.empty()) {
+      boost::system::error_code ec;
+      schema = boost::json::parse(schemaText, ec);
+      if (ec) schema = boost::json::string(schemaText);  // deploy checked it; never fail a read over it
+    }
+    *out_json = ownedJson(boost::json::object{{"formKey", formKey}, {"schema", std::move(schema)}});
   });
 }
 

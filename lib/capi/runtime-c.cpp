@@ -1,4 +1,4 @@
-// The C ABI: instances, tasks, external tasks, jobs and incidents.
+// The C ABI: instances, tasks, messages and signals, external tasks, jobs and incidents.
 #include "capi/capi.hpp"
 #include "engine/json.hpp"
 
@@ -16,6 +16,16 @@ boost::json::array listOf(const std::vector<T>& items) {
   for (const auto& x : items) a.push_back(json::toJson(x));
   return a;
 }
+
+boost::json::array historyList(const std::vector<HistoryEntry>& entries) {
+  boost::json::array a;
+  for (const auto& h : entries) a.push_back(historyJson(h));
+  return a;
+}
+
+TaskQuery taskQueryFrom(const char* text) {
+  return json::taskQuery(requestObject(text, "query_json", {kOptionalId("instanceId"), kOffset, kLimit}));
+}
 }  // namespace
 
 extern "C" {
@@ -23,7 +33,7 @@ extern "C" {
 int ordo_instance_start(char** out_json, ordo_engine* engine, const char* request_json) {
   return guard(engine, [&] {
     requireOut(out_json, "out_json");
-    auto request = json::startRequest(json::parseObject(request_json, "request_json"));
+    auto request = json::startRequest(requestObject(request_json, "request_json", {kOptionalId("definitionId")}));
     *out_json = ownedJson(json::toJson(engineOf(engine).start(request)));
   });
 }
@@ -38,7 +48,8 @@ int ordo_instance_get(char** out_json, ordo_engine* engine, int64_t instance_id)
 int ordo_instance_list(char** out_json, ordo_engine* engine, const char* query_json) {
   return guard(engine, [&] {
     requireOut(out_json, "out_json");
-    auto q = json::instanceQuery(json::parseObject(query_json, "query_json"));
+    auto q =
+        json::instanceQuery(requestObject(query_json, "query_json", {{"parentId", -1, kMaxInt64}, kOffset, kLimit}));
     *out_json = ownedJson(listOf(engineOf(engine).instances(q)));
   });
 }
@@ -46,7 +57,16 @@ int ordo_instance_list(char** out_json, ordo_engine* engine, const char* query_j
 int ordo_instance_history(char** out_json, ordo_engine* engine, int64_t instance_id) {
   return guard(engine, [&] {
     requireOut(out_json, "out_json");
-    *out_json = ownedJson(listOf(engineOf(engine).history(instance_id)));
+    *out_json = ownedJson(historyList(engineOf(engine).history(instance_id)));
+  });
+}
+
+int ordo_instance_operations(char** out_json, ordo_engine* engine, int64_t instance_id) {
+  return guard(engine, [&] {
+    requireOut(out_json, "out_json");
+    auto& e = engineOf(engine);
+    (void)e.instance(instance_id);  // not_found for an unknown instance
+    *out_json = ownedJson(historyList(e.operations(instance_id)));
   });
 }
 
@@ -78,7 +98,7 @@ int ordo_instance_set_variables(ordo_engine* engine, int64_t instance_id, const 
 int ordo_task_list(char** out_json, ordo_engine* engine, const char* query_json) {
   return guard(engine, [&] {
     requireOut(out_json, "out_json");
-    auto q = json::taskQuery(json::parseObject(query_json, "query_json"));
+    auto q = taskQueryFrom(query_json);
     *out_json = ownedJson(listOf(engineOf(engine).tasks(q)));
   });
 }
@@ -86,7 +106,7 @@ int ordo_task_list(char** out_json, ordo_engine* engine, const char* query_json)
 int ordo_task_count(int64_t* out_count, ordo_engine* engine, const char* query_json) {
   return guard(engine, [&] {
     requireOut(out_count, "out_count");
-    auto q = json::taskQuery(json::parseObject(query_json, "query_json"));
+    auto q = taskQueryFrom(query_json);
     *out_count = engineOf(engine).countTasks(q);
   });
 }
@@ -107,7 +127,18 @@ int ordo_external_fetch_and_lock(char** out_json, ordo_engine* engine, const cha
   return guard(engine, [&] {
     requireOut(out_json, "out_json");
     if (!topic) throw Error(ErrorCode::invalid_argument, "topic is NULL");
+    checkArgument(max_tasks, "max_tasks", 0, kMaxInt);
+    checkArgument(lock_millis, "lock_millis", 0, kMaxInt64);
     *out_json = ownedJson(listOf(engineOf(engine).fetchAndLock(topic, str(worker_id), max_tasks, lock_millis)));
+  });
+}
+
+int ordo_external_list(char** out_json, ordo_engine* engine, int64_t instance_id) {
+  return guard(engine, [&] {
+    requireOut(out_json, "out_json");
+    auto& e = engineOf(engine);
+    (void)e.instance(instance_id);  // not_found for an unknown instance
+    *out_json = ownedJson(listOf(e.externalTasks(instance_id)));
   });
 }
 
@@ -119,6 +150,8 @@ int ordo_external_complete(ordo_engine* engine, int64_t id, const char* worker_i
 int ordo_external_fail(ordo_engine* engine, int64_t id, const char* worker_id, const char* message, int retries,
                        int64_t retry_after_millis) {
   return guard(engine, [&] {
+    checkArgument(retries, "retries", 0, kMaxInt);
+    checkArgument(retry_after_millis, "retry_after_millis", 0, kMaxInt64);
     engineOf(engine).failExternalTask(id, str(worker_id), str(message), retries, retry_after_millis);
   });
 }
@@ -133,12 +166,12 @@ int ordo_external_bpmn_error(ordo_engine* engine, int64_t id, const char* worker
 int ordo_message_correlate(char** out_json, ordo_engine* engine, const char* request_json) {
   return guard(engine, [&] {
     requireOut(out_json, "out_json");
-    auto o = json::parseObject(request_json, "request_json");
+    auto o = requestObject(request_json, "request_json", {kOptionalId("instanceId"), kMillis("bufferMillis")});
     *out_json = ownedJson(json::toJson(engineOf(engine).correlateMessage(json::messageCorrelation(o))));
   });
 }
 
-int ordo_signal_broadcast(int* out_count, ordo_engine* engine, const char* name, const char* variables_json) {
+int ordo_signal_broadcast(int64_t* out_count, ordo_engine* engine, const char* name, const char* variables_json) {
   return guard(engine, [&] {
     if (!name || !*name) throw Error(ErrorCode::invalid_argument, "a signal needs a name");
     int n = engineOf(engine).broadcastSignal(name, variablesFrom(variables_json));
@@ -146,25 +179,54 @@ int ordo_signal_broadcast(int* out_count, ordo_engine* engine, const char* name,
   });
 }
 
-int ordo_job_run_due(int* out_count, ordo_engine* engine) {
+int ordo_job_run_due(int64_t* out_count, ordo_engine* engine) {
   return guard(engine, [&] {
     int n = engineOf(engine).runDueJobs();
     if (out_count) *out_count = n;
   });
 }
 
-int ordo_job_count(int* out_count, ordo_engine* engine, int64_t instance_id) {
+int ordo_job_count(int64_t* out_count, ordo_engine* engine, int64_t instance_id) {
   return guard(engine, [&] {
     requireOut(out_count, "out_count");
     *out_count = engineOf(engine).pendingJobs(instance_id);
   });
 }
 
-int ordo_incident_count(int* out_count, ordo_engine* engine, int64_t instance_id) {
+int ordo_incident_count(int64_t* out_count, ordo_engine* engine, int64_t instance_id) {
   return guard(engine, [&] {
     requireOut(out_count, "out_count");
     *out_count = engineOf(engine).openIncidents(instance_id);
   });
+}
+
+int ordo_incident_list(char** out_json, ordo_engine* engine, int64_t instance_id) {
+  return guard(engine, [&] {
+    requireOut(out_json, "out_json");
+    auto& e = engineOf(engine);
+    (void)e.instance(instance_id);  // not_found for an unknown instance
+    boost::json::array a;
+    for (const auto& i : e.incidents(instance_id)) a.push_back(incidentJson(i));
+    *out_json = ownedJson(a);
+  });
+}
+
+int ordo_incident_resolve(ordo_engine* engine, int64_t incident_id, int retries) {
+  return guard(engine, [&] {
+    checkArgument(retries, "retries", 1, kMaxInt);
+    engineOf(engine).resolveIncident(incident_id, retries);
+  });
+}
+
+int ordo_job_executor_start(ordo_engine* engine, int64_t poll_millis) {
+  return guard(engine, [&] {
+    checkArgument(poll_millis, "poll_millis", 1, kMaxInt64);
+    engineOf(engine).startJobExecutor(poll_millis);
+  });
+}
+
+int ordo_job_executor_stop(ordo_engine* engine) {
+  return guard(engine, [&] { engineOf(engine).stopJobExecutor(); });
 }
 
 }  // extern "C"

@@ -106,7 +106,7 @@ def validate(xml: Union[str, bytes], purpose: str = "interchange") -> List[Dict[
     lib = _native.lib()
     out = c_void_p()
     try:
-        lib.ordo_validate(byref(out), xml, mode)
+        lib.ordo_model_validate(byref(out), xml, mode)
     finally:
         text = lib.take_string(out)
     return json.loads(text) if text else []

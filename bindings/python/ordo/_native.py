@@ -1,7 +1,7 @@
 """The ctypes view of libordo: finding the library and one table of its C functions.
 
 Every function that returns an int status gets an errcheck that turns a non-zero status
-into the matching ordo.OrdoError subclass, read from ordo_errmsg/ordo_errdetail of the
+into the matching ordo.OrdoError subclass, read from ordo_engine_errmsg/_errdetail of the
 handle the call was made on (or of NULL, for calls made without an engine).
 """
 
@@ -65,20 +65,23 @@ NULL = "null"
 _TABLE = {
     "ordo_version": (c_char_p, [], None),
     "ordo_version_number": (c_int, [], None),
-    "ordo_errstr": (c_char_p, [c_int], None),
-    "ordo_errmsg": (c_char_p, [_ENGINE], None),
-    "ordo_errdetail": (c_char_p, [_ENGINE], None),
+    "ordo_error_name": (c_char_p, [c_int], None),
+    "ordo_engine_errmsg": (c_char_p, [_ENGINE], None),
+    "ordo_engine_errdetail": (c_char_p, [_ENGINE], None),
     "ordo_free": (None, [c_void_p], None),
     "ordo_engine_open": (c_int, [POINTER(_ENGINE), POINTER(Options)], NULL),
     "ordo_engine_close": (None, [_ENGINE], None),
     "ordo_engine_interrupt": (None, [_ENGINE], None),
-    "ordo_validate": (c_int, [_OUT_STR, c_char_p, c_int], NULL),
-    "ordo_definition_deploy": (c_int, [_OUT_STR, _ENGINE, c_char_p], 1),
+    "ordo_model_validate": (c_int, [_OUT_STR, c_char_p, c_int], NULL),
+    "ordo_definition_deploy": (c_int, [_OUT_STR, _ENGINE, c_char_p, c_char_p], 1),
     "ordo_definition_list": (c_int, [_OUT_STR, _ENGINE], 1),
+    "ordo_definition_start_form": (c_int, [_OUT_STR, _ENGINE, c_char_p], 1),
+    "ordo_definition_list_startable": (c_int, [_OUT_STR, _ENGINE, c_char_p], 1),
     "ordo_instance_start": (c_int, [_OUT_STR, _ENGINE, c_char_p], 1),
     "ordo_instance_get": (c_int, [_OUT_STR, _ENGINE, c_int64], 1),
     "ordo_instance_list": (c_int, [_OUT_STR, _ENGINE, c_char_p], 1),
     "ordo_instance_history": (c_int, [_OUT_STR, _ENGINE, c_int64], 1),
+    "ordo_instance_operations": (c_int, [_OUT_STR, _ENGINE, c_int64], 1),
     "ordo_instance_waiting": (c_int, [_OUT_STR, _ENGINE, c_int64], 1),
     "ordo_instance_variables": (c_int, [_OUT_STR, _ENGINE, c_int64], 1),
     "ordo_instance_set_variables": (c_int, [_ENGINE, c_int64, c_char_p], 0),
@@ -87,22 +90,32 @@ _TABLE = {
     "ordo_task_get": (c_int, [_OUT_STR, _ENGINE, c_int64], 1),
     "ordo_task_complete": (c_int, [_ENGINE, c_int64, c_char_p, c_char_p], 0),
     "ordo_external_fetch_and_lock": (c_int, [_OUT_STR, _ENGINE, c_char_p, c_char_p, c_int, c_int64], 1),
+    "ordo_external_list": (c_int, [_OUT_STR, _ENGINE, c_int64], 1),
     "ordo_external_complete": (c_int, [_ENGINE, c_int64, c_char_p, c_char_p], 0),
     "ordo_external_fail": (c_int, [_ENGINE, c_int64, c_char_p, c_char_p, c_int, c_int64], 0),
     "ordo_external_bpmn_error": (c_int, [_ENGINE, c_int64, c_char_p, c_char_p, c_char_p], 0),
     "ordo_definition_get": (c_int, [_OUT_STR, _ENGINE, c_int64], 1),
     "ordo_message_correlate": (c_int, [_OUT_STR, _ENGINE, c_char_p], 1),
-    "ordo_signal_broadcast": (c_int, [POINTER(c_int), _ENGINE, c_char_p, c_char_p], 1),
-    "ordo_operation": (c_int, [_OUT_STR, _ENGINE, c_char_p], 1),
-    "ordo_list": (c_int, [_OUT_STR, POINTER(c_int64), _ENGINE, c_char_p], 2),
+    "ordo_signal_broadcast": (c_int, [POINTER(c_int64), _ENGINE, c_char_p, c_char_p], 1),
+    "ordo_operation_run": (c_int, [_OUT_STR, _ENGINE, c_char_p], 1),
+    "ordo_list_query": (c_int, [_OUT_STR, POINTER(c_int64), _ENGINE, c_char_p], 2),
     "ordo_instance_detail": (c_int, [_OUT_STR, _ENGINE, c_int64, c_char_p], 1),
     "ordo_instance_canvas": (c_int, [_OUT_STR, _ENGINE, c_int64], 1),
-    "ordo_user_save": (c_int, [_ENGINE, c_char_p], 0),
-    "ordo_inbox_list": (c_int, [_OUT_STR, _ENGINE, c_char_p, c_int, c_int, c_int], 1),
+    "ordo_inbox_list": (c_int, [_OUT_STR, _ENGINE, c_char_p], 1),
+    "ordo_inbox_counts": (c_int, [_OUT_STR, _ENGINE, c_char_p], 1),
     "ordo_inbox_mark": (c_int, [_ENGINE, c_int64, c_char_p, c_int], 0),
-    "ordo_job_run_due": (c_int, [POINTER(c_int), _ENGINE], 1),
-    "ordo_job_count": (c_int, [POINTER(c_int), _ENGINE, c_int64], 1),
-    "ordo_incident_count": (c_int, [POINTER(c_int), _ENGINE, c_int64], 1),
+    "ordo_list_counts": (c_int, [_OUT_STR, _ENGINE, c_char_p], 1),
+    "ordo_user_save": (c_int, [_ENGINE, c_char_p], 0),
+    "ordo_user_get": (c_int, [_OUT_STR, _ENGINE, c_char_p], 1),
+    "ordo_department_save": (c_int, [_ENGINE, c_char_p], 0),
+    "ordo_role_save": (c_int, [_ENGINE, c_char_p, c_char_p], 0),
+    "ordo_job_run_due": (c_int, [POINTER(c_int64), _ENGINE], 1),
+    "ordo_job_count": (c_int, [POINTER(c_int64), _ENGINE, c_int64], 1),
+    "ordo_job_executor_start": (c_int, [_ENGINE, c_int64], 0),
+    "ordo_job_executor_stop": (c_int, [_ENGINE], 0),
+    "ordo_incident_count": (c_int, [POINTER(c_int64), _ENGINE, c_int64], 1),
+    "ordo_incident_list": (c_int, [_OUT_STR, _ENGINE, c_int64], 1),
+    "ordo_incident_resolve": (c_int, [_ENGINE, c_int64, c_int], 0),
     "ordo_handler_register": (c_int, [_ENGINE, c_char_p, HANDLER_FN, c_void_p], 0),
     "ordo_service_task_instance": (c_int64, [_TASK], None),
     "ordo_service_task_element": (c_char_p, [_TASK], None),
@@ -127,7 +140,11 @@ class Library:
         self.cdll = cdll
         self.path = path
         for name, (restype, argtypes, error_at) in _TABLE.items():
-            fn = getattr(cdll, name)
+            try:
+                fn = getattr(cdll, name)
+            except AttributeError:
+                raise OSError(f"{path} does not export {name}: it is not the C ABI this binding speaks "
+                              "(an older libordo, from before the ordo_<object>_<verb> names?)") from None
             fn.restype = restype
             fn.argtypes = argtypes
             if error_at is not None:
@@ -145,12 +162,12 @@ class Library:
 
     def error(self, status: int, handle: Any = None):
         """The exception for `status`, from the last error of `handle` on this thread."""
-        message = _decode(self.ordo_errmsg(handle))
+        message = _decode(self.ordo_engine_errmsg(handle))
         try:
-            detail = json.loads(_decode(self.ordo_errdetail(handle)) or "{}")
+            detail = json.loads(_decode(self.ordo_engine_errdetail(handle)) or "{}")
         except ValueError:
             detail = {}
-        name = _decode(self.ordo_errstr(status))
+        name = _decode(self.ordo_error_name(status))
         if not message:
             message = detail.get("message") or name
         return make_error(status, message, name=name, detail=detail or None)

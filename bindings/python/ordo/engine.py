@@ -287,12 +287,24 @@ class Engine:
 
     # -- definitions --
 
-    def deploy(self, xml: Union[str, bytes]) -> Dict[str, Any]:
-        """Deploys BPMN XML: {"created": bool, "definitions": [...]}. ParseError (with .diagnostics) if it is invalid."""
-        return self._json(self._lib.ordo_definition_deploy, _text(xml, "xml", required=True))
+    def deploy(self, xml: Union[str, bytes], forms: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
+        """Deploys BPMN XML: {"created": bool, "definitions": [...]}. ParseError (with .diagnostics) if it is invalid.
+
+        forms: JSON form schemas (dicts, or str holding JSON) by the formKey of start events and tasks,
+        stored with each definition the document deploys."""
+        return self._json(self._lib.ordo_definition_deploy, _text(xml, "xml", required=True),
+                          _object_json(forms, "forms"))
 
     def definitions(self) -> List[Dict[str, Any]]:
         return self._json(self._lib.ordo_definition_list)
+
+    def startable_definitions(self, user: str) -> List[Dict[str, Any]]:
+        """The latest definition versions `user` may start (candidateStarterUsers/Groups; none named: everyone)."""
+        return self._json(self._lib.ordo_definition_list_startable, _text(user, "user", required=True))
+
+    def start_form(self, key: str) -> Dict[str, Any]:
+        """The start form of the latest version of `key`: {"formKey": str, "schema": dict} ({} when none)."""
+        return self._json(self._lib.ordo_definition_start_form, _text(key, "key", required=True))
 
     # -- instances --
 
@@ -338,6 +350,10 @@ class Engine:
 
     def history(self, instance_id: int) -> List[Dict[str, Any]]:
         return self._json(self._lib.ordo_instance_history, _id(instance_id, "instance_id"))
+
+    def operations(self, instance_id: int) -> List[Dict[str, Any]]:
+        """The approval operations done on the instance (history entries with "action" and "targets")."""
+        return self._json(self._lib.ordo_instance_operations, _id(instance_id, "instance_id"))
 
     def waiting(self, instance_id: int) -> List[str]:
         """The element ids where the instance waits."""
@@ -415,6 +431,10 @@ class Engine:
             _id(lock_millis, "lock_millis"),
         )
 
+    def external_tasks(self, instance_id: int) -> List[Dict[str, Any]]:
+        """The external tasks of the instance, locked or not."""
+        return self._json(self._lib.ordo_external_list, _id(instance_id, "instance_id"))
+
     def complete_external(self, external_id: int, worker_id: str, variables: Optional[Mapping] = None) -> None:
         self._status(self._lib.ordo_external_complete, _id(external_id, "id"),
                      _text(worker_id, "worker_id", required=True), _object_json(variables))
@@ -462,17 +482,17 @@ class Engine:
 
     def broadcast_signal(self, name: str, variables: Optional[Dict[str, Any]] = None) -> int:
         """Broadcasts a signal; returns how many received it (none is fine)."""
-        return self._count(self._lib.ordo_signal_broadcast, c_int, _text(name, "name", required=True),
+        return self._count(self._lib.ordo_signal_broadcast, c_int64, _text(name, "name", required=True),
                            _object_json(variables))
 
     # -- approval operations, lists, inbox --
 
     def operation(self, op: str, user: str, **fields: Any) -> Any:
-        """Any approval operation by name (see ordo.h ordo_operation): e.g.
+        """Any approval operation by name (see ordo.h ordo_operation_run): e.g.
         operation("transfer", "mary", task=12, to="max"), operation("terminate", "emp", instance=3, reason="...")."""
         request = {"op": op, "user": user}
         request.update(fields)
-        return self._json(self._lib.ordo_operation, _dumps(request, "operation"))
+        return self._json(self._lib.ordo_operation_run, _dumps(request, "operation"))
 
     def list(self, user: str, type: str = "todo", **query: Any) -> Tuple[List[Dict[str, Any]], int]:
         """A user's list (todo, done, started, cc, drafts) and its total: process_key, process_name,
@@ -486,7 +506,7 @@ class Engine:
         out = c_void_p()
         with self._using() as h:
             try:
-                self._lib.ordo_list(byref(out), byref(total), h, _dumps(q, "list query"))
+                self._lib.ordo_list_query(byref(out), byref(total), h, _dumps(q, "list query"))
             finally:
                 text = self._lib.take_string(out)
         return json.loads(text), int(total.value)
@@ -502,9 +522,33 @@ class Engine:
         user = {"id": user_id, "name": name, "department": department, "roles": list(roles), "tenant": tenant}
         self._status(self._lib.ordo_user_save, _dumps(user, "user"))
 
-    def inbox(self, user: str, *, unread_only: bool = False, offset: int = 0, limit: int = 100) -> List[Dict[str, Any]]:
-        return self._json(self._lib.ordo_inbox_list, _text(user, "user", required=True), 1 if unread_only else 0,
-                          _int(offset, "offset"), _int(limit, "limit"))
+    def user(self, user_id: str) -> Dict[str, Any]:
+        """A user of the engine's directory: {"id", "name", "department", "roles", "tenant"} (NotFound if unknown)."""
+        return self._json(self._lib.ordo_user_get, _text(user_id, "user_id", required=True))
+
+    def save_department(self, department_id: str, *, name: str = "", parent: str = "", leader: str = "") -> None:
+        department = {"id": department_id, "name": name, "parent": parent, "leader": leader}
+        self._status(self._lib.ordo_department_save, _dumps(department, "department"))
+
+    def save_role(self, role_id: str, name: Optional[str] = None) -> None:
+        self._status(self._lib.ordo_role_save, _text(role_id, "role_id", required=True), _text(name, "name"))
+
+    def inbox(self, user: str, *, unread_only: bool = False, type: Optional[str] = None, offset: int = 0,
+              limit: int = 100) -> List[Dict[str, Any]]:
+        """The user's messages, newest first; type: todo, cc, urge or ended (None: all)."""
+        q: Dict[str, Any] = {"user": user, "unreadOnly": bool(unread_only),
+                             "offset": _int(offset, "offset", 0), "limit": _int(limit, "limit", 0)}
+        if type is not None:
+            q["type"] = type
+        return self._json(self._lib.ordo_inbox_list, _dumps(q, "inbox query"))
+
+    def inbox_counts(self, user: str) -> Dict[str, int]:
+        """The user's unread messages by type: {"todo": 2, "cc": 1, ...}."""
+        return self._json(self._lib.ordo_inbox_counts, _text(user, "user", required=True))
+
+    def list_counts(self, user: str) -> Dict[str, int]:
+        """How long each of the user's lists is: {"todo", "done", "started", "cc", "drafts"}."""
+        return self._json(self._lib.ordo_list_counts, _text(user, "user", required=True))
 
     def mark_read(self, message_id: int, user: str, read: bool = True) -> None:
         self._status(self._lib.ordo_inbox_mark, _id(message_id, "message_id"), _text(user, "user", required=True),
@@ -513,14 +557,32 @@ class Engine:
     # -- jobs and incidents --
 
     def run_due_jobs(self) -> int:
-        """Fires the timers that are due; returns how many."""
-        return self._count(self._lib.ordo_job_run_due, c_int)
+        """Runs the jobs that are due (timers, async continuations) on this thread; returns how many succeeded."""
+        return self._count(self._lib.ordo_job_run_due, c_int64)
 
     def job_count(self, instance_id: int) -> int:
-        return self._count(self._lib.ordo_job_count, c_int, _id(instance_id, "instance_id"))
+        """Pending timer jobs of the instance."""
+        return self._count(self._lib.ordo_job_count, c_int64, _id(instance_id, "instance_id"))
+
+    def start_job_executor(self, poll_millis: int = 500) -> None:
+        """Starts the engine's own thread that runs due jobs, checking at least every poll_millis.
+        WrongState if it runs already. Stopped by stop_job_executor() or close()."""
+        self._status(self._lib.ordo_job_executor_start, _int(poll_millis, "poll_millis", 1, _INT64_MAX))
+
+    def stop_job_executor(self) -> None:
+        """Stops the job executor (waiting for the job it runs); stopping a stopped one is fine."""
+        self._status(self._lib.ordo_job_executor_stop)
 
     def incident_count(self, instance_id: int) -> int:
-        return self._count(self._lib.ordo_incident_count, c_int, _id(instance_id, "instance_id"))
+        return self._count(self._lib.ordo_incident_count, c_int64, _id(instance_id, "instance_id"))
+
+    def incidents(self, instance_id: int) -> List[Dict[str, Any]]:
+        """The incidents of the instance, open (resolvedAt 0) and resolved."""
+        return self._json(self._lib.ordo_incident_list, _id(instance_id, "instance_id"))
+
+    def resolve_incident(self, incident_id: int, retries: int = 1) -> None:
+        """Gives the incident's job `retries` more tries, starting now, and resolves the incident."""
+        self._status(self._lib.ordo_incident_resolve, _id(incident_id, "incident_id"), _int(retries, "retries", 1))
 
     # -- callbacks --
 

@@ -22,7 +22,7 @@ EINTERRUPTED = -15
 EINTERNAL = -16
 ENOMEM = -17
 
-# The names ordo_errstr gives, for errors raised before the library is loaded.
+# The names ordo_error_name gives, for errors raised before the library is loaded.
 _NAMES = {
     ENOTFOUND: "not_found",
     EINVALID: "invalid_argument",
@@ -47,9 +47,9 @@ _NAMES = {
 class OrdoError(Exception):
     """A failure reported by the engine.
 
-    code: the ORDO_E* status (a negative int); name: its ordo_errstr ("not_found");
-    message: the sentence of ordo_errmsg; element_id: the BPMN element at fault, or None;
-    detail: the ordo_errdetail object (a dict).
+    code: the ORDO_E* status (a negative int); name: its ordo_error_name ("not_found");
+    message: the sentence of ordo_engine_errmsg; element_id: the BPMN element at fault, or None;
+    detail: the ordo_engine_errdetail object (a dict).
     """
 
     code = 0

@@ -461,7 +461,7 @@ def test_every_code_has_its_class_and_name():
     for code, cls in classes.items():
         e = lib.error(code)
         assert type(e) is cls and e.code == code and isinstance(e, ordo.OrdoError)
-        assert e.name == lib.ordo_errstr(code).decode() and e.name != "unknown"
+        assert e.name == lib.ordo_error_name(code).decode() and e.name != "unknown"
         assert cls(e.message).code == code
 
 
@@ -710,3 +710,181 @@ def test_approval_operations_lists_and_inbox(leave):
     assert leave.instance(inst["id"])["state"] == "terminated"
     started, n = leave.list("emp", type="started")
     assert n == 1 and started[0]["instance"]["state"] == "terminated"
+
+
+# -- what the C ABI added: history actions, operations, incidents, the job executor, forms ----
+
+HEADER = Path(__file__).resolve().parents[3] / "include" / "ordo.h"
+
+
+def test_the_table_matches_ordo_h():
+    """Every function ordo.h declares is in the ctypes table, and nothing else (no stale name)."""
+    import re
+
+    declared = set(re.findall(r"ORDO_EXTERN [^(]*?\b(ordo_[a-z_]+)\(", HEADER.read_text(encoding="utf-8")))
+    assert declared == set(_native._TABLE), (declared ^ set(_native._TABLE))
+
+
+def test_history_carries_operation_actions_and_targets(leave):
+    inst = leave.start("leaveApproval", variables={"days": 1, "manager": "mary"}, initiator="emp")
+    task_id = only_task(leave, assignee="mary")["id"]
+    leave.operation("transfer", "mary", task=task_id, to="max", comment="on leave")
+    ops = leave.operations(inst["id"])
+    assert [(o["action"], o["actor"], o["targets"]) for o in ops] == [("start", "emp", []), ("transfer", "mary", ["max"])]
+    assert ops[1]["kind"] == "operation" and ops[1]["comment"] == "on leave"
+    history = leave.history(inst["id"])
+    assert any(h["action"] == "transfer" and h["targets"] == ["max"] for h in history)
+    op_ids = {o["id"] for o in ops}
+    assert all(h["action"] == "" and h["targets"] == [] for h in history if h["id"] not in op_ids)
+    with pytest.raises(ordo.NotFound):
+        leave.operations(424242)
+
+
+def test_bad_numbers_in_requests_are_invalid_input_naming_the_field(leave):
+    """Raw JSON through the C ABI: ids beyond int64, fractions, strings (ORDO_EINTERNAL before)."""
+    lib = _native.lib()
+    out = c_void_p()
+    for body, field in (
+        (b'{"op":"claim","user":"u","task":18446744073709551615}', "'task'"),
+        (b'{"op":"claim","user":"u","task":1.5}', "'task'"),
+        (b'{"op":"claim","user":"u","task":-3}', "'task'"),
+        (b'{"op":"entrust","user":"a","to":"b","from":1.5}', "'from'"),
+        (b'{"op":"entrust","user":"a","to":"b","until":1e30}', "'until'"),
+    ):
+        with pytest.raises(ordo.InvalidInput) as info:
+            lib.ordo_operation_run(byref(out), leave._handle, body)
+        assert field in info.value.message, info.value.message
+        assert out.value is None
+    with pytest.raises(ordo.InvalidInput) as info:
+        leave.operation("claim", "u", task=2**64 - 1)  # the binding passes it through; the ABI refuses it
+    assert "'task'" in info.value.message
+    with pytest.raises(ordo.InvalidInput) as info:
+        leave.tasks(limit=2**32)
+    assert "'limit'" in info.value.message
+    with pytest.raises(ordo.InvalidInput) as info:
+        leave.list("mary", started_from=1.5)
+    assert "'startedFrom'" in info.value.message
+
+
+def test_incidents_listed_and_resolved(engine):
+    engine.deploy(PAYOUT)
+    inst = engine.start("payout")
+    ext = engine.fetch_and_lock("payout", "w1")[0]
+    assert [x["id"] for x in engine.external_tasks(inst["id"])] == [ext["id"]]
+    assert engine.external_tasks(inst["id"])[0]["workerId"] == "w1"
+    engine.fail_external(ext["id"], "w1", "bank down", retries=0)
+    (incident,) = engine.incidents(inst["id"])
+    assert incident["message"] == "bank down" and incident["elementId"] == "pay" and incident["resolvedAt"] == 0
+    with pytest.raises(ordo.InvalidInput):
+        engine.resolve_incident(incident["id"], retries=0)
+    with pytest.raises(ordo.NotFound):
+        engine.resolve_incident(999999)
+    engine.resolve_incident(incident["id"])
+    assert engine.incident_count(inst["id"]) == 0
+    assert engine.incidents(inst["id"])[0]["resolvedAt"] > 0
+    again = engine.fetch_and_lock("payout", "w1")
+    assert [x["id"] for x in again] == [ext["id"]]
+    engine.complete_external(ext["id"], "w1")
+    assert engine.instance(inst["id"])["state"] == "completed"
+
+
+TIMER = HEAD + """
+  <process id="later" isExecutable="true">
+    <startEvent id="s"/>
+    <sequenceFlow id="f1" sourceRef="s" targetRef="wait"/>
+    <intermediateCatchEvent id="wait"><timerEventDefinition><timeDuration>PT1S</timeDuration></timerEventDefinition>
+    </intermediateCatchEvent>
+    <sequenceFlow id="f2" sourceRef="wait" targetRef="e"/>
+    <endEvent id="e"/>
+  </process>
+</definitions>"""
+
+
+def test_job_executor_fires_a_due_timer(tmp_path):
+    now = [1_700_000_000_000]
+    with ordo.Engine(tmp_path / "executor.db", clock=lambda: now[0]) as engine:
+        engine.deploy(TIMER)
+        inst = engine.start("later")
+        assert engine.job_count(inst["id"]) == 1
+        now[0] += 5000
+        engine.start_job_executor(poll_millis=10)
+        with pytest.raises(ordo.WrongState):
+            engine.start_job_executor()
+        deadline = time.monotonic() + 10
+        while engine.instance(inst["id"])["state"] != "completed" and time.monotonic() < deadline:
+            time.sleep(0.02)
+        engine.stop_job_executor()
+        engine.stop_job_executor()
+        assert engine.instance(inst["id"])["state"] == "completed"
+        assert engine.job_count(inst["id"]) == 0
+        with pytest.raises(ordo.InvalidInput):
+            engine.start_job_executor(poll_millis=0)
+
+
+FORMED = HEAD + """
+  <process id="formed" isExecutable="true">
+    <startEvent id="s" flowable:formKey="leaveForm"/>
+    <sequenceFlow id="f1" sourceRef="s" targetRef="u"/>
+    <userTask id="u" flowable:formKey="reviewForm"/>
+    <sequenceFlow id="f2" sourceRef="u" targetRef="e"/>
+    <endEvent id="e"/>
+  </process>
+</definitions>"""
+
+
+def test_forms_deployed_and_start_form_read(engine):
+    schema = {"fields": [{"key": "days", "type": "number"}]}
+    with pytest.raises(ordo.InvalidInput) as info:
+        engine.deploy(FORMED, forms={"leaveForm": 5})
+    assert "leaveForm" in info.value.message
+    assert engine.definitions() == []
+    engine.deploy(FORMED, forms={"leaveForm": schema, "reviewForm": '{"fields": []}'})
+    assert engine.start_form("formed") == {"formKey": "leaveForm", "schema": schema}
+    with pytest.raises(ordo.NotFound):
+        engine.start_form("nope")
+    engine.deploy(LEAVE)
+    assert engine.start_form("leaveApproval")["schema"] == {}
+
+
+BOSS_ONLY = HEAD + """
+  <process id="bossOnly" isExecutable="true" flowable:candidateStarterUsers="boss">
+    <startEvent id="s"/>
+    <sequenceFlow id="f1" sourceRef="s" targetRef="e"/>
+    <endEvent id="e"/>
+  </process>
+</definitions>"""
+
+
+def test_directory_startable_definitions_and_counts(leave):
+    leave.save_role("finance", "Finance")
+    leave.save_department("d1", name="Sales", leader="lee")
+    with pytest.raises(ordo.InvalidInput):
+        leave.save_department("")
+    leave.save_user("lee", name="Lee", department="d1", roles=["finance"])
+    assert leave.user("lee") == {"id": "lee", "name": "Lee", "department": "d1", "roles": ["finance"], "tenant": ""}
+    with pytest.raises(ordo.NotFound):
+        leave.user("ghost")
+    leave.deploy(BOSS_ONLY)
+    assert [d["key"] for d in leave.startable_definitions("lee")] == ["leaveApproval"]
+    assert sorted(d["key"] for d in leave.startable_definitions("boss")) == ["bossOnly", "leaveApproval"]
+
+    inst = leave.start("leaveApproval", variables={"days": 1, "manager": "mary"}, initiator="emp")
+    task_id = only_task(leave, assignee="mary")["id"]
+    leave.operation("urge", "emp", task=task_id)
+    assert [m["type"] for m in leave.inbox("mary", type="urge")] == ["urge"]
+    assert leave.inbox_counts("mary") == {"todo": 1, "urge": 1}
+    assert leave.list_counts("mary")["todo"] == 1 and leave.list_counts("emp")["started"] == 1
+    with pytest.raises(ordo.InvalidInput):
+        leave.inbox("mary", limit=-1)
+    assert inst["id"] > 0
+
+
+def test_a_library_without_the_functions_is_reported():
+    """A library that lacks a function of the table (an older libordo) fails to load, naming it."""
+    import ctypes
+    import ctypes.util
+
+    libc = ctypes.util.find_library("c") or "libc.so.6"
+    with pytest.raises(OSError) as info:
+        _native.Library(ctypes.CDLL(libc), libc)
+    assert "does not export ordo_" in str(info.value)
