@@ -52,9 +52,9 @@ extern "C" {
 #endif
 
 #define ORDO_VERSION_MAJOR 0
-#define ORDO_VERSION_MINOR 1
+#define ORDO_VERSION_MINOR 2
 #define ORDO_VERSION_PATCH 0
-#define ORDO_VERSION_STRING "0.1.0"
+#define ORDO_VERSION_STRING "0.2.0"
 #define ORDO_VERSION_NUMBER (ORDO_VERSION_MAJOR * 10000 + ORDO_VERSION_MINOR * 100 + ORDO_VERSION_PATCH)
 
 /* Status codes. */
@@ -98,7 +98,7 @@ typedef struct ordo_options {
 
 /* --- Library: versions, errors, memory ------------------------------------------------- */
 
-/* The library's version, "0.1.0". Returns a static string owned by Ordo; never free it. */
+/* The library's version, "0.2.0". Returns a static string owned by Ordo; never free it. */
 ORDO_EXTERN const char *ordo_version(void);
 /* ORDO_VERSION_NUMBER of the library (compare with the header's to detect a mismatch). No pointers. */
 ORDO_EXTERN int ordo_version_number(void);

@@ -207,7 +207,7 @@ func TestFormsAndStartForm(t *testing.T) {
 
 func TestDefinitionDetailCanvasAndMarkRead(t *testing.T) {
 	e := openLeave(t)
-	if VersionNumber() != 100 {
+	if VersionNumber() != 200 {
 		t.Fatalf("VersionNumber() = %d", VersionNumber())
 	}
 	defs := try(e.Definitions()).must(t)

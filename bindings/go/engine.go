@@ -303,7 +303,7 @@ func (e *Engine) query(ctx context.Context, v any, f func(p *C.ordo_engine, out 
 	return nil
 }
 
-// Version returns the version of the Ordo library in use, e.g. "0.1.0".
+// Version returns the version of the Ordo library in use, e.g. "0.2.0".
 func Version() string { return C.GoString(C.ordo_version()) }
 
 // VersionNumber returns the library's version as major*10000 + minor*100 + patch.

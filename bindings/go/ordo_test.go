@@ -116,7 +116,7 @@ var externalModel = `<definitions ` + flowableNS + ` id="extDefs">
 </definitions>`
 
 func TestVersion(t *testing.T) {
-	if v := Version(); v != "0.1.0" {
+	if v := Version(); v != "0.2.0" {
 		t.Fatalf("Version() = %q", v)
 	}
 }

@@ -141,7 +141,7 @@ type StartRequest struct {
 }
 
 // InstanceQuery selects instances; zero fields do not filter. Limit 0 means
-// the engine's default (100).
+// every match.
 type InstanceQuery struct {
 	DefinitionKey string `json:"definitionKey,omitempty"`
 	State         string `json:"state,omitempty"`
@@ -153,7 +153,7 @@ type InstanceQuery struct {
 }
 
 // TaskQuery selects tasks; zero fields do not filter, and only open tasks
-// are listed unless IncludeFinished. Limit 0 means the engine's default (100).
+// are listed unless IncludeFinished. Limit 0 means every match.
 type TaskQuery struct {
 	InstanceID      int64    `json:"instanceId,omitempty"`
 	Assignee        string   `json:"assignee,omitempty"`

@@ -40,7 +40,7 @@ from .errors import (
 )
 from .worker import ExternalWorker
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "Engine",
@@ -75,7 +75,7 @@ _PURPOSES = {"interchange": 0, "execution": 1}
 
 
 def version() -> str:
-    """The version of the loaded libordo, e.g. "0.1.0"."""
+    """The version of the loaded libordo, e.g. "0.2.0"."""
     return _native.lib().version()
 
 

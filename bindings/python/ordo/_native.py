@@ -27,7 +27,7 @@ from typing import Any, List, Optional
 from .errors import make_error
 
 # The oldest library this binding speaks to, and the major version it must share.
-MIN_VERSION_NUMBER = 100  # 0.1.0
+MIN_VERSION_NUMBER = 200  # 0.2.0: the ordo_<object>_<verb> names
 MAJOR = 0
 
 OPTIONS_VERSION = 1

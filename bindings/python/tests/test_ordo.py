@@ -97,8 +97,8 @@ def only_task(engine, **query):
 
 
 def test_version_and_library():
-    assert ordo.version() == "0.1.0"
-    assert ordo.version_number() == 100
+    assert ordo.version() == "0.2.0"
+    assert ordo.version_number() == 200
     assert ordo.library_path()
 
 
@@ -638,7 +638,7 @@ def test_library_next_to_the_package(tmp_path):
     shutil.copy(ordo.library_path(), copy / "libordo.so.0")
     run = probe({}, tmp_path)
     assert run.returncode == 0, run.stderr
-    assert run.stdout.splitlines() == [str(copy / "libordo.so.0"), "0.1.0"]
+    assert run.stdout.splitlines() == [str(copy / "libordo.so.0"), "0.2.0"]
 
 
 def test_library_from_the_system_search_path(tmp_path):
@@ -646,7 +646,7 @@ def test_library_from_the_system_search_path(tmp_path):
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "libordo*"))
     run = probe({"LD_LIBRARY_PATH": str(Path(ordo.library_path()).resolve().parent)}, tmp_path)
     assert run.returncode == 0, run.stderr
-    assert run.stdout.splitlines()[1] == "0.1.0"
+    assert run.stdout.splitlines()[1] == "0.2.0"
 
 
 def test_a_wrong_ordo_library_is_reported(tmp_path):
