@@ -66,4 +66,17 @@ void Runner::fireStartTimer(store::Session& c, Id jobId) {
   c.deleteJob(jobId);
 }
 
+void Runner::registerEarlierStartSubscriptions() {
+  command([&](store::Session& c) {
+    if (!c.startSubscriptionsPending()) return;
+    std::map<std::string, Definition> latest;
+    for (const auto& d : c.listDefinitions()) latest[d.key] = d;
+    for (const auto& [key, def] : latest) {
+      auto dp = deployed(c, def.id);
+      c.replaceStartSubscriptions(key, def.id, startSubscriptionsOf(dp->model(), *dp->process, def.id));
+    }
+    c.startSubscriptionsRegistered();
+  });
+}
+
 }  // namespace ordo::command

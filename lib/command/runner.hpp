@@ -158,20 +158,33 @@ struct Runner : runtime::Environment {
     for (Id instance : c.signalReceivers(name))
       if (instance != thrower)  // the thrower caught its own signal while throwing it
         onInstance(c, instance, {}, [&](runtime::Execution& ex) { received += ex.deliverSignal(name, variables); });
-    std::map<std::string, Definition> latest;
-    for (const auto& d : c.listDefinitions()) latest[d.key] = d;
-    for (const auto& [key, def] : latest) {
-      auto dp = deployed(c, def.id);
-      for (const auto* s : dp->process->scope.startEvents())
-        for (const auto& e : s->events)
-          if (e.type == model::EventType::signal && dp->model().signalName(e.ref) == name) {
-            startInstance(c, *dp, variables, {}, {}, {}, s);
-            ++received;
-            break;
-          }
+    Id last = 0;
+    for (const auto& sub : c.startSubscriptions("signal", name)) {
+      if (sub.definition == last) continue;  // one new instance per process, whichever start event
+      last = sub.definition;
+      auto dp = deployed(c, sub.definition);
+      startInstance(c, *dp, variables, {}, {}, {}, dp->process->node(sub.element));
+      ++received;
     }
     return received;
   }
+
+  // The message and signal start events of a new version, registered in place of the old version's.
+  static std::vector<store::StartSubscription> startSubscriptionsOf(const model::Definitions& m,
+                                                                    const model::Process& p, Id definition) {
+    std::vector<store::StartSubscription> out;
+    for (const auto* s : p.scope.startEvents())
+      for (const auto& e : s->events) {
+        if (e.type == model::EventType::message)
+          out.push_back({"message", m.messageName(e.ref), definition, s->id});
+        else if (e.type == model::EventType::signal)
+          out.push_back({"signal", m.signalName(e.ref), definition, s->id});
+      }
+    return out;
+  }
+
+  // Once after schema 10: the start events of what was deployed before it.
+  void registerEarlierStartSubscriptions();
 
   using CallFrom = CommandContext::CallFrom;
 

@@ -95,7 +95,9 @@ void Engine::interrupt() {
 Engine::~Engine() = default;
 
 std::unique_ptr<Engine> Engine::open(const EngineOptions& options) {
-  return std::unique_ptr<Engine>(new Engine(std::make_unique<Impl>(options)));
+  auto impl = std::make_unique<Impl>(options);
+  impl->registerEarlierStartSubscriptions();
+  return std::unique_ptr<Engine>(new Engine(std::move(impl)));
 }
 
 const Clock& Engine::clock() const {
@@ -146,6 +148,7 @@ Deployment Engine::deploy(const std::string& xml, const std::map<std::string, st
       for (const auto& [key, schema] : forms) c.saveForm(def.id, key, schema);
       // A new version's timer start events replace those of the versions before it.
       c.removeStartJobs(def.key, def.id);
+      c.replaceStartSubscriptions(def.key, def.id, command::Runner::startSubscriptionsOf(*compiled->model, *p, def.id));
       for (const auto* s : p->scope.startEvents())
         if (const auto* timer = s->event(model::EventType::timer))
           impl_->scheduleStartTimer(c, def.id, *s, *timer, now);
@@ -208,14 +211,9 @@ Instance Engine::correlateMessage(const MessageCorrelation& m) {
     }
     if (m.instanceId == 0) {
       // No one waits: a message start event of the latest version of some definition.
-      std::map<std::string, Definition> latest;
-      for (const auto& d : c.listDefinitions()) latest[d.key] = d;
-      for (const auto& [key, def] : latest) {
-        auto dp = impl_->deployed(c, def.id);
-        for (const auto* s : dp->process->scope.startEvents())
-          for (const auto& e : s->events)  // a start event may wait for several messages
-            if (e.type == model::EventType::message && dp->model().messageName(e.ref) == m.name)
-              return impl_->startInstance(c, *dp, m.variables, m.businessKey, m.user, {}, s);
+      for (const auto& sub : c.startSubscriptions("message", m.name)) {
+        auto dp = impl_->deployed(c, sub.definition);
+        return impl_->startInstance(c, *dp, m.variables, m.businessKey, m.user, {}, dp->process->node(sub.element));
       }
     }
     if (m.buffer) {

@@ -249,4 +249,38 @@ std::optional<Variables> takeBufferedMessage(Connection& c, const std::string& n
   return out;
 }
 
+void replaceStartSubscriptions(Connection& c, const std::string& key, Id definition,
+                               const std::vector<StartSubscription>& subscriptions) {
+  c.prepare("DELETE FROM start_subscriptions WHERE definition_id IN (SELECT id FROM definitions WHERE key = ?)")
+      .bind(1, key)
+      .run();
+  for (const auto& s : subscriptions)
+    c.prepare("INSERT OR IGNORE INTO start_subscriptions(kind, name, definition_id, element_id) VALUES (?, ?, ?, ?)")
+        .bind(1, s.kind)
+        .bind(2, s.name)
+        .bind(3, definition)
+        .bind(4, s.element)
+        .run();
+}
+
+std::vector<StartSubscription> startSubscriptions(Connection& c, const std::string& kind, const std::string& name) {
+  auto& q = c.prepare(
+      "SELECT s.kind, s.name, s.definition_id, s.element_id FROM start_subscriptions s "
+      "JOIN definitions d ON d.id = s.definition_id WHERE s.kind = ? AND s.name = ? ORDER BY d.key, s.element_id");
+  q.bind(1, kind).bind(2, name);
+  return rows(q, [](Statement& r) { return StartSubscription{r.text(0), r.text(1), r.int64(2), r.text(3)}; });
+}
+
+bool startSubscriptionsPending(Connection& c) {
+  auto& q = c.prepare("SELECT count(*) FROM start_subscriptions WHERE kind = 'backfill'");
+  q.step();
+  bool pending = q.int64(0) > 0;
+  q.reset();
+  return pending;
+}
+
+void startSubscriptionsRegistered(Connection& c) {
+  c.prepare("DELETE FROM start_subscriptions WHERE kind = 'backfill'").run();
+}
+
 }  // namespace ordo::store

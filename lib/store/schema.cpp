@@ -207,6 +207,19 @@ INSERT INTO id_high SELECT 'tasks', coalesce(max(id), 0) FROM tasks;
 INSERT INTO id_high SELECT 'jobs', coalesce(max(id), 0) FROM jobs;
 INSERT INTO id_high SELECT 'subscriptions', coalesce(max(id), 0) FROM subscriptions;
 )sql",
+    // 10: message and signal start events, registered at deploy for the latest version of each key
+    // (a broadcast looks them up by name instead of reading every definition). The 'backfill' row
+    // asks the engine to register those of the definitions deployed before this schema.
+    R"sql(
+CREATE TABLE start_subscriptions(
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  definition_id INTEGER NOT NULL,
+  element_id TEXT NOT NULL,
+  PRIMARY KEY(kind, name, definition_id, element_id)) WITHOUT ROWID;
+CREATE INDEX start_subscriptions_definition ON start_subscriptions(definition_id);
+INSERT INTO start_subscriptions SELECT 'backfill', '', 0, '' WHERE EXISTS (SELECT 1 FROM definitions);
+)sql",
 };
 
 }  // namespace

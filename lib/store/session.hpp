@@ -30,6 +30,12 @@ struct StartJob {
   std::int64_t dueAt = 0;
   boost::json::object data;
 };
+// A message or signal start event of a deployed definition.
+struct StartSubscription {
+  std::string kind, name;  // "message" or "signal"; the message or signal name
+  Id definition = 0;
+  std::string element;  // the start event's id
+};
 struct MessageWaiter {
   Id subscription, instance;
 };
@@ -104,6 +110,14 @@ class TaskAndJobRepository {
   // Takes (deletes and returns) the oldest unexpired buffered message `name` for an instance with `businessKey`.
   virtual std::optional<Variables> takeBufferedMessage(const std::string& name, const std::string& businessKey,
                                                        std::int64_t now) = 0;
+  // Message and signal start events: the latest version of `key` replaces the earlier versions' ones.
+  virtual void replaceStartSubscriptions(const std::string& key, Id definition,
+                                         const std::vector<StartSubscription>& subscriptions) = 0;
+  // The start events waiting for `kind` ("message", "signal") `name`, by definition key.
+  virtual std::vector<StartSubscription> startSubscriptions(const std::string& kind, const std::string& name) = 0;
+  // True once after schema 10 until the start events of earlier deploys are registered.
+  virtual bool startSubscriptionsPending() = 0;
+  virtual void startSubscriptionsRegistered() = 0;
 };
 
 // Identity (the engine's own directory), inboxes and lists.

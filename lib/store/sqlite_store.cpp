@@ -156,6 +156,15 @@ class SqliteSession final : public Session {
   }
   int countJobs(Id instance) override { return store::countJobs(c_, instance); }
   int countIncidents(Id instance) override { return store::countIncidents(c_, instance); }
+  void replaceStartSubscriptions(const std::string& key, Id definition,
+                                 const std::vector<StartSubscription>& subscriptions) override {
+    store::replaceStartSubscriptions(c_, key, definition, subscriptions);
+  }
+  std::vector<StartSubscription> startSubscriptions(const std::string& kind, const std::string& name) override {
+    return store::startSubscriptions(c_, kind, name);
+  }
+  bool startSubscriptionsPending() override { return store::startSubscriptionsPending(c_); }
+  void startSubscriptionsRegistered() override { store::startSubscriptionsRegistered(c_); }
 
  private:
   Connection& c_;

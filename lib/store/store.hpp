@@ -127,6 +127,14 @@ void bufferMessage(Connection& c, const std::string& name, const std::string& bu
 // Takes (deletes and returns) the oldest unexpired buffered message `name` for an instance with `businessKey`.
 std::optional<Variables> takeBufferedMessage(Connection& c, const std::string& name, const std::string& businessKey,
                                              std::int64_t now);
+// Message and signal start events: the latest version of `key` replaces the earlier versions' ones.
+void replaceStartSubscriptions(Connection& c, const std::string& key, Id definition,
+                               const std::vector<StartSubscription>& subscriptions);
+// The start events waiting for `kind` ("message", "signal") `name`, by definition key.
+std::vector<StartSubscription> startSubscriptions(Connection& c, const std::string& kind, const std::string& name);
+// True once after schema 10 until the start events of earlier deploys are registered.
+bool startSubscriptionsPending(Connection& c);
+void startSubscriptionsRegistered(Connection& c);
 // Identity (the engine's own directory), inboxes and lists.
 void saveUser(Connection& c, const User& u);
 void saveDepartment(Connection& c, const Department& d);

@@ -412,3 +412,53 @@ TEST_CASE("internals: the deploy identity is the SHA-256 of the XML") {
   changed.replace(changed.find("name=\"T\""), 8, "name=\"U\"");
   CHECK(e->deploy(changed).definitions.at(0).hash != hash);
 }
+
+namespace {
+std::string messageStart(const std::string& key, const std::string& message) {
+  return bpmn(
+      "<startEvent id=\"ms\"><messageEventDefinition messageRef=\"m\"/></startEvent>"
+      "<sequenceFlow id=\"f1\" sourceRef=\"ms\" targetRef=\"t\"/><userTask id=\"t\" flowable:assignee=\"a\"/>"
+      "<sequenceFlow id=\"f2\" sourceRef=\"t\" targetRef=\"e\"/><endEvent id=\"e\"/>",
+      "<message id=\"m\" name=\"" + message + "\"/>", "id=\"" + key + "\" isExecutable=\"true\"");
+}
+void exec(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  char* err = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string what = err ? err : "?";
+    sqlite3_free(err);
+    sqlite3_close(db);
+    throw std::runtime_error(what);
+  }
+  sqlite3_close(db);
+}
+}  // namespace
+
+TEST_CASE("internals: message and signal start events are registered at deploy, per latest version") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(messageStart("orders", "order.placed"));
+  auto first = e->correlateMessage({"order.placed"});
+  CHECK(first.definitionVersion == 1);
+  // A new version that starts on another message takes over: the old name starts nothing now.
+  e->deploy(messageStart("orders", "order.received"));
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::not_found, e->correlateMessage({"order.placed"}));
+  CHECK(e->correlateMessage({"order.received"}).definitionVersion == 2);
+  // Signals: one new instance per process.
+  e->deploy(
+      bpmn("<startEvent id=\"ss\"><signalEventDefinition signalRef=\"s\"/></startEvent>"
+           "<sequenceFlow id=\"f1\" sourceRef=\"ss\" targetRef=\"t\"/><userTask id=\"t\" flowable:assignee=\"a\"/>"
+           "<sequenceFlow id=\"f2\" sourceRef=\"t\" targetRef=\"e\"/><endEvent id=\"e\"/>",
+           "<signal id=\"s\" name=\"alarm\"/>", "id=\"onAlarm\" isExecutable=\"true\""));
+  CHECK(e->broadcastSignal("alarm") == 1);
+
+  SECTION("definitions deployed before the registry are registered when the engine opens") {
+    e.reset();
+    // As a database migrated from schema 9 looks: no registrations, and the request to make them.
+    exec(db.path(), "DELETE FROM start_subscriptions; INSERT INTO start_subscriptions VALUES ('backfill', '', 0, '')");
+    e = test::openEngine(db);
+    CHECK(e->correlateMessage({"order.received"}).definitionVersion == 2);
+    CHECK(e->broadcastSignal("alarm") == 1);
+  }
+}
