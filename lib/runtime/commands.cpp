@@ -204,6 +204,16 @@ void Execution::setVariables(const Variables& variables) {
   run();  // conditional events look at the new values
 }
 
+void Execution::cancelTasksOf(Token& t) {
+  for (auto& task : state_.tasks)
+    if (task.tokenId == t.id && task.task.state == "open") {
+      task.task.state = "cancelled";
+      task.task.endedAt = now();
+      task.dirty = true;
+      record("task_cancelled", &t, process_.process->node(task.task.elementId), task.task.id);
+    }
+}
+
 void Execution::assignTask(TaskRow& row, const std::string& assignee) {
   row.task.assignee = assignee;
   row.dirty = true;

@@ -167,7 +167,7 @@ void Execution::execute(Token& t, const FlowNode& n) {
     }
     setLocalVariable(t, "loopCounter", 0);
   }
-  behaviorFor(n.kind).enter(*this, t, n);
+  behaviorFor(n.kind).activate(*this, t, n);
 }
 
 bool Execution::loopAgain(const Token& t, const FlowNode& n, std::int64_t done) {
@@ -198,7 +198,7 @@ void Execution::leave(Token& t) {
       transition(t, TokenState::active);
       setLocalVariable(t, "loopCounter", done);
       record("element_entered", &t, &n);
-      behaviorFor(n.kind).enter(*this, t, n);
+      behaviorFor(n.kind).activate(*this, t, n);
       return;
     }
     t.data.erase("loop");
@@ -293,15 +293,8 @@ void Execution::endToken(Token& t) {
 
 void Execution::cancelToken(Token& t) {
   for (auto* c : state_.children(t.id)) cancelToken(*c);
-  for (auto& task : state_.tasks)
-    if (task.tokenId == t.id && task.task.state == "open") {
-      task.task.state = "cancelled";
-      task.task.endedAt = now();
-      task.dirty = true;
-      record("task_cancelled", &t, process_.process->node(task.task.elementId), task.task.id);
-    }
+  if (const auto* n = process_.process->node(t.element)) behaviorFor(n->kind).terminate(*this, t, *n);
   removeJobsOf(t.id);
-  if (auto child = t.data.find("child"); child != t.data.end()) childrenToCancel.push_back(child->value().as_int64());
   if (t.parent != 0 && !t.data.contains("miInstance"))
     record("element_cancelled", &t, process_.process->node(t.element));
   t.removed = true;

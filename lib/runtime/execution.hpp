@@ -177,7 +177,8 @@ class Execution {
   // Ends the instance at once in `state`: every token cancelled, history entry `kind`.
   // The narrow API the approval service changes an instance through (never its rows):
   // who holds a task, and whether the instance runs.
-  void assignTask(TaskRow& row, const std::string& assignee);  // claim, transfer; "" unclaims
+  void assignTask(TaskRow& row, const std::string& assignee);
+  void cancelTasksOf(Token& t);  // the open tasks the token holds end "cancelled"  // claim, transfer; "" unclaims
   // 委派: the task goes to `to`; its owner (the holder until now, else `user`) gets it back on resolve.
   void delegateTask(TaskRow& row, const std::string& to, const std::string& user);
   void resolveTask(TaskRow& row);                       // back to the owner, delegation resolved
@@ -227,11 +228,18 @@ class Execution {
   std::vector<Id> historyTokens_;  // the token of each history entry this command wrote
 };
 
-// One behaviour per element kind (lib/runtime/behaviors/*.cpp).
+// One lifecycle per element kind (lib/runtime/behaviors/*.cpp), as Zeebe's element
+// processors: the generic code moves a token between these moments; each kind says what
+// it does at each. Leaving (complete) is generic: Execution::leave takes the outgoing flows.
 struct Behavior {
-  void (*enter)(Execution&, Token&, const model::FlowNode&);
-  // Called when the wait state the node put the token in is triggered (task completed ...).
+  // The token arrived: start the work, or wait for it (a task, a message, a child instance).
+  void (*activate)(Execution&, Token&, const model::FlowNode&);
+  // The wait is over (the task was completed, the message came): the element completes.
   void (*trigger)(Execution&, Token&, const model::FlowNode&);
+  // Cancelled from outside (an interrupting event, a move, the instance ends): undo what
+  // activate made that outlives the token. Jobs, subscriptions and children are the
+  // generic code's (Execution::cancelToken).
+  void (*terminate)(Execution&, Token&, const model::FlowNode&);
 };
 const Behavior& behaviorFor(model::NodeKind kind);
 
@@ -252,6 +260,9 @@ void enterCallActivity(Execution&, Token&, const model::FlowNode&);
 void enterSubProcess(Execution&, Token&, const model::FlowNode&);
 void enterMultiInstanceBody(Execution&, Token&, const model::FlowNode&);
 void leaveByTrigger(Execution&, Token&, const model::FlowNode&);
+void terminateNothing(Execution&, Token&, const model::FlowNode&);
+void terminateUserTask(Execution&, Token&, const model::FlowNode&);      // its open tasks are cancelled
+void terminateCallActivity(Execution&, Token&, const model::FlowNode&);  // its child instance is terminated
 
 // True once the inclusive join at `gateway` has every token that can still reach it.
 bool inclusiveJoinReady(Execution& ex, const Token& arrived, const model::FlowNode& gateway);

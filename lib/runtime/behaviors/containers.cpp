@@ -192,4 +192,9 @@ void enterCallActivity(Execution& ex, Token& t, const model::FlowNode& n) {
   ex.callsRequested.push_back(std::move(request));
 }
 
+void terminateCallActivity(Execution& ex, Token& t, const model::FlowNode&) {
+  if (auto child = t.data.find("child"); child != t.data.end())
+    ex.childrenToCancel.push_back(child->value().as_int64());
+}
+
 }  // namespace ordo::runtime

@@ -17,24 +17,26 @@ void leaveByTrigger(Execution& ex, Token& t, const model::FlowNode&) {
   ex.leave(t);
 }
 
+void terminateNothing(Execution&, Token&, const model::FlowNode&) {}
+
 const Behavior& behaviorFor(model::NodeKind kind) {
   using K = model::NodeKind;
-  static const Behavior task{enterTask, leaveByTrigger};
-  static const Behavior user{enterUserTask, leaveByTrigger};
-  static const Behavior service{enterServiceTask, leaveByTrigger};
-  static const Behavior exclusive{enterExclusiveGateway, refuse};
-  static const Behavior parallel{enterParallelGateway, refuse};
-  static const Behavior inclusive{enterInclusiveGateway, refuse};
-  static const Behavior start{enterStartEvent, refuse};
-  static const Behavior end{enterEndEvent, refuse};
-  static const Behavior catchEvent{enterCatchEvent, leaveByTrigger};
-  static const Behavior throwEvent{enterThrowEvent, refuse};
-  static const Behavior receive{enterReceiveTask, leaveByTrigger};
-  static const Behavior eventGateway{enterEventBasedGateway, refuse};
-  static const Behavior call{enterCallActivity, refuse};
-  static const Behavior boundary{passThrough, refuse};
-  static const Behavior sub{enterSubProcess, refuse};
-  static const Behavior unsupported{refuse, refuse};
+  static const Behavior task{enterTask, leaveByTrigger, terminateNothing};
+  static const Behavior user{enterUserTask, leaveByTrigger, terminateUserTask};
+  static const Behavior service{enterServiceTask, leaveByTrigger, terminateNothing};
+  static const Behavior exclusive{enterExclusiveGateway, refuse, terminateNothing};
+  static const Behavior parallel{enterParallelGateway, refuse, terminateNothing};
+  static const Behavior inclusive{enterInclusiveGateway, refuse, terminateNothing};
+  static const Behavior start{enterStartEvent, refuse, terminateNothing};
+  static const Behavior end{enterEndEvent, refuse, terminateNothing};
+  static const Behavior catchEvent{enterCatchEvent, leaveByTrigger, terminateNothing};
+  static const Behavior throwEvent{enterThrowEvent, refuse, terminateNothing};
+  static const Behavior receive{enterReceiveTask, leaveByTrigger, terminateNothing};
+  static const Behavior eventGateway{enterEventBasedGateway, refuse, terminateNothing};
+  static const Behavior call{enterCallActivity, refuse, terminateCallActivity};
+  static const Behavior boundary{passThrough, refuse, terminateNothing};
+  static const Behavior sub{enterSubProcess, refuse, terminateNothing};
+  static const Behavior unsupported{refuse, refuse, terminateNothing};
   switch (kind) {
     case K::task:
     case K::manualTask: return task;

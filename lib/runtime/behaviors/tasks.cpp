@@ -269,4 +269,8 @@ void enterServiceTask(Execution& ex, Token& t, const model::FlowNode& n) {
   ex.leave(t);
 }
 
+void terminateUserTask(Execution& ex, Token& t, const model::FlowNode&) {
+  ex.cancelTasksOf(t);
+}
+
 }  // namespace ordo::runtime
