@@ -1,4 +1,5 @@
 #include "engine/dispatch.hpp"
+#include <limits>
 
 #include <functional>
 #include <map>
@@ -36,16 +37,15 @@ class Request {
   }
   Id id(const char* key) const {
     auto it = o_.find(key);
-    if (it == o_.end() || !(it->value().is_int64() || it->value().is_uint64()))
+    if (it == o_.end() || it->value().is_null())
       throw Error(ErrorCode::invalid_argument, "the operation '" + text("op") + "' needs '" + key + "' as an id");
-    return it->value().to_number<Id>();
+    return json::checkedInteger(it->value(), key, 1, std::numeric_limits<Id>::max());
   }
   std::int64_t number(const char* key) const {
     auto it = o_.find(key);
     if (it == o_.end() || it->value().is_null()) return 0;
-    if (!it->value().is_number())
-      throw Error(ErrorCode::invalid_argument, std::string("field '") + key + "' must be a number");
-    return it->value().to_number<std::int64_t>();
+    return json::checkedInteger(it->value(), key, std::numeric_limits<std::int64_t>::min(),
+                                std::numeric_limits<std::int64_t>::max());
   }
   std::vector<std::string> list(const char* key) const {
     std::vector<std::string> out;

@@ -1,5 +1,5 @@
 // One entry point for every approval operation, by name, from JSON: what the C ABI
-// (ordo_operation) and the scenario runner's `action` steps call.
+// (ordo_operation_run) and the scenario runner's `action` steps call.
 #pragma once
 
 #include <boost/json/object.hpp>

@@ -1,4 +1,5 @@
 #include "engine/json.hpp"
+#include <limits>
 
 #include <boost/json.hpp>
 
@@ -24,9 +25,8 @@ std::string text(const bj::object& o, const char* key) {
 std::int64_t integer(const bj::object& o, const char* key, std::int64_t fallback) {
   auto it = o.find(key);
   if (it == o.end() || it->value().is_null()) return fallback;
-  if (it->value().is_int64()) return it->value().as_int64();
-  if (it->value().is_uint64()) return static_cast<std::int64_t>(it->value().as_uint64());
-  throw Error(ErrorCode::invalid_argument, std::string("field '") + key + "' must be an integer");
+  return checkedInteger(it->value(), key, std::numeric_limits<std::int64_t>::min(),
+                        std::numeric_limits<std::int64_t>::max());
 }
 
 // Unknown fields are refused: a misspelt filter must not silently match everything.
@@ -47,6 +47,25 @@ bool boolean(const bj::object& o, const char* key) {
   return it->value().as_bool();
 }
 }  // namespace
+
+std::int64_t checkedInteger(const boost::json::value& v, const std::string& field, std::int64_t min, std::int64_t max) {
+  auto refuse = [&](const std::string& got) -> std::int64_t {
+    throw Error(ErrorCode::invalid_argument, "field '" + field + "' must be an integer from " + std::to_string(min) +
+                                                 " to " + std::to_string(max) + ", not " + got);
+  };
+  std::int64_t n = 0;
+  if (v.is_int64()) {
+    n = v.as_int64();
+  } else if (v.is_uint64()) {
+    if (v.as_uint64() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+      return refuse(std::to_string(v.as_uint64()));
+    n = static_cast<std::int64_t>(v.as_uint64());
+  } else {
+    return refuse(v.is_number() ? boost::json::serialize(v) : std::string("a ") + to_string(v.kind()).data());
+  }
+  if (n < min || n > max) return refuse(std::to_string(n));
+  return n;
+}
 
 bj::value toJson(const Definition& d) {
   return {{"id", d.id},

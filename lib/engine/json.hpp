@@ -28,4 +28,8 @@ TaskQuery taskQuery(const boost::json::object& o);
 InstanceQuery instanceQuery(const boost::json::object& o);
 MessageCorrelation messageCorrelation(const boost::json::object& o);
 
+// A JSON number as an integer in [min, max], or invalid_argument naming `field`: a fraction,
+// an exponent, a value beyond int64 or outside the range is refused, never wrapped.
+std::int64_t checkedInteger(const boost::json::value& v, const std::string& field, std::int64_t min, std::int64_t max);
+
 }  // namespace ordo::json

@@ -8,7 +8,10 @@
 #include <mutex>
 #include <thread>
 
+#include <boost/json/parse.hpp>
 #include "engine_support.hpp"
+
+#include "engine/dispatch.hpp"
 #include "jobs/iso8601.hpp"
 
 using namespace ordo;
@@ -461,4 +464,23 @@ TEST_CASE("internals: message and signal start events are registered at deploy, 
     CHECK(e->correlateMessage({"order.received"}).definitionVersion == 2);
     CHECK(e->broadcastSignal("alarm") == 1);
   }
+}
+
+TEST_CASE("internals: operations by name refuse ids and numbers out of range instead of failing internally") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(kOneTask);
+  auto inst = e->start({"one"});
+  auto task = test::onlyTask(*e, inst.id);
+  auto run = [&](const std::string& text) { return approval::runOperation(*e, boost::json::parse(text).as_object()); };
+  for (const char* bad :
+       {R"({"op":"claim","user":"alice","task":18446744073709551615})", R"({"op":"claim","user":"alice","task":1.5})",
+        R"({"op":"claim","user":"alice","task":-3})", R"({"op":"claim","user":"alice","task":"7"})",
+        R"({"op":"entrust","user":"alice","to":"bob","from":1e300})",
+        R"({"op":"entrust","user":"alice","to":"bob","until":2.5})"}) {
+    INFO(bad);
+    REQUIRE_FAILS_UNCHANGED(db, ErrorCode::invalid_argument, run(bad));
+  }
+  CHECK_NOTHROW(run(R"({"op":"unclaim","user":"alice","task":)" + std::to_string(task.id) + "}"));
+  CHECK(e->task(task.id).assignee.empty());
 }
