@@ -40,6 +40,13 @@ struct EngineOptions {
   std::shared_ptr<Directory> directory;
 };
 
+// One page of a query, with how many match in all (read in the same snapshot as the page).
+template <class T>
+struct Page {
+  std::vector<T> items;
+  std::int64_t total = 0;
+};
+
 struct Definition {
   Id id = 0;
   std::string key;  // the BPMN process id
@@ -196,7 +203,8 @@ struct ListQuery {
   std::string tenant;
   std::int64_t startedFrom = 0, startedTo = 0;  // epoch ms; 0: open
   bool newestFirst = true;
-  int offset = 0, limit = 20;
+  int offset = 0;
+  int limit = 20;  // at most 10,000 (limit_exceeded); 0: every match
 };
 struct ListItem {
   Instance instance;
@@ -250,8 +258,10 @@ class Engine {
   Instance start(const StartRequest& request);
   // With a user, checks that the user may (assignee, candidate, or the role admin); without one,
   // the host acts for the system.
+  // expectedRevision >= 0: the task's instance must still be at that revision (Instance::revision,
+  // which every command changing the instance moves on), else conflict and nothing changes.
   void completeTask(Id taskId, const Variables& variables = {}, const std::string& user = {},
-                    const std::string& comment = {});
+                    const std::string& comment = {}, std::int64_t expectedRevision = -1);
   // Delivers a message to the first waiting subscription that matches; with none, starts
   // the latest definition whose message start event has that name. Returns the instance
   // that received it. A message nobody waits for is not_found (and changes nothing),
@@ -263,15 +273,20 @@ class Engine {
   int broadcastSignal(const std::string& name, const Variables& variables = {});
 
   Variables variables(Id instanceId) const;
-  void setVariables(Id instanceId, const Variables& variables);
+  // expectedRevision >= 0: the instance must still be at that revision, else conflict.
+  void setVariables(Id instanceId, const Variables& variables, std::int64_t expectedRevision = -1);
 
   std::vector<Definition> definitions() const;
   Definition definition(Id id) const;
   std::vector<Instance> instances(const InstanceQuery& query = {}) const;
+  // The page the query's offset and limit select, and the total that match.
+  Page<Instance> instancePage(const InstanceQuery& query) const;
   Instance instance(Id id) const;
   std::vector<Task> tasks(const TaskQuery& query = {}) const;
   // How many tasks match (offset and limit ignored).
   std::int64_t countTasks(const TaskQuery& query = {}) const;
+  // The page the query's offset and limit select, and the total that match.
+  Page<Task> taskPage(const TaskQuery& query) const;
   Task task(Id id) const;
   std::vector<HistoryEntry> history(Id instanceId) const;
   // Element ids where the instance (and its called children) now waits.
@@ -383,6 +398,7 @@ class Engine {
   // --- queries for approval front ends
   std::vector<ListItem> list(const ListQuery& query) const;
   std::int64_t count(const ListQuery& query) const;  // offset and limit ignored
+  Page<ListItem> listPage(const ListQuery& query) const;
   InstanceDetail instanceDetail(Id instanceId, const std::string& user) const;
   Canvas canvas(Id instanceId) const;
   // The latest versions the user may start (flowable:candidateStarterUsers/Groups; none named: everyone).

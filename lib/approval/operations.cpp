@@ -33,10 +33,11 @@ void taskOperation(command::Runner& impl, Id taskId, const std::string& user, F&
 }
 
 void completeTask(command::Runner& run, Id taskId, const Variables& variables, const std::string& user,
-                  const std::string& comment) {
+                  const std::string& comment, std::int64_t expectedRevision) {
   run.command([&](store::Session& c) {
     Id instanceId = 0;
     auto task = openTask(c, taskId, instanceId);
+    if (expectedRevision >= 0) run.cx().expectedRevisions[instanceId] = expectedRevision;
     if (task.delegation == "pending")
       throw Error(
           ErrorCode::wrong_state,

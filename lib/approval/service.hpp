@@ -14,7 +14,7 @@
 namespace ordo::approval {
 
 void completeTask(command::Runner& run, Id taskId, const Variables& variables, const std::string& user,
-                  const std::string& comment);
+                  const std::string& comment, std::int64_t expectedRevision);
 void claimTask(command::Runner& run, Id taskId, const std::string& user);
 void unclaimTask(command::Runner& run, Id taskId, const std::string& user);
 void delegateTask(command::Runner& run, Id taskId, const std::string& user, const std::string& to,

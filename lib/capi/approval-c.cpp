@@ -1,6 +1,6 @@
 // The C ABI: approval operations, lists, instance detail, canvas, identity, inbox.
-#include "engine/dispatch.hpp"
 #include "capi/capi.hpp"
+#include "engine/dispatch.hpp"
 #include "engine/json.hpp"
 
 using namespace ordo;

@@ -56,6 +56,8 @@ struct CommandContext {
   std::deque<std::pair<std::string, Id>> thrownSignals;  // name, thrower
   std::vector<HistoryEntry> written;                     // announced to listeners after the commit
   std::uint64_t seq = 0;                                 // which command this is, for interrupt()
+  // Instances the caller saw at a revision (HTTP If-Match): loading one at another is a conflict.
+  std::map<Id, std::int64_t> expectedRevisions;
 };
 
 struct Runner : runtime::Environment {
@@ -448,6 +450,11 @@ struct Runner : runtime::Environment {
     runtime::InstanceState st;
     if (!c.loadInstance(instanceId, st))
       throw Error(ErrorCode::not_found, "instance " + std::to_string(instanceId) + " not found");
+    if (auto it = cx().expectedRevisions.find(instanceId);
+        it != cx().expectedRevisions.end() && it->second != st.row.revision)
+      throw Error(ErrorCode::conflict, "instance " + std::to_string(instanceId) + " is at revision " +
+                                           std::to_string(st.row.revision) + ", not " + std::to_string(it->second) +
+                                           ": it changed since it was read");
     if (st.row.state != "running" && !(allowSuspended && st.row.state == "suspended"))
       throw Error(ErrorCode::wrong_state, "instance " + std::to_string(instanceId) + " is " + st.row.state);
     return st;

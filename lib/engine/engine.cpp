@@ -236,8 +236,9 @@ Variables Engine::variables(Id instanceId) const {
   });
 }
 
-void Engine::setVariables(Id instanceId, const Variables& variables) {
+void Engine::setVariables(Id instanceId, const Variables& variables, std::int64_t expectedRevision) {
   impl_->command([&](store::Session& c) {
+    if (expectedRevision >= 0) impl_->cx().expectedRevisions[instanceId] = expectedRevision;
     impl_->onInstance(c, instanceId, {}, [&](runtime::Execution& ex) { ex.setVariables(variables); });
   });
 }
@@ -257,6 +258,18 @@ Definition Engine::definition(Id id) const {
 std::vector<Instance> Engine::instances(const InstanceQuery& query) const {
   if (query.limit < 0 || query.offset < 0) throw Error(ErrorCode::invalid_argument, "limit and offset must be >= 0");
   return impl_->read([&](store::Session& c) { return c.queryInstances(query); });
+}
+
+Page<Instance> Engine::instancePage(const InstanceQuery& query) const {
+  if (query.limit < 0 || query.offset < 0) throw Error(ErrorCode::invalid_argument, "limit and offset must be >= 0");
+  return impl_->read([&](store::Session& c) {
+    return Page<Instance>{c.queryInstances(query), c.countInstances(query)};
+  });
+}
+
+Page<Task> Engine::taskPage(const TaskQuery& query) const {
+  if (query.limit < 0 || query.offset < 0) throw Error(ErrorCode::invalid_argument, "limit and offset must be >= 0");
+  return impl_->read([&](store::Session& c) { return Page<Task>{c.queryTasks(query), c.countTasks(query)}; });
 }
 
 Instance Engine::instance(Id id) const {

@@ -5,8 +5,9 @@
 
 namespace ordo {
 
-void Engine::completeTask(Id taskId, const Variables& variables, const std::string& user, const std::string& comment) {
-  approval::completeTask(*impl_, taskId, variables, user, comment);
+void Engine::completeTask(Id taskId, const Variables& variables, const std::string& user, const std::string& comment,
+                          std::int64_t expectedRevision) {
+  approval::completeTask(*impl_, taskId, variables, user, comment, expectedRevision);
 }
 
 void Engine::claimTask(Id taskId, const std::string& user) {
@@ -174,6 +175,10 @@ Canvas Engine::canvas(Id instanceId) const {
 
 std::vector<Definition> Engine::startableDefinitions(const std::string& user) const {
   return query::startableDefinitions(*impl_, user);
+}
+
+Page<ListItem> Engine::listPage(const ListQuery& query) const {
+  return query::listPage(*impl_, query);
 }
 
 }  // namespace ordo

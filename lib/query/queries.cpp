@@ -31,20 +31,37 @@ std::vector<std::string> splitList(const std::string& s) {
 
 }  // namespace
 
-std::vector<ListItem> list(command::Runner& run, const ListQuery& q) {
+namespace {
+void checkList(const ListQuery& q) {
   if (q.user.empty()) throw Error(ErrorCode::invalid_argument, "a list is a user's: set ListQuery::user");
   if (q.limit < 0 || q.offset < 0) throw Error(ErrorCode::invalid_argument, "limit and offset must be >= 0");
+  if (q.limit > kMaxPageSize)
+    throw Error(ErrorCode::limit_exceeded, "a page holds at most " + std::to_string(kMaxPageSize) + " items, not " +
+                                               std::to_string(q.limit) + " (limit 0 asks for every match)");
+}
+
+std::vector<ListItem> items(command::Runner& run, store::Session& c, const ListQuery& q) {
+  std::vector<ListItem> out;
+  for (const auto& [instance, name, task] : c.listRows(q, rolesOf(run, c, q.user))) {
+    ListItem item;
+    item.instance = *c.instanceById(instance);
+    item.processName = name;
+    if (task) item.task = *c.taskById(task);
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+}  // namespace
+
+std::vector<ListItem> list(command::Runner& run, const ListQuery& q) {
+  checkList(q);
+  return run.read([&](store::Session& c) { return items(run, c, q); });
+}
+
+Page<ListItem> listPage(command::Runner& run, const ListQuery& q) {
+  checkList(q);
   return run.read([&](store::Session& c) {
-    auto rows = c.listRows(q, rolesOf(run, c, q.user));
-    std::vector<ListItem> out;
-    for (const auto& [instance, name, task] : rows) {
-      ListItem item;
-      item.instance = *c.instanceById(instance);
-      item.processName = name;
-      if (task) item.task = *c.taskById(task);
-      out.push_back(std::move(item));
-    }
-    return out;
+    return Page<ListItem>{items(run, c, q), c.countList(q, rolesOf(run, c, q.user))};
   });
 }
 

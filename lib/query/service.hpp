@@ -14,6 +14,9 @@ namespace ordo::query {
 
 std::vector<ListItem> list(command::Runner& run, const ListQuery& q);
 std::int64_t count(command::Runner& run, const ListQuery& q);
+Page<ListItem> listPage(command::Runner& run, const ListQuery& q);
+// The most items one page of a list may hold (limit 0 asks for every match).
+constexpr int kMaxPageSize = 10'000;
 InstanceDetail instanceDetail(command::Runner& run, Id instanceId, const std::string& user);
 Canvas canvas(command::Runner& run, Id instanceId);
 std::vector<Definition> startableDefinitions(command::Runner& run, const std::string& user);

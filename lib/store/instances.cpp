@@ -307,6 +307,18 @@ std::vector<Instance> queryInstances(Connection& c, const InstanceQuery& q) {
   return rows(st, [](Statement& row) -> Instance { return readInstance(row); });
 }
 
+std::int64_t countInstances(Connection& c, const InstanceQuery& q) {
+  auto& st = c.prepare(
+      "SELECT count(*) FROM instances i JOIN definitions d ON d.id = i.definition_id "
+      "WHERE (?1 = '' OR d.key = ?1) AND (?2 = '' OR i.state = ?2) AND (?3 = '' OR i.business_key = ?3) "
+      "AND (?4 < 0 OR coalesce(i.parent_id, 0) = ?4)");
+  st.bind(1, q.definitionKey).bind(2, q.state).bind(3, q.businessKey).bind(4, q.parentId);
+  st.step();
+  auto n = st.int64(0);
+  st.reset();
+  return n;
+}
+
 std::optional<Definition> definitionVersion(Connection& c, const std::string& key, int version) {
   auto& q = c.prepare(std::string("SELECT ") + kDefinitionCols + " FROM definitions WHERE key = ? AND version = ?");
   q.bind(1, key).bind(2, version);

@@ -69,8 +69,8 @@ std::vector<std::tuple<Id, std::string, Id>> listRows(Connection& c, const ListQ
   auto s = listSql(q, roles);
   std::string order = s.withTask ? "t.id" : "i.id";
   std::string sql = std::string("SELECT i.id, d.name") + (s.withTask ? ", t.id" : ", 0") + s.from + " ORDER BY " +
-                    order + (q.newestFirst ? " DESC" : " ASC") + " LIMIT " + std::to_string(q.limit) + " OFFSET " +
-                    std::to_string(q.offset);
+                    order + (q.newestFirst ? " DESC" : " ASC") + " LIMIT " +
+                    std::to_string(q.limit == 0 ? -1 : q.limit) + " OFFSET " + std::to_string(q.offset);
   std::vector<std::tuple<Id, std::string, Id>> rows;
   auto& st = c.prepare(sql);
   bind(st, s);

@@ -62,6 +62,7 @@ class InstanceRepository {
   // Writes what changed; fails with conflict when the revision moved since loading.
   virtual void saveInstance(runtime::InstanceState& s) = 0;
   virtual std::vector<Instance> queryInstances(const InstanceQuery& q) = 0;
+  virtual std::int64_t countInstances(const InstanceQuery& q) = 0;  // offset and limit ignored
   virtual std::vector<Id> childInstances(Id parent) = 0;
   virtual std::optional<Definition> definitionVersion(const std::string& key, int version) = 0;
 };

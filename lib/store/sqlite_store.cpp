@@ -35,6 +35,7 @@ class SqliteSession final : public Session {
   bool loadInstance(Id id, runtime::InstanceState& out) override { return store::loadInstance(c_, id, out); }
   void saveInstance(runtime::InstanceState& s) override { store::saveInstance(c_, s); }
   std::vector<Instance> queryInstances(const InstanceQuery& q) override { return store::queryInstances(c_, q); }
+  std::int64_t countInstances(const InstanceQuery& q) override { return store::countInstances(c_, q); }
   std::vector<Id> childInstances(Id parent) override { return store::childInstances(c_, parent); }
   std::optional<Definition> definitionVersion(const std::string& key, int version) override {
     return store::definitionVersion(c_, key, version);

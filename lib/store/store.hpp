@@ -82,6 +82,7 @@ bool loadInstance(Connection& c, Id id, runtime::InstanceState& out);  // false:
 // Writes what changed; fails with conflict when the revision moved since loading.
 void saveInstance(Connection& c, runtime::InstanceState& s);
 std::vector<Instance> queryInstances(Connection& c, const InstanceQuery& q);
+std::int64_t countInstances(Connection& c, const InstanceQuery& q);  // offset and limit ignored
 std::vector<Id> childInstances(Connection& c, Id parent);
 std::optional<Definition> definitionVersion(Connection& c, const std::string& key, int version);
 

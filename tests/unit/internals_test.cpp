@@ -484,3 +484,46 @@ TEST_CASE("internals: operations by name refuse ids and numbers out of range ins
   CHECK_NOTHROW(run(R"({"op":"unclaim","user":"alice","task":)" + std::to_string(task.id) + "}"));
   CHECK(e->task(task.id).assignee.empty());
 }
+
+TEST_CASE("internals: pages say their total, in one snapshot") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(kOneTask);
+  for (int i = 0; i < 25; ++i) e->start({"one", 0, {}, "", "emp"});
+  TaskQuery tq;
+  tq.limit = 10;
+  tq.offset = 20;
+  auto tasks = e->taskPage(tq);
+  CHECK(tasks.items.size() == 5);
+  CHECK(tasks.total == 25);
+  InstanceQuery iq;
+  iq.limit = 7;
+  auto instances = e->instancePage(iq);
+  CHECK(instances.items.size() == 7);
+  CHECK(instances.total == 25);
+  ListQuery lq;
+  lq.user = "alice";
+  lq.limit = 3;
+  auto todo = e->listPage(lq);
+  CHECK(todo.items.size() == 3);
+  CHECK(todo.total == 25);
+  lq.limit = 0;
+  CHECK(e->list(lq).size() == 25);
+  lq.limit = 10'001;
+  CHECK_THROWS_AS(e->listPage(lq), Error);
+}
+
+TEST_CASE("internals: a command given the revision a client saw fails with conflict once the instance moved on") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(kOneTask);
+  auto inst = e->start({"one"});
+  auto seen = e->instance(inst.id).revision;
+  e->setVariables(inst.id, {{"x", 1}}, seen);  // the revision the client saw: applies
+  // The client still holds `seen`; the instance has moved on.
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::conflict, e->setVariables(inst.id, {{"x", 2}}, seen));
+  auto task = test::onlyTask(*e, inst.id);
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::conflict, e->completeTask(task.id, {}, "alice", {}, seen));
+  e->completeTask(task.id, {}, "alice", {}, e->instance(inst.id).revision);
+  CHECK(e->instance(inst.id).state == "completed");
+}
