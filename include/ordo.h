@@ -135,10 +135,11 @@ ORDO_EXTERN int ordo_engine_open(ordo_engine **out, const ordo_options *options)
    started, is stopped first. The caller gives the engine up: the pointer is invalid afterwards.
    NULL is allowed. No call may be running on it. */
 ORDO_EXTERN void ordo_engine_close(ordo_engine *engine);
-/* Makes the command running on this engine at this moment return ORDO_EINTERRUPTED as
-   soon as it can (between steps), its changes rolled back. Safe from any thread. A command
-   still waiting for the writer is not affected; queries are not interrupted. The engine
-   stays the caller's; NULL is allowed. */
+/* Makes the command whose work runs on this engine at this moment return ORDO_EINTERRUPTED
+   as soon as it can (at its next step, at the latest before it joins its commit), its
+   changes rolled back. Safe from any thread. A command still waiting for the writer, one
+   that finished its work and waits for its batch's commit, and the next command are not
+   affected; queries are not interrupted. The engine stays the caller's; NULL is allowed. */
 ORDO_EXTERN void ordo_engine_interrupt(ordo_engine *engine);
 
 /* --- Definitions ------------------------------------------------------------------------- */
