@@ -105,7 +105,7 @@ int approval(const std::string& db, const std::string& durability, long instance
         q.instanceId = inst.id;
         auto task = engine->tasks(q).at(0);
         auto t2 = Steady::now();
-        engine->completeTask(task.id, approve, task.assignee);
+        engine->completeTask(task.id, task.assignee, approve);
         auto t3 = Steady::now();
         lat.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
         lat.push_back(std::chrono::duration<double, std::micro>(t3 - t2).count());
@@ -172,7 +172,7 @@ int scale(const std::string& db, long instances, const std::string& model) {
     q.limit = 1;
     auto task = engine->tasks(q).at(0);
     auto a = Steady::now();
-    engine->completeTask(task.id, {{"approved", true}}, q.assignee);
+    engine->completeTask(task.id, q.assignee, {{"approved", true}});
     complete.push_back(std::chrono::duration<double, std::micro>(Steady::now() - a).count());
   }
   std::printf(
@@ -231,7 +231,7 @@ int large(const std::string& db, const std::string& durability, long instances) 
     TaskQuery q;
     q.instanceId = inst.id;
     for (const auto& t : engine->tasks(q)) {
-      engine->completeTask(t.id, {}, t.assignee);
+      engine->completeTask(t.id, t.assignee, {});
       ++commands;
     }
     if (engine->instance(inst.id).state != "completed") throw std::runtime_error("large model did not complete");

@@ -34,7 +34,7 @@ int main(int argc, char** argv) try {
   for (const char* approver : {"mary", "dora"}) {
     auto task = engine->tasks({.instanceId = leave.id}).at(0);
     std::cout << "  " << approver << " approves '" << task.name << "'\n";
-    engine->completeTask(task.id, {{"approved", true}}, approver);
+    engine->completeTask(task.id, approver, {{"approved", true}});
   }
   auto state = engine->instance(leave.id).state;
   std::cout << "leave approval: " << state << "\n";

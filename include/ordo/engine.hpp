@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <ordo/actor.hpp>
 #include <ordo/clock.hpp>
 #include <ordo/error.hpp>
 #include <ordo/identity.hpp>
@@ -256,11 +257,12 @@ class Engine {
   // The start form of the latest version of `key`: its formKey and schema ({} when none).
   std::pair<std::string, std::string> startForm(const std::string& key) const;
   Instance start(const StartRequest& request);
-  // With a user, checks that the user may (assignee, candidate, or the role admin); without one,
-  // the host acts for the system.
+  // A user must be the assignee, a candidate, or have the role admin; an application acts for
+  // its user; Actor::system() (the default) is the host. Argument order, as every task command:
+  // the task, who acts, then what the operation takes.
   // expectedRevision >= 0: the task's instance must still be at that revision (Instance::revision,
   // which every command changing the instance moves on), else conflict and nothing changes.
-  void completeTask(Id taskId, const Variables& variables = {}, const std::string& user = {},
+  void completeTask(Id taskId, const Actor& actor = Actor::system(), const Variables& variables = {},
                     const std::string& comment = {}, std::int64_t expectedRevision = -1);
   // Delivers a message to the first waiting subscription that matches; with none, starts
   // the latest definition whose message start event has that name. Returns the instance
@@ -337,63 +339,62 @@ class Engine {
   // assignee, or candidate of an unassigned task; the delegate resolves; the role admin may
   // do all), records an operation in the history, and on refusal (forbidden, wrong_state,
   // limit_exceeded) changes nothing.
-  void claimTask(Id taskId, const std::string& user);
-  void unclaimTask(Id taskId, const std::string& user);
-  void delegateTask(Id taskId, const std::string& user, const std::string& to, const std::string& comment = {});
-  void resolveTask(Id taskId, const std::string& user, const Variables& variables = {},
-                   const std::string& comment = {});
-  void transferTask(Id taskId, const std::string& user, const std::string& to, const std::string& comment = {});
+  void claimTask(Id taskId, const Actor& actor);
+  void unclaimTask(Id taskId, const Actor& actor);
+  void delegateTask(Id taskId, const Actor& actor, const std::string& to, const std::string& comment = {});
+  void resolveTask(Id taskId, const Actor& actor, const Variables& variables = {}, const std::string& comment = {});
+  void transferTask(Id taskId, const Actor& actor, const std::string& to, const std::string& comment = {});
   // 催办: a message to the task's assignee (or candidates); at most 3 a task a day.
-  void urgeTask(Id taskId, const std::string& user);
+  void urgeTask(Id taskId, const Actor& actor);
 
   // 退回: the task's branch (or its whole multi-instance body) goes back to `target`, an
   // earlier user task of the instance; a target before a parallel split takes every branch back.
-  void returnTask(Id taskId, const std::string& user, const std::string& target, const std::string& comment = {});
+  void returnTask(Id taskId, const Actor& actor, const std::string& target, const std::string& comment = {});
   // The nodes returnTask may target from this task (completed user tasks upstream of it).
   std::vector<std::string> returnableNodes(Id taskId) const;
   // 驳回: with a target (the caller's, else the task's flowable:rejectTarget) it returns there;
   // without one the instance ends in state "rejected".
-  void rejectTask(Id taskId, const std::string& user, const std::string& target = {}, const std::string& comment = {});
+  void rejectTask(Id taskId, const Actor& actor, const std::string& target = {}, const std::string& comment = {});
   // 加签/减签 on a multi-instance task: `position` is "parallel", "before" or "after" (the
   // current approver); removing cancels the signers' open instances (the completion
   // condition is evaluated again) and drops those not reached yet.
-  void addSigners(Id taskId, const std::string& user, const std::vector<std::string>& users,
+  void addSigners(Id taskId, const Actor& actor, const std::vector<std::string>& users,
                   const std::string& position = "parallel");
-  void removeSigners(Id taskId, const std::string& user, const std::vector<std::string>& users);
+  void removeSigners(Id taskId, const Actor& actor, const std::vector<std::string>& users);
 
   // 委托: from `validFrom` until `validUntil` (epoch ms; 0: open), `user`'s new tasks of
   // `processes` (keys; empty: all) go to `to`, who accepts or rejects each; the owner stays `user`.
-  Id entrust(const std::string& user, const std::string& to, const std::vector<std::string>& processes = {},
+  Id entrust(const Actor& actor, const std::string& to, const std::vector<std::string>& processes = {},
              std::int64_t validFrom = 0, std::int64_t validUntil = 0);
-  void cancelEntrust(const std::string& user, const std::string& to);
-  void acceptEntrustedTask(Id taskId, const std::string& user);
+  void cancelEntrust(const Actor& actor, const std::string& to);
+  void acceptEntrustedTask(Id taskId, const Actor& actor);
   // Back to the entrusting user.
-  void rejectEntrustedTask(Id taskId, const std::string& user, const std::string& comment = {});
+  void rejectEntrustedTask(Id taskId, const Actor& actor, const std::string& comment = {});
 
   // --- approval operations on instances (the initiator, or the role admin)
   // 撤回: the initiator takes the instance back while no approver has acted (to its first
   // user task if that is the initiator's own, else to a draft); an approver takes back their
   // completion while the next step has not acted.
-  void withdraw(Id instanceId, const std::string& user);
+  void withdraw(Id instanceId, const Actor& actor);
   // An administrator moves the instance to any node of the process or of an active subprocess.
-  void jump(Id instanceId, const std::string& user, const std::string& target);
+  void jump(Id instanceId, const Actor& actor, const std::string& target);
   // 草稿: an instance in state "draft" holding the form data; submit starts it for real.
   Instance saveDraft(const StartRequest& request);
-  Instance submitDraft(Id instanceId, const std::string& user, const Variables& variables = {});
-  void terminateInstance(Id instanceId, const std::string& user, const std::string& reason = {});
-  void invalidateInstance(Id instanceId, const std::string& user, const std::string& reason = {});
-  void suspendInstance(Id instanceId, const std::string& user);
-  void resumeInstance(Id instanceId, const std::string& user);
+  Instance submitDraft(Id instanceId, const Actor& actor, const Variables& variables = {});
+  void terminateInstance(Id instanceId, const Actor& actor, const std::string& reason = {});
+  void invalidateInstance(Id instanceId, const Actor& actor, const std::string& reason = {});
+  void suspendInstance(Id instanceId, const Actor& actor);
+  void resumeInstance(Id instanceId, const Actor& actor);
   // 抄送: each user gets a cc message and sees the instance in their cc list.
-  void ccInstance(Id instanceId, const std::string& user, const std::vector<std::string>& users);
+  void ccInstance(Id instanceId, const Actor& actor, const std::vector<std::string>& users);
   std::vector<HistoryEntry> operations(Id instanceId) const;
   // Skips the task (an administrator): it completes without a decision.
-  void skipTask(Id taskId, const std::string& user, const std::string& comment = {});
+  void skipTask(Id taskId, const Actor& actor, const std::string& comment = {});
   // An administrator edits the form data, recorded as an operation.
-  void editVariables(Id instanceId, const std::string& user, const Variables& variables);
+  void editVariables(Id instanceId, const Actor& actor, const Variables& variables);
   // The initiator or an administrator deletes the instance (and those it called); with
   // keepHistory its row (state "deleted") and history stay for the record.
-  void deleteInstance(Id instanceId, const std::string& user, bool keepHistory = true);
+  void deleteInstance(Id instanceId, const Actor& actor, bool keepHistory = true);
 
   // --- queries for approval front ends
   std::vector<ListItem> list(const ListQuery& query) const;
@@ -409,7 +410,7 @@ class Engine {
                                   const std::string& type = {}) const;
   // Unread messages by type: {"todo": 2, "cc": 1 ...}.
   std::map<std::string, std::int64_t> inboxCounts(const std::string& user) const;
-  void markRead(Id messageId, const std::string& user, bool read = true);
+  void markRead(Id messageId, const Actor& actor, bool read = true);
   UserLists lists(const std::string& user) const;
 
   // Called after each command commits, once per history entry it wrote, on the

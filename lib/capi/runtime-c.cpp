@@ -119,7 +119,11 @@ int ordo_task_get(char** out_json, ordo_engine* engine, int64_t task_id) {
 }
 
 int ordo_task_complete(ordo_engine* engine, int64_t task_id, const char* variables_json, const char* user) {
-  return guard(engine, [&] { engineOf(engine).completeTask(task_id, variablesFrom(variables_json), str(user)); });
+  return guard(engine, [&] {
+    // NULL or "" user: the host acts (no permission check), as ordo.h documents.
+    engineOf(engine).completeTask(task_id, user && *user ? Actor(user) : Actor::system(),
+                                  variablesFrom(variables_json));
+  });
 }
 
 int ordo_external_fetch_and_lock(char** out_json, ordo_engine* engine, const char* topic, const char* worker_id,

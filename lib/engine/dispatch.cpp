@@ -84,7 +84,7 @@ const std::map<std::string, Handler>& handlers() {
   static const std::map<std::string, Handler> table = {
       {"complete",
        [](Engine& e, const Request& r) {
-         e.completeTask(r.id("task"), r.variables(), r.required("user"), r.text("comment"));
+         e.completeTask(r.id("task"), r.required("user"), r.variables(), r.text("comment"));
          return boost::json::value();
        }},
       {"claim",

@@ -5,82 +5,82 @@
 
 namespace ordo {
 
-void Engine::completeTask(Id taskId, const Variables& variables, const std::string& user, const std::string& comment,
+void Engine::completeTask(Id taskId, const Actor& actor, const Variables& variables, const std::string& comment,
                           std::int64_t expectedRevision) {
-  approval::completeTask(*impl_, taskId, variables, user, comment, expectedRevision);
+  approval::completeTask(*impl_, taskId, variables, actor.userId(), comment, expectedRevision);
 }
 
-void Engine::claimTask(Id taskId, const std::string& user) {
-  approval::claimTask(*impl_, taskId, user);
+void Engine::claimTask(Id taskId, const Actor& actor) {
+  approval::claimTask(*impl_, taskId, actor.userId());
 }
 
-void Engine::unclaimTask(Id taskId, const std::string& user) {
-  approval::unclaimTask(*impl_, taskId, user);
+void Engine::unclaimTask(Id taskId, const Actor& actor) {
+  approval::unclaimTask(*impl_, taskId, actor.userId());
 }
 
-void Engine::delegateTask(Id taskId, const std::string& user, const std::string& to, const std::string& comment) {
-  approval::delegateTask(*impl_, taskId, user, to, comment);
+void Engine::delegateTask(Id taskId, const Actor& actor, const std::string& to, const std::string& comment) {
+  approval::delegateTask(*impl_, taskId, actor.userId(), to, comment);
 }
 
-void Engine::resolveTask(Id taskId, const std::string& user, const Variables& variables, const std::string& comment) {
-  approval::resolveTask(*impl_, taskId, user, variables, comment);
+void Engine::resolveTask(Id taskId, const Actor& actor, const Variables& variables, const std::string& comment) {
+  approval::resolveTask(*impl_, taskId, actor.userId(), variables, comment);
 }
 
-void Engine::transferTask(Id taskId, const std::string& user, const std::string& to, const std::string& comment) {
-  approval::transferTask(*impl_, taskId, user, to, comment);
+void Engine::transferTask(Id taskId, const Actor& actor, const std::string& to, const std::string& comment) {
+  approval::transferTask(*impl_, taskId, actor.userId(), to, comment);
 }
 
-void Engine::urgeTask(Id taskId, const std::string& user) {
-  approval::urgeTask(*impl_, taskId, user);
+void Engine::urgeTask(Id taskId, const Actor& actor) {
+  approval::urgeTask(*impl_, taskId, actor.userId());
 }
 
-Id Engine::entrust(const std::string& user, const std::string& to, const std::vector<std::string>& processes,
+Id Engine::entrust(const Actor& actor, const std::string& to, const std::vector<std::string>& processes,
                    std::int64_t validFrom, std::int64_t validUntil) {
-  return approval::entrust(*impl_, user, to, processes, validFrom, validUntil);
+  return approval::entrust(*impl_, actor.userId(), to, processes, validFrom, validUntil);
 }
 
-void Engine::cancelEntrust(const std::string& user, const std::string& to) {
-  approval::cancelEntrust(*impl_, user, to);
+void Engine::cancelEntrust(const Actor& actor, const std::string& to) {
+  approval::cancelEntrust(*impl_, actor.userId(), to);
 }
 
-void Engine::acceptEntrustedTask(Id taskId, const std::string& user) {
-  approval::acceptEntrustedTask(*impl_, taskId, user);
+void Engine::acceptEntrustedTask(Id taskId, const Actor& actor) {
+  approval::acceptEntrustedTask(*impl_, taskId, actor.userId());
 }
 
-void Engine::rejectEntrustedTask(Id taskId, const std::string& user, const std::string& comment) {
-  approval::rejectEntrustedTask(*impl_, taskId, user, comment);
+void Engine::rejectEntrustedTask(Id taskId, const Actor& actor, const std::string& comment) {
+  approval::rejectEntrustedTask(*impl_, taskId, actor.userId(), comment);
 }
 
-void Engine::terminateInstance(Id instanceId, const std::string& user, const std::string& reason) {
-  approval::terminateInstance(*impl_, instanceId, user, reason);
+void Engine::terminateInstance(Id instanceId, const Actor& actor, const std::string& reason) {
+  approval::terminateInstance(*impl_, instanceId, actor.userId(), reason);
 }
 
-void Engine::invalidateInstance(Id instanceId, const std::string& user, const std::string& reason) {
-  approval::invalidateInstance(*impl_, instanceId, user, reason);
+void Engine::invalidateInstance(Id instanceId, const Actor& actor, const std::string& reason) {
+  approval::invalidateInstance(*impl_, instanceId, actor.userId(), reason);
 }
 
-void Engine::suspendInstance(Id instanceId, const std::string& user) {
-  approval::suspendInstance(*impl_, instanceId, user);
+void Engine::suspendInstance(Id instanceId, const Actor& actor) {
+  approval::suspendInstance(*impl_, instanceId, actor.userId());
 }
 
-void Engine::resumeInstance(Id instanceId, const std::string& user) {
-  approval::resumeInstance(*impl_, instanceId, user);
+void Engine::resumeInstance(Id instanceId, const Actor& actor) {
+  approval::resumeInstance(*impl_, instanceId, actor.userId());
 }
 
-void Engine::ccInstance(Id instanceId, const std::string& user, const std::vector<std::string>& users) {
-  approval::ccInstance(*impl_, instanceId, user, users);
+void Engine::ccInstance(Id instanceId, const Actor& actor, const std::vector<std::string>& users) {
+  approval::ccInstance(*impl_, instanceId, actor.userId(), users);
 }
 
-void Engine::skipTask(Id taskId, const std::string& user, const std::string& comment) {
-  approval::skipTask(*impl_, taskId, user, comment);
+void Engine::skipTask(Id taskId, const Actor& actor, const std::string& comment) {
+  approval::skipTask(*impl_, taskId, actor.userId(), comment);
 }
 
-void Engine::editVariables(Id instanceId, const std::string& user, const Variables& variables) {
-  approval::editVariables(*impl_, instanceId, user, variables);
+void Engine::editVariables(Id instanceId, const Actor& actor, const Variables& variables) {
+  approval::editVariables(*impl_, instanceId, actor.userId(), variables);
 }
 
-void Engine::deleteInstance(Id instanceId, const std::string& user, bool keepHistory) {
-  approval::deleteInstance(*impl_, instanceId, user, keepHistory);
+void Engine::deleteInstance(Id instanceId, const Actor& actor, bool keepHistory) {
+  approval::deleteInstance(*impl_, instanceId, actor.userId(), keepHistory);
 }
 
 std::vector<HistoryEntry> Engine::operations(Id instanceId) const {
@@ -112,49 +112,49 @@ std::map<std::string, std::int64_t> Engine::inboxCounts(const std::string& user)
   return approval::inboxCounts(*impl_, user);
 }
 
-void Engine::markRead(Id messageId, const std::string& user, bool read) {
-  approval::markRead(*impl_, messageId, user, read);
+void Engine::markRead(Id messageId, const Actor& actor, bool read) {
+  approval::markRead(*impl_, messageId, actor.userId(), read);
 }
 
 UserLists Engine::lists(const std::string& user) const {
   return approval::lists(*impl_, user);
 }
 
-void Engine::returnTask(Id taskId, const std::string& user, const std::string& target, const std::string& comment) {
-  approval::returnTask(*impl_, taskId, user, target, comment);
+void Engine::returnTask(Id taskId, const Actor& actor, const std::string& target, const std::string& comment) {
+  approval::returnTask(*impl_, taskId, actor.userId(), target, comment);
 }
 
-void Engine::rejectTask(Id taskId, const std::string& user, const std::string& target, const std::string& comment) {
-  approval::rejectTask(*impl_, taskId, user, target, comment);
+void Engine::rejectTask(Id taskId, const Actor& actor, const std::string& target, const std::string& comment) {
+  approval::rejectTask(*impl_, taskId, actor.userId(), target, comment);
 }
 
 std::vector<std::string> Engine::returnableNodes(Id taskId) const {
   return approval::returnableNodes(*impl_, taskId);
 }
 
-void Engine::addSigners(Id taskId, const std::string& user, const std::vector<std::string>& users,
+void Engine::addSigners(Id taskId, const Actor& actor, const std::vector<std::string>& users,
                         const std::string& position) {
-  approval::addSigners(*impl_, taskId, user, users, position);
+  approval::addSigners(*impl_, taskId, actor.userId(), users, position);
 }
 
-void Engine::removeSigners(Id taskId, const std::string& user, const std::vector<std::string>& users) {
-  approval::removeSigners(*impl_, taskId, user, users);
+void Engine::removeSigners(Id taskId, const Actor& actor, const std::vector<std::string>& users) {
+  approval::removeSigners(*impl_, taskId, actor.userId(), users);
 }
 
-void Engine::jump(Id instanceId, const std::string& user, const std::string& target) {
-  approval::jump(*impl_, instanceId, user, target);
+void Engine::jump(Id instanceId, const Actor& actor, const std::string& target) {
+  approval::jump(*impl_, instanceId, actor.userId(), target);
 }
 
-void Engine::withdraw(Id instanceId, const std::string& user) {
-  approval::withdraw(*impl_, instanceId, user);
+void Engine::withdraw(Id instanceId, const Actor& actor) {
+  approval::withdraw(*impl_, instanceId, actor.userId());
 }
 
 Instance Engine::saveDraft(const StartRequest& request) {
   return approval::saveDraft(*impl_, request);
 }
 
-Instance Engine::submitDraft(Id instanceId, const std::string& user, const Variables& variables) {
-  return approval::submitDraft(*impl_, instanceId, user, variables);
+Instance Engine::submitDraft(Id instanceId, const Actor& actor, const Variables& variables) {
+  return approval::submitDraft(*impl_, instanceId, actor.userId(), variables);
 }
 
 std::vector<ListItem> Engine::list(const ListQuery& q) const {

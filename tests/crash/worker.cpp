@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
     auto tasks = engine->tasks(q);
     ordo::Variables approve;
     approve["approved"] = (i % 3) != 0;
-    engine->completeTask(tasks.at(0).id, approve, "m");
+    engine->completeTask(tasks.at(0).id, "m", approve);
     std::printf("completed %lld %lld\n", static_cast<long long>(tasks[0].id), static_cast<long long>(inst.id));
     std::fflush(stdout);
   }

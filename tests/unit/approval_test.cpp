@@ -26,7 +26,7 @@ struct Fixture {
 TEST_CASE("approval: who may act, and refusals that change nothing") {
   Fixture f;
   auto& e = *f.e;
-  REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::forbidden, e.completeTask(f.task, {{"approved", true}}, "eve"));
+  REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::forbidden, e.completeTask(f.task, "eve", {{"approved", true}}));
   REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::forbidden, e.transferTask(f.task, "eve", "eve"));
   REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::forbidden, e.delegateTask(f.task, "eve", "x"));
   REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::forbidden, e.terminateInstance(f.instance, "mary", "no"));
@@ -60,7 +60,7 @@ TEST_CASE("approval: a suspended instance refuses task operations and its timers
   e->completeTask(test::onlyTask(*e, inst.id).id);  // dispatch, by the system
   e->suspendInstance(inst.id, "zhang");
   auto handle = test::onlyTask(*e, inst.id);
-  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::wrong_state, e->completeTask(handle.id, {}, "tom"));
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::wrong_state, e->completeTask(handle.id, "tom", {}));
   clock->advance(5 * 3600 * 1000);
   CHECK(e->runDueJobs() == 0);  // the SLA timer is due, but the instance is suspended
   e->resumeInstance(inst.id, "zhang");
@@ -151,7 +151,7 @@ TEST_CASE("approval: the previous approver chooses the next step's approvers") {
       "<sequenceFlow id=\"3\" sourceRef=\"next\" targetRef=\"e\"/>"));
   auto inst = e->start({"p", 0, {}, "", "emp"});
   boost::json::object choice{{"next", boost::json::array{"bo", "cy"}}};
-  e->completeTask(test::onlyTask(*e, inst.id).id, {{"ordoNextApprovers", choice}}, "ann");
+  e->completeTask(test::onlyTask(*e, inst.id).id, "ann", {{"ordoNextApprovers", choice}});
   auto next = test::onlyTask(*e, inst.id);
   CHECK(next.elementId == "next");
   CHECK(next.candidateUsers == std::vector<std::string>{"bo", "cy"});

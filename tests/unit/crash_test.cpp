@@ -125,7 +125,7 @@ TEST_CASE("crash: SIGKILL at random moments loses no acknowledged command and le
     for (const auto& t : e->tasks(open)) {
       Variables v;
       v["approved"] = true;
-      e->completeTask(t.id, v, t.assignee);
+      e->completeTask(t.id, t.assignee, v);
     }
   InstanceQuery running;
   running.state = "running";

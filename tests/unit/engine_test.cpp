@@ -105,7 +105,7 @@ TEST_CASE("engine: start, assign by expression, complete to the end, with histor
   CHECK(task.candidateGroups == std::vector<std::string>{"managers", "hr"});
   CHECK(e->variables(inst.id).at("starter") == "alice");
   CHECK(e->waitingAt(inst.id) == std::vector<std::string>{"approve"});
-  e->completeTask(task.id, vars({{"ok", true}}), "alice");
+  e->completeTask(task.id, "alice", vars({{"ok", true}}));
   auto done = e->instance(inst.id);
   CHECK(done.state == "completed");
   CHECK(done.endedAt > 0);
@@ -131,7 +131,7 @@ TEST_CASE("engine: bad input fails with a clear code and leaves the database as 
     REQUIRE_FAILS_UNCHANGED(db, ErrorCode::not_found, e->completeTask(999999));
   }
   SECTION("completing a completed task") {
-    e->completeTask(task.id, {}, "alice");
+    e->completeTask(task.id, "alice", {});
     REQUIRE_FAILS_UNCHANGED(db, ErrorCode::wrong_state, e->completeTask(task.id));
   }
   SECTION("starting an unknown key") {
@@ -393,14 +393,14 @@ TEST_CASE("engine: closing and reopening continues every instance where it waite
     e->deploy(test::sample("leave-approval.bpmn"));
     instance =
         e->start({"leaveApproval", 0, vars({{"days", 5}, {"manager", "mary"}, {"director", "dora"}}), "", "emp"}).id;
-    e->completeTask(test::onlyTask(*e, instance).id, vars({{"approved", true}}), "mary");
+    e->completeTask(test::onlyTask(*e, instance).id, "mary", vars({{"approved", true}}));
   }
   {
     auto e = test::openEngine(db);
     auto t = test::onlyTask(*e, instance);
     CHECK(t.elementId == "directorApproval");
     CHECK(t.assignee == "dora");
-    e->completeTask(t.id, vars({{"approved", true}}), "dora");
+    e->completeTask(t.id, "dora", vars({{"approved", true}}));
     CHECK(e->instance(instance).state == "completed");
     CHECK(passed(*e, instance) == std::vector<std::string>{"start", "managerApproval", "managerDecision", "daysGateway",
                                                            "directorApproval", "directorDecision", "approvedEnd"});
@@ -440,7 +440,7 @@ TEST_CASE("engine: several threads issue commands at once; every one lands") {
       try {
         for (int i = 0; i < kPerThread; ++i) {
           auto inst = e->start({"leaveApproval", 0, vars({{"days", 1}, {"manager", "m" + std::to_string(t)}}), "", ""});
-          e->completeTask(test::onlyTask(*e, inst.id).id, vars({{"approved", true}}), "m");
+          e->completeTask(test::onlyTask(*e, inst.id).id, "m", vars({{"approved", true}}));
           (void)e->instances();  // reads run beside the writes
         }
       } catch (...) {
@@ -463,7 +463,7 @@ TEST_CASE("engine: a sequential multi-instance task goes through the list in ord
   for (const char* who : {"a", "b", "c"}) {
     auto t = test::onlyTask(*e, inst.id);
     CHECK(t.assignee == who);
-    e->completeTask(t.id, {}, who);
+    e->completeTask(t.id, who, {});
   }
   CHECK(e->instance(inst.id).state == "completed");
 }
@@ -714,7 +714,7 @@ TEST_CASE(
   CHECK(e->waitingAt(parent.id) == std::vector<std::string>{"childTask"});
   auto task = test::onlyTask(*e, child.id);
   CHECK(task.assignee == "ann");
-  e->completeTask(task.id, vars({{"verdict", "ok"}, {"noise", 5}}), "ann");
+  e->completeTask(task.id, "ann", vars({{"verdict", "ok"}, {"noise", 5}}));
   CHECK(e->instance(child.id).state == "completed");
   CHECK(e->instance(parent.id).state == "running");
   auto pv = e->variables(parent.id);
@@ -773,7 +773,7 @@ TEST_CASE(
     REQUIRE(all.size() == 3);
     auto grand = all[2];
     CHECK(grand.definitionKey == "grandchild");
-    e->completeTask(test::onlyTask(*e, grand.id).id, vars({{"broken", true}}));
+    e->completeTask(test::onlyTask(*e, grand.id).id, ordo::Actor::system(), vars({{"broken", true}}));
     CHECK(e->instance(grand.id).state == "terminated");   // ended by its uncaught error ...
     CHECK(e->instance(all[1].id).state == "terminated");  // ... which the middle passed on too
     CHECK(test::onlyTask(*e, top.id).elementId == "repair");
@@ -854,8 +854,9 @@ TEST_CASE(
            "<sequenceFlow id=\"4\" sourceRef=\"undo\" targetRef=\"afterUndo\"/><sequenceFlow id=\"5\" "
            "sourceRef=\"afterUndo\" targetRef=\"e\"/>"));
   auto inst = e->start({"p", 0, {}, "", ""});
-  e->completeTask(test::onlyTask(*e, inst.id).id);                            // book
-  e->completeTask(test::onlyTask(*e, inst.id).id, vars({{"failed", true}}));  // charge, then the gateway
+  e->completeTask(test::onlyTask(*e, inst.id).id);  // book
+  e->completeTask(test::onlyTask(*e, inst.id).id, ordo::Actor::system(),
+                  vars({{"failed", true}}));  // charge, then the gateway
   // The throw event waits for both handlers; they run newest first, so refund before unbook.
   TaskQuery q;
   q.instanceId = inst.id;
@@ -875,7 +876,7 @@ TEST_CASE(
   // Without a failure nothing is compensated.
   auto fine = e->start({"p", 0, {}, "", ""});
   e->completeTask(test::onlyTask(*e, fine.id).id);
-  e->completeTask(test::onlyTask(*e, fine.id).id, vars({{"failed", false}}));
+  e->completeTask(test::onlyTask(*e, fine.id).id, ordo::Actor::system(), vars({{"failed", false}}));
   CHECK(e->instance(fine.id).state == "completed");
 }
 

@@ -65,7 +65,7 @@ TEST_CASE("internals 1: a listener may call back into the engine, and a throwing
   e->addListener([](const HistoryEntry&) { throw std::runtime_error("listener broke"); });
   auto inst = e->start({"one"});  // committed: the listener's failure is not the command's
   auto task = test::onlyTask(*e, inst.id);
-  CHECK_NOTHROW(e->completeTask(task.id, {}, "alice"));
+  CHECK_NOTHROW(e->completeTask(task.id, "alice", {}));
   CHECK(e->instance(inst.id).state == "completed");
 }
 
@@ -181,7 +181,7 @@ TEST_CASE("internals 4: removing the current signer of a sequential multi-instan
   e->removeSigners(first.id, root, {"ann"});
   auto next = test::onlyTask(*e, inst.id);
   CHECK(next.assignee == "ben");
-  e->completeTask(next.id, {}, "ben");
+  e->completeTask(next.id, "ben", {});
   auto last = test::onlyTask(*e, inst.id);
   CHECK(last.assignee == "cat");
   // Removing the current and last signer completes the body.
@@ -210,7 +210,7 @@ TEST_CASE("internals 5: calledElement as an expression is compiled at deploy and
   auto kids = e->instances(q);
   REQUIRE(kids.size() == 1);
   CHECK(kids[0].definitionKey == "childA");
-  e->completeTask(test::onlyTask(*e, kids[0].id).id, {}, "bob");
+  e->completeTask(test::onlyTask(*e, kids[0].id).id, "bob", {});
   CHECK(e->instance(p.id).state == "completed");
   // A syntax error in it fails the deploy with the element.
   try {
@@ -368,7 +368,7 @@ TEST_CASE("internals 11: ids are never reused, not after deleting an instance wi
     CHECK(fresh.id > old.id);
     CHECK(freshTask.id > oldTask.id);
     // A stale client holding the old task id finds nothing to complete.
-    CHECK_THROWS_AS(e->completeTask(oldTask.id, {}, "alice"), Error);
+    CHECK_THROWS_AS(e->completeTask(oldTask.id, "alice", {}), Error);
     CHECK(e->task(freshTask.id).state == "open");
   }
   // Across a restart too.
@@ -523,7 +523,26 @@ TEST_CASE("internals: a command given the revision a client saw fails with confl
   // The client still holds `seen`; the instance has moved on.
   REQUIRE_FAILS_UNCHANGED(db, ErrorCode::conflict, e->setVariables(inst.id, {{"x", 2}}, seen));
   auto task = test::onlyTask(*e, inst.id);
-  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::conflict, e->completeTask(task.id, {}, "alice", {}, seen));
-  e->completeTask(task.id, {}, "alice", {}, e->instance(inst.id).revision);
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::conflict, e->completeTask(task.id, "alice", {}, {}, seen));
+  e->completeTask(task.id, "alice", {}, {}, e->instance(inst.id).revision);
+  CHECK(e->instance(inst.id).state == "completed");
+}
+
+TEST_CASE("internals: the actor is explicit: a user, an application for a user, or the system") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(kOneTask);
+  auto inst = e->start({"one", 0, {}, "", "emp"});
+  auto task = test::onlyTask(*e, inst.id);
+  // An empty user is not the system.
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::invalid_argument, e->claimTask(task.id, ""));
+  CHECK_THROWS_AS(Actor::application("", "alice"), Error);
+  // An application acts with its user's permissions: bob may not transfer alice's task, alice may.
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::forbidden, e->transferTask(task.id, Actor::application("crm", "bob"), "carl"));
+  e->transferTask(task.id, Actor::application("crm", "alice"), "carl");
+  CHECK(e->task(task.id).assignee == "carl");
+  // The system is the host: an administrator's operation needs no role.
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::forbidden, e->jump(inst.id, "carl", "e"));
+  e->jump(inst.id, Actor::system(), "e");
   CHECK(e->instance(inst.id).state == "completed");
 }

@@ -51,7 +51,7 @@ TEST_CASE("query: a user's lists with filters, paging and counts") {
   CHECK(e->count(window) == 2);
   // done, started
   auto t = e->list(todo).at(0).task;
-  e->completeTask(t.id, {{"approved", true}}, "mary");
+  e->completeTask(t.id, "mary", {{"approved", true}});
   ListQuery done{"mary", "done"};
   CHECK(e->count(done) == 1);
   CHECK(e->list(done).at(0).task.id == t.id);
@@ -90,7 +90,7 @@ TEST_CASE("query: the canvas marks nodes and edges done, active or not reached, 
   auto e = test::openEngine(db);
   e->deploy(test::sample("leave-approval.bpmn"));
   auto inst = e->start({"leaveApproval", 0, {{"days", 5}, {"manager", "mary"}, {"director", "dora"}}, "", "emp"});
-  e->completeTask(test::onlyTask(*e, inst.id).id, {{"approved", true}}, "mary", "fine by me");
+  e->completeTask(test::onlyTask(*e, inst.id).id, "mary", {{"approved", true}}, "fine by me");
   auto canvas = e->canvas(inst.id);
   auto node = [&](const std::string& id) {
     for (const auto& n : canvas.nodes)

@@ -262,7 +262,8 @@ class Runner {
       if (!it->value().is_object()) throw Error(ErrorCode::invalid_argument, "task variables must be a JSON object");
       vars = it->value().as_object();
     }
-    engine_->completeTask(task.id, vars, str(o, "user"));
+    auto user = str(o, "user");
+    engine_->completeTask(task.id, user.empty() ? ordo::Actor::system() : ordo::Actor(user), vars);
   }
 
   void external(const std::string& kind, const json::object& o) {
