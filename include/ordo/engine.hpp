@@ -138,6 +138,12 @@ struct Incident {
   std::int64_t createdAt = 0, resolvedAt = 0;
 };
 
+// Where 加签 puts the new signers: beside the others (parallel), or, in a sequential body,
+// before or after the current signer.
+enum class SignerPosition { parallel, before, after };
+// "parallel", "before", "after" (as the dialects spell them); anything else is invalid_argument.
+SignerPosition signerPositionFrom(const std::string& text);
+
 struct StartRequest {
   std::string key;      // latest version of this definition key ...
   Id definitionId = 0;  // ... or exactly this definition
@@ -359,7 +365,7 @@ class Engine {
   // current approver); removing cancels the signers' open instances (the completion
   // condition is evaluated again) and drops those not reached yet.
   void addSigners(Id taskId, const Actor& actor, const std::vector<std::string>& users,
-                  const std::string& position = "parallel");
+                  SignerPosition position = SignerPosition::parallel);
   void removeSigners(Id taskId, const Actor& actor, const std::vector<std::string>& users);
 
   // 委托: from `validFrom` until `validUntil` (epoch ms; 0: open), `user`'s new tasks of

@@ -107,15 +107,20 @@ std::vector<std::string> returnableNodes(command::Runner& run, Id taskId) {
   });
 }
 
+SignerPosition signerPosition(const std::string& text) {
+  if (text == "parallel") return SignerPosition::parallel;
+  if (text == "before") return SignerPosition::before;
+  if (text == "after") return SignerPosition::after;
+  throw Error(ErrorCode::invalid_argument, "position must be parallel, before or after, not '" + text + "'");
+}
+
 void addSigners(command::Runner& run, Id taskId, const std::string& user, const std::vector<std::string>& users,
-                const std::string& position) {
+                SignerPosition position) {
   if (users.empty()) throw Error(ErrorCode::invalid_argument, "addSigners needs at least one user");
-  if (position != "parallel" && position != "before" && position != "after")
-    throw Error(ErrorCode::invalid_argument, "position must be parallel, before or after, not '" + position + "'");
   workOnTask(run, taskId, user, "add signers to", [&](store::Session&, Execution& ex, TaskRow& row) {
     std::vector<boost::json::value> items(users.begin(), users.end());
     ex.recordOperation("addSigners", ex.state().token(row.tokenId), taskId, {}, users);
-    ex.addToMultiInstance(row.tokenId, items, position == "before");
+    ex.addToMultiInstance(row.tokenId, items, position == SignerPosition::before);
   });
 }
 

@@ -53,7 +53,8 @@ void rejectTask(command::Runner& run, Id taskId, const std::string& user, const 
                 const std::string& comment);
 std::vector<std::string> returnableNodes(command::Runner& run, Id taskId);
 void addSigners(command::Runner& run, Id taskId, const std::string& user, const std::vector<std::string>& users,
-                const std::string& position);
+                SignerPosition position);
+SignerPosition signerPosition(const std::string& text);
 void removeSigners(command::Runner& run, Id taskId, const std::string& user, const std::vector<std::string>& users);
 void jump(command::Runner& run, Id instanceId, const std::string& user, const std::string& target);
 void withdraw(command::Runner& run, Id instanceId, const std::string& user);

@@ -141,7 +141,8 @@ const std::map<std::string, Handler>& handlers() {
       {"addSigners",
        [](Engine& e, const Request& r) {
          auto position = r.text("position");
-         e.addSigners(r.id("task"), r.required("user"), r.list("users"), position.empty() ? "parallel" : position);
+         e.addSigners(r.id("task"), r.required("user"), r.list("users"),
+                      position.empty() ? SignerPosition::parallel : signerPositionFrom(position));
          return boost::json::value();
        }},
       {"removeSigners",

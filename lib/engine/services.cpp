@@ -132,8 +132,7 @@ std::vector<std::string> Engine::returnableNodes(Id taskId) const {
   return approval::returnableNodes(*impl_, taskId);
 }
 
-void Engine::addSigners(Id taskId, const Actor& actor, const std::vector<std::string>& users,
-                        const std::string& position) {
+void Engine::addSigners(Id taskId, const Actor& actor, const std::vector<std::string>& users, SignerPosition position) {
   approval::addSigners(*impl_, taskId, actor.userId(), users, position);
 }
 
@@ -179,6 +178,10 @@ std::vector<Definition> Engine::startableDefinitions(const std::string& user) co
 
 Page<ListItem> Engine::listPage(const ListQuery& query) const {
   return query::listPage(*impl_, query);
+}
+
+SignerPosition signerPositionFrom(const std::string& text) {
+  return approval::signerPosition(text);
 }
 
 }  // namespace ordo

@@ -35,7 +35,8 @@ TEST_CASE("approval: who may act, and refusals that change nothing") {
   REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::wrong_state, e.claimTask(f.task, "mary"));  // already assigned
   REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::not_found, e.transferTask(424242, "mary", "x"));
   REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::invalid_argument, e.transferTask(f.task, "mary", ""));
-  REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::invalid_argument, e.addSigners(f.task, "mary", {"x"}, "sideways"));
+  REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::invalid_argument,
+                          e.addSigners(f.task, "mary", {"x"}, signerPositionFrom("sideways")));
   REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::wrong_state, e.addSigners(f.task, "mary", {"x"}));  // not multi-instance
   REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::wrong_state, e.returnTask(f.task, "mary", "directorApproval"));
   REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::not_found, e.returnTask(f.task, "mary", "noSuchNode"));
