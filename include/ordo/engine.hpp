@@ -449,8 +449,8 @@ class Engine {
   std::vector<DeploymentRecord> deployments() const;
   DeploymentRecord deployment(Id id) const;  // not_found
   // Removes the deployment; its definitions no longer show (definitions(), visibleDefinition).
-  // With instances of them left: wrong_state, unless cascade deletes those instances too.
-  void deleteDeployment(Id id, bool cascade);
+  // With instances of them left: wrong_state, unless cascade deletes those instances too (as `user`).
+  void deleteDeployment(Id id, bool cascade, const std::string& user);
   std::string definitionXml(Id definitionId) const;
   // The deployment a definition came with (0 when deployed by deploy()), its tenant, and whether
   // its deployment was deleted.

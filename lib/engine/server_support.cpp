@@ -89,7 +89,7 @@ DeploymentRecord Engine::deployment(Id id) const {
   return *d;
 }
 
-void Engine::deleteDeployment(Id id, bool cascade) {
+void Engine::deleteDeployment(Id id, bool cascade, const std::string& user) {
   auto d = deployment(id);
   auto origins = definitionOrigins();
   // Only the definitions this deployment alone keeps alive go away with it.
@@ -111,7 +111,7 @@ void Engine::deleteDeployment(Id id, bool cascade) {
     throw Error(ErrorCode::wrong_state, "deployment " + std::to_string(id) + " has " + std::to_string(affected.size()) +
                                             " process instance(s); delete with cascade=true to remove them too");
   for (Id inst : affected)
-    if (instance(inst).parentId == 0) deleteInstance(inst, {}, false);
+    if (instance(inst).parentId == 0) deleteInstance(inst, user, false);
   impl_->command([&](store::Connection& c) { store::markDeploymentDeleted(c, id); });
 }
 

@@ -204,7 +204,7 @@ void addDeploymentRoutes(RouteTable& t) {
               auto d = visibleDeployment(c, c.request.params.at("id"));
               if (!c.who.admin && d.tenant != c.who.tenant)
                 throw Error(ErrorCode::forbidden, "user '" + c.who.user + "' may not delete a shared deployment");
-              c.engine.deleteDeployment(d.id, queryBool(c, "cascade").value_or(false));
+              c.engine.deleteDeployment(d.id, queryBool(c, "cascade").value_or(false), c.who.user);
               return server::noContent();
             })
             .route);

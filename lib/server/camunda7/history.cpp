@@ -205,6 +205,7 @@ Response tasks(Call& c, bool count) {
     found.emplace_back(std::move(t), it->second);
   }
   if (count) return json(200, countOf(found.size()));
+  std::sort(found.begin(), found.end(), [](const auto& x, const auto& y) { return x.first.id < y.first.id; });
   page(found, c);
   array a;
   for (const auto& [t, i] : found)

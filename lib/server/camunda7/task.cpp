@@ -73,6 +73,10 @@ std::vector<Found> matching(Call& c, const Source& src) {
   }
   q.assignee = src.s("assignee");
   q.candidateUser = src.s("candidateUser");
+  // Camunda's candidateUser includes the tasks of the user's groups.
+  if (!q.candidateUser.empty())
+    if (auto u = c.engine.user(q.candidateUser))
+      for (const auto& r : u->roles) q.candidateGroups.push_back(r);
   auto group = src.s("candidateGroup");
   auto groups = src.list("candidateGroups");
   if (!group.empty()) q.candidateGroups.push_back(group);
