@@ -56,6 +56,7 @@ boost::json::value openApi(const RouteTable& routes) {
                                  {"content", {{"application/json", {{"schema", schema::ref("ExceptionDto")}}}}}};
     };
     responses["400"] = err("Bad request: the message names the field");
+    if (!r.requestSchema.is_null()) responses["413"] = err("The body is larger than the limit");
     if (r.auth != Auth::none) {
       responses["401"] = err("No or wrong credentials");
       responses["403"] = err("Not allowed for this user");
@@ -65,7 +66,8 @@ boost::json::value openApi(const RouteTable& routes) {
     if (r.auth == Auth::none) op["security"] = boost::json::array();
     std::string method = r.method;
     for (auto& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    paths[r.path].emplace_object()[method] = op;
+    if (!paths.contains(r.path)) paths[r.path] = boost::json::object();
+    paths[r.path].as_object()[method] = op;
   }
   boost::json::object exceptionDto =
       schema::obj({{"type", schema::str("Camunda's exception class name")},

@@ -1,6 +1,8 @@
 #include "server/schema.hpp"
 
 #include <boost/json.hpp>
+#include <map>
+#include <mutex>
 #include <ordo/error.hpp>
 
 namespace ordo::server {
@@ -33,9 +35,31 @@ std::string field(const std::string& at) {
 }
 }  // namespace
 
+namespace {
+std::mutex checksMutex;
+std::map<std::string, ValueCheck>& checks() {
+  static std::map<std::string, ValueCheck> all;
+  return all;
+}
+}  // namespace
+
+void registerCheck(const std::string& name, ValueCheck check) {
+  std::lock_guard lock(checksMutex);
+  checks()[name] = check;
+}
+
 void checkSchema(const boost::json::value& s, const boost::json::value& v, const std::string& at) {
   if (!s.is_object()) return;
   const auto& o = s.as_object();
+  if (auto* name = o.if_contains("x-ordo-check"); name && name->is_string()) {
+    ValueCheck check = nullptr;
+    {
+      std::lock_guard lock(checksMutex);
+      auto it = checks().find(std::string(name->as_string()));
+      if (it != checks().end()) check = it->second;
+    }
+    if (check) check(v, field(at));
+  }
   if (auto* t = o.if_contains("type")) {
     bool ok = false;
     std::string want;
@@ -132,9 +156,11 @@ boost::json::value obj(std::initializer_list<std::pair<const char*, boost::json:
   return o;
 }
 boost::json::value typedValue() {
-  return obj({{"value", any("the value; for type Json a JSON text")},
-              {"type", str("String, Integer, Long, Short, Double, Boolean, Json, Date, Null, Object")},
-              {"valueInfo", typed("object", nullptr)}});
+  auto o = obj({{"value", any("the value; for type Json a JSON text")},
+                {"type", str("String, Integer, Long, Short, Double, Boolean, Json, Date, Null, Object")},
+                {"valueInfo", typed("object", nullptr)}});
+  o.as_object()["x-ordo-check"] = "typedValue";
+  return o;
 }
 boost::json::value variables() {
   return mapOf(typedValue());

@@ -11,6 +11,9 @@ namespace ordo::server {
 
 // Throws Error(invalid_argument) naming the first field at fault ("variables.days.type: ...").
 void checkSchema(const boost::json::value& schema, const boost::json::value& v, const std::string& at);
+// A dialect's own check, run where a schema says "x-ordo-check": name (e.g. Camunda's typed values).
+using ValueCheck = void (*)(const boost::json::value& v, const std::string& at);
+void registerCheck(const std::string& name, ValueCheck check);
 
 namespace schema {
 boost::json::value str(const char* description = nullptr);

@@ -2,6 +2,7 @@
 // threads; every request runs on a thread pool (engine calls block), its answer is written
 // back on the connection's strand. Header and body sizes are bounded, a request must arrive
 // within the read timeout, keep-alive is HTTP/1.1's default. Only this file includes Beast.
+#include <array>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -174,6 +175,8 @@ class Session : public std::enable_shared_from_this<Session> {
   bool idle_ = true;
   bool polling_ = false;
   bool keepAlive_ = true;
+  bool linger_ = false;
+  std::array<char, 16384> scratch_;
   unsigned version_ = 11;
   std::chrono::steady_clock::time_point began_;
   std::string requestId_, method_, path_, user_, route_;
@@ -184,7 +187,8 @@ class Session : public std::enable_shared_from_this<Session> {
     if (srv_.state.stopping) return close();
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(limits().headerBytes));
-    parser_->body_limit(limits().bodyBytes);
+    // The largest limit while the header is read; the route's own once the target is known.
+    parser_->body_limit(std::max(limits().bodyBytes, limits().deploymentBytes));
     idle_ = true;
     stream_.expires_after(limits().readTimeout);
     http::async_read_header(stream_, buffer_, *parser_,
@@ -196,10 +200,17 @@ class Session : public std::enable_shared_from_this<Session> {
     began_ = std::chrono::steady_clock::now();
     if (ec == http::error::header_limit)
       return fail(431, "header: larger than " + std::to_string(limits().headerBytes) + " bytes");
+    if (ec == http::error::body_limit)
+      return fail(413, "body: larger than the limit of " +
+                           std::to_string(std::max(limits().bodyBytes, limits().deploymentBytes)) + " bytes");
     if (ec) return close();
     auto& req = parser_->get();
     std::string target(req.target());
-    if (target.find("/deployment/create") != std::string::npos) parser_->body_limit(limits().deploymentBytes);
+    auto limit = target.find("/deployment/create") != std::string::npos ? limits().deploymentBytes : limits().bodyBytes;
+    if (auto length = parser_->content_length(); length && *length > limit)
+      return fail(413, "body: " + std::to_string(*length) + " bytes, larger than the limit of " +
+                           std::to_string(limit) + " bytes");
+    parser_->body_limit(limit);
     auto expect = req[http::field::expect];
     if (beast::iequals(expect, "100-continue")) {
       auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, req.version());
@@ -219,6 +230,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void fail(int status, const std::string& message) {
     keepAlive_ = false;
+    linger_ = true;  // the client may still be sending: read it away before closing, or it gets a reset
     method_ = parser_ && parser_->is_header_done() ? std::string(parser_->get().method_string()) : "?";
     path_ = parser_ && parser_->is_header_done() ? std::string(parser_->get().target()) : "?";
     requestId_ = std::to_string(srv_.nextRequest++);
@@ -308,9 +320,24 @@ class Session : public std::enable_shared_from_this<Session> {
     srv_.logLine(requestId_, method_, path_, r.status, micros, user_);
     stream_.expires_after(limits().readTimeout);
     http::async_write(stream_, *res, [self = shared_from_this(), res, keep](beast::error_code ec, std::size_t) {
+      if (!ec && self->linger_) return self->lingerClose();
       if (ec || !keep) return self->close();
       self->user_.clear();
       self->readHeader();
+    });
+  }
+
+  // Half-closes, then discards what the client still sends (for at most two seconds).
+  void lingerClose() {
+    boost::system::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.expires_after(std::chrono::seconds(2));
+    drain();
+  }
+  void drain() {
+    stream_.async_read_some(net::buffer(scratch_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) return self->close();
+      self->drain();
     });
   }
 

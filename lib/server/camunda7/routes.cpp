@@ -52,6 +52,7 @@ const char* kDocsPage = R"html(<!doctype html>
 RouteTable buildRoutes() {
   using namespace camunda7;
   using namespace schema;
+  registerCheck("typedValue", [](const boost::json::value& v, const std::string& at) { untypedValue(v, at); });
   RouteTable t;
   Route health;
   health.method = "GET";
