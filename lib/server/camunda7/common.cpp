@@ -333,7 +333,7 @@ Instance visibleInstance(Call& c, const std::string& id) {
   Id n = parseId(id, "Process instance");
   try {
     auto i = c.engine.instance(n);
-    if (seesTenant(c.who, i.tenant) && i.state != "deleted") return i;
+    if (seesTenant(c.who, i.tenant)) return i;
   } catch (const Error& e) {
     if (e.code() != ErrorCode::not_found) throw;
   }
@@ -410,6 +410,29 @@ std::string actingUser(Call& c, const object& o, const char* field) {
   if (named.empty()) return c.who.user;
   requireSelfOrTrusted(c, named, field);
   return named;
+}
+
+std::set<std::string> commaList(const std::string& s) {
+  std::set<std::string> out;
+  std::size_t i = 0;
+  while (i <= s.size()) {
+    auto j = s.find(',', i);
+    if (j == std::string::npos) j = s.size();
+    if (j > i) out.insert(s.substr(i, j - i));
+    i = j + 1;
+  }
+  return out;
+}
+
+StartRequest startRequestFor(Call& c, const Definition& d, const object& b) {
+  StartRequest req;
+  req.definitionId = d.id;
+  req.variables = untypedVariables(b.if_contains("variables"), "variables");
+  req.businessKey = text(b, "businessKey");
+  req.initiator = c.who.user;
+  auto tenant = definitionTenant(c.engine, d.id);
+  req.tenant = tenant.empty() ? c.who.tenant : tenant;
+  return req;
 }
 
 value countOf(std::size_t n) {

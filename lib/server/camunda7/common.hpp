@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <functional>
 #include <ordo/engine.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -102,6 +103,10 @@ void page(std::vector<T>& items, const Call& c) {
   if (max >= 0 && max < static_cast<std::int64_t>(items.size())) items.resize(static_cast<std::size_t>(max));
 }
 value countOf(std::size_t n);
+std::set<std::string> commaList(const std::string& s);
+// Starting `d` with a body's variables and businessKey: the caller starts it, in the definition's
+// tenant (or, for a shared definition, the caller's).
+StartRequest startRequestFor(Call& c, const Definition& d, const object& b);
 
 value definitionDto(const Definition& d, const Engine::DefinitionOrigin& origin);
 value instanceDto(const Instance& i);

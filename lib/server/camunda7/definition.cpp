@@ -14,18 +14,6 @@ bool likeMatch(const std::string& s, std::string pattern) {
   return s.find(pattern) != std::string::npos;
 }
 
-std::set<std::string> commaList(const std::string& s) {
-  std::set<std::string> out;
-  std::size_t i = 0;
-  while (i <= s.size()) {
-    auto j = s.find(',', i);
-    if (j == std::string::npos) j = s.size();
-    if (j > i) out.insert(s.substr(i, j - i));
-    i = j + 1;
-  }
-  return out;
-}
-
 Response list(Call& c, bool count) {
   auto all = visibleDefinitions(c);
   auto id = param(c, "id"), key = param(c, "key"), keyLike = param(c, "keyLike"), name = param(c, "name"),
@@ -100,13 +88,7 @@ Response get(Call& c) {
 Response start(Call& c) {
   auto d = named(c);
   const auto& b = body(c);
-  StartRequest req;
-  req.definitionId = d.id;
-  req.variables = untypedVariables(b.if_contains("variables"), "variables");
-  req.businessKey = text(b, "businessKey");
-  req.initiator = c.who.user;
-  auto tenant = definitionTenant(c.engine, d.id);
-  req.tenant = tenant.empty() ? c.who.tenant : tenant;
+  auto req = startRequestFor(c, d, b);
   if (b.contains("startInstructions") && !b.at("startInstructions").is_null())
     throw Error(ErrorCode::unsupported, "startInstructions: Ordo starts instances at their start event only");
   auto i = c.engine.start(req);

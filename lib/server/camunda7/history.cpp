@@ -10,18 +10,6 @@ namespace ordo::server::camunda7 {
 
 namespace {
 
-std::set<std::string> commaList(const std::string& s) {
-  std::set<std::string> out;
-  std::size_t i = 0;
-  while (i <= s.size()) {
-    auto j = s.find(',', i);
-    if (j == std::string::npos) j = s.size();
-    if (j > i) out.insert(s.substr(i, j - i));
-    i = j + 1;
-  }
-  return out;
-}
-
 bool ended(const Instance& i) {
   return i.state != "running" && i.state != "suspended" && i.state != "draft";
 }

@@ -126,14 +126,7 @@ void addOrdoRoutes(RouteTable& t) {
             .handle([](Call& c) {
               auto d = latestVisible(c, c.request.params.at("key"));
               const auto& b = body(c);
-              StartRequest req;
-              req.definitionId = d.id;
-              req.variables = untypedVariables(b.if_contains("variables"), "variables");
-              req.businessKey = text(b, "businessKey");
-              req.initiator = c.who.user;
-              auto tenant = definitionTenant(c.engine, d.id);
-              req.tenant = tenant.empty() ? c.who.tenant : tenant;
-              return json(200, instanceDto(c.engine.saveDraft(req)));
+              return json(200, instanceDto(c.engine.saveDraft(startRequestFor(c, d, b))));
             })
             .route);
   t.add(R("GET", "/process-instance/{id}/detail", "Ordo", "Ordo: an instance as the asking user sees it")

@@ -33,15 +33,7 @@ struct Source {
       for (auto& v : strings(*b, name)) out.insert(v);
       return out;
     }
-    auto all = param(c, name);
-    std::size_t i = 0;
-    while (i <= all.size()) {
-      auto j = all.find(',', i);
-      if (j == std::string::npos) j = all.size();
-      if (j > i) out.insert(all.substr(i, j - i));
-      i = j + 1;
-    }
-    return out;
+    return commaList(param(c, name));
   }
   std::optional<std::int64_t> integer(const char* name) const { return b ? integerField(*b, name) : queryInt(c, name); }
   std::int64_t time(const char* name) const {
