@@ -1,6 +1,7 @@
 """Camunda's own external task client (npm camunda-external-task-client-js, installed now
 into the build directory) subscribes to the topics of external-payment.bpmn and completes
 every service task of three instances through /engine-rest/external-task, long polling."""
+import json
 import os
 import shutil
 import subprocess
@@ -21,7 +22,10 @@ class ExternalTaskClient(unittest.TestCase):
         os.makedirs(JS_DIR, exist_ok=True)
         for f in ("package.json", "worker.mjs"):
             shutil.copy(os.path.join(HERE, "js", f), os.path.join(JS_DIR, f))
-        if not os.path.exists(os.path.join(JS_DIR, "node_modules", "camunda-external-task-client-js")):
+        with open(os.path.join(HERE, "js", "package.json")) as f:
+            pinned = json.load(f)["dependencies"]["camunda-external-task-client-js"]
+        installed = os.path.join(JS_DIR, "node_modules", "camunda-external-task-client-js", "package.json")
+        if not os.path.exists(installed) or json.load(open(installed))["version"] != pinned:
             subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent"], cwd=JS_DIR, check=True, timeout=600)
         cls.s = Server(deploy=(MODELS,))
 
