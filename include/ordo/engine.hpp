@@ -476,6 +476,7 @@ class Engine {
   void revokeApiToken(Id id);                          // not_found
   std::vector<JobInfo> jobs(Id instanceId = 0) const;  // 0: every instance
   void setJobRetries(Id jobId, int retries);
+  void setJobDueDate(Id jobId, std::int64_t dueAt);  // epoch ms; not for external tasks (wrong_state)
   // Makes the job due now and runs due jobs on this thread.
   void executeJob(Id jobId);
   std::vector<ExternalTask> allExternalTasks() const;

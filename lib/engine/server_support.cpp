@@ -217,6 +217,19 @@ void Engine::setJobRetries(Id jobId, int retries) {
   if (!found) throw Error(ErrorCode::not_found, "job " + std::to_string(jobId) + " not found");
 }
 
+void Engine::setJobDueDate(Id jobId, std::int64_t dueAt) {
+  impl_->command([&](store::Connection& c) {
+    auto job = store::jobById(c, jobId);
+    if (!job) throw Error(ErrorCode::not_found, "job " + std::to_string(jobId) + " not found");
+    if (job->kind == "external")
+      throw Error(ErrorCode::wrong_state, "job " + std::to_string(jobId) + " is an external task: it has no due date",
+                  job->elementId);
+    store::setJobDue(c, jobId, dueAt);
+  });
+  std::lock_guard lock(impl_->executorMutex);
+  impl_->wakeExecutor.notify_all();  // an earlier due date may be due now
+}
+
 void Engine::executeJob(Id jobId) {
   auto now = impl_->clock->nowMillis();
   impl_->command([&](store::Connection& c) {

@@ -283,6 +283,10 @@ bool setJobRetries(Connection& c, Id job, int retries) {
   return c.changes() > 0;
 }
 
+void setJobDue(Connection& c, Id job, std::int64_t due) {
+  c.prepare("UPDATE jobs SET due_at = ? WHERE id = ?").bind(1, due).bind(2, job).run();
+}
+
 void makeJobDue(Connection& c, Id job, std::int64_t now) {
   c.prepare("UPDATE jobs SET due_at = ?, lock_owner = NULL, lock_expires = 0 WHERE id = ?")
       .bind(1, now)

@@ -41,6 +41,7 @@ bool revokeApiToken(Connection& c, Id id, std::int64_t now);
 
 std::vector<JobInfo> listJobs(Connection& c, Id instance);
 bool setJobRetries(Connection& c, Id job, int retries);
+void setJobDue(Connection& c, Id job, std::int64_t due);
 std::optional<JobInfo> jobById(Connection& c, Id job);
 void makeJobDue(Connection& c, Id job, std::int64_t now);
 std::vector<ExternalTask> listExternalTasks(Connection& c);

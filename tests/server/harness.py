@@ -16,7 +16,8 @@ ROOT = os.environ.get("ORDO_ROOT", os.path.join(os.path.dirname(__file__), "..",
 SAMPLES = os.path.join(ROOT, "bpmn-samples")
 MODELS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "models")
 
-USERS = {"employee": "employee-pass", "manager": "manager-pass", "director": "director-pass", "admin": "admin-pass"}
+USERS = {"employee": "employee-pass", "manager": "manager-pass", "director": "director-pass", "admin": "admin-pass",
+         "mary": "mary-pass"}
 
 
 class Server:

@@ -253,6 +253,8 @@ class Routes(unittest.TestCase):
         self.assertEqual(self.call("GET", q(E + "/job/count", processInstanceId=inst["id"]))["count"], 1)
         self.assertEqual(self.call("GET", E + "/job/" + jobs[0]["id"])["retries"], jobs[0]["retries"])
         self.call("PUT", E + "/job/%s/retries" % jobs[0]["id"], {"retries": 5})
+        self.call("PUT", E + "/job/%s/duedate" % jobs[0]["id"], {"duedate": "2099-08-13T18:43:28.000+0200"})
+        self.assertEqual(self.call("GET", E + "/job/" + jobs[0]["id"])["dueDate"], "2099-08-13T16:43:28.000+0000")
         self.call("POST", E + "/job/%s/execute" % jobs[0]["id"], status=204)
         self.assertEqual(self.task_of(inst["id"])["taskDefinitionKey"], "escalate")
         # reject, return (+ returnable), transfer, urge, skip on the leave approval.

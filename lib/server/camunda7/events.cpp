@@ -309,6 +309,17 @@ void addEventAndJobRoutes(RouteTable& t) {
               return server::noContent();
             })
             .route);
+  t.add(R("PUT", "/job/{id}/duedate", "Job", "Set a job's due date")
+            .body(obj({{"duedate", str("yyyy-MM-dd'T'HH:mm:ss.SSSZ")}, {"cascade", boolean()}}, {"duedate"}))
+            .noContent()
+            .handle([](Call& c) {
+              auto j = job(c, c.request.params.at("id"));
+              auto due = text(body(c), "duedate");
+              if (due.empty()) throw Error(ErrorCode::invalid_argument, "duedate: must not be empty");
+              c.engine.setJobDueDate(j.id, parseTime(due, "duedate"));
+              return server::noContent();
+            })
+            .route);
   auto incidentParams = [](R& r) {
     r.query("incidentId").query("incidentType").query("processInstanceId").query("activityId");
   };
