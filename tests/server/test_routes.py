@@ -23,6 +23,11 @@ class Routes(unittest.TestCase):
     def tearDownClass(cls):
         code = cls.s.stop()
         assert code == 0, "ordo-server exited %s: %s" % (code, open(cls.s.stderr.name).read()[-2000:])
+        # The access log: one JSON object a request, with who asked and how long it took.
+        lines = [json.loads(line) for line in open(os.path.join(cls.s.dir, "access.log"))]
+        assert len(lines) > 200, len(lines)
+        assert all(set(x) == {"time", "id", "method", "path", "status", "us", "user"} for x in lines), lines[0]
+        assert {"admin", "employee", "manager", ""} <= {x["user"] for x in lines}
 
     def ok(self, reply, status=200):
         self.assertEqual(reply.status, status, reply)
@@ -392,6 +397,19 @@ class Routes(unittest.TestCase):
         self.assertEqual(self.call("GET", q(E + "/process-definition", key="acmeProcess"), user="employee"), [])
         # And alice sees no tenant-less instance.
         self.assertEqual(self.call("GET", q(E + "/process-instance", processDefinitionKey="leaveApproval"), user="alice"), [])
+        # A service account acts for the users of its own tenant, and for no one else.
+        self.call("POST", E + "/user/create", {"profile": {"id": "svc", "ordoTenantId": "acme", "ordoGroups": ["service"]},
+                                               "credentials": {"password": "svc-pass-1"}}, status=204)
+        USERS["svc"] = "svc-pass-1"
+        leave = self.start("leaveApproval", user="alice", days=1, manager="alice")
+        self.assertEqual(leave["tenantId"], "acme")  # a shared definition: the starter's tenant
+        t = self.task_of(leave["id"], user="alice")
+        self.assertEqual(self.s.request("POST", E + "/task/%s/claim" % t["id"], {"userId": "employee"}, user="svc").status, 403)
+        self.assertEqual(self.s.request("POST", E + "/task/%s/complete" % t["id"], {"userId": "employee"}, user="alice").status, 403)
+        self.call("POST", E + "/task/%s/complete" % t["id"], {"userId": "alice", "variables": typed(approved=True)},
+                  user="svc", status=204)
+        done = self.call("GET", q(E + "/history/task", taskId=t["id"]), user="alice")
+        self.assertEqual(done[0]["ordoCompletedBy"], "alice")
 
     def test_99_every_route_was_exercised(self):
         routes = json.loads(subprocess.check_output([SERVER, "--routes"]))

@@ -49,6 +49,20 @@ class Shutdown(unittest.TestCase):
                     conn.close()
                     conn = http.client.HTTPConnection(s.host, s.port, timeout=30)
 
+        # A worker long-polls an empty topic: stopping answers it at once, not after 30 s.
+        poll = {}
+
+        def long_poll():
+            conn = http.client.HTTPConnection(s.host, s.port, timeout=60)
+            began = time.time()
+            conn.request("POST", "/engine-rest/external-task/fetchAndLock", json.dumps({
+                "workerId": "w", "maxTasks": 1, "asyncResponseTimeout": 30000,
+                "topics": [{"topicName": "nothing-here", "lockDuration": 1000}]}), AUTH)
+            r = conn.getresponse()
+            poll.update(status=r.status, body=r.read(), seconds=time.time() - began)
+
+        poller = threading.Thread(target=long_poll)
+        poller.start()
         threads = [threading.Thread(target=client, args=(n,)) for n in range(12)]
         for t in threads:
             t.start()
@@ -61,6 +75,9 @@ class Shutdown(unittest.TestCase):
         stop.set()
         for t in threads:
             t.join(30)
+        poller.join(30)
+        self.assertEqual((poll.get("status"), poll.get("body")), (200, b"[]"))
+        self.assertLess(poll["seconds"], 15)
         self.assertEqual(code, 0, open(s.stderr.name).read()[-2000:])
         with self.assertRaises(OSError):
             socket.create_connection((s.host, s.port), timeout=2).close()
