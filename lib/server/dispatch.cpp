@@ -11,6 +11,30 @@ namespace ordo::server {
 ServerState::ServerState(Engine& e, ServerOptions o)
     : engine(e), options(std::move(o)), routes(buildRoutes()), auth(e, options.anonymous) {}
 
+std::shared_ptr<const DefinitionCatalog> ServerState::definitions() {
+  auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(catalogMutex);
+    if (catalog && now - catalog->readAt < std::chrono::seconds(2)) return catalog;
+  }
+  auto fresh = std::make_shared<DefinitionCatalog>();
+  fresh->readAt = now;
+  auto origins = engine.definitionOrigins();
+  for (const auto& d : engine.definitions()) {
+    Engine::DefinitionOrigin o;
+    if (auto it = origins.find(d.id); it != origins.end()) o = it->second;
+    fresh->all.emplace_back(d, o);
+  }
+  std::lock_guard lock(catalogMutex);
+  catalog = fresh;
+  return fresh;
+}
+
+void ServerState::forgetDefinitions() {
+  std::lock_guard lock(catalogMutex);
+  catalog.reset();
+}
+
 int httpStatus(ErrorCode code) {
   switch (code) {
     case ErrorCode::not_found: return 404;

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <memory>
 #include <mutex>
 
 #include "server/auth.hpp"
@@ -10,6 +12,13 @@
 
 namespace ordo::server {
 
+// Every definition with its deployment's tenant: read for nearly every request that names a
+// definition, so kept for two seconds (or until this server deploys or deletes).
+struct DefinitionCatalog {
+  std::vector<std::pair<Definition, Engine::DefinitionOrigin>> all;
+  std::chrono::steady_clock::time_point readAt;
+};
+
 struct ServerState {
   Engine& engine;
   ServerOptions options;
@@ -17,6 +26,11 @@ struct ServerState {
   Authenticator auth;
   Metrics metrics;
   std::atomic<bool> stopping{false};
+  std::mutex catalogMutex;
+  std::shared_ptr<const DefinitionCatalog> catalog;
+
+  std::shared_ptr<const DefinitionCatalog> definitions();
+  void forgetDefinitions();
 
   ServerState(Engine& e, ServerOptions o);
   // Routes, authenticates, validates and calls the handler; every failure becomes the

@@ -356,11 +356,9 @@ Task visibleTask(Call& c, const std::string& id, Instance* instance) {
 }
 
 std::vector<std::pair<Definition, Engine::DefinitionOrigin>> visibleDefinitions(Call& c) {
-  auto origins = c.engine.definitionOrigins();
+  auto catalog = c.state.definitions();
   std::vector<std::pair<Definition, Engine::DefinitionOrigin>> out;
-  for (const auto& d : c.engine.definitions()) {
-    Engine::DefinitionOrigin o;
-    if (auto it = origins.find(d.id); it != origins.end()) o = it->second;
+  for (const auto& [d, o] : catalog->all) {
     if (o.deleted) continue;
     if (!c.who.admin && !o.tenant.empty() && o.tenant != c.who.tenant) continue;
     out.emplace_back(d, o);
@@ -368,10 +366,10 @@ std::vector<std::pair<Definition, Engine::DefinitionOrigin>> visibleDefinitions(
   return out;
 }
 
-std::string definitionTenant(Engine& e, Id definition) {
-  auto origins = e.definitionOrigins();
-  auto it = origins.find(definition);
-  return it == origins.end() ? std::string() : it->second.tenant;
+Engine::DefinitionOrigin definitionOrigin(Call& c, Id definition) {
+  for (const auto& [d, o] : c.state.definitions()->all)
+    if (d.id == definition) return o;
+  return {};
 }
 
 Definition visibleDefinition(Call& c, const std::string& id) {
@@ -430,7 +428,7 @@ StartRequest startRequestFor(Call& c, const Definition& d, const object& b) {
   req.variables = untypedVariables(b.if_contains("variables"), "variables");
   req.businessKey = text(b, "businessKey");
   req.initiator = c.who.user;
-  auto tenant = definitionTenant(c.engine, d.id);
+  auto tenant = definitionOrigin(c, d.id).tenant;
   req.tenant = tenant.empty() ? c.who.tenant : tenant;
   return req;
 }

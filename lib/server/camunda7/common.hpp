@@ -78,7 +78,7 @@ Task visibleTask(Call& c, const std::string& id, Instance* instance = nullptr);
 Definition visibleDefinition(Call& c, const std::string& id);
 // A task of the runtime: open (a completed or cancelled one is 404, as in Camunda's runtime API).
 Task openTask(Call& c, const std::string& id, Instance* instance);
-std::string definitionTenant(Engine& e, Id definition);
+Engine::DefinitionOrigin definitionOrigin(Call& c, Id definition);
 // The definitions this caller sees (live deployments, its tenant), oldest first.
 std::vector<std::pair<Definition, Engine::DefinitionOrigin>> visibleDefinitions(Call& c);
 // The latest visible version of `key` (of `tenant` when given): not_found otherwise.

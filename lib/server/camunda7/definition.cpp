@@ -79,10 +79,7 @@ Definition named(Call& c) {
 
 Response get(Call& c) {
   auto d = named(c);
-  Engine::DefinitionOrigin o;
-  auto origins = c.engine.definitionOrigins();
-  if (auto it = origins.find(d.id); it != origins.end()) o = it->second;
-  return json(200, definitionDto(d, o));
+  return json(200, definitionDto(d, definitionOrigin(c, d.id)));
 }
 
 Response start(Call& c) {

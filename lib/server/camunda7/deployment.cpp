@@ -79,6 +79,7 @@ Response create(Call& c) {
   if (req.resources.empty())
     throw Error(ErrorCode::invalid_argument, "data: a deployment needs at least one .bpmn file part");
   auto d = c.engine.deployResources(req);
+  c.state.forgetDefinitions();
   return json(200, withDefinitions(d));
 }
 
@@ -204,7 +205,9 @@ void addDeploymentRoutes(RouteTable& t) {
               auto d = visibleDeployment(c, c.request.params.at("id"));
               if (!c.who.admin && d.tenant != c.who.tenant)
                 throw Error(ErrorCode::forbidden, "user '" + c.who.user + "' may not delete a shared deployment");
+              c.state.forgetDefinitions();  // even when it fails half-way: what was deleted is gone
               c.engine.deleteDeployment(d.id, queryBool(c, "cascade").value_or(false), c.who.user);
+              c.state.forgetDefinitions();
               return server::noContent();
             })
             .route);
