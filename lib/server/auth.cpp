@@ -93,7 +93,13 @@ std::optional<Principal> Authenticator::authenticate(const std::string* header, 
     std::string id = decoded.substr(0, colon), password = decoded.substr(colon + 1);
     auto u = engine_.user(id);
     auto hash = u ? engine_.passwordHash(id) : std::string();
-    if (!u || hash.empty() || !verifyPassword(hash, password)) {
+    bool verified = false;
+    if (u && !hash.empty()) {
+      hashing_.acquire();
+      verified = verifyPassword(hash, password);
+      hashing_.release();
+    }
+    if (!verified) {
       why = "Authorization: wrong user name or password";
       return std::nullopt;
     }

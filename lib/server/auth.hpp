@@ -7,6 +7,7 @@
 #include <mutex>
 #include <optional>
 #include <ordo/engine.hpp>
+#include <semaphore>
 #include <string>
 #include <unordered_map>
 
@@ -38,6 +39,9 @@ class Authenticator {
     std::chrono::steady_clock::time_point until;
   };
   std::unordered_map<std::string, Remembered> cache_;
+  // crypto_pwhash takes 64 MiB and ~0.1 s each: at most two at once, so a burst of wrong
+  // passwords costs time, not half a gigabyte.
+  std::counting_semaphore<2> hashing_{2};
 };
 
 }  // namespace ordo::server
