@@ -246,6 +246,44 @@ struct Canvas {
   std::vector<CanvasEdge> edges;
 };
 
+// --- what a server keeps beside the engine (Engine's server section below)
+
+// One deployment: the resources posted together (Camunda's deployment), and what they deployed.
+struct DeploymentResource {
+  std::string name, xml;
+};
+struct DeploymentRequest {
+  std::string name, source, tenant;
+  std::vector<DeploymentResource> resources;
+  bool duplicateFiltering = false;  // nothing changed: answer the previous deployment, record none
+};
+struct DeploymentRecord {
+  Id id = 0;
+  std::string name, source, tenant;
+  std::int64_t deployedAt = 0;
+  std::vector<std::string> resources;   // resource names, in order
+  std::vector<Id> resourceDefinitions;  // per resource: the first definition it holds (0: none)
+  std::vector<Definition> definitions;  // every definition its resources hold
+  bool created = false;                 // false: duplicate filtering returned an earlier deployment
+};
+// An API token issued to a user; only a hash of its secret is stored.
+struct ApiToken {
+  Id id = 0;
+  std::string user, name;
+  std::int64_t createdAt = 0, revokedAt = 0;
+};
+// A job as an operator sees it (timer, async continuation, external task).
+struct JobInfo {
+  Id id = 0;
+  Id instanceId = 0;
+  std::string kind, elementId, topic, error;
+  int retries = 0;
+  std::int64_t dueAt = 0;
+};
+struct Tenant {
+  std::string id, name;
+};
+
 class Engine {
  public:
   static std::unique_ptr<Engine> open(const EngineOptions& options);
@@ -430,6 +468,48 @@ class Engine {
   // rolled back: at its next step, or at the latest before it joins its commit. A command
   // that finished its work is not affected, nor is the next command. Safe from any thread.
   void interrupt();
+
+  // --- for servers (lib/engine/server_support.cpp): deployments, definitions' XML and tenant,
+  // the directory's listings, credentials, jobs across instances.
+  // Deploys every resource (all are validated before any is deployed) and records the deployment.
+  DeploymentRecord deployResources(const DeploymentRequest& request);
+  std::vector<DeploymentRecord> deployments() const;
+  DeploymentRecord deployment(Id id) const;  // not_found
+  // Removes the deployment; its definitions no longer show (definitions(), visibleDefinition).
+  // With instances of them left: wrong_state, unless cascade deletes those instances too (as `user`).
+  void deleteDeployment(Id id, bool cascade, const std::string& user);
+  std::string definitionXml(Id definitionId) const;
+  // The deployment a definition came with (0 when deployed by deploy()), its tenant, and whether
+  // its deployment was deleted.
+  struct DefinitionOrigin {
+    Id deploymentId = 0;
+    std::string tenant;
+    bool deleted = false;
+  };
+  std::map<Id, DefinitionOrigin> definitionOrigins() const;
+  std::vector<User> users() const;
+  void deleteUser(const std::string& id);
+  std::vector<std::pair<std::string, std::string>> roles() const;  // id, name
+  void deleteRole(const std::string& id);
+  void saveTenant(const Tenant& tenant);
+  std::vector<Tenant> tenants() const;
+  void deleteTenant(const std::string& id);
+  // A credential hash (the server's crypto_pwhash string); empty clears it.
+  void setPasswordHash(const std::string& user, const std::string& hash);
+  std::string passwordHash(const std::string& user) const;  // empty: none
+  Id createApiToken(const std::string& user, const std::string& name, const std::string& secretHash);
+  std::optional<ApiToken> apiTokenByHash(const std::string& secretHash) const;  // only unrevoked tokens
+  std::vector<ApiToken> apiTokens(const std::string& user = {}) const;
+  void revokeApiToken(Id id);                          // not_found
+  std::vector<JobInfo> jobs(Id instanceId = 0) const;  // 0: every instance
+  void setJobRetries(Id jobId, int retries);
+  void setJobDueDate(Id jobId, std::int64_t dueAt);  // epoch ms; not for external tasks (wrong_state)
+  // Makes the job due now and runs due jobs on this thread.
+  void executeJob(Id jobId);
+  std::vector<ExternalTask> allExternalTasks() const;
+  std::vector<Incident> allIncidents() const;
+  void extendExternalLock(Id id, const std::string& workerId, std::int64_t lockMillis);
+  void unlockExternalTask(Id id);
 
   // The implementation's state: opaque to users of this header (defined inside lib/).
   struct Impl;

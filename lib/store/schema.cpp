@@ -220,6 +220,20 @@ CREATE TABLE start_subscriptions(
 CREATE INDEX start_subscriptions_definition ON start_subscriptions(definition_id);
 INSERT INTO start_subscriptions SELECT 'backfill', '', 0, '' WHERE EXISTS (SELECT 1 FROM definitions);
 )sql",
+    // 11: what a server keeps beside the engine's tables: deployments, credentials, API tokens, tenants.
+    R"sql(
+CREATE TABLE IF NOT EXISTS server_deployments(
+  id INTEGER PRIMARY KEY, name TEXT, source TEXT, tenant TEXT, deployed_at INTEGER NOT NULL,
+  resources TEXT, deleted INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS server_deployment_definitions(
+  deployment_id INTEGER NOT NULL, definition_id INTEGER NOT NULL,
+  PRIMARY KEY(deployment_id, definition_id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS server_credentials(user_id TEXT PRIMARY KEY, hash TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS server_tokens(
+  id INTEGER PRIMARY KEY, user_id TEXT NOT NULL, name TEXT, hash TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL, revoked_at INTEGER);
+CREATE TABLE IF NOT EXISTS server_tenants(id TEXT PRIMARY KEY, name TEXT) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace

@@ -163,11 +163,47 @@ class IdentityRepository {
   virtual int countJobs(Id instance) = 0;
   virtual int countIncidents(Id instance) = 0;
 };
+// What a server keeps beside the engine's tables: deployments, credentials, API tokens,
+// tenants; and operator views of jobs, external tasks and incidents across instances.
+class ServerRepository {
+ public:
+  virtual ~ServerRepository() = default;
+  virtual Id insertDeployment(const DeploymentRecord& d) = 0;
+  virtual std::vector<DeploymentRecord> listDeployments(bool includeDeleted = false) = 0;
+  virtual std::optional<DeploymentRecord> deploymentById(Id id) = 0;
+  virtual void markDeploymentDeleted(Id id) = 0;
+  virtual std::map<Id, Engine::DefinitionOrigin> definitionOrigins() = 0;
+  virtual std::vector<User> listUsers() = 0;
+  virtual void deleteUserRows(const std::string& id) = 0;
+  virtual std::vector<std::pair<std::string, std::string>> listRoles() = 0;
+  virtual void deleteRoleRows(const std::string& id) = 0;
+  virtual void saveTenant(const Tenant& t) = 0;
+  virtual std::vector<Tenant> listTenants() = 0;
+  virtual bool deleteTenant(const std::string& id) = 0;
+  virtual void setPasswordHash(const std::string& user, const std::string& hash) = 0;
+  virtual std::string passwordHash(const std::string& user) = 0;
+  virtual Id insertApiToken(const std::string& user, const std::string& name, const std::string& hash,
+                            std::int64_t now) = 0;
+  virtual std::optional<ApiToken> apiTokenByHash(const std::string& hash) = 0;
+  virtual std::vector<ApiToken> listApiTokens(const std::string& user) = 0;
+  virtual bool revokeApiToken(Id id, std::int64_t now) = 0;
+  virtual std::vector<JobInfo> listJobs(Id instance) = 0;
+  virtual bool setJobRetries(Id job, int retries) = 0;
+  virtual void setJobDue(Id job, std::int64_t due) = 0;
+  virtual std::optional<JobInfo> jobById(Id job) = 0;
+  virtual void makeJobDue(Id job, std::int64_t now) = 0;
+  virtual std::vector<ExternalTask> listExternalTasks() = 0;
+  virtual std::vector<Incident> listIncidents() = 0;
+  virtual void setExternalLock(Id job, std::int64_t expires) = 0;
+  virtual void unlockExternal(Id job) = 0;
+};
+
 // One transaction's view of every repository, with the ids of the command it serves.
 class Session : public DefinitionRepository,
                 public InstanceRepository,
                 public TaskAndJobRepository,
-                public IdentityRepository {
+                public IdentityRepository,
+                public ServerRepository {
  public:
   // Row ids for a command: never reused, unique across every instance the command touches.
   virtual runtime::IdSource& ids() = 0;

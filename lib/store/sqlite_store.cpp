@@ -1,6 +1,7 @@
 // The SQLite implementation of the store interface: sessions over a connection,
 // commands under group commit on the writer, reads in a snapshot on a reader.
 #include "store/group_commit.hpp"
+#include "store/server_tables.hpp"
 #include "store/store.hpp"
 
 namespace ordo::store {
@@ -166,6 +167,41 @@ class SqliteSession final : public Session {
   }
   bool startSubscriptionsPending() override { return store::startSubscriptionsPending(c_); }
   void startSubscriptionsRegistered() override { store::startSubscriptionsRegistered(c_); }
+
+  Id insertDeployment(const DeploymentRecord& d) override { return store::insertDeployment(c_, d); }
+  std::vector<DeploymentRecord> listDeployments(bool includeDeleted) override {
+    return store::listDeployments(c_, includeDeleted);
+  }
+  std::optional<DeploymentRecord> deploymentById(Id id) override { return store::deploymentById(c_, id); }
+  void markDeploymentDeleted(Id id) override { return store::markDeploymentDeleted(c_, id); }
+  std::map<Id, Engine::DefinitionOrigin> definitionOrigins() override { return store::definitionOrigins(c_); }
+  std::vector<User> listUsers() override { return store::listUsers(c_); }
+  void deleteUserRows(const std::string& id) override { return store::deleteUserRows(c_, id); }
+  std::vector<std::pair<std::string, std::string>> listRoles() override { return store::listRoles(c_); }
+  void deleteRoleRows(const std::string& id) override { return store::deleteRoleRows(c_, id); }
+  void saveTenant(const Tenant& t) override { return store::saveTenant(c_, t); }
+  std::vector<Tenant> listTenants() override { return store::listTenants(c_); }
+  bool deleteTenant(const std::string& id) override { return store::deleteTenant(c_, id); }
+  void setPasswordHash(const std::string& user, const std::string& hash) override {
+    return store::setPasswordHash(c_, user, hash);
+  }
+  std::string passwordHash(const std::string& user) override { return store::passwordHash(c_, user); }
+  Id insertApiToken(const std::string& user, const std::string& name, const std::string& hash,
+                    std::int64_t now) override {
+    return store::insertApiToken(c_, user, name, hash, now);
+  }
+  std::optional<ApiToken> apiTokenByHash(const std::string& hash) override { return store::apiTokenByHash(c_, hash); }
+  std::vector<ApiToken> listApiTokens(const std::string& user) override { return store::listApiTokens(c_, user); }
+  bool revokeApiToken(Id id, std::int64_t now) override { return store::revokeApiToken(c_, id, now); }
+  std::vector<JobInfo> listJobs(Id instance) override { return store::listJobs(c_, instance); }
+  bool setJobRetries(Id job, int retries) override { return store::setJobRetries(c_, job, retries); }
+  void setJobDue(Id job, std::int64_t due) override { return store::setJobDue(c_, job, due); }
+  std::optional<JobInfo> jobById(Id job) override { return store::jobById(c_, job); }
+  void makeJobDue(Id job, std::int64_t now) override { return store::makeJobDue(c_, job, now); }
+  std::vector<ExternalTask> listExternalTasks() override { return store::listExternalTasks(c_); }
+  std::vector<Incident> listIncidents() override { return store::listIncidents(c_); }
+  void setExternalLock(Id job, std::int64_t expires) override { return store::setExternalLock(c_, job, expires); }
+  void unlockExternal(Id job) override { return store::unlockExternal(c_, job); }
 
  private:
   Connection& c_;

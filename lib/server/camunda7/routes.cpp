@@ -1,0 +1,117 @@
+// Every route the server answers: its own (health, metrics, the OpenAPI document, Swagger UI)
+// and the Camunda 7 dialect's, each group registered by the file that handles it.
+#include <fstream>
+#include <sstream>
+
+#include "server/camunda7/common.hpp"
+#include "server/state.hpp"
+
+namespace ordo::server {
+
+namespace {
+
+std::string contentTypeOf(const std::string& path) {
+  auto dot = path.rfind('.');
+  std::string ext = dot == std::string::npos ? "" : path.substr(dot + 1);
+  if (ext == "html") return "text/html; charset=utf-8";
+  if (ext == "js") return "application/javascript";
+  if (ext == "css") return "text/css";
+  if (ext == "png") return "image/png";
+  if (ext == "json") return "application/json";
+  if (ext == "map") return "application/json";
+  return "application/octet-stream";
+}
+
+Response docsFile(Call& c, const std::string& file) {
+  const auto& dir = c.state.options.swaggerDir;
+  if (dir.empty())
+    return errorResponse(
+        404, "RestException",
+        "Swagger UI is not installed: build with npm present (swagger-ui-dist), or read /engine-rest/openapi.json");
+  if (file.find("..") != std::string::npos || file.find('/') != std::string::npos)
+    return errorResponse(404, "RestException", "no such file");
+  std::ifstream in(dir + "/" + file, std::ios::binary);
+  if (!in) return errorResponse(404, "RestException", "no such file: " + file);
+  std::ostringstream s;
+  s << in.rdbuf();
+  Response r;
+  r.contentType = contentTypeOf(file);
+  r.body = s.str();
+  return r;
+}
+
+const char* kDocsPage = R"html(<!doctype html>
+<html><head><meta charset="utf-8"><title>Ordo REST API</title>
+<link rel="stylesheet" href="/engine-rest/docs/swagger-ui.css"></head>
+<body><div id="ui"></div><script src="/engine-rest/docs/swagger-ui-bundle.js"></script>
+<script>SwaggerUIBundle({url: "/engine-rest/openapi.json", dom_id: "#ui"});</script></body></html>
+)html";
+
+}  // namespace
+
+RouteTable buildRoutes() {
+  using namespace camunda7;
+  using namespace schema;
+  registerCheck("typedValue", [](const boost::json::value& v, const std::string& at) { untypedValue(v, at); });
+  RouteTable t;
+  Route health;
+  health.method = "GET";
+  health.path = "/health";
+  health.auth = Auth::none;
+  health.tag = "Server";
+  health.summary = "Liveness: 200 while the server answers";
+  health.responseSchema = obj({{"status", str()}});
+  health.handler = [](Call& c) {
+    return json(c.state.stopping ? 503 : 200, boost::json::object{{"status", c.state.stopping ? "stopping" : "ok"}});
+  };
+  t.add(health);
+  Route metrics;
+  metrics.method = "GET";
+  metrics.path = "/metrics";
+  metrics.tag = "Server";
+  metrics.summary = "Prometheus metrics";
+  metrics.handler = [](Call& c) {
+    auto now = c.engine.clock().nowMillis();
+    double due = 0, incidents = 0, external = 0;
+    for (const auto& j : c.engine.jobs())
+      if (j.kind == "external")
+        ++external;
+      else if (j.dueAt && j.dueAt <= now && j.retries > 0)
+        ++due;
+    for (const auto& i : c.engine.allIncidents())
+      if (!i.resolvedAt) ++incidents;
+    Response r;
+    r.contentType = "text/plain; version=0.0.4";
+    r.body = c.state.metrics.render({{"due_jobs", due}, {"open_incidents", incidents}, {"external_tasks", external}});
+    return r;
+  };
+  t.add(metrics);
+  t.add(R("GET", "/openapi.json", "Server", "This API as OpenAPI 3.1")
+            .handle([](Call& c) { return json(200, openApi(c.state.routes)); })
+            .route);
+  t.add(R("GET", "/docs", "Server", "Swagger UI")
+            .handle([](Call& c) {
+              if (c.state.options.swaggerDir.empty()) return docsFile(c, "index.html");
+              Response r;
+              r.contentType = "text/html; charset=utf-8";
+              r.body = kDocsPage;
+              return r;
+            })
+            .route);
+  t.add(R("GET", "/docs/{file}", "Server", "Swagger UI's files")
+            .handle([](Call& c) { return docsFile(c, c.request.params.at("file")); })
+            .route);
+  addIdentityRoutes(t);
+  addDeploymentRoutes(t);
+  addDefinitionRoutes(t);
+  addInstanceRoutes(t);
+  addTaskRoutes(t);
+  addTaskOperationRoutes(t);
+  addExternalTaskRoutes(t);
+  addEventAndJobRoutes(t);
+  addHistoryRoutes(t);
+  addOrdoRoutes(t);
+  return t;
+}
+
+}  // namespace ordo::server

@@ -1,0 +1,199 @@
+// One request from route to reply: authentication, parameters and body checked against the
+// route table, the handler on this (pool) thread, every failure as the error body.
+#include <boost/json.hpp>
+#include <cstdlib>
+
+#include "server/schema.hpp"
+#include "server/state.hpp"
+
+namespace ordo::server {
+
+ServerState::ServerState(Engine& e, ServerOptions o)
+    : engine(e), options(std::move(o)), routes(buildRoutes()), auth(e, options.anonymous) {}
+
+std::shared_ptr<const DefinitionCatalog> ServerState::definitions() {
+  auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(catalogMutex);
+    if (catalog && now - catalog->readAt < std::chrono::seconds(2)) return catalog;
+  }
+  auto fresh = std::make_shared<DefinitionCatalog>();
+  fresh->readAt = now;
+  auto origins = engine.definitionOrigins();
+  for (const auto& d : engine.definitions()) {
+    Engine::DefinitionOrigin o;
+    if (auto it = origins.find(d.id); it != origins.end()) o = it->second;
+    fresh->all.emplace_back(d, o);
+  }
+  std::lock_guard lock(catalogMutex);
+  catalog = fresh;
+  return fresh;
+}
+
+void ServerState::forgetDefinitions() {
+  std::lock_guard lock(catalogMutex);
+  catalog.reset();
+}
+
+int httpStatus(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::not_found: return 404;
+    case ErrorCode::invalid_argument:
+    case ErrorCode::parse_error:
+    case ErrorCode::expression_error:
+    case ErrorCode::no_outgoing_flow:
+    case ErrorCode::unhandled_bpmn_error:
+    case ErrorCode::unsupported: return 400;
+    case ErrorCode::forbidden: return 403;
+    case ErrorCode::wrong_state:
+    case ErrorCode::conflict: return 409;
+    case ErrorCode::limit_exceeded: return 429;
+    case ErrorCode::busy:
+    case ErrorCode::interrupted: return 503;
+    case ErrorCode::service_failed:
+    case ErrorCode::io_error:
+    case ErrorCode::internal: return 500;
+  }
+  return 500;
+}
+
+namespace {
+const char* camundaType(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::not_found:
+    case ErrorCode::invalid_argument: return "InvalidRequestException";
+    case ErrorCode::parse_error: return "ParseException";
+    case ErrorCode::expression_error: return "ProcessEngineException";
+    case ErrorCode::forbidden: return "AuthorizationException";
+    case ErrorCode::conflict: return "OptimisticLockingException";
+    case ErrorCode::wrong_state:
+    case ErrorCode::limit_exceeded:
+    case ErrorCode::unsupported:
+    case ErrorCode::no_outgoing_flow:
+    case ErrorCode::unhandled_bpmn_error: return "BadUserRequestException";
+    default: return "ProcessEngineException";
+  }
+}
+}  // namespace
+
+Response errorResponse(int status, const std::string& type, const std::string& message, const std::string& ordoCode,
+                       const std::string& elementId) {
+  boost::json::object o{{"type", type}, {"message", message}, {"code", status}};
+  if (!ordoCode.empty()) o["ordoCode"] = ordoCode;
+  if (!elementId.empty()) o["elementId"] = elementId;
+  return json(status, o);
+}
+
+Response errorResponse(const Error& e) {
+  int status = httpStatus(e.code());
+  auto r = errorResponse(status, camundaType(e.code()), e.what(), toString(e.code()), e.elementId());
+  if (!e.diagnostics().empty()) {
+    auto v = boost::json::parse(r.body).as_object();
+    boost::json::array details;
+    for (const auto& d : e.diagnostics()) {
+      details.push_back({{"code", d.code},
+                         {"message", d.message},
+                         {"elementId", d.elementId},
+                         {"line", d.line},
+                         {"column", d.column},
+                         {"severity", d.severity == Severity::error ? "error" : "warning"}});
+    }
+    // Camunda's ParseException carries its problems in details.<resource>.errors.
+    v["details"] = {{"diagram", {{"errors", details}, {"warnings", boost::json::array()}}}};
+    v["code"] = static_cast<int>(e.code());
+    r.body = boost::json::serialize(v);
+  } else {
+    auto v = boost::json::parse(r.body).as_object();
+    v["code"] = static_cast<int>(e.code());
+    r.body = boost::json::serialize(v);
+  }
+  return r;
+}
+
+namespace {
+
+// Query parameters checked against the route: required ones present, typed ones well-formed.
+void checkParams(const Route& route, const Request& req) {
+  for (const auto& p : route.params) {
+    if (p.in != "query") continue;
+    const std::string* v = req.queryParam(p.name);
+    if (!v) {
+      if (p.required) throw Error(ErrorCode::invalid_argument, "query parameter '" + p.name + "' is required");
+      continue;
+    }
+    if (p.type == "integer") {
+      char* end = nullptr;
+      errno = 0;
+      long long n = std::strtoll(v->c_str(), &end, 10);
+      (void)n;
+      if (v->empty() || *end != '\0' || errno == ERANGE)
+        throw Error(ErrorCode::invalid_argument,
+                    "Cannot set query parameter '" + p.name + "' to value '" + *v + "': not an integer");
+    } else if (p.type == "boolean" && *v != "true" && *v != "false") {
+      throw Error(ErrorCode::invalid_argument,
+                  "Cannot set query parameter '" + p.name + "' to value '" + *v + "': expected true or false");
+    }
+  }
+}
+
+}  // namespace
+
+Response ServerState::handle(Request& req, std::string& user, std::string& routeName) {
+  // Camunda's named-engine prefix: /engine-rest/engine/default/task == /engine-rest/task.
+  const std::string named = "/engine-rest/engine/";
+  if (req.path.rfind(named, 0) == 0) {
+    auto slash = req.path.find('/', named.size());
+    if (slash != std::string::npos) {
+      std::string name = req.path.substr(named.size(), slash - named.size());
+      if (name != "default")
+        return errorResponse(404, "RestException", "No process engine available with name '" + name + "'");
+      req.path = "/engine-rest" + req.path.substr(slash);
+    }
+  }
+  bool pathKnown = false;
+  const Route* route = routes.match(req.method, req.path, req.params, pathKnown);
+  if (!route) {
+    routeName = "unmatched";
+    if (pathKnown) return errorResponse(405, "RestException", req.method + " is not allowed on " + req.path);
+    return errorResponse(404, "RestException", "no resource at " + req.path);
+  }
+  routeName = route->path;
+  try {
+    Principal who;
+    if (route->auth != Auth::none) {
+      std::string why;
+      auto p = auth.authenticate(req.header("authorization"), why);
+      if (!p) {
+        auto r = errorResponse(401, "AuthenticationException", why);
+        r.headers.emplace_back("WWW-Authenticate", "Basic realm=\"ordo\", Bearer");
+        return r;
+      }
+      who = *p;
+      user = who.user;
+      if (route->auth == Auth::admin && !who.admin)
+        return errorResponse(403, "AuthorizationException",
+                             "user '" + who.user + "' may not " + route->summary + ": it needs the role admin");
+    }
+    checkParams(*route, req);
+    boost::json::value body;
+    bool hasBody = false;
+    if (!route->requestSchema.is_null() && route->requestContentType.empty()) {
+      const std::string* ct = req.header("content-type");
+      if (!req.body.empty() && ct && ct->find("json") == std::string::npos)
+        throw Error(ErrorCode::invalid_argument, "Content-Type: expected application/json, got '" + *ct + "'");
+      boost::system::error_code ec;
+      body = req.body.empty() ? boost::json::value(boost::json::object()) : boost::json::parse(req.body, ec);
+      if (ec) throw Error(ErrorCode::invalid_argument, "body: malformed JSON (" + ec.message() + ")");
+      checkSchema(route->requestSchema, body, "");
+      hasBody = true;
+    }
+    Call call{req, who, engine, *this, hasBody ? &body : nullptr};
+    return route->handler(call);
+  } catch (const Error& e) {
+    return errorResponse(e);
+  } catch (const std::exception& e) {
+    return errorResponse(500, "ProcessEngineException", std::string("internal error: ") + e.what(), "internal");
+  }
+}
+
+}  // namespace ordo::server

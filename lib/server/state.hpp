@@ -1,0 +1,47 @@
+// What every request shares: the engine, authentication, metrics, options, the routes.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+
+#include "server/auth.hpp"
+#include "server/metrics.hpp"
+#include "server/server.hpp"
+
+namespace ordo::server {
+
+// Every definition with its deployment's tenant: read for nearly every request that names a
+// definition, so kept for two seconds (or until this server deploys or deletes).
+struct DefinitionCatalog {
+  std::vector<std::pair<Definition, Engine::DefinitionOrigin>> all;
+  std::chrono::steady_clock::time_point readAt;
+};
+
+struct ServerState {
+  Engine& engine;
+  ServerOptions options;
+  RouteTable routes;
+  Authenticator auth;
+  Metrics metrics;
+  std::atomic<bool> stopping{false};
+  std::mutex catalogMutex;
+  std::shared_ptr<const DefinitionCatalog> catalog;
+
+  std::shared_ptr<const DefinitionCatalog> definitions();
+  void forgetDefinitions();
+
+  ServerState(Engine& e, ServerOptions o);
+  // Routes, authenticates, validates and calls the handler; every failure becomes the
+  // dialect's error body. `user` is who asked (for the access log), `route` the template.
+  Response handle(Request& request, std::string& user, std::string& route);
+};
+
+// Errors of the HTTP layer itself, in the Camunda error body.
+Response errorResponse(int status, const std::string& type, const std::string& message,
+                       const std::string& ordoCode = {}, const std::string& elementId = {});
+Response errorResponse(const Error& e);
+int httpStatus(ErrorCode code);
+
+}  // namespace ordo::server

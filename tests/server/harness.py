@@ -1,0 +1,139 @@
+"""Starts the real ordo-server on 127.0.0.1, a port it picks, and a SQLite file in a temp
+dir; HTTP helpers (standard library only); a dump of every table to compare before/after."""
+import base64
+import http.client
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import tempfile
+import time
+import urllib.parse
+
+SERVER = os.environ.get("ORDO_SERVER", "")
+ROOT = os.environ.get("ORDO_ROOT", os.path.join(os.path.dirname(__file__), "..", ".."))
+SAMPLES = os.path.join(ROOT, "bpmn-samples")
+MODELS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "models")
+
+USERS = {"employee": "employee-pass", "manager": "manager-pass", "director": "director-pass", "admin": "admin-pass",
+         "mary": "mary-pass"}
+
+
+class Server:
+    def __init__(self, extra_args=(), config=None, deploy=(SAMPLES,), sample_users=True):
+        self.dir = tempfile.mkdtemp(prefix="ordo-server-test-")
+        self.db = os.path.join(self.dir, "test.db")
+        args = [SERVER, "--listen", "127.0.0.1:0", "--db", self.db, "--access-log", os.path.join(self.dir, "access.log")]
+        for d in deploy:
+            args += ["--deploy", d]
+        if sample_users:
+            args.append("--sample-users")
+        if config is not None:
+            path = os.path.join(self.dir, "config.json")
+            with open(path, "w") as f:
+                json.dump(config, f)
+            args += ["--config", path]
+        args += list(extra_args)
+        self.stderr = open(os.path.join(self.dir, "stderr.txt"), "w")
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.stderr, text=True)
+        first = self.proc.stdout.readline()
+        if "listening on http://" not in first:
+            self.proc.wait(5)
+            raise RuntimeError("ordo-server did not start: %r %s" % (first, open(self.stderr.name).read()))
+        self.url = first.strip().split("listening on ")[1]
+        self.host, port = self.url[len("http://"):].split(":")
+        self.port = int(port)
+        self.banner = first
+
+    def stop(self, sig=signal.SIGTERM, timeout=20):
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                raise AssertionError("ordo-server did not stop within %ss of %s" % (timeout, sig))
+        self.proc.stdout.close()
+        self.stderr.close()
+        return self.proc.returncode
+
+    def request(self, method, path, body=None, user="admin", headers=None, raw=None, timeout=30):
+        h = dict(headers or {})
+        if user is not None and "Authorization" not in h:
+            token = base64.b64encode(("%s:%s" % (user, USERS.get(user, user))).encode()).decode()
+            h["Authorization"] = "Basic " + token
+        data = raw
+        if body is not None:
+            data = json.dumps(body).encode()
+            h.setdefault("Content-Type", "application/json")
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
+        try:
+            conn.request(method, path, body=data, headers=h)
+            r = conn.getresponse()
+            payload = r.read()
+            return Reply(r.status, dict((k.lower(), v) for k, v in r.getheaders()), payload)
+        finally:
+            conn.close()
+
+    def dump(self):
+        """Every table's rows, in a stable order (the server's own writes included)."""
+        c = sqlite3.connect("file:%s?mode=ro" % self.db, uri=True, timeout=30)
+        try:
+            out = {}
+            for (name,) in c.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"):
+                out[name] = sorted(repr(r) for r in c.execute('SELECT * FROM "%s"' % name))
+            return out
+        finally:
+            c.close()
+
+
+class Reply:
+    def __init__(self, status, headers, payload):
+        self.status = status
+        self.headers = headers
+        self.payload = payload
+
+    @property
+    def json(self):
+        return json.loads(self.payload.decode()) if self.payload else None
+
+    def __repr__(self):
+        return "<%d %s>" % (self.status, self.payload[:300])
+
+
+def q(path, **params):
+    return path + ("?" + urllib.parse.urlencode(params) if params else "")
+
+
+def typed(**values):
+    out = {}
+    for k, v in values.items():
+        if isinstance(v, bool):
+            out[k] = {"value": v, "type": "Boolean"}
+        elif isinstance(v, int):
+            out[k] = {"value": v, "type": "Integer"}
+        elif isinstance(v, float):
+            out[k] = {"value": v, "type": "Double"}
+        elif isinstance(v, (dict, list)):
+            out[k] = {"value": json.dumps(v), "type": "Json"}
+        elif v is None:
+            out[k] = {"value": None, "type": "Null"}
+        else:
+            out[k] = {"value": v, "type": "String"}
+    return out
+
+
+def multipart(fields, files):
+    """A multipart/form-data body as Camunda Modeler sends it: fields, then the files."""
+    boundary = "----OrdoTestBoundary%d" % int(time.time() * 1000)
+    parts = []
+    for k, v in fields.items():
+        parts.append('--%s\r\nContent-Disposition: form-data; name="%s"\r\n\r\n%s\r\n' % (boundary, k, v))
+    body = "".join(parts).encode()
+    for name, (filename, content) in files.items():
+        body += ('--%s\r\nContent-Disposition: form-data; name="%s"; filename="%s"\r\n'
+                 "Content-Type: application/octet-stream\r\n\r\n" % (boundary, name, filename)).encode()
+        body += content + b"\r\n"
+    body += ("--%s--\r\n" % boundary).encode()
+    return body, "multipart/form-data; boundary=" + boundary
