@@ -55,7 +55,8 @@ struct Definition {
   int version = 0;
   std::string hash;  // of the deployed XML
   std::int64_t deployedAt = 0;
-  std::string category;  // the document's targetNamespace, as Flowable files it
+  std::string category;    // the document's targetNamespace, as Flowable files it
+  bool suspended = false;  // a suspended definition starts no instances (by key, id, message, signal or timer)
 };
 
 struct Deployment {
@@ -323,6 +324,10 @@ class Engine {
   void setVariables(Id instanceId, const Variables& variables, std::int64_t expectedRevision = -1);
 
   std::vector<Definition> definitions() const;
+  // Suspends (or activates) a definition: while suspended it starts no instance, by key or id
+  // (wrong_state), message, signal or timer (skipped). With includeInstances its running
+  // instances are suspended (or resumed) too. An administrator or the system.
+  void suspendDefinition(Id definitionId, bool suspended, const Actor& actor, bool includeInstances = false);
   Definition definition(Id id) const;
   std::vector<Instance> instances(const InstanceQuery& query = {}) const;
   // The page the query's offset and limit select, and the total that match.

@@ -50,6 +50,16 @@ void Runner::fireStartTimer(store::Session& c, Id jobId) {
   auto job = c.startJob(jobId);
   if (!job) return;
   auto dp = deployed(c, job->definition);
+  if (auto def = c.definitionById(job->definition); def && def->suspended) {
+    // A suspended definition's timer waits: its next occurrence is looked at again later.
+    auto data = job->data;
+    const auto& timer = *dp->process->node(job->element)->event(model::EventType::timer);
+    if (timer.timer.type == model::TimerDefinition::Type::cycle)
+      c.rescheduleStartJob(jobId, startTimerDue(*dp->process->node(job->element), timer, job->dueAt, data), data);
+    else
+      c.rescheduleStartJob(jobId, job->dueAt + 60'000, data);
+    return;
+  }
   const auto* s = dp->process->node(job->element);
   if (!s) throw Error(ErrorCode::internal, "timer start job for unknown element '" + job->element + "'");
   const auto& timer = *s->event(model::EventType::timer);

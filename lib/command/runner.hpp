@@ -164,6 +164,7 @@ struct Runner : runtime::Environment {
     for (const auto& sub : c.startSubscriptions("signal", name)) {
       if (sub.definition == last) continue;  // one new instance per process, whichever start event
       last = sub.definition;
+      if (auto def = c.definitionById(sub.definition); !def || def->suspended) continue;
       auto dp = deployed(c, sub.definition);
       startInstance(c, *dp, variables, {}, {}, {}, dp->process->node(sub.element));
       ++received;

@@ -183,6 +183,28 @@ std::pair<std::string, std::string> Engine::startForm(const std::string& key) co
   });
 }
 
+void Engine::suspendDefinition(Id definitionId, bool suspended, const Actor& actor, bool includeInstances) {
+  impl_->command([&](store::Session& c) {
+    auto def = c.definitionById(definitionId);
+    if (!def) throw Error(ErrorCode::not_found, "definition " + std::to_string(definitionId) + " not found");
+    if (!impl_->actor(c, actor.userId()).admin)
+      throw Error(ErrorCode::forbidden, "user '" + actor.userId() + "' may not suspend or activate a definition");
+    c.setDefinitionSuspended(definitionId, suspended);
+    if (!includeInstances) return;
+    InstanceQuery q;
+    q.state = suspended ? "running" : "suspended";
+    for (const auto& i : c.queryInstances(q))
+      if (i.definitionId == definitionId)
+        impl_->onInstance(
+            c, i.id, actor.userId(),
+            [&](runtime::Execution& ex) {
+              ex.setRunning(!suspended);
+              ex.recordOperation(suspended ? "suspend" : "resume", nullptr, 0, "with its definition");
+            },
+            true);
+  });
+}
+
 Instance Engine::start(const StartRequest& request) {
   return impl_->command([&](store::Session& c) {
     std::optional<Definition> def;
@@ -194,6 +216,9 @@ Instance Engine::start(const StartRequest& request) {
       def = c.latestDefinition(request.key);
       if (!def) throw Error(ErrorCode::not_found, "no definition with key '" + request.key + "' is deployed");
     }
+    if (def->suspended)
+      throw Error(ErrorCode::wrong_state, "definition '" + def->key + "' version " + std::to_string(def->version) +
+                                              " is suspended: it starts no instances");
     auto dp = impl_->deployed(c, def->id);
     return impl_->startInstance(c, *dp, request.variables, request.businessKey, request.initiator, request.tenant,
                                 nullptr);
@@ -212,6 +237,7 @@ Instance Engine::correlateMessage(const MessageCorrelation& m) {
     if (m.instanceId == 0) {
       // No one waits: a message start event of the latest version of some definition.
       for (const auto& sub : c.startSubscriptions("message", m.name)) {
+        if (auto def = c.definitionById(sub.definition); !def || def->suspended) continue;
         auto dp = impl_->deployed(c, sub.definition);
         return impl_->startInstance(c, *dp, m.variables, m.businessKey, m.user, {}, dp->process->node(sub.element));
       }

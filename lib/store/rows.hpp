@@ -58,9 +58,10 @@ inline Definition readDefinition(Statement& q) {
   d.hash = q.text(4);
   d.deployedAt = q.int64(5);
   d.category = q.text(6);
+  d.suspended = q.int64(7) != 0;
   return d;
 }
-inline constexpr const char* kDefinitionCols = "id, key, version, name, hash, deployed_at, category";
+inline constexpr const char* kDefinitionCols = "id, key, version, name, hash, deployed_at, category, suspended";
 
 inline Instance readInstance(Statement& q) {
   Instance i;

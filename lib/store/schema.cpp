@@ -234,6 +234,10 @@ CREATE TABLE IF NOT EXISTS server_tokens(
   created_at INTEGER NOT NULL, revoked_at INTEGER);
 CREATE TABLE IF NOT EXISTS server_tenants(id TEXT PRIMARY KEY, name TEXT) WITHOUT ROWID;
 )sql",
+    // 12: a definition may be suspended (it starts no instances until it is activated again).
+    R"sql(
+ALTER TABLE definitions ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 }  // namespace

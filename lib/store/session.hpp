@@ -51,6 +51,7 @@ class DefinitionRepository {
   virtual int maxVersion(const std::string& key) = 0;
   virtual void insertDefinition(Definition& d, const std::string& xml) = 0;
   virtual std::vector<Definition> listDefinitions() = 0;
+  virtual void setDefinitionSuspended(Id id, bool suspended) = 0;
 };
 
 // Instances.

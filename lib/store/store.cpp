@@ -154,4 +154,8 @@ std::vector<Definition> listDefinitions(Connection& c) {
   return rows(q, [](Statement& row) -> Definition { return readDefinition(row); });
 }
 
+void setDefinitionSuspended(Connection& c, Id id, bool suspended) {
+  c.prepare("UPDATE definitions SET suspended = ? WHERE id = ?").bind(1, suspended ? 1 : 0).bind(2, id).run();
+}
+
 }  // namespace ordo::store

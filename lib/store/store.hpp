@@ -75,6 +75,7 @@ std::string definitionXml(Connection& c, Id id);
 int maxVersion(Connection& c, const std::string& key);
 void insertDefinition(Connection& c, Definition& d, const std::string& xml);
 std::vector<Definition> listDefinitions(Connection& c);
+void setDefinitionSuspended(Connection& c, Id id, bool suspended);
 
 // Instances
 std::optional<Instance> instanceById(Connection& c, Id id);

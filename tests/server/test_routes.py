@@ -411,6 +411,33 @@ class Routes(unittest.TestCase):
         done = self.call("GET", q(E + "/history/task", taskId=t["id"]), user="alice")
         self.assertEqual(done[0]["ordoCompletedBy"], "alice")
 
+    def test_09_definition_suspension(self):
+        # Camunda's documented body for PUT /process-definition/{id}/suspended.
+        d = self.call("GET", E + "/process-definition/key/leaveApproval")
+        i = self.start("leaveApproval", days=1, manager="manager")
+        self.call("PUT", E + "/process-definition/%s/suspended" % d["id"],
+                  {"suspended": True, "includeProcessInstances": True, "executionDate": None})
+        self.assertTrue(self.call("GET", E + "/process-definition/" + d["id"])["suspended"])
+        self.assertIn(d["id"], [x["id"] for x in self.call("GET", q(E + "/process-definition", suspended="true"))])
+        self.assertNotIn(d["id"], [x["id"] for x in self.call("GET", q(E + "/process-definition", active="true"))])
+        self.assertTrue(self.call("GET", E + "/process-instance/" + i["id"])["suspended"])
+        # A suspended definition starts nothing, and changes nothing trying.
+        refused = self.s.request("POST", E + "/process-definition/%s/start" % d["id"], {"variables": typed(days=1)})
+        self.assertEqual(refused.status, 409, refused)
+        self.assertIn("suspended", refused.json["message"])
+        # Only an administrator suspends.
+        self.assertEqual(self.s.request("PUT", E + "/process-definition/key/leaveApproval/suspended",
+                                        {"suspended": False}, user="employee").status, 403)
+        self.call("PUT", E + "/process-definition/key/leaveApproval/suspended",
+                  {"suspended": False, "includeProcessInstances": True})
+        self.assertFalse(self.call("GET", E + "/process-instance/" + i["id"])["suspended"])
+        self.start("leaveApproval", days=1, manager="manager")
+        # The tenant form of the path: acme's own definition, by its tenant.
+        base = E + "/process-definition/key/acmeProcess/tenant-id/acme"
+        self.call("PUT", base + "/suspended", {"suspended": True})
+        self.assertTrue(self.call("GET", base)["suspended"])
+        self.call("PUT", base + "/suspended", {"suspended": False})
+
     def test_99_every_route_was_exercised(self):
         routes = json.loads(subprocess.check_output([SERVER, "--routes"]))
         text = self.call("GET", "/metrics").decode()

@@ -447,7 +447,7 @@ value definitionDto(const Definition& d, const Engine::DefinitionOrigin& o) {
                 {"resource", d.key + ".bpmn"},
                 {"deploymentId", idOrNull(o.deploymentId)},
                 {"diagram", nullptr},
-                {"suspended", false},
+                {"suspended", d.suspended},
                 {"tenantId", strOrNull(o.tenant)},
                 {"versionTag", nullptr},
                 {"historyTimeToLive", nullptr},

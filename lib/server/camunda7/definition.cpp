@@ -24,7 +24,7 @@ Response list(Call& c, bool count) {
   bool latest = queryBool(c, "latestVersion").value_or(false);
   bool withoutTenant = queryBool(c, "withoutTenantId").value_or(false);
   bool includeWithoutTenant = queryBool(c, "includeProcessDefinitionsWithoutTenantId").value_or(false);
-  if (queryBool(c, "suspended").value_or(false)) all.clear();  // Ordo's definitions are never suspended
+  auto suspendedOnly = queryBool(c, "suspended"), activeOnly = queryBool(c, "active");
   std::map<std::pair<std::string, std::string>, int> latestVersion;
   for (const auto& [d, o] : all) {
     auto& v = latestVersion[{d.key, o.tenant}];
@@ -45,6 +45,8 @@ Response list(Call& c, bool count) {
     if (latest && latestVersion[{d.key, o.tenant}] != d.version) continue;
     if (!tenants.empty() && !tenants.count(o.tenant) && !(includeWithoutTenant && o.tenant.empty())) continue;
     if (withoutTenant && !o.tenant.empty()) continue;
+    if (suspendedOnly.value_or(false) && !d.suspended) continue;
+    if (activeOnly.value_or(false) && d.suspended) continue;
     out.emplace_back(d, o);
   }
   if (count) return json(200, countOf(out.size()));
@@ -75,6 +77,26 @@ Definition named(Call& c) {
   if (p.count("id")) return visibleDefinition(c, p.at("id"));
   if (p.count("tenantId")) return latestVisible(c, p.at("key"), &p.at("tenantId"));
   return latestVisible(c, p.at("key"));
+}
+
+// PUT .../suspended: {id} that version; key/{key} every version of the key the caller sees.
+Response suspend(Call& c) {
+  const auto& b = body(c);
+  if (b.contains("executionDate") && !b.at("executionDate").is_null())
+    throw Error(ErrorCode::unsupported, "executionDate: Ordo suspends and activates definitions at once");
+  bool suspended = flag(b, "suspended"), instances = flag(b, "includeProcessInstances");
+  std::vector<Id> ids;
+  const auto& p = c.request.params;
+  if (p.count("id")) {
+    ids.push_back(visibleDefinition(c, p.at("id")).id);
+  } else {
+    for (const auto& [d, o] : visibleDefinitions(c))
+      if (d.key == p.at("key") && (!p.count("tenantId") || o.tenant == p.at("tenantId"))) ids.push_back(d.id);
+    if (ids.empty()) throw Error(ErrorCode::not_found, "no process definition with key '" + p.at("key") + "'");
+  }
+  for (Id id : ids) c.engine.suspendDefinition(id, suspended, c.who.user, instances);
+  c.state.forgetDefinitions();
+  return server::noContent();
 }
 
 Response get(Call& c) {
@@ -189,6 +211,13 @@ void addDefinitionRoutes(RouteTable& t) {
   auto formBody = obj({{"variables", variables()}, {"businessKey", str()}});
   for (std::string prefix : {"/process-definition/{id}", "/process-definition/key/{key}",
                              "/process-definition/key/{key}/tenant-id/{tenantId}"}) {
+    t.add(R("PUT", prefix + "/suspended", "Process Definition",
+            "Suspend or activate a process definition (an administrator)")
+              .body(obj({{"suspended", boolean()}, {"includeProcessInstances", boolean()}, {"executionDate", any()}},
+                        {"suspended"}))
+              .noContent()
+              .handle(suspend)
+              .route);
     t.add(R("GET", prefix, "Process Definition", "Get a process definition")
               .returns(definitionSchema())
               .handle(get)
