@@ -76,16 +76,22 @@ Id TableIds::next(const char* table) {
 }
 
 void TableIds::flush() {
+  // One statement for every table the command took ids from (usually two or three).
+  std::string sql = "INSERT INTO id_high(tbl, high) VALUES ";
+  int n = 0;
+  for (auto& [table, range] : next_)
+    if (range.next != range.first) sql += n++ ? ",(?,?)" : "(?,?)";
+  if (n == 0) return;
+  sql += " ON CONFLICT(tbl) DO UPDATE SET high = excluded.high WHERE excluded.high > high";
+  auto& q = c_.prepare(sql);
+  int i = 0;
   for (auto& [table, range] : next_) {
     if (range.next == range.first) continue;
-    c_.prepare(
-          "INSERT INTO id_high(tbl, high) VALUES (?1, ?2) ON CONFLICT(tbl) DO UPDATE SET high = excluded.high "
-          "WHERE excluded.high > high")
-        .bind(1, table)
-        .bind(2, range.next - 1)
-        .run();
+    q.bind(i + 1, table).bind(i + 2, range.next - 1);
+    i += 2;
     range.first = range.next;
   }
+  q.run();
 }
 
 // ---------------------------------------------------------------- definitions
