@@ -223,9 +223,12 @@ struct Runner : runtime::Environment {
       } else if (!notices.empty()) {
         auto notice = std::move(notices.front());
         notices.pop_front();
-        // A suspended caller still learns that its child ended.
-        onInstance(
-            c, notice.parent, {}, [&](runtime::Execution& ex) { ex.childEnded(notice.parentToken, notice); }, true);
+        // A suspended caller still learns that its child ended; one that ended meanwhile (another
+        // child's terminateAll ended it) has nothing left to continue.
+        auto parent = c.instanceById(notice.parent);
+        if (parent && (parent->state == "running" || parent->state == "suspended"))
+          onInstance(
+              c, notice.parent, {}, [&](runtime::Execution& ex) { ex.childEnded(notice.parentToken, notice); }, true);
       } else if (!cancels.empty()) {
         Id child = cancels.front();
         cancels.pop_front();

@@ -41,7 +41,10 @@ struct Collector {
   }
 
   void scope(const model::Scope& s) {
-    for (const auto& f : s.flows) add(f->condition, f->id, f->position, "condition");
+    for (const auto& f : s.flows) {
+      add(f->condition, f->id, f->position, "condition");
+      add(f->skipExpression, f->id, f->position, "skipExpression");
+    }
     for (const auto& n : s.nodes) {
       auto p = n->position;
       add(n->human.assignee, n->id, p, "assignee");
@@ -49,6 +52,14 @@ struct Collector {
       add(n->human.candidateGroups, n->id, p, "candidateGroups");
       add(n->human.dueDate, n->id, p, "dueDate");
       add(n->human.priority, n->id, p, "priority");
+      add(n->human.formKey, n->id, p, "formKey");
+      add(n->human.owner, n->id, p, "owner");
+      add(n->human.category, n->id, p, "category");
+      add(n->human.taskCompleterVariableName, n->id, p, "taskCompleterVariableName");
+      if (n->kind == model::NodeKind::userTask) add(n->name, n->id, p, "name");
+      if (n->human.humanPerformer.rfind("resource:", 0) != 0) add(n->human.humanPerformer, n->id, p, "humanPerformer");
+      for (const auto& o : n->human.potentialOwners)
+        if (o.rfind("resource:", 0) != 0) add(o, n->id, p, "potentialOwner");
       add(n->loop.collection, n->id, p, "collection");
       add(n->loop.loopCardinality, n->id, p, "loopCardinality");
       add(n->loop.completionCondition, n->id, p, "completionCondition");

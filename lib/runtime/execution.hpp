@@ -82,6 +82,7 @@ class Execution {
   // --- used by the behaviours ---
   const model::FlowNode& node(const Token& t) const;
   InstanceState& state() { return state_; }
+  const InstanceState& state() const { return state_; }
   const DeployedProcess& process() const { return process_; }
   const Environment& environment() const { return env_; }
   std::int64_t now() const { return clock_.nowMillis(); }
@@ -101,6 +102,9 @@ class Execution {
   std::vector<const model::SequenceFlow*> selectOutgoing(const Token& t, const model::FlowNode& n, bool exclusive);
   bool evaluateCondition(const Token& t, const std::string& text, const std::string& elementId);
   boost::json::value evaluate(const Token& t, const std::string& text, const std::string& elementId);
+  std::string evaluateText(const Token& t, const std::string& text, const std::string& elementId);
+  // `execution` in an expression: ids, business key, activity, variables (getVariable).
+  boost::json::value executionView(const Token& t) const;
 
   const boost::json::value* lookup(const Token& t, std::string_view name) const;
   Variables visibleVariables(const Token& t) const;
@@ -160,6 +164,8 @@ class Execution {
   void childEnded(Id token, const ParentNotice& notice);
   // The parent's call activity was cancelled: this called instance stops.
   void terminate(const std::string& reason);
+  // A terminate end event with terminateAll: this instance and its callers end, completed.
+  void terminateAll(const std::string& reason);
   // --- the two primitives the approval operations are written on
   // move: cancel `cancel` (with everything under them) and place a token at `target`
   // under the scope token `scope`.
@@ -213,6 +219,9 @@ class Execution {
   void completeMultiInstanceBody(Token& body, const model::FlowNode& n);
   // Standard loop: whether another iteration runs after `done` of them.
   bool loopAgain(const Token& t, const model::FlowNode& n, std::int64_t done);
+  // Flowable's skipExpression: true when the node is to be passed without running.
+  bool skipped(const Token& t, const model::FlowNode& n);
+  bool skipEnabled(const Token& t) const;  // _FLOWABLE_SKIP_EXPRESSION_ENABLED is true
 
  private:
   void attachBoundaryEvents(Token& t, const model::FlowNode& n);

@@ -46,6 +46,8 @@ bool readEventDefinition(ReadContext& ctx, pugi::xml_node def, EventDefinition& 
     out.linkName = ctx.attr(def, "name");
   } else if (local == "terminateEventDefinition") {
     out.type = EventType::terminate;
+    out.terminateAll = ctx.engineAttr(def, "terminateAll") == "true";
+    out.terminateMultiInstance = ctx.engineAttr(def, "terminateMultiInstance") == "true";
   } else {
     return false;
   }
