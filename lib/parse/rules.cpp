@@ -159,6 +159,14 @@ void checkSpecRules(Checker& c, const model::FlowNode& n) {
         c.report(c.executionSeverity(), "conditional_from_event_gateway",
                  "sequence flow '" + f->id + "' leaves event-based gateway '" + n.id + "' with a condition", f->id,
                  f->position);
+      // What follows an event-based gateway waits for the gateway alone (the first event wins).
+      if (f->target)
+        for (const auto* in : f->target->incoming)
+          if (in->source != &n)
+            c.report(c.executionSeverity(), "event_gateway_target_shared",
+                     "sequence flow '" + in->id + "' leads to " + f->target->label() +
+                         ", which follows event-based gateway '" + n.id + "' and may have no other incoming flow",
+                     in->id, in->position);
       if (f->target && f->target->kind != NodeKind::intermediateCatchEvent && f->target->kind != NodeKind::receiveTask)
         c.report(c.executionSeverity(), "event_gateway_target",
                  "event-based gateway '" + n.id + "' leads to " + f->target->label() +

@@ -77,6 +77,12 @@ struct Collector {
       for (const auto& m : n->call.out) add(m.sourceExpression, n->id, p, "out mapping");
       add(n->call.businessKey, n->id, p, "businessKey");
       if (isExpression(n->call.calledElement)) add(n->call.calledElement, n->id, p, "calledElement");
+      // A service expression (camunda:expression="${a + 1}") runs as JUEL when no handler has its
+      // name; one JUEL cannot read (a bean's method) stays a handler name only.
+      if (isExpression(n->service.expression) && !out.expressions.count(n->service.expression)) try {
+          out.expressions.emplace(n->service.expression, expr::Expression::compile(n->service.expression));
+        } catch (const expr::Error&) {
+        }
       if (n->inner) scope(*n->inner);
     }
   }

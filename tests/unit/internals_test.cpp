@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "engine_support.hpp"
+#include "jobs/cron.hpp"
 #include "jobs/iso8601.hpp"
 
 using namespace ordo;
@@ -461,4 +462,18 @@ TEST_CASE("internals: message and signal start events are registered at deploy, 
     CHECK(e->correlateMessage({"order.received"}).definitionVersion == 2);
     CHECK(e->broadcastSignal("alarm") == 1);
   }
+}
+
+TEST_CASE("cron: Quartz cycles as Flowable and Camunda write them") {
+  const auto at = [](const char* t) { return ordo::jobs::parseDateTime(t); };
+  using ordo::jobs::nextCronTime;
+  CHECK(ordo::jobs::isCron("0 0/5 * * * ?"));
+  CHECK_FALSE(ordo::jobs::isCron("R3/PT10M"));
+  CHECK(nextCronTime("0 0/5 * * * ?", at("2026-01-05T09:01:30Z")) == at("2026-01-05T09:05:00Z"));
+  CHECK(nextCronTime("0 0/5 * * * ?", at("2026-01-05T09:05:00Z")) == at("2026-01-05T09:10:00Z"));
+  CHECK(nextCronTime("0 30 8 ? * MON-FRI", at("2026-01-09T09:00:00Z")) == at("2026-01-12T08:30:00Z"));
+  CHECK(nextCronTime("0 0 0 1 JAN ? 2030", at("2026-01-05T09:00:00Z")) == at("2030-01-01T00:00:00Z"));
+  CHECK_THROWS_AS(ordo::jobs::checkCron("0 0 25 * * ?"), std::invalid_argument);
+  CHECK_THROWS_AS(ordo::jobs::checkCron("0 0 12 L * ?"), std::invalid_argument);
+  CHECK_THROWS_AS(ordo::jobs::checkCron("0 0 0 30 FEB ?"), std::invalid_argument);
 }

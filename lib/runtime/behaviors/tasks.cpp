@@ -66,6 +66,12 @@ void enterServiceTask(Execution& ex, Token& t, const model::FlowNode& n) {
         break;
       }
     }
+  if (!handler && !s.expression.empty() && ex.process().hasExpression(s.expression)) {
+    auto value = ex.evaluate(t, s.expression, n.id);
+    if (!s.resultVariable.empty()) ex.setVariable(t, s.resultVariable, std::move(value));
+    ex.leave(t);
+    return;
+  }
   if (!handler)
     throw Error(ErrorCode::unsupported,
                 name.empty() ? "service task '" + n.id + "' names no implementation (type, topic, class or expression)"
