@@ -77,7 +77,8 @@ struct TimerDefinition {
 struct EventDefinition {
   EventType type = EventType::none;
   std::string id;
-  std::string ref;  // messageRef, signalRef, errorRef, escalationRef or activityRef
+  std::string ref;                // messageRef, signalRef, errorRef, escalationRef or activityRef
+  std::string messageExpression;  // flowable/activiti: the message name as ${...}, evaluated when subscribing
   TimerDefinition timer;
   std::string condition;          // conditional events
   std::string linkName;           // link events: the name pairs throw and catch
@@ -93,8 +94,9 @@ struct LoopCharacteristics {
   // multi-instance
   bool sequential = false;
   std::string loopCardinality;
-  std::string collection;       // flowable:collection / camunda:collection, or loopDataInputRef
-  std::string elementVariable;  // flowable:elementVariable, or inputDataItem's name
+  std::string collection;            // flowable:collection / camunda:collection, or loopDataInputRef
+  std::string elementVariable;       // flowable:elementVariable, or inputDataItem's name
+  std::string elementIndexVariable;  // flowable: a second name for loopCounter
   std::string completionCondition;
   std::string loopDataInputRef, loopDataOutputRef, inputDataItem, outputDataItem;
   // standard loop

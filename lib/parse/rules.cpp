@@ -138,6 +138,17 @@ void checkSpecRules(Checker& c, const model::FlowNode& n) {
   if (n.kind == NodeKind::startEvent && n.scope->owner && n.scope->owner->kind != NodeKind::eventSubProcess &&
       !n.events.empty())
     fail("subprocess_start_with_trigger", n.label() + " starts an embedded subprocess and must be a none start event");
+  // Two message catches on one activity waiting for the same message: which one it reaches is undefined.
+  for (std::size_t i = 0; i < n.boundaryEvents.size(); ++i)
+    for (std::size_t j = i + 1; j < n.boundaryEvents.size(); ++j) {
+      const auto* a = n.boundaryEvents[i]->event(model::EventType::message);
+      const auto* b = n.boundaryEvents[j]->event(model::EventType::message);
+      if (a && b && c.defs.messageName(a->ref) == c.defs.messageName(b->ref))
+        c.report(c.executionSeverity(), "duplicate_message_catch",
+                 n.boundaryEvents[j]->label() + " waits for message '" + c.defs.messageName(b->ref) + "' as " +
+                     n.boundaryEvents[i]->label() + " on the same activity does",
+                 n.boundaryEvents[j]->id, n.boundaryEvents[j]->position);
+    }
   if (n.kind == NodeKind::intermediateCatchEvent && n.events.empty())
     fail("catch_without_definition", n.label() + " is an intermediate catch event without an event definition");
   if (n.kind == NodeKind::boundaryEvent && n.events.empty())

@@ -25,15 +25,17 @@ void Execution::attachBoundaryEvents(Token& t, const FlowNode& n) {
 
 void Execution::subscribeMessage(Token& owner, const FlowNode& eventNode, const model::EventDefinition* def) {
   std::string ref = eventNode.messageRef;
-  if (def)
-    ref = def->ref;
-  else if (const auto* e = eventNode.event(model::EventType::message))
-    ref = e->ref;
+  if (!def) def = eventNode.event(model::EventType::message);
+  if (def) ref = def->ref;
   SubscriptionRow sub;
   sub.id = ids_.next("subscriptions");
   sub.tokenId = owner.id;
   sub.kind = "message";
-  sub.name = process_.model().messageName(ref);
+  sub.name = def && !def->messageExpression.empty() ? evaluateText(owner, def->messageExpression, eventNode.id)
+                                                    : process_.model().messageName(ref);
+  // Camunda: a <message name="invoice-${id}"> is evaluated when the catch starts waiting.
+  if (sub.name.find("${") != std::string::npos && process_.hasExpression(sub.name))
+    sub.name = evaluateText(owner, sub.name, eventNode.id);
   sub.element = eventNode.id;
   sub.isNew = true;
   sub.createdNow = true;

@@ -72,6 +72,7 @@ struct Collector {
         add(e.timer.expression, n->id, p, "timer");
         timer(e, n->id);
         add(e.condition, n->id, p, "condition");
+        add(e.messageExpression, n->id, p, "messageExpression");
       }
       for (const auto& m : n->call.in) add(m.sourceExpression, n->id, p, "in mapping");
       for (const auto& m : n->call.out) add(m.sourceExpression, n->id, p, "out mapping");
@@ -97,6 +98,8 @@ std::shared_ptr<CompiledModel> CompiledModel::compile(std::shared_ptr<const mode
   Collector c{*out, diagnostics};
   for (const auto& p : out->model->processes)
     if (p->executable) c.scope(p->scope);
+  for (const auto& [id, m] : out->model->messages)
+    if (Collector::isExpression(m.name)) c.add(m.name, id, {}, "message name");
   return out;
 }
 

@@ -158,7 +158,8 @@ void Execution::enter(Token& t, const FlowNode& n) {
     record("element_entered", &t, &n);
     attachBoundaryEvents(t, n);
   }
-  if (n.asyncBefore && !miInstance) {
+  // Async before on a multi-instance activity: each instance continues in a job of its own (Flowable, Camunda).
+  if (n.asyncBefore) {
     // Async before: the command ends here; a job continues in a transaction of its own.
     createAsyncJob(t, n, "before");
     wait(t);

@@ -138,6 +138,18 @@ class Runner {
           if (auto cur = vars.find(unless); cur != vars.end() && cur->value().is_bool())
             spared = cur->value().as_bool();
         if (auto it = spec.find("error"); it != spec.end() && !spared) ctx.throwBpmnError(text(it->value()));
+        // "errors": [{"when": variable, "error": code}, ...]: the first whose variable is true (or
+        // that names none) is thrown (a delegate that throws one of several errors).
+        if (auto it = spec.find("errors"); it != spec.end() && it->value().is_array())
+          for (const auto& e : it->value().as_array()) {
+            const auto& rule = e.as_object();
+            auto when = str(rule, "when");
+            auto cur = when.empty() ? vars.end() : vars.find(when);
+            if (when.empty() || (cur != vars.end() && cur->value().is_bool() && cur->value().as_bool())) {
+              ctx.throwBpmnError(str(rule, "error"));
+              break;
+            }
+          }
         if (auto it = spec.find("fail"); it != spec.end() && !spared) throw std::runtime_error(text(it->value()));
       });
     }
@@ -431,6 +443,10 @@ class Runner {
       std::sort(want.begin(), want.end());
       if (got != want) throw StepFailure("passed (any order) " + joined(got) + ", expected " + joined(want));
     }
+    if (o.contains("passedIncludes"))  // a peer's test that checks some of the nodes passed
+      for (const auto& n : strings(o.at("passedIncludes")))
+        if (std::find(passed.begin(), passed.end(), n) == passed.end())
+          throw StepFailure("'" + n + "' was not passed; passed " + joined(passed));
     if (o.contains("notPassed"))
       for (const auto& n : strings(o.at("notPassed")))
         if (std::find(entered.begin(), entered.end(), n) != entered.end())

@@ -15,6 +15,7 @@ bool readEventDefinition(ReadContext& ctx, pugi::xml_node def, EventDefinition& 
   if (local == "messageEventDefinition") {
     out.type = EventType::message;
     out.ref = ctx.attr(def, "messageRef");
+    out.messageExpression = ctx.engineAttr(def, "messageExpression");
   } else if (local == "timerEventDefinition") {
     out.type = EventType::timer;
     using T = model::TimerDefinition::Type;

@@ -34,6 +34,7 @@ model::LoopCharacteristics readLoop(ReadContext& ctx, pugi::xml_node xml) {
     loop.collection = ctx.engineAttr(m, "collection");
     if (loop.collection.empty()) loop.collection = loop.loopDataInputRef;
     loop.elementVariable = ctx.engineAttr(m, "elementVariable");
+    loop.elementIndexVariable = ctx.engineAttr(m, "elementIndexVariable");
     if (loop.elementVariable.empty()) loop.elementVariable = loop.inputDataItem;
     // Flowable also accepts <flowable:collection> and <flowable:elementVariable> as extension elements.
     if (loop.collection.empty())
