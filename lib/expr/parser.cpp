@@ -311,8 +311,8 @@ class Parser {
       default: unexpected("an expression");
     }
     take();
-    if (peek().kind == TokenKind::colon && tokens_[at_ + 1].kind == TokenKind::identifier &&
-        tokens_[at_ + 2].kind == TokenKind::openParen &&
+    // The function name may spell an operator keyword (vars:gt, vars:eq).
+    if (peek().kind == TokenKind::colon && isWord(tokens_[at_ + 1]) && tokens_[at_ + 2].kind == TokenKind::openParen &&
         (token.text == "variables" || token.text == "vars" || token.text == "var"))
       return function(token);
     // JUEL functions need a host-provided function mapper; Ordo offers none.

@@ -257,6 +257,26 @@ TEST_CASE("validate: the specification's rules for unexecutable models, each nam
                     "messageRef=\"m\"/></startEvent><sequenceFlow id=\"g\" sourceRef=\"es\" targetRef=\"ee\"/>"
                     "<endEvent id=\"ee\"/></subProcess><sequenceFlow id=\"h\" sourceRef=\"esp\" targetRef=\"e\"/>") ==
         "event_subprocess_has_flows [esp]");
+  CHECK(deployError(
+            "<startEvent id=\"s\"/><sequenceFlow id=\"f0\" sourceRef=\"s\" targetRef=\"g\"/>"
+            "<eventBasedGateway id=\"g\"/><sequenceFlow id=\"f1\" sourceRef=\"g\" targetRef=\"c\"/>"
+            "<sequenceFlow id=\"f2\" sourceRef=\"s\" targetRef=\"c\"/><intermediateCatchEvent id=\"c\">"
+            "<timerEventDefinition><timeDuration>PT1H</timeDuration></timerEventDefinition>"
+            "</intermediateCatchEvent><sequenceFlow id=\"f3\" sourceRef=\"c\" targetRef=\"e\"/><endEvent id=\"e\"/>") ==
+        "event_gateway_target_shared [f2]");
+  CHECK(deployError(
+            "<startEvent id=\"s\"/><sequenceFlow id=\"f0\" sourceRef=\"s\" targetRef=\"g\"/>"
+            "<eventBasedGateway id=\"g\"/><sequenceFlow id=\"f1\" sourceRef=\"g\" targetRef=\"c\">"
+            "<conditionExpression>${x}</conditionExpression></sequenceFlow><intermediateCatchEvent id=\"c\">"
+            "<timerEventDefinition><timeDuration>PT1H</timeDuration></timerEventDefinition>"
+            "</intermediateCatchEvent><sequenceFlow id=\"f3\" sourceRef=\"c\" targetRef=\"e\"/><endEvent id=\"e\"/>") ==
+        "conditional_from_event_gateway [f1]");
+  CHECK(
+      deployError(
+          kHead + "<userTask id=\"t\"/>" + kTail +
+          "<boundaryEvent id=\"b1\" attachedToRef=\"t\"><messageEventDefinition messageRef=\"m\"/></boundaryEvent>"
+          "<boundaryEvent id=\"b2\" attachedToRef=\"t\"><messageEventDefinition messageRef=\"m\"/></boundaryEvent>") ==
+      "duplicate_message_catch [b2]");
   // The same models read for interchange only: the execution-only rules are warnings there.
   CHECK_FALSE(
       hasErrors(check(bpmn("<startEvent id=\"s\"/><sequenceFlow id=\"f0\" sourceRef=\"s\" "

@@ -183,6 +183,13 @@ class Runner {
     }
     if (name == "completeExternal" || name == "failTask") return external(name, o);
     if (name == "message") return message(o);
+    if (name == "setVariables") {
+      auto it = o.find("variables");
+      if (it == o.end() || !it->value().is_object())
+        throw Error(ErrorCode::invalid_argument, "setVariables needs variables (a JSON object)");
+      engine_->setVariables(instance(o), it->value().as_object());
+      return;
+    }
     if (name == "action") return action(o);
     if (name == "signal") {
       Variables vars;
