@@ -104,6 +104,15 @@ std::string ReadContext::idOf(pugi::xml_node node, std::string_view tag) {
   return "_" + std::string(tag) + "_" + std::to_string(n);
 }
 
+std::string ReadContext::reference(pugi::xml_node node, const char* attribute) const {
+  std::string ref = attr(node, attribute);
+  if (ref.find(':') == std::string::npos) return ref;
+  XName resolved;
+  if (xml.resolveQName(node, ref, resolved) && resolved.ns == definitions.targetNamespace)
+    return std::string(resolved.local);
+  return ref;
+}
+
 void ReadContext::registerId(pugi::xml_node node, const std::string& id) {
   if (id.empty()) return;
   auto p = position(node);

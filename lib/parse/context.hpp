@@ -40,6 +40,9 @@ class ReadContext {
   // Engine-extension children (flowable:in, camunda:field ...) inside extensionElements.
   std::vector<pugi::xml_node> extensionChildren(pugi::xml_node node, std::string_view local) const;
   std::string text(pugi::xml_node node) const;  // trimmed text content
+  // A reference attribute (messageRef ...); a QName of the document's own namespace
+  // ("tns:newInvoice", as Flowable's and Camunda's models often write it) by its local part.
+  std::string reference(pugi::xml_node node, const char* attribute) const;
 
   // Records an id; reports a duplicate. Only BPMN elements take part, since
   // vendor extensions reuse ids freely.

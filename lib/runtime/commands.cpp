@@ -114,10 +114,13 @@ void Execution::start(const Variables& variables, const std::string& initiator, 
   auto starts = scope.noneStarts();
   std::vector<const FlowNode*> entry(starts.begin(), starts.end());
   if (startEvent) entry.assign(1, startEvent);
+  // Started by key, a process whose only start event waits for a message or signal starts there
+  // (Flowable and Camunda take their only start event as the initial one).
+  if (entry.empty() && scope.startEvents().size() == 1) entry.push_back(scope.startEvents()[0]);
   if (entry.empty()) {
     if (!scope.startEvents().empty())
       throw Error(ErrorCode::unsupported,
-                  "process '" + process_.process->id + "' has no none start event; starting by " +
+                  "process '" + process_.process->id + "' has no none start event and several others; starting by " +
                       std::string(model::toString(scope.startEvents()[0]->eventType())) + " event is not supported yet",
                   process_.process->id);
     // No start event at all: every node without incoming flows starts (BPMN 10.5.2).

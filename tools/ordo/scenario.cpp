@@ -416,6 +416,8 @@ class Runner {
     auto inst = engine_->instance(id);
     if (o.contains("state") && inst.state != str(o, "state"))
       throw StepFailure("state is " + inst.state + ", expected " + str(o, "state"));
+    if (o.contains("businessKey") && inst.businessKey != str(o, "businessKey"))
+      throw StepFailure("business key is '" + inst.businessKey + "', expected '" + str(o, "businessKey") + "'");
     if (o.contains("waiting")) {
       auto got = engine_->waitingAt(id);
       auto want = strings(o.at("waiting"));

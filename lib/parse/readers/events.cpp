@@ -14,7 +14,7 @@ bool readEventDefinition(ReadContext& ctx, pugi::xml_node def, EventDefinition& 
   out.position = ctx.position(def);
   if (local == "messageEventDefinition") {
     out.type = EventType::message;
-    out.ref = ctx.attr(def, "messageRef");
+    out.ref = ctx.reference(def, "messageRef");
     out.messageExpression = ctx.engineAttr(def, "messageExpression");
   } else if (local == "timerEventDefinition") {
     out.type = EventType::timer;
@@ -26,13 +26,13 @@ bool readEventDefinition(ReadContext& ctx, pugi::xml_node def, EventDefinition& 
       }
   } else if (local == "errorEventDefinition") {
     out.type = EventType::error;
-    out.ref = ctx.attr(def, "errorRef");
+    out.ref = ctx.reference(def, "errorRef");
   } else if (local == "escalationEventDefinition") {
     out.type = EventType::escalation;
-    out.ref = ctx.attr(def, "escalationRef");
+    out.ref = ctx.reference(def, "escalationRef");
   } else if (local == "signalEventDefinition") {
     out.type = EventType::signal;
-    out.ref = ctx.attr(def, "signalRef");
+    out.ref = ctx.reference(def, "signalRef");
   } else if (local == "cancelEventDefinition") {
     out.type = EventType::cancel;
   } else if (local == "compensateEventDefinition") {

@@ -46,12 +46,12 @@ void readServiceLike(ReadContext& ctx, pugi::xml_node xml, model::FlowNode& node
   s.delegateExpression = ctx.engineAttr(xml, "delegateExpression");
   s.resultVariable = ctx.engineAttr(xml, "resultVariable");
   s.implementation = ctx.attr(xml, "implementation");
-  node.messageRef = ctx.attr(xml, "messageRef");
+  node.messageRef = ctx.reference(xml, "messageRef");
 }
 
 void readReceiveTask(ReadContext& ctx, pugi::xml_node xml, model::FlowNode& node) {
   readActivityCommon(ctx, xml, node);
-  node.messageRef = ctx.attr(xml, "messageRef");
+  node.messageRef = ctx.reference(xml, "messageRef");
   node.instantiate = ctx.boolAttr(xml, "instantiate", false);
 }
 
