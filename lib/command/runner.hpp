@@ -202,6 +202,7 @@ struct Runner : runtime::Environment {
     for (const auto& name : ex.signalsThrown) x.thrownSignals.emplace_back(name, st.row.id);
     for (auto& r : ex.callsRequested)
       x.calls.push_back({std::move(r), st.row.id, st.row.definitionId, st.row.initiator, st.row.tenant});
+    for (const auto& e : ex.escalationsToParent) x.notices.push_back(e);  // before the child's end, if it ended
     if (ex.parentNotice) x.notices.push_back(*ex.parentNotice);
     for (Id child : ex.childrenToCancel) x.cancels.push_back(child);
   }

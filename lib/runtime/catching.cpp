@@ -151,6 +151,14 @@ bool Execution::throwEscalation(Token& from, const std::string& code) {
   const auto* c = findCatcher(from, model::EventType::escalation, code, host);
   if (!c) {
     record("escalation_uncaught", &from, process_.process->node(from.element), 0, code);
+    // A called process's escalation goes on to its call activity (BPMN 10.5.6); this instance goes on.
+    if (state_.row.parentId) {
+      ParentNotice notice;
+      notice.parent = state_.row.parentId;
+      notice.parentToken = state_.row.parentTokenId;
+      notice.escalation = code;
+      escalationsToParent.push_back(std::move(notice));
+    }
     return false;  // BPMN: an uncaught escalation is not an error
   }
   record("escalation_caught", host, c, 0, code);

@@ -59,6 +59,11 @@ void Execution::childEnded(Id tokenId, const ParentNotice& notice) {
   Token* t = state_.token(tokenId);
   if (!t) return;  // the call activity was cancelled meanwhile
   const auto& n = node(*t);
+  if (!notice.escalation.empty()) {  // the child goes on; its call activity's boundary may catch it
+    throwEscalation(*t, notice.escalation);
+    run();
+    return;
+  }
   t->data.erase("child");
   if (notice.ended == "completed") {
     terminateAll("its called instance at '" + n.id + "' ended with terminateAll");

@@ -48,8 +48,9 @@ struct ParentNotice {  // a called instance ended: the parent's call activity co
   Id parent = 0, parentToken = 0;
   bool error = false;
   std::string errorCode;
-  Variables variables;  // the child's variables, for the out mappings
-  std::string ended;    // terminated, rejected, invalidated: the child ended without completing
+  Variables variables;     // the child's variables, for the out mappings
+  std::string ended;       // terminated, rejected, invalidated: the child ended without completing
+  std::string escalation;  // an escalation the child did not catch; the child goes on
 };
 
 // Automatic steps one command may take before it is judged to loop without a wait state.
@@ -158,6 +159,7 @@ class Execution {
   std::vector<std::string> signalsThrown;
   std::vector<CallRequest> callsRequested;
   std::optional<ParentNotice> parentNotice;
+  std::vector<ParentNotice> escalationsToParent;  // uncaught escalations, for the calling instance
   std::vector<Id> childrenToCancel;
 
   // The child started by the call activity at `token` ended (or threw a BPMN error).
