@@ -1,5 +1,6 @@
 // The command runner's work that is not inline: timer start events, diagnostics text.
 #include "command/runner.hpp"
+#include "jobs/cron.hpp"
 
 namespace ordo::command {
 
@@ -25,6 +26,10 @@ std::int64_t startTimerDue(const model::FlowNode& s, const model::EventDefinitio
   try {
     if (timer.timer.type == T::date) return jobs::parseDateTime(timer.timer.expression);
     if (timer.timer.type == T::duration) return jobs::addDuration(after, jobs::parseDuration(timer.timer.expression));
+    if (jobs::isCron(timer.timer.expression)) {  // a cron cycle repeats without end
+      if (!data.contains("remaining")) data["remaining"] = -1;
+      return jobs::nextCronTime(timer.timer.expression, after);
+    }
     auto cycle = jobs::parseTimerCycle(timer.timer.expression);
     if (!data.contains("remaining")) data["remaining"] = cycle.repetitions;
     return jobs::addDuration(cycle.start && after < cycle.start ? cycle.start : after, cycle.interval);

@@ -205,6 +205,7 @@ struct Runner : runtime::Environment {
     for (const auto& name : ex.signalsThrown) x.thrownSignals.emplace_back(name, st.row.id);
     for (auto& r : ex.callsRequested)
       x.calls.push_back({std::move(r), st.row.id, st.row.definitionId, st.row.initiator, st.row.tenant});
+    for (const auto& e : ex.escalationsToParent) x.notices.push_back(e);  // before the child's end, if it ended
     if (ex.parentNotice) x.notices.push_back(*ex.parentNotice);
     for (Id child : ex.childrenToCancel) x.cancels.push_back(child);
   }
@@ -226,9 +227,12 @@ struct Runner : runtime::Environment {
       } else if (!notices.empty()) {
         auto notice = std::move(notices.front());
         notices.pop_front();
-        // A suspended caller still learns that its child ended.
-        onInstance(
-            c, notice.parent, {}, [&](runtime::Execution& ex) { ex.childEnded(notice.parentToken, notice); }, true);
+        // A suspended caller still learns that its child ended; one that ended meanwhile (another
+        // child's terminateAll ended it) has nothing left to continue.
+        auto parent = c.instanceById(notice.parent);
+        if (parent && (parent->state == "running" || parent->state == "suspended"))
+          onInstance(
+              c, notice.parent, {}, [&](runtime::Execution& ex) { ex.childEnded(notice.parentToken, notice); }, true);
       } else if (!cancels.empty()) {
         Id child = cancels.front();
         cancels.pop_front();

@@ -205,7 +205,67 @@ bool test(const Node& node, const Evaluation& context) {
   }
 }
 
+// Flowable's variable functions (org.flowable.common.engine.impl.el.function): the first
+// argument names a variable, which reads as null when it is not set.
+[[gnu::noinline]] Operand function(const Node& node, const Evaluation& context) {
+  const std::string variableName = toText(evaluate(*node.operands[0], context).get());
+  const boost::json::value* found = context.variables.find(variableName);
+  static const boost::json::value null;
+  const boost::json::value& v = found ? *found : null;
+  std::vector<Operand> args;
+  for (std::size_t i = 1; i < node.operands.size(); ++i) args.push_back(evaluate(*node.operands[i], context));
+  const std::string& f = node.name;
+  if (f == "get") return found ? Operand::borrow(*found) : Operand{};
+  if (f == "getOrDefault") return found && !found->is_null() ? Operand::borrow(*found) : std::move(args.at(0));
+  if (f == "exists") return boolean(found != nullptr);
+  if (f == "isEmpty" || f == "empty") return boolean(isEmpty(v));
+  if (f == "isNotEmpty" || f == "notEmpty") return boolean(!isEmpty(v));
+  if (f == "equals" || f == "eq") return boolean(!v.is_null() && equal(v, args.at(0).get(), context));
+  if (f == "notEquals" || f == "ne") return boolean(v.is_null() || !equal(v, args.at(0).get(), context));
+  if (f == "contains" || f == "containsAny") {
+    // A string contains substrings, a list contains elements; contains needs all, containsAny one.
+    bool all = f == "contains", any = false;
+    for (const auto& a : args) {
+      bool has = false;
+      if (v.is_string()) has = std::string_view(v.get_string()).find(toText(a.get())) != std::string_view::npos;
+      if (v.is_array())
+        for (const auto& e : v.get_array()) has = has || sameValue(e, a.get());
+      all = all && has;
+      any = any || has;
+    }
+    return boolean(f == "contains" ? all && !args.empty() : any);
+  }
+  const auto cmp = [&](Op op) { return boolean(!v.is_null() && relation(op, v, args.at(0).get(), context)); };
+  if (f == "lowerThan" || f == "lt") return cmp(Op::less);
+  if (f == "lowerThanOrEquals" || f == "lte") return cmp(Op::lessEqual);
+  if (f == "greaterThan" || f == "gt") return cmp(Op::greater);
+  if (f == "greaterThanOrEquals" || f == "gte") return cmp(Op::greaterEqual);
+  fail("unknown function '" + f + "'", context.text);
+}
+
 }  // namespace
+
+bool functionArity(std::string_view name, int& min, int& max) {
+  struct F {
+    std::string_view name;
+    int min, max;
+  };
+  static constexpr F table[] = {
+      {"get", 1, 1},          {"getOrDefault", 2, 2}, {"exists", 1, 1},   {"isEmpty", 1, 1},
+      {"empty", 1, 1},        {"isNotEmpty", 1, 1},   {"notEmpty", 1, 1}, {"equals", 2, 2},
+      {"eq", 2, 2},           {"notEquals", 2, 2},    {"ne", 2, 2},       {"contains", 2, -1},
+      {"containsAny", 2, -1}, {"lowerThan", 2, 2},    {"lt", 2, 2},       {"lowerThanOrEquals", 2, 2},
+      {"lte", 2, 2},          {"greaterThan", 2, 2},  {"gt", 2, 2},       {"greaterThanOrEquals", 2, 2},
+      {"gte", 2, 2},
+  };
+  for (const auto& f : table)
+    if (f.name == name) {
+      min = f.min;
+      max = f.max;
+      return true;
+    }
+  return false;
+}
 
 // Recursion depth is the tree's height, which the parser bounds by maxNesting;
 // the work of each operator happens in helpers, keeping this frame small.
@@ -215,6 +275,7 @@ Operand evaluate(const Node& node, const Evaluation& context) {
     case Op::variable: return variable(node, context);
     case Op::property: return property(node, context);
     case Op::method: return method(node, context);
+    case Op::function: return function(node, context);
     case Op::negate:
     case Op::logicalNot:
     case Op::empty: return unary(node, context);

@@ -100,7 +100,8 @@ enum class Op : unsigned char {
   greaterEqual,
   logicalAnd,
   logicalOr,
-  choose,  // operands: condition, then, else
+  choose,    // operands: condition, then, else
+  function,  // Flowable's variables:/vars:/var: functions; name = function; operand 0 = variable name
 };
 
 struct Node {
@@ -115,6 +116,10 @@ struct Node {
 // `identifiers` (duplicates included).
 std::unique_ptr<const Node> parse(const std::vector<Token>& tokens, std::string_view text,
                                   std::vector<std::string>& identifiers);
+
+// Flowable's variable functions (vars:equals(x, 1)): the argument counts they take,
+// min and max (-1: any number); false when there is no such function.
+bool functionArity(std::string_view name, int& min, int& max);
 
 // Number of arguments a supported method takes, or -1 when no value type has it.
 int methodArity(std::string_view name);

@@ -18,9 +18,24 @@ struct Method {
 };
 
 constexpr Method methods[] = {
-    {"toString", 0}, {"equals", 1},      {"contains", 1},    {"startsWith", 1},  {"endsWith", 1},
-    {"length", 0},   {"toUpperCase", 0}, {"toLowerCase", 0}, {"trim", 0},        {"equalsIgnoreCase", 1},
-    {"isEmpty", 0},  {"size", 0},        {"get", 1},         {"containsKey", 1},
+    {"toString", 0},
+    {"equals", 1},
+    {"contains", 1},
+    {"startsWith", 1},
+    {"endsWith", 1},
+    {"length", 0},
+    {"toUpperCase", 0},
+    {"toLowerCase", 0},
+    {"trim", 0},
+    {"equalsIgnoreCase", 1},
+    {"isEmpty", 0},
+    {"size", 0},
+    {"get", 1},
+    {"containsKey", 1},
+    // the read-only `execution` view a host provides: {"variables": {...}, ...}
+    {"getVariable", 1},
+    {"hasVariable", 1},
+    {"getVariables", 0},
 };
 
 Operand integer(std::size_t n) {
@@ -97,6 +112,16 @@ std::optional<Operand> mapMethod(std::string_view name, const Operand& target, c
   const boost::json::object& entries = target.get().get_object();
   if (name == "size") return integer(entries.size());
   if (name == "isEmpty") return boolean(entries.empty());
+  if (name == "getVariable" || name == "hasVariable" || name == "getVariables") {
+    // DelegateExecution's readers, on an object that carries its variables under "variables".
+    const boost::json::value* vars = entries.if_contains("variables");
+    if (!vars || !vars->is_object()) return std::nullopt;
+    if (name == "getVariables") return target.part(*vars);
+    const boost::json::value& key = arguments.at(0).get();
+    const boost::json::value* found = key.is_null() ? nullptr : vars->get_object().if_contains(toText(key));
+    if (name == "hasVariable") return boolean(found != nullptr);
+    return found ? target.part(*found) : Operand{};
+  }
   if (name == "containsKey" || name == "get") {
     const boost::json::value& key = arguments.at(0).get();
     const boost::json::value* found = key.is_null() ? nullptr : entries.if_contains(toText(key));

@@ -265,6 +265,38 @@ class Parser {
     return node;
   }
 
+  // variables:equals(name, value): the first argument names a variable (bare or quoted); an
+  // unknown one reads as null, as in Flowable.
+  [[gnu::noinline]] NodePtr function(const Token& ns) {
+    take();  // ':'
+    const Token& name = take();
+    take();  // '('
+    int min = 0, max = 0;
+    if (!functionArity(name.text, min, max))
+      fail("unknown function '" + ns.text + ":" + name.text + "' at column " + std::to_string(ns.offset + 1), text_);
+    std::vector<NodePtr> operands;
+    if (!accept(TokenKind::closeParen)) {
+      for (;;) {
+        if (operands.empty() && peek().kind == TokenKind::identifier && tokens_[at_ + 1].kind != TokenKind::dot &&
+            tokens_[at_ + 1].kind != TokenKind::openBracket) {
+          const Token& variable = take();
+          identifiers_.push_back(variable.text);
+          operands.push_back(literal(variable.offset, jsonString(variable.text)));
+        } else {
+          operands.push_back(expression());
+        }
+        if (accept(TokenKind::closeParen)) break;
+        expect(TokenKind::comma, "',' or ')'");
+      }
+    }
+    const auto given = static_cast<int>(operands.size());
+    if (given < min || (max >= 0 && given > max))
+      fail("function '" + ns.text + ":" + name.text + "' does not take " + std::to_string(given) + " arguments", text_);
+    auto node = make(Op::function, name.offset, std::move(operands));
+    node->name = name.text;
+    return node;
+  }
+
   // A literal or a variable.
   [[gnu::noinline]] NodePtr leaf() {
     const Token& token = peek();
@@ -279,6 +311,10 @@ class Parser {
       default: unexpected("an expression");
     }
     take();
+    // The function name may spell an operator keyword (vars:gt, vars:eq).
+    if (peek().kind == TokenKind::colon && isWord(tokens_[at_ + 1]) && tokens_[at_ + 2].kind == TokenKind::openParen &&
+        (token.text == "variables" || token.text == "vars" || token.text == "var"))
+      return function(token);
     // JUEL functions need a host-provided function mapper; Ordo offers none.
     if (peek().kind == TokenKind::openParen) {
       fail("unknown function '" + token.text + "' at column " + std::to_string(token.offset + 1) +

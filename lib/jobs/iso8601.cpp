@@ -1,5 +1,7 @@
 #include "jobs/iso8601.hpp"
 
+#include "jobs/cron.hpp"
+
 #include <cctype>
 #include <ctime>
 #include <string>
@@ -208,6 +210,8 @@ void checkTimerValue(std::string_view kind, std::string_view text) {
     parseDateTime(text);
   } else if (kind == "duration") {
     addDuration(someTime, parseDuration(text));
+  } else if (isCron(text)) {
+    checkCron(text);
   } else {
     auto c = parseTimerCycle(text);
     addDuration(c.start ? c.start : someTime, c.interval);

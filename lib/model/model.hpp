@@ -77,11 +77,14 @@ struct TimerDefinition {
 struct EventDefinition {
   EventType type = EventType::none;
   std::string id;
-  std::string ref;  // messageRef, signalRef, errorRef, escalationRef or activityRef
+  std::string ref;                // messageRef, signalRef, errorRef, escalationRef or activityRef
+  std::string messageExpression;  // flowable/activiti: the message name as ${...}, evaluated when subscribing
   TimerDefinition timer;
   std::string condition;          // conditional events
   std::string linkName;           // link events: the name pairs throw and catch
   bool waitForCompletion = true;  // compensation
+  // terminate end events (Flowable): end the whole instance tree, or the whole multi-instance body
+  bool terminateAll = false, terminateMultiInstance = false;
   Position position;
 };
 
@@ -91,8 +94,9 @@ struct LoopCharacteristics {
   // multi-instance
   bool sequential = false;
   std::string loopCardinality;
-  std::string collection;       // flowable:collection / camunda:collection, or loopDataInputRef
-  std::string elementVariable;  // flowable:elementVariable, or inputDataItem's name
+  std::string collection;            // flowable:collection / camunda:collection, or loopDataInputRef
+  std::string elementVariable;       // flowable:elementVariable, or inputDataItem's name
+  std::string elementIndexVariable;  // flowable: a second name for loopCounter
   std::string completionCondition;
   std::string loopDataInputRef, loopDataOutputRef, inputDataItem, outputDataItem;
   // standard loop
@@ -131,7 +135,12 @@ struct IoSpecification {
 struct HumanTask {
   std::string assignee, candidateUsers, candidateGroups, owner;
   std::string formKey, dueDate, priority, category;
-  std::string potentialOwner;  // BPMN's own resourceAssignmentExpression, kept as text
+  std::string documentation;              // may hold ${...}, evaluated when the task is created
+  std::string taskCompleterVariableName;  // flowable: the variable that receives who completed the task
+  // BPMN's own assignment: humanPerformer (the assignee) and potentialOwner (candidates), each a
+  // formalExpression ("kermit", "user(kermit), group(management)", "${who}") or a <resource>'s name.
+  std::string humanPerformer;
+  std::vector<std::string> potentialOwners;
 };
 
 // How a service-like task (service, send, business rule) is carried out.
@@ -187,6 +196,7 @@ struct FlowNode {
   std::string dueDateExpression;    // flowable:dueDate on tasks, kept with human
   std::string failedJobRetryTimeCycle;
   std::string skipExpression;
+  long long startQuantity = 1, completionQuantity = 1;
 
   HumanTask human;
   ServiceImplementation service;
@@ -222,8 +232,8 @@ struct SequenceFlow {
   const FlowNode* target = nullptr;
   std::string condition;  // text of conditionExpression; empty when unconditional
   bool isDefault = false;
-  std::size_t index = 0;  // position within its scope's flows
-  bool skipOnExpression = false;
+  std::size_t index = 0;       // position within its scope's flows
+  std::string skipExpression;  // flowable:skipExpression: taken when it holds and skipping is enabled
 };
 
 struct Lane {
@@ -306,6 +316,7 @@ struct Definitions {
   std::map<std::string, Error> errors;
   std::map<std::string, Escalation> escalations;
   std::map<std::string, DataItem> itemDefinitions;
+  std::map<std::string, std::string> resources;  // <resource> id -> name
 
   const Process* process(const std::string& id) const;
   // Name of the message/signal an id refers to; the id itself when unknown.

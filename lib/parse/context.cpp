@@ -50,7 +50,7 @@ bool ReadContext::boolAttr(pugi::xml_node node, const char* name, bool fallback)
 std::string ReadContext::engineAttr(pugi::xml_node node, std::string_view local) const {
   for (auto a : node.attributes()) {
     auto n = xml.name(node, a);
-    if (n.local == local && isEngineExtensionNs(n.ns)) return a.value();
+    if (n.local == local && isEngineExtensionNs(n.ns)) return trim(a.value());
   }
   return {};
 }
@@ -93,6 +93,24 @@ std::string ReadContext::text(pugi::xml_node node) const {
   for (auto c : node.children())
     if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) out += c.value();
   return trim(out);
+}
+
+std::string ReadContext::idOf(pugi::xml_node node, std::string_view tag) {
+  auto id = attr(node, "id");
+  if (!id.empty()) return id;
+  // Flowable and Camunda accept elements without an id (the schema makes it optional):
+  // the n-th such element of its tag in document order, so the same XML gets the same ids.
+  auto n = ++generated_[std::string(tag)];
+  return "_" + std::string(tag) + "_" + std::to_string(n);
+}
+
+std::string ReadContext::reference(pugi::xml_node node, const char* attribute) const {
+  std::string ref = attr(node, attribute);
+  if (ref.find(':') == std::string::npos) return ref;
+  XName resolved;
+  if (xml.resolveQName(node, ref, resolved) && resolved.ns == definitions.targetNamespace)
+    return std::string(resolved.local);
+  return ref;
 }
 
 void ReadContext::registerId(pugi::xml_node node, const std::string& id) {

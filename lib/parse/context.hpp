@@ -40,10 +40,15 @@ class ReadContext {
   // Engine-extension children (flowable:in, camunda:field ...) inside extensionElements.
   std::vector<pugi::xml_node> extensionChildren(pugi::xml_node node, std::string_view local) const;
   std::string text(pugi::xml_node node) const;  // trimmed text content
+  // A reference attribute (messageRef ...); a QName of the document's own namespace
+  // ("tns:newInvoice", as Flowable's and Camunda's models often write it) by its local part.
+  std::string reference(pugi::xml_node node, const char* attribute) const;
 
   // Records an id; reports a duplicate. Only BPMN elements take part, since
   // vendor extensions reuse ids freely.
   void registerId(pugi::xml_node node, const std::string& id);
+  // The element's id, or a generated one ("_sequenceFlow_3") when it has none.
+  std::string idOf(pugi::xml_node node, std::string_view tag);
   bool knownId(const std::string& id) const { return ids_.count(id) != 0; }
 
   // A reference by id that must resolve once the whole document is read.
@@ -58,6 +63,7 @@ class ReadContext {
 
  private:
   std::unordered_map<std::string, model::Position> ids_;
+  std::unordered_map<std::string, int> generated_;
 };
 
 // A reader fills the parts of a flow node that only its kind has.

@@ -12,6 +12,9 @@ namespace {
 
 using model::NodeKind;
 
+struct Checker;
+void checkSpecRules(Checker& c, const model::FlowNode& n);
+
 struct Checker {
   const model::Definitions& defs;
   ValidationPurpose purpose;
@@ -29,32 +32,13 @@ struct Checker {
   }
 
   void checkEventRefs(const model::FlowNode& n) {
-    for (const auto& e : n.events) {
-      if (e.ref.empty()) continue;
-      auto missing = [&](const char* what) {
-        error("dangling_reference", std::string(what) + " '" + e.ref + "' of " + n.label() + " names no " + what, n.id,
-              e.position);
-      };
-      switch (e.type) {
-        case model::EventType::message:
-          if (!defs.messages.count(e.ref)) missing("message");
-          break;
-        case model::EventType::signal:
-          if (!defs.signals.count(e.ref)) missing("signal");
-          break;
-        case model::EventType::error:
-          if (!defs.errors.count(e.ref)) missing("error");
-          break;
-        case model::EventType::escalation:
-          if (!defs.escalations.count(e.ref)) missing("escalation");
-          break;
-        default: break;
-      }
+    // A messageRef, signalRef, errorRef or escalationRef that names no element is the
+    // message or signal name, or the error or escalation code, as Flowable and Camunda read it.
+    for (const auto& e : n.events)
       if (e.type == model::EventType::timer && e.timer.type == model::TimerDefinition::Type::none)
         report(executionSeverity(), "missing_timer",
                "timer event definition of " + n.label() + " has no timeDate, timeDuration or timeCycle", n.id,
                e.position);
-    }
     for (const auto& e : n.events)
       if (e.type == model::EventType::timer && e.timer.type != model::TimerDefinition::Type::none &&
           e.timer.expression.empty())
@@ -78,6 +62,7 @@ struct Checker {
     if (n.kind == NodeKind::callActivity && n.call.calledElement.empty())
       report(executionSeverity(), "missing_attribute", n.label() + " has no calledElement", n.id, n.position);
     checkEventRefs(n);
+    checkSpecRules(*this, n);
     if (n.kind == NodeKind::intermediateThrowEvent)
       if (const auto* link = n.event(model::EventType::link)) {
         bool found = false;
@@ -115,6 +100,91 @@ struct Checker {
     }
   }
 };
+
+// The BPMN 2.0 specification's rules that make a model unexecutable (spec chapter 10 and
+// 13), each reported with its own code and the element it concerns.
+void checkSpecRules(Checker& c, const model::FlowNode& n) {
+  // Execution problems: errors when deploying, warnings when a model is only read (MIWG, bpmn-js models).
+  auto fail = [&](const char* code, const std::string& message) {
+    c.report(c.executionSeverity(), code, message, n.id, n.position);
+  };
+  using LK = model::LoopCharacteristics::Kind;
+  if (n.loop.kind == LK::standard && n.loop.loopMaximum && *n.loop.loopMaximum < 0)
+    fail("loop_maximum_negative", n.label() + " has loopMaximum " + std::to_string(*n.loop.loopMaximum) +
+                                      "; a standard loop's maximum may not be negative");
+  if (n.loop.kind == LK::multiInstance && n.loop.loopCardinality.empty() && n.loop.collection.empty())
+    fail("multi_instance_without_count",
+         n.label() + " is multi-instance without loopCardinality, loopDataInputRef or a collection");
+  if (model::isActivity(n.kind) && n.startQuantity < 1)
+    fail("quantity_not_positive",
+         n.label() + " has startQuantity " + std::to_string(n.startQuantity) + "; it must be at least 1");
+  if (model::isActivity(n.kind) && n.completionQuantity < 1)
+    fail("quantity_not_positive",
+         n.label() + " has completionQuantity " + std::to_string(n.completionQuantity) + "; it must be at least 1");
+  if (n.kind == NodeKind::userTask && !n.human.assignee.empty() && !n.human.humanPerformer.empty())
+    fail("duplicate_assignee", n.label() + " names its assignee twice: an assignee attribute and a humanPerformer");
+  if (n.isForCompensation && (!n.incoming.empty() || !n.outgoing.empty()))
+    fail("compensation_has_flows",
+         n.label() + " is a compensation handler (isForCompensation) and may have no sequence flows");
+  if (n.kind == NodeKind::eventSubProcess) {
+    if (!n.incoming.empty() || !n.outgoing.empty())
+      fail("event_subprocess_has_flows", n.label() + " is an event subprocess and may have no sequence flows");
+    for (const auto* s : n.inner->startEvents())
+      if (s->events.empty())
+        c.report(c.executionSeverity(), "event_subprocess_none_start",
+                 s->label() + " starts an event subprocess and needs an event definition (message, timer, error ...)",
+                 s->id, s->position);
+  }
+  if (n.kind == NodeKind::startEvent && n.scope->owner && n.scope->owner->kind != NodeKind::eventSubProcess &&
+      !n.events.empty())
+    fail("subprocess_start_with_trigger", n.label() + " starts an embedded subprocess and must be a none start event");
+  // Two message catches on one activity waiting for the same message: which one it reaches is undefined.
+  for (std::size_t i = 0; i < n.boundaryEvents.size(); ++i)
+    for (std::size_t j = i + 1; j < n.boundaryEvents.size(); ++j) {
+      const auto* a = n.boundaryEvents[i]->event(model::EventType::message);
+      const auto* b = n.boundaryEvents[j]->event(model::EventType::message);
+      if (a && b && c.defs.messageName(a->ref) == c.defs.messageName(b->ref))
+        c.report(c.executionSeverity(), "duplicate_message_catch",
+                 n.boundaryEvents[j]->label() + " waits for message '" + c.defs.messageName(b->ref) + "' as " +
+                     n.boundaryEvents[i]->label() + " on the same activity does",
+                 n.boundaryEvents[j]->id, n.boundaryEvents[j]->position);
+    }
+  if (n.kind == NodeKind::intermediateCatchEvent && n.events.empty())
+    fail("catch_without_definition", n.label() + " is an intermediate catch event without an event definition");
+  if (n.kind == NodeKind::boundaryEvent && n.events.empty())
+    fail("catch_without_definition", n.label() + " is a boundary event without an event definition");
+  if (n.defaultFlow && !n.defaultFlow->condition.empty())
+    c.report(c.executionSeverity(), "default_has_condition",
+             "default flow '" + n.defaultFlow->id + "' of " + n.label() +
+                 " has a condition; a default flow is taken when no condition holds and may carry none",
+             n.id, n.position);
+  // A gateway that merges may end its path there (an implicit end); one that neither merges
+  // nor splits decides nothing.
+  if ((n.kind == NodeKind::exclusiveGateway || n.kind == NodeKind::eventBasedGateway) && n.outgoing.empty() &&
+      n.incoming.size() <= 1)
+    c.report(c.executionSeverity(), "gateway_without_outgoing",
+             n.label() + " has no outgoing sequence flow and merges nothing", n.id, n.position);
+  if (n.kind == NodeKind::eventBasedGateway)
+    for (const auto* f : n.outgoing) {
+      if (!f->condition.empty())
+        c.report(c.executionSeverity(), "conditional_from_event_gateway",
+                 "sequence flow '" + f->id + "' leaves event-based gateway '" + n.id + "' with a condition", f->id,
+                 f->position);
+      // What follows an event-based gateway waits for the gateway alone (the first event wins).
+      if (f->target)
+        for (const auto* in : f->target->incoming)
+          if (in->source != &n)
+            c.report(c.executionSeverity(), "event_gateway_target_shared",
+                     "sequence flow '" + in->id + "' leads to " + f->target->label() +
+                         ", which follows event-based gateway '" + n.id + "' and may have no other incoming flow",
+                     in->id, in->position);
+      if (f->target && f->target->kind != NodeKind::intermediateCatchEvent && f->target->kind != NodeKind::receiveTask)
+        c.report(c.executionSeverity(), "event_gateway_target",
+                 "event-based gateway '" + n.id + "' leads to " + f->target->label() +
+                     "; its flows must lead to intermediate catch events or receive tasks",
+                 f->id, f->position);
+    }
+}
 
 }  // namespace
 

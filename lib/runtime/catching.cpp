@@ -25,15 +25,17 @@ void Execution::attachBoundaryEvents(Token& t, const FlowNode& n) {
 
 void Execution::subscribeMessage(Token& owner, const FlowNode& eventNode, const model::EventDefinition* def) {
   std::string ref = eventNode.messageRef;
-  if (def)
-    ref = def->ref;
-  else if (const auto* e = eventNode.event(model::EventType::message))
-    ref = e->ref;
+  if (!def) def = eventNode.event(model::EventType::message);
+  if (def) ref = def->ref;
   SubscriptionRow sub;
   sub.id = ids_.next("subscriptions");
   sub.tokenId = owner.id;
   sub.kind = "message";
-  sub.name = process_.model().messageName(ref);
+  sub.name = def && !def->messageExpression.empty() ? evaluateText(owner, def->messageExpression, eventNode.id)
+                                                    : process_.model().messageName(ref);
+  // Camunda: a <message name="invoice-${id}"> is evaluated when the catch starts waiting.
+  if (sub.name.find("${") != std::string::npos && process_.hasExpression(sub.name))
+    sub.name = evaluateText(owner, sub.name, eventNode.id);
   sub.element = eventNode.id;
   sub.isNew = true;
   sub.createdNow = true;
@@ -149,6 +151,14 @@ bool Execution::throwEscalation(Token& from, const std::string& code) {
   const auto* c = findCatcher(from, model::EventType::escalation, code, host);
   if (!c) {
     record("escalation_uncaught", &from, process_.process->node(from.element), 0, code);
+    // A called process's escalation goes on to its call activity (BPMN 10.5.6); this instance goes on.
+    if (state_.row.parentId) {
+      ParentNotice notice;
+      notice.parent = state_.row.parentId;
+      notice.parentToken = state_.row.parentTokenId;
+      notice.escalation = code;
+      escalationsToParent.push_back(std::move(notice));
+    }
     return false;  // BPMN: an uncaught escalation is not an error
   }
   record("escalation_caught", host, c, 0, code);

@@ -35,15 +35,40 @@ void Execution::endInstance(const std::string& state, const std::string& kind, c
   record(kind, nullptr, nullptr, 0, comment);
 }
 
+void Execution::terminateAll(const std::string& reason) {
+  // Flowable's terminateAll: the instance ends as completed, and so does every caller above it.
+  bool live = state_.row.state == "running" || state_.row.state == "suspended";
+  if (state_.row.parentId && live && !parentNotice) {
+    ParentNotice notice;
+    notice.parent = state_.row.parentId;
+    notice.parentToken = state_.row.parentTokenId;
+    notice.ended = "completed";
+    parentNotice = notice;
+  }
+  endInstance("completed", "instance_completed", reason);
+}
+
 void Execution::terminate(const std::string& reason) {
+  // The caller cancelled this instance: it is not to be told back that its child ended.
+  bool told = parentNotice.has_value();
   endInstance("terminated", "instance_terminated", reason);
+  if (!told) parentNotice.reset();
 }
 
 void Execution::childEnded(Id tokenId, const ParentNotice& notice) {
   Token* t = state_.token(tokenId);
   if (!t) return;  // the call activity was cancelled meanwhile
   const auto& n = node(*t);
+  if (!notice.escalation.empty()) {  // the child goes on; its call activity's boundary may catch it
+    throwEscalation(*t, notice.escalation);
+    run();
+    return;
+  }
   t->data.erase("child");
+  if (notice.ended == "completed") {
+    terminateAll("its called instance at '" + n.id + "' ended with terminateAll");
+    return;
+  }
   if (!notice.ended.empty()) {
     endInstance(notice.ended, "instance_" + notice.ended, "its called instance at '" + n.id + "' was " + notice.ended);
     return;
@@ -94,10 +119,13 @@ void Execution::start(const Variables& variables, const std::string& initiator, 
   auto starts = scope.noneStarts();
   std::vector<const FlowNode*> entry(starts.begin(), starts.end());
   if (startEvent) entry.assign(1, startEvent);
+  // Started by key, a process whose only start event waits for a message or signal starts there
+  // (Flowable and Camunda take their only start event as the initial one).
+  if (entry.empty() && scope.startEvents().size() == 1) entry.push_back(scope.startEvents()[0]);
   if (entry.empty()) {
     if (!scope.startEvents().empty())
       throw Error(ErrorCode::unsupported,
-                  "process '" + process_.process->id + "' has no none start event; starting by " +
+                  "process '" + process_.process->id + "' has no none start event and several others; starting by " +
                       std::string(model::toString(scope.startEvents()[0]->eventType())) + " event is not supported yet",
                   process_.process->id);
     // No start event at all: every node without incoming flows starts (BPMN 10.5.2).
@@ -135,6 +163,9 @@ void Execution::completeTask(Id taskId, const Variables& variables, const std::s
   row->dirty = true;
   for (const auto& kv : variables) setVariable(*t, std::string(kv.key()), kv.value());
   const auto& n = node(*t);
+  if (!n.human.taskCompleterVariableName.empty())
+    setVariable(*t, evaluateText(*t, n.human.taskCompleterVariableName, n.id),
+                user.empty() ? boost::json::value(nullptr) : boost::json::value(user));
   record("task_completed", t, &n, taskId, comment);
   if (asOperation) state_.history.back().action = "complete";  // the row doubles as the operation
   behaviorFor(n.kind).trigger(*this, *t, n);

@@ -41,7 +41,10 @@ struct Collector {
   }
 
   void scope(const model::Scope& s) {
-    for (const auto& f : s.flows) add(f->condition, f->id, f->position, "condition");
+    for (const auto& f : s.flows) {
+      add(f->condition, f->id, f->position, "condition");
+      add(f->skipExpression, f->id, f->position, "skipExpression");
+    }
     for (const auto& n : s.nodes) {
       auto p = n->position;
       add(n->human.assignee, n->id, p, "assignee");
@@ -49,6 +52,14 @@ struct Collector {
       add(n->human.candidateGroups, n->id, p, "candidateGroups");
       add(n->human.dueDate, n->id, p, "dueDate");
       add(n->human.priority, n->id, p, "priority");
+      add(n->human.formKey, n->id, p, "formKey");
+      add(n->human.owner, n->id, p, "owner");
+      add(n->human.category, n->id, p, "category");
+      add(n->human.taskCompleterVariableName, n->id, p, "taskCompleterVariableName");
+      if (n->kind == model::NodeKind::userTask) add(n->name, n->id, p, "name");
+      if (n->human.humanPerformer.rfind("resource:", 0) != 0) add(n->human.humanPerformer, n->id, p, "humanPerformer");
+      for (const auto& o : n->human.potentialOwners)
+        if (o.rfind("resource:", 0) != 0) add(o, n->id, p, "potentialOwner");
       add(n->loop.collection, n->id, p, "collection");
       add(n->loop.loopCardinality, n->id, p, "loopCardinality");
       add(n->loop.completionCondition, n->id, p, "completionCondition");
@@ -61,11 +72,18 @@ struct Collector {
         add(e.timer.expression, n->id, p, "timer");
         timer(e, n->id);
         add(e.condition, n->id, p, "condition");
+        add(e.messageExpression, n->id, p, "messageExpression");
       }
       for (const auto& m : n->call.in) add(m.sourceExpression, n->id, p, "in mapping");
       for (const auto& m : n->call.out) add(m.sourceExpression, n->id, p, "out mapping");
       add(n->call.businessKey, n->id, p, "businessKey");
       if (isExpression(n->call.calledElement)) add(n->call.calledElement, n->id, p, "calledElement");
+      // A service expression (camunda:expression="${a + 1}") runs as JUEL when no handler has its
+      // name; one JUEL cannot read (a bean's method) stays a handler name only.
+      if (isExpression(n->service.expression) && !out.expressions.count(n->service.expression)) try {
+          out.expressions.emplace(n->service.expression, expr::Expression::compile(n->service.expression));
+        } catch (const expr::Error&) {
+        }
       if (n->inner) scope(*n->inner);
     }
   }
@@ -80,6 +98,8 @@ std::shared_ptr<CompiledModel> CompiledModel::compile(std::shared_ptr<const mode
   Collector c{*out, diagnostics};
   for (const auto& p : out->model->processes)
     if (p->executable) c.scope(p->scope);
+  for (const auto& [id, m] : out->model->messages)
+    if (Collector::isExpression(m.name)) c.add(m.name, id, {}, "message name");
   return out;
 }
 

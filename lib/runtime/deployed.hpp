@@ -21,6 +21,7 @@ struct CompiledModel {
   static std::shared_ptr<CompiledModel> compile(std::shared_ptr<const model::Definitions> model,
                                                 std::vector<Diagnostic>& diagnostics);
   const expr::Expression& expression(const std::string& text) const;
+  bool has(const std::string& text) const { return expressions.count(text) != 0; }
 };
 
 struct DeployedProcess {
@@ -30,6 +31,7 @@ struct DeployedProcess {
 
   const model::Definitions& model() const { return *compiled->model; }
   const expr::Expression& expression(const std::string& text) const { return compiled->expression(text); }
+  bool hasExpression(const std::string& text) const { return compiled->has(text); }
 };
 
 }  // namespace ordo::runtime

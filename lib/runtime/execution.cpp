@@ -54,11 +54,24 @@ namespace {
 class TokenVariables : public expr::Variables {
  public:
   TokenVariables(const Execution& ex, const Token& t) : ex_(ex), t_(t) {}
-  const boost::json::value* find(std::string_view name) const override { return ex_.lookup(t_, name); }
+  const boost::json::value* find(std::string_view name) const override {
+    if (const auto* v = ex_.lookup(t_, name)) return v;
+    // What Flowable and Camunda models read besides variables, built only when asked for.
+    if (name == "execution") {
+      if (execution_.is_null()) execution_ = ex_.executionView(t_);
+      return &execution_;
+    }
+    if (name == "authenticatedUserId") {
+      if (user_.is_null()) user_ = boost::json::value(ex_.actor.empty() ? ex_.state().row.initiator : ex_.actor);
+      return &user_;
+    }
+    return nullptr;
+  }
 
  private:
   const Execution& ex_;
   const Token& t_;
+  mutable boost::json::value execution_, user_;
 };
 
 }  // namespace
@@ -145,7 +158,8 @@ void Execution::enter(Token& t, const FlowNode& n) {
     record("element_entered", &t, &n);
     attachBoundaryEvents(t, n);
   }
-  if (n.asyncBefore && !miInstance) {
+  // Async before on a multi-instance activity: each instance continues in a job of its own (Flowable, Camunda).
+  if (n.asyncBefore) {
     // Async before: the command ends here; a job continues in a transaction of its own.
     createAsyncJob(t, n, "before");
     wait(t);
@@ -155,6 +169,11 @@ void Execution::enter(Token& t, const FlowNode& n) {
 }
 
 void Execution::execute(Token& t, const FlowNode& n) {
+  if (skipped(t, n)) {
+    record("element_skipped", &t, &n);
+    leave(t);
+    return;
+  }
   if (n.loop.kind == model::LoopCharacteristics::Kind::standard) {
     t.data["loop"] = 0;
     // testBefore: a while loop; the body may never run.
@@ -168,6 +187,19 @@ void Execution::execute(Token& t, const FlowNode& n) {
     setLocalVariable(t, "loopCounter", 0);
   }
   behaviorFor(n.kind).activate(*this, t, n);
+}
+
+bool Execution::skipped(const Token& t, const FlowNode& n) {
+  // Flowable's skipExpression applies only while the instance enables it by variable.
+  return !n.skipExpression.empty() && skipEnabled(t) && evaluateCondition(t, n.skipExpression, n.id);
+}
+
+bool Execution::skipEnabled(const Token& t) const {
+  bool enabled = false;
+  for (const char* flag : {"_FLOWABLE_SKIP_EXPRESSION_ENABLED", "_ACTIVITI_SKIP_EXPRESSION_ENABLED"})
+    if (const auto* v = lookup(t, flag))
+      enabled = enabled || (v->is_bool() && v->as_bool()) || (v->is_string() && v->as_string() == "true");
+  return enabled;
 }
 
 bool Execution::loopAgain(const Token& t, const FlowNode& n, std::int64_t done) {
@@ -341,7 +373,11 @@ std::vector<const SequenceFlow*> Execution::selectOutgoing(const Token& t, const
   std::vector<const SequenceFlow*> out;
   for (const auto* f : n.outgoing) {
     if (f->isDefault) continue;
-    if (f->condition.empty() || evaluateCondition(t, f->condition, f->id)) {
+    // With skipping enabled, a flow's skipExpression decides instead of its condition (Flowable).
+    bool take = !f->skipExpression.empty() && skipEnabled(t)
+                    ? evaluateCondition(t, f->skipExpression, f->id)
+                    : f->condition.empty() || evaluateCondition(t, f->condition, f->id);
+    if (take) {
       out.push_back(f);
       if (exclusive) break;
     }
@@ -358,6 +394,33 @@ std::vector<const SequenceFlow*> Execution::selectOutgoing(const Token& t, const
 boost::json::value Execution::evaluate(const Token& t, const std::string& text, const std::string& elementId) {
   try {
     return process_.expression(text).evaluate(TokenVariables(*this, t));
+  } catch (const expr::Error& e) {
+    throw Error(ErrorCode::expression_error, std::string(e.what()) + " (element '" + elementId + "')", elementId);
+  }
+}
+
+boost::json::value Execution::executionView(const Token& t) const {
+  // The read-only view of `execution` (DelegateExecution): ids, the business key, the
+  // current activity, and every visible variable for getVariable('x').
+  boost::json::object o;
+  const auto& row = state_.row;
+  o["id"] = std::to_string(t.id);
+  o["processInstanceId"] = std::to_string(row.id);
+  o["processBusinessKey"] = row.businessKey;
+  o["businessKey"] = row.businessKey;
+  o["processDefinitionId"] = process_.definition.key + ":" + std::to_string(process_.definition.version);
+  o["activityId"] = t.element;
+  o["currentActivityId"] = t.element;
+  o["tenantId"] = row.tenant;
+  boost::json::object vars;
+  for (const auto& kv : visibleVariables(t)) vars[kv.key()] = kv.value();
+  o["variables"] = std::move(vars);
+  return o;
+}
+
+std::string Execution::evaluateText(const Token& t, const std::string& text, const std::string& elementId) {
+  try {
+    return process_.expression(text).evaluateString(TokenVariables(*this, t));
   } catch (const expr::Error& e) {
     throw Error(ErrorCode::expression_error, std::string(e.what()) + " (element '" + elementId + "')", elementId);
   }

@@ -48,8 +48,9 @@ struct ParentNotice {  // a called instance ended: the parent's call activity co
   Id parent = 0, parentToken = 0;
   bool error = false;
   std::string errorCode;
-  Variables variables;  // the child's variables, for the out mappings
-  std::string ended;    // terminated, rejected, invalidated: the child ended without completing
+  Variables variables;     // the child's variables, for the out mappings
+  std::string ended;       // terminated, rejected, invalidated: the child ended without completing
+  std::string escalation;  // an escalation the child did not catch; the child goes on
 };
 
 // Automatic steps one command may take before it is judged to loop without a wait state.
@@ -82,6 +83,7 @@ class Execution {
   // --- used by the behaviours ---
   const model::FlowNode& node(const Token& t) const;
   InstanceState& state() { return state_; }
+  const InstanceState& state() const { return state_; }
   const DeployedProcess& process() const { return process_; }
   const Environment& environment() const { return env_; }
   std::int64_t now() const { return clock_.nowMillis(); }
@@ -101,6 +103,9 @@ class Execution {
   std::vector<const model::SequenceFlow*> selectOutgoing(const Token& t, const model::FlowNode& n, bool exclusive);
   bool evaluateCondition(const Token& t, const std::string& text, const std::string& elementId);
   boost::json::value evaluate(const Token& t, const std::string& text, const std::string& elementId);
+  std::string evaluateText(const Token& t, const std::string& text, const std::string& elementId);
+  // `execution` in an expression: ids, business key, activity, variables (getVariable).
+  boost::json::value executionView(const Token& t) const;
 
   const boost::json::value* lookup(const Token& t, std::string_view name) const;
   Variables visibleVariables(const Token& t) const;
@@ -154,12 +159,15 @@ class Execution {
   std::vector<std::string> signalsThrown;
   std::vector<CallRequest> callsRequested;
   std::optional<ParentNotice> parentNotice;
+  std::vector<ParentNotice> escalationsToParent;  // uncaught escalations, for the calling instance
   std::vector<Id> childrenToCancel;
 
   // The child started by the call activity at `token` ended (or threw a BPMN error).
   void childEnded(Id token, const ParentNotice& notice);
   // The parent's call activity was cancelled: this called instance stops.
   void terminate(const std::string& reason);
+  // A terminate end event with terminateAll: this instance and its callers end, completed.
+  void terminateAll(const std::string& reason);
   // --- the two primitives the approval operations are written on
   // move: cancel `cancel` (with everything under them) and place a token at `target`
   // under the scope token `scope`.
@@ -213,6 +221,9 @@ class Execution {
   void completeMultiInstanceBody(Token& body, const model::FlowNode& n);
   // Standard loop: whether another iteration runs after `done` of them.
   bool loopAgain(const Token& t, const model::FlowNode& n, std::int64_t done);
+  // Flowable's skipExpression: true when the node is to be passed without running.
+  bool skipped(const Token& t, const model::FlowNode& n);
+  bool skipEnabled(const Token& t) const;  // _FLOWABLE_SKIP_EXPRESSION_ENABLED is true
 
  private:
   void attachBoundaryEvents(Token& t, const model::FlowNode& n);

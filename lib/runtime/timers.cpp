@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <boost/json/serialize.hpp>
 
+#include "jobs/cron.hpp"
 #include "jobs/iso8601.hpp"
 #include "model/graph.hpp"
 #include "runtime/execution.hpp"
@@ -26,6 +27,8 @@ void Execution::createTimerJob(Token& owner, const FlowNode& eventNode) {
       due = jobs::addDuration(now(), jobs::parseDuration(text));
     } else if (def->timer.type == T::date) {
       due = jobs::parseDateTime(text);
+    } else if (jobs::isCron(text)) {
+      due = jobs::nextCronTime(text, now());
     } else {
       auto cycle = jobs::parseTimerCycle(text);
       due = jobs::addDuration(cycle.start ? cycle.start : now(), cycle.interval);
@@ -41,7 +44,9 @@ void Execution::createTimerJob(Token& owner, const FlowNode& eventNode) {
   job.kind = "timer";
   job.element = eventNode.id;
   job.dueAt = due;
-  if (def->timer.type == model::TimerDefinition::Type::cycle) {
+  if (def->timer.type == model::TimerDefinition::Type::cycle && jobs::isCron(text)) {
+    job.data = {{"cycle", text}, {"remaining", -1}};  // a cron cycle repeats while its owner waits
+  } else if (def->timer.type == model::TimerDefinition::Type::cycle) {
     auto cycle = jobs::parseCycle(text);
     // Repetitions after this one; -1: for as long as the owner waits.
     job.data = {{"cycle", text}, {"remaining", cycle.repetitions < 0 ? -1 : cycle.repetitions - 1}};
@@ -56,10 +61,11 @@ void Execution::repeatCycle(const JobRow& fired) {
   if (!fired.data.contains("cycle")) return;
   auto remaining = fired.data.at("remaining").as_int64();
   if (remaining == 0) return;
-  auto cycle = jobs::parseCycle(fired.data.at("cycle").as_string());
+  const std::string text(fired.data.at("cycle").as_string());
   JobRow next = fired;
   next.id = ids_.next("jobs");
-  next.dueAt = jobs::addDuration(fired.dueAt, cycle.interval);
+  next.dueAt = jobs::isCron(text) ? jobs::nextCronTime(text, fired.dueAt)
+                                  : jobs::addDuration(fired.dueAt, jobs::parseCycle(text).interval);
   next.data["remaining"] = remaining < 0 ? -1 : remaining - 1;
   next.isNew = true;
   next.removed = false;

@@ -440,7 +440,7 @@ TEST_CASE("engine: several threads issue commands at once; every one lands") {
       try {
         for (int i = 0; i < kPerThread; ++i) {
           auto inst = e->start({"leaveApproval", 0, vars({{"days", 1}, {"manager", "m" + std::to_string(t)}}), "", ""});
-          e->completeTask(test::onlyTask(*e, inst.id).id, "m", vars({{"approved", true}}));
+          e->completeTask(test::onlyTask(*e, inst.id).id, "m" + std::to_string(t), vars({{"approved", true}}));
           (void)e->instances();  // reads run beside the writes
         }
       } catch (...) {

@@ -603,3 +603,25 @@ TEST_CASE("expr: Flowable examples") {
       condition("${nrOfCompletedInstances == nrOfInstances}", R"({"nrOfCompletedInstances": 3, "nrOfInstances": 3})"));
   CHECK(condition("${days > 3}", R"({"days": 5})"));
 }
+
+TEST_CASE("expr: Flowable's variable functions read a variable by name, unknown ones as null") {
+  const char* vars = R"({"decision": "goUp", "n": 5, "list": ["a", "b"]})";
+  CHECK(eval("${vars:equals(decision, 'goUp')}", vars) == boost::json::value(true));
+  CHECK(eval("${variables:equals(missing, 'x')}", vars) == boost::json::value(false));
+  CHECK(eval("${var:get(n)}", vars) == boost::json::value(5));
+  CHECK(eval("${vars:getOrDefault(missing, 7)}", vars) == boost::json::value(7));
+  CHECK(eval("${vars:exists(missing)}", vars) == boost::json::value(false));
+  CHECK(eval("${vars:contains(list, 'a', 'b')}", vars) == boost::json::value(true));
+  CHECK(eval("${vars:containsAny(list, 'x', 'b')}", vars) == boost::json::value(true));
+  CHECK(eval("${vars:gt(n, 4) && vars:lte(n, 5)}", vars) == boost::json::value(true));
+  CHECK_THROWS_AS(Expression::compile("${vars:frobnicate(n)}"), Error);
+  CHECK_THROWS_AS(Expression::compile("${vars:equals(n)}"), Error);
+}
+
+TEST_CASE("expr: the execution view's getVariable reads what it carries under variables") {
+  const char* vars = R"({"execution": {"processBusinessKey": "bk-1", "variables": {"x": 3}}})";
+  CHECK(eval("${execution.processBusinessKey}", vars) == boost::json::value("bk-1"));
+  CHECK(eval("${execution.getVariable('x') + 1}", vars) == boost::json::value(4));
+  CHECK(eval("${execution.hasVariable('y')}", vars) == boost::json::value(false));
+  CHECK_THROWS_AS(Expression::compile("${execution.setVariable('x', 1)}"), Error);
+}

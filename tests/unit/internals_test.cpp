@@ -12,6 +12,7 @@
 #include "engine_support.hpp"
 
 #include "engine/dispatch.hpp"
+#include "jobs/cron.hpp"
 #include "jobs/iso8601.hpp"
 
 using namespace ordo;
@@ -545,4 +546,18 @@ TEST_CASE("internals: the actor is explicit: a user, an application for a user, 
   REQUIRE_FAILS_UNCHANGED(db, ErrorCode::forbidden, e->jump(inst.id, "carl", "e"));
   e->jump(inst.id, Actor::system(), "e");
   CHECK(e->instance(inst.id).state == "completed");
+}
+
+TEST_CASE("cron: Quartz cycles as Flowable and Camunda write them") {
+  const auto at = [](const char* t) { return ordo::jobs::parseDateTime(t); };
+  using ordo::jobs::nextCronTime;
+  CHECK(ordo::jobs::isCron("0 0/5 * * * ?"));
+  CHECK_FALSE(ordo::jobs::isCron("R3/PT10M"));
+  CHECK(nextCronTime("0 0/5 * * * ?", at("2026-01-05T09:01:30Z")) == at("2026-01-05T09:05:00Z"));
+  CHECK(nextCronTime("0 0/5 * * * ?", at("2026-01-05T09:05:00Z")) == at("2026-01-05T09:10:00Z"));
+  CHECK(nextCronTime("0 30 8 ? * MON-FRI", at("2026-01-09T09:00:00Z")) == at("2026-01-12T08:30:00Z"));
+  CHECK(nextCronTime("0 0 0 1 JAN ? 2030", at("2026-01-05T09:00:00Z")) == at("2030-01-01T00:00:00Z"));
+  CHECK_THROWS_AS(ordo::jobs::checkCron("0 0 25 * * ?"), std::invalid_argument);
+  CHECK_THROWS_AS(ordo::jobs::checkCron("0 0 12 L * ?"), std::invalid_argument);
+  CHECK_THROWS_AS(ordo::jobs::checkCron("0 0 0 30 FEB ?"), std::invalid_argument);
 }

@@ -105,6 +105,56 @@ class Runner {
       }
   }
 
+  // In-process service handlers a scenario names (a Java delegate of the original test):
+  // each sets variables, increments a counter, throws a BPMN error or fails.
+  void handlers(const json::object& specs) {
+    for (const auto& kv : specs) {
+      if (!kv.value().is_object()) throw StepFailure("handler '" + std::string(kv.key()) + "' must be an object");
+      json::object spec = kv.value().as_object();
+      auto calls = std::make_shared<std::int64_t>(0);
+      engine_->registerServiceHandler(std::string(kv.key()), [spec, calls](ServiceTaskContext& ctx) {
+        auto vars = ctx.variables();
+        ++*calls;
+        // "calls": {"variable": v, "above": n}: v becomes whether this handler ran more than n times
+        // (a Java delegate's static counter).
+        if (auto it = spec.find("calls"); it != spec.end() && it->value().is_object()) {
+          const auto& c = it->value().as_object();
+          ctx.setVariable(str(c, "variable"),
+                          *calls > (c.contains("above") ? c.at("above").to_number<std::int64_t>() : 0));
+        }
+        if (auto it = spec.find("variables"); it != spec.end() && it->value().is_object())
+          for (const auto& v : it->value().as_object()) ctx.setVariable(std::string(v.key()), v.value());
+        if (auto it = spec.find("increment"); it != spec.end()) {
+          auto name = text(it->value());
+          std::int64_t n = 0;
+          if (auto cur = vars.find(name); cur != vars.end() && cur->value().is_number())
+            n = cur->value().to_number<std::int64_t>();
+          ctx.setVariable(name, n + 1);
+        }
+        // errorUnless: throw only while that variable is not true (a delegate that fails first, then works).
+        auto unless = str(spec, "errorUnless");
+        bool spared = false;
+        if (!unless.empty())
+          if (auto cur = vars.find(unless); cur != vars.end() && cur->value().is_bool())
+            spared = cur->value().as_bool();
+        if (auto it = spec.find("error"); it != spec.end() && !spared) ctx.throwBpmnError(text(it->value()));
+        // "errors": [{"when": variable, "error": code}, ...]: the first whose variable is true (or
+        // that names none) is thrown (a delegate that throws one of several errors).
+        if (auto it = spec.find("errors"); it != spec.end() && it->value().is_array())
+          for (const auto& e : it->value().as_array()) {
+            const auto& rule = e.as_object();
+            auto when = str(rule, "when");
+            auto cur = when.empty() ? vars.end() : vars.find(when);
+            if (when.empty() || (cur != vars.end() && cur->value().is_bool() && cur->value().as_bool())) {
+              ctx.throwBpmnError(str(rule, "error"));
+              break;
+            }
+          }
+        if (auto it = spec.find("fail"); it != spec.end() && !spared) throw std::runtime_error(text(it->value()));
+      });
+    }
+  }
+
   void deploy(const json::value& files) {
     for (const auto& f : files.as_array()) {
       auto path = dir_ / std::string(f.as_string());
@@ -122,6 +172,7 @@ class Runner {
     const json::object empty;
     const json::object& o = body.is_object() ? body.as_object() : empty;
     if (name == "start") return start(o);
+    if (name == "deploy") return deploy(body);
     if (name == "complete") return complete(o);
     if (name == "expect") return expect(o);
     if (name == "expectError") return expectError(o);
@@ -132,6 +183,13 @@ class Runner {
     }
     if (name == "completeExternal" || name == "failTask") return external(name, o);
     if (name == "message") return message(o);
+    if (name == "setVariables") {
+      auto it = o.find("variables");
+      if (it == o.end() || !it->value().is_object())
+        throw Error(ErrorCode::invalid_argument, "setVariables needs variables (a JSON object)");
+      engine_->setVariables(instance(o), it->value().as_object());
+      return;
+    }
     if (name == "action") return action(o);
     if (name == "signal") {
       Variables vars;
@@ -252,9 +310,11 @@ class Runner {
     TaskQuery q;
     q.elementId = str(o, "task");
     auto tasks = openTasks(id, q.elementId, str(o, "assignee"));
+    // A peer's test finds its task by name: {"complete": {"name": "Task A"}}.
+    if (auto name = str(o, "name"); !name.empty()) std::erase_if(tasks, [&](const Task& t) { return t.name != name; });
     if (tasks.empty())
       throw Error(ErrorCode::not_found,
-                  "no open task '" + q.elementId + "' in instance '" + str(o, "instance", "p1") + "'");
+                  "no open task '" + q.elementId + str(o, "name") + "' in instance '" + str(o, "instance", "p1") + "'");
     // tasks come newest first; the scenario means the first by creation order
     const auto& task = tasks.back();
     Variables vars;
@@ -263,7 +323,18 @@ class Runner {
       vars = it->value().as_object();
     }
     auto user = str(o, "user");
-    engine_->completeTask(task.id, user.empty() ? ordo::Actor::system() : ordo::Actor(user), vars);
+    auto actor = user.empty() ? ordo::Actor::system() : ordo::Actor(user);
+    engine_->completeTask(task.id, actor, vars);
+    // "all": true completes every task that matches now, oldest first (a test's loop over a task list).
+    if (auto all = o.find("all"); all != o.end() && all->value().is_bool() && all->value().as_bool()) {
+      std::vector<Id> rest;
+      for (auto it = tasks.rbegin() + 1; it != tasks.rend(); ++it) rest.push_back(it->id);
+      for (Id t : rest) {
+        bool open = false;
+        for (const auto& again : openTasks(id, q.elementId, str(o, "assignee"))) open = open || again.id == t;
+        if (open) engine_->completeTask(t, actor, vars);
+      }
+    }
   }
 
   void external(const std::string& kind, const json::object& o) {
@@ -328,6 +399,15 @@ class Runner {
         throw StepFailure(std::string("failed with ") + toString(e.code()) + " (" + e.what() + "), expected " +
                           joined(codes));
       if (snapshot() != before) throw StepFailure("the failing step changed the state");
+      if (auto want = str(o, "diagnostic"); !want.empty()) {
+        std::vector<std::string> got;
+        for (const auto& d : e.diagnostics())
+          if (d.severity == Severity::error) got.push_back(d.code);
+        if (std::find(got.begin(), got.end(), want) == got.end())
+          throw StepFailure("diagnostics " + joined(got) + ", expected " + want);
+      }
+      if (auto want = str(o, "message"); !want.empty() && std::string(e.what()).find(want) == std::string::npos)
+        throw StepFailure(std::string("the error says '") + e.what() + "', expected it to contain '" + want + "'");
       return;
     }
     throw StepFailure("the step succeeded, expected error " + joined(codes));
@@ -338,6 +418,8 @@ class Runner {
     auto inst = engine_->instance(id);
     if (o.contains("state") && inst.state != str(o, "state"))
       throw StepFailure("state is " + inst.state + ", expected " + str(o, "state"));
+    if (o.contains("businessKey") && inst.businessKey != str(o, "businessKey"))
+      throw StepFailure("business key is '" + inst.businessKey + "', expected '" + str(o, "businessKey") + "'");
     if (o.contains("waiting")) {
       auto got = engine_->waitingAt(id);
       auto want = strings(o.at("waiting"));
@@ -372,6 +454,10 @@ class Runner {
       std::sort(want.begin(), want.end());
       if (got != want) throw StepFailure("passed (any order) " + joined(got) + ", expected " + joined(want));
     }
+    if (o.contains("passedIncludes"))  // a peer's test that checks some of the nodes passed
+      for (const auto& n : strings(o.at("passedIncludes")))
+        if (std::find(passed.begin(), passed.end(), n) == passed.end())
+          throw StepFailure("'" + n + "' was not passed; passed " + joined(passed));
     if (o.contains("notPassed"))
       for (const auto& n : strings(o.at("notPassed")))
         if (std::find(entered.begin(), entered.end(), n) != entered.end())
@@ -393,6 +479,18 @@ class Runner {
       }
     }
     if (o.contains("tasks")) checkTasks(id, o.at("tasks").as_array());
+    // Some of the open tasks (a peer's test that looks up one task by name), and tasks that must not be open.
+    if (o.contains("someTasks")) checkTasks(id, o.at("someTasks").as_array(), false);
+    if (o.contains("noTasks"))
+      for (const auto& spec : o.at("noTasks").as_array()) {
+        bool found = true;
+        try {
+          checkTasks(id, json::array{spec}, false);
+        } catch (const StepFailure&) {
+          found = false;
+        }
+        if (found) throw StepFailure("an open task matches " + json::serialize(spec) + ", expected none");
+      }
     if (o.contains("instances")) {
       InstanceQuery q;
       q.limit = 1000000;
@@ -453,9 +551,9 @@ class Runner {
     }
   }
 
-  void checkTasks(Id id, const json::array& want) {
+  void checkTasks(Id id, const json::array& want, bool exact = true) {
     auto open = openTasks(id, {}, {});
-    if (open.size() != want.size())
+    if (exact && open.size() != want.size())
       throw StepFailure(std::to_string(open.size()) + " open tasks, expected " + std::to_string(want.size()));
     std::vector<bool> used(open.size(), false);
     for (const auto& w : want) {
@@ -469,6 +567,12 @@ class Runner {
         if (spec.contains("assignee")) ok = ok && t.assignee == str(spec, "assignee");
         if (spec.contains("name")) ok = ok && t.name == str(spec, "name");
         if (spec.contains("owner")) ok = ok && t.owner == str(spec, "owner");
+        if (spec.contains("formKey")) ok = ok && t.formKey == str(spec, "formKey");
+        if (spec.contains("priority")) ok = ok && t.priority == spec.at("priority").to_number<std::int64_t>();
+        if (spec.contains("due")) {
+          auto due = str(spec, "due");
+          ok = ok && (due.empty() ? t.dueAt == 0 : t.dueAt == jobs::parseDateTime(due));
+        }
         auto sameSet = [](std::vector<std::string> a, std::vector<std::string> b) {
           std::sort(a.begin(), a.end());
           std::sort(b.begin(), b.end());
@@ -527,6 +631,7 @@ ScenarioResult runScenario(const std::string& path) {
     r.name = str(o, "name", fs::path(path).stem().string());
     Runner runner(fs::path(path).parent_path(), db.string());
     if (o.contains("directory")) runner.directory(o.at("directory").as_object());
+    if (o.contains("handlers")) runner.handlers(o.at("handlers").as_object());
     if (o.contains("deploy")) runner.deploy(o.at("deploy"));
     for (const auto& st : o.at("steps").as_array()) {
       ++stepNo;

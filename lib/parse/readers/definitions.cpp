@@ -166,6 +166,9 @@ void readDefinitions(ReadContext& ctx, pugi::xml_node root) {
     } else if (local == "escalation") {
       d.escalations[id] = {id, ctx.attr(c, "name"), ctx.attr(c, "escalationCode")};
       ctx.registerId(c, id);
+    } else if (local == "resource") {
+      d.resources[id] = ctx.attr(c, "name").empty() ? id : ctx.attr(c, "name");
+      ctx.registerId(c, id);
     } else if (local == "itemDefinition") {
       d.itemDefinitions[id] = {id, {}, ctx.attr(c, "structureRef"), ctx.boolAttr(c, "isCollection", false)};
       ctx.registerId(c, id);

@@ -14,7 +14,8 @@ bool readEventDefinition(ReadContext& ctx, pugi::xml_node def, EventDefinition& 
   out.position = ctx.position(def);
   if (local == "messageEventDefinition") {
     out.type = EventType::message;
-    out.ref = ctx.attr(def, "messageRef");
+    out.ref = ctx.reference(def, "messageRef");
+    out.messageExpression = ctx.engineAttr(def, "messageExpression");
   } else if (local == "timerEventDefinition") {
     out.type = EventType::timer;
     using T = model::TimerDefinition::Type;
@@ -25,13 +26,13 @@ bool readEventDefinition(ReadContext& ctx, pugi::xml_node def, EventDefinition& 
       }
   } else if (local == "errorEventDefinition") {
     out.type = EventType::error;
-    out.ref = ctx.attr(def, "errorRef");
+    out.ref = ctx.reference(def, "errorRef");
   } else if (local == "escalationEventDefinition") {
     out.type = EventType::escalation;
-    out.ref = ctx.attr(def, "escalationRef");
+    out.ref = ctx.reference(def, "escalationRef");
   } else if (local == "signalEventDefinition") {
     out.type = EventType::signal;
-    out.ref = ctx.attr(def, "signalRef");
+    out.ref = ctx.reference(def, "signalRef");
   } else if (local == "cancelEventDefinition") {
     out.type = EventType::cancel;
   } else if (local == "compensateEventDefinition") {
@@ -46,6 +47,8 @@ bool readEventDefinition(ReadContext& ctx, pugi::xml_node def, EventDefinition& 
     out.linkName = ctx.attr(def, "name");
   } else if (local == "terminateEventDefinition") {
     out.type = EventType::terminate;
+    out.terminateAll = ctx.engineAttr(def, "terminateAll") == "true";
+    out.terminateMultiInstance = ctx.engineAttr(def, "terminateMultiInstance") == "true";
   } else {
     return false;
   }

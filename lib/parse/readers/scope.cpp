@@ -34,6 +34,7 @@ model::LoopCharacteristics readLoop(ReadContext& ctx, pugi::xml_node xml) {
     loop.collection = ctx.engineAttr(m, "collection");
     if (loop.collection.empty()) loop.collection = loop.loopDataInputRef;
     loop.elementVariable = ctx.engineAttr(m, "elementVariable");
+    loop.elementIndexVariable = ctx.engineAttr(m, "elementIndexVariable");
     if (loop.elementVariable.empty()) loop.elementVariable = loop.inputDataItem;
     // Flowable also accepts <flowable:collection> and <flowable:elementVariable> as extension elements.
     if (loop.collection.empty())
@@ -85,17 +86,17 @@ model::Lane readLane(ReadContext& ctx, pugi::xml_node xml) {
 
 std::unique_ptr<model::SequenceFlow> readSequenceFlow(ReadContext& ctx, pugi::xml_node xml) {
   auto f = std::make_unique<model::SequenceFlow>();
-  f->id = ctx.attr(xml, "id");
+  f->id = ctx.idOf(xml, "sequenceFlow");
   f->name = ctx.attr(xml, "name");
   f->position = ctx.position(xml);
   f->sourceRef = ctx.attr(xml, "sourceRef");
   f->targetRef = ctx.attr(xml, "targetRef");
+  f->skipExpression = ctx.engineAttr(xml, "skipExpression");
   if (auto c = ctx.child(xml, "conditionExpression")) {
     f->condition = ctx.text(c);
     ctx.registerId(c, ctx.attr(c, "id"));
   }
   ctx.registerId(xml, f->id);
-  if (f->id.empty()) ctx.executionProblem(xml, "missing_attribute", "sequenceFlow has no id");
   if (f->sourceRef.empty())
     ctx.error(xml, "missing_attribute", "sequence flow '" + f->id + "' has no sourceRef", f->id);
   if (f->targetRef.empty())
@@ -113,6 +114,8 @@ void readActivityCommon(ReadContext& ctx, pugi::xml_node xml, model::FlowNode& n
   if (auto v = ctx.engineAttr(xml, "asyncAfter"); !v.empty()) node.asyncAfter = v == "true";
   if (auto v = ctx.engineAttr(xml, "exclusive"); !v.empty()) node.exclusive = v != "false";
   node.skipExpression = ctx.engineAttr(xml, "skipExpression");
+  if (auto q = xml.attribute("startQuantity")) node.startQuantity = q.as_llong(1);
+  if (auto q = xml.attribute("completionQuantity")) node.completionQuantity = q.as_llong(1);
   node.defaultFlowId = ctx.attr(xml, "default");
   for (auto r : ctx.extensionChildren(xml, "failedJobRetryTimeCycle")) node.failedJobRetryTimeCycle = ctx.text(r);
   if (auto io = ctx.child(xml, "ioSpecification")) {
@@ -138,13 +141,12 @@ void readScope(ReadContext& ctx, pugi::xml_node xml, model::Scope& scope) {
     if (auto entry = findNodeReader(name.local)) {
       auto node = std::make_unique<model::FlowNode>();
       node->kind = entry->kind;
-      node->id = ctx.attr(c, "id");
+      node->id = ctx.idOf(c, name.local);
       node->name = ctx.attr(c, "name");
       node->position = ctx.position(c);
       node->scope = &scope;
       node->extensions = ctx.engineAttrs(c);
       ctx.registerId(c, node->id);
-      if (node->id.empty()) ctx.executionProblem(c, "missing_attribute", std::string(name.local) + " has no id");
       entry->read(ctx, c, *node);
       scope.nodes.push_back(std::move(node));
     } else if (name.local == "sequenceFlow") {

@@ -18,15 +18,22 @@ void readUserTask(ReadContext& ctx, pugi::xml_node xml, model::FlowNode& node) {
   h.dueDate = ctx.engineAttr(xml, "dueDate");
   h.priority = ctx.engineAttr(xml, "priority");
   h.category = ctx.engineAttr(xml, "category");
-  // BPMN's own way: <potentialOwner><resourceAssignmentExpression><formalExpression>.
-  for (const char* role : {"potentialOwner", "humanPerformer", "performer"})
+  h.taskCompleterVariableName = ctx.engineAttr(xml, "taskCompleterVariableName");
+  if (auto d = ctx.child(xml, "documentation")) h.documentation = ctx.text(d);
+  // BPMN's own way: <humanPerformer>/<potentialOwner> with a resourceAssignmentExpression's
+  // formalExpression, or a resourceRef naming a <resource> (resolved when the task is created).
+  auto assignment = [&](pugi::xml_node role) -> std::string {
+    if (auto rae = ctx.child(role, "resourceAssignmentExpression"))
+      for (auto e : rae.children())
+        if (e.type() == pugi::node_element) return ctx.text(e);
+    if (auto ref = ctx.child(role, "resourceRef")) return "resource:" + ctx.text(ref);
+    return {};
+  };
+  for (auto r : ctx.children(xml, "humanPerformer"))
+    if (auto a = assignment(r); !a.empty()) h.humanPerformer = a;
+  for (const char* role : {"potentialOwner", "performer"})
     for (auto r : ctx.children(xml, role))
-      if (auto rae = ctx.child(r, "resourceAssignmentExpression"))
-        for (auto e : rae.children())
-          if (e.type() == pugi::node_element) {
-            if (!h.potentialOwner.empty()) h.potentialOwner += ",";
-            h.potentialOwner += ctx.text(e);
-          }
+      if (auto a = assignment(r); !a.empty()) h.potentialOwners.push_back(a);
 }
 
 void readServiceLike(ReadContext& ctx, pugi::xml_node xml, model::FlowNode& node) {
@@ -39,12 +46,12 @@ void readServiceLike(ReadContext& ctx, pugi::xml_node xml, model::FlowNode& node
   s.delegateExpression = ctx.engineAttr(xml, "delegateExpression");
   s.resultVariable = ctx.engineAttr(xml, "resultVariable");
   s.implementation = ctx.attr(xml, "implementation");
-  node.messageRef = ctx.attr(xml, "messageRef");
+  node.messageRef = ctx.reference(xml, "messageRef");
 }
 
 void readReceiveTask(ReadContext& ctx, pugi::xml_node xml, model::FlowNode& node) {
   readActivityCommon(ctx, xml, node);
-  node.messageRef = ctx.attr(xml, "messageRef");
+  node.messageRef = ctx.reference(xml, "messageRef");
   node.instantiate = ctx.boolAttr(xml, "instantiate", false);
 }
 

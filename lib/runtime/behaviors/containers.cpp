@@ -103,6 +103,8 @@ void Execution::startMultiInstance(Token& body, const model::FlowNode& n, std::i
   Token& inst = newToken(body.id, n.id);
   inst.data = {{"miInstance", true}, {"loopCounter", index}};
   setLocalVariable(inst, "loopCounter", index);
+  // flowable:elementIndexVariable names the counter too (loopValueIndex).
+  if (!n.loop.elementIndexVariable.empty()) setLocalVariable(inst, n.loop.elementIndexVariable, index);
   const auto& items = body.data.at("items").as_array();
   if (!n.loop.elementVariable.empty())
     setLocalVariable(inst, n.loop.elementVariable,

@@ -26,6 +26,18 @@ void enterEndEvent(Execution& ex, Token& t, const model::FlowNode& n) {
   ex.record("element_left", &t, &n);
   switch (n.eventType()) {
     case model::EventType::terminate: {
+      const auto& def = *n.event(model::EventType::terminate);
+      if (def.terminateAll) {  // the whole instance, and the instances that called it
+        ex.terminateAll("terminate end event '" + n.id + "' (terminateAll)");
+        return;
+      }
+      if (def.terminateMultiInstance)  // every instance of the multi-instance body around it
+        for (Token* cur = &t; cur && cur->parent; cur = ex.state().token(cur->parent))
+          if (cur->data.contains("miBody")) {
+            for (auto* c : ex.state().children(cur->id)) ex.cancelToken(*c);
+            ex.completeMultiInstanceBody(*cur, ex.node(*cur));
+            return;
+          }
       // Ends the scope it is in, and only that scope: the process, or the subprocess around it.
       for (auto* sibling : ex.state().children(t.parent))
         if (sibling != &t) ex.cancelToken(*sibling);

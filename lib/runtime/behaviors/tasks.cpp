@@ -1,4 +1,4 @@
-// Tasks: plain and manual (pass through), user (wait for a person), service (a handler or an external worker).
+// Tasks: plain and manual (pass through), service (a handler or an external worker). User tasks: user_task.cpp.
 #include <algorithm>
 #include <boost/json/serialize.hpp>
 
@@ -7,40 +7,6 @@
 namespace ordo::runtime {
 
 namespace {
-
-std::vector<std::string> toList(const boost::json::value& v) {
-  std::vector<std::string> out;
-  auto addSplit = [&](std::string_view s) {
-    std::size_t start = 0;
-    while (start <= s.size()) {
-      auto comma = s.find(',', start);
-      auto part = s.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
-      auto b = part.find_first_not_of(" \t");
-      auto e = part.find_last_not_of(" \t");
-      if (b != std::string_view::npos) out.emplace_back(part.substr(b, e - b + 1));
-      if (comma == std::string_view::npos) break;
-      start = comma + 1;
-    }
-  };
-  if (v.is_array()) {
-    for (const auto& e : v.as_array())
-      if (e.is_string())
-        out.emplace_back(e.as_string());
-      else if (!e.is_null())
-        out.push_back(boost::json::serialize(e));
-  } else if (v.is_string()) {
-    addSplit(v.as_string());
-  } else if (!v.is_null()) {
-    out.push_back(boost::json::serialize(v));
-  }
-  return out;
-}
-
-std::string asText(const boost::json::value& v) {
-  if (v.is_null()) return {};
-  if (v.is_string()) return std::string(v.as_string());
-  return boost::json::serialize(v);
-}
 
 class HandlerContext : public ServiceTaskContext {
  public:
@@ -69,155 +35,10 @@ class HandlerContext : public ServiceTaskContext {
   std::string topic_;
 };
 
-// Assignment rules (ordo:assigneeRule), resolved against the directory:
-//   user:ID  users:A,B  role:R  department:D  initiator  initiatorLeader  leader:N
-//   departmentLeader:D  expression:${...}
-struct Assignment {
-  std::string assignee;
-  std::vector<std::string> candidateUsers, candidateGroups;
-  bool empty() const { return assignee.empty() && candidateUsers.empty() && candidateGroups.empty(); }
-};
-
-constexpr std::size_t kMaxDepartmentChain = 64;  // departments walked up for one leader
-
-Assignment resolveRule(Execution& ex, Token& t, const model::FlowNode& n, const std::string& rule) {
-  const Directory* dir = ex.environment().directory();
-  auto colon = rule.find(':');
-  std::string kind = rule.substr(0, colon), arg = colon == std::string::npos ? "" : rule.substr(colon + 1);
-  const auto& initiator = ex.state().row.initiator;
-  Assignment a;
-  // The leader `levels` departments up from `user`'s department (skipping the user as their own leader).
-  auto leaderOf = [&](const std::string& user, int levels) -> std::string {
-    if (!dir) return {};
-    auto u = dir->user(user);
-    if (!u || u->department.empty()) return {};
-    auto d = dir->department(u->department);
-    std::vector<std::string> walked;  // a directory whose parents form a cycle must not hold the writer forever
-    for (int step = 1; d; ++step) {
-      if (std::find(walked.begin(), walked.end(), d->id) != walked.end() || walked.size() >= kMaxDepartmentChain)
-        throw Error(ErrorCode::limit_exceeded,
-                    "assigneeRule '" + rule + "' of " + n.label() + ": the department chain of '" + user + "' from '" +
-                        u->department + "' " +
-                        (walked.size() >= kMaxDepartmentChain ? "is longer than " + std::to_string(kMaxDepartmentChain)
-                                                              : "comes back to '" + d->id + "' (a cycle)"),
-                    n.id);
-      walked.push_back(d->id);
-      bool usable = !d->leader.empty() && d->leader != user;
-      if (usable && step >= levels) return d->leader;
-      if (!usable) --step;  // a department the user leads does not count as a level
-      if (d->parent.empty()) break;
-      d = dir->department(d->parent);
-    }
-    return {};
-  };
-  if (kind == "user") {
-    a.assignee = arg;
-  } else if (kind == "users") {
-    a.candidateUsers = toList(boost::json::value(arg));
-  } else if (kind == "role") {
-    a.candidateGroups = {arg};
-  } else if (kind == "department") {
-    if (dir) a.candidateUsers = dir->usersInDepartment(arg);
-  } else if (kind == "initiator") {
-    a.assignee = initiator;
-  } else if (kind == "initiatorLeader") {
-    a.assignee = leaderOf(initiator, 1);
-  } else if (kind == "leader") {
-    int levels = arg.empty() ? 1 : std::atoi(arg.c_str());
-    if (levels < 1 || levels > static_cast<int>(kMaxDepartmentChain))
-      throw Error(ErrorCode::invalid_argument,
-                  "assigneeRule '" + rule + "' of " + n.label() + ": levels run from 1 to " +
-                      std::to_string(kMaxDepartmentChain),
-                  n.id);
-    a.assignee = leaderOf(initiator, levels);
-  } else if (kind == "departmentLeader") {
-    if (dir)
-      if (auto d = dir->department(arg)) a.assignee = d->leader;
-  } else if (kind == "chosen") {
-    // The previous approver chose (WeDa SubmitFlowTaskList): ordoNextApprovers = {"<node id>": ["u1", ...]}.
-    if (const auto* chosen = ex.lookup(t, "ordoNextApprovers"); chosen && chosen->is_object())
-      if (auto it = chosen->as_object().find(n.id); it != chosen->as_object().end()) {
-        auto users = toList(it->value());
-        if (users.size() == 1)
-          a.assignee = users[0];
-        else
-          a.candidateUsers = users;
-      }
-  } else if (kind == "expression") {
-    a.assignee = asText(ex.evaluate(t, arg, n.id));
-  } else {
-    throw Error(ErrorCode::invalid_argument, "unknown assigneeRule '" + rule + "' on " + n.label(), n.id);
-  }
-  return a;
-}
-
 }  // namespace
 
 void enterTask(Execution& ex, Token& t, const model::FlowNode&) {
   ex.leave(t);
-}
-
-void enterUserTask(Execution& ex, Token& t, const model::FlowNode& n) {
-  TaskRow row;
-  auto& task = row.task;
-  task.id = ex.newId("tasks");
-  task.instanceId = ex.state().row.id;
-  task.elementId = n.id;
-  task.name = n.name;
-  task.state = "open";
-  task.createdAt = ex.now();
-  task.formKey = n.human.formKey;
-  if (!n.human.assignee.empty()) task.assignee = asText(ex.evaluate(t, n.human.assignee, n.id));
-  if (!n.human.owner.empty()) task.owner = n.human.owner;
-  if (!n.human.candidateUsers.empty()) task.candidateUsers = toList(ex.evaluate(t, n.human.candidateUsers, n.id));
-  if (!n.human.candidateGroups.empty()) task.candidateGroups = toList(ex.evaluate(t, n.human.candidateGroups, n.id));
-  if (auto rule = n.extensions.find("assigneeRule"); rule != n.extensions.end()) {
-    auto a = resolveRule(ex, t, n, rule->second);
-    if (a.empty()) {
-      // Nobody: the task's policy decides (ordo:emptyAssignee = fail | skip | admin).
-      auto policy = n.extensions.count("emptyAssignee") ? n.extensions.at("emptyAssignee") : "fail";
-      if (policy == "skip") {
-        ex.record("task_skipped", &t, &n, 0, rule->second);
-        ex.leave(t);
-        return;
-      }
-      const Directory* dir = ex.environment().directory();
-      std::vector<std::string> admins = dir ? dir->usersWithRole("admin") : std::vector<std::string>{};
-      if (policy == "admin" && !admins.empty()) {
-        a.assignee = admins.front();
-      } else {
-        throw Error(ErrorCode::not_found,
-                    "assigneeRule '" + rule->second + "' of " + n.label() + " resolves to nobody" +
-                        (policy == "admin" ? " and there is no administrator" : ""),
-                    n.id);
-      }
-    }
-    task.assignee = a.assignee;
-    task.candidateUsers = a.candidateUsers;
-    task.candidateGroups = a.candidateGroups;
-  }
-  if (!n.human.priority.empty()) {
-    auto p = ex.evaluate(t, n.human.priority, n.id);
-    if (p.is_int64())
-      task.priority = static_cast<int>(p.as_int64());
-    else if (p.is_string())
-      task.priority = std::atoi(std::string(p.as_string()).c_str());
-  }
-  row.tokenId = t.id;
-  row.isNew = true;
-  ex.record("task_created", &t, &n, task.id);
-  if (!task.assignee.empty())
-    if (auto to = ex.environment().entrustee(task.assignee, ex.process().definition.key, ex.now())) {
-      task.owner = task.assignee;  // the entrusting user stays the owner
-      task.assignee = *to;
-      task.delegation = "entrusted";  // until the entrusted user accepts or rejects it
-    }
-  if (!task.assignee.empty()) {
-    ex.record("task_assigned", &t, &n, task.id, task.assignee);
-    ex.notify(task.assignee, "todo", task.id, task.name.empty() ? n.id : task.name);
-  }
-  ex.state().tasks.push_back(std::move(row));
-  ex.wait(t);
 }
 
 void enterServiceTask(Execution& ex, Token& t, const model::FlowNode& n) {
@@ -245,6 +66,12 @@ void enterServiceTask(Execution& ex, Token& t, const model::FlowNode& n) {
         break;
       }
     }
+  if (!handler && !s.expression.empty() && ex.process().hasExpression(s.expression)) {
+    auto value = ex.evaluate(t, s.expression, n.id);
+    if (!s.resultVariable.empty()) ex.setVariable(t, s.resultVariable, std::move(value));
+    ex.leave(t);
+    return;
+  }
   if (!handler)
     throw Error(ErrorCode::unsupported,
                 name.empty() ? "service task '" + n.id + "' names no implementation (type, topic, class or expression)"
@@ -267,10 +94,6 @@ void enterServiceTask(Execution& ex, Token& t, const model::FlowNode& n) {
     return;
   }
   ex.leave(t);
-}
-
-void terminateUserTask(Execution& ex, Token& t, const model::FlowNode&) {
-  ex.cancelTasksOf(t);
 }
 
 }  // namespace ordo::runtime
