@@ -434,25 +434,37 @@ TEST_CASE("engine: several threads issue commands at once; every one lands") {
   e->deploy(test::sample("leave-approval.bpmn"));
   constexpr int kThreads = 4, kPerThread = 25;
   std::vector<std::thread> threads;
-  std::atomic<int> failures{0};
+  std::atomic<int> failures{0}, completed{0}, ready{0};
   for (int t = 0; t < kThreads; ++t)
     threads.emplace_back([&, t] {
+      const std::string manager = "m" + std::to_string(t);
+      ++ready;
+      while (ready < kThreads) std::this_thread::yield();  // every thread starts at once
       try {
         for (int i = 0; i < kPerThread; ++i) {
-          auto inst = e->start({"leaveApproval", 0, vars({{"days", 1}, {"manager", "m" + std::to_string(t)}}), "", ""});
-          e->completeTask(test::onlyTask(*e, inst.id).id, vars({{"approved", true}}), "m");
+          auto inst = e->start({"leaveApproval", 0, vars({{"days", 1}, {"manager", manager}}), "", ""});
+          e->completeTask(test::onlyTask(*e, inst.id).id, vars({{"approved", true}}), manager);  // the assignee
+          ++completed;
           (void)e->instances();  // reads run beside the writes
         }
-      } catch (...) {
+      } catch (const std::exception& ex) {
+        UNSCOPED_INFO("thread " << t << ": " << ex.what());
         ++failures;
       }
     });
   for (auto& th : threads) th.join();
   CHECK(failures == 0);
+  CHECK(completed == kThreads * kPerThread);
   InstanceQuery q;
   q.state = "completed";
-  q.limit = 1000;
   CHECK(e->instances(q).size() == kThreads * kPerThread);
+  // Each instance was completed by its own thread's manager, once.
+  for (const auto& inst : e->instances(q)) {
+    int completions = 0;
+    for (const auto& h : e->history(inst.id))
+      if (h.kind == "task_completed") ++completions;
+    CHECK(completions == 1);
+  }
 }
 
 TEST_CASE("engine: a sequential multi-instance task goes through the list in order") {
