@@ -175,7 +175,7 @@ TEST_CASE("race: complete, reject and withdraw on one task; exactly one wins") {
     if (winners[0] == 2) CHECK(state == "draft");
     CHECK(countHistory(*e, inst.id, "task_completed", task.id) == (winners[0] % 3 == 0 ? 1 : 0));
   }
-  UNSCOPED_INFO("complete " << wins[0] << ", reject " << wins[1] << ", withdraw " << wins[2]);
+  WARN("complete " << wins[0] << ", reject " << wins[1] << ", withdraw " << wins[2]);
 }
 
 TEST_CASE("race: complete and return on the director's task, and transfer against complete") {
@@ -302,9 +302,15 @@ TEST_CASE("race: a message and the timer boundary of its receive task; exactly o
     m.name = "paid";
     m.businessKey = "order-" + std::to_string(round);
     int fired = 0;
+    // A head start of up to 3 ms for either side, so that each wins some rounds and some meet in between.
+    const auto lead = std::chrono::microseconds((round * 379) % 3000);
     auto winners = race({
-        [&] { e->correlateMessage(m); },
         [&] {
+          if (round % 2) std::this_thread::sleep_for(lead);
+          e->correlateMessage(m);
+        },
+        [&] {
+          if (round % 2 == 0) std::this_thread::sleep_for(lead / 4);
           fired = e->runDueJobs();
           if (fired == 0) throw Error(ErrorCode::not_found, "no timer ran");
         },
@@ -317,7 +323,7 @@ TEST_CASE("race: a message and the timer boundary of its receive task; exactly o
     CHECK(e->openIncidents(inst.id) == 0);
     ++outcomes[task.elementId];
   }
-  UNSCOPED_INFO("message first " << outcomes["ship"] << ", timer first " << outcomes["chase"]);
+  WARN("message first " << outcomes["ship"] << ", timer first " << outcomes["chase"]);
 }
 
 namespace {
@@ -329,7 +335,8 @@ int child(int argc, char** argv) {
   auto e = Engine::open(o);
   const std::string go = std::string(argv[2]) + ".go";
   while (!std::filesystem::exists(go)) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  for (int i = 3; i < argc; ++i) {
+  for (int i = argc - 1; i >= 3; --i) {                           // from the end: the two processes meet in the middle
+    std::this_thread::sleep_for(std::chrono::microseconds(500));  // think time: the other may take the lock
     Id id = std::atoll(argv[i]);
     try {
       e->completeTask(id, vars({{"approved", true}}), "m");
@@ -379,6 +386,7 @@ TEST_CASE("race: two processes complete the same tasks; each task is completed o
   std::ofstream(go).put('1');
   std::set<Id> mine;
   for (Id id : tasks) try {
+      std::this_thread::sleep_for(std::chrono::microseconds(500));
       e->completeTask(id, vars({{"approved", true}}), "m");
       mine.insert(id);
     } catch (const Error& err) {
@@ -408,7 +416,7 @@ TEST_CASE("race: two processes complete the same tasks; each task is completed o
     CHECK(e->task(t).state == "completed");
     CHECK(countHistory(*e, e->task(t).instanceId, "task_completed", t) == 1);
   }
-  UNSCOPED_INFO("this process won " << mine.size() << ", the other " << theirs.size());
+  WARN("this process won " << mine.size() << ", the other " << theirs.size());
 }
 
 int main(int argc, char** argv) {
