@@ -128,7 +128,7 @@ Instance startLeave(Engine& e, int days) {
 
 }  // namespace
 
-TEST_CASE("race: eight threads complete one task; exactly one completes it") {
+TEST_CASE("race: eight threads complete one task, exactly one completes it") {
   TempDb db;
   auto e = open(db);
   e->deploy(sample("leave-approval.bpmn"));
@@ -148,7 +148,7 @@ TEST_CASE("race: eight threads complete one task; exactly one completes it") {
   }
 }
 
-TEST_CASE("race: complete, reject and withdraw on one task; exactly one wins") {
+TEST_CASE("race: complete, reject and withdraw on one task, exactly one wins") {
   TempDb db;
   auto e = open(db);
   e->deploy(sample("leave-approval.bpmn"));
@@ -214,7 +214,7 @@ TEST_CASE("race: complete and return on the director's task, and transfer agains
   }
 }
 
-TEST_CASE("race: candidates claim one task; exactly one wins, and only the owner completes it") {
+TEST_CASE("race: candidates claim one task, exactly one wins, and only the owner completes it") {
   TempDb db;
   auto e = open(db);
   for (int u = 0; u < 6; ++u) e->saveUser({"disp" + std::to_string(u), "", "", {"dispatchers"}, ""});
@@ -242,7 +242,7 @@ TEST_CASE("race: candidates claim one task; exactly one wins, and only the owner
   }
 }
 
-TEST_CASE("race: two engines on one file run the same due timers; each fires once") {
+TEST_CASE("race: two engines on one file run the same due timers, each fires once") {
   TempDb db;
   auto clock = std::make_shared<ManualClock>(1'800'000'000'000);
   auto a = open(db, clock);
@@ -276,7 +276,7 @@ TEST_CASE("race: two engines on one file run the same due timers; each fires onc
   }
 }
 
-TEST_CASE("race: a message and the timer boundary of its receive task; exactly one of them acts") {
+TEST_CASE("race: a message and the timer boundary of its receive task, exactly one of them acts") {
   TempDb db;
   auto clock = std::make_shared<ManualClock>(1'800'000'000'000);
   auto e = open(db, clock);
@@ -354,7 +354,7 @@ int child(int argc, char** argv) {
 
 }  // namespace
 
-TEST_CASE("race: two processes complete the same tasks; each task is completed once") {
+TEST_CASE("race: two processes complete the same tasks, each task is completed once") {
   TempDb db;
   auto e = open(db);
   e->deploy(sample("leave-approval.bpmn"));
