@@ -328,22 +328,34 @@ TEST_CASE("race: a message and the timer boundary of its receive task, exactly o
 
 namespace {
 
-// The second process: opens the file, waits for the go file, completes each task it can; prints each win.
+// One contended action of the two-process race: "complete:ID", "claim:ID", "return:ID" or
+// "withdraw:ID" (a task id, or the instance id for withdraw); `me` names the claiming user.
+void act(Engine& e, const std::string& action, const std::string& me) {
+  const auto colon = action.find(':');
+  const std::string op = action.substr(0, colon);
+  const Id id = std::atoll(action.c_str() + colon + 1);
+  if (op == "complete") e.completeTask(id, vars({{"approved", true}}), "m");
+  if (op == "claim") e.claimTask(id, me);
+  if (op == "return") e.returnTask(id, "d", "managerApproval", "again");
+  if (op == "withdraw") e.withdraw(id, "emp");
+}
+
+// The second process: opens the file, waits for the go file, tries each action from the last
+// to the first (the two processes meet in the middle); prints each it won.
 int child(int argc, char** argv) {
   EngineOptions o;
   o.path = argv[2];
   auto e = Engine::open(o);
   const std::string go = std::string(argv[2]) + ".go";
   while (!std::filesystem::exists(go)) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  for (int i = argc - 1; i >= 3; --i) {                           // from the end: the two processes meet in the middle
+  for (int i = argc - 1; i >= 3; --i) {
     std::this_thread::sleep_for(std::chrono::microseconds(500));  // think time: the other may take the lock
-    Id id = std::atoll(argv[i]);
     try {
-      e->completeTask(id, vars({{"approved", true}}), "m");
-      std::printf("won %lld\n", static_cast<long long>(id));
+      act(*e, argv[i], "disp1");
+      std::printf("won %s\n", argv[i]);
     } catch (const Error& err) {
       if (!loserCode(err.code())) {
-        std::printf("odd %lld %s\n", static_cast<long long>(id), err.what());
+        std::printf("odd %s %s\n", argv[i], err.what());
         return 1;
       }
     }
@@ -354,17 +366,25 @@ int child(int argc, char** argv) {
 
 }  // namespace
 
-TEST_CASE("race: two processes complete the same tasks, each task is completed once") {
+TEST_CASE("race: two processes complete, claim, return and withdraw the same tasks, each exactly once") {
   TempDb db;
   auto e = open(db);
   e->deploy(sample("leave-approval.bpmn"));
-  std::vector<Id> tasks;
-  std::vector<std::string> args = {ORDO_RACE_TEST, "--race-child", db.path()};
-  for (int i = 0; i < 40; ++i) {
-    auto inst = startLeave(*e, 1);
-    tasks.push_back(onlyTask(*e, inst.id).id);
-    args.push_back(std::to_string(tasks.back()));
+  e->deploy(sample("repair-work-order.bpmn"));
+  for (const char* u : {"disp0", "disp1"}) e->saveUser({u, "", "", {"dispatchers"}, ""});
+  std::vector<std::string> actions;
+  for (int i = 0; i < 12; ++i) {
+    auto manager = startLeave(*e, 1);
+    actions.push_back("complete:" + std::to_string(onlyTask(*e, manager.id).id));
+    auto repair = e->start({"repairWorkOrder", 0, vars({{"technician", "t"}}), "", "emp"});
+    actions.push_back("claim:" + std::to_string(onlyTask(*e, repair.id).id));
+    auto director = startLeave(*e, 5);
+    e->completeTask(onlyTask(*e, director.id).id, vars({{"approved", true}}), "m");
+    actions.push_back("return:" + std::to_string(onlyTask(*e, director.id).id));
+    actions.push_back("withdraw:" + std::to_string(startLeave(*e, 2).id));
   }
+  std::vector<std::string> args = {ORDO_RACE_TEST, "--race-child", db.path()};
+  args.insert(args.end(), actions.begin(), actions.end());
   int out[2];
   REQUIRE(pipe(out) == 0);
   const std::string go = db.path() + ".go";
@@ -384,13 +404,13 @@ TEST_CASE("race: two processes complete the same tasks, each task is completed o
   close(out[1]);
   std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the child has opened its engine
   std::ofstream(go).put('1');
-  std::set<Id> mine;
-  for (Id id : tasks) try {
+  std::set<std::string> mine;
+  for (const auto& a : actions) try {
       std::this_thread::sleep_for(std::chrono::microseconds(500));
-      e->completeTask(id, vars({{"approved", true}}), "m");
-      mine.insert(id);
+      act(*e, a, "disp0");
+      mine.insert(a);
     } catch (const Error& err) {
-      INFO(err.what());
+      INFO(a << ": " << err.what());
       CHECK(loserCode(err.code()));
     }
   std::string text;
@@ -404,19 +424,38 @@ TEST_CASE("race: two processes complete the same tasks, each task is completed o
   INFO(text);
   REQUIRE(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
-  std::set<Id> theirs;
+  std::set<std::string> theirs;
   std::istringstream lines(text);
-  std::string word;
-  long long id = 0;
-  while (lines >> word >> id)
-    if (word == "won") theirs.insert(id);
-  for (Id t : tasks) {
-    INFO("task " << t);
-    CHECK(mine.count(t) + theirs.count(t) == 1);  // exactly one process completed it
-    CHECK(e->task(t).state == "completed");
-    CHECK(countHistory(*e, e->task(t).instanceId, "task_completed", t) == 1);
+  std::string word, action;
+  while (lines >> word >> action)
+    if (word == "won") theirs.insert(action);
+  auto operations = [&](Id instance, const std::string& what) {
+    int k = 0;
+    for (const auto& h : e->operations(instance))
+      if (h.action == what) ++k;
+    return k;
+  };
+  for (const auto& a : actions) {
+    INFO(a);
+    CHECK(mine.count(a) + theirs.count(a) == 1);  // exactly one process did it
+    const std::string op = a.substr(0, a.find(':'));
+    const Id id = std::atoll(a.c_str() + a.find(':') + 1);
+    if (op == "complete") {
+      CHECK(e->task(id).state == "completed");
+      CHECK(countHistory(*e, e->task(id).instanceId, "task_completed", id) == 1);
+    } else if (op == "claim") {
+      CHECK(e->task(id).assignee == (mine.count(a) ? "disp0" : "disp1"));
+      CHECK(operations(e->task(id).instanceId, "claim") == 1);
+    } else if (op == "return") {
+      const Id inst = e->task(id).instanceId;
+      CHECK(operations(inst, "return") == 1);
+      CHECK(onlyTask(*e, inst).elementId == "managerApproval");
+    } else {
+      CHECK(e->instance(id).state == "draft");
+      CHECK(operations(id, "withdraw") == 1);
+    }
   }
-  WARN("this process won " << mine.size() << ", the other " << theirs.size());
+  WARN("this process won " << mine.size() << ", the other " << theirs.size() << " of " << actions.size());
 }
 
 int main(int argc, char** argv) {
