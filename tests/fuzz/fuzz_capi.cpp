@@ -2,7 +2,7 @@
 // running instances; the first byte picks the call, the rest is its JSON argument:
 // ordo_operation_run, the list queries, starts, variables, task completion, messages, the
 // inbox. Every call must answer with a status code (and no exception, crash or leak);
-// whatever it did, the engine still answers a simple query afterwards.
+// whatever it did, the engine still answers a simple query and reads its instances' variables.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -86,5 +86,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   out = nullptr;
   if (ordo_instance_list(&out, g_engine, "{}") != ORDO_OK) std::abort();
   ordo_free(out);
+  // Whatever was stored can be read back (a value that cannot would make its instance unloadable).
+  for (int64_t id = 1; id <= 3; ++id) {
+    out = nullptr;
+    int rc = ordo_instance_variables(&out, g_engine, id);
+    if (rc != ORDO_OK && rc != ORDO_ENOTFOUND) check(ORDO_EINTERNAL);
+    ordo_free(out);
+  }
   return 0;
 }

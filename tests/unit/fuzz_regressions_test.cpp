@@ -4,8 +4,10 @@
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <limits>
 #include <stdexcept>
 
+#include "engine_support.hpp"
 #include "expr/expr.hpp"
 #include "jobs/iso8601.hpp"
 #include "parse/parser.hpp"
@@ -130,4 +132,29 @@ TEST_CASE("fuzz regressions: the bpmn corpus") {
       CHECK_NOTHROW(parse::parseDefinitions(xml, o));
     }
   }
+}
+
+TEST_CASE("fuzz regressions: a number beyond a double is refused, not stored where it could not be read back") {
+  // Found by the capi fuzzer: {"x": 1e400} parsed as infinity, was stored as "Infinity", and
+  // every later command on the instance failed with internal (its variables unreadable).
+  test::TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(test::sample("leave-approval.bpmn"));
+  Variables v;
+  v["days"] = 1;
+  v["manager"] = "m";
+  auto inst = e->start({"leaveApproval", 0, v, "", ""});
+  for (const char* text : {R"({"x": 1e400})", R"({"x": [1, {"y": -1e999}]})"}) {
+    INFO(text);
+    REQUIRE_FAILS_UNCHANGED(db, ErrorCode::invalid_argument,
+                            e->setVariables(inst.id, boost::json::parse(text).as_object()));
+  }
+  Variables bad = v;
+  bad["x"] = std::numeric_limits<double>::quiet_NaN();
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::invalid_argument, e->start({"leaveApproval", 0, bad, "", ""}));
+  // The instance still works.
+  Variables approve;
+  approve["approved"] = true;
+  e->completeTask(test::onlyTask(*e, inst.id).id, approve, "m");
+  CHECK(e->instance(inst.id).state == "completed");
 }
