@@ -237,8 +237,13 @@ struct Runner : runtime::Environment {
         Id child = cancels.front();
         cancels.pop_front();
         auto row = c.instanceById(child);
+        // The caller cancelled it: the caller is not told back (it may have ended already, and a
+        // notice to an ended instance fails the command).
         if (row && row->state == "running")
-          onInstance(c, child, {}, [&](runtime::Execution& ex) { ex.terminate("its call activity was cancelled"); });
+          onInstance(c, child, {}, [&](runtime::Execution& ex) {
+            ex.terminate("its call activity was cancelled");
+            ex.parentNotice.reset();
+          });
       } else if (!newWaits.empty()) {
         auto wait = std::move(newWaits.front());
         newWaits.pop_front();

@@ -2,7 +2,9 @@
 // tables' value types. Private to lib/store.
 #pragma once
 
+#include <algorithm>
 #include <boost/json.hpp>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -17,8 +19,26 @@ using runtime::Token;
 
 // ---------------------------------------------------------------- helpers
 
+// True when `v` holds a number JSON cannot spell (Boost.JSON writes "Infinity" and "NaN",
+// which it cannot read back: one such variable would make its instance unloadable).
+inline bool hasNonFinite(const boost::json::value& v) {
+  if (v.is_double()) return !std::isfinite(v.get_double());
+  if (v.is_array()) return std::any_of(v.get_array().begin(), v.get_array().end(), hasNonFinite);
+  if (v.is_object())
+    return std::any_of(v.get_object().begin(), v.get_object().end(),
+                       [](const auto& kv) { return hasNonFinite(kv.value()); });
+  return false;
+}
+
 inline std::string json(const boost::json::value& v) {
-  return boost::json::serialize(v);
+  auto text = boost::json::serialize(v);
+  // Only a number out of range (1e400, or a computed overflow) serializes with a letter I or N
+  // outside a string: check the rare text that has one.
+  if (text.find_first_of("IN") != std::string::npos && hasNonFinite(v))
+    throw Error(
+        ErrorCode::invalid_argument,
+        "a number out of the range of a double (infinite or not a number) cannot be stored: " + text.substr(0, 80));
+  return text;
 }
 
 inline boost::json::value parseJson(const std::string& text) {

@@ -428,31 +428,43 @@ TEST_CASE("engine: a timer that fell due while the engine was closed fires after
   CHECK(e->instance(instance).state == "completed");
 }
 
-TEST_CASE("engine: several threads issue commands at once; every one lands") {
+TEST_CASE("engine: several threads issue commands at once, every one lands") {
   TempDb db;
   auto e = test::openEngine(db);
   e->deploy(test::sample("leave-approval.bpmn"));
   constexpr int kThreads = 4, kPerThread = 25;
   std::vector<std::thread> threads;
-  std::atomic<int> failures{0};
+  std::atomic<int> failures{0}, completed{0}, ready{0};
   for (int t = 0; t < kThreads; ++t)
     threads.emplace_back([&, t] {
+      const std::string manager = "m" + std::to_string(t);
+      ++ready;
+      while (ready < kThreads) std::this_thread::yield();  // every thread starts at once
       try {
         for (int i = 0; i < kPerThread; ++i) {
-          auto inst = e->start({"leaveApproval", 0, vars({{"days", 1}, {"manager", "m" + std::to_string(t)}}), "", ""});
-          e->completeTask(test::onlyTask(*e, inst.id).id, "m" + std::to_string(t), vars({{"approved", true}}));
+          auto inst = e->start({"leaveApproval", 0, vars({{"days", 1}, {"manager", manager}}), "", ""});
+          e->completeTask(test::onlyTask(*e, inst.id).id, manager, vars({{"approved", true}}));  // the assignee
+          ++completed;
           (void)e->instances();  // reads run beside the writes
         }
-      } catch (...) {
+      } catch (const std::exception& ex) {
+        UNSCOPED_INFO("thread " << t << ": " << ex.what());
         ++failures;
       }
     });
   for (auto& th : threads) th.join();
   CHECK(failures == 0);
+  CHECK(completed == kThreads * kPerThread);
   InstanceQuery q;
   q.state = "completed";
-  q.limit = 1000;
   CHECK(e->instances(q).size() == kThreads * kPerThread);
+  // Each instance was completed by its own thread's manager, once.
+  for (const auto& inst : e->instances(q)) {
+    int completions = 0;
+    for (const auto& h : e->history(inst.id))
+      if (h.kind == "task_completed") ++completions;
+    CHECK(completions == 1);
+  }
 }
 
 TEST_CASE("engine: a sequential multi-instance task goes through the list in order") {
@@ -476,7 +488,7 @@ TEST_CASE("engine: a collection that is not a list is an expression error") {
                           e->start({"purchaseCountersign", 0, vars({{"approvers", "alice"}}), "", ""}));
 }
 
-TEST_CASE("engine: messages reach receive tasks by name and business key; a boundary message interrupts") {
+TEST_CASE("engine: messages reach receive tasks by name and business key, a boundary message interrupts") {
   TempDb db;
   auto e = test::openEngine(db);
   e->deploy(
@@ -554,7 +566,7 @@ const std::string kAsync = bpmn(
     "targetRef=\"e\"/>");
 }
 
-TEST_CASE("engine: async continuations run as jobs; failures retry on their cycle, then become incidents") {
+TEST_CASE("engine: async continuations run as jobs, failures retry on their cycle, then become incidents") {
   TempDb db;
   auto clock = std::make_shared<ManualClock>(jobs::parseDateTime("2026-03-01T08:00:00Z"));
   auto e = test::openEngine(db, clock);
@@ -643,7 +655,7 @@ TEST_CASE("engine: a malformed timer or retry cycle is refused with the element 
   CHECK(e->instances().empty());
 }
 
-TEST_CASE("engine: the job executor thread runs due jobs; two engines on one file never run a job twice") {
+TEST_CASE("engine: the job executor thread runs due jobs, two engines on one file never run a job twice") {
   TempDb db;
   auto a = test::openEngine(db);
   auto b = test::openEngine(db);
@@ -681,7 +693,7 @@ std::string processDoc(const std::string& id, const std::string& body, const std
 }  // namespace
 
 TEST_CASE(
-    "engine: a call activity runs the child with mapped variables and business key; the parent continues after it") {
+    "engine: a call activity runs the child with mapped variables and business key, the parent continues after it") {
   TempDb db;
   auto e = test::openEngine(db);
   e->deploy(
@@ -724,7 +736,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "engine: a BPMN error raised two levels down is caught at the top call activity; cancelling a call activity stops "
+    "engine: a BPMN error raised two levels down is caught at the top call activity, cancelling a call activity stops "
     "its children") {
   TempDb db;
   auto clock = std::make_shared<ManualClock>(jobs::parseDateTime("2026-03-01T08:00:00Z"));
@@ -801,7 +813,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "engine: conditional events are re-evaluated when variables change; a non-interrupting one fires per change to "
+    "engine: conditional events are re-evaluated when variables change, a non-interrupting one fires per change to "
     "true") {
   TempDb db;
   auto e = test::openEngine(db);
@@ -880,7 +892,7 @@ TEST_CASE(
   CHECK(e->instance(fine.id).state == "completed");
 }
 
-TEST_CASE("engine: timer start events start instances on their cycle; a new version replaces the old timer") {
+TEST_CASE("engine: timer start events start instances on their cycle, a new version replaces the old timer") {
   TempDb db;
   auto clock = std::make_shared<ManualClock>(jobs::parseDateTime("2026-03-01T08:00:00Z"));
   auto e = test::openEngine(db, clock);

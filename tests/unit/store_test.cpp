@@ -28,7 +28,7 @@ TEST_CASE("store: a new database gets the current schema version, WAL and synchr
   CHECK(pragma(d.writer(), "synchronous") == "2");  // FULL
 }
 
-TEST_CASE("store: a new file has 1 KiB pages; a file made with 4 KiB pages keeps them and opens") {
+TEST_CASE("store: a new file has 1 KiB pages, a file made with 4 KiB pages keeps them and opens") {
   test::TempDb fresh;
   {
     store::Database d(fresh.path(), true, 1);
@@ -55,7 +55,7 @@ TEST_CASE("store: durability normal sets synchronous=NORMAL") {
   CHECK(pragma(d.writer(), "synchronous") == "1");
 }
 
-TEST_CASE("store: reopening does not migrate twice; a newer schema is refused") {
+TEST_CASE("store: reopening does not migrate twice, a newer schema is refused") {
   test::TempDb db;
   { store::Database d(db.path(), true, 1); }
   {
