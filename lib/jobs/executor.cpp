@@ -7,16 +7,16 @@ bool Executor::start(std::int64_t pollMillis, std::function<void()> round) {
   if (thread_.joinable()) return false;
   stop_ = false;
   thread_ = std::thread([this, pollMillis, round = std::move(round)] {
-    std::unique_lock lock(mutex_);
+    std::unique_lock held(mutex_);
     while (!stop_) {
-      lock.unlock();
+      held.unlock();
       try {
         round();
       } catch (...) {
         // A failing job is recorded by the round itself; anything else (a busy database) waits for the next.
       }
-      lock.lock();
-      wake_.wait_for(lock, std::chrono::milliseconds(pollMillis), [&] { return stop_; });
+      held.lock();
+      wake_.wait_for(held, std::chrono::milliseconds(pollMillis), [&] { return stop_; });
     }
   });
   return true;
