@@ -57,7 +57,15 @@ struct Definition {
   std::int64_t deployedAt = 0;
   std::string category;    // the document's targetNamespace, as Flowable files it
   bool suspended = false;  // a suspended definition starts no instances (by key, id, message, signal or timer)
+  // Publication (流程发布/下线): deployed, then published; an offline definition starts no
+  // instances (its running ones continue) until it is published again.
+  enum class Publication { deployed, published, offline };
+  Publication publication = Publication::deployed;
+  bool startsInstances() const { return !suspended && publication != Publication::offline; }
 };
+// "deployed", "published", "offline"; publicationFrom throws invalid_argument on anything else.
+const char* toString(Definition::Publication p);
+Definition::Publication publicationFrom(const std::string& text);
 
 struct Deployment {
   std::vector<Definition> definitions;  // one per executable process in the document
@@ -328,6 +336,11 @@ class Engine {
   // (wrong_state), message, signal or timer (skipped). With includeInstances its running
   // instances are suspended (or resumed) too. An administrator or the system.
   void suspendDefinition(Id definitionId, bool suspended, const Actor& actor, bool includeInstances = false);
+  // Publishes a definition version (deployed or offline -> published) or takes it offline
+  // (published -> offline: it starts no instances, its running ones continue). Publishing
+  // does not change other versions. An administrator or the system; not_found for an
+  // unknown id, wrong_state for offline when not published.
+  void setDefinitionPublication(Id definitionId, Definition::Publication publication, const Actor& actor);
   Definition definition(Id id) const;
   std::vector<Instance> instances(const InstanceQuery& query = {}) const;
   // The page the query's offset and limit select, and the total that match.

@@ -55,8 +55,8 @@ void Runner::fireStartTimer(store::Session& c, Id jobId) {
   auto job = c.startJob(jobId);
   if (!job) return;
   auto dp = deployed(c, job->definition);
-  if (auto def = c.definitionById(job->definition); def && def->suspended) {
-    // A suspended definition's timer waits: its next occurrence is looked at again later.
+  if (auto def = c.definitionById(job->definition); def && !def->startsInstances()) {
+    // A suspended or offline definition's timer waits: its next occurrence is looked at again later.
     auto data = job->data;
     const auto& timer = *dp->process->node(job->element)->event(model::EventType::timer);
     if (timer.timer.type == model::TimerDefinition::Type::cycle)

@@ -205,6 +205,37 @@ void Engine::suspendDefinition(Id definitionId, bool suspended, const Actor& act
   });
 }
 
+void Engine::setDefinitionPublication(Id definitionId, Definition::Publication publication, const Actor& actor) {
+  impl_->command([&](store::Session& c) {
+    auto def = c.definitionById(definitionId);
+    if (!def) throw Error(ErrorCode::not_found, "definition " + std::to_string(definitionId) + " not found");
+    if (!impl_->actor(c, actor.userId()).admin)
+      throw Error(ErrorCode::forbidden, "user '" + actor.userId() + "' may not publish or take offline a definition");
+    if (publication == Definition::Publication::deployed)
+      throw Error(ErrorCode::invalid_argument, "publication: a definition can be published or taken offline");
+    if (publication == Definition::Publication::offline && def->publication != Definition::Publication::published)
+      throw Error(ErrorCode::wrong_state, "definition '" + def->key + "' version " + std::to_string(def->version) +
+                                              " is " + toString(def->publication) + ", not published");
+    c.setDefinitionPublication(definitionId, publication);
+  });
+}
+
+const char* toString(Definition::Publication p) {
+  switch (p) {
+    case Definition::Publication::deployed: return "deployed";
+    case Definition::Publication::published: return "published";
+    case Definition::Publication::offline: return "offline";
+  }
+  return "deployed";
+}
+
+Definition::Publication publicationFrom(const std::string& text) {
+  if (text == "deployed") return Definition::Publication::deployed;
+  if (text == "published") return Definition::Publication::published;
+  if (text == "offline") return Definition::Publication::offline;
+  throw Error(ErrorCode::invalid_argument, "publication: '" + text + "' is not deployed, published or offline");
+}
+
 Instance Engine::start(const StartRequest& request) {
   return impl_->command([&](store::Session& c) {
     std::optional<Definition> def;
@@ -216,9 +247,10 @@ Instance Engine::start(const StartRequest& request) {
       def = c.latestDefinition(request.key);
       if (!def) throw Error(ErrorCode::not_found, "no definition with key '" + request.key + "' is deployed");
     }
-    if (def->suspended)
+    if (!def->startsInstances())
       throw Error(ErrorCode::wrong_state, "definition '" + def->key + "' version " + std::to_string(def->version) +
-                                              " is suspended: it starts no instances");
+                                              (def->suspended ? " is suspended" : " is offline") +
+                                              ": it starts no instances");
     auto dp = impl_->deployed(c, def->id);
     return impl_->startInstance(c, *dp, request.variables, request.businessKey, request.initiator, request.tenant,
                                 nullptr);
@@ -237,7 +269,7 @@ Instance Engine::correlateMessage(const MessageCorrelation& m) {
     if (m.instanceId == 0) {
       // No one waits: a message start event of the latest version of some definition.
       for (const auto& sub : c.startSubscriptions("message", m.name)) {
-        if (auto def = c.definitionById(sub.definition); !def || def->suspended) continue;
+        if (auto def = c.definitionById(sub.definition); !def || !def->startsInstances()) continue;
         auto dp = impl_->deployed(c, sub.definition);
         return impl_->startInstance(c, *dp, m.variables, m.businessKey, m.user, {}, dp->process->node(sub.element));
       }

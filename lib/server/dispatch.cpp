@@ -152,8 +152,14 @@ Response ServerState::handle(Request& req, std::string& user, std::string& route
   }
   bool pathKnown = false;
   const Route* route = routes.match(req.method, req.path, req.params, pathKnown);
+  const Dialect* dialect = route ? route->dialect.get() : routes.dialectFor(req.path);
   if (!route) {
     routeName = "unmatched";
+    if (dialect)
+      return dialect->error(req,
+                            Error(ErrorCode::not_found, pathKnown ? req.method + " is not allowed on " + req.path
+                                                                  : "no operation at " + req.path),
+                            pathKnown);
     if (pathKnown) return errorResponse(405, "RestException", req.method + " is not allowed on " + req.path);
     return errorResponse(404, "RestException", "no resource at " + req.path);
   }
@@ -162,17 +168,21 @@ Response ServerState::handle(Request& req, std::string& user, std::string& route
     Principal who;
     if (route->auth != Auth::none) {
       std::string why;
-      auto p = auth.authenticate(req.header("authorization"), why);
+      auto p = dialect && dialect->authenticate ? dialect->authenticate(req, *this, why)
+                                                : auth.authenticate(req.header("authorization"), why);
       if (!p) {
+        if (dialect && dialect->unauthenticated) return dialect->unauthenticated(req, why);
         auto r = errorResponse(401, "AuthenticationException", why);
         r.headers.emplace_back("WWW-Authenticate", "Basic realm=\"ordo\", Bearer");
         return r;
       }
       who = *p;
       user = who.user;
-      if (route->auth == Auth::admin && !who.admin)
-        return errorResponse(403, "AuthorizationException",
-                             "user '" + who.user + "' may not " + route->summary + ": it needs the role admin");
+      if (route->auth == Auth::admin && !who.admin) {
+        Error e(ErrorCode::forbidden, "user '" + who.user + "' may not " + route->summary + ": it needs the role admin");
+        if (dialect) return dialect->error(req, e, false);
+        return errorResponse(403, "AuthorizationException", e.what());
+      }
     }
     checkParams(*route, req);
     boost::json::value body;
@@ -190,8 +200,10 @@ Response ServerState::handle(Request& req, std::string& user, std::string& route
     Call call{req, who, engine, *this, hasBody ? &body : nullptr};
     return route->handler(call);
   } catch (const Error& e) {
+    if (dialect) return dialect->error(req, e, false);
     return errorResponse(e);
   } catch (const std::exception& e) {
+    if (dialect) return dialect->error(req, Error(ErrorCode::internal, std::string("internal error: ") + e.what()), false);
     return errorResponse(500, "ProcessEngineException", std::string("internal error: ") + e.what(), "internal");
   }
 }

@@ -83,6 +83,22 @@ struct Call {
   const boost::json::value* body;  // the parsed JSON body (null when the route takes none or it was empty)
 };
 
+// A dialect other than Camunda's (WeDa, the work-order center, DingTalk, the low-code
+// platform): its own way of saying who asks and its own error body. Its routes point to it;
+// a request under its prefix that matches no route gets its error too.
+struct Dialect {
+  std::string name;
+  std::string prefix;  // e.g. /weda/ (paths under it that match no route)
+  // Who asks, from the request's headers, query or body; nullopt with `why` set refuses it.
+  // Null: the server's Basic/Bearer authentication.
+  std::function<std::optional<Principal>(const Request&, ServerState&, std::string& why)> authenticate;
+  // The reply to a refused credential (`why` from authenticate).
+  std::function<Response(const Request&, const std::string& why)> unauthenticated;
+  // The reply to any failure: an engine error, a bad body, an unknown route (not_found),
+  // a wrong method (`methodNotAllowed`), an internal error.
+  std::function<Response(const Request&, const Error& error, bool methodNotAllowed)> error;
+};
+
 struct Route {
   std::string method, path;  // path: a template with {param}s, e.g. /engine-rest/task/{id}/claim
   Auth auth = Auth::user;
@@ -93,6 +109,7 @@ struct Route {
   std::string requestContentType;     // default application/json when requestSchema is set
   int successStatus = 200;
   bool largeBody = false;  // the deployment limit instead of the default
+  std::shared_ptr<const Dialect> dialect;  // null: Camunda's (and the server's own)
   std::function<Response(Call&)> handler;
 };
 
@@ -100,6 +117,9 @@ class RouteTable {
  public:
   void add(Route r);
   const std::vector<Route>& routes() const { return routes_; }
+  void addDialect(std::shared_ptr<const Dialect> d) { dialects_.push_back(std::move(d)); }
+  // The dialect whose prefix the path falls under; null: Camunda's.
+  const Dialect* dialectFor(const std::string& path) const;
   // The route for method and path, with its params filled; null when none. `pathKnown` tells
   // whether some route has that path with another method (405 rather than 404).
   const Route* match(const std::string& method, const std::string& path, std::map<std::string, std::string>& params,
@@ -107,6 +127,7 @@ class RouteTable {
 
  private:
   std::vector<Route> routes_;
+  std::vector<std::shared_ptr<const Dialect>> dialects_;
 };
 
 // Limits and knobs of the HTTP layer.

@@ -33,6 +33,12 @@ Response noContent() {
   return r;
 }
 
+const Dialect* RouteTable::dialectFor(const std::string& path) const {
+  for (const auto& d : dialects_)
+    if (!d->prefix.empty() && path.rfind(d->prefix, 0) == 0) return d.get();
+  return nullptr;
+}
+
 void RouteTable::add(Route r) {
   // Every {param} of the path is a required path parameter, documented once.
   for (const auto& seg : segments(r.path))

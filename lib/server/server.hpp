@@ -3,7 +3,9 @@
 // runs inside it. stop() is graceful: no new connections, requests in flight finish.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <memory>
+#include <ordo/clock.hpp>
 #include <ordo/engine.hpp>
 #include <string>
 
@@ -19,6 +21,12 @@ struct ServerOptions {
   std::string accessLog;  // empty: stderr; "off": none; otherwise a file appended to
   std::int64_t jobPollMillis = 500;
   std::string swaggerDir;  // swagger-ui-dist's folder, served at /engine-rest/docs; empty: none
+  // Each dialect's settings (its application credentials ...), by dialect name: the
+  // "dialects" object of the --config file.
+  boost::json::object dialects;
+  // Test mode (--test-clock): the engine's clock, which /ordo/test/clock moves. Null: off,
+  // and that route answers 404.
+  std::shared_ptr<ManualClock> testClock;
 };
 
 class Server {

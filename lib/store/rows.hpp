@@ -79,9 +79,10 @@ inline Definition readDefinition(Statement& q) {
   d.deployedAt = q.int64(5);
   d.category = q.text(6);
   d.suspended = q.int64(7) != 0;
+  d.publication = static_cast<Definition::Publication>(q.int64(8));
   return d;
 }
-inline constexpr const char* kDefinitionCols = "id, key, version, name, hash, deployed_at, category, suspended";
+inline constexpr const char* kDefinitionCols = "id, key, version, name, hash, deployed_at, category, suspended, publication";
 
 inline Instance readInstance(Statement& q) {
   Instance i;

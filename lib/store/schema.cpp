@@ -238,6 +238,10 @@ CREATE TABLE IF NOT EXISTS server_tenants(id TEXT PRIMARY KEY, name TEXT) WITHOU
     R"sql(
 ALTER TABLE definitions ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 13: a definition's publication: 0 deployed, 1 published, 2 offline (it starts no instances).
+    R"sql(
+ALTER TABLE definitions ADD COLUMN publication INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 }  // namespace

@@ -52,6 +52,7 @@ class DefinitionRepository {
   virtual void insertDefinition(Definition& d, const std::string& xml) = 0;
   virtual std::vector<Definition> listDefinitions() = 0;
   virtual void setDefinitionSuspended(Id id, bool suspended) = 0;
+  virtual void setDefinitionPublication(Id id, Definition::Publication p) = 0;
 };
 
 // Instances.

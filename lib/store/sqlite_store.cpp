@@ -33,6 +33,9 @@ class SqliteSession final : public Session {
   void insertDefinition(Definition& d, const std::string& xml) override { return store::insertDefinition(c_, d, xml); }
   std::vector<Definition> listDefinitions() override { return store::listDefinitions(c_); }
   void setDefinitionSuspended(Id id, bool suspended) override { store::setDefinitionSuspended(c_, id, suspended); }
+  void setDefinitionPublication(Id id, Definition::Publication p) override {
+    store::setDefinitionPublication(c_, id, p);
+  }
   std::optional<Instance> instanceById(Id id) override { return store::instanceById(c_, id); }
   bool loadInstance(Id id, runtime::InstanceState& out) override { return store::loadInstance(c_, id, out); }
   void saveInstance(runtime::InstanceState& s) override { store::saveInstance(c_, s); }

@@ -164,4 +164,8 @@ void setDefinitionSuspended(Connection& c, Id id, bool suspended) {
   c.prepare("UPDATE definitions SET suspended = ? WHERE id = ?").bind(1, suspended ? 1 : 0).bind(2, id).run();
 }
 
+void setDefinitionPublication(Connection& c, Id id, Definition::Publication p) {
+  c.prepare("UPDATE definitions SET publication = ? WHERE id = ?").bind(1, static_cast<std::int64_t>(p)).bind(2, id).run();
+}
+
 }  // namespace ordo::store

@@ -76,6 +76,7 @@ int maxVersion(Connection& c, const std::string& key);
 void insertDefinition(Connection& c, Definition& d, const std::string& xml);
 std::vector<Definition> listDefinitions(Connection& c);
 void setDefinitionSuspended(Connection& c, Id id, bool suspended);
+void setDefinitionPublication(Connection& c, Id id, Definition::Publication p);
 
 // Instances
 std::optional<Instance> instanceById(Connection& c, Id id);

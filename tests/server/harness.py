@@ -137,3 +137,17 @@ def multipart(fields, files):
         body += content + b"\r\n"
     body += ("--%s--\r\n" % boundary).encode()
     return body, "multipart/form-data; boundary=" + boundary
+
+
+def routes_without_success(server, wanted):
+    """The (method, path) of every route of `ordo-server --routes` whose path `wanted` accepts
+    and that this server's /metrics shows no 2xx reply for."""
+    routes = json.loads(subprocess.check_output([SERVER, "--routes"]))
+    text = server.request("GET", "/metrics", user="admin").payload.decode()
+    hit = set()
+    for line in text.splitlines():
+        if line.startswith("ordo_http_requests_total{"):
+            labels = dict(kv.split("=", 1) for kv in line[line.index("{") + 1:line.rindex("}")].split(","))
+            if labels["status"].strip('"')[0] == "2":
+                hit.add((labels["method"].strip('"'), labels["route"].strip('"')))
+    return [(r["method"], r["path"]) for r in routes if wanted(r["path"]) and (r["method"], r["path"]) not in hit]

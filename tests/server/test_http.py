@@ -42,6 +42,11 @@ class Http(unittest.TestCase):
         self.addCleanup(sock.close)
         return sock
 
+    def test_test_clock_is_off_outside_test_mode(self):
+        r = self.s.request("POST", "/engine-rest/ordo/test/clock", {"advanceMillis": 1000})
+        self.assertEqual(r.status, 404, r)
+        self.assertIn("--test-clock", r.json["message"])
+
     def test_keep_alive_and_request_ids(self):
         sock = self.connect()
         ids = set()

@@ -174,3 +174,29 @@ TEST_CASE("approval: start forms are deployed with the definition and found by i
   REQUIRE_FAILS_UNCHANGED(db, ErrorCode::invalid_argument, e->deploy(xml, {{"leave-form", "{not json"}}));
   REQUIRE_FAILS_UNCHANGED(db, ErrorCode::not_found, e->startForm("nope"));
 }
+
+TEST_CASE("approval: a definition is published and taken offline, which starts nothing while running ones go on") {
+  Fixture f;
+  auto& e = *f.e;
+  auto def = e.definitions().at(0);
+  CHECK(def.publication == Definition::Publication::deployed);
+  REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::wrong_state,
+                          e.setDefinitionPublication(def.id, Definition::Publication::offline, "root"));
+  REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::forbidden,
+                          e.setDefinitionPublication(def.id, Definition::Publication::published, "emp"));
+  REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::not_found,
+                          e.setDefinitionPublication(424242, Definition::Publication::published, "root"));
+  REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::invalid_argument,
+                          e.setDefinitionPublication(def.id, Definition::Publication::deployed, "root"));
+  CHECK_THROWS_AS(publicationFrom("live"), Error);
+  e.setDefinitionPublication(def.id, Definition::Publication::published, "root");
+  CHECK(e.definition(def.id).publication == Definition::Publication::published);
+  e.setDefinitionPublication(def.id, publicationFrom("offline"), "root");
+  CHECK(std::string(toString(e.definition(def.id).publication)) == "offline");
+  Variables v{{"days", 1}, {"manager", "mary"}};
+  REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::wrong_state, e.start({"leaveApproval", 0, v, "", "emp"}));
+  // The instance started before goes on.
+  e.completeTask(f.task, "mary", {{"approved", true}});
+  e.setDefinitionPublication(def.id, Definition::Publication::published, "root");
+  CHECK(e.start({"leaveApproval", 0, v, "", "emp"}).id > 0);
+}

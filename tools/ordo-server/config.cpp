@@ -86,7 +86,7 @@ void readConfigFile(const std::string& path, Config& c) {
   const auto& o = objAt(v, path);
   onlyKeys(o,
            {"listen", "db", "deploy", "durability", "anonymous", "accessLog", "jobPollMillis", "limits", "users",
-            "roles", "departments", "tenants", "sampleUsers", "swaggerDir"},
+            "roles", "departments", "tenants", "sampleUsers", "swaggerDir", "dialects", "testClock"},
            path);
   c.listen = str(o, "listen", path, c.listen);
   c.db = str(o, "db", path, c.db);
@@ -97,6 +97,14 @@ void readConfigFile(const std::string& path, Config& c) {
   c.server.accessLog = str(o, "accessLog", path, c.server.accessLog);
   c.server.swaggerDir = str(o, "swaggerDir", path, c.server.swaggerDir);
   c.server.jobPollMillis = num(o, "jobPollMillis", path, c.server.jobPollMillis);
+  if (auto* d = o.if_contains("dialects")) {
+    if (!d->is_object()) fail(path + ".dialects: expected an object of settings by dialect name");
+    c.server.dialects = d->as_object();
+  }
+  if (auto* t = o.if_contains("testClock")) {
+    if (!t->is_bool()) fail(path + ".testClock: expected true or false");
+    c.testClock = t->as_bool();
+  }
   if (auto* s = o.if_contains("sampleUsers")) {
     if (!s->is_bool()) fail(path + ".sampleUsers: expected true or false");
     c.sampleUsers = s->as_bool();

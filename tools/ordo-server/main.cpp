@@ -24,8 +24,10 @@ const char* kUsage = R"(usage: ordo-server [options]
   --db FILE            the SQLite database (default ordo.db, created when missing)
   --deploy DIR         deploy every .bpmn / .bpmn20.xml in DIR (repeatable; identical XML is not redeployed)
   --config FILE        a JSON file with any of: listen, db, deploy, durability, anonymous, accessLog,
-                       jobPollMillis, limits, users, roles, departments, tenants, sampleUsers, swaggerDir
+                       jobPollMillis, limits, users, roles, departments, tenants, sampleUsers, swaggerDir,
+                       dialects (each dialect's settings by name), testClock
   --sample-users       create employee, manager, director and admin (passwords printed)
+  --test-clock         test mode: the engine's clock starts now and moves only by POST /ordo/test/clock
   --anonymous USER     requests without credentials act as USER (a local sandbox: --anonymous admin)
   --access-log FILE    JSON lines access log (default stderr; "off" for none)
   --routes             print the route table as JSON and exit
@@ -104,7 +106,7 @@ int main(int argc, char** argv) {
   std::string configFile;
   std::optional<std::string> listen, db, anonymous, accessLog;
   std::vector<std::string> deploy;
-  bool sampleFlag = false;
+  bool sampleFlag = false, testClock = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&](const char* what) -> std::string {
@@ -131,6 +133,8 @@ int main(int argc, char** argv) {
       anonymous = value("--anonymous");
     } else if (a == "--access-log") {
       accessLog = value("--access-log");
+    } else if (a == "--test-clock") {
+      testClock = true;
     } else if (a == "--routes") {
       printRoutes = true;
     } else if (a == "--openapi") {
@@ -157,6 +161,7 @@ int main(int argc, char** argv) {
     if (anonymous) config.server.anonymous = *anonymous;
     if (accessLog) config.server.accessLog = *accessLog;
     config.sampleUsers = config.sampleUsers || sampleFlag;
+    config.testClock = config.testClock || testClock;
     tool::splitListen(config.listen, config.server.host, config.server.port);
 
     // SIGINT and SIGTERM are waited for by one thread; every other thread blocks them.
@@ -171,6 +176,10 @@ int main(int argc, char** argv) {
     eo.path = config.db;
     eo.durability = config.durability == "normal" ? EngineOptions::Durability::normal : EngineOptions::Durability::full;
     eo.readConnections = 8;
+    if (config.testClock) {
+      config.server.testClock = std::make_shared<ManualClock>(SystemClock().nowMillis());
+      eo.clock = config.server.testClock;
+    }
     auto engine = Engine::open(eo);
     for (const auto& [id, name] : config.roles) engine->saveRole(id, name);
     for (const auto& d : config.departments) engine->saveDepartment(d);
@@ -206,6 +215,7 @@ int main(int argc, char** argv) {
         std::cout << "\n";
       }
     }
+    if (config.testClock) std::cout << "  test mode: the clock moves only by POST /ordo/test/clock\n";
     if (!config.server.anonymous.empty())
       std::cout << "  requests without credentials act as '" << config.server.anonymous << "'\n";
     std::cout << "  Ctrl-C stops it." << std::endl;

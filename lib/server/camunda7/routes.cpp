@@ -101,6 +101,34 @@ RouteTable buildRoutes() {
   t.add(R("GET", "/docs/{file}", "Server", "Swagger UI's files")
             .handle([](Call& c) { return docsFile(c, c.request.params.at("file")); })
             .route);
+  auto clockNow = [](Call& c) {
+    if (!c.state.options.testClock)
+      throw Error(ErrorCode::not_found, "the test clock is off: start ordo-server with --test-clock");
+    return c.state.options.testClock;
+  };
+  auto clockReply = [](const ManualClock& clock) {
+    return json(200, boost::json::object{{"nowMillis", clock.nowMillis()}});
+  };
+  t.add(R("GET", "/ordo/test/clock", "Server", "Test mode: the engine's clock")
+            .admin()
+            .returns(obj({{"nowMillis", integer()}}))
+            .handle([=](Call& c) { return clockReply(*clockNow(c)); })
+            .route);
+  t.add(R("POST", "/ordo/test/clock", "Server", "Test mode: move the engine's clock (advanceMillis or setMillis)")
+            .admin()
+            .body(obj({{"advanceMillis", integer()}, {"setMillis", integer()}}))
+            .returns(obj({{"nowMillis", integer()}}))
+            .handle([=](Call& c) {
+              auto clock = clockNow(c);
+              const auto& b = c.body->as_object();
+              if (auto* a = b.if_contains("advanceMillis")) {
+                if (a->as_int64() < 0) throw Error(ErrorCode::invalid_argument, "advanceMillis: the clock moves forward");
+                clock->advance(a->as_int64());
+              }
+              if (auto* s = b.if_contains("setMillis")) clock->set(s->as_int64());
+              return clockReply(*clock);
+            })
+            .route);
   addIdentityRoutes(t);
   addDeploymentRoutes(t);
   addDefinitionRoutes(t);
