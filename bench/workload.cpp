@@ -116,7 +116,7 @@ int approval(const std::string& db, const std::string& durability, long instance
   std::vector<double> all;
   for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
   InstanceQuery done;
-  done.state = "completed";
+  done.state = Instance::State::completed;
   done.limit = 1;
   if (engine->instances(done).empty()) throw std::runtime_error("no instance completed");
   engine.reset();
@@ -234,7 +234,7 @@ int large(const std::string& db, const std::string& durability, long instances) 
       engine->completeTask(t.id, t.assignee, {});
       ++commands;
     }
-    if (engine->instance(inst.id).state != "completed") throw std::runtime_error("large model did not complete");
+    if (engine->instance(inst.id).state != Instance::State::completed) throw std::runtime_error("large model did not complete");
     perInstance.push_back(std::chrono::duration<double, std::milli>(Steady::now() - a).count());
   }
   double secs = std::chrono::duration<double>(Steady::now() - begin).count();

@@ -37,11 +37,11 @@ int main(int argc, char** argv) try {
     engine->completeTask(task.id, approver, {{"approved", true}});
   }
   auto state = engine->instance(leave.id).state;
-  std::cout << "leave approval: " << state << "\n";
+  std::cout << "leave approval: " << ordo::toString(state) << "\n";
 
   auto notify = engine->start({.key = "notify"});
-  std::cout << "notify: " << notify.state << "\n";
-  return state == "completed" && notify.state == "completed" ? 0 : 1;
+  std::cout << "notify: " << ordo::toString(notify.state) << "\n";
+  return state == ordo::Instance::State::completed && notify.state == ordo::Instance::State::completed ? 0 : 1;
 } catch (const ordo::Error& e) {
   std::cerr << "ordo error " << ordo::toString(e.code()) << ": " << e.what() << "\n";
   return 1;

@@ -80,7 +80,11 @@ struct Instance {
   Id parentId = 0;       // the calling instance of a call activity; 0 for a root instance
   Id parentTokenId = 0;  // the call-activity token in the parent that waits for this instance
   std::string businessKey, initiator, tenant;
-  std::string state;  // running, completed, terminated, rejected, invalidated, suspended, draft
+  // running and suspended are open; draft waits at the initiator's first step (草稿, withdrawn);
+  // the rest have ended. deleted: removed by an operator, kept for the record.
+  enum class State { running, suspended, draft, completed, terminated, rejected, invalidated, deleted };
+  State state = State::running;
+  bool ended() const { return state != State::running && state != State::suspended && state != State::draft; }
   std::int64_t startedAt = 0, endedAt = 0;
   std::int64_t revision = 0;
 };
@@ -91,13 +95,21 @@ struct Task {
   std::string elementId, name;
   std::string assignee, owner;
   std::vector<std::string> candidateUsers, candidateGroups;
-  std::string state;  // open, completed, cancelled
+  enum class State { open, completed, cancelled };
+  State state = State::open;
   std::string formKey;
   int priority = 50;
   std::int64_t createdAt = 0, endedAt = 0, dueAt = 0;
   std::string completedBy;
   std::string delegation;  // "pending" while delegated (委派), "resolved" after; empty otherwise
 };
+
+// The states as the store, the C ABI and the dialects spell them ("running", "open" ...);
+// the ...From functions throw invalid_argument naming the text for anything else.
+const char* toString(Instance::State s);
+Instance::State instanceStateFrom(const std::string& text);
+const char* toString(Task::State s);
+Task::State taskStateFrom(const std::string& text);
 
 // One line of an instance's history: an element entered or left, a task
 // created/assigned/completed, the instance started or ended.
@@ -186,7 +198,7 @@ struct TaskQuery {
 
 struct InstanceQuery {
   std::string definitionKey;
-  std::string state;
+  std::optional<Instance::State> state;  // none: any
   std::string businessKey;
   Id parentId = -1;  // -1: any; 0: root instances only
   int offset = 0;

@@ -36,8 +36,8 @@ inline runtime::TaskRow& taskRow(runtime::Execution& ex, Id taskId) {
 inline Task openTask(store::Session& c, Id taskId, Id& instanceId) {
   auto task = c.taskById(taskId, &instanceId);
   if (!task) throw Error(ErrorCode::not_found, "task " + std::to_string(taskId) + " not found");
-  if (task->state != "open")
-    throw Error(ErrorCode::wrong_state, "task " + std::to_string(taskId) + " is already " + task->state,
+  if (task->state != Task::State::open)
+    throw Error(ErrorCode::wrong_state, "task " + std::to_string(taskId) + " is already " + toString(task->state),
                 task->elementId);
   return *task;
 }

@@ -70,7 +70,7 @@ void rejectTask(command::Runner& run, Id taskId, const std::string& user, const 
       return;
     }
     ex.recordOperation("reject", ex.state().token(row.tokenId), taskId, comment);
-    ex.endInstance("rejected", "instance_rejected", comment);
+    ex.endInstance(Instance::State::rejected, "instance_rejected", comment);
     ex.notify(ex.state().row.initiator, "ended", 0, "rejected");
   });
 }
@@ -80,7 +80,7 @@ std::vector<std::string> returnableNodes(command::Runner& run, Id taskId) {
     Id instanceId = 0;
     auto task = c.taskById(taskId, &instanceId);
     if (!task) throw Error(ErrorCode::not_found, "task " + std::to_string(taskId) + " not found");
-    if (task->state != "open") return std::vector<std::string>{};
+    if (task->state != Task::State::open) return std::vector<std::string>{};
     runtime::InstanceState st;
     c.loadInstance(instanceId, st);
     auto dp = run.deployed(c, st.row.definitionId);
@@ -200,7 +200,7 @@ void withdraw(command::Runner& run, Id instanceId, const std::string& user) {
           for (auto* child : ex.state().children(root.id)) cancel.push_back(child->id);
           ex.moveTokens(cancel, root.id, *first);
         } else {
-          ex.endInstance("draft", "instance_withdrawn", {});
+          ex.endInstance(Instance::State::draft, "instance_withdrawn", {});
         }
       });
       return;
@@ -218,7 +218,7 @@ void withdraw(command::Runner& run, Id instanceId, const std::string& user) {
           throw Error(ErrorCode::forbidden, "'" + target + "' does not allow withdrawing a completion", target);
       TaskRow* next = nullptr;
       for (auto& r : ex.state().tasks)
-        if (r.task.state == "open" && r.task.createdAt >= acts.back()->at) next = &r;
+        if (r.task.state == Task::State::open && r.task.createdAt >= acts.back()->at) next = &r;
       if (!next) throw Error(ErrorCode::wrong_state, "nothing follows the completion of '" + target + "' to take back");
       returnTo(run, c, ex, *next, target, "withdraw", {});
     });
@@ -241,9 +241,9 @@ Instance submitDraft(command::Runner& run, Id instanceId, const std::string& use
     runtime::InstanceState st;
     if (!c.loadInstance(instanceId, st))
       throw Error(ErrorCode::not_found, "instance " + std::to_string(instanceId) + " not found");
-    if (st.row.state != "draft")
+    if (st.row.state != Instance::State::draft)
       throw Error(ErrorCode::wrong_state,
-                  "instance " + std::to_string(instanceId) + " is " + st.row.state + ", not a draft");
+                  "instance " + std::to_string(instanceId) + " is " + toString(st.row.state) + ", not a draft");
     if (st.row.initiator != user && !run.actor(c, user).admin) forbid(user, "submit a draft they did not save");
     auto dp = run.deployed(c, st.row.definitionId);
     runtime::Execution ex(st, *dp, *run.clock, run.cx().ids, run);

@@ -117,8 +117,8 @@ void urgeTask(command::Runner& run, Id taskId, const std::string& user) {
     Id instanceId = 0;
     auto task = c.taskById(taskId, &instanceId);
     if (!task) throw Error(ErrorCode::not_found, "task " + std::to_string(taskId) + " not found");
-    if (task->state != "open")
-      throw Error(ErrorCode::wrong_state, "task " + std::to_string(taskId) + " is already " + task->state);
+    if (task->state != Task::State::open)
+      throw Error(ErrorCode::wrong_state, "task " + std::to_string(taskId) + " is already " + toString(task->state));
     auto a = run.actor(c, user);
     auto inst = c.instanceById(instanceId);
     if (inst->initiator != user && !a.admin) forbid(user, "urge a task of an instance they did not start");
@@ -205,7 +205,7 @@ void terminateInstance(command::Runner& run, Id instanceId, const std::string& u
         c, instanceId, user,
         [&](Execution& ex) {
           ex.recordOperation("terminate", nullptr, 0, reason);
-          ex.endInstance("terminated", "instance_terminated", reason);
+          ex.endInstance(Instance::State::terminated, "instance_terminated", reason);
         },
         true);
   });
@@ -219,7 +219,7 @@ void invalidateInstance(command::Runner& run, Id instanceId, const std::string& 
         c, instanceId, user,
         [&](Execution& ex) {
           ex.recordOperation("invalidate", nullptr, 0, reason);
-          ex.endInstance("invalidated", "instance_invalidated", reason);
+          ex.endInstance(Instance::State::invalidated, "instance_invalidated", reason);
         },
         true);
   });
@@ -240,9 +240,9 @@ void resumeInstance(command::Runner& run, Id instanceId, const std::string& user
   run.command([&](store::Session& c) {
     auto inst = existing(c, instanceId);
     requireInitiator(run, c, inst, user, "resume");
-    if (inst.state != "suspended")
+    if (inst.state != Instance::State::suspended)
       throw Error(ErrorCode::wrong_state,
-                  "instance " + std::to_string(instanceId) + " is " + inst.state + ", not suspended");
+                  "instance " + std::to_string(instanceId) + " is " + toString(inst.state) + ", not suspended");
     run.onInstance(
         c, instanceId, user,
         [&](Execution& ex) {
@@ -311,13 +311,13 @@ void deleteInstance(command::Runner& run, Id instanceId, const std::string& user
     for (Id id : all) {
       if (keepHistory) {
         auto row = c.instanceById(id);
-        bool live = row->state == "running" || row->state == "suspended";
+        bool live = row->state == Instance::State::running || row->state == Instance::State::suspended;
         if (live)
           run.onInstance(
               c, id, user,
               [&](Execution& ex) {
                 ex.recordOperation("delete", nullptr, 0, {});
-                ex.endInstance("deleted", "instance_deleted", {});
+                ex.endInstance(Instance::State::deleted, "instance_deleted", {});
               },
               true);
         else

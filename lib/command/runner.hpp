@@ -230,7 +230,7 @@ struct Runner : runtime::Environment {
         // A suspended caller still learns that its child ended; one that ended meanwhile (another
         // child's terminateAll ended it) has nothing left to continue.
         auto parent = c.instanceById(notice.parent);
-        if (parent && (parent->state == "running" || parent->state == "suspended"))
+        if (parent && (parent->state == Instance::State::running || parent->state == Instance::State::suspended))
           onInstance(
               c, notice.parent, {}, [&](runtime::Execution& ex) { ex.childEnded(notice.parentToken, notice); }, true);
       } else if (!cancels.empty()) {
@@ -239,7 +239,7 @@ struct Runner : runtime::Environment {
         auto row = c.instanceById(child);
         // The caller cancelled it: the caller is not told back (it may have ended already, and a
         // notice to an ended instance fails the command).
-        if (row && row->state == "running")
+        if (row && row->state == Instance::State::running)
           onInstance(c, child, {}, [&](runtime::Execution& ex) {
             ex.terminate("its call activity was cancelled");
             ex.parentNotice.reset();
@@ -431,7 +431,7 @@ struct Runner : runtime::Environment {
     st.row.businessKey = businessKey;
     st.row.initiator = initiator;
     st.row.tenant = tenant;
-    st.row.state = "running";
+    st.row.state = Instance::State::running;
     st.row.startedAt = clock->nowMillis();
     return st;
   }
@@ -465,8 +465,8 @@ struct Runner : runtime::Environment {
       throw Error(ErrorCode::conflict, "instance " + std::to_string(instanceId) + " is at revision " +
                                            std::to_string(st.row.revision) + ", not " + std::to_string(it->second) +
                                            ": it changed since it was read");
-    if (st.row.state != "running" && !(allowSuspended && st.row.state == "suspended"))
-      throw Error(ErrorCode::wrong_state, "instance " + std::to_string(instanceId) + " is " + st.row.state);
+    if (st.row.state != Instance::State::running && !(allowSuspended && st.row.state == Instance::State::suspended))
+      throw Error(ErrorCode::wrong_state, "instance " + std::to_string(instanceId) + " is " + toString(st.row.state));
     return st;
   }
 

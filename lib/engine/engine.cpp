@@ -192,7 +192,7 @@ void Engine::suspendDefinition(Id definitionId, bool suspended, const Actor& act
     c.setDefinitionSuspended(definitionId, suspended);
     if (!includeInstances) return;
     InstanceQuery q;
-    q.state = suspended ? "running" : "suspended";
+    q.state = suspended ? Instance::State::running : Instance::State::suspended;
     for (const auto& i : c.queryInstances(q))
       if (i.definitionId == definitionId)
         impl_->onInstance(
@@ -218,22 +218,6 @@ void Engine::setDefinitionPublication(Id definitionId, Definition::Publication p
                                               " is " + toString(def->publication) + ", not published");
     c.setDefinitionPublication(definitionId, publication);
   });
-}
-
-const char* toString(Definition::Publication p) {
-  switch (p) {
-    case Definition::Publication::deployed: return "deployed";
-    case Definition::Publication::published: return "published";
-    case Definition::Publication::offline: return "offline";
-  }
-  return "deployed";
-}
-
-Definition::Publication publicationFrom(const std::string& text) {
-  if (text == "deployed") return Definition::Publication::deployed;
-  if (text == "published") return Definition::Publication::published;
-  if (text == "offline") return Definition::Publication::offline;
-  throw Error(ErrorCode::invalid_argument, "publication: '" + text + "' is not deployed, published or offline");
 }
 
 Instance Engine::start(const StartRequest& request) {

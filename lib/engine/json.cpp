@@ -86,7 +86,7 @@ bj::value toJson(const Instance& i) {
           {"businessKey", i.businessKey},
           {"initiator", i.initiator},
           {"tenant", i.tenant},
-          {"state", i.state},
+          {"state", toString(i.state)},
           {"startedAt", i.startedAt},
           {"endedAt", i.endedAt},
           {"revision", i.revision}};
@@ -101,7 +101,7 @@ bj::value toJson(const Task& t) {
           {"owner", t.owner},
           {"candidateUsers", strings(t.candidateUsers)},
           {"candidateGroups", strings(t.candidateGroups)},
-          {"state", t.state},
+          {"state", toString(t.state)},
           {"formKey", t.formKey},
           {"priority", t.priority},
           {"createdAt", t.createdAt},
@@ -283,7 +283,7 @@ InstanceQuery instanceQuery(const bj::object& o) {
   onlyFields(o, {"definitionKey", "state", "businessKey", "parentId", "offset", "limit"}, "the instance query");
   InstanceQuery q;
   q.definitionKey = text(o, "definitionKey");
-  q.state = text(o, "state");
+  if (auto s = text(o, "state"); !s.empty()) q.state = instanceStateFrom(s);
   q.businessKey = text(o, "businessKey");
   q.parentId = integer(o, "parentId", -1);
   q.offset = static_cast<int>(integer(o, "offset", 0));

@@ -97,7 +97,7 @@ void Engine::deleteDeployment(Id id, bool cascade, const std::string& user) {
   all.limit = 1000000;
   for (const auto& inst : instances(all))
     for (Id def : leaving)
-      if (inst.definitionId == def && inst.state != "deleted") affected.push_back(inst.id);
+      if (inst.definitionId == def && inst.state != Instance::State::deleted) affected.push_back(inst.id);
   if (!affected.empty() && !cascade)
     throw Error(ErrorCode::wrong_state, "deployment " + std::to_string(id) + " has " + std::to_string(affected.size()) +
                                             " process instance(s); delete with cascade=true to remove them too");

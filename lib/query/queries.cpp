@@ -89,7 +89,7 @@ InstanceDetail instanceDetail(command::Runner& run, Id instanceId, const std::st
     if (auto def = c.definitionById(d.instance.definitionId)) d.processName = def->name;
     auto a = run.actor(c, user);
     auto& acts = d.allowedActions;
-    bool running = d.instance.state == "running";
+    bool running = d.instance.state == Instance::State::running;
     bool onTask = std::any_of(d.openTasks.begin(), d.openTasks.end(), [&](const Task& t) {
       if (a.admin || t.assignee == user) return true;
       if (!t.assignee.empty()) return false;
@@ -105,9 +105,9 @@ InstanceDetail instanceDetail(command::Runner& run, Id instanceId, const std::st
       for (const char* x : {"withdraw", "urge", "terminate", "invalidate", "suspend", "delete"}) acts.emplace_back(x);
       if (!onTask) acts.emplace_back("cc");
     }
-    if (d.instance.state == "suspended" && initiator) acts.emplace_back("resume");
+    if (d.instance.state == Instance::State::suspended && initiator) acts.emplace_back("resume");
     if (!running && initiator) acts.emplace_back("delete");
-    if (d.instance.state == "draft" && initiator) acts.emplace_back("submit");
+    if (d.instance.state == Instance::State::draft && initiator) acts.emplace_back("submit");
     return d;
   });
 }
@@ -147,12 +147,12 @@ Canvas canvas(command::Runner& run, Id instanceId) {
         cn.kind = model::toString(n->kind);
         bool active = std::find(waiting.begin(), waiting.end(), n->id) != waiting.end() ||
                       std::any_of(taskList.begin(), taskList.end(),
-                                  [&](const Task& t) { return t.elementId == n->id && t.state == "open"; });
+                                  [&](const Task& t) { return t.elementId == n->id && t.state == Task::State::open; });
         cn.status = active ? "active" : left.count(n->id) ? "done" : entered.count(n->id) ? "active" : "notReached";
         for (const auto& t : taskList)
           if (t.elementId == n->id) {
-            if (t.state == "completed" && !t.completedBy.empty()) cn.approvers.push_back(t.completedBy);
-            if (t.state == "open" && !t.assignee.empty()) cn.approvers.push_back(t.assignee);
+            if (t.state == Task::State::completed && !t.completedBy.empty()) cn.approvers.push_back(t.completedBy);
+            if (t.state == Task::State::open && !t.assignee.empty()) cn.approvers.push_back(t.assignee);
           }
         cn.comments = comments[n->id];
         cn.startedAt = times[n->id].first;

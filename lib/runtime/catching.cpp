@@ -137,7 +137,7 @@ void Execution::throwBpmnError(Token& from, const std::string& code, const std::
   if (state_.row.parentId) {
     // A called instance hands an uncaught error to its call activity (BPMN 10.2.6).
     parentNotice = ParentNotice{state_.row.parentId, state_.row.parentTokenId, true, code, {}};
-    endInstance("terminated", "error_propagated", code);
+    endInstance(Instance::State::terminated, "error_propagated", code);
     return;
   }
   throw Error(ErrorCode::unhandled_bpmn_error,

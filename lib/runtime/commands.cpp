@@ -13,12 +13,12 @@ using model::FlowNode;
 using model::NodeKind;
 using model::SequenceFlow;
 
-void Execution::endInstance(const std::string& state, const std::string& kind, const std::string& comment) {
+void Execution::endInstance(Instance::State state, const std::string& kind, const std::string& comment) {
   // A called instance that ends without completing ends its caller the same way; otherwise
   // the caller would wait forever for a child that is gone (an error already told it).
-  bool live = state_.row.state == "running" || state_.row.state == "suspended";
+  bool live = state_.row.state == Instance::State::running || state_.row.state == Instance::State::suspended;
   if (state_.row.parentId && live && !parentNotice &&
-      (state == "terminated" || state == "rejected" || state == "invalidated")) {
+      (state == Instance::State::terminated || state == Instance::State::rejected || state == Instance::State::invalidated)) {
     ParentNotice notice;
     notice.parent = state_.row.parentId;
     notice.parentToken = state_.row.parentTokenId;
@@ -37,21 +37,21 @@ void Execution::endInstance(const std::string& state, const std::string& kind, c
 
 void Execution::terminateAll(const std::string& reason) {
   // Flowable's terminateAll: the instance ends as completed, and so does every caller above it.
-  bool live = state_.row.state == "running" || state_.row.state == "suspended";
+  bool live = state_.row.state == Instance::State::running || state_.row.state == Instance::State::suspended;
   if (state_.row.parentId && live && !parentNotice) {
     ParentNotice notice;
     notice.parent = state_.row.parentId;
     notice.parentToken = state_.row.parentTokenId;
-    notice.ended = "completed";
+    notice.ended = Instance::State::completed;
     parentNotice = notice;
   }
-  endInstance("completed", "instance_completed", reason);
+  endInstance(Instance::State::completed, "instance_completed", reason);
 }
 
 void Execution::terminate(const std::string& reason) {
   // The caller cancelled this instance: it is not to be told back that its child ended.
   bool told = parentNotice.has_value();
-  endInstance("terminated", "instance_terminated", reason);
+  endInstance(Instance::State::terminated, "instance_terminated", reason);
   if (!told) parentNotice.reset();
 }
 
@@ -65,12 +65,13 @@ void Execution::childEnded(Id tokenId, const ParentNotice& notice) {
     return;
   }
   t->data.erase("child");
-  if (notice.ended == "completed") {
+  if (notice.ended == Instance::State::completed) {
     terminateAll("its called instance at '" + n.id + "' ended with terminateAll");
     return;
   }
-  if (!notice.ended.empty()) {
-    endInstance(notice.ended, "instance_" + notice.ended, "its called instance at '" + n.id + "' was " + notice.ended);
+  if (notice.ended) {
+    endInstance(*notice.ended, std::string("instance_") + toString(*notice.ended),
+                "its called instance at '" + n.id + "' was " + toString(*notice.ended));
     return;
   }
   if (notice.error) {
@@ -152,12 +153,12 @@ void Execution::completeTask(Id taskId, const Variables& variables, const std::s
   for (auto& t : state_.tasks)
     if (t.task.id == taskId) row = &t;
   if (!row) throw Error(ErrorCode::not_found, "task " + std::to_string(taskId) + " not found");
-  if (row->task.state != "open")
-    throw Error(ErrorCode::wrong_state, "task " + std::to_string(taskId) + " is " + row->task.state,
+  if (row->task.state != Task::State::open)
+    throw Error(ErrorCode::wrong_state, "task " + std::to_string(taskId) + " is " + toString(row->task.state),
                 row->task.elementId);
   Token* t = state_.token(row->tokenId);
   if (!t) throw Error(ErrorCode::internal, "task " + std::to_string(taskId) + " has no token");
-  row->task.state = "completed";
+  row->task.state = Task::State::completed;
   row->task.endedAt = now();
   row->task.completedBy = user;
   row->dirty = true;
@@ -237,8 +238,8 @@ void Execution::setVariables(const Variables& variables) {
 
 void Execution::cancelTasksOf(Token& t) {
   for (auto& task : state_.tasks)
-    if (task.tokenId == t.id && task.task.state == "open") {
-      task.task.state = "cancelled";
+    if (task.tokenId == t.id && task.task.state == Task::State::open) {
+      task.task.state = Task::State::cancelled;
       task.task.endedAt = now();
       task.dirty = true;
       record("task_cancelled", &t, process_.process->node(task.task.elementId), task.task.id);
@@ -270,7 +271,7 @@ void Execution::settleEntrustment(TaskRow& row, bool accepted) {
 }
 
 void Execution::saveDraft(const Variables& formData) {
-  state_.row.state = "draft";
+  state_.row.state = Instance::State::draft;
   // The form data waits as the instance's variables (scope 0: no token yet).
   for (const auto& kv : formData) {
     state_.variables[0][kv.key()] = kv.value();
@@ -287,7 +288,7 @@ void Execution::submitDraft(const Variables& formData) {
     state_.variables.erase(it);
   }
   for (const auto& kv : formData) merged[kv.key()] = kv.value();
-  state_.row.state = "running";
+  state_.row.state = Instance::State::running;
   state_.rowDirty = true;
   recordOperation("submit", nullptr, 0, {});
   recordStart = false;
@@ -295,7 +296,7 @@ void Execution::submitDraft(const Variables& formData) {
 }
 
 void Execution::setRunning(bool running) {
-  state_.row.state = running ? "running" : "suspended";
+  state_.row.state = running ? Instance::State::running : Instance::State::suspended;
   state_.rowDirty = true;
 }
 

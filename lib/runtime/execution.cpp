@@ -335,12 +335,12 @@ void Execution::cancelToken(Token& t) {
 void Execution::completeScope(Token& scope) {
   if (!state_.children(scope.id).empty()) return;  // something new started meanwhile
   if (scope.parent == 0) {
-    if (state_.row.parentId && state_.row.state == "running")
+    if (state_.row.parentId && state_.row.state == Instance::State::running)
       parentNotice = ParentNotice{state_.row.parentId, state_.row.parentTokenId, false, {}, visibleVariables(scope)};
     removeJobsOf(scope.id);
     scope.removed = true;
-    if (state_.row.state == "running") {
-      state_.row.state = "completed";
+    if (state_.row.state == Instance::State::running) {
+      state_.row.state = Instance::State::completed;
       state_.row.endedAt = now();
       state_.rowDirty = true;
       record("instance_completed", nullptr, nullptr);

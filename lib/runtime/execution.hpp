@@ -49,7 +49,7 @@ struct ParentNotice {  // a called instance ended: the parent's call activity co
   bool error = false;
   std::string errorCode;
   Variables variables;     // the child's variables, for the out mappings
-  std::string ended;       // terminated, rejected, invalidated: the child ended without completing
+  std::optional<Instance::State> ended;  // completed, terminated, rejected, invalidated: the child ended without completing
   std::string escalation;  // an escalation the child did not catch; the child goes on
 };
 
@@ -195,7 +195,7 @@ class Execution {
   // 草稿: a new instance that only holds its form data; submitting starts it with that data.
   void saveDraft(const Variables& formData);
   void submitDraft(const Variables& formData);
-  void endInstance(const std::string& state, const std::string& kind, const std::string& comment);
+  void endInstance(Instance::State state, const std::string& kind, const std::string& comment);
   void removeJobsOf(Id tokenId);
   void triggerBoundary(Token& host, const model::FlowNode& boundary);
 

@@ -100,7 +100,7 @@ void saveInstance(Connection& c, InstanceState& s) {
         .bindOptional(4, r.businessKey)
         .bindOptional(5, r.initiator)
         .bindOptional(6, r.tenant)
-        .bind(7, r.state)
+        .bind(7, toString(r.state))
         .bind(8, r.startedAt)
         .bind(9, r.endedAt)
         .bind(10, r.revision)
@@ -112,7 +112,7 @@ void saveInstance(Connection& c, InstanceState& s) {
   } else {
     auto& q = c.prepare(
         "UPDATE instances SET state = ?, ended_at = ?, revision = revision + 1 WHERE id = ? AND revision = ?");
-    q.bind(1, r.state).bind(3, r.id).bind(4, r.revision);
+    q.bind(1, toString(r.state)).bind(3, r.id).bind(4, r.revision);
     if (r.endedAt)
       q.bind(2, r.endedAt);
     else
@@ -179,7 +179,7 @@ void saveInstance(Connection& c, InstanceState& s) {
           "due_at, priority, form_key, candidate_users, candidate_groups, completed_by, delegation) VALUES "
           "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
       q.bind(1, t.id).bind(2, r.id).bind(3, tr.tokenId).bind(4, t.elementId).bindOptional(5, t.name);
-      q.bindOptional(6, t.assignee).bindOptional(7, t.owner).bind(8, t.state).bind(9, t.createdAt);
+      q.bindOptional(6, t.assignee).bindOptional(7, t.owner).bind(8, toString(t.state)).bind(9, t.createdAt);
       if (t.endedAt)
         q.bind(10, t.endedAt);
       else
@@ -212,7 +212,7 @@ void saveInstance(Connection& c, InstanceState& s) {
       auto& q = c.prepare(
           "UPDATE tasks SET assignee = ?, owner = ?, state = ?, ended_at = ?, completed_by = ?, delegation = ? WHERE "
           "id = ?");
-      q.bindOptional(1, t.assignee).bindOptional(2, t.owner).bind(3, t.state);
+      q.bindOptional(1, t.assignee).bindOptional(2, t.owner).bind(3, toString(t.state));
       if (t.endedAt)
         q.bind(4, t.endedAt);
       else
@@ -220,7 +220,7 @@ void saveInstance(Connection& c, InstanceState& s) {
       q.bindOptional(5, t.completedBy).bindOptional(6, t.delegation).bind(7, t.id).run();
       // Candidates change with the assignee only when a task is handed back to them (unclaim).
     }
-    if ((tr.isNew || tr.dirty) && t.state != "open")
+    if ((tr.isNew || tr.dirty) && t.state != Task::State::open)
       c.prepare("DELETE FROM task_candidates WHERE task_id = ?").bind(1, t.id).run();
     tr.isNew = tr.dirty = false;
   }
@@ -299,7 +299,7 @@ std::vector<Instance> queryInstances(Connection& c, const InstanceQuery& q) {
       "AND (?4 < 0 OR coalesce(i.parent_id, 0) = ?4) ORDER BY i.id DESC LIMIT ?5 OFFSET ?6";
   auto& st = c.prepare(sql);
   st.bind(1, q.definitionKey)
-      .bind(2, q.state)
+      .bind(2, q.state ? toString(*q.state) : "")
       .bind(3, q.businessKey)
       .bind(4, q.parentId)
       .bind(5, q.limit == 0 ? -1 : q.limit)  // 0: every match (SQLite's LIMIT -1)
@@ -312,7 +312,7 @@ std::int64_t countInstances(Connection& c, const InstanceQuery& q) {
       "SELECT count(*) FROM instances i JOIN definitions d ON d.id = i.definition_id "
       "WHERE (?1 = '' OR d.key = ?1) AND (?2 = '' OR i.state = ?2) AND (?3 = '' OR i.business_key = ?3) "
       "AND (?4 < 0 OR coalesce(i.parent_id, 0) = ?4)");
-  st.bind(1, q.definitionKey).bind(2, q.state).bind(3, q.businessKey).bind(4, q.parentId);
+  st.bind(1, q.definitionKey).bind(2, q.state ? toString(*q.state) : "").bind(3, q.businessKey).bind(4, q.parentId);
   st.step();
   auto n = st.int64(0);
   st.reset();

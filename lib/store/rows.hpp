@@ -92,7 +92,7 @@ inline Instance readInstance(Statement& q) {
   i.businessKey = q.text(3);
   i.initiator = q.text(4);
   i.tenant = q.text(5);
-  i.state = q.text(6);
+  i.state = instanceStateFrom(q.text(6));
   i.startedAt = q.int64(7);
   i.endedAt = q.isNull(8) ? 0 : q.int64(8);
   i.revision = q.int64(9);
@@ -114,7 +114,7 @@ inline Task readTask(Statement& q) {
   t.name = q.text(3);
   t.assignee = q.text(4);
   t.owner = q.text(5);
-  t.state = q.text(6);
+  t.state = taskStateFrom(q.text(6));
   t.createdAt = q.int64(7);
   t.endedAt = q.isNull(8) ? 0 : q.int64(8);
   t.dueAt = q.isNull(9) ? 0 : q.int64(9);

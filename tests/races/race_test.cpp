@@ -140,10 +140,10 @@ TEST_CASE("race: eight threads complete one task, exactly one completes it") {
       c.push_back([&, t] { e->completeTask(task.id, "m", vars({{"approved", t % 2 == 0}})); });
     auto winners = race(c);
     REQUIRE(winners.size() == 1);
-    CHECK(e->task(task.id).state == "completed");
+    CHECK(e->task(task.id).state == Task::State::completed);
     CHECK(countHistory(*e, inst.id, "task_completed", task.id) == 1);
     // The winner's decision, and only it, took effect.
-    CHECK(e->instance(inst.id).state == "completed");
+    CHECK(e->instance(inst.id).state == Instance::State::completed);
     CHECK(e->variables(inst.id).at("approved").as_bool() == (winners[0] % 2 == 0));
   }
 }
@@ -169,10 +169,10 @@ TEST_CASE("race: complete, reject and withdraw on one task, exactly one wins") {
     REQUIRE(winners.size() == 1);
     ++wins[winners[0] == 3 ? 0 : winners[0]];
     const auto state = e->instance(inst.id).state;
-    CHECK(e->task(task.id).state != "open");
-    if (winners[0] == 0 || winners[0] == 3) CHECK(state == "completed");
-    if (winners[0] == 1) CHECK(state == "rejected");
-    if (winners[0] == 2) CHECK(state == "draft");
+    CHECK(e->task(task.id).state != Task::State::open);
+    if (winners[0] == 0 || winners[0] == 3) CHECK(state == Instance::State::completed);
+    if (winners[0] == 1) CHECK(state == Instance::State::rejected);
+    if (winners[0] == 2) CHECK(state == Instance::State::draft);
     CHECK(countHistory(*e, inst.id, "task_completed", task.id) == (winners[0] % 3 == 0 ? 1 : 0));
   }
   WARN("complete " << wins[0] << ", reject " << wins[1] << ", withdraw " << wins[2]);
@@ -196,7 +196,7 @@ TEST_CASE("race: complete and return on the director's task, and transfer agains
     });
     REQUIRE(winners.size() == 1);
     if (winners[0] == 0) {
-      CHECK(e->instance(inst.id).state == "completed");
+      CHECK(e->instance(inst.id).state == Instance::State::completed);
       continue;
     }
     // Returned: the manager decides again, once.
@@ -210,7 +210,7 @@ TEST_CASE("race: complete and return on the director's task, and transfer agains
     });
     REQUIRE(t.size() == 1);
     if (t[0] == 0) CHECK(e->task(again.id).assignee == "m2");
-    if (t[0] == 1) CHECK(e->instance(inst.id).state == "completed");
+    if (t[0] == 1) CHECK(e->instance(inst.id).state == Instance::State::completed);
   }
 }
 
@@ -441,7 +441,7 @@ TEST_CASE("race: two processes complete, claim, return and withdraw the same tas
     const std::string op = a.substr(0, a.find(':'));
     const Id id = std::atoll(a.c_str() + a.find(':') + 1);
     if (op == "complete") {
-      CHECK(e->task(id).state == "completed");
+      CHECK(e->task(id).state == Task::State::completed);
       CHECK(countHistory(*e, e->task(id).instanceId, "task_completed", id) == 1);
     } else if (op == "claim") {
       CHECK(e->task(id).assignee == (mine.count(a) ? "disp0" : "disp1"));
@@ -451,7 +451,7 @@ TEST_CASE("race: two processes complete, claim, return and withdraw the same tas
       CHECK(operations(inst, "return") == 1);
       CHECK(onlyTask(*e, inst).elementId == "managerApproval");
     } else {
-      CHECK(e->instance(id).state == "draft");
+      CHECK(e->instance(id).state == Instance::State::draft);
       CHECK(operations(id, "withdraw") == 1);
     }
   }

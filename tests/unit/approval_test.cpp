@@ -109,7 +109,7 @@ TEST_CASE("approval: a host directory replaces the engine's own tables") {
   e->deploy(test::sample("leave-approval.bpmn"));
   auto inst = e->start({"leaveApproval", 0, {{"days", 1}, {"manager", "mary"}}, "", "emp"});
   e->terminateInstance(inst.id, "boss", "an admin of the host's directory may");
-  CHECK(e->instance(inst.id).state == "terminated");
+  CHECK(e->instance(inst.id).state == Instance::State::terminated);
   REQUIRE_THROWS_AS(e->saveUser({"x", "X", "", {}}), Error);
 }
 
@@ -125,7 +125,7 @@ TEST_CASE("approval: skip, administrator edits of form data, delete with or with
   CHECK(ops.back().targets == std::vector<std::string>{"days"});
   e.editVariables(f.instance, "root", {{"approved", true}});
   e.skipTask(f.task, "root", "approved by phone");
-  CHECK(e.instance(f.instance).state == "completed");  // 1 day: no director needed
+  CHECK(e.instance(f.instance).state == Instance::State::completed);  // 1 day: no director needed
   CHECK(e.operations(f.instance).back().action == "skip");
 
   Variables v{{"days", 5}, {"manager", "mary"}, {"director", "dora"}};
@@ -133,7 +133,7 @@ TEST_CASE("approval: skip, administrator edits of form data, delete with or with
   auto gone = e.start({"leaveApproval", 0, v, "", "emp"}).id;
   REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::forbidden, e.deleteInstance(kept, "mary"));
   e.deleteInstance(kept, "emp", true);
-  CHECK(e.instance(kept).state == "deleted");
+  CHECK(e.instance(kept).state == Instance::State::deleted);
   CHECK(e.history(kept).size() > 0);
   CHECK(e.tasks({.instanceId = kept}).empty());
   e.deleteInstance(gone, "root", false);

@@ -88,7 +88,7 @@ TEST_CASE("crash: SIGKILL at random moments loses no acknowledged command and le
   // The engine opens the database after the crashes (recovering the WAL) ...
   auto e = test::openEngine(db);
   for (Id id : all.started) CHECK(e->instance(id).id == id);
-  for (Id id : all.completedTasks) CHECK(e->task(id).state == "completed");
+  for (Id id : all.completedTasks) CHECK(e->task(id).state == Task::State::completed);
 
   // ... and the database is consistent.
   sqlite3* raw = nullptr;
@@ -128,6 +128,6 @@ TEST_CASE("crash: SIGKILL at random moments loses no acknowledged command and le
       e->completeTask(t.id, t.assignee, v);
     }
   InstanceQuery running;
-  running.state = "running";
+  running.state = Instance::State::running;
   CHECK(e->instances(running).empty());
 }

@@ -96,7 +96,7 @@ TEST_CASE("engine: start, assign by expression, complete to the end, with histor
   auto e = test::openEngine(db);
   e->deploy(kSimple);
   auto inst = e->start({"simple", 0, vars({{"amount", 10}}), "order-1", "alice", "acme"});
-  CHECK(inst.state == "running");
+  CHECK(inst.state == Instance::State::running);
   CHECK(inst.businessKey == "order-1");
   CHECK(inst.tenant == "acme");
   auto task = test::onlyTask(*e, inst.id);
@@ -107,7 +107,7 @@ TEST_CASE("engine: start, assign by expression, complete to the end, with histor
   CHECK(e->waitingAt(inst.id) == std::vector<std::string>{"approve"});
   e->completeTask(task.id, "alice", vars({{"ok", true}}));
   auto done = e->instance(inst.id);
-  CHECK(done.state == "completed");
+  CHECK(done.state == Instance::State::completed);
   CHECK(done.endedAt > 0);
   CHECK(e->variables(inst.id).at("ok") == true);
   CHECK(passed(*e, inst.id) == std::vector<std::string>{"s", "approve", "e"});
@@ -117,7 +117,7 @@ TEST_CASE("engine: start, assign by expression, complete to the end, with histor
   CHECK(completedBy);
   CHECK(history.front().kind == "instance_started");
   CHECK(history.back().kind == "instance_completed");
-  CHECK(e->task(task.id).state == "completed");
+  CHECK(e->task(task.id).state == Task::State::completed);
   CHECK(e->task(task.id).completedBy == "alice");
 }
 
@@ -166,7 +166,7 @@ TEST_CASE("engine: an expression that fails names itself and the element, and ro
     CHECK(err.elementId() == "c");
   }
   REQUIRE_FAILS_UNCHANGED(db, ErrorCode::expression_error, e->completeTask(task.id));
-  CHECK(e->task(task.id).state == "open");
+  CHECK(e->task(task.id).state == Task::State::open);
 }
 
 TEST_CASE("engine: a gateway with no way out fails naming the gateway, command rolled back") {
@@ -193,7 +193,7 @@ TEST_CASE("engine: a gateway with no way out fails naming the gateway, command r
   // Setting the variable right lets it through.
   e->setVariables(inst.id, vars({{"n", 2}}));
   e->completeTask(task.id);
-  CHECK(e->instance(inst.id).state == "completed");
+  CHECK(e->instance(inst.id).state == Instance::State::completed);
 }
 
 TEST_CASE("engine: parallel fork and join wait for every branch") {
@@ -220,7 +220,7 @@ TEST_CASE("engine: parallel fork and join wait for every branch") {
   auto after = test::onlyTask(*e, inst.id);
   CHECK(after.elementId == "after");
   e->completeTask(after.id);
-  CHECK(e->instance(inst.id).state == "completed");
+  CHECK(e->instance(inst.id).state == Instance::State::completed);
 }
 
 TEST_CASE("engine: the inclusive join waits for a branch that can still arrive, not for one never started") {
@@ -245,17 +245,17 @@ TEST_CASE("engine: the inclusive join waits for a branch that can still arrive, 
   q.instanceId = both.id;
   q.elementId = "a";
   e->completeTask(e->tasks(q)[0].id);
-  CHECK(e->instance(both.id).state == "running");
+  CHECK(e->instance(both.id).state == Instance::State::running);
   q.elementId = "b";
   e->completeTask(e->tasks(q)[0].id);
-  CHECK(e->instance(both.id).state == "running");  // b2 can still reach the join
+  CHECK(e->instance(both.id).state == Instance::State::running);  // b2 can still reach the join
   q.elementId = "b2";
   e->completeTask(e->tasks(q)[0].id);
-  CHECK(e->instance(both.id).state == "completed");
+  CHECK(e->instance(both.id).state == Instance::State::completed);
   // One branch: the join fires as soon as it arrives.
   auto one = e->start({"p", 0, vars({{"x", 1}}), "", ""});
   e->completeTask(test::onlyTask(*e, one.id).id);
-  CHECK(e->instance(one.id).state == "completed");
+  CHECK(e->instance(one.id).state == Instance::State::completed);
   // No condition true and no default: an error naming the gateway.
   REQUIRE_FAILS_UNCHANGED(db, ErrorCode::no_outgoing_flow, e->start({"p", 0, vars({{"x", 0}}), "", ""}));
 }
@@ -276,13 +276,13 @@ TEST_CASE("engine: a terminate end inside a subprocess ends only the subprocess"
   auto inst = e->start({"p", 0, {}, "", ""});
   auto task = test::onlyTask(*e, inst.id);
   CHECK(task.elementId == "after");  // 'inner' was cancelled by the terminate end
-  CHECK(e->instance(inst.id).state == "running");
+  CHECK(e->instance(inst.id).state == Instance::State::running);
   TaskQuery all;
   all.instanceId = inst.id;
   all.includeFinished = true;
   bool innerCancelled = false;
   for (const auto& t : e->tasks(all))
-    innerCancelled = innerCancelled || (t.elementId == "inner" && t.state == "cancelled");
+    innerCancelled = innerCancelled || (t.elementId == "inner" && t.state == Task::State::cancelled);
   CHECK(innerCancelled);
 }
 
@@ -352,7 +352,7 @@ TEST_CASE("engine: external tasks are fetched and locked, completed, failed into
   CHECK(other[0].id != locked[0].id);
   REQUIRE_FAILS_UNCHANGED(db, ErrorCode::forbidden, e->completeExternalTask(locked[0].id, "w2"));
   e->completeExternalTask(locked[0].id, "w1", vars({{"paid", true}}));
-  CHECK(e->instance(locked[0].instanceId).state == "completed");
+  CHECK(e->instance(locked[0].instanceId).state == Instance::State::completed);
   CHECK(e->variables(locked[0].instanceId).at("paid") == true);
   // Failing with retries left offers it again after the back-off; with none it is an incident.
   e->failExternalTask(other[0].id, "w2", "bank down", 1, 5'000);
@@ -401,7 +401,7 @@ TEST_CASE("engine: closing and reopening continues every instance where it waite
     CHECK(t.elementId == "directorApproval");
     CHECK(t.assignee == "dora");
     e->completeTask(t.id, "dora", vars({{"approved", true}}));
-    CHECK(e->instance(instance).state == "completed");
+    CHECK(e->instance(instance).state == Instance::State::completed);
     CHECK(passed(*e, instance) == std::vector<std::string>{"start", "managerApproval", "managerDecision", "daysGateway",
                                                            "directorApproval", "directorDecision", "approvedEnd"});
   }
@@ -423,9 +423,9 @@ TEST_CASE("engine: a timer that fell due while the engine was closed fires after
   }
   clock->advance(2 * 3600 * 1000);
   auto e = test::openEngine(db, clock);
-  CHECK(e->instance(instance).state == "running");
+  CHECK(e->instance(instance).state == Instance::State::running);
   CHECK(e->runDueJobs() == 1);
-  CHECK(e->instance(instance).state == "completed");
+  CHECK(e->instance(instance).state == Instance::State::completed);
 }
 
 TEST_CASE("engine: several threads issue commands at once, every one lands") {
@@ -456,7 +456,7 @@ TEST_CASE("engine: several threads issue commands at once, every one lands") {
   CHECK(failures == 0);
   CHECK(completed == kThreads * kPerThread);
   InstanceQuery q;
-  q.state = "completed";
+  q.state = Instance::State::completed;
   CHECK(e->instances(q).size() == kThreads * kPerThread);
   // Each instance was completed by its own thread's manager, once.
   for (const auto& inst : e->instances(q)) {
@@ -477,7 +477,7 @@ TEST_CASE("engine: a sequential multi-instance task goes through the list in ord
     CHECK(t.assignee == who);
     e->completeTask(t.id, who, {});
   }
-  CHECK(e->instance(inst.id).state == "completed");
+  CHECK(e->instance(inst.id).state == Instance::State::completed);
 }
 
 TEST_CASE("engine: a collection that is not a list is an expression error") {
@@ -513,7 +513,7 @@ TEST_CASE("engine: messages reach receive tasks by name and business key, a boun
   CHECK(test::onlyTask(*e, b.id).elementId == "ship");
   CHECK(e->variables(b.id).at("amount") == 12);
   e->correlateMessage({"order cancelled", "order-b", 0, {}, ""});
-  CHECK(e->instance(b.id).state == "completed");
+  CHECK(e->instance(b.id).state == Instance::State::completed);
   auto history = e->history(b.id);
   CHECK(std::any_of(history.begin(), history.end(),
                     [](const HistoryEntry& h) { return h.kind == "element_left" && h.elementId == "stopped"; }));
@@ -580,7 +580,7 @@ TEST_CASE("engine: async continuations run as jobs, failures retry on their cycl
   });
   auto inst = e->start({"p", 0, {}, "", ""});
   CHECK(calls == 0);  // the start command ended before the task
-  CHECK(e->instance(inst.id).state == "running");
+  CHECK(e->instance(inst.id).state == Instance::State::running);
   CHECK(e->pendingJobs(inst.id) == 1);
   CHECK(e->runDueJobs() == 0);  // the attempt failed ...
   CHECK(calls == 1);
@@ -600,7 +600,7 @@ TEST_CASE("engine: async continuations run as jobs, failures retry on their cycl
   e->resolveIncident(incidents[0].id, 1);
   CHECK(e->openIncidents(inst.id) == 0);
   CHECK(e->runDueJobs() == 1);
-  CHECK(e->instance(inst.id).state == "completed");
+  CHECK(e->instance(inst.id).state == Instance::State::completed);
   CHECK(e->variables(inst.id).at("done") == true);
 }
 
@@ -632,7 +632,7 @@ TEST_CASE("engine: a cycle timer on a non-interrupting boundary repeats, and sto
   clock->advance(5 * 3600 * 1000);
   CHECK(e->runDueJobs() == 0);
   CHECK(reminders() == 2);
-  CHECK(e->instance(inst.id).state == "completed");
+  CHECK(e->instance(inst.id).state == Instance::State::completed);
 }
 
 TEST_CASE("engine: a malformed timer or retry cycle is refused with the element named") {
@@ -673,7 +673,7 @@ TEST_CASE("engine: the job executor thread runs due jobs, two engines on one fil
   a->startJobExecutor(5);
   b->startJobExecutor(5);
   InstanceQuery done;
-  done.state = "completed";
+  done.state = Instance::State::completed;
   done.limit = 1000;
   for (int i = 0; i < 1000 && static_cast<int>(a->instances(done).size()) < kInstances; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -727,8 +727,8 @@ TEST_CASE(
   auto task = test::onlyTask(*e, child.id);
   CHECK(task.assignee == "ann");
   e->completeTask(task.id, "ann", vars({{"verdict", "ok"}, {"noise", 5}}));
-  CHECK(e->instance(child.id).state == "completed");
-  CHECK(e->instance(parent.id).state == "running");
+  CHECK(e->instance(child.id).state == Instance::State::completed);
+  CHECK(e->instance(parent.id).state == Instance::State::running);
   auto pv = e->variables(parent.id);
   CHECK(pv.at("childVerdict") == "ok");
   CHECK_FALSE(pv.contains("noise"));
@@ -786,8 +786,8 @@ TEST_CASE(
     auto grand = all[2];
     CHECK(grand.definitionKey == "grandchild");
     e->completeTask(test::onlyTask(*e, grand.id).id, ordo::Actor::system(), vars({{"broken", true}}));
-    CHECK(e->instance(grand.id).state == "terminated");   // ended by its uncaught error ...
-    CHECK(e->instance(all[1].id).state == "terminated");  // ... which the middle passed on too
+    CHECK(e->instance(grand.id).state == Instance::State::terminated);   // ended by its uncaught error ...
+    CHECK(e->instance(all[1].id).state == Instance::State::terminated);  // ... which the middle passed on too
     CHECK(test::onlyTask(*e, top.id).elementId == "repair");
     CHECK(e->pendingJobs(top.id) == 0);  // the timer on the call activity ended with it
   }
@@ -797,8 +797,8 @@ TEST_CASE(
     CHECK(e->runDueJobs() == 1);
     auto all = tree(top.id);
     REQUIRE(all.size() == 3);
-    CHECK(all[1].state == "terminated");
-    CHECK(all[2].state == "terminated");
+    CHECK(all[1].state == Instance::State::terminated);
+    CHECK(all[2].state == Instance::State::terminated);
     CHECK(test::onlyTask(*e, top.id).elementId == "chase");
     TaskQuery open;
     open.instanceId = all[2].id;
@@ -884,12 +884,12 @@ TEST_CASE(
   for (const auto& t : open) e->completeTask(t.id);
   CHECK(test::onlyTask(*e, inst.id).elementId == "afterUndo");
   e->completeTask(test::onlyTask(*e, inst.id).id);
-  CHECK(e->instance(inst.id).state == "completed");
+  CHECK(e->instance(inst.id).state == Instance::State::completed);
   // Without a failure nothing is compensated.
   auto fine = e->start({"p", 0, {}, "", ""});
   e->completeTask(test::onlyTask(*e, fine.id).id);
   e->completeTask(test::onlyTask(*e, fine.id).id, ordo::Actor::system(), vars({{"failed", false}}));
-  CHECK(e->instance(fine.id).state == "completed");
+  CHECK(e->instance(fine.id).state == Instance::State::completed);
 }
 
 TEST_CASE("engine: timer start events start instances on their cycle, a new version replaces the old timer") {
@@ -948,7 +948,7 @@ TEST_CASE("engine: boundary events on a multi-instance body and on a subprocess 
     clock->advance(25 * 3600 * 1000);
     CHECK(e->runDueJobs() == 1);
     CHECK(e->countTasks({.instanceId = inst.id}) == 0);
-    CHECK(e->instance(inst.id).state == "completed");
+    CHECK(e->instance(inst.id).state == Instance::State::completed);
     auto history = e->history(inst.id);
     CHECK(std::any_of(history.begin(), history.end(),
                       [](const HistoryEntry& h) { return h.kind == "element_left" && h.elementId == "late"; }));
@@ -959,7 +959,7 @@ TEST_CASE("engine: boundary events on a multi-instance body and on a subprocess 
     CHECK(e->countTasks({.instanceId = inst.id}) == 2);
     e->correlateMessage({"stop review", "review-1", 0, {}, ""});
     CHECK(e->countTasks({.instanceId = inst.id}) == 0);
-    CHECK(e->instance(inst.id).state == "completed");
+    CHECK(e->instance(inst.id).state == Instance::State::completed);
   }
 }
 
@@ -985,7 +985,7 @@ TEST_CASE("engine: an interrupting event subprocess cancels every branch of a pa
   auto t = test::onlyTask(*e, inst.id);
   CHECK(t.elementId == "cleanup");
   e->completeTask(t.id);
-  CHECK(e->instance(inst.id).state == "completed");
+  CHECK(e->instance(inst.id).state == Instance::State::completed);
   REQUIRE_FAILS_UNCHANGED(db, ErrorCode::invalid_argument, e->broadcastSignal(""));
 }
 
@@ -1006,8 +1006,8 @@ TEST_CASE("engine: a message sent before anyone waits is buffered when asked, an
   m.buffer = true;
   CHECK(e->correlateMessage(m).id == 0);
   e->completeTask(test::onlyTask(*e, a.id).id);  // a waits now, but the message was for order-b
-  CHECK(e->instance(a.id).state == "running");
+  CHECK(e->instance(a.id).state == Instance::State::running);
   e->completeTask(test::onlyTask(*e, b.id).id);  // b waits and gets it at once
-  CHECK(e->instance(b.id).state == "completed");
+  CHECK(e->instance(b.id).state == Instance::State::completed);
   CHECK(e->variables(b.id).at("crates") == 3);
 }

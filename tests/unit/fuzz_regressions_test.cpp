@@ -156,5 +156,5 @@ TEST_CASE("fuzz regressions: a number beyond a double is refused, not stored whe
   Variables approve;
   approve["approved"] = true;
   e->completeTask(test::onlyTask(*e, inst.id).id, "m", approve);
-  CHECK(e->instance(inst.id).state == "completed");
+  CHECK(e->instance(inst.id).state == Instance::State::completed);
 }

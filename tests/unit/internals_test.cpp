@@ -67,7 +67,7 @@ TEST_CASE("internals 1: a listener may call back into the engine, and a throwing
   auto inst = e->start({"one"});  // committed: the listener's failure is not the command's
   auto task = test::onlyTask(*e, inst.id);
   CHECK_NOTHROW(e->completeTask(task.id, "alice", {}));
-  CHECK(e->instance(inst.id).state == "completed");
+  CHECK(e->instance(inst.id).state == Instance::State::completed);
 }
 
 TEST_CASE("internals 2: interrupt stops only the command it lands in, and never one waiting to commit") {
@@ -78,7 +78,7 @@ TEST_CASE("internals 2: interrupt stops only the command it lands in, and never 
   SECTION("an interrupt while no command runs does not stop the next one") {
     e->registerServiceHandler("work", [](ServiceTaskContext&) {});
     e->interrupt();
-    CHECK(e->start({"svcp"}).state == "completed");
+    CHECK(e->start({"svcp"}).state == Instance::State::completed);
   }
   SECTION("an interrupt from inside the command, after its last step, still stops it and changes nothing") {
     e->registerServiceHandler("work", [&](ServiceTaskContext&) { e->interrupt(); });
@@ -152,20 +152,20 @@ TEST_CASE("internals 3: a called instance that is terminated, rejected or invali
   SECTION("terminated") {
     auto p = e->start({"parent", 0, {}, "", "alice"});
     e->terminateInstance(childOf(p.id).id, root, "no longer needed");
-    CHECK(e->instance(p.id).state == "terminated");
+    CHECK(e->instance(p.id).state == Instance::State::terminated);
     CHECK(e->tasks({.instanceId = p.id}).empty());
   }
   SECTION("rejected") {
     auto p = e->start({"parent", 0, {}, "", "alice"});
     auto child = childOf(p.id);
     e->rejectTask(test::onlyTask(*e, child.id).id, "bob");
-    CHECK(e->instance(child.id).state == "rejected");
-    CHECK(e->instance(p.id).state == "rejected");
+    CHECK(e->instance(child.id).state == Instance::State::rejected);
+    CHECK(e->instance(p.id).state == Instance::State::rejected);
   }
   SECTION("invalidated") {
     auto p = e->start({"parent", 0, {}, "", "alice"});
     e->invalidateInstance(childOf(p.id).id, root, "void");
-    CHECK(e->instance(p.id).state == "invalidated");
+    CHECK(e->instance(p.id).state == Instance::State::invalidated);
   }
 }
 
@@ -187,7 +187,7 @@ TEST_CASE("internals 4: removing the current signer of a sequential multi-instan
   CHECK(last.assignee == "cat");
   // Removing the current and last signer completes the body.
   e->removeSigners(last.id, root, {"cat"});
-  CHECK(e->instance(inst.id).state == "completed");
+  CHECK(e->instance(inst.id).state == Instance::State::completed);
 }
 
 TEST_CASE("internals 5: calledElement as an expression is compiled at deploy and chosen at run time") {
@@ -212,7 +212,7 @@ TEST_CASE("internals 5: calledElement as an expression is compiled at deploy and
   REQUIRE(kids.size() == 1);
   CHECK(kids[0].definitionKey == "childA");
   e->completeTask(test::onlyTask(*e, kids[0].id).id, "bob", {});
-  CHECK(e->instance(p.id).state == "completed");
+  CHECK(e->instance(p.id).state == Instance::State::completed);
   // A syntax error in it fails the deploy with the element.
   try {
     e->deploy(
@@ -242,7 +242,7 @@ TEST_CASE("internals 6: a read from inside a service-task handler on an in-memor
     FAIL_CHECK("deadlocked");
     std::_Exit(1);
   }
-  CHECK(done.get().state == "completed");
+  CHECK(done.get().state == Instance::State::completed);
   CHECK(refused == 1);
 }
 
@@ -263,7 +263,7 @@ TEST_CASE("internals 7: automatic steps that loop forever stop at the step limit
   CHECK(std::chrono::steady_clock::now() - began < std::chrono::seconds(30));
   // The writer is free again.
   e->deploy(kOneTask);
-  CHECK(e->start({"one"}).state == "running");
+  CHECK(e->start({"one"}).state == Instance::State::running);
 }
 
 TEST_CASE("internals 8: a department chain with a cycle stops with an error") {
@@ -370,7 +370,7 @@ TEST_CASE("internals 11: ids are never reused, not after deleting an instance wi
     CHECK(freshTask.id > oldTask.id);
     // A stale client holding the old task id finds nothing to complete.
     CHECK_THROWS_AS(e->completeTask(oldTask.id, "alice", {}), Error);
-    CHECK(e->task(freshTask.id).state == "open");
+    CHECK(e->task(freshTask.id).state == Task::State::open);
   }
   // Across a restart too.
   Id last = 0;
@@ -526,7 +526,7 @@ TEST_CASE("internals: a command given the revision a client saw fails with confl
   auto task = test::onlyTask(*e, inst.id);
   REQUIRE_FAILS_UNCHANGED(db, ErrorCode::conflict, e->completeTask(task.id, "alice", {}, {}, seen));
   e->completeTask(task.id, "alice", {}, {}, e->instance(inst.id).revision);
-  CHECK(e->instance(inst.id).state == "completed");
+  CHECK(e->instance(inst.id).state == Instance::State::completed);
 }
 
 TEST_CASE("internals: the actor is explicit: a user, an application for a user, or the system") {
@@ -545,7 +545,7 @@ TEST_CASE("internals: the actor is explicit: a user, an application for a user, 
   // The system is the host: an administrator's operation needs no role.
   REQUIRE_FAILS_UNCHANGED(db, ErrorCode::forbidden, e->jump(inst.id, "carl", "e"));
   e->jump(inst.id, Actor::system(), "e");
-  CHECK(e->instance(inst.id).state == "completed");
+  CHECK(e->instance(inst.id).state == Instance::State::completed);
 }
 
 TEST_CASE("cron: Quartz cycles as Flowable and Camunda write them") {

@@ -91,7 +91,7 @@ TEST_CASE("store: a save over a revision that moved fails with conflict and writ
   REQUIRE(store::loadInstance(d.writer(), instance, state));
   // Another writer changes the instance after we read it.
   d.writer().exec("UPDATE instances SET revision = revision + 1 WHERE id = " + std::to_string(instance));
-  state.row.state = "completed";
+  state.row.state = Instance::State::completed;
   state.rowDirty = true;
   auto before = db.dump();
   try {

@@ -374,14 +374,14 @@ class Runner {
     InstanceQuery iq;
     iq.limit = 100000;
     for (const auto& i : engine_->instances(iq)) {
-      out += std::to_string(i.id) + i.state + std::to_string(i.revision) + json::serialize(engine_->variables(i.id));
+      out += std::to_string(i.id) + std::string(toString(i.state)) + std::to_string(i.revision) + json::serialize(engine_->variables(i.id));
       for (const auto& w : engine_->waitingAt(i.id)) out += w;
       out += std::to_string(engine_->history(i.id).size());
     }
     TaskQuery tq;
     tq.includeFinished = true;
     tq.limit = 100000;
-    for (const auto& t : engine_->tasks(tq)) out += std::to_string(t.id) + t.state + t.assignee;
+    for (const auto& t : engine_->tasks(tq)) out += std::to_string(t.id) + std::string(toString(t.state)) + t.assignee;
     return out;
   }
 
@@ -416,8 +416,8 @@ class Runner {
   void expect(const json::object& o) {
     Id id = instance(o);
     auto inst = engine_->instance(id);
-    if (o.contains("state") && inst.state != str(o, "state"))
-      throw StepFailure("state is " + inst.state + ", expected " + str(o, "state"));
+    if (o.contains("state") && toString(inst.state) != str(o, "state"))
+      throw StepFailure(std::string("state is ") + toString(inst.state) + ", expected " + str(o, "state"));
     if (o.contains("businessKey") && inst.businessKey != str(o, "businessKey"))
       throw StepFailure("business key is '" + inst.businessKey + "', expected '" + str(o, "businessKey") + "'");
     if (o.contains("waiting")) {

@@ -195,7 +195,7 @@ void enterUserTask(Execution& ex, Token& t, const model::FlowNode& n) {
       task.name = ex.evaluateText(t, n.name, n.id);
     } catch (const Error&) {
     }
-  task.state = "open";
+  task.state = Task::State::open;
   task.createdAt = ex.now();
   if (!n.human.formKey.empty()) task.formKey = ex.evaluateText(t, n.human.formKey, n.id);
   if (!n.human.dueDate.empty()) task.dueAt = dueDate(ex, t, n);

@@ -460,11 +460,11 @@ value instanceDto(const Instance& i) {
                 {"definitionKey", i.definitionKey},
                 {"businessKey", strOrNull(i.businessKey)},
                 {"caseInstanceId", nullptr},
-                {"ended", i.state != "running" && i.state != "suspended" && i.state != "draft"},
-                {"suspended", i.state == "suspended"},
+                {"ended", i.state != Instance::State::running && i.state != Instance::State::suspended && i.state != Instance::State::draft},
+                {"suspended", i.state == Instance::State::suspended},
                 {"tenantId", strOrNull(i.tenant)},
                 {"links", array()},
-                {"ordoState", i.state}};
+                {"ordoState", toString(i.state)}};
 }
 
 value taskDto(const Task& t, const Instance& i) {
@@ -489,20 +489,20 @@ value taskDto(const Task& t, const Instance& i) {
                 {"caseExecutionId", nullptr},
                 {"caseInstanceId", nullptr},
                 {"caseDefinitionId", nullptr},
-                {"suspended", i.state == "suspended"},
+                {"suspended", i.state == Instance::State::suspended},
                 {"formKey", strOrNull(t.formKey)},
                 {"camundaFormRef", nullptr},
                 {"tenantId", strOrNull(i.tenant)},
-                {"taskState", t.state == "open"        ? "Created"
-                              : t.state == "completed" ? "Completed"
+                {"taskState", t.state == Task::State::open        ? "Created"
+                              : t.state == Task::State::completed ? "Completed"
                                                        : "Deleted"}};
 }
 
 value historicInstanceDto(const Instance& i, const std::string& definitionName) {
-  std::string state = i.state == "running"     ? "ACTIVE"
-                      : i.state == "suspended" ? "SUSPENDED"
-                      : i.state == "completed" ? "COMPLETED"
-                      : i.state == "draft"     ? "ACTIVE"
+  std::string state = i.state == Instance::State::running     ? "ACTIVE"
+                      : i.state == Instance::State::suspended ? "SUSPENDED"
+                      : i.state == Instance::State::completed ? "COMPLETED"
+                      : i.state == Instance::State::draft     ? "ACTIVE"
                                                : "EXTERNALLY_TERMINATED";
   return object{{"id", idString(i.id)},
                 {"businessKey", strOrNull(i.businessKey)},
@@ -516,14 +516,14 @@ value historicInstanceDto(const Instance& i, const std::string& definitionName) 
                 {"durationInMillis", i.endedAt ? value(i.endedAt - i.startedAt) : value(nullptr)},
                 {"startUserId", strOrNull(i.initiator)},
                 {"startActivityId", nullptr},
-                {"deleteReason", i.state == "completed" || i.state == "running" ? value(nullptr) : value(i.state)},
+                {"deleteReason", i.state == Instance::State::completed || i.state == Instance::State::running ? value(nullptr) : value(toString(i.state))},
                 {"rootProcessInstanceId", idString(i.id)},
                 {"superProcessInstanceId", idOrNull(i.parentId)},
                 {"superCaseInstanceId", nullptr},
                 {"caseInstanceId", nullptr},
                 {"tenantId", strOrNull(i.tenant)},
                 {"state", state},
-                {"ordoState", i.state}};
+                {"ordoState", toString(i.state)}};
 }
 
 value deploymentDto(const DeploymentRecord& d) {

@@ -137,7 +137,7 @@ Response statistics(Call& c) {
   q.limit = 1000000;
   std::map<Id, std::int64_t> running, incidents;
   for (const auto& i : c.engine.instances(q)) {
-    if (i.state != "running" && i.state != "suspended") continue;
+    if (i.state != Instance::State::running && i.state != Instance::State::suspended) continue;
     if (!seesTenant(c.who, i.tenant)) continue;
     ++running[i.definitionId];
     if (withIncidents) incidents[i.definitionId] += c.engine.openIncidents(i.id);
@@ -163,7 +163,7 @@ Response activityStatistics(Call& c) {
   q.limit = 1000000;
   std::map<std::string, std::int64_t> at;
   for (const auto& i : c.engine.instances(q)) {
-    if (i.definitionId != d.id || (i.state != "running" && i.state != "suspended") || !seesTenant(c.who, i.tenant))
+    if (i.definitionId != d.id || (i.state != Instance::State::running && i.state != Instance::State::suspended) || !seesTenant(c.who, i.tenant))
       continue;
     for (const auto& e : c.engine.waitingAt(i.id)) ++at[e];
   }

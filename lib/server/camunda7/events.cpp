@@ -10,7 +10,7 @@ value resultDto(const Instance& i, bool started, bool withVariables, Engine& eng
   object o{{"resultType", started ? "ProcessDefinition" : "Execution"}};
   object execution{{"id", idString(i.id)},
                    {"processInstanceId", idString(i.id)},
-                   {"ended", i.state != "running" && i.state != "suspended"},
+                   {"ended", i.state != Instance::State::running && i.state != Instance::State::suspended},
                    {"tenantId", strOrNull(i.tenant)}};
   o["execution"] = started ? value(nullptr) : value(execution);
   o["processInstance"] = started ? instanceDto(i) : value(nullptr);
@@ -69,7 +69,7 @@ Response correlate(Call& c) {
   // Otherwise each candidate instance in turn: visible, and matching the keys.
   InstanceQuery q;
   q.businessKey = businessKey;
-  q.state = "running";
+  q.state = Instance::State::running;
   q.limit = 1000000;
   for (const auto& i : c.engine.instances(q)) {
     if (!seesTenant(c.who, i.tenant)) continue;

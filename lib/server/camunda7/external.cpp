@@ -135,7 +135,7 @@ value externalDto(Engine& engine, const ExternalTask& e, std::int64_t now) {
                 {"processDefinitionKey", i.definitionKey},
                 {"processInstanceId", idString(e.instanceId)},
                 {"retries", e.retries},
-                {"suspended", i.state == "suspended"},
+                {"suspended", i.state == Instance::State::suspended},
                 {"workerId", e.lockExpiresAt > now ? strOrNull(e.workerId) : value(nullptr)},
                 {"topicName", e.topic},
                 {"tenantId", strOrNull(i.tenant)},

@@ -11,7 +11,7 @@ namespace ordo::server::camunda7 {
 namespace {
 
 bool ended(const Instance& i) {
-  return i.state != "running" && i.state != "suspended" && i.state != "draft";
+  return i.state != Instance::State::running && i.state != Instance::State::suspended && i.state != Instance::State::draft;
 }
 
 std::int64_t timeParam(Call& c, const char* name) {
@@ -34,7 +34,7 @@ std::vector<Instance> historicInstances(Call& c) {
        finishedBefore = timeParam(c, "finishedBefore"), finishedAfter = timeParam(c, "finishedAfter");
   std::vector<Instance> out;
   for (auto& i : c.engine.instances(q)) {
-    if (!seesTenant(c.who, i.tenant) || i.state == "draft") continue;
+    if (!seesTenant(c.who, i.tenant) || i.state == Instance::State::draft) continue;
     if (!id.empty() && idString(i.id) != id) continue;
     if (!ids.empty() && !ids.count(idString(i.id))) continue;
     if (!keys.empty() && !keys.count(i.definitionKey)) continue;
@@ -188,8 +188,8 @@ Response tasks(Call& c, bool count) {
     if (!seesTenant(c.who, it->second.tenant)) continue;
     if (!taskId.empty() && idString(t.id) != taskId) continue;
     if (!definitionKey.empty() && it->second.definitionKey != definitionKey) continue;
-    if (finished.value_or(false) && t.state == "open") continue;
-    if (unfinished.value_or(false) && t.state != "open") continue;
+    if (finished.value_or(false) && t.state == Task::State::open) continue;
+    if (unfinished.value_or(false) && t.state != Task::State::open) continue;
     found.emplace_back(std::move(t), it->second);
   }
   if (count) return json(200, countOf(found.size()));
@@ -205,8 +205,8 @@ Response tasks(Call& c, bool count) {
                        {"activityInstanceId", nullptr},
                        {"name", strOrNull(t.name)},
                        {"description", nullptr},
-                       {"deleteReason", t.state == "completed"   ? value("completed")
-                                        : t.state == "cancelled" ? value("deleted")
+                       {"deleteReason", t.state == Task::State::completed   ? value("completed")
+                                        : t.state == Task::State::cancelled ? value("deleted")
                                                                  : value(nullptr)},
                        {"owner", strOrNull(t.owner)},
                        {"assignee", strOrNull(t.assignee)},
@@ -221,8 +221,8 @@ Response tasks(Call& c, bool count) {
                        {"tenantId", strOrNull(i.tenant)},
                        {"removalTime", nullptr},
                        {"rootProcessInstanceId", idString(i.id)},
-                       {"taskState", t.state == "open"        ? "Created"
-                                     : t.state == "completed" ? "Completed"
+                       {"taskState", t.state == Task::State::open        ? "Created"
+                                     : t.state == Task::State::completed ? "Completed"
                                                               : "Deleted"},
                        {"ordoCompletedBy", strOrNull(t.completedBy)}});
   return json(200, a);

@@ -81,7 +81,7 @@ std::vector<Instance> matching(Call& c, const Filter& f) {
   std::string pattern = f.businessKeyLike;
   pattern.erase(std::remove(pattern.begin(), pattern.end(), '%'), pattern.end());
   for (auto& i : c.engine.instances(q)) {
-    if (i.state != "running" && i.state != "suspended") continue;
+    if (i.state != Instance::State::running && i.state != Instance::State::suspended) continue;
     if (!seesTenant(c.who, i.tenant)) continue;
     if (!f.ids.empty() && !f.ids.count(idString(i.id))) continue;
     if (!f.keysIn.empty() && !f.keysIn.count(i.definitionKey)) continue;
@@ -90,8 +90,8 @@ std::vector<Instance> matching(Call& c, const Filter& f) {
     if (!pattern.empty() && i.businessKey.find(pattern) == std::string::npos) continue;
     if (!f.definitionId.empty() && idString(i.definitionId) != f.definitionId) continue;
     if (!f.superInstance.empty() && idString(i.parentId) != f.superInstance) continue;
-    if (f.active.value_or(false) && i.state != "running") continue;
-    if (f.suspended.value_or(false) && i.state != "suspended") continue;
+    if (f.active.value_or(false) && i.state != Instance::State::running) continue;
+    if (f.suspended.value_or(false) && i.state != Instance::State::suspended) continue;
     if (f.withIncident.value_or(false) && c.engine.openIncidents(i.id) == 0) continue;
     out.push_back(std::move(i));
   }
@@ -202,7 +202,7 @@ void addInstanceRoutes(RouteTable& t) {
             .returns(instanceSchema())
             .handle([](Call& c) {
               auto i = visibleInstance(c, c.request.params.at("id"));
-              if (i.state != "running" && i.state != "suspended" && i.state != "draft")
+              if (i.state != Instance::State::running && i.state != Instance::State::suspended && i.state != Instance::State::draft)
                 throw Error(ErrorCode::not_found, "Process instance with id '" + c.request.params.at("id") +
                                                       "' does not exist (it ended: see /history/process-instance)");
               return json(200, instanceDto(i));

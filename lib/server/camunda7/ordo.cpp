@@ -15,7 +15,7 @@ value taskBrief(const Task& t) {
                 {"candidateUsers", array(t.candidateUsers.begin(), t.candidateUsers.end())},
                 {"candidateGroups", array(t.candidateGroups.begin(), t.candidateGroups.end())},
                 {"created", isoTime(t.createdAt)},
-                {"state", t.state}};
+                {"state", toString(t.state)}};
 }
 
 Response instanceOp(Call& c, const std::function<void(const Instance&, const std::string& user, const object& b)>& f) {

@@ -10,8 +10,8 @@ namespace ordo::server::camunda7 {
 
 Task openTask(Call& c, const std::string& id, Instance* instance) {
   auto t = visibleTask(c, id, instance);
-  if (t.state != "open")
-    throw Error(ErrorCode::not_found, "Task with id '" + id + "' does not exist (it " + t.state + ")");
+  if (t.state != Task::State::open)
+    throw Error(ErrorCode::not_found, "Task with id '" + id + "' does not exist (it " + toString(t.state) + ")");
   return t;
 }
 
@@ -140,8 +140,8 @@ std::vector<Found> matching(Call& c, const Source& src) {
     if (maxPriority && t.priority > *maxPriority) continue;
     if (unassigned.value_or(false) && !t.assignee.empty()) continue;
     if (assigned.value_or(false) && t.assignee.empty()) continue;
-    if (active.value_or(false) && i.state != "running") continue;
-    if (suspended.value_or(false) && i.state != "suspended") continue;
+    if (active.value_or(false) && i.state != Instance::State::running) continue;
+    if (suspended.value_or(false) && i.state != Instance::State::suspended) continue;
     out.push_back({std::move(t), i});
   }
   std::string sortBy, sortOrder;
