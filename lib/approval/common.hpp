@@ -14,7 +14,9 @@ inline bool contains(const std::vector<std::string>& list, const std::string& x)
 }
 
 // The task's assignee, a candidate (user or role) of an unassigned task, or an administrator.
-inline bool mayWorkOn(const Task& t, const command::Runner::Actor& a) {
+// T: the stored task (ordo::Task) or the runtime's row of it (runtime::TaskRecord).
+template <class T>
+bool mayWorkOn(const T& t, const command::Runner::Actor& a) {
   if (a.admin) return true;
   if (!t.assignee.empty()) return t.assignee == a.id;
   if (contains(t.candidateUsers, a.id)) return true;

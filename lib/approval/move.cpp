@@ -251,7 +251,7 @@ Instance submitDraft(command::Runner& run, Id instanceId, const std::string& use
     ex.submitDraft(variables);
     run.save(c, st);
     run.collect(ex, st);
-    return st.row;
+    return command::toInstance(st.row);
   });
 }
 

@@ -20,6 +20,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "command/records.hpp"
 #include "jobs/executor.hpp"
 #include "jobs/iso8601.hpp"
 #include "parse/parser.hpp"
@@ -338,7 +339,8 @@ struct Runner : runtime::Environment {
       anyListener = !listeners.empty();
     }
     c.saveInstance(st);  // gives the history entries their ids
-    if (anyListener) cx().written.insert(cx().written.end(), st.history.begin(), st.history.end());
+    if (anyListener)
+      for (const auto& h : st.history) cx().written.push_back(toHistoryEntry(h));
     st.history.clear();
   }
 
@@ -445,7 +447,7 @@ struct Runner : runtime::Environment {
     f(ex);
     save(c, st);
     collect(ex, st);
-    return st.row;
+    return toInstance(st.row);
   }
 
   Instance startInstance(store::Session& c, const runtime::DeployedProcess& dp, const Variables& variables,

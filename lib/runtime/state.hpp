@@ -32,8 +32,50 @@ struct Token {
   bool isNew = false, dirty = false, removed = false;
 };
 
+// The runtime's own rows: the public API (ordo::Instance, ordo::Task, ordo::HistoryEntry)
+// is mapped from them at the command layer (command/records.hpp), so that it can change
+// without touching the agenda. The state vocabulary is shared: Instance::State, Task::State.
+struct InstanceRecord {
+  Id id = 0;
+  Id definitionId = 0;
+  std::string definitionKey;
+  int definitionVersion = 0;
+  Id parentId = 0, parentTokenId = 0;
+  std::string businessKey, initiator, tenant;
+  Instance::State state = Instance::State::running;
+  std::int64_t startedAt = 0, endedAt = 0;
+  std::int64_t revision = 0;
+};
+
+struct TaskRecord {
+  Id id = 0;
+  Id instanceId = 0;
+  std::string elementId, name;
+  std::string assignee, owner;
+  std::vector<std::string> candidateUsers, candidateGroups;
+  Task::State state = Task::State::open;
+  std::string formKey;
+  int priority = 50;
+  std::int64_t createdAt = 0, endedAt = 0, dueAt = 0;
+  std::string completedBy;
+  std::string delegation;  // pending while delegated, resolved after; empty otherwise
+};
+
+// A line of history this command writes.
+struct HistoryRecord {
+  Id id = 0;
+  Id instanceId = 0;
+  std::int64_t at = 0;
+  std::string kind;
+  std::string elementId, elementType;
+  Id taskId = 0;
+  std::string actor, comment;
+  std::string action;
+  std::vector<std::string> targets;
+};
+
 struct TaskRow {
-  Task task;
+  TaskRecord task;
   Id tokenId = 0;
   bool isNew = false, dirty = false;
 };
@@ -71,7 +113,7 @@ struct InboxRow {
 };
 
 struct InstanceState {
-  Instance row;
+  InstanceRecord row;
   bool isNew = false, rowDirty = false;
   std::map<Id, Token> tokens;
   std::map<Id, boost::json::object> variables;  // by scope token id
@@ -79,7 +121,7 @@ struct InstanceState {
   std::vector<TaskRow> tasks;  // open tasks, plus those changed by this command
   std::vector<JobRow> jobs;
   std::vector<SubscriptionRow> subscriptions;
-  std::vector<HistoryEntry> history;  // new entries only
+  std::vector<HistoryRecord> history;  // new entries only
   std::vector<InboxRow> inbox;        // messages this command sends
 
   Token* token(Id id);

@@ -72,7 +72,7 @@ void Execution::setLocalVariable(const Token& scope, const std::string& name, bo
 
 void Execution::record(const std::string& kind, const Token* t, const FlowNode* n, Id taskId,
                        const std::string& comment) {
-  HistoryEntry h;
+  HistoryRecord h;
   h.instanceId = state_.row.id;
   h.at = now();
   h.kind = kind;

@@ -18,9 +18,14 @@ std::optional<Instance> instanceById(Connection& c, Id id) {
 }
 
 bool loadInstance(Connection& c, Id id, InstanceState& s) {
-  auto found = instanceById(c, id);
-  if (!found) return false;
-  s.row = *found;
+  {
+    auto& q = c.prepare(std::string(kInstanceSelect) + "WHERE i.id = ?");
+    q.bind(1, id);
+    bool found = q.step();
+    if (found) s.row = readInstance<runtime::InstanceRecord>(q);
+    q.reset();
+    if (!found) return false;
+  }
   {
     auto& q = c.prepare("SELECT id, parent_id, element_id, state, data FROM tokens WHERE instance_id = ?");
     q.bind(1, id);
@@ -46,7 +51,7 @@ bool loadInstance(Connection& c, Id id, InstanceState& s) {
     auto& q = c.prepare(std::string("SELECT ") + kTaskCols +
                         ", t.token_id FROM tasks t WHERE t.instance_id = ? AND t.state = 'open'");
     q.bind(1, id);
-    s.tasks = rows(q, [](Statement& row) -> TaskRow { return {readTask(row), row.int64(16)}; });
+    s.tasks = rows(q, [](Statement& row) -> TaskRow { return {readTask<runtime::TaskRecord>(row), row.int64(16)}; });
   }
   {
     auto& q = c.prepare(

@@ -84,8 +84,10 @@ inline Definition readDefinition(Statement& q) {
 }
 inline constexpr const char* kDefinitionCols = "id, key, version, name, hash, deployed_at, category, suspended, publication";
 
-inline Instance readInstance(Statement& q) {
-  Instance i;
+// Into the public row or the runtime's own (the same fields by the same names).
+template <class Row = Instance>
+Row readInstance(Statement& q) {
+  Row i;
   i.id = q.int64(0);
   i.definitionId = q.int64(1);
   i.parentId = q.isNull(2) ? 0 : q.int64(2);
@@ -106,8 +108,9 @@ inline constexpr const char* kInstanceSelect =
     "i.ended_at, i.revision, d.key, d.version, i.parent_token_id FROM instances i JOIN definitions d ON d.id = "
     "i.definition_id ";
 
-inline Task readTask(Statement& q) {
-  Task t;
+template <class Row = Task>
+Row readTask(Statement& q) {
+  Row t;
   t.id = q.int64(0);
   t.instanceId = q.int64(1);
   t.elementId = q.text(2);

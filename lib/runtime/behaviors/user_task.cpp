@@ -160,7 +160,7 @@ void addOwners(const std::string& text, bool bareIsUser, std::vector<std::string
   }
 }
 
-void applyStandardAssignment(Execution& ex, Token& t, const model::FlowNode& n, Task& task) {
+void applyStandardAssignment(Execution& ex, Token& t, const model::FlowNode& n, TaskRecord& task) {
   const auto& h = n.human;
   auto resolve = [&](const std::string& text) -> std::string {
     if (text.rfind("resource:", 0) == 0) {
