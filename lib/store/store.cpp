@@ -61,37 +61,28 @@ Database::Lease::~Lease() {
 }
 
 Id TableIds::next(const char* table) {
-  auto it = next_.find(table);
-  if (it == next_.end()) {
-    auto& q = c_.prepare(std::string("SELECT max(coalesce((SELECT high FROM id_high WHERE tbl = ?1), 0), "
-                                     "coalesce((SELECT max(id) FROM ") +
-                         table + "), 0))");
-    q.bind(1, std::string(table));
-    q.step();
-    Id first = q.int64(0) + 1;
+  if (!read_) {
+    auto& q = c_.prepare("SELECT instances, tokens, tasks, jobs, subscriptions FROM id_next WHERE one = 1");
+    if (!q.step()) throw Error(ErrorCode::internal, "id_next has no row");
+    for (std::size_t i = 0; i < kTables.size(); ++i) high_[i] = q.int64(static_cast<int>(i));
     q.reset();
-    it = next_.emplace(table, Range{first, first}).first;
+    read_ = true;
   }
-  return it->second.next++;
+  for (std::size_t i = 0; i < kTables.size(); ++i)
+    if (std::strcmp(kTables[i], table) == 0) {
+      taken_ = true;
+      return ++high_[i];
+    }
+  throw Error(ErrorCode::internal, std::string("no ids for table ") + table);
 }
 
 void TableIds::flush() {
-  // One statement for every table the command took ids from (usually two or three).
-  std::string sql = "INSERT INTO id_high(tbl, high) VALUES ";
-  int n = 0;
-  for (auto& [table, range] : next_)
-    if (range.next != range.first) sql += n++ ? ",(?,?)" : "(?,?)";
-  if (n == 0) return;
-  sql += " ON CONFLICT(tbl) DO UPDATE SET high = excluded.high WHERE excluded.high > high";
-  auto& q = c_.prepare(sql);
-  int i = 0;
-  for (auto& [table, range] : next_) {
-    if (range.next == range.first) continue;
-    q.bind(i + 1, table).bind(i + 2, range.next - 1);
-    i += 2;
-    range.first = range.next;
-  }
+  if (!taken_) return;
+  auto& q = c_.prepare(
+      "UPDATE id_next SET instances = ?1, tokens = ?2, tasks = ?3, jobs = ?4, subscriptions = ?5 WHERE one = 1");
+  for (std::size_t i = 0; i < kTables.size(); ++i) q.bind(static_cast<int>(i) + 1, high_[i]);
   q.run();
+  taken_ = false;
 }
 
 // ---------------------------------------------------------------- definitions

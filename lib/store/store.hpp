@@ -3,6 +3,8 @@
 // the backend-neutral interface in store/session.hpp (SqliteSession forwards to these).
 #pragma once
 
+#include <array>
+#include <cstring>
 #include <tuple>
 
 #include <boost/json/object.hpp>
@@ -50,21 +52,20 @@ class Database {
   std::vector<std::unique_ptr<Connection>> idle_;
 };
 
-// Ids inside the write transaction: max(id)+1, then counting up.
+// Row ids inside the write transaction, never given twice (not even after the row is
+// deleted): the highest id per table lives in the one row of id_next, read at a command's
+// first id and written back by flush() in the same transaction (two statements a command).
 class TableIds : public runtime::IdSource {
  public:
   explicit TableIds(Connection& c) : c_(c) {}
   Id next(const char* table) override;
-  // Records the highest id handed out per table (in the command's transaction), so that a
-  // deleted row's id is never given again.
   void flush();
 
  private:
   Connection& c_;
-  struct Range {
-    Id next, first;
-  };
-  std::unordered_map<std::string, Range> next_;
+  static constexpr std::array<const char*, 5> kTables = {"instances", "tokens", "tasks", "jobs", "subscriptions"};
+  std::array<Id, kTables.size()> high_{};
+  bool read_ = false, taken_ = false;
 };
 
 // Definitions

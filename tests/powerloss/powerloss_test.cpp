@@ -193,10 +193,9 @@ const std::vector<std::pair<const char*, const char*>> kInvariants = {
     {"history of a missing instance",
      "SELECT DISTINCT instance_id FROM history WHERE instance_id NOT IN (SELECT id FROM instances)"},
     {"an id below one already used",
-     "SELECT tbl FROM id_high h WHERE high < coalesce((SELECT max(id) FROM tokens WHERE h.tbl = 'tokens'), (SELECT "
-     "max(id) FROM tasks WHERE h.tbl = 'tasks'), (SELECT max(id) FROM jobs WHERE h.tbl = 'jobs'), (SELECT max(id) "
-     "FROM instances WHERE h.tbl = 'instances'), (SELECT max(id) FROM subscriptions WHERE h.tbl = "
-     "'subscriptions'), 0)"},
+     "SELECT 1 FROM id_next WHERE instances < coalesce((SELECT max(id) FROM instances), 0) OR tokens < "
+     "coalesce((SELECT max(id) FROM tokens), 0) OR tasks < coalesce((SELECT max(id) FROM tasks), 0) OR jobs < "
+     "coalesce((SELECT max(id) FROM jobs), 0) OR subscriptions < coalesce((SELECT max(id) FROM subscriptions), 0)"},
 };
 
 // Empty when the database is sound; else what is wrong.
