@@ -1,6 +1,7 @@
 // One request from route to reply: authentication, parameters and body checked against the
 // route table, the handler on this (pool) thread, every failure as the error body.
 #include <boost/json.hpp>
+#include <cmath>
 #include <cstdlib>
 
 #include "server/schema.hpp"
@@ -33,6 +34,25 @@ std::shared_ptr<const DefinitionCatalog> ServerState::definitions() {
 void ServerState::forgetDefinitions() {
   std::lock_guard lock(catalogMutex);
   catalog.reset();
+}
+
+bool RateLimiter::admit(const std::string& who, double perSecond, double burst, int& retryAfter) {
+  if (perSecond <= 0) return true;
+  auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock(m_);
+  if (buckets_.size() > 100000) buckets_.clear();  // bounded: a flood of fresh credentials forgets the rest
+  auto [it, fresh] = buckets_.try_emplace(who, Bucket{burst, now});
+  auto& b = it->second;
+  if (!fresh) {
+    b.tokens = std::min(burst, b.tokens + std::chrono::duration<double>(now - b.at).count() * perSecond);
+    b.at = now;
+  }
+  if (b.tokens >= 1) {
+    b.tokens -= 1;
+    return true;
+  }
+  retryAfter = std::max(1, static_cast<int>(std::ceil((1 - b.tokens) / perSecond)));
+  return false;
 }
 
 int httpStatus(ErrorCode code) {
@@ -178,6 +198,16 @@ Response ServerState::handle(Request& req, std::string& user, std::string& route
       }
       who = *p;
       user = who.user;
+      int retryAfter = 0;
+      const auto& lim = options.limits;
+      if (!rates.admit(who.user, lim.ratePerSecond, lim.rateBurst, retryAfter)) {
+        Error e(ErrorCode::limit_exceeded, "rate limit: user '" + who.user + "' sent more than " +
+                                               std::to_string(static_cast<long>(lim.ratePerSecond)) +
+                                               " requests a second; retry after " + std::to_string(retryAfter) + " s");
+        auto r = dialect ? dialect->error(req, e, false) : errorResponse(429, "RateLimitException", e.what(), "limit_exceeded");
+        r.headers.emplace_back("Retry-After", std::to_string(retryAfter));
+        return r;
+      }
       if (route->auth == Auth::admin && !who.admin) {
         Error e(ErrorCode::forbidden, "user '" + who.user + "' may not " + route->summary + ": it needs the role admin");
         if (dialect) return dialect->error(req, e, false);

@@ -138,6 +138,11 @@ struct Limits {
   std::chrono::milliseconds readTimeout{10000};
   int threads = 0;  // pool threads; 0: from the hardware
   int ioThreads = 2;
+  int maxConnections = 1024;  // beyond: 503 and closed at once, the others unaffected
+  // Per credential (each authenticated user): a token bucket of rateBurst requests refilled
+  // at ratePerSecond; an empty bucket answers 429 with Retry-After. 0: no limit.
+  double ratePerSecond = 1000;
+  double rateBurst = 2000;
 };
 
 }  // namespace ordo::server

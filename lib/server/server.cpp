@@ -203,8 +203,22 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec == http::error::body_limit)
       return fail(413, "body: larger than the limit of " +
                            std::to_string(std::max(limits().bodyBytes, limits().deploymentBytes)) + " bytes");
-    if (ec) return close();
+    if (ec) {
+      // A malformed request (bad framing, conflicting lengths) is told so; a timeout or a
+      // closed connection just ends.
+      bool malformed = ec.category() == beast::error_code(http::error::bad_target).category() &&
+                       ec != http::error::end_of_stream && ec != http::error::partial_message;
+      if (!malformed) return close();
+      return fail(400, "malformed request: " + ec.message());
+    }
     auto& req = parser_->get();
+    // Framing that two parsers could read differently (request smuggling) is refused:
+    // Transfer-Encoding beside Content-Length, or any coding but a lone "chunked".
+    auto te = req[http::field::transfer_encoding];
+    if (!te.empty() && req.count(http::field::content_length) > 0)
+      return fail(400, "malformed request: both Transfer-Encoding and Content-Length");
+    if (!te.empty() && !beast::iequals(te, "chunked"))
+      return fail(400, "malformed request: Transfer-Encoding '" + std::string(te) + "' (only chunked is accepted)");
     std::string target(req.target());
     auto limit = target.find("/deployment/create") != std::string::npos ? limits().deploymentBytes : limits().bodyBytes;
     if (auto length = parser_->content_length(); length && *length > limit)
@@ -245,6 +259,9 @@ class Session : public std::enable_shared_from_this<Session> {
           target.find("/deployment/create") != std::string::npos ? limits().deploymentBytes : limits().bodyBytes;
       return fail(413, "body: larger than the limit of " + std::to_string(limit) + " bytes");
     }
+    if (ec && ec.category() == beast::error_code(http::error::bad_target).category() && ec != http::error::end_of_stream &&
+        ec != http::error::partial_message)
+      return fail(400, "malformed request: " + ec.message());
     if (ec) return close();
     stream_.expires_never();
     auto& msg = parser_->get();
@@ -354,7 +371,25 @@ void Server::Impl::accept() {
       if (!acceptor.is_open()) return;
     } else {
       socket.set_option(tcp::no_delay(true), ec);
-      std::make_shared<Session>(std::move(socket), *this)->start();
+      std::size_t live;
+      {
+        std::lock_guard lock(sessionsMutex);
+        live = sessions.size();
+      }
+      if (static_cast<int>(live) >= state.options.limits.maxConnections) {
+        // Over the limit: told so in one write and closed; the connections already open go on.
+        static const std::string body =
+            R"({"type":"RestException","message":"too many connections: the server's limit is reached"})";
+        static const std::string busy =
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\n"
+            "Connection: close\r\nContent-Length: " +
+            std::to_string(body.size()) + "\r\n\r\n" + body;
+        net::write(socket, net::buffer(busy), ec);
+        socket.shutdown(tcp::socket::shutdown_both, ec);
+        socket.close(ec);
+      } else {
+        std::make_shared<Session>(std::move(socket), *this)->start();
+      }
     }
     if (!state.stopping) accept();
   });

@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <mutex>
 
@@ -19,12 +20,28 @@ struct DefinitionCatalog {
   std::chrono::steady_clock::time_point readAt;
 };
 
+// Per-credential request rates (Limits::ratePerSecond): one token bucket per user.
+class RateLimiter {
+ public:
+  // Takes a token for `who`; false when its bucket is empty (`retryAfter`: seconds to wait).
+  bool admit(const std::string& who, double perSecond, double burst, int& retryAfter);
+
+ private:
+  struct Bucket {
+    double tokens;
+    std::chrono::steady_clock::time_point at;
+  };
+  std::mutex m_;
+  std::map<std::string, Bucket> buckets_;
+};
+
 struct ServerState {
   Engine& engine;
   ServerOptions options;
   RouteTable routes;
   Authenticator auth;
   Metrics metrics;
+  RateLimiter rates;
   std::atomic<bool> stopping{false};
   std::mutex catalogMutex;
   std::shared_ptr<const DefinitionCatalog> catalog;

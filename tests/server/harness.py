@@ -151,3 +151,8 @@ def routes_without_success(server, wanted):
             if labels["status"].strip('"')[0] == "2":
                 hit.add((labels["method"].strip('"'), labels["route"].strip('"')))
     return [(r["method"], r["path"]) for r in routes if wanted(r["path"]) and (r["method"], r["path"]) not in hit]
+
+
+def basic(user, password):
+    """The credentials of an HTTP Basic Authorization header."""
+    return base64.b64encode(("%s:%s" % (user, password)).encode()).decode()

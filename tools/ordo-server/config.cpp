@@ -112,7 +112,10 @@ void readConfigFile(const std::string& path, Config& c) {
   if (auto* l = o.if_contains("limits")) {
     std::string where = path + ".limits";
     const auto& lo = objAt(*l, where);
-    onlyKeys(lo, {"bodyBytes", "deploymentBytes", "headerBytes", "readTimeoutMillis", "threads", "ioThreads"}, where);
+    onlyKeys(lo,
+             {"bodyBytes", "deploymentBytes", "headerBytes", "readTimeoutMillis", "threads", "ioThreads",
+              "maxConnections", "ratePerSecond", "rateBurst"},
+             where);
     auto& lim = c.server.limits;
     lim.bodyBytes = static_cast<std::size_t>(num(lo, "bodyBytes", where, static_cast<std::int64_t>(lim.bodyBytes)));
     lim.deploymentBytes =
@@ -122,6 +125,9 @@ void readConfigFile(const std::string& path, Config& c) {
     lim.readTimeout = std::chrono::milliseconds(num(lo, "readTimeoutMillis", where, lim.readTimeout.count()));
     lim.threads = static_cast<int>(num(lo, "threads", where, lim.threads));
     lim.ioThreads = static_cast<int>(num(lo, "ioThreads", where, lim.ioThreads));
+    lim.maxConnections = static_cast<int>(num(lo, "maxConnections", where, lim.maxConnections));
+    lim.ratePerSecond = static_cast<double>(num(lo, "ratePerSecond", where, static_cast<std::int64_t>(lim.ratePerSecond)));
+    lim.rateBurst = static_cast<double>(num(lo, "rateBurst", where, static_cast<std::int64_t>(lim.rateBurst)));
   }
   std::size_t i = 0;
   for (const auto& u : arr(o, "users", path)) {
