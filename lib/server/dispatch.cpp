@@ -1,6 +1,7 @@
 // One request from route to reply: authentication, parameters and body checked against the
 // route table, the handler on this (pool) thread, every failure as the error body.
 #include <boost/json.hpp>
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
@@ -10,7 +11,20 @@
 namespace ordo::server {
 
 ServerState::ServerState(Engine& e, ServerOptions o)
-    : engine(e), options(std::move(o)), routes(buildRoutes()), auth(e, options.anonymous) {}
+    : engine(e), options(std::move(o)), routes(buildRoutes()), auth(e, options.anonymous), audit(options.auditLog) {}
+
+AuditLog::AuditLog(const std::string& path) {
+  if (path.empty() || path == "off") return;
+  file_.open(path, std::ios::app);
+  if (!file_) throw Error(ErrorCode::io_error, "auditLog: cannot open '" + path + "'");
+}
+
+void AuditLog::write(const boost::json::object& line) {
+  auto text = boost::json::serialize(line) + "\n";
+  std::lock_guard lock(m_);
+  file_ << text;
+  file_.flush();
+}
 
 std::shared_ptr<const DefinitionCatalog> ServerState::definitions() {
   auto now = std::chrono::steady_clock::now();
@@ -159,6 +173,32 @@ void checkParams(const Route& route, const Request& req) {
 }  // namespace
 
 Response ServerState::handle(Request& req, std::string& user, std::string& routeName) {
+  Audited a;
+  Response r = dispatch(req, user, routeName, a);
+  // Administrative: a change by an administrator, or to what administrators own; refusals too.
+  static const std::vector<std::string> kAdminTags = {"Deployment", "User", "Group", "Tenant", "Job", "Incident"};
+  bool administrative =
+      a.route && req.method != "GET" &&
+      (a.route->auth == Auth::admin || a.admin ||
+       std::find(kAdminTags.begin(), kAdminTags.end(), a.route->tag) != kAdminTags.end() ||
+       a.route->path.find("/ordo/tokens") != std::string::npos || a.route->path.find("/suspended") != std::string::npos);
+  if (administrative && audit.on()) {
+    using namespace std::chrono;
+    boost::json::object params;
+    for (const auto& [k, v] : req.params) params[k] = v;
+    audit.write({{"at", duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count()},
+                 {"requestId", req.requestId},
+                 {"user", user},
+                 {"remote", req.remote},
+                 {"method", req.method},
+                 {"route", a.route->path},
+                 {"params", params},
+                 {"status", r.status}});
+  }
+  return r;
+}
+
+Response ServerState::dispatch(Request& req, std::string& user, std::string& routeName, Audited& audited) {
   // Camunda's named-engine prefix: /engine-rest/engine/default/task == /engine-rest/task.
   const std::string named = "/engine-rest/engine/";
   if (req.path.rfind(named, 0) == 0) {
@@ -184,6 +224,7 @@ Response ServerState::handle(Request& req, std::string& user, std::string& route
     return errorResponse(404, "RestException", "no resource at " + req.path);
   }
   routeName = route->path;
+  audited.route = route;
   try {
     Principal who;
     if (route->auth != Auth::none) {
@@ -198,6 +239,7 @@ Response ServerState::handle(Request& req, std::string& user, std::string& route
       }
       who = *p;
       user = who.user;
+      audited.admin = who.admin;
       int retryAfter = 0;
       const auto& lim = options.limits;
       if (!rates.admit(who.user, lim.ratePerSecond, lim.rateBurst, retryAfter)) {

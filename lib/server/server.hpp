@@ -19,6 +19,9 @@ struct ServerOptions {
   Limits limits;
   std::string anonymous;  // a user every request without credentials acts as ("admin" for a sandbox)
   std::string accessLog;  // empty: stderr; "off": none; otherwise a file appended to
+  // Administrative actions (changes by an administrator, to deployments, identity, tenants,
+  // tokens, jobs), accepted or refused, one JSON line each; empty or "off": none.
+  std::string auditLog;
   std::int64_t jobPollMillis = 500;
   std::string swaggerDir;  // swagger-ui-dist's folder, served at /engine-rest/docs; empty: none
   // Each dialect's settings (its application credentials ...), by dialect name: the

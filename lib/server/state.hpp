@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -35,6 +36,18 @@ class RateLimiter {
   std::map<std::string, Bucket> buckets_;
 };
 
+// The audit log (ServerOptions::auditLog): one JSON line per administrative request.
+class AuditLog {
+ public:
+  explicit AuditLog(const std::string& path);
+  bool on() const { return file_.is_open(); }
+  void write(const boost::json::object& line);
+
+ private:
+  std::mutex m_;
+  std::ofstream file_;
+};
+
 struct ServerState {
   Engine& engine;
   ServerOptions options;
@@ -42,6 +55,7 @@ struct ServerState {
   Authenticator auth;
   Metrics metrics;
   RateLimiter rates;
+  AuditLog audit;
   std::atomic<bool> stopping{false};
   std::mutex catalogMutex;
   std::shared_ptr<const DefinitionCatalog> catalog;
@@ -53,6 +67,13 @@ struct ServerState {
   // Routes, authenticates, validates and calls the handler; every failure becomes the
   // dialect's error body. `user` is who asked (for the access log), `route` the template.
   Response handle(Request& request, std::string& user, std::string& route);
+
+ private:
+  struct Audited {
+    const Route* route = nullptr;
+    bool admin = false;
+  };
+  Response dispatch(Request& request, std::string& user, std::string& route, Audited& audited);
 };
 
 // Errors of the HTTP layer itself, in the Camunda error body.

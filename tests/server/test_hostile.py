@@ -151,9 +151,28 @@ class Hostile(unittest.TestCase):
         self.s.request("POST", E + "/user/create",
                        {"profile": {"id": "zoe"}, "credentials": {"password": "zoe-secret-pass"}}, user="admin")
         time.sleep(0.2)
-        logs = open(os.path.join(self.s.dir, "access.log")).read() + open(self.s.stderr.name).read()
+        logs = open(os.path.join(self.s.dir, "access.log")).read() + open(self.s.stderr.name).read() + \
+            open(self.s.db + ".audit.log").read()
         for s in (secret, USERS["admin"], USERS["employee"], "zoe-secret-pass", basic("admin", USERS["admin"])):
             self.assertNotIn(s, logs)
+
+    def test_audit_log_of_administrative_actions(self):
+        time.sleep(2)
+        self.assertEqual(self.s.request("POST", E + "/user/create",
+                                        {"profile": {"id": "yuri"}, "credentials": {"password": "yuri-secret-pass"}},
+                                        user="admin").status, 204)
+        self.assertEqual(self.s.request("POST", E + "/group/create", {"id": "crew", "name": "Crew"},
+                                        user="employee").status, 403)
+        self.assertEqual(self.s.request("GET", E + "/user", user="admin").status, 200)
+        time.sleep(0.2)
+        lines = [json.loads(x) for x in open(self.s.db + ".audit.log")]
+        created = [x for x in lines if x["route"] == E + "/user/create" and x["status"] == 204]
+        self.assertTrue(created and created[-1]["user"] == "admin", lines)
+        refused = [x for x in lines if x["route"] == E + "/group/create"]
+        self.assertEqual([(x["user"], x["status"]) for x in refused][-1:], [("employee", 403)])
+        self.assertFalse([x for x in lines if x["method"] == "GET"], "reads are not administrative actions")
+        self.assertEqual(set(lines[-1]), {"at", "requestId", "user", "remote", "method", "route", "params", "status"})
+        self.assertNotIn("yuri-secret-pass", open(self.s.db + ".audit.log").read())
 
 
 if __name__ == "__main__":

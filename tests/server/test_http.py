@@ -4,6 +4,7 @@ answer, and Connection: close honoured."""
 import os
 import socket
 import sys
+import threading
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -41,6 +42,33 @@ class Http(unittest.TestCase):
         sock = socket.create_connection((self.s.host, self.s.port), timeout=10)
         self.addCleanup(sock.close)
         return sock
+
+    def test_concurrent_completions_of_one_task_have_one_winner(self):
+        for round in range(5):
+            inst = self.s.request("POST", "/engine-rest/process-definition/key/leaveApproval/start",
+                                  {"variables": {"days": {"value": 1, "type": "Integer"},
+                                                 "manager": {"value": "manager", "type": "String"}}},
+                                  user="employee").json
+            task = self.s.request("GET", "/engine-rest/task?processInstanceId=" + inst["id"], user="manager").json[0]
+            replies = []
+            go = threading.Barrier(8)
+
+            def complete():
+                go.wait()
+                replies.append(self.s.request("POST", "/engine-rest/task/%s/complete" % task["id"],
+                                              {"variables": {"approved": {"value": True, "type": "Boolean"}}},
+                                              user="manager"))
+            threads = [threading.Thread(target=complete) for _ in range(8)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            codes = sorted(r.status for r in replies)
+            self.assertEqual(codes.count(204), 1, codes)
+            # The losers learn the task is gone or done: never a 5xx, never a second success.
+            self.assertTrue(all(c in (404, 409) for c in codes if c != 204), codes)
+            done = self.s.request("GET", "/engine-rest/history/task?taskId=" + task["id"], user="admin").json
+            self.assertEqual(len(done), 1)
 
     def test_test_clock_is_off_outside_test_mode(self):
         r = self.s.request("POST", "/engine-rest/ordo/test/clock", {"advanceMillis": 1000})

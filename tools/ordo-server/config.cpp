@@ -86,7 +86,7 @@ void readConfigFile(const std::string& path, Config& c) {
   const auto& o = objAt(v, path);
   onlyKeys(o,
            {"listen", "db", "deploy", "durability", "anonymous", "accessLog", "jobPollMillis", "limits", "users",
-            "roles", "departments", "tenants", "sampleUsers", "swaggerDir", "dialects", "testClock"},
+            "roles", "departments", "tenants", "sampleUsers", "swaggerDir", "dialects", "testClock", "auditLog"},
            path);
   c.listen = str(o, "listen", path, c.listen);
   c.db = str(o, "db", path, c.db);
@@ -94,6 +94,10 @@ void readConfigFile(const std::string& path, Config& c) {
   c.durability = str(o, "durability", path, c.durability);
   if (c.durability != "full" && c.durability != "normal") fail(path + ".durability: 'full' or 'normal'");
   c.server.anonymous = str(o, "anonymous", path, c.server.anonymous);
+  if (o.contains("auditLog")) {
+    c.server.auditLog = str(o, "auditLog", path, "");
+    c.auditLogSet = true;
+  }
   c.server.accessLog = str(o, "accessLog", path, c.server.accessLog);
   c.server.swaggerDir = str(o, "swaggerDir", path, c.server.swaggerDir);
   c.server.jobPollMillis = num(o, "jobPollMillis", path, c.server.jobPollMillis);

@@ -21,7 +21,8 @@ struct Config {
   std::vector<std::string> deploy;
   std::string durability = "full";
   bool sampleUsers = false;
-  bool testClock = false;  // the engine's clock is a manual one, moved by POST /ordo/test/clock
+  bool testClock = false;
+  bool auditLogSet = false;  // else: <db>.audit.log beside a database file  // the engine's clock is a manual one, moved by POST /ordo/test/clock
   server::ServerOptions server;
   std::vector<ConfiguredUser> users;
   std::vector<std::pair<std::string, std::string>> roles;

@@ -27,6 +27,7 @@ const char* kUsage = R"(usage: ordo-server [options]
                        jobPollMillis, limits, users, roles, departments, tenants, sampleUsers, swaggerDir,
                        dialects (each dialect's settings by name), testClock
   --sample-users       create employee, manager, director and admin (passwords printed)
+  --audit-log FILE      administrative requests, one JSON line each (default DB.audit.log; "off": none)
   --test-clock         test mode: the engine's clock starts now and moves only by POST /ordo/test/clock
   --anonymous USER     requests without credentials act as USER (a local sandbox: --anonymous admin)
   --access-log FILE    JSON lines access log (default stderr; "off" for none)
@@ -104,7 +105,7 @@ int main(int argc, char** argv) {
   tool::Config config;
   bool printRoutes = false, printOpenApi = false;
   std::string configFile;
-  std::optional<std::string> listen, db, anonymous, accessLog;
+  std::optional<std::string> listen, db, anonymous, accessLog, auditLog;
   std::vector<std::string> deploy;
   bool sampleFlag = false, testClock = false;
   for (int i = 1; i < argc; ++i) {
@@ -133,6 +134,8 @@ int main(int argc, char** argv) {
       anonymous = value("--anonymous");
     } else if (a == "--access-log") {
       accessLog = value("--access-log");
+    } else if (a == "--audit-log") {
+      auditLog = value("--audit-log");
     } else if (a == "--test-clock") {
       testClock = true;
     } else if (a == "--routes") {
@@ -162,6 +165,11 @@ int main(int argc, char** argv) {
     if (accessLog) config.server.accessLog = *accessLog;
     config.sampleUsers = config.sampleUsers || sampleFlag;
     config.testClock = config.testClock || testClock;
+    if (auditLog) {
+      config.server.auditLog = *auditLog;
+      config.auditLogSet = true;
+    }
+    if (!config.auditLogSet && config.db != ":memory:") config.server.auditLog = config.db + ".audit.log";
     tool::splitListen(config.listen, config.server.host, config.server.port);
 
     // SIGINT and SIGTERM are waited for by one thread; every other thread blocks them.
@@ -206,6 +214,8 @@ int main(int argc, char** argv) {
     std::cout << "  Camunda 7 REST API: http://" << host << ":" << port
               << "/engine-rest  (OpenAPI: /engine-rest/openapi.json)\n";
     std::cout << "  database: " << config.db << "\n" << deployed.str();
+    if (!config.server.auditLog.empty() && config.server.auditLog != "off")
+      std::cout << "  audit log: " << config.server.auditLog << "\n";
     if (config.sampleUsers) {
       std::cout << "  sample users (HTTP Basic):\n";
       for (const auto& s : samples()) {
