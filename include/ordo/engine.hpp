@@ -158,6 +158,8 @@ struct StartRequest {
   Id definitionId = 0;  // ... or exactly this definition
   Variables variables;
   std::string businessKey, initiator, tenant;
+  // Users who get a cc message (抄送) as the instance starts, in the start command.
+  std::vector<std::string> cc;
 };
 
 // A message for the instances waiting for it (or for a message start event).
@@ -188,7 +190,9 @@ struct InstanceQuery {
   std::string definitionKey;
   std::string state;
   std::string businessKey;
-  Id parentId = -1;  // -1: any; 0: root instances only
+  Id parentId = -1;                             // -1: any; 0: root instances only
+  std::string initiator;                        // only instances this user started
+  std::int64_t startedFrom = 0, startedTo = 0;  // epoch ms, inclusive; 0: open
   int offset = 0;
   int limit = 0;  // 0: every match; negative is invalid_argument
 };
@@ -253,6 +257,11 @@ struct CanvasEdge {
 struct Canvas {
   std::vector<CanvasNode> nodes;
   std::vector<CanvasEdge> edges;
+};
+
+// A node of a deployed definition (its subprocesses' nodes included), in document order.
+struct DefinitionNode {
+  std::string id, name, kind;  // kind: startEvent, userTask, exclusiveGateway ... (as CanvasNode::kind)
 };
 
 // --- what a server keeps beside the engine (Engine's server section below)
@@ -443,9 +452,18 @@ class Engine {
   // 草稿: an instance in state "draft" holding the form data; submit starts it for real.
   Instance saveDraft(const StartRequest& request);
   Instance submitDraft(Id instanceId, const Actor& actor, const Variables& variables = {});
-  void terminateInstance(Id instanceId, const Actor& actor, const std::string& reason = {});
-  void invalidateInstance(Id instanceId, const Actor& actor, const std::string& reason = {});
-  void suspendInstance(Id instanceId, const Actor& actor);
+  // With `atNode` (a node id) the instance must wait there (an open task at that node, else
+  // wrong_state), and a user acts as that node's handler: the assignee or a candidate of an
+  // open task there (or an administrator) may, the initiator as such may not. The system may always.
+  void terminateInstance(Id instanceId, const Actor& actor, const std::string& reason = {},
+                         const std::string& atNode = {});
+  void invalidateInstance(Id instanceId, const Actor& actor, const std::string& reason = {},
+                          const std::string& atNode = {});
+  void suspendInstance(Id instanceId, const Actor& actor, const std::string& atNode = {});
+  // A standalone comment (评论) on a running or suspended instance, recorded as operation
+  // "comment" in its history: by the system, an administrator, the initiator or anyone who
+  // holds or held one of its tasks. An empty text is invalid_argument.
+  void addComment(Id instanceId, const Actor& actor, const std::string& text);
   void resumeInstance(Id instanceId, const Actor& actor);
   // 抄送: each user gets a cc message and sees the instance in their cc list.
   void ccInstance(Id instanceId, const Actor& actor, const std::vector<std::string>& users);
@@ -464,6 +482,8 @@ class Engine {
   Page<ListItem> listPage(const ListQuery& query) const;
   InstanceDetail instanceDetail(Id instanceId, const std::string& user) const;
   Canvas canvas(Id instanceId) const;
+  // Every node of a deployed definition; not_found for an unknown id.
+  std::vector<DefinitionNode> definitionNodes(Id definitionId) const;
   // The latest versions the user may start (flowable:candidateStarterUsers/Groups; none named: everyone).
   std::vector<Definition> startableDefinitions(const std::string& user) const;
 

@@ -169,6 +169,23 @@ Canvas canvas(command::Runner& run, Id instanceId) {
   });
 }
 
+std::vector<DefinitionNode> definitionNodes(command::Runner& run, Id definitionId) {
+  return run.read([&](store::Session& c) {
+    if (!c.definitionById(definitionId))
+      throw Error(ErrorCode::not_found, "definition " + std::to_string(definitionId) + " not found");
+    auto dp = run.deployed(c, definitionId);
+    std::vector<DefinitionNode> out;
+    auto addScope = [&](auto&& self, const model::Scope& scope) -> void {
+      for (const auto& n : scope.nodes) {
+        out.push_back({n->id, n->name, model::toString(n->kind)});
+        if (n->inner) self(self, *n->inner);
+      }
+    };
+    addScope(addScope, dp->process->scope);
+    return out;
+  });
+}
+
 std::vector<Definition> startableDefinitions(command::Runner& run, const std::string& user) {
   return run.read([&](store::Session& c) {
     auto roles = rolesOf(run, c, user);
