@@ -128,7 +128,7 @@ UserLists listsOf(Connection& c, const std::string& user, const std::vector<std:
   TaskQuery todo;
   todo.candidateUser = user;
   todo.candidateGroups = roles;
-  l.todo = countTasks(c, todo);
+  l.todo = countTasks(c, todo) + countUserWorkTodos(c, user, "open");  // BPMN tasks and work driven from outside
   auto one = [&](const char* sql) {
     auto& q = c.prepare(sql);
     q.bind(1, user);

@@ -12,13 +12,15 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import SAMPLES, SERVER, Server, q  # noqa: E402
+from harness import SAMPLES, SERVER, USERS, Server, q  # noqa: E402
+
+USERS["lisi"] = "lisi-pass"
 
 APP = {"appkey": "dingapp", "appsecret": "dingsecret", "tenant": ""}
 CONFIG = {
     "dialects": {"dingtalk": {"apps": [APP]}},
     "users": [{"id": "zhangsan", "name": "张三", "department": "sales"},
-              {"id": "lisi", "name": "李四"}, {"id": "wangwu", "name": "王五"}, {"id": "zhaoliu", "name": "赵六"}],
+              {"id": "lisi", "name": "李四", "password": "lisi-pass"}, {"id": "wangwu", "name": "王五"}, {"id": "zhaoliu", "name": "赵六"}],
 }
 DATE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$")
 SUCCEEDED = set()
@@ -284,6 +286,110 @@ class DingTalk(unittest.TestCase):
         self.assertEqual(len(page["process_list"]), 1)
         self.assertEqual(page["next_cursor"], 1)
 
+
+    # ------------------------------------------------------------------ own workflow (自有工作流)
+    def save_template(self, name):
+        out = self.ok("/topapi/process/save", {"saveProcessRequest": {
+            "agentid": 41605932, "name": name, "description": "请假审批 (mirrored)", "fake_mode": True,
+            "form_component_list": [{"component_name": "TextField", "props": {"id": "TextField-1", "label": "请假天数",
+                                                                              "required": True}}]}})
+        code = out["result"]["process_code"]
+        self.assertRegex(code, r"^PROC-[0-9A-F-]+$")
+        return code
+
+    def work_record(self, code, user="zhangsan"):
+        out = self.ok("/topapi/process/workrecord/create", {"request": {
+            "agentid": 41605932, "process_code": code, "originator_user_id": user, "url": "https://example.com/r/1",
+            "title": "张三的请假", "form_component_values": [{"name": "请假天数", "value": "2", "ext_value": ""}]}})
+        pid = out["result"]["process_instance_id"]
+        self.assertRegex(pid, r"^\d+$")
+        return pid
+
+    def todos(self, pid, group, users):
+        out = self.ok("/topapi/process/workrecord/task/create", {"request": {
+            "agentid": 41605932, "process_instance_id": pid, "activity_id": group, "activity_name": "审批",
+            "tasks": [{"userid": u, "url": "https://example.com/t/" + u} for u in users]}})
+        self.assertEqual([t["userid"] for t in out["tasks"]], users)
+        self.assertTrue(all(isinstance(t["task_id"], int) for t in out["tasks"]))
+        return {t["userid"]: t["task_id"] for t in out["tasks"]}
+
+    def query(self, user, status=0):
+        out = self.ok("/topapi/process/workrecord/task/query", {"userid": user, "offset": 0, "count": 50,
+                                                                "status": status})
+        self.assertIsInstance(out["result"]["has_more"], bool)
+        return out["result"]["list"]
+
+    def test_own_workflow_or_sign_by_taskgroup_cancel(self):
+        code = self.save_template("自有请假")
+        self.assertEqual(self.ok("/topapi/process/get_by_name", {"name": "自有请假"})["process_code"], code)
+        again = self.ok("/topapi/process/save", {"saveProcessRequest": {
+            "process_code": code, "name": "自有请假", "description": "v2", "form_component_list": []}})
+        self.assertEqual(again["result"]["process_code"], code)
+        lists = lambda u: self.s.request("GET", q("/engine-rest/ordo/lists", userId=u), user="admin").json  # noqa
+        before = lists("wangwu")["todo"]
+        pid = self.work_record(code)
+        step1 = self.todos(pid, "1111", ["lisi", "wangwu", "zhaoliu"])
+        step0 = self.todos(pid, "0000", ["zhangsan"])
+        # Visible where BPMN tasks are: the todo count and the inbox.
+        self.assertEqual(lists("wangwu")["todo"], before + 1)
+        inbox = self.s.request("GET", "/engine-rest/ordo/inbox", user="lisi").json
+        self.assertIn(str(step1["lisi"]), [m["taskId"] for m in inbox if m["type"] == "todo"])
+        mine = [x for x in self.query("wangwu") if x["task_id"] == step1["wangwu"]]
+        self.assertEqual(mine, [{"task_id": step1["wangwu"], "instance_id": pid, "title": "张三的请假",
+                                 "url": "https://example.com/t/wangwu",
+                                 "forms": [{"title": "请假天数", "content": "2"}]}])
+        # lisi agrees; the group's other members are cancelled, lisi's completed todo stays.
+        out = self.ok("/topapi/process/workrecord/task/update", {"request": {
+            "agentid": 41605932, "process_instance_id": pid,
+            "tasks": [{"task_id": step1["lisi"], "status": "COMPLETED", "result": "AGREE"}]}})
+        self.assertIs(out["result"], True)
+        out = self.ok("/topapi/process/workrecord/taskgroup/cancel", {"request": {
+            "agentid": 111, "process_instance_id": pid, "activity_id": "1111", "activity_id_list": ["1111", "2222"]}})
+        self.assertEqual(set(out), {"errcode", "errmsg", "request_id"})
+        self.assertEqual(lists("wangwu")["todo"], before)
+        self.assertNotIn(step1["wangwu"], [x["task_id"] for x in self.query("wangwu")])
+        self.assertIn(step1["wangwu"], [x["task_id"] for x in self.query("wangwu", -1)])
+        self.assertIn(step1["zhaoliu"], [x["task_id"] for x in self.query("zhaoliu", -1)])
+        self.assertNotIn(step1["lisi"], [x["task_id"] for x in self.query("lisi", -1)])  # completed, not removed
+        self.assertIn(step0["zhangsan"], [x["task_id"] for x in self.query("zhangsan")])  # another group
+        # A cancelled todo can no longer be completed.
+        self.refused(40035, "/topapi/process/workrecord/task/update", {"request": {
+            "process_instance_id": pid, "tasks": [{"task_id": step1["wangwu"], "status": "COMPLETED"}]}})
+        out = self.ok("/topapi/process/workrecord/update", {"request": {
+            "agentid": 41605932, "process_instance_id": pid, "status": "COMPLETED", "result": "agree",
+            "cancel_running_task": True}})
+        self.assertIs(out["result"], True)
+        self.assertNotIn(step0["zhangsan"], [x["task_id"] for x in self.query("zhangsan")])
+        self.refused(40035, "/topapi/process/workrecord/update", {"request": {
+            "process_instance_id": pid, "status": "TERMINATED"}})  # already ended
+        # An own-workflow id is no official instance, and the reverse.
+        self.refused(40035, "/topapi/processinstance/get", {"process_instance_id": pid})
+        official = self.create(days=1, manager="manager")
+        self.refused(40035, "/topapi/process/workrecord/taskgroup/cancel", {"request": {
+            "agentid": 111, "process_instance_id": official, "activity_id": "managerApproval"}})
+
+    def test_own_workflow_batchupdate_and_delete(self):
+        code = self.save_template("自有出差")
+        a, b = self.work_record(code), self.work_record(code)
+        self.todos(a, "g", ["lisi"])
+        self.refused(40035, "/topapi/process/workrecord/batchupdate", {"request": {"instances": [
+            {"process_instance_id": a, "status": "COMPLETED", "result": "agree"},
+            {"process_instance_id": "999999", "status": "COMPLETED"}]}})
+        out = self.ok("/topapi/process/workrecord/batchupdate", {"request": {"agentid": 41605932, "instances": [
+            {"process_instance_id": a, "status": "COMPLETED", "result": "agree"},
+            {"process_instance_id": b, "status": "TERMINATED", "result": "refuse"}]}})
+        self.assertIs(out["result"], True)
+        c = self.work_record(code)
+        self.refused(40035, "/topapi/process/delete", {"request": {"process_code": code}})  # c is running
+        out = self.ok("/topapi/process/delete", {"request": {"agentid": 41605932, "process_code": code,
+                                                             "clean_running_task": True}})
+        self.assertEqual(set(out), {"errcode", "errmsg", "request_id"})
+        self.refused(40035, "/topapi/process/get_by_name", {"name": "自有出差"})
+        self.refused(40035, "/topapi/process/workrecord/create", {"request": {
+            "process_code": code, "originator_user_id": "zhangsan", "form_component_values": []}})
+        self.refused(40035, "/topapi/process/workrecord/task/create", {"request": {
+            "process_instance_id": c, "tasks": [{"userid": "lisi"}]}})  # terminated with its template
+
     # ------------------------------------------------------------------ bad input, every route
     def test_bad_input_for_every_route(self):
         pid = self.create(days=1, manager="manager")
@@ -360,6 +466,76 @@ class DingTalk(unittest.TestCase):
             ("/topapi/process/listbyuserid", {"userid": "ghost"}, 33012),
             ("/topapi/process/listbyuserid", {"userid": "zhangsan", "size": 101}, 40035),
         ]
+        tpl = self.save_template("坏输入模板")
+        rec = self.work_record(tpl)
+        todo = self.todos(rec, "g1", ["lisi"])["lisi"]
+        cases += [
+            ("/topapi/process/save", {"name": "x"}, 40035),  # not wrapped
+            ("/topapi/process/save", {"saveProcessRequest": {"description": "d", "form_component_list": []}}, 40035),
+            ("/topapi/process/save", {"saveProcessRequest": {"name": "n", "form_component_list": []}}, 40035),
+            ("/topapi/process/save", {"saveProcessRequest": {"name": "n", "description": "d"}}, 40035),
+            ("/topapi/process/save", {"saveProcessRequest": {"name": 5, "description": "d", "form_component_list": []}},
+             40035),
+            ("/topapi/process/save", {"saveProcessRequest": {"name": "n", "description": "d",
+                                                             "form_component_list": [{"props": {}}]}}, 40035),
+            ("/topapi/process/save", {"saveProcessRequest": {"process_code": "PROC-NONE", "name": "n",
+                                                             "description": "d", "form_component_list": []}}, 40035),
+            ("/topapi/process/save", {"saveProcessRequest": {"name": "坏输入模板", "description": "same name",
+                                                             "form_component_list": []}}, 40035),
+            ("/topapi/process/delete", r(), 40035),
+            ("/topapi/process/delete", r(process_code="PROC-NONE"), 40035),
+            ("/topapi/process/delete", r(process_code=tpl, clean_running_task="yes"), 40035),
+            ("/topapi/process/delete", r(process_code=tpl), 40035),  # a running record
+            ("/topapi/process/workrecord/create", r(originator_user_id="zhangsan", form_component_values=[]), 40035),
+            ("/topapi/process/workrecord/create", r(process_code=tpl, form_component_values=[]), 40035),
+            ("/topapi/process/workrecord/create", r(process_code=tpl, originator_user_id="zhangsan"), 40035),
+            ("/topapi/process/workrecord/create", r(process_code=tpl, originator_user_id="ghost",
+                                                    form_component_values=[]), 33012),
+            ("/topapi/process/workrecord/create", r(process_code="leaveApproval", originator_user_id="zhangsan",
+                                                    form_component_values=[]), 40035),
+            ("/topapi/process/workrecord/update", r(process_instance_id=rec), 40035),
+            ("/topapi/process/workrecord/update", r(process_instance_id=rec, status="DONE"), 40035),
+            ("/topapi/process/workrecord/update", r(process_instance_id=rec, status="COMPLETED", result="AGREE"),
+             40035),
+            ("/topapi/process/workrecord/update", r(process_instance_id="999999", status="COMPLETED"), 40035),
+            ("/topapi/process/workrecord/batchupdate", r(), 40035),
+            ("/topapi/process/workrecord/batchupdate", r(instances=[]), 40035),
+            ("/topapi/process/workrecord/batchupdate", r(instances=[{"status": "COMPLETED"}]), 40035),
+            ("/topapi/process/workrecord/batchupdate", r(instances=[{"process_instance_id": rec, "status": "COMPLETED"},
+                                                                    {"process_instance_id": rec,
+                                                                     "status": "COMPLETED"}]), 40035),
+            ("/topapi/process/workrecord/task/create", r(process_instance_id=rec), 40035),
+            ("/topapi/process/workrecord/task/create", r(process_instance_id=rec, tasks=[]), 40035),
+            ("/topapi/process/workrecord/task/create", r(process_instance_id=rec, tasks=[{"url": "u"}]), 40035),
+            ("/topapi/process/workrecord/task/create", r(process_instance_id=rec, tasks=[{"userid": "ghost"}]), 33012),
+            ("/topapi/process/workrecord/task/create", r(process_instance_id="999999", tasks=[{"userid": "lisi"}]),
+             40035),
+            ("/topapi/process/workrecord/task/query", {}, 40035),
+            ("/topapi/process/workrecord/task/query", {"userid": "lisi", "count": 51}, 40035),
+            ("/topapi/process/workrecord/task/query", {"userid": "lisi", "status": 1}, 40035),
+            ("/topapi/process/workrecord/task/query", {"userid": "lisi", "offset": "0"}, 40035),
+            ("/topapi/process/workrecord/task/query", {"userid": "ghost"}, 33012),
+            ("/topapi/process/workrecord/task/update", r(process_instance_id=rec), 40035),
+            ("/topapi/process/workrecord/task/update", r(process_instance_id=rec, tasks=[]), 40035),
+            ("/topapi/process/workrecord/task/update", r(process_instance_id=rec, tasks=[{"task_id": todo}]), 40035),
+            ("/topapi/process/workrecord/task/update", r(process_instance_id=rec, tasks=[
+                {"task_id": todo, "status": "DONE"}]), 40035),
+            ("/topapi/process/workrecord/task/update", r(process_instance_id=rec, tasks=[
+                {"task_id": str(todo), "status": "COMPLETED"}]), 40035),
+            ("/topapi/process/workrecord/task/update", r(process_instance_id=rec, tasks=[
+                {"task_id": 999999, "status": "COMPLETED"}]), 40035),
+            ("/topapi/process/workrecord/task/update", r(process_instance_id=rec, tasks=[
+                {"task_id": todo, "status": "COMPLETED"}, {"task_id": 999999, "status": "COMPLETED"}]), 40035),
+            ("/topapi/process/workrecord/taskgroup/cancel", r(process_instance_id=rec, activity_id="g1"), 40035),
+            ("/topapi/process/workrecord/taskgroup/cancel", r(agentid=111, activity_id="g1"), 40035),
+            ("/topapi/process/workrecord/taskgroup/cancel", r(agentid=111, process_instance_id=rec), 40035),
+            ("/topapi/process/workrecord/taskgroup/cancel", r(agentid="111", process_instance_id=rec,
+                                                              activity_id="g1"), 40035),
+            ("/topapi/process/workrecord/taskgroup/cancel", r(agentid=111, process_instance_id=rec, activity_id="g1",
+                                                              activity_id_list="g1"), 40035),
+            ("/topapi/process/workrecord/taskgroup/cancel", r(agentid=111, process_instance_id="proc-zzz",
+                                                              activity_id="1111"), 40035),
+        ]
         for path, body, code in cases:
             with self.subTest(path=path, body=body):
                 self.refused(code, path, body)
@@ -370,9 +546,8 @@ class DingTalk(unittest.TestCase):
                 self.refused(40035, path, raw=b'[1, 2]', )
                 self.refused(40014, path, {"userid": "lisi"}, token="not-a-token")
                 self.refused(40014, path, {"userid": "lisi"}, token="")
-        # Unknown operations under the prefix, in DingTalk's envelope (own-workflow is not served yet).
-        self.refused(40035, "/topapi/process/workrecord/taskgroup/cancel",
-                     r(agentid=111, process_instance_id=pid, activity_id="1111"))
+        # Unknown operations under the prefix, in DingTalk's envelope.
+        self.refused(40035, "/topapi/process/clean", {"agentid": 1, "process_code": "x"})
         self.assertEqual(self.s.request("GET", q("/topapi/process/gettodonum", access_token=self.token[0]),
                                         user=None).json["errcode"], 40035)
 

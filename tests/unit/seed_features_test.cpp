@@ -144,3 +144,70 @@ TEST_CASE("seed features: an or-sign cancels the other members' tasks") {
   CHECK(completed == 1);
   CHECK(cancelled == 2);
 }
+
+TEST_CASE("seed features: work driven from outside, with todo groups and their batch cancel") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(test::sample("leave-approval.bpmn"));
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::invalid_argument, e->saveWorkTemplate({"", "", "", "", "[]"}));
+  auto code = e->saveWorkTemplate({"", "请假", "leave, mirrored", "", "[]"});
+  CHECK(code.rfind("PROC-", 0) == 0);
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::conflict, e->saveWorkTemplate({"", "请假", "again", "", "[]"}));
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::not_found, e->saveWorkTemplate({"PROC-NONE", "x", "", "", "[]"}));
+  CHECK(e->saveWorkTemplate({code, "请假", "renamed description", "", "[]"}) == code);
+  CHECK(e->workTemplateByName("", "请假")->description == "renamed description");
+  CHECK_FALSE(e->workTemplateByName("other", "请假"));
+
+  WorkRecord r;
+  r.templateCode = code;
+  r.originator = "emp";
+  r.form = {{"days", "2"}};
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::not_found, e->createWorkRecord([&] {
+    auto x = r;
+    x.templateCode = "PROC-NONE";
+    return x;
+  }()));
+  auto bpmn = e->start({"leaveApproval", 0, {{"days", 1}, {"manager", "mary"}}, "", "emp"});
+  Id id = e->createWorkRecord(r);
+  CHECK(id > bpmn.id);  // one id space with BPMN instances
+  CHECK_THROWS_AS(e->instance(id), Error);
+  CHECK(e->workRecord(id).title == "请假");
+  CHECK(e->workRecord(id).form.at("days") == "2");
+
+  auto firstStep = e->createWorkTodos(id, "step1", "经理审批", {{"mary", "u1"}, {"max", "u2"}, {"mo", "u3"}});
+  REQUIRE(firstStep.size() == 3);
+  CHECK(e->lists("max").todo == 1);
+  CHECK(e->lists("mary").todo == 2);  // her BPMN task and her work todo: one todo count
+  CHECK(e->inbox("max").at(0).type == "todo");
+  CHECK(e->inbox("max").at(0).taskId == firstStep[1].id);
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::invalid_argument, e->createWorkTodos(id, "g", "x", {}));
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::not_found, e->createWorkTodos(424242, "g", "x", {{"a", ""}}));
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::not_found, e->updateWorkTodo(id, bpmn.id, "completed", "agree"));
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::invalid_argument, e->updateWorkTodo(id, firstStep[0].id, "done", "agree"));
+  // 或签: max agrees; the group's other todos are cancelled, the completed one stays.
+  e->updateWorkTodo(id, firstStep[1].id, "completed", "agree");
+  auto other = e->createWorkTodos(id, "step2", "总监审批", {{"dora", ""}});
+  CHECK(e->cancelWorkTodoGroups(id, {"step1", "nothing"}) == 2);
+  auto todos = e->workTodos(id);
+  REQUIRE(todos.size() == 4);
+  CHECK(todos[0].state == "cancelled");
+  CHECK(todos[1].state == "completed");
+  CHECK(todos[1].result == "agree");
+  CHECK(todos[2].state == "cancelled");
+  CHECK(todos[3].state == "open");  // another group
+  CHECK(e->lists("mo").todo == 0);
+  CHECK(e->userWorkTodos("mo", false, 0, 10).total == 1);
+  CHECK(e->userWorkTodos("dora", true, 0, 10).items.at(0).id == other[0].id);
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::wrong_state, e->updateWorkTodo(id, firstStep[0].id, "completed", ""));
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::invalid_argument, e->cancelWorkTodoGroups(id, {}));
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::invalid_argument, e->updateWorkRecord(id, "running", "", false));
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::wrong_state, e->deleteWorkTemplate(code, false));
+  e->updateWorkRecord(id, "completed", "agree", true);
+  CHECK(e->workRecord(id).state == "completed");
+  CHECK(e->workTodos(id)[3].state == "cancelled");
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::wrong_state, e->updateWorkRecord(id, "terminated", "", false));
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::wrong_state, e->createWorkTodos(id, "g", "x", {{"a", ""}}));
+  e->deleteWorkTemplate(code, false);
+  CHECK_FALSE(e->workTemplate(code));
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::not_found, e->deleteWorkTemplate(code, true));
+}

@@ -224,6 +224,27 @@ Instance visibleInstance(Call& c, Id id) {
   return i;
 }
 
+value formValue(const std::string& s) {
+  boost::system::error_code ec;
+  auto v = boost::json::parse(s, ec);
+  if (!ec && (v.is_number() || v.is_bool() || v.is_array() || v.is_object())) return v;
+  return value(s);
+}
+
+std::string valueText(const value& v) {
+  return v.is_string() ? std::string(v.as_string()) : boost::json::serialize(v);
+}
+
+value oneOf(std::initializer_list<const char*> types) {
+  array t;
+  for (const char* x : types) t.emplace_back(x);
+  return object{{"type", t}};
+}
+
+value wrapped(value inner) {
+  return schema::obj({{"request", std::move(inner)}}, {"request"});
+}
+
 std::string instanceStatus(const Instance& i) {
   const auto& s = i.state;
   if (s == "running" || s == "suspended") return "RUNNING";
@@ -274,6 +295,7 @@ void addRoutes(RouteTable& t) {
             })
             .route);
   addOfficialRoutes(t);
+  addOwnWorkflowRoutes(t);
 }
 
 }  // namespace ordo::server::dingtalk

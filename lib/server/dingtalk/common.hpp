@@ -51,6 +51,7 @@ class D {
 };
 
 void addOfficialRoutes(RouteTable& t);
+void addOwnWorkflowRoutes(RouteTable& t);
 
 // yyyy-MM-dd HH:mm:ss in the server's local zone (CONTRACTS.md "time").
 std::string dateTime(std::int64_t ms);
@@ -69,6 +70,13 @@ Actor actingUser(Call& c, const object& o, const char* field);
 void requireUser(Call& c, const std::string& id, const char* field);
 // An instance this application sees (its tenant): another tenant's is unknown, as a bad id is.
 Instance visibleInstance(Call& c, Id id);
+
+// A form value as a variable: JSON numbers, booleans, arrays and objects are parsed (a
+// DingTalk form sends every value as a string); any other text stays a string.
+value formValue(const std::string& text);
+std::string valueText(const value& v);                  // a variable as a form value's text
+value oneOf(std::initializer_list<const char*> types);  // a schema of several types
+value wrapped(value inner);                             // {"request": inner}, required
 
 // DingTalk's vocabulary for Ordo's states.
 std::string instanceStatus(const Instance& i);  // NEW, RUNNING, TERMINATED, COMPLETED, CANCELED

@@ -13,16 +13,6 @@ namespace {
 
 using namespace schema;
 
-value oneOf(std::initializer_list<const char*> types) {
-  array t;
-  for (const char* x : types) t.emplace_back(x);
-  return object{{"type", t}};
-}
-
-value wrapped(value inner) {
-  return obj({{"request", std::move(inner)}}, {"request"});
-}
-
 // "a,b" or ["a", "b"] -> {"a", "b"}; anything else is 40035 naming the field.
 std::vector<std::string> userList(const object& o, const char* key) {
   std::vector<std::string> out;
@@ -48,19 +38,6 @@ std::vector<std::string> userList(const object& o, const char* key) {
     }
   }
   return out;
-}
-
-// A form value as a variable: JSON numbers, booleans, arrays and objects are parsed (a
-// DingTalk form sends every value as a string); any other text stays a string.
-value formValue(const std::string& s) {
-  boost::system::error_code ec;
-  auto v = boost::json::parse(s, ec);
-  if (!ec && (v.is_number() || v.is_bool() || v.is_array() || v.is_object())) return v;
-  return value(s);
-}
-
-std::string valueText(const value& v) {
-  return v.is_string() ? std::string(v.as_string()) : boost::json::serialize(v);
 }
 
 // The latest deployed definition of `code` the application may start (its tenant's or shared).
@@ -346,8 +323,11 @@ void addOfficialRoutes(RouteTable& t) {
                 if (!origin.tenant.empty() && origin.tenant != c.who.tenant) continue;
                 if (!best || d.deployedAt > best->deployedAt) best = &d;
               }
-              if (!best) throw Error(ErrorCode::invalid_argument, "name: no template named '" + name + "'");
-              return object{{"process_code", best->key}};
+              if (best) return object{{"process_code", best->key}};
+              // Else a template of the own workflow (自有工作流), saved by /topapi/process/save.
+              if (auto own = c.engine.workTemplateByName(c.who.tenant, name))
+                return object{{"process_code", own->code}};
+              throw Error(ErrorCode::invalid_argument, "name: no template named '" + name + "'");
             })
             .route);
   t.add(D("/topapi/process/listbyuserid", "DingTalk: the templates a user may start")
