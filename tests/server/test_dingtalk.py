@@ -18,9 +18,10 @@ USERS["lisi"] = "lisi-pass"
 
 APP = {"appkey": "dingapp", "appsecret": "dingsecret", "tenant": ""}
 CONFIG = {
-    "dialects": {"dingtalk": {"apps": [APP]}},
+    "dialects": {"dingtalk": {"apps": [APP, {"appkey": "acmeapp", "appsecret": "acmesecret", "tenant": "acme"}]}},
     "users": [{"id": "zhangsan", "name": "张三", "department": "sales"},
-              {"id": "lisi", "name": "李四", "password": "lisi-pass"}, {"id": "wangwu", "name": "王五"}, {"id": "zhaoliu", "name": "赵六"}],
+              {"id": "lisi", "name": "李四", "password": "lisi-pass"}, {"id": "wangwu", "name": "王五"}, {"id": "zhaoliu", "name": "赵六"},
+              {"id": "acmeuser", "name": "ACME 用户", "tenant": "acme"}],
 }
 DATE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$")
 SUCCEEDED = set()
@@ -254,6 +255,28 @@ class DingTalk(unittest.TestCase):
         lists = self.s.request("GET", q("/engine-rest/ordo/lists", userId="lisi"), user="admin")
         self.assertEqual(lists.status, 200, lists)
         self.assertGreaterEqual(lists.json["cc"], 1)
+
+    def test_another_tenants_instances_are_unknown(self):
+        acme, _ = self.gettoken("acmeapp", "acmesecret")
+        ours = self.create(days=1, manager="manager")
+        out = self.ok("/topapi/processinstance/create",
+                      {"process_code": "leaveApproval", "originator_user_id": "acmeuser",
+                       "form_component_values": [{"name": "days", "value": "1"}, {"name": "manager", "value": "acmeuser"}]},
+                      token=acme)
+        theirs = out["process_instance_id"]
+        self.assertEqual(self.get(ours)["originator_userid"], "zhangsan")
+        other = self.refused(40035, "/topapi/processinstance/get", {"process_instance_id": ours}, token=acme)
+        unknown = self.refused(40035, "/topapi/processinstance/get", {"process_instance_id": "99999999"}, token=acme)
+        self.assertEqual(other["errmsg"].replace(ours, "N"), unknown["errmsg"].replace("99999999", "N"))
+        self.refused(40035, "/topapi/processinstance/get", {"process_instance_id": theirs})
+        self.refused(40035, "/topapi/process/instance/terminate",
+                     {"request": {"process_instance_id": theirs, "is_system": True}})
+        # A user of the default tenant is unknown to the acme application.
+        self.refused(33012, "/topapi/process/gettodonum", {"userid": "zhangsan"}, token=acme)
+        self.assertEqual(self.ok("/topapi/process/gettodonum", {"userid": "acmeuser"}, token=acme)["count"], 1)
+        ids = self.ok("/topapi/processinstance/listids", {"process_code": "leaveApproval", "start_time": 1,
+                                                          "size": 20}, token=acme)["result"]["list"]
+        self.assertEqual(ids, [theirs])
 
     # ------------------------------------------------------------------ listids, names, templates
     def test_listids_time_range_users_and_cursor(self):
