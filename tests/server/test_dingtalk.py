@@ -12,7 +12,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import SAMPLES, SERVER, USERS, Server, q  # noqa: E402
+from harness import MODELS, SAMPLES, SERVER, USERS, Server, q  # noqa: E402
 
 USERS["lisi"] = "lisi-pass"
 
@@ -34,7 +34,7 @@ def is_dialect(path):
 class DingTalk(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.s = Server(config=CONFIG, deploy=(SAMPLES,), extra_args=["--test-clock"])
+        cls.s = Server(config=CONFIG, deploy=(SAMPLES, os.path.join(MODELS, "dingtalk")), extra_args=["--test-clock"])
         cls.token = cls.gettoken()
 
     @classmethod
@@ -208,6 +208,51 @@ class DingTalk(unittest.TestCase):
         self.refused(40035, "/topapi/process/instance/execute",
                      {"request": {"process_instance_id": pid, "actioner_userid": "lisi",
                                   "task_id": int(other["taskid"]), "result": "agree"}})
+
+    # ------------------------------------------------------------------ per-instance approver chains
+    def chain(self, **extra):
+        body = dict({"process_code": "approvalChain", "originator_user_id": "zhangsan",
+                     "form_component_values": [{"name": "事由", "value": "出差"}]}, **extra)
+        return self.ok("/topapi/processinstance/create", body)["process_instance_id"]
+
+    def test_approvers_run_one_after_the_other(self):
+        pid = self.chain(approvers="lisi,wangwu")
+        inst = self.get(pid)
+        self.assertEqual([(t["userid"], t["task_status"]) for t in inst["tasks"]], [("lisi", "RUNNING")])
+        self.execute(pid, "lisi", inst["tasks"][0]["taskid"])
+        inst = self.get(pid)
+        self.assertEqual([(t["userid"], t["task_status"]) for t in inst["tasks"]],
+                         [("lisi", "COMPLETED"), ("wangwu", "RUNNING")])
+        self.execute(pid, "wangwu", self.running(inst, "wangwu")[0]["taskid"])
+        self.assertEqual((self.get(pid)["status"], self.get(pid)["result"]), ("COMPLETED", "agree"))
+
+    def test_approvers_v2_or_then_and(self):
+        pid = self.chain(approvers_v2=[{"task_action_type": "OR", "user_ids": ["lisi", "wangwu"]},
+                                       {"task_action_type": "AND", "user_ids": ["zhaoliu", "zhangsan"]}])
+        inst = self.get(pid)
+        self.assertEqual(sorted(t["userid"] for t in inst["tasks"]), ["lisi", "wangwu"])
+        self.execute(pid, "wangwu", self.running(inst, "wangwu")[0]["taskid"])
+        inst = self.get(pid)
+        states = sorted((t["userid"], t["task_status"]) for t in inst["tasks"])
+        self.assertEqual(states, [("lisi", "CANCELED"), ("wangwu", "COMPLETED"), ("zhangsan", "RUNNING"),
+                                  ("zhaoliu", "RUNNING")])
+        self.execute(pid, "zhaoliu", self.running(inst, "zhaoliu")[0]["taskid"])
+        inst = self.get(pid)
+        self.assertEqual(inst["status"], "RUNNING")  # AND: zhangsan still has to approve
+        self.execute(pid, "zhangsan", self.running(inst, "zhangsan")[0]["taskid"])
+        self.assertEqual(self.get(pid)["status"], "COMPLETED")
+        form = {"process_code": "approvalChain", "originator_user_id": "zhangsan", "form_component_values": []}
+        self.refused(40035, "/topapi/processinstance/create",
+                     dict(form, approvers_v2=[{"task_action_type": "XOR", "user_ids": ["lisi"]}]))
+        self.refused(40035, "/topapi/processinstance/create",
+                     dict(form, approvers_v2=[{"task_action_type": "NONE", "user_ids": ["lisi", "wangwu"]}]))
+        self.refused(40035, "/topapi/processinstance/create",
+                     dict(form, approvers_v2=[{"task_action_type": "AND", "user_ids": []}]))
+        self.refused(40035, "/topapi/processinstance/create",
+                     dict(form, approvers="lisi", approvers_v2=[{"task_action_type": "AND", "user_ids": ["lisi"]}]))
+        self.refused(33012, "/topapi/processinstance/create",
+                     dict(form, approvers_v2=[{"task_action_type": "OR", "user_ids": ["lisi", "ghost"]}]))
+        self.refused(33012, "/topapi/processinstance/create", dict(form, approvers=["ghost"]))
 
     # ------------------------------------------------------------------ terminate, comment, cc
     def test_terminate_as_the_system_and_as_the_originator(self):

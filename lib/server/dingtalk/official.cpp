@@ -1,6 +1,7 @@
 // DingTalk's official approval API (官方工作流): the engine runs the approval of a deployed
 // definition; process_code is its key. Create, get, execute, terminate, comment, listids,
 // gettodonum, get_by_name, listbyuserid.
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -38,6 +39,41 @@ std::vector<std::string> userList(const object& o, const char* key) {
     }
   }
   return out;
+}
+
+// The per-instance approver chain (approvers: one user a step, in order; approvers_v2: steps of
+// users, AND 会签 / OR 或签 / NONE) as the start variables a chain model reads:
+// ordoApproverSteps [{users, mode}] and approvers (every user, in order).
+void approverChain(Call& c, const object& b, Variables& vars) {
+  array steps, everyone;
+  for (const auto& u : userList(b, "approvers")) {
+    requireUser(c, u, "approvers");
+    steps.push_back(object{{"users", array{value(u)}}, {"mode", "AND"}});
+    everyone.emplace_back(u);
+  }
+  if (auto* v2 = b.if_contains("approvers_v2"); v2 && !v2->is_null()) {
+    if (!steps.empty())
+      throw Error(ErrorCode::invalid_argument, "approvers_v2: give approvers or approvers_v2, not both");
+    for (const auto& s : v2->as_array()) {
+      const auto& o = s.as_object();
+      auto mode = text(o, "task_action_type");
+      if (mode.empty()) mode = "NONE";
+      auto users = userList(o, "user_ids");
+      if (users.empty()) throw Error(ErrorCode::invalid_argument, "approvers_v2[].user_ids: is empty");
+      if (mode == "NONE" && users.size() > 1)
+        throw Error(ErrorCode::invalid_argument, "approvers_v2[].user_ids: a NONE step has one user");
+      array a;
+      for (const auto& u : users) {
+        requireUser(c, u, "approvers_v2[].user_ids");
+        a.emplace_back(u);
+        everyone.emplace_back(u);
+      }
+      steps.push_back(object{{"users", a}, {"mode", mode == "OR" ? "OR" : "AND"}});
+    }
+  }
+  if (steps.empty()) return;
+  vars["ordoApproverSteps"] = steps;
+  vars["approvers"] = everyone;
 }
 
 // The latest deployed definition of `code` the application may start (its tenant's or shared).
@@ -105,7 +141,10 @@ object instanceDto(Call& c, const Instance& i) {
   TaskQuery all;
   all.instanceId = i.id;
   all.includeFinished = true;
-  for (const auto& t : c.engine.tasks(all)) {
+  auto taskList = c.engine.tasks(all);
+  // Oldest first, as the approval went.
+  std::sort(taskList.begin(), taskList.end(), [](const Task& a, const Task& b) { return a.id < b.id; });
+  for (const auto& t : taskList) {
     std::string status = taskStatus(t), result = t.state == "completed" ? "AGREE" : "NONE";
     std::string user = t.state == "completed" && !t.completedBy.empty() ? t.completedBy : t.assignee;
     std::int64_t finished = t.endedAt;
@@ -172,6 +211,10 @@ void addOfficialRoutes(RouteTable& t) {
                        {"originator_user_id", str()},
                        {"dept_id", integer()},
                        {"approvers", oneOf({"string", "array"})},
+                       {"approvers_v2", arrayOf(obj({{"task_action_type",
+                                                      object{{"type", "string"}, {"enum", array{"AND", "OR", "NONE"}}}},
+                                                     {"user_ids", arrayOf(str())}},
+                                                    {"user_ids"}))},
                        {"cc_list", oneOf({"string", "array"})},
                        {"cc_position", str()},
                        {"form_component_values", form}},
@@ -191,14 +234,7 @@ void addOfficialRoutes(RouteTable& t) {
                 if (name.empty()) throw Error(ErrorCode::invalid_argument, "form_component_values[].name: is empty");
                 r.variables[name] = formValue(text(fo, "value"));
               }
-              auto approvers = userList(b, "approvers");
-              for (const auto& u : approvers) requireUser(c, u, "approvers");
-              // The per-instance chain: for a model whose (sequential) multi-instance reads ${approvers}.
-              if (!approvers.empty()) {
-                array a;
-                for (const auto& u : approvers) a.emplace_back(u);
-                r.variables["approvers"] = a;
-              }
+              approverChain(c, b, r.variables);
               r.cc = userList(b, "cc_list");
               for (const auto& u : r.cc) requireUser(c, u, "cc_list");
               auto inst = c.engine.start(r);
