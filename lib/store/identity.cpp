@@ -137,8 +137,9 @@ UserLists listsOf(Connection& c, const std::string& user, const std::vector<std:
     q.reset();
     return n;
   };
-  l.done = one("SELECT count(*) FROM tasks WHERE completed_by = ?");
-  l.started = one("SELECT count(*) FROM instances WHERE initiator = ? AND state <> 'draft' AND parent_id IS NULL");
+  l.done = one("SELECT count(*) FROM tasks WHERE completed_by = ?") + countUserWorkTodos(c, user, "completed");
+  l.started = one("SELECT count(*) FROM instances WHERE initiator = ? AND state <> 'draft' AND parent_id IS NULL") +
+              one("SELECT count(*) FROM work_records WHERE originator = ?");
   l.cc = one("SELECT count(DISTINCT instance_id) FROM inbox WHERE user_id = ? AND type = 'cc'");
   l.drafts = one("SELECT count(*) FROM instances WHERE initiator = ? AND state = 'draft'");
   return l;

@@ -189,11 +189,12 @@ class DingTalk(unittest.TestCase):
 
     # ------------------------------------------------------------------ or-sign by execute
     def test_or_sign_execute_cancels_the_other_members(self):
+        before = {u: self.todo(u) for u in ("lisi", "zhaoliu")}
         pid = self.create("orSign", approvers=["lisi", "wangwu", "zhaoliu"])
         inst = self.get(pid)
         self.assertEqual(sorted(t["userid"] for t in inst["tasks"]), ["lisi", "wangwu", "zhaoliu"])
         self.assertTrue(all(t["task_status"] == "RUNNING" for t in inst["tasks"]))
-        self.assertEqual(self.todo("zhaoliu"), 1)
+        self.assertEqual(self.todo("zhaoliu"), before["zhaoliu"] + 1)
         mine = self.running(inst, "wangwu")[0]
         self.execute(pid, "wangwu", mine["taskid"])
         inst = self.get(pid)
@@ -201,8 +202,8 @@ class DingTalk(unittest.TestCase):
         self.assertEqual(states, {"wangwu": ("COMPLETED", "AGREE"), "lisi": ("CANCELED", "NONE"),
                                   "zhaoliu": ("CANCELED", "NONE")})
         self.assertEqual(inst["status"], "COMPLETED")
-        self.assertEqual(self.todo("zhaoliu"), 0)
-        self.assertEqual(self.todo("lisi"), 0)
+        self.assertEqual(self.todo("zhaoliu"), before["zhaoliu"])
+        self.assertEqual(self.todo("lisi"), before["lisi"])
         # A cancelled member's task can no longer be executed.
         other = [t for t in inst["tasks"] if t["userid"] == "lisi"][0]
         self.refused(40035, "/topapi/process/instance/execute",
@@ -395,11 +396,15 @@ class DingTalk(unittest.TestCase):
         self.assertEqual(again["result"]["process_code"], code)
         lists = lambda u: self.s.request("GET", q("/engine-rest/ordo/lists", userId=u), user="admin").json  # noqa
         before = lists("wangwu")["todo"]
+        todonum = self.todo("wangwu")
         pid = self.work_record(code)
         step1 = self.todos(pid, "1111", ["lisi", "wangwu", "zhaoliu"])
         step0 = self.todos(pid, "0000", ["zhangsan"])
         # Visible where BPMN tasks are: the todo count and the inbox.
         self.assertEqual(lists("wangwu")["todo"], before + 1)
+        self.assertEqual(self.todo("wangwu"), todonum + 1)
+        todo_list = self.s.request("GET", q("/engine-rest/ordo/lists/todo", userId="wangwu"), user="admin").json
+        self.assertIn(str(step1["wangwu"]), json.dumps(todo_list))
         inbox = self.s.request("GET", "/engine-rest/ordo/inbox", user="lisi").json
         self.assertIn(str(step1["lisi"]), [m["taskId"] for m in inbox if m["type"] == "todo"])
         mine = [x for x in self.query("wangwu") if x["task_id"] == step1["wangwu"]]
@@ -415,6 +420,7 @@ class DingTalk(unittest.TestCase):
             "agentid": 111, "process_instance_id": pid, "activity_id": "1111", "activity_id_list": ["1111", "2222"]}})
         self.assertEqual(set(out), {"errcode", "errmsg", "request_id"})
         self.assertEqual(lists("wangwu")["todo"], before)
+        self.assertEqual(self.todo("wangwu"), todonum)
         self.assertNotIn(step1["wangwu"], [x["task_id"] for x in self.query("wangwu")])
         self.assertIn(step1["wangwu"], [x["task_id"] for x in self.query("wangwu", -1)])
         self.assertIn(step1["zhaoliu"], [x["task_id"] for x in self.query("zhaoliu", -1)])

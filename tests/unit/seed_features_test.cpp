@@ -196,6 +196,38 @@ TEST_CASE("seed features: work driven from outside, with todo groups and their b
   CHECK(todos[2].state == "cancelled");
   CHECK(todos[3].state == "open");  // another group
   CHECK(e->lists("mo").todo == 0);
+  // In the same lists as BPMN tasks: todo, done, started, newest first, with the template as process.
+  ListQuery todo;
+  todo.user = "dora";
+  auto doraTodo = e->list(todo);
+  REQUIRE(doraTodo.size() == 1);
+  CHECK(doraTodo[0].instance.id == id);
+  CHECK(doraTodo[0].instance.definitionKey == code);
+  CHECK(doraTodo[0].processName == "请假");
+  CHECK(doraTodo[0].task.id == other[0].id);
+  CHECK(doraTodo[0].task.elementId == "step2");
+  CHECK(doraTodo[0].task.name == "总监审批");
+  todo.user = "mary";
+  CHECK(e->count(todo) == 1);  // her BPMN task; her work todo was cancelled
+  todo.processKey = code;
+  CHECK(e->count(todo) == 0);
+  ListQuery done;
+  done.user = "max";
+  done.type = "done";
+  REQUIRE(e->list(done).size() == 1);
+  CHECK(e->list(done)[0].task.completedBy == "max");
+  CHECK(e->lists("max").done == 1);
+  ListQuery started;
+  started.user = "emp";
+  started.type = "started";
+  auto mine = e->list(started);
+  REQUIRE(mine.size() == 2);
+  CHECK(mine[0].instance.id == id);  // newest first, across both kinds
+  CHECK(mine[1].instance.id == bpmn.id);
+  CHECK(e->count(started) == 2);
+  CHECK(e->lists("emp").started == 2);
+  started.category = "http://ordo.dev/samples";
+  CHECK(e->count(started) == 1);
   CHECK(e->userWorkTodos("mo", false, 0, 10).total == 1);
   CHECK(e->userWorkTodos("dora", true, 0, 10).items.at(0).id == other[0].id);
   REQUIRE_FAILS_UNCHANGED(db, ErrorCode::wrong_state, e->updateWorkTodo(id, firstStep[0].id, "completed", ""));
