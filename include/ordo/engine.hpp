@@ -170,6 +170,8 @@ struct StartRequest {
   Id definitionId = 0;  // ... or exactly this definition
   Variables variables;
   std::string businessKey, initiator, tenant;
+  // Users who get a cc message (抄送) as the instance starts, in the start command.
+  std::vector<std::string> cc;
 };
 
 // A message for the instances waiting for it (or for a message start event).
@@ -200,7 +202,9 @@ struct InstanceQuery {
   std::string definitionKey;
   std::optional<Instance::State> state;  // none: any
   std::string businessKey;
-  Id parentId = -1;  // -1: any; 0: root instances only
+  Id parentId = -1;                             // -1: any; 0: root instances only
+  std::string initiator;                        // only instances this user started
+  std::int64_t startedFrom = 0, startedTo = 0;  // epoch ms, inclusive; 0: open
   int offset = 0;
   int limit = 0;  // 0: every match; negative is invalid_argument
 };
@@ -265,6 +269,37 @@ struct CanvasEdge {
 struct Canvas {
   std::vector<CanvasNode> nodes;
   std::vector<CanvasEdge> edges;
+};
+
+// A node of a deployed definition (its subprocesses' nodes included), in document order.
+struct DefinitionNode {
+  std::string id, name, kind;  // kind: startEvent, userTask, exclusiveGateway ... (as CanvasNode::kind)
+};
+
+// --- work driven from outside (DingTalk's 自有工作流: the client runs its own engine and mirrors
+// its templates, instances and todos here). No BPMN: the client sets every state.
+struct WorkTemplate {
+  std::string code;  // empty on save: a new one is made
+  std::string name, description, tenant;
+  std::string form;  // the template's form components, JSON text as the client sent them
+  std::int64_t savedAt = 0;
+};
+struct WorkRecord {
+  Id id = 0;  // from the engine's instance ids: never the id of a BPMN instance
+  std::string templateCode, tenant, originator, title, url;
+  Variables form;
+  Instance::State state = Instance::State::running;  // running, completed, terminated
+  std::string result;                                // agree, refuse, or empty
+  std::int64_t createdAt = 0, endedAt = 0;
+};
+// A todo of a work record, in a group (DingTalk's activity_id): an or-sign cancels the group's rest.
+struct WorkTodo {
+  Id id = 0;  // from the engine's task ids
+  Id recordId = 0;
+  std::string group, groupName, user, url;
+  Task::State state = Task::State::open;  // open, completed, cancelled
+  std::string result;                     // agree, refuse, or empty
+  std::int64_t createdAt = 0, endedAt = 0;
 };
 
 // --- what a server keeps beside the engine (Engine's server section below)
@@ -455,9 +490,18 @@ class Engine {
   // 草稿: an instance in state "draft" holding the form data; submit starts it for real.
   Instance saveDraft(const StartRequest& request);
   Instance submitDraft(Id instanceId, const Actor& actor, const Variables& variables = {});
-  void terminateInstance(Id instanceId, const Actor& actor, const std::string& reason = {});
-  void invalidateInstance(Id instanceId, const Actor& actor, const std::string& reason = {});
-  void suspendInstance(Id instanceId, const Actor& actor);
+  // With `atNode` (a node id) the instance must wait there (an open task at that node, else
+  // wrong_state), and a user acts as that node's handler: the assignee or a candidate of an
+  // open task there (or an administrator) may, the initiator as such may not. The system may always.
+  void terminateInstance(Id instanceId, const Actor& actor, const std::string& reason = {},
+                         const std::string& atNode = {});
+  void invalidateInstance(Id instanceId, const Actor& actor, const std::string& reason = {},
+                          const std::string& atNode = {});
+  void suspendInstance(Id instanceId, const Actor& actor, const std::string& atNode = {});
+  // A standalone comment (评论) on a running or suspended instance, recorded as operation
+  // "comment" in its history: by the system, an administrator, the initiator or anyone who
+  // holds or held one of its tasks. An empty text is invalid_argument.
+  void addComment(Id instanceId, const Actor& actor, const std::string& text);
   void resumeInstance(Id instanceId, const Actor& actor);
   // 抄送: each user gets a cc message and sees the instance in their cc list.
   void ccInstance(Id instanceId, const Actor& actor, const std::vector<std::string>& users);
@@ -476,8 +520,36 @@ class Engine {
   Page<ListItem> listPage(const ListQuery& query) const;
   InstanceDetail instanceDetail(Id instanceId, const std::string& user) const;
   Canvas canvas(Id instanceId) const;
+  // Every node of a deployed definition; not_found for an unknown id.
+  std::vector<DefinitionNode> definitionNodes(Id definitionId) const;
   // The latest versions the user may start (flowable:candidateStarterUsers/Groups; none named: everyone).
   std::vector<Definition> startableDefinitions(const std::string& user) const;
+
+  // --- work driven from outside (WorkRecord above). The host acts (no user checks); each
+  // open todo is in its user's todo count (lists) and inbox.
+  // Creates or (with a code) replaces a template; returns its code. A name and a tenant's
+  // name are unique among live templates (conflict otherwise).
+  std::string saveWorkTemplate(const WorkTemplate& t);
+  std::optional<WorkTemplate> workTemplate(const std::string& code) const;  // live templates only
+  std::optional<WorkTemplate> workTemplateByName(const std::string& tenant, const std::string& name) const;
+  // With running records: wrong_state, unless cancelRunning terminates them and cancels their todos.
+  void deleteWorkTemplate(const std::string& code, bool cancelRunning);
+  Id createWorkRecord(const WorkRecord& record);  // of a live template (not_found)
+  WorkRecord workRecord(Id id) const;             // not_found
+  // Ends a running record: state completed or terminated (invalid_argument otherwise), result
+  // agree/refuse/empty; with cancelOpenTodos its open todos are cancelled (else they stay).
+  void updateWorkRecord(Id id, const std::string& state, const std::string& result, bool cancelOpenTodos);
+  // Todos for users (user, url) in a group (may be empty: no group) of a running record.
+  std::vector<WorkTodo> createWorkTodos(Id recordId, const std::string& group, const std::string& groupName,
+                                        const std::vector<std::pair<std::string, std::string>>& users);
+  // An open todo of the record becomes completed or cancelled (result agree/refuse/empty).
+  void updateWorkTodo(Id recordId, Id todoId, const std::string& state, const std::string& result);
+  // Every open todo of the record in one of the groups becomes cancelled; completed ones stay.
+  // Returns how many. An unknown record: not_found.
+  int cancelWorkTodoGroups(Id recordId, const std::vector<std::string>& groups);
+  std::vector<WorkTodo> workTodos(Id recordId) const;
+  // A user's todos, newest first: open ones, or (open false) the cancelled ones.
+  Page<WorkTodo> userWorkTodos(const std::string& user, bool open, int offset, int limit) const;
 
   // --- inbox and lists
   std::vector<InboxMessage> inbox(const std::string& user, bool unreadOnly = false, int offset = 0, int limit = 100,

@@ -149,6 +149,24 @@ void requireInitiator(command::Runner& impl, store::Session& c, const Instance& 
   forbid(user, std::string(what) + " instance " + std::to_string(inst.id) + ": only its initiator or an admin may");
 }
 
+// With a node: the instance must wait there, and the user must handle an open task there
+// (or be an administrator, or the system); without one: its initiator or an administrator.
+void requireInitiatorOrHandler(command::Runner& impl, store::Session& c, const Instance& inst, const std::string& user,
+                               const std::string& atNode, const char* what) {
+  if (atNode.empty()) return requireInitiator(impl, c, inst, user, what);
+  TaskQuery open;
+  open.instanceId = inst.id;
+  open.elementId = atNode;
+  auto tasks = c.queryTasks(open);
+  if (tasks.empty())
+    throw Error(ErrorCode::wrong_state,
+                "instance " + std::to_string(inst.id) + " has no open task at node '" + atNode + "'", atNode);
+  auto a = impl.actor(c, user);
+  if (std::any_of(tasks.begin(), tasks.end(), [&](const Task& t) { return mayWorkOn(t, a); })) return;
+  forbid(user, std::string(what) + " instance " + std::to_string(inst.id) + " at node '" + atNode +
+                   "': not a handler of that node");
+}
+
 Instance existing(store::Session& c, Id id) {
   auto inst = c.instanceById(id);
   if (!inst) throw Error(ErrorCode::not_found, "instance " + std::to_string(id) + " not found");
@@ -197,10 +215,11 @@ void rejectEntrustedTask(command::Runner& run, Id taskId, const std::string& use
   });
 }
 
-void terminateInstance(command::Runner& run, Id instanceId, const std::string& user, const std::string& reason) {
+void terminateInstance(command::Runner& run, Id instanceId, const std::string& user, const std::string& reason,
+                       const std::string& atNode) {
   run.command([&](store::Session& c) {
     auto inst = existing(c, instanceId);
-    requireInitiator(run, c, inst, user, "terminate");
+    requireInitiatorOrHandler(run, c, inst, user, atNode, "terminate");
     run.onInstance(
         c, instanceId, user,
         [&](Execution& ex) {
@@ -211,10 +230,11 @@ void terminateInstance(command::Runner& run, Id instanceId, const std::string& u
   });
 }
 
-void invalidateInstance(command::Runner& run, Id instanceId, const std::string& user, const std::string& reason) {
+void invalidateInstance(command::Runner& run, Id instanceId, const std::string& user, const std::string& reason,
+                        const std::string& atNode) {
   run.command([&](store::Session& c) {
     auto inst = existing(c, instanceId);
-    requireInitiator(run, c, inst, user, "invalidate");
+    requireInitiatorOrHandler(run, c, inst, user, atNode, "invalidate");
     run.onInstance(
         c, instanceId, user,
         [&](Execution& ex) {
@@ -225,10 +245,10 @@ void invalidateInstance(command::Runner& run, Id instanceId, const std::string& 
   });
 }
 
-void suspendInstance(command::Runner& run, Id instanceId, const std::string& user) {
+void suspendInstance(command::Runner& run, Id instanceId, const std::string& user, const std::string& atNode) {
   run.command([&](store::Session& c) {
     auto inst = existing(c, instanceId);
-    requireInitiator(run, c, inst, user, "suspend");
+    requireInitiatorOrHandler(run, c, inst, user, atNode, "suspend");
     run.onInstance(c, instanceId, user, [&](Execution& ex) {
       ex.setRunning(false);
       ex.recordOperation("suspend", nullptr, 0, {});
@@ -273,6 +293,25 @@ void ccInstance(command::Runner& run, Id instanceId, const std::string& user, co
           ex.recordOperation("cc", nullptr, 0, {}, users);
         },
         true);
+  });
+}
+
+void addComment(command::Runner& run, Id instanceId, const std::string& user, const std::string& text) {
+  if (text.empty()) throw Error(ErrorCode::invalid_argument, "a comment needs its text");
+  run.command([&](store::Session& c) {
+    auto inst = existing(c, instanceId);
+    auto a = run.actor(c, user);
+    bool allowed = a.admin || inst.initiator == user;
+    if (!allowed) {
+      TaskQuery all;
+      all.instanceId = instanceId;
+      all.includeFinished = true;
+      for (const auto& t : c.queryTasks(all))
+        allowed = allowed || mayWorkOn(t, a) || t.completedBy == user || t.owner == user;
+    }
+    if (!allowed) forbid(user, "comment on instance " + std::to_string(instanceId) + ": not one of its participants");
+    run.onInstance(
+        c, instanceId, user, [&](Execution& ex) { ex.recordOperation("comment", nullptr, 0, text); }, true);
   });
 }
 

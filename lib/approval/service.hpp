@@ -29,9 +29,12 @@ Id entrust(command::Runner& run, const std::string& user, const std::string& to,
 void cancelEntrust(command::Runner& run, const std::string& user, const std::string& to);
 void acceptEntrustedTask(command::Runner& run, Id taskId, const std::string& user);
 void rejectEntrustedTask(command::Runner& run, Id taskId, const std::string& user, const std::string& comment);
-void terminateInstance(command::Runner& run, Id instanceId, const std::string& user, const std::string& reason);
-void invalidateInstance(command::Runner& run, Id instanceId, const std::string& user, const std::string& reason);
-void suspendInstance(command::Runner& run, Id instanceId, const std::string& user);
+void terminateInstance(command::Runner& run, Id instanceId, const std::string& user, const std::string& reason,
+                       const std::string& atNode = {});
+void invalidateInstance(command::Runner& run, Id instanceId, const std::string& user, const std::string& reason,
+                        const std::string& atNode = {});
+void suspendInstance(command::Runner& run, Id instanceId, const std::string& user, const std::string& atNode = {});
+void addComment(command::Runner& run, Id instanceId, const std::string& user, const std::string& text);
 void resumeInstance(command::Runner& run, Id instanceId, const std::string& user);
 void ccInstance(command::Runner& run, Id instanceId, const std::string& user, const std::vector<std::string>& users);
 void skipTask(command::Runner& run, Id taskId, const std::string& user, const std::string& comment);

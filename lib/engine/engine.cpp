@@ -236,8 +236,17 @@ Instance Engine::start(const StartRequest& request) {
                                               (def->suspended ? " is suspended" : " is offline") +
                                               ": it starts no instances");
     auto dp = impl_->deployed(c, def->id);
-    return impl_->startInstance(c, *dp, request.variables, request.businessKey, request.initiator, request.tenant,
-                                nullptr);
+    if (request.cc.empty())
+      return impl_->startInstance(c, *dp, request.variables, request.businessKey, request.initiator, request.tenant,
+                                  nullptr);
+    // The cc list at start (DingTalk's cc_list): in the start command, before anything else can act.
+    auto title = def->name.empty() ? def->key : def->name;
+    return impl_->onNewInstance(c, *dp, impl_->newInstance(*dp, request.businessKey, request.initiator, request.tenant),
+                                request.initiator, [&](runtime::Execution& ex) {
+                                  ex.start(request.variables, request.initiator, nullptr);
+                                  for (const auto& u : request.cc) ex.notify(u, "cc", 0, title);
+                                  ex.recordOperation("cc", nullptr, 0, {}, request.cc);
+                                });
   });
 }
 

@@ -51,16 +51,22 @@ void Engine::rejectEntrustedTask(Id taskId, const Actor& actor, const std::strin
   approval::rejectEntrustedTask(*impl_, taskId, actor.userId(), comment);
 }
 
-void Engine::terminateInstance(Id instanceId, const Actor& actor, const std::string& reason) {
-  approval::terminateInstance(*impl_, instanceId, actor.userId(), reason);
+void Engine::terminateInstance(Id instanceId, const Actor& actor, const std::string& reason,
+                               const std::string& atNode) {
+  approval::terminateInstance(*impl_, instanceId, actor.userId(), reason, atNode);
 }
 
-void Engine::invalidateInstance(Id instanceId, const Actor& actor, const std::string& reason) {
-  approval::invalidateInstance(*impl_, instanceId, actor.userId(), reason);
+void Engine::invalidateInstance(Id instanceId, const Actor& actor, const std::string& reason,
+                                const std::string& atNode) {
+  approval::invalidateInstance(*impl_, instanceId, actor.userId(), reason, atNode);
 }
 
-void Engine::suspendInstance(Id instanceId, const Actor& actor) {
-  approval::suspendInstance(*impl_, instanceId, actor.userId());
+void Engine::suspendInstance(Id instanceId, const Actor& actor, const std::string& atNode) {
+  approval::suspendInstance(*impl_, instanceId, actor.userId(), atNode);
+}
+
+void Engine::addComment(Id instanceId, const Actor& actor, const std::string& text) {
+  approval::addComment(*impl_, instanceId, actor.userId(), text);
 }
 
 void Engine::resumeInstance(Id instanceId, const Actor& actor) {
@@ -170,6 +176,10 @@ InstanceDetail Engine::instanceDetail(Id instanceId, const std::string& user) co
 
 Canvas Engine::canvas(Id instanceId) const {
   return query::canvas(*impl_, instanceId);
+}
+
+std::vector<DefinitionNode> Engine::definitionNodes(Id definitionId) const {
+  return query::definitionNodes(*impl_, definitionId);
 }
 
 std::vector<Definition> Engine::startableDefinitions(const std::string& user) const {

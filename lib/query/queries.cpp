@@ -40,13 +40,49 @@ void checkList(const ListQuery& q) {
                                                std::to_string(q.limit) + " (limit 0 asks for every match)");
 }
 
+// A work record (driven from outside) as a list's instance: its template is the process.
+Instance asInstance(const WorkRecord& r) {
+  Instance i;
+  i.id = r.id;
+  i.definitionKey = r.templateCode;
+  i.initiator = r.originator;
+  i.tenant = r.tenant;
+  i.state = r.state;
+  i.startedAt = r.createdAt;
+  i.endedAt = r.endedAt;
+  return i;
+}
+
+// A work todo as a list's task: its group is the node.
+Task asTask(const WorkTodo& w) {
+  Task t;
+  t.id = w.id;
+  t.instanceId = w.recordId;
+  t.elementId = w.group;
+  t.name = w.groupName;
+  t.assignee = w.user;
+  t.state = w.state;
+  t.createdAt = w.createdAt;
+  t.endedAt = w.endedAt;
+  if (w.state == Task::State::completed) t.completedBy = w.user;
+  return t;
+}
+
 std::vector<ListItem> items(command::Runner& run, store::Session& c, const ListQuery& q) {
   std::vector<ListItem> out;
   for (const auto& [instance, name, task] : c.listRows(q, rolesOf(run, c, q.user))) {
     ListItem item;
-    item.instance = *c.instanceById(instance);
+    if (auto i = c.instanceById(instance))
+      item.instance = *i;
+    else
+      item.instance = asInstance(*c.workRecordById(instance));
     item.processName = name;
-    if (task) item.task = *c.taskById(task);
+    if (task) {
+      if (auto t = c.taskById(task))
+        item.task = *t;
+      else
+        item.task = asTask(*c.workTodoById(task));
+    }
     out.push_back(std::move(item));
   }
   return out;
@@ -163,6 +199,23 @@ Canvas canvas(command::Runner& run, Id instanceId) {
       for (const auto& f : scope.flows)
         out.edges.push_back({f->id, f->sourceRef, f->targetRef,
                              left.count(f->sourceRef) && entered.count(f->targetRef) ? "done" : "notReached"});
+    };
+    addScope(addScope, dp->process->scope);
+    return out;
+  });
+}
+
+std::vector<DefinitionNode> definitionNodes(command::Runner& run, Id definitionId) {
+  return run.read([&](store::Session& c) {
+    if (!c.definitionById(definitionId))
+      throw Error(ErrorCode::not_found, "definition " + std::to_string(definitionId) + " not found");
+    auto dp = run.deployed(c, definitionId);
+    std::vector<DefinitionNode> out;
+    auto addScope = [&](auto&& self, const model::Scope& scope) -> void {
+      for (const auto& n : scope.nodes) {
+        out.push_back({n->id, n->name, model::toString(n->kind)});
+        if (n->inner) self(self, *n->inner);
+      }
     };
     addScope(addScope, dp->process->scope);
     return out;

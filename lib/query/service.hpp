@@ -19,6 +19,7 @@ Page<ListItem> listPage(command::Runner& run, const ListQuery& q);
 constexpr int kMaxPageSize = 10'000;
 InstanceDetail instanceDetail(command::Runner& run, Id instanceId, const std::string& user);
 Canvas canvas(command::Runner& run, Id instanceId);
+std::vector<DefinitionNode> definitionNodes(command::Runner& run, Id definitionId);
 std::vector<Definition> startableDefinitions(command::Runner& run, const std::string& user);
 
 }  // namespace ordo::query

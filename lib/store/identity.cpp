@@ -128,7 +128,7 @@ UserLists listsOf(Connection& c, const std::string& user, const std::vector<std:
   TaskQuery todo;
   todo.candidateUser = user;
   todo.candidateGroups = roles;
-  l.todo = countTasks(c, todo);
+  l.todo = countTasks(c, todo) + countUserWorkTodos(c, user, "open");  // BPMN tasks and work driven from outside
   auto one = [&](const char* sql) {
     auto& q = c.prepare(sql);
     q.bind(1, user);
@@ -137,8 +137,9 @@ UserLists listsOf(Connection& c, const std::string& user, const std::vector<std:
     q.reset();
     return n;
   };
-  l.done = one("SELECT count(*) FROM tasks WHERE completed_by = ?");
-  l.started = one("SELECT count(*) FROM instances WHERE initiator = ? AND state <> 'draft' AND parent_id IS NULL");
+  l.done = one("SELECT count(*) FROM tasks WHERE completed_by = ?") + countUserWorkTodos(c, user, "completed");
+  l.started = one("SELECT count(*) FROM instances WHERE initiator = ? AND state <> 'draft' AND parent_id IS NULL") +
+              one("SELECT count(*) FROM work_records WHERE originator = ?");
   l.cc = one("SELECT count(DISTINCT instance_id) FROM inbox WHERE user_id = ? AND type = 'cc'");
   l.drafts = one("SELECT count(*) FROM instances WHERE initiator = ? AND state = 'draft'");
   return l;

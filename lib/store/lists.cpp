@@ -12,6 +12,8 @@ struct ListSql {
   std::string from;
   std::vector<std::variant<std::string, std::int64_t>> params;
   bool withTask = false;
+  // Work driven from outside (schema 14) in the same list: its FROM ... WHERE, empty when none.
+  std::string workFrom;
 };
 
 ListSql listSql(const ListQuery& q, const std::vector<std::string>& roles) {
@@ -54,6 +56,26 @@ ListSql listSql(const ListQuery& q, const std::vector<std::string>& roles) {
   if (q.startedFrom) where += " AND i.started_at >= " + p(q.startedFrom);
   if (q.startedTo) where += " AND i.started_at < " + p(q.startedTo);
   s.from += where;
+  // A work todo is in its user's todo (open) and done (completed) lists, a work record in its
+  // originator's started list; templates have no category.
+  std::string work;
+  if (q.type == "todo" || q.type == "done") {
+    s.workFrom =
+        " FROM work_todos t JOIN work_records i ON i.id = t.record_id JOIN work_templates d ON d.code = i.template";
+    work = " WHERE t.user_id = " + p(q.user) + " AND t.state = '" + (q.type == "todo" ? "open" : "completed") + "'";
+  } else if (q.type == "started") {
+    s.workFrom = " FROM work_records i JOIN work_templates d ON d.code = i.template";
+    work = " WHERE i.originator = " + p(q.user);
+  }
+  if (!s.workFrom.empty()) {
+    if (!q.category.empty()) work += " AND 0";
+    if (!q.processKey.empty()) work += " AND d.code = " + p(q.processKey);
+    if (!q.processName.empty()) work += " AND d.name LIKE '%' || " + p(q.processName) + " || '%'";
+    if (!q.tenant.empty()) work += " AND i.tenant = " + p(q.tenant);
+    if (q.startedFrom) work += " AND i.created_at >= " + p(q.startedFrom);
+    if (q.startedTo) work += " AND i.created_at < " + p(q.startedTo);
+    s.workFrom += work;
+  }
   return s;
 }
 
@@ -67,10 +89,13 @@ void bind(Statement& st, const ListSql& s) {
 std::vector<std::tuple<Id, std::string, Id>> listRows(Connection& c, const ListQuery& q,
                                                       const std::vector<std::string>& roles) {
   auto s = listSql(q, roles);
-  std::string order = s.withTask ? "t.id" : "i.id";
-  std::string sql = std::string("SELECT i.id, d.name") + (s.withTask ? ", t.id" : ", 0") + s.from + " ORDER BY " +
-                    order + (q.newestFirst ? " DESC" : " ASC") + " LIMIT " +
-                    std::to_string(q.limit == 0 ? -1 : q.limit) + " OFFSET " + std::to_string(q.offset);
+  // Ids of work records and todos come from the instances' and tasks' ranges: one order for both.
+  std::string cols = std::string("SELECT i.id AS iid, d.name AS pname, ") + (s.withTask ? "t.id" : "0") + " AS tid, " +
+                     (s.withTask ? "t.id" : "i.id") + " AS k";
+  std::string sql = cols + s.from;
+  if (!s.workFrom.empty()) sql += " UNION ALL " + cols + s.workFrom;
+  sql = "SELECT iid, pname, tid FROM (" + sql + ") ORDER BY k" + (q.newestFirst ? " DESC" : " ASC") + " LIMIT " +
+        std::to_string(q.limit == 0 ? -1 : q.limit) + " OFFSET " + std::to_string(q.offset);
   std::vector<std::tuple<Id, std::string, Id>> rows;
   auto& st = c.prepare(sql);
   bind(st, s);
@@ -81,7 +106,8 @@ std::vector<std::tuple<Id, std::string, Id>> listRows(Connection& c, const ListQ
 
 std::int64_t countList(Connection& c, const ListQuery& q, const std::vector<std::string>& roles) {
   auto s = listSql(q, roles);
-  auto& st = c.prepare("SELECT count(*)" + s.from);
+  auto& st = c.prepare("SELECT (SELECT count(*)" + s.from + ")" +
+                       (s.workFrom.empty() ? std::string() : " + (SELECT count(*)" + s.workFrom + ")"));
   bind(st, s);
   st.step();
   auto n = st.int64(0);

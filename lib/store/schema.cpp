@@ -254,6 +254,25 @@ INSERT INTO id_next SELECT 1,
   max(coalesce((SELECT high FROM id_high WHERE tbl = 'subscriptions'), 0), coalesce((SELECT max(id) FROM subscriptions), 0));
 DROP TABLE id_high;
 )sql",
+    // 15: work driven from outside (DingTalk's own workflow): templates without BPMN, records
+    // whose state the client sets, todos in groups. Ids come from the instances' and tasks' ranges.
+    R"sql(
+CREATE TABLE work_templates(
+  code TEXT PRIMARY KEY, name TEXT NOT NULL, description TEXT, tenant TEXT NOT NULL DEFAULT '',
+  form TEXT NOT NULL, saved_at INTEGER NOT NULL, deleted_at INTEGER) WITHOUT ROWID;
+CREATE INDEX work_templates_name ON work_templates(tenant, name);
+CREATE TABLE work_records(
+  id INTEGER PRIMARY KEY, template TEXT NOT NULL, tenant TEXT NOT NULL DEFAULT '', originator TEXT NOT NULL,
+  title TEXT, url TEXT, form TEXT NOT NULL, state TEXT NOT NULL, result TEXT,
+  created_at INTEGER NOT NULL, ended_at INTEGER);
+CREATE INDEX work_records_template ON work_records(template, state);
+CREATE TABLE work_todos(
+  id INTEGER PRIMARY KEY, record_id INTEGER NOT NULL REFERENCES work_records(id), group_id TEXT NOT NULL,
+  group_name TEXT, user_id TEXT NOT NULL, url TEXT, state TEXT NOT NULL, result TEXT,
+  created_at INTEGER NOT NULL, ended_at INTEGER);
+CREATE INDEX work_todos_record ON work_todos(record_id, group_id);
+CREATE INDEX work_todos_user ON work_todos(user_id, state, id);
+)sql",
 };
 
 }  // namespace

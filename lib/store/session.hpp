@@ -200,12 +200,34 @@ class ServerRepository {
   virtual void unlockExternal(Id job) = 0;
 };
 
+// Work driven from outside (DingTalk's own workflow): templates, records, todos in groups.
+class WorkRepository {
+ public:
+  virtual ~WorkRepository() = default;
+  virtual void saveWorkTemplate(const WorkTemplate& t) = 0;
+  virtual std::optional<WorkTemplate> workTemplate(const std::string& code) = 0;
+  virtual std::optional<WorkTemplate> workTemplateByName(const std::string& tenant, const std::string& name) = 0;
+  virtual void markWorkTemplateDeleted(const std::string& code, std::int64_t now) = 0;
+  virtual void insertWorkRecord(const WorkRecord& r) = 0;
+  virtual std::optional<WorkRecord> workRecordById(Id id) = 0;
+  virtual void setWorkRecordState(Id id, const std::string& state, const std::string& result, std::int64_t at) = 0;
+  virtual std::vector<Id> runningWorkRecords(const std::string& templateCode) = 0;
+  virtual void insertWorkTodo(const WorkTodo& t) = 0;
+  virtual std::optional<WorkTodo> workTodoById(Id id) = 0;
+  virtual void setWorkTodoState(Id id, const std::string& state, const std::string& result, std::int64_t at) = 0;
+  virtual std::vector<WorkTodo> workTodosOf(Id record) = 0;
+  virtual std::vector<WorkTodo> userWorkTodos(const std::string& user, const std::string& state, int offset,
+                                              int limit) = 0;
+  virtual std::int64_t countUserWorkTodos(const std::string& user, const std::string& state) = 0;
+};
+
 // One transaction's view of every repository, with the ids of the command it serves.
 class Session : public DefinitionRepository,
                 public InstanceRepository,
                 public TaskAndJobRepository,
                 public IdentityRepository,
-                public ServerRepository {
+                public ServerRepository,
+                public WorkRepository {
  public:
   // Row ids for a command: never reused, unique across every instance the command touches.
   virtual runtime::IdSource& ids() = 0;

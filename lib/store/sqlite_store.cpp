@@ -162,6 +162,33 @@ class SqliteSession final : public Session {
   }
   int countJobs(Id instance) override { return store::countJobs(c_, instance); }
   int countIncidents(Id instance) override { return store::countIncidents(c_, instance); }
+  void saveWorkTemplate(const WorkTemplate& t) override { store::saveWorkTemplate(c_, t); }
+  std::optional<WorkTemplate> workTemplate(const std::string& code) override { return store::workTemplate(c_, code); }
+  std::optional<WorkTemplate> workTemplateByName(const std::string& tenant, const std::string& name) override {
+    return store::workTemplateByName(c_, tenant, name);
+  }
+  void markWorkTemplateDeleted(const std::string& code, std::int64_t now) override {
+    store::markWorkTemplateDeleted(c_, code, now);
+  }
+  void insertWorkRecord(const WorkRecord& r) override { store::insertWorkRecord(c_, r); }
+  std::optional<WorkRecord> workRecordById(Id id) override { return store::workRecordById(c_, id); }
+  void setWorkRecordState(Id id, const std::string& state, const std::string& result, std::int64_t at) override {
+    store::setWorkRecordState(c_, id, state, result, at);
+  }
+  std::vector<Id> runningWorkRecords(const std::string& code) override { return store::runningWorkRecords(c_, code); }
+  void insertWorkTodo(const WorkTodo& t) override { store::insertWorkTodo(c_, t); }
+  std::optional<WorkTodo> workTodoById(Id id) override { return store::workTodoById(c_, id); }
+  void setWorkTodoState(Id id, const std::string& state, const std::string& result, std::int64_t at) override {
+    store::setWorkTodoState(c_, id, state, result, at);
+  }
+  std::vector<WorkTodo> workTodosOf(Id record) override { return store::workTodosOf(c_, record); }
+  std::vector<WorkTodo> userWorkTodos(const std::string& user, const std::string& state, int offset,
+                                      int limit) override {
+    return store::userWorkTodos(c_, user, state, offset, limit);
+  }
+  std::int64_t countUserWorkTodos(const std::string& user, const std::string& state) override {
+    return store::countUserWorkTodos(c_, user, state);
+  }
   void replaceStartSubscriptions(const std::string& key, Id definition,
                                  const std::vector<StartSubscription>& subscriptions) override {
     store::replaceStartSubscriptions(c_, key, definition, subscriptions);

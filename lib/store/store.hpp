@@ -179,4 +179,21 @@ void deleteInstanceRows(Connection& c, Id instance, bool keepHistory);
 int countJobs(Connection& c, Id instance);
 int countIncidents(Connection& c, Id instance);
 
+// Work driven from outside (store/work.cpp, schema 14).
+void saveWorkTemplate(Connection& c, const WorkTemplate& t);
+std::optional<WorkTemplate> workTemplate(Connection& c, const std::string& code);
+std::optional<WorkTemplate> workTemplateByName(Connection& c, const std::string& tenant, const std::string& name);
+void markWorkTemplateDeleted(Connection& c, const std::string& code, std::int64_t now);
+void insertWorkRecord(Connection& c, const WorkRecord& r);
+std::optional<WorkRecord> workRecordById(Connection& c, Id id);
+void setWorkRecordState(Connection& c, Id id, const std::string& state, const std::string& result, std::int64_t at);
+std::vector<Id> runningWorkRecords(Connection& c, const std::string& templateCode);
+void insertWorkTodo(Connection& c, const WorkTodo& t);
+std::optional<WorkTodo> workTodoById(Connection& c, Id id);
+void setWorkTodoState(Connection& c, Id id, const std::string& state, const std::string& result, std::int64_t at);
+std::vector<WorkTodo> workTodosOf(Connection& c, Id record);
+std::vector<WorkTodo> userWorkTodos(Connection& c, const std::string& user, const std::string& state, int offset,
+                                    int limit);
+std::int64_t countUserWorkTodos(Connection& c, const std::string& user, const std::string& state);
+
 }  // namespace ordo::store

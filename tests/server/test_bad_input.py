@@ -44,7 +44,9 @@ class BadInput(unittest.TestCase):
     def setUpClass(cls):
         cls.s = Server(deploy=(SAMPLES, MODELS), config={"limits": {"readTimeoutMillis": 1500}})
         s = cls.s
-        cls.routes = json.loads(subprocess.check_output([SERVER, "--routes"]))
+        # Camunda's routes (and the server's own); each seed dialect sweeps its own in its test file.
+        cls.routes = [r for r in json.loads(subprocess.check_output([SERVER, "--routes"]))
+                      if r.get("dialect", "camunda7") == "camunda7"]
         cls.doc = s.request("GET", E + "/openapi.json").json
         # Another tenant's resources: alice in tenant acme.
         assert s.request("POST", E + "/tenant/create", {"id": "acme", "name": "ACME"}).status == 204

@@ -4,6 +4,8 @@
 #include <sstream>
 
 #include "server/camunda7/common.hpp"
+#include "server/dingtalk/dingtalk.hpp"
+#include "server/lowcode/lowcode.hpp"
 #include "server/state.hpp"
 
 namespace ordo::server {
@@ -139,6 +141,8 @@ RouteTable buildRoutes() {
   addEventAndJobRoutes(t);
   addHistoryRoutes(t);
   addOrdoRoutes(t);
+  dingtalk::addRoutes(t);
+  lowcode::addRoutes(t);
   return t;
 }
 
