@@ -107,7 +107,8 @@ boost::json::value routesJson(const RouteTable& routes) {
          {"requestSchema", r.requestSchema},
          {"requestContentType",
           r.requestContentType.empty() && !r.requestSchema.is_null() ? "application/json" : r.requestContentType},
-         {"successStatus", r.successStatus}});
+         {"successStatus", r.successStatus},
+         {"dialect", r.dialect ? boost::json::value(r.dialect->name) : boost::json::value(nullptr)}});
   }
   return out;
 }

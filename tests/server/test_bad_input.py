@@ -44,7 +44,8 @@ class BadInput(unittest.TestCase):
     def setUpClass(cls):
         cls.s = Server(deploy=(SAMPLES, MODELS), config={"limits": {"readTimeoutMillis": 1500}})
         s = cls.s
-        cls.routes = json.loads(subprocess.check_output([SERVER, "--routes"]))
+        # The seed dialects answer in their own envelopes: each has its own bad-input tests.
+        cls.routes = [r for r in json.loads(subprocess.check_output([SERVER, "--routes"])) if not r.get("dialect")]
         cls.doc = s.request("GET", E + "/openapi.json").json
         # Another tenant's resources: alice in tenant acme.
         assert s.request("POST", E + "/tenant/create", {"id": "acme", "name": "ACME"}).status == 204
