@@ -273,11 +273,14 @@ CREATE TABLE wo_alerts(
 CREATE INDEX wo_alerts_webhook ON wo_alerts(webhook_next_at) WHERE webhook_status = 'pending';
 CREATE INDEX wo_alerts_instance ON wo_alerts(instance_id);
 -- 报告分析: index-only scans by start and end time, durations in index order.
-CREATE INDEX instances_started ON instances(started_at, definition_id, state);
-CREATE INDEX instances_ended ON instances(ended_at, definition_id, state) WHERE ended_at IS NOT NULL;
-CREATE INDEX instances_duration ON instances(definition_id, ended_at - started_at) WHERE ended_at IS NOT NULL;
-CREATE INDEX tasks_duration ON tasks(element_id, ended_at - created_at) WHERE state = 'completed';
-CREATE INDEX tasks_completer_duration ON tasks(completed_by, ended_at - created_at) WHERE state = 'completed';
+CREATE INDEX instances_started ON instances(definition_id, started_at, parent_id, state);
+CREATE INDEX instances_ended ON instances(definition_id, ended_at, parent_id, state) WHERE ended_at IS NOT NULL;
+CREATE INDEX instances_duration ON instances(definition_id, ended_at - started_at, ended_at, started_at)
+  WHERE ended_at IS NOT NULL;
+CREATE INDEX tasks_duration ON tasks(element_id, ended_at - created_at, ended_at, created_at, state)
+  WHERE state = 'completed';
+CREATE INDEX tasks_completer_duration ON tasks(completed_by, ended_at - created_at, ended_at, created_at, state)
+  WHERE state = 'completed';
 )sql",
 };
 

@@ -7,50 +7,42 @@
 
 namespace ordo::store {
 
-namespace {
-
-// The group column of a run count: the definition's key, its category, or one group.
-std::string groupColumn(const std::string& groupBy) {
-  if (groupBy == "definition") return "d.key";
-  if (groupBy == "category") return "coalesce(d.category, '')";
-  if (groupBy == "none") return "''";
-  throw Error(ErrorCode::invalid_argument, "groupBy: '" + groupBy + "' is not definition, category or none");
-}
-
-// The nth (0-based) duration of a group, in index order.
-std::int64_t nth(Statement& q, std::int64_t n) {
-  std::int64_t v = 0;
-  if (q.step()) v = q.int64(0);
-  q.reset();
-  (void)n;
-  return v;
-}
-
-}  // namespace
-
 std::vector<RunCount> runCountsBetween(Connection& c, std::int64_t from, std::int64_t to, const std::string& groupBy) {
-  auto col = groupColumn(groupBy);
+  if (groupBy != "definition" && groupBy != "category" && groupBy != "none")
+    throw Error(ErrorCode::invalid_argument, "groupBy: '" + groupBy + "' is not definition, category or none");
+  // Per definition version, a count over one index range each (definition_id, time, ...):
+  // index-only, no grouping in SQL; the groups are summed here.
   std::map<std::string, RunCount> by;
-  auto& started = c.prepare("SELECT " + col +
-                            ", count(*) FROM instances i INDEXED BY instances_started JOIN definitions d ON d.id = "
-                            "i.definition_id WHERE i.started_at >= ? AND i.started_at < ? AND i.parent_id IS NULL "
-                            "AND i.state != 'draft' GROUP BY 1");
-  started.bind(1, from).bind(2, to);
-  while (started.step()) by[started.text(0)].started = started.int64(1);
-  started.reset();
+  auto& started = c.prepare(
+      "SELECT count(*) FROM instances INDEXED BY instances_started WHERE definition_id = ? AND started_at >= ? AND "
+      "started_at < ? AND parent_id IS NULL AND state != 'draft'");
   auto& ended = c.prepare(
-      "SELECT " + col +
-      ", sum(i.state = 'completed'), sum(i.state = 'rejected'), sum(i.state IN ('terminated', 'invalidated', "
-      "'deleted')) FROM instances i INDEXED BY instances_ended JOIN definitions d ON d.id = i.definition_id WHERE "
-      "i.ended_at IS NOT NULL AND i.ended_at >= ? AND i.ended_at < ? AND i.parent_id IS NULL GROUP BY 1");
-  ended.bind(1, from).bind(2, to);
-  while (ended.step()) {
-    auto& r = by[ended.text(0)];
-    r.completed = ended.int64(1);
-    r.rejected = ended.int64(2);
-    r.cancelled = ended.int64(3);
+      "SELECT coalesce(sum(state = 'completed'), 0), coalesce(sum(state = 'rejected'), 0), coalesce(sum(state IN "
+      "('terminated', 'invalidated', 'deleted')), 0) FROM instances INDEXED BY instances_ended WHERE definition_id = ? "
+      "AND ended_at IS NOT NULL AND ended_at >= ? AND ended_at < ? AND parent_id IS NULL");
+  auto& defs = c.prepare("SELECT id, key, coalesce(category, '') FROM definitions ORDER BY id");
+  std::vector<std::tuple<Id, std::string, std::string>> all;
+  while (defs.step()) all.emplace_back(defs.int64(0), defs.text(1), defs.text(2));
+  defs.reset();
+  for (const auto& [id, key, category] : all) {
+    started.bind(1, id).bind(2, from).bind(3, to);
+    std::int64_t n = started.step() ? started.int64(0) : 0;
+    started.reset();
+    ended.bind(1, id).bind(2, from).bind(3, to);
+    std::int64_t done = 0, rejected = 0, cancelled = 0;
+    if (ended.step()) {
+      done = ended.int64(0);
+      rejected = ended.int64(1);
+      cancelled = ended.int64(2);
+    }
+    ended.reset();
+    if (!n && !done && !rejected && !cancelled) continue;
+    auto& r = by[groupBy == "definition" ? key : groupBy == "category" ? category : std::string()];
+    r.started += n;
+    r.completed += done;
+    r.rejected += rejected;
+    r.cancelled += cancelled;
   }
-  ended.reset();
   std::vector<RunCount> out;
   for (auto& [g, r] : by) {
     r.group = g;
@@ -60,7 +52,12 @@ std::vector<RunCount> runCountsBetween(Connection& c, std::int64_t from, std::in
 }
 
 std::pair<std::int64_t, std::int64_t> startedRange(Connection& c) {
-  auto& q = c.prepare("SELECT min(started_at), max(started_at), max(ended_at) FROM instances");
+  // Per definition, from the ends of its index ranges: no scan of the instances.
+  auto& q = c.prepare(
+      "SELECT min(lo), max(max(hi), coalesce(max(last), 0)) FROM (SELECT (SELECT min(started_at) FROM instances "
+      "INDEXED BY instances_started WHERE definition_id = d.id) AS lo, (SELECT max(started_at) FROM instances INDEXED "
+      "BY instances_started WHERE definition_id = d.id) AS hi, (SELECT max(ended_at) FROM instances INDEXED BY "
+      "instances_ended WHERE definition_id = d.id AND ended_at IS NOT NULL) AS last FROM definitions d)");
   std::pair<std::int64_t, std::int64_t> out{0, 0};
   if (q.step() && !q.isNull(0)) out = {q.int64(0), std::max(q.int64(1), q.isNull(2) ? 0 : q.int64(2))};
   q.reset();
@@ -68,49 +65,69 @@ std::pair<std::int64_t, std::int64_t> startedRange(Connection& c) {
 }
 
 std::vector<DurationStats> durationStats(Connection& c, const std::string& by, std::int64_t from, std::int64_t to) {
-  // Each kind: the groups with count, mean and max, then p50 and p90 by OFFSET in the duration index.
-  std::string groups, ordered;
+  // Each kind: the groups with count, mean and max in one pass over a duration index, then p50
+  // and p90 by OFFSET in it. A time range adds a look at each row (the index has no end time).
+  bool ranged = from != 0 || to != 0;
+  if (to == 0) to = std::numeric_limits<std::int64_t>::max();
+  std::string range = ranged ? " AND ended_at >= ?2 AND ended_at < ?3" : "";
+  std::string groups, ordered, single;
   if (by == "process") {
     groups =
-        "SELECT d.key, count(*), avg(i.ended_at - i.started_at), max(i.ended_at - i.started_at) FROM instances i "
-        "INDEXED BY instances_duration JOIN definitions d ON d.id = i.definition_id WHERE i.ended_at IS NOT NULL "
-        "AND i.ended_at >= ? AND i.ended_at < ? GROUP BY d.key ORDER BY d.key";
+        "SELECT d.key, count(*), avg(i.ended_at - i.started_at), max(i.ended_at - i.started_at) FROM definitions d "
+        "JOIN instances i INDEXED BY instances_duration ON i.definition_id = d.id WHERE i.ended_at IS NOT NULL AND "
+        "?1 = ?1" + range + " GROUP BY d.key ORDER BY d.key";
+    // A key of one version reads the index in its own order (?1 is then the definition id);
+    // several versions are merged by a sort.
     ordered =
-        "SELECT i.ended_at - i.started_at FROM instances i INDEXED BY instances_duration WHERE i.ended_at IS NOT NULL "
-        "AND i.definition_id IN (SELECT id FROM definitions WHERE key = ?) AND i.ended_at >= ? AND i.ended_at < ? "
-        "ORDER BY i.ended_at - i.started_at LIMIT 1 OFFSET ?";
+        "SELECT ended_at - started_at FROM instances INDEXED BY instances_duration WHERE ended_at IS NOT NULL AND "
+        "definition_id IN (SELECT id FROM definitions WHERE key = ?1)" + range +
+        " ORDER BY ended_at - started_at LIMIT 1 OFFSET ?4";
+    single =
+        "SELECT ended_at - started_at FROM instances INDEXED BY instances_duration WHERE ended_at IS NOT NULL AND "
+        "definition_id = ?1" + range + " ORDER BY ended_at - started_at LIMIT 1 OFFSET ?4";
   } else if (by == "node" || by == "assignee") {
     std::string col = by == "node" ? "element_id" : "completed_by";
     std::string index = by == "node" ? "tasks_duration" : "tasks_completer_duration";
-    groups = "SELECT coalesce(" + col + ", ''), count(*), avg(ended_at - created_at), max(ended_at - created_at) FROM "
-             "tasks INDEXED BY " + index + " WHERE state = 'completed' AND ended_at >= ? AND ended_at < ? GROUP BY " +
-             col + " ORDER BY " + col;
+    groups = "SELECT " + col + ", count(*), avg(ended_at - created_at), max(ended_at - created_at) FROM tasks INDEXED BY " +
+             index + " WHERE state = 'completed' AND ?1 = ?1" + range + " GROUP BY " + col + " ORDER BY " + col;
     ordered = "SELECT ended_at - created_at FROM tasks INDEXED BY " + index + " WHERE state = 'completed' AND " + col +
-              " IS ? AND ended_at >= ? AND ended_at < ? ORDER BY ended_at - created_at LIMIT 1 OFFSET ?";
+              " = ?1" + range + " ORDER BY ended_at - created_at LIMIT 1 OFFSET ?4";
   } else {
     throw Error(ErrorCode::invalid_argument, "by: '" + by + "' is not process, node or assignee");
   }
-  if (to == 0) to = std::numeric_limits<std::int64_t>::max();
   auto& g = c.prepare(groups);
-  g.bind(1, from).bind(2, to);
+  g.bind(1, 0);
+  if (ranged) g.bind(2, from).bind(3, to);
   std::vector<DurationStats> out;
   while (g.step()) {
     DurationStats s;
     s.group = g.text(0);
     s.count = g.int64(1);
-    s.mean = g.isNull(2) ? 0 : g.real(2);
+    s.mean = g.real(2);
     s.max = g.int64(3);
     out.push_back(s);
   }
   g.reset();
-  auto& o = c.prepare(ordered);
   for (auto& s : out) {
+    std::vector<Id> versions;
+    if (!single.empty()) {
+      auto& v = c.prepare("SELECT id FROM definitions WHERE key = ?");
+      v.bind(1, s.group);
+      versions = rows(v, [](Statement& r) { return r.int64(0); });
+    }
+    auto& o = c.prepare(versions.size() == 1 ? single : ordered);
     // The nearest-rank percentile: the ceil(p * n)-th smallest.
-    auto rank = [&](int percent) { return std::max<std::int64_t>(0, (s.count * percent + 99) / 100 - 1); };
-    o.bind(1, s.group).bind(2, from).bind(3, to).bind(4, rank(50));
-    s.p50 = nth(o, rank(50));
-    o.bind(1, s.group).bind(2, from).bind(3, to).bind(4, rank(90));
-    s.p90 = nth(o, rank(90));
+    for (int percent : {50, 90}) {
+      if (versions.size() == 1)
+        o.bind(1, versions.front());
+      else
+        o.bind(1, s.group);
+      o.bind(4, std::max<std::int64_t>(0, (s.count * percent + 99) / 100 - 1));
+      if (ranged) o.bind(2, from).bind(3, to);
+      std::int64_t v = o.step() ? o.int64(0) : 0;
+      o.reset();
+      (percent == 50 ? s.p50 : s.p90) = v;
+    }
   }
   return out;
 }
