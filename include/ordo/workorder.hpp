@@ -35,17 +35,17 @@ struct WorkOrderCategory {
 // 应用工单类型: what a work order is, in which scenario, system and project, run by which process.
 struct WorkOrderType {
   std::string id, name;
-  std::string categoryId;     // a WorkOrderCategory
-  std::string scenario;       // the business scenario (报修, 投诉 ...)
-  std::string systemId;       // the application system (a WorkOrderClient id or free text)
+  std::string categoryId;  // a WorkOrderCategory
+  std::string scenario;    // the business scenario (报修, 投诉 ...)
+  std::string systemId;    // the application system (a WorkOrderClient id or free text)
   std::string projectId;
-  std::string processKey;     // the definition key its work orders start
-  std::vector<std::string> supervisors;  // users told about its alerts
-  std::string slaDuration;    // ISO-8601 duration a work order of this type should take; empty: none
+  std::string processKey;                      // the definition key its work orders start
+  std::vector<std::string> supervisors;        // users told about its alerts
+  std::string slaDuration;                     // ISO-8601 duration a work order of this type should take; empty: none
   std::map<std::string, std::string> nodeSla;  // per node (element id): ISO-8601 duration a task may take
   std::string alertLead = "PT1H";              // ISO-8601: how long before a deadline it is "approaching"
-  std::string webhookUrl;     // http://host:port/path an alert is POSTed to; empty: none
-  std::string webhookSecret;  // the HMAC-SHA256 key of the X-Ordo-Signature header
+  std::string webhookUrl;                      // http://host:port/path an alert is POSTed to; empty: none
+  std::string webhookSecret;                   // the HMAC-SHA256 key of the X-Ordo-Signature header
 };
 
 // 工单告警: a deadline approaching or passed, raised once per work order (or task) and level.
@@ -65,9 +65,9 @@ struct WorkOrderAlert {
 
 // 报告分析: instances per period (month 2025-01, quarter 2025-Q1, year 2025) and group.
 struct RunCountQuery {
-  std::string period = "month";    // month, quarter, year
+  std::string period = "month";        // month, quarter, year
   std::string groupBy = "definition";  // definition (key), category, none
-  std::int64_t from = 0, to = 0;   // started in [from, to); 0: open
+  std::int64_t from = 0, to = 0;       // started in [from, to); 0: open
 };
 struct RunCount {
   std::string period, group;

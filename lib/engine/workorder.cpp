@@ -127,8 +127,8 @@ void Engine::saveWorkOrderCategory(const WorkOrderCategory& category) {
       std::set<std::string> seen;
       for (std::string at = category.parentId; !at.empty() && seen.insert(at).second; at = parentOf[at])
         if (at == category.id)
-          throw Error(ErrorCode::invalid_argument, "parentId: '" + category.parentId + "' is '" + category.id +
-                                                       "' itself or below it");
+          throw Error(ErrorCode::invalid_argument,
+                      "parentId: '" + category.parentId + "' is '" + category.id + "' itself or below it");
     }
     c.saveWorkOrderCategory(category);
   });
@@ -146,7 +146,8 @@ void Engine::saveWorkOrderType(const WorkOrderType& type) {
     try {
       jobs::parseDuration(text);
     } catch (const std::exception& e) {
-      throw Error(ErrorCode::invalid_argument, field + ": '" + text + "' is not an ISO-8601 duration (" + e.what() + ")");
+      throw Error(ErrorCode::invalid_argument,
+                  field + ": '" + text + "' is not an ISO-8601 duration (" + e.what() + ")");
     }
   };
   duration("slaDuration", type.slaDuration);
@@ -261,7 +262,8 @@ Page<WorkOrder> Engine::workOrders(const WorkOrderQuery& query) const {
 }
 
 void Engine::evaluateWorkOrder(std::int64_t id, const Actor& actor, int score, const std::string& comment) {
-  if (score < 1 || score > 5) throw Error(ErrorCode::invalid_argument, "score: " + std::to_string(score) + " is not 1..5");
+  if (score < 1 || score > 5)
+    throw Error(ErrorCode::invalid_argument, "score: " + std::to_string(score) + " is not 1..5");
   auto now = impl_->clock->nowMillis();
   impl_->command([&](store::Session& c) {
     auto o = c.workOrderById(id);
@@ -272,7 +274,8 @@ void Engine::evaluateWorkOrder(std::int64_t id, const Actor& actor, int score, c
       throw Error(ErrorCode::forbidden, "user '" + user + "' did not file work order " + std::to_string(id));
     if (!i || !instanceCompleted(*i))
       throw Error(ErrorCode::wrong_state, "work order " + std::to_string(id) + " is not closed yet");
-    if (o->evaluatedAt) throw Error(ErrorCode::wrong_state, "work order " + std::to_string(id) + " is evaluated already");
+    if (o->evaluatedAt)
+      throw Error(ErrorCode::wrong_state, "work order " + std::to_string(id) + " is evaluated already");
     c.evaluateWorkOrder(id, score, comment, now);
   });
 }

@@ -102,13 +102,16 @@ int Engine::raiseWorkOrderAlerts() {
     int raised = 0;
     for (const auto& a : due) {
       if (!c.insertAlert(a)) continue;  // another engine raised it meanwhile
-      impl_->onInstance(c, a.instanceId, {}, [&](runtime::Execution& ex) {
-        const runtime::Token* token = nullptr;
-        for (const auto& row : ex.state().tasks)
-          if (row.task.id == a.taskId) token = ex.state().token(row.tokenId);
-        ex.recordOperation("alert", token, a.taskId, describe(a), a.notified);
-        for (const auto& u : a.notified) ex.notify(u, "alert", a.taskId, describe(a));
-      }, true);
+      impl_->onInstance(
+          c, a.instanceId, {},
+          [&](runtime::Execution& ex) {
+            const runtime::Token* token = nullptr;
+            for (const auto& row : ex.state().tasks)
+              if (row.task.id == a.taskId) token = ex.state().token(row.tokenId);
+            ex.recordOperation("alert", token, a.taskId, describe(a), a.notified);
+            for (const auto& u : a.notified) ex.notify(u, "alert", a.taskId, describe(a));
+          },
+          true);
       ++raised;
     }
     return raised;

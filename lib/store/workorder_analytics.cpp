@@ -75,23 +75,26 @@ std::vector<DurationStats> durationStats(Connection& c, const std::string& by, s
     groups =
         "SELECT d.key, count(*), avg(i.ended_at - i.started_at), max(i.ended_at - i.started_at) FROM definitions d "
         "JOIN instances i INDEXED BY instances_duration ON i.definition_id = d.id WHERE i.ended_at IS NOT NULL AND "
-        "?1 = ?1" + range + " GROUP BY d.key ORDER BY d.key";
+        "?1 = ?1" +
+        range + " GROUP BY d.key ORDER BY d.key";
     // A key of one version reads the index in its own order (?1 is then the definition id);
     // several versions are merged by a sort.
     ordered =
         "SELECT ended_at - started_at FROM instances INDEXED BY instances_duration WHERE ended_at IS NOT NULL AND "
-        "definition_id IN (SELECT id FROM definitions WHERE key = ?1)" + range +
-        " ORDER BY ended_at - started_at LIMIT 1 OFFSET ?4";
+        "definition_id IN (SELECT id FROM definitions WHERE key = ?1)" +
+        range + " ORDER BY ended_at - started_at LIMIT -1 OFFSET ?4";
     single =
         "SELECT ended_at - started_at FROM instances INDEXED BY instances_duration WHERE ended_at IS NOT NULL AND "
-        "definition_id = ?1" + range + " ORDER BY ended_at - started_at LIMIT 1 OFFSET ?4";
+        "definition_id = ?1" +
+        range + " ORDER BY ended_at - started_at LIMIT -1 OFFSET ?4";
   } else if (by == "node" || by == "assignee") {
     std::string col = by == "node" ? "element_id" : "completed_by";
     std::string index = by == "node" ? "tasks_duration" : "tasks_completer_duration";
-    groups = "SELECT " + col + ", count(*), avg(ended_at - created_at), max(ended_at - created_at) FROM tasks INDEXED BY " +
-             index + " WHERE state = 'completed' AND ?1 = ?1" + range + " GROUP BY " + col + " ORDER BY " + col;
+    groups = "SELECT " + col +
+             ", count(*), avg(ended_at - created_at), max(ended_at - created_at) FROM tasks INDEXED BY " + index +
+             " WHERE state = 'completed' AND ?1 = ?1" + range + " GROUP BY " + col + " ORDER BY " + col;
     ordered = "SELECT ended_at - created_at FROM tasks INDEXED BY " + index + " WHERE state = 'completed' AND " + col +
-              " = ?1" + range + " ORDER BY ended_at - created_at LIMIT 1 OFFSET ?4";
+              " = ?1" + range + " ORDER BY ended_at - created_at LIMIT -1 OFFSET ?4";
   } else {
     throw Error(ErrorCode::invalid_argument, "by: '" + by + "' is not process, node or assignee");
   }
@@ -116,18 +119,19 @@ std::vector<DurationStats> durationStats(Connection& c, const std::string& by, s
       versions = rows(v, [](Statement& r) { return r.int64(0); });
     }
     auto& o = c.prepare(versions.size() == 1 ? single : ordered);
-    // The nearest-rank percentile: the ceil(p * n)-th smallest.
-    for (int percent : {50, 90}) {
-      if (versions.size() == 1)
-        o.bind(1, versions.front());
-      else
-        o.bind(1, s.group);
-      o.bind(4, std::max<std::int64_t>(0, (s.count * percent + 99) / 100 - 1));
-      if (ranged) o.bind(2, from).bind(3, to);
-      std::int64_t v = o.step() ? o.int64(0) : 0;
-      o.reset();
-      (percent == 50 ? s.p50 : s.p90) = v;
+    // The nearest-rank percentiles (the ceil(p * n)-th smallest): one cursor from p50 on to p90.
+    auto rank = [&](int percent) { return std::max<std::int64_t>(0, (s.count * percent + 99) / 100 - 1); };
+    if (versions.size() == 1)
+      o.bind(1, versions.front());
+    else
+      o.bind(1, s.group);
+    o.bind(4, rank(50));
+    if (ranged) o.bind(2, from).bind(3, to);
+    if (o.step()) {
+      s.p50 = s.p90 = o.int64(0);
+      for (auto at = rank(50); at < rank(90) && o.step(); ++at) s.p90 = o.int64(0);
     }
+    o.reset();
   }
   return out;
 }

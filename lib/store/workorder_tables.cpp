@@ -133,7 +133,8 @@ std::vector<WorkOrderCategory> listWorkOrderCategories(Connection& c) {
 void saveWorkOrderType(Connection& c, const WorkOrderType& x) {
   c.prepare(
        "INSERT OR REPLACE INTO wo_types(id, name, category_id, scenario, system_id, project_id, process_key, "
-       "supervisors, sla_duration, node_sla, alert_lead, webhook_url, webhook_secret) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
+       "supervisors, sla_duration, node_sla, alert_lead, webhook_url, webhook_secret) VALUES "
+       "(?,?,?,?,?,?,?,?,?,?,?,?,?)")
       .bind(1, x.id)
       .bind(2, x.name)
       .bindOptional(3, x.categoryId)
@@ -174,7 +175,8 @@ std::vector<WorkOrderType> listWorkOrderTypes(Connection& c) {
 }
 
 std::int64_t insertWorkOrder(Connection& c, const WorkOrder& o) {
-  c.prepare(std::string("INSERT INTO wo_orders(") + kOrderCols + ") VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,NULL,NULL,NULL)")
+  c.prepare(std::string("INSERT INTO wo_orders(") + kOrderCols +
+            ") VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,NULL,NULL,NULL)")
       .bind(1, o.number)
       .bind(2, o.title)
       .bindOptional(3, o.typeId)
@@ -207,7 +209,8 @@ std::optional<WorkOrder> workOrderById(Connection& c, std::int64_t id) {
 }
 
 std::optional<WorkOrder> workOrderByInstance(Connection& c, Id instance) {
-  auto& q = c.prepare(std::string("SELECT ") + kOrderCols + " FROM wo_orders WHERE instance_id = ? ORDER BY id LIMIT 1");
+  auto& q =
+      c.prepare(std::string("SELECT ") + kOrderCols + " FROM wo_orders WHERE instance_id = ? ORDER BY id LIMIT 1");
   q.bind(1, instance);
   auto all = rows(q, readOrder);
   if (all.empty()) return std::nullopt;
@@ -316,8 +319,9 @@ std::optional<WorkOrderAlert> alertById(Connection& c, std::int64_t id) {
 
 void updateWebhook(Connection& c, std::int64_t id, const std::string& status, int attempts, std::int64_t nextAt,
                    const std::string& error) {
-  c.prepare("UPDATE wo_alerts SET webhook_status = ?, webhook_attempts = ?, webhook_next_at = ?, webhook_error = ? "
-            "WHERE id = ?")
+  c.prepare(
+       "UPDATE wo_alerts SET webhook_status = ?, webhook_attempts = ?, webhook_next_at = ?, webhook_error = ? "
+       "WHERE id = ?")
       .bind(1, status)
       .bind(2, attempts)
       .bind(3, nextAt)

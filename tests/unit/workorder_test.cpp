@@ -56,7 +56,7 @@ TEST_CASE("workorder: clients keep a hash of their secret, by kind") {
   CHECK(workOrderSecretMatches(*got, "123456"));
   CHECK_FALSE(workOrderSecretMatches(*got, "12345"));
   CHECK_FALSE(e.workOrderClient("service", "12345678"));  // an app's id is no service's
-  e.saveWorkOrderClient(app, "");  // keeps the secret
+  e.saveWorkOrderClient(app, "");                         // keeps the secret
   CHECK(workOrderSecretMatches(*e.workOrderClient("app", "12345678"), "123456"));
   WorkOrderClient bad = app;
   bad.kind = "web";

@@ -131,8 +131,9 @@ void addLoginRoute(RouteTable& t) {
               if (user->disabled) return fail(kDisabled, "username: the account '" + id + "' is disabled");
               auto secret = Authenticator::newTokenSecret();
               c.engine.createApiToken(id, "workorder login", Authenticator::tokenHash(secret));
-              return ok(object{{"accessToken", secret}, {"tokenType", "Bearer"}, {"userId", id}, {"userName", user->name}},
-                        "登录成功");
+              return ok(
+                  object{{"accessToken", secret}, {"tokenType", "Bearer"}, {"userId", id}, {"userName", user->name}},
+                  "登录成功");
             })
             .route);
 }

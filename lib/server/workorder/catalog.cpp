@@ -17,7 +17,8 @@ void sameToken(Call& c) {
 template <class T>
 array pageOf(const std::vector<T>& all, int offset, int limit, const std::function<value(const T&)>& row) {
   array out;
-  for (std::size_t k = static_cast<std::size_t>(offset); k < all.size() && out.size() < static_cast<std::size_t>(limit); ++k)
+  for (std::size_t k = static_cast<std::size_t>(offset); k < all.size() && out.size() < static_cast<std::size_t>(limit);
+       ++k)
     out.push_back(row(all[k]));
   return out;
 }

@@ -159,7 +159,8 @@ Definition resolveDefinition(Call& c, const std::string& text, const char* field
   if (first != std::string::npos) {
     auto last = text.rfind(':');
     auto d = camunda7::visibleDefinition(c, text.substr(last + 1));
-    if (definitionIdOf(d) != text) throw Error(ErrorCode::not_found, std::string(field) + ": no definition '" + text + "'");
+    if (definitionIdOf(d) != text)
+      throw Error(ErrorCode::not_found, std::string(field) + ": no definition '" + text + "'");
     return d;
   }
   if (std::all_of(text.begin(), text.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
@@ -226,7 +227,8 @@ std::vector<std::string> userList(const object& o, const char* key) {
     add(std::string(v->as_string()));
   } else if (v->is_array()) {
     for (const auto& x : v->as_array()) {
-      if (x.is_string()) add(std::string(x.as_string()));
+      if (x.is_string())
+        add(std::string(x.as_string()));
       else if (!x.is_object() || !x.as_object().empty())  // the document's placeholder [{}] names nobody
         throw Error(ErrorCode::invalid_argument, std::string(key) + ": expected user ids");
     }

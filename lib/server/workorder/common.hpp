@@ -68,7 +68,7 @@ std::string deploymentIdOf(Call& c, Id definition);  // "" when deployed without
 const object& bodyOf(const Call& c);
 std::string textField(const object& o, const char* key, bool required = false);
 bool hasField(const object& o, const char* key);
-Variables objectField(const object& o, const char* key);  // an object, a JSON text of one, "" or absent
+Variables objectField(const object& o, const char* key);              // an object, a JSON text of one, "" or absent
 std::vector<std::string> userList(const object& o, const char* key);  // "a,b" or ["a","b"] or [{}]
 std::string queryText(const Call& c, const char* name);
 // pageNum / pageNo (1-based) and pageSize (1..1000); required.
@@ -77,6 +77,11 @@ void paging(const Call& c, const char* pageName, int& offset, int& limit);
 Actor actorOf(const Call& c);
 // A user the body names (delegate, transfer): nullopt when unknown (answered 4200).
 bool userExists(Call& c, const std::string& id);
+
+// The one place the dialect reads a task's state (rows.cpp).
+bool taskOpen(const Task& t);
+// The first open task of an instance, "" when none (the TaskId of start and complete).
+std::string firstOpenTask(Call& c, Id instance);
 
 // Lists and rows (rows.cpp).
 object taskRow(Call& c, const ListItem& item, const std::string& list);

@@ -12,14 +12,18 @@ namespace {
 using camunda7::R;
 
 value clientJson(const WorkOrderClient& x) {
-  return object{{"kind", x.kind},          {"id", x.id},         {"name", x.name},
-                {"images", x.images},      {"appFlag", x.appFlag}, {"applicationId", x.applicationId},
-                {"disabled", x.disabled},  {"createdAt", camunda7::isoTime(x.createdAt)}};
+  return object{{"kind", x.kind},         {"id", x.id},
+                {"name", x.name},         {"images", x.images},
+                {"appFlag", x.appFlag},   {"applicationId", x.applicationId},
+                {"disabled", x.disabled}, {"createdAt", camunda7::isoTime(x.createdAt)}};
 }
 
 value categoryJson(const WorkOrderCategory& x) {
-  return object{{"id", x.id}, {"parentId", camunda7::strOrNull(x.parentId)}, {"name", x.name},
-                {"description", x.description}, {"sort", x.sort}};
+  return object{{"id", x.id},
+                {"parentId", camunda7::strOrNull(x.parentId)},
+                {"name", x.name},
+                {"description", x.description},
+                {"sort", x.sort}};
 }
 
 value typeJson(const WorkOrderType& x) {
@@ -27,10 +31,18 @@ value typeJson(const WorkOrderType& x) {
   for (const auto& s : x.supervisors) sup.push_back(value(s));
   object nodeSla;
   for (const auto& [k, v] : x.nodeSla) nodeSla[k] = v;
-  return object{{"id", x.id},           {"name", x.name},           {"categoryId", x.categoryId},
-                {"scenario", x.scenario}, {"systemId", x.systemId},   {"projectId", x.projectId},
-                {"processKey", x.processKey}, {"supervisors", sup},   {"slaDuration", x.slaDuration},
-                {"nodeSla", nodeSla},       {"alertLead", x.alertLead},  {"webhookUrl", x.webhookUrl}};
+  return object{{"id", x.id},
+                {"name", x.name},
+                {"categoryId", x.categoryId},
+                {"scenario", x.scenario},
+                {"systemId", x.systemId},
+                {"projectId", x.projectId},
+                {"processKey", x.processKey},
+                {"supervisors", sup},
+                {"slaDuration", x.slaDuration},
+                {"nodeSla", nodeSla},
+                {"alertLead", x.alertLead},
+                {"webhookUrl", x.webhookUrl}};
 }
 
 value orderJson(const WorkOrder& o) {
@@ -131,19 +143,20 @@ void addNativeRoutes(RouteTable& t) {
               return server::noContent();
             })
             .route);
-  t.add(R("POST", p + "/categories", "Work orders", "Save a category (综合工单类型) of the tree")
-            .admin()
-            .body(obj({{"id", str()}, {"name", str()}, {"parentId", str()}, {"description", str()}, {"sort", integer()}},
-                      {"id", "name"}))
-            .noContent()
-            .handle([](Call& c) {
-              const auto& b = camunda7::body(c);
-              c.engine.saveWorkOrderCategory({camunda7::text(b, "id"), camunda7::text(b, "parentId"),
-                                              camunda7::text(b, "name"), camunda7::text(b, "description"),
-                                              static_cast<int>(camunda7::integerField(b, "sort").value_or(0))});
-              return server::noContent();
-            })
-            .route);
+  t.add(
+      R("POST", p + "/categories", "Work orders", "Save a category (综合工单类型) of the tree")
+          .admin()
+          .body(obj({{"id", str()}, {"name", str()}, {"parentId", str()}, {"description", str()}, {"sort", integer()}},
+                    {"id", "name"}))
+          .noContent()
+          .handle([](Call& c) {
+            const auto& b = camunda7::body(c);
+            c.engine.saveWorkOrderCategory({camunda7::text(b, "id"), camunda7::text(b, "parentId"),
+                                            camunda7::text(b, "name"), camunda7::text(b, "description"),
+                                            static_cast<int>(camunda7::integerField(b, "sort").value_or(0))});
+            return server::noContent();
+          })
+          .route);
   t.add(R("GET", p + "/categories", "Work orders", "The category tree, flat (parentId links it)")
             .handle([](Call& c) {
               array out;
@@ -181,7 +194,8 @@ void addNativeRoutes(RouteTable& t) {
               x.supervisors = camunda7::strings(b, "supervisors");
               x.slaDuration = camunda7::text(b, "slaDuration");
               if (auto* m = b.if_contains("nodeSla"))
-                for (const auto& kv : m->as_object()) x.nodeSla[std::string(kv.key())] = std::string(kv.value().as_string());
+                for (const auto& kv : m->as_object())
+                  x.nodeSla[std::string(kv.key())] = std::string(kv.value().as_string());
               if (b.contains("alertLead")) x.alertLead = camunda7::text(b, "alertLead");
               x.webhookUrl = camunda7::text(b, "webhookUrl");
               x.webhookSecret = camunda7::text(b, "webhookSecret");
@@ -206,7 +220,8 @@ void addNativeRoutes(RouteTable& t) {
               q.status = camunda7::param(c, "status");
               q.typeId = camunda7::param(c, "typeId");
               q.offset = static_cast<int>(std::max<std::int64_t>(0, camunda7::queryInt(c, "firstResult").value_or(0)));
-              q.limit = static_cast<int>(std::clamp<std::int64_t>(camunda7::queryInt(c, "maxResults").value_or(100), 0, 1000));
+              q.limit = static_cast<int>(
+                  std::clamp<std::int64_t>(camunda7::queryInt(c, "maxResults").value_or(100), 0, 1000));
               auto page = c.engine.workOrders(q);
               array out;
               for (const auto& o : page.items) out.push_back(orderJson(o));
@@ -225,7 +240,8 @@ void addNativeRoutes(RouteTable& t) {
               auto o = visibleOrder(c, c.request.params.at("id"));
               const auto& b = camunda7::body(c);
               auto score = camunda7::integerField(b, "score").value_or(0);
-              if (score < 1 || score > 5) throw Error(ErrorCode::invalid_argument, "score: " + std::to_string(score) + " is not 1..5");
+              if (score < 1 || score > 5)
+                throw Error(ErrorCode::invalid_argument, "score: " + std::to_string(score) + " is not 1..5");
               c.engine.evaluateWorkOrder(o.id, Actor::user(c.who.user), static_cast<int>(score),
                                          camunda7::text(b, "comment"));
               return server::noContent();
@@ -245,17 +261,21 @@ void addNativeRoutes(RouteTable& t) {
               r.tenant = c.who.tenant;
               r.resources.push_back({r.name.empty() ? "process.bpmn" : r.name + ".bpmn", camunda7::text(b, "xml")});
               if (auto* f = b.if_contains("forms"))
-                for (const auto& kv : f->as_object()) r.forms[std::string(kv.key())] = std::string(kv.value().as_string());
+                for (const auto& kv : f->as_object())
+                  r.forms[std::string(kv.key())] = std::string(kv.value().as_string());
               auto d = c.engine.deployResources(r);
               c.state.forgetDefinitions();
               array defs;
               for (const auto& x : d.definitions)
-                defs.push_back(object{{"id", std::to_string(x.id)}, {"definitionId", definitionIdOf(x)},
-                                      {"key", x.key}, {"version", x.version}});
+                defs.push_back(object{{"id", std::to_string(x.id)},
+                                      {"definitionId", definitionIdOf(x)},
+                                      {"key", x.key},
+                                      {"version", x.version}});
               return json(200, object{{"deploymentId", std::to_string(d.id)}, {"definitions", defs}});
             })
             .route);
-  t.add(R("PUT", p + "/definitions/{id}/publication", "Work orders", "发布 / 下线: publish a definition or take it offline")
+  t.add(R("PUT", p + "/definitions/{id}/publication", "Work orders",
+          "发布 / 下线: publish a definition or take it offline")
             .admin()
             .body(obj({{"publication", str("published or offline")}}, {"publication"}))
             .noContent()
@@ -266,7 +286,8 @@ void addNativeRoutes(RouteTable& t) {
               try {
                 pub = publicationFrom(text);
               } catch (const std::exception&) {
-                throw Error(ErrorCode::invalid_argument, "publication: '" + text + "' is neither published nor offline");
+                throw Error(ErrorCode::invalid_argument,
+                            "publication: '" + text + "' is neither published nor offline");
               }
               c.engine.setDefinitionPublication(d.id, pub, Actor::user(c.who.user));
               c.state.forgetDefinitions();

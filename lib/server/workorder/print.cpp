@@ -94,8 +94,8 @@ std::string svgOf(const Canvas& canvas) {
     bool event = n.kind.find("Event") != std::string::npos, gateway = n.kind.find("Gateway") != std::string::npos;
     s << "<g class=\"" << esc(n.status) << "\" data-id=\"" << esc(n.id) << "\">";
     if (event)
-      s << "<circle cx=\"" << x + 25 << "\" cy=\"" << y + 25 << "\" r=\"22\" fill=\"white\" stroke=\"" << colour(n.status)
-        << "\" stroke-width=\"3\"/>";
+      s << "<circle cx=\"" << x + 25 << "\" cy=\"" << y + 25 << "\" r=\"22\" fill=\"white\" stroke=\""
+        << colour(n.status) << "\" stroke-width=\"3\"/>";
     else if (gateway)
       s << "<polygon points=\"" << x + 25 << "," << y << " " << x + 50 << "," << y + 25 << " " << x + 25 << ","
         << y + 50 << " " << x << "," << y + 25 << "\" fill=\"white\" stroke=\"" << colour(n.status)
@@ -132,7 +132,9 @@ std::string pageOf(Call& c, const WorkOrder& o) {
        "width:22%}@media print{.noprint{display:none}}</style></head><body>";
   h << "<h1>工单 " << esc(o.number) << " · " << esc(o.title) << "</h1>";
   h << "<h2>工单信息</h2><table>";
-  auto row = [&](const char* k, const std::string& v) { h << "<tr><th>" << k << "</th><td>" << esc(v) << "</td></tr>"; };
+  auto row = [&](const char* k, const std::string& v) {
+    h << "<tr><th>" << k << "</th><td>" << esc(v) << "</td></tr>";
+  };
   row("工单编号", o.number);
   row("标题", o.title);
   row("工单类型", o.typeId);
@@ -159,7 +161,8 @@ std::string pageOf(Call& c, const WorkOrder& o) {
   for (const auto& t : c.engine.tasks(TaskQuery{.instanceId = i.id, .includeFinished = true})) taskNames[t.id] = t.name;
   for (const auto& e : c.engine.history(i.id)) {
     std::string action = !e.action.empty() ? e.action : e.kind;
-    if (e.kind != "operation" && e.kind != "task_completed" && e.kind != "instance_started" && e.kind != "instance_ended")
+    if (e.kind != "operation" && e.kind != "task_completed" && e.kind != "instance_started" &&
+        e.kind != "instance_ended")
       continue;
     h << "<tr><td>" << esc(localTime(e.at)) << "</td><td>" << esc(e.taskId ? taskNames[e.taskId] : e.elementId)
       << "</td><td>" << esc(action) << "</td><td>" << esc(e.actor) << "</td><td>" << esc(e.comment) << "</td></tr>";
@@ -200,8 +203,10 @@ void addPrintRoutes(RouteTable& t) {
               if (!mkdtemp(dir)) throw Error(ErrorCode::io_error, "cannot make a temporary folder for the PDF");
               std::string in = std::string(dir) + "/page.html", out = std::string(dir) + "/page.pdf";
               std::ofstream(in) << pageOf(c, o);
-              std::string cmd = "timeout 60 " + browser + " --headless --no-sandbox --disable-gpu --no-pdf-header-footer "
-                                "--print-to-pdf=" + out + " file://" + in + " >/dev/null 2>&1";
+              std::string cmd = "timeout 60 " + browser +
+                                " --headless --no-sandbox --disable-gpu --no-pdf-header-footer "
+                                "--print-to-pdf=" +
+                                out + " file://" + in + " >/dev/null 2>&1";
               int rc = std::system(cmd.c_str());
               std::ifstream pdf(out, std::ios::binary);
               std::ostringstream bytes;

@@ -17,7 +17,8 @@ ListQuery listQuery(Call& c, const std::string& type) {
   q.processKey = queryText(c, "processKey");
   q.processName = queryText(c, "processName");
   q.category = queryText(c, "category");
-  if (auto from = queryText(c, "proStartBeginTime"); !from.empty()) q.startedFrom = parseLocalTime(from, "proStartBeginTime");
+  if (auto from = queryText(c, "proStartBeginTime"); !from.empty())
+    q.startedFrom = parseLocalTime(from, "proStartBeginTime");
   if (auto to = queryText(c, "proStartEndTime"); !to.empty()) q.startedTo = parseLocalTime(to, "proStartEndTime");
   if (q.startedFrom && q.startedTo && q.startedFrom > q.startedTo)
     throw Error(ErrorCode::invalid_argument, "proStartBeginTime: after proStartEndTime");
@@ -48,7 +49,8 @@ Response start(Call& c, const std::string& fromPath) {
   std::string id = fromPath;
   if (id.empty()) id = textField(b, "processDefId");
   if (id.empty()) id = textField(b, "processId");
-  if (id.empty()) throw Error(ErrorCode::invalid_argument, "processDefId: required (or processId, or start/{processId})");
+  if (id.empty())
+    throw Error(ErrorCode::invalid_argument, "processDefId: required (or processId, or start/{processId})");
   auto vars = objectField(b, "variables");
   auto d = resolveDefinition(c, id, "processDefId");
   auto origin = camunda7::definitionOrigin(c, d.id);
@@ -59,12 +61,7 @@ Response start(Call& c, const std::string& fromPath) {
   r.initiator = c.who.user;
   r.tenant = origin.tenant.empty() ? c.who.tenant : origin.tenant;
   auto i = c.engine.start(r);
-  std::string first;
-  for (const auto& t : c.engine.tasks(TaskQuery{.instanceId = i.id}))
-    if (t.state == "open") {
-      first = std::to_string(t.id);
-      break;
-    }
+  auto first = firstOpenTask(c, i.id);
   return ok(object{{"TaskId", first}, {"ProcessInstanceId", std::to_string(i.id)}}, "流程启动成功");
 }
 
@@ -95,7 +92,8 @@ void addProcessRoutes(RouteTable& t) {
                 match.push_back(d);
               }
               array out;
-              for (std::size_t k = static_cast<std::size_t>(offset); k < match.size() && out.size() < static_cast<std::size_t>(limit); ++k) {
+              for (std::size_t k = static_cast<std::size_t>(offset);
+                   k < match.size() && out.size() < static_cast<std::size_t>(limit); ++k) {
                 const auto& d = match[k];
                 auto form = c.engine.startFormOf(d.id);
                 auto dep = deploymentIdOf(c, d.id);
@@ -131,7 +129,8 @@ void addProcessRoutes(RouteTable& t) {
               if (auto ins = queryText(c, "procInsId"); !ins.empty()) {
                 auto i = camunda7::visibleInstance(c, ins);
                 if (i.definitionId != d.id)
-                  throw Error(ErrorCode::not_found, "procInsId: " + ins + " is not an instance of " + definitionIdOf(d));
+                  throw Error(ErrorCode::not_found,
+                              "procInsId: " + ins + " is not an instance of " + definitionIdOf(d));
                 content.as_object()["formData"] = c.engine.variables(i.id);
               }
               return ok(object{{"formKey", form.first.empty() ? value(nullptr) : value(form.first)},

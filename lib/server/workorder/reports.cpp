@@ -15,19 +15,20 @@ using camunda7::R;
 value alertJson(const WorkOrderAlert& a) {
   array users;
   for (const auto& u : a.notified) users.push_back(value(u));
-  return object{{"id", std::to_string(a.id)},
-                {"workOrderId", std::to_string(a.orderId)},
-                {"processInstanceId", std::to_string(a.instanceId)},
-                {"taskId", camunda7::idOrNull(a.taskId)},
-                {"elementId", camunda7::strOrNull(a.elementId)},
-                {"level", a.level},
-                {"deadline", camunda7::isoTime(a.deadline)},
-                {"raised", camunda7::isoTime(a.raisedAt)},
-                {"notified", users},
-                {"webhook", a.webhookStatus.empty() ? value(nullptr)
-                                                    : value(object{{"status", a.webhookStatus},
-                                                                   {"attempts", a.webhookAttempts},
-                                                                   {"error", a.webhookError}})}};
+  return object{
+      {"id", std::to_string(a.id)},
+      {"workOrderId", std::to_string(a.orderId)},
+      {"processInstanceId", std::to_string(a.instanceId)},
+      {"taskId", camunda7::idOrNull(a.taskId)},
+      {"elementId", camunda7::strOrNull(a.elementId)},
+      {"level", a.level},
+      {"deadline", camunda7::isoTime(a.deadline)},
+      {"raised", camunda7::isoTime(a.raisedAt)},
+      {"notified", users},
+      {"webhook",
+       a.webhookStatus.empty()
+           ? value(nullptr)
+           : value(object{{"status", a.webhookStatus}, {"attempts", a.webhookAttempts}, {"error", a.webhookError}})}};
 }
 
 std::int64_t timeParam(const Call& c, const char* name) {
@@ -36,7 +37,7 @@ std::int64_t timeParam(const Call& c, const char* name) {
 }
 
 value statsJson(const DurationStats& s) {
-  return object{{"group", s.group}, {"count", s.count}, {"meanMillis", s.mean},
+  return object{{"group", s.group},   {"count", s.count},   {"meanMillis", s.mean},
                 {"p50Millis", s.p50}, {"p90Millis", s.p90}, {"maxMillis", s.max}};
 }
 
@@ -45,17 +46,20 @@ value statsJson(const DurationStats& s) {
 void addReportRoutes(RouteTable& t) {
   using namespace schema;
   const std::string p = "/ordo/workorder";
-  t.add(R("GET", p + "/alerts", "Work orders", "工单告警: alerts raised (an administrator: all; others: those sent to them)")
+  t.add(R("GET", p + "/alerts", "Work orders",
+          "工单告警: alerts raised (an administrator: all; others: those sent to them)")
             .query("workOrderId", "integer")
             .handle([](Call& c) {
               auto order = camunda7::queryInt(c, "workOrderId").value_or(0);
               array out;
               for (const auto& a : c.engine.workOrderAlerts(order))
-                if (c.who.admin || std::count(a.notified.begin(), a.notified.end(), c.who.user)) out.push_back(alertJson(a));
+                if (c.who.admin || std::count(a.notified.begin(), a.notified.end(), c.who.user))
+                  out.push_back(alertJson(a));
               return json(200, out);
             })
             .route);
-  t.add(R("GET", p + "/analytics/runs", "Work orders", "报告分析: instances started, completed, rejected, cancelled per period")
+  t.add(R("GET", p + "/analytics/runs", "Work orders",
+          "报告分析: instances started, completed, rejected, cancelled per period")
             .admin()
             .query("period", "string", "month (default), quarter or year")
             .query("groupBy", "string", "definition (default), category or none")
@@ -69,12 +73,17 @@ void addReportRoutes(RouteTable& t) {
               q.to = timeParam(c, "startedBefore");
               array out;
               for (const auto& r : c.engine.runCounts(q))
-                out.push_back(object{{"period", r.period}, {"group", r.group}, {"started", r.started},
-                                     {"completed", r.completed}, {"rejected", r.rejected}, {"cancelled", r.cancelled}});
+                out.push_back(object{{"period", r.period},
+                                     {"group", r.group},
+                                     {"started", r.started},
+                                     {"completed", r.completed},
+                                     {"rejected", r.rejected},
+                                     {"cancelled", r.cancelled}});
               return json(200, out);
             })
             .route);
-  t.add(R("GET", p + "/analytics/durations", "Work orders", "报告分析: durations (count, mean, p50, p90, max) by process, node or assignee")
+  t.add(R("GET", p + "/analytics/durations", "Work orders",
+          "报告分析: durations (count, mean, p50, p90, max) by process, node or assignee")
             .admin()
             .query("by", "string", "process (default), node or assignee")
             .query("endedAfter", "string")
@@ -100,7 +109,8 @@ void addReportRoutes(RouteTable& t) {
               return json(200, out);
             })
             .route);
-  t.add(R("GET", p + "/monitor", "Work orders", "监控中心: abnormal instances (overdue, incident, stuck, suspended) and the normal count")
+  t.add(R("GET", p + "/monitor", "Work orders",
+          "监控中心: abnormal instances (overdue, incident, stuck, suspended) and the normal count")
             .admin()
             .query("stuckMinutes", "integer", "waiting longer than this is stuck (default 1440)")
             .handle([](Call& c) {

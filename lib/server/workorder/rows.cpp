@@ -26,9 +26,6 @@ const char* processStatus(const std::string& state) {
   return "canceled";  // terminated (取消), invalidated (作废), deleted
 }
 
-bool taskOpen(const Task& t) {
-  return t.state == "open";
-}
 
 // 0 正常意见, 1 退回意见, 2 驳回意见.
 int commentType(const HistoryEntry& h) {
@@ -61,6 +58,16 @@ struct Names {
 };
 
 }  // namespace
+
+bool taskOpen(const Task& t) {
+  return t.state == "open";
+}
+
+std::string firstOpenTask(Call& c, Id instance) {
+  for (const auto& t : c.engine.tasks(TaskQuery{.instanceId = instance}))
+    if (taskOpen(t)) return std::to_string(t.id);
+  return "";
+}
 
 object taskRow(Call& c, const ListItem& item, const std::string& list) {
   const auto& i = item.instance;

@@ -34,14 +34,8 @@ Task taskOf(Call& c, const object& b, Instance* instance = nullptr) {
   return camunda7::visibleTask(c, textField(b, "taskId", true), instance);
 }
 
-std::string nextOpenTask(Call& c, Id instance) {
-  for (const auto& t : c.engine.tasks(TaskQuery{.instanceId = instance}))
-    if (t.state == "open") return std::to_string(t.id);
-  return "";
-}
-
 Response done(Call& c, Id instance) {
-  return ok(object{{"TaskId", nextOpenTask(c, instance)}, {"ProcessInstanceId", std::to_string(instance)}});
+  return ok(object{{"TaskId", firstOpenTask(c, instance)}, {"ProcessInstanceId", std::to_string(instance)}});
 }
 
 // A user the body names must exist: 4200 otherwise (before anything changes).

@@ -35,7 +35,8 @@ std::string hmacHex(const std::string& key, const std::string& body) {
 }
 
 // One POST; true on a 2xx answer, else `error` says why.
-bool post(const std::string& url, const std::string& body, const std::vector<std::string>& headers, std::string& error) {
+bool post(const std::string& url, const std::string& body, const std::vector<std::string>& headers,
+          std::string& error) {
   const std::string scheme = "http://";
   if (url.rfind(scheme, 0) != 0) {
     error = "not an http:// address";
@@ -63,9 +64,10 @@ bool post(const std::string& url, const std::string& body, const std::vector<std
     error = "cannot connect to " + hostPort;
     return false;
   }
-  std::string req = "POST " + path + " HTTP/1.1\r\nHost: " + hostPort +
-                    "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: " +
-                    std::to_string(body.size()) + "\r\n";
+  std::string req =
+      "POST " + path + " HTTP/1.1\r\nHost: " + hostPort +
+      "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) +
+      "\r\n";
   for (const auto& h : headers) req += h + "\r\n";
   req += "\r\n" + body;
   bool sent = send(fd, req.data(), req.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(req.size());
@@ -126,7 +128,8 @@ class Sender {
               {"raised", camunda7::isoTime(a.raisedAt)},
               {"notified", users}});
           ok = post(type->webhookUrl, body,
-                    {"X-Ordo-Signature: sha256=" + hmacHex(type->webhookSecret, body), "X-Ordo-Alert: " + std::to_string(a.id)},
+                    {"X-Ordo-Signature: sha256=" + hmacHex(type->webhookSecret, body),
+                     "X-Ordo-Alert: " + std::to_string(a.id)},
                     error);
         }
       } catch (const std::exception& e) {
