@@ -70,7 +70,7 @@ TEST_CASE("workorder: clients keep a hash of their secret, by kind") {
   CHECK(e.workOrderClients().empty());
 }
 
-TEST_CASE("workorder: the category tree stays a tree; types need their category and process") {
+TEST_CASE("workorder: the category tree stays a tree, and types need their category and process") {
   Fixture f;
   auto& e = *f.e;
   REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::invalid_argument, e.saveWorkOrderCategory({"root", "water", "All", "", 0}));
