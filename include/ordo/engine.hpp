@@ -559,6 +559,8 @@ class Engine {
   void evaluateWorkOrder(std::int64_t id, const Actor& actor, int score, const std::string& comment);
   // The start form of exactly this definition version: its formKey and schema ({} when none).
   std::pair<std::string, std::string> startFormOf(Id definitionId) const;
+  // A task's form: its formKey and the schema deployed with its definition version ({} when none).
+  std::pair<std::string, std::string> taskForm(Id taskId) const;  // not_found
   // 工单告警 (lib/engine/workorder_alerts.cpp): raises every alert due by the engine's clock
   // (each once): an inbox message "alert" to the task's assignee (or candidates) and the type's
   // supervisors, an "alert" operation in the instance's history, a pending webhook delivery.

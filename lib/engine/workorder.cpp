@@ -295,4 +295,17 @@ std::pair<std::string, std::string> Engine::startFormOf(Id definitionId) const {
   });
 }
 
+std::pair<std::string, std::string> Engine::taskForm(Id taskId) const {
+  return impl_->read([&](store::Session& c) {
+    Id instanceId = 0;
+    auto t = c.taskById(taskId, &instanceId);
+    auto i = t ? c.instanceById(instanceId) : std::nullopt;
+    if (!t || !i) throw Error(ErrorCode::not_found, "task " + std::to_string(taskId) + " not found");
+    std::string schema = "{}";
+    if (!t->formKey.empty())
+      if (auto f = c.formSchema(i->definitionId, t->formKey)) schema = *f;
+    return std::pair{t->formKey, schema};
+  });
+}
+
 }  // namespace ordo

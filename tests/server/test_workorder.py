@@ -26,6 +26,7 @@ TIME = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$")
 DURATION = re.compile(r"^\d+天\d+小时\d+分\d+秒$")
 FORM = {"type": "default", "components": [{"key": "location", "label": "报修位置", "type": "textfield"},
                                           {"key": "detail", "label": "故障描述", "type": "textarea"}]}
+ACCEPT_FORM = {"type": "default", "components": [{"key": "accepted", "label": "受理", "type": "checkbox"}]}
 TASK_EXAMPLE = {"taskId": "string", "taskName": "string", "userId": "string", "comment": "string",
                 "procInsId": "string", "targetKey": "string", "variables": {}, "assignee": "string",
                 "candidateUsers": [{}], "candidateGroups": [{}], "copyUserIds": "string", "nextUserIds": "string"}
@@ -59,7 +60,8 @@ class WorkOrder(unittest.TestCase):
         with open(os.path.join(HERE, "workorder", "repair.bpmn")) as f:
             xml = f.read()
         r = cls.s.request("POST", N + "/definitions", {"name": "repair", "xml": xml,
-                                                       "forms": {"repair-start": json.dumps(FORM)}})
+                                                       "forms": {"repair-start": json.dumps(FORM),
+                                                                 "repair-accept": json.dumps(ACCEPT_FORM)}})
         assert r.status == 200, r
         cls.deployment = r.json["deploymentId"]
         cls.definition = r.json["definitions"][0]
@@ -230,6 +232,10 @@ class WorkOrder(unittest.TestCase):
                                 deployId=row["deploymentId"], procInsId=started["ProcessInstanceId"]))
         self.assertEqual(form["data"]["formContent"]["formData"]["location"], "3-201")
         self.assertEqual(form["data"]["formContent"]["components"], FORM["components"])
+        # The task's own form, of its definition version.
+        task_form = self.s.request("GET", N + "/tasks/%s/form" % started["TaskId"], user="manager")
+        self.assertEqual(task_form.json, {"formKey": "repair-accept", "formContent": ACCEPT_FORM})
+        self.assertEqual(self.s.request("GET", N + "/tasks/999999/form", user="manager").status, 404)
         self.task("stopProcess", {"procInsId": started["ProcessInstanceId"]}, "employee")
 
     def test_21_start_forms(self):

@@ -14,7 +14,7 @@ const char* kRepair = R"(<definitions xmlns="http://www.omg.org/spec/BPMN/201005
   <process id="woRepair" name="Repair" isExecutable="true">
     <startEvent id="start" flowable:formKey="repair-start"/>
     <sequenceFlow id="f1" sourceRef="start" targetRef="accept"/>
-    <userTask id="accept" name="Accept" flowable:assignee="manager"/>
+    <userTask id="accept" name="Accept" flowable:assignee="manager" flowable:formKey="repair-accept"/>
     <sequenceFlow id="f2" sourceRef="accept" targetRef="handle"/>
     <userTask id="handle" name="Handle" flowable:assignee="tech"/>
     <sequenceFlow id="f3" sourceRef="handle" targetRef="end"/>
@@ -28,7 +28,9 @@ struct Fixture {
   std::unique_ptr<Engine> e = test::openEngine(db, clock);
   Id definition = 0;
   Fixture() {
-    definition = e->deploy(kRepair, {{"repair-start", R"({"components":[]})"}}).definitions.at(0).id;
+    definition = e->deploy(kRepair, {{"repair-start", R"({"components":[]})"}, {"repair-accept", R"({"type":"default"})"}})
+                     .definitions.at(0)
+                     .id;
     e->saveUser({"emp", "Emp", "", {}});
     e->saveUser({"manager", "Manager", "", {}});
     e->saveUser({"tech", "Tech", "", {}});
@@ -152,7 +154,7 @@ TEST_CASE("workorder: a work order follows its instance and is evaluated once, w
   CHECK(stats[0].byScore.at(4) == 1);
 }
 
-TEST_CASE("workorder: a disabled user, and the start form of one definition version") {
+TEST_CASE("workorder: a disabled user, and the start and task forms of one definition version") {
   Fixture f;
   auto& e = *f.e;
   REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::not_found, e.setUserDisabled("nobody", true));
@@ -166,6 +168,12 @@ TEST_CASE("workorder: a disabled user, and the start form of one definition vers
   CHECK(form.first == "repair-start");
   CHECK(form.second == R"({"components":[]})");
   REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::not_found, e.startFormOf(424242));
+  auto instance = f.start();
+  auto accept = f.openTask(instance);
+  CHECK(e.taskForm(accept) == std::pair<std::string, std::string>{"repair-accept", R"({"type":"default"})"});
+  e.completeTask(accept, "manager");
+  CHECK(e.taskForm(f.openTask(instance)) == std::pair<std::string, std::string>{"", "{}"});  // handle has none
+  REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::not_found, e.taskForm(424242));
 }
 
 TEST_CASE("workorder: alerts before and after a deadline, once each, to the assignee and supervisors") {

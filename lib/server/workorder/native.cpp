@@ -294,6 +294,16 @@ void addNativeRoutes(RouteTable& t) {
               return server::noContent();
             })
             .route);
+  t.add(R("GET", p + "/tasks/{id}/form", "Work orders", "A task's form (its formKey and form-js schema, of its version)")
+            .handle([](Call& c) {
+              auto task = camunda7::visibleTask(c, c.request.params.at("id"));
+              auto form = c.engine.taskForm(task.id);
+              boost::system::error_code ec;
+              auto content = boost::json::parse(form.second, ec);
+              if (ec || !content.is_object()) content = object{};
+              return json(200, object{{"formKey", camunda7::strOrNull(form.first)}, {"formContent", content}});
+            })
+            .route);
   t.add(R("PUT", p + "/users/{id}/disabled", "Work orders", "Disable (or enable) an account: its tokens answer 4002")
             .admin()
             .body(obj({{"disabled", boolean()}}, {"disabled"}))
