@@ -21,6 +21,7 @@
 #include <ordo/clock.hpp>
 #include <ordo/error.hpp>
 #include <ordo/identity.hpp>
+#include <ordo/workorder.hpp>
 #include <string>
 #include <vector>
 
@@ -312,6 +313,7 @@ struct DeploymentRequest {
   std::string name, source, tenant;
   std::vector<DeploymentResource> resources;
   bool duplicateFiltering = false;  // nothing changed: answer the previous deployment, record none
+  std::map<std::string, std::string> forms;  // JSON form schemas by form key, deployed with every resource
 };
 struct DeploymentRecord {
   Id id = 0;
@@ -612,6 +614,55 @@ class Engine {
   std::vector<Incident> allIncidents() const;
   void extendExternalLock(Id id, const std::string& workerId, std::int64_t lockMillis);
   void unlockExternalTask(Id id);
+
+  // --- the work-order center (include/ordo/workorder.hpp, lib/engine/workorder.cpp)
+  // A disabled user keeps their tasks and history, but a dialect refuses their credentials.
+  void setUserDisabled(const std::string& id, bool disabled);  // not_found
+  std::optional<Department> department(const std::string& id) const;
+  // Registers (or updates) an application or service; `secret` empty keeps the stored one
+  // (a new client needs one). invalid_argument for a kind other than app/service or an empty id.
+  void saveWorkOrderClient(const WorkOrderClient& client, const std::string& secret);
+  std::optional<WorkOrderClient> workOrderClient(const std::string& kind, const std::string& id) const;
+  std::vector<WorkOrderClient> workOrderClients(const std::string& kind = {}) const;  // empty: both kinds
+  void deleteWorkOrderClient(const std::string& kind, const std::string& id);         // not_found
+  // A parent must exist and may not be the category itself or below it (invalid_argument).
+  void saveWorkOrderCategory(const WorkOrderCategory& category);
+  std::vector<WorkOrderCategory> workOrderCategories() const;  // by sort, then id
+  // Its category must exist (not_found) and its processKey be deployed (not_found).
+  void saveWorkOrderType(const WorkOrderType& type);
+  std::vector<WorkOrderType> workOrderTypes() const;
+  std::optional<WorkOrderType> workOrderType(const std::string& id) const;
+  // Files a work order for a running instance the actor started or works on (forbidden
+  // otherwise); taskId, when set, must be a task of that instance (not_found). Returns it
+  // with its id and number.
+  WorkOrder createWorkOrder(const WorkOrder& order, const Actor& actor);
+  WorkOrder workOrder(std::int64_t id) const;  // not_found; status from its instance
+  std::optional<WorkOrder> workOrderOfInstance(Id instanceId) const;
+  Page<WorkOrder> workOrders(const WorkOrderQuery& query) const;
+  // 评价: the initiator, once the instance completed; score 1..5; once (wrong_state after).
+  void evaluateWorkOrder(std::int64_t id, const Actor& actor, int score, const std::string& comment);
+  // The start form of exactly this definition version: its formKey and schema ({} when none).
+  std::pair<std::string, std::string> startFormOf(Id definitionId) const;
+  // A task's form: its formKey and the schema deployed with its definition version ({} when none).
+  std::pair<std::string, std::string> taskForm(Id taskId) const;  // not_found
+  // 工单告警 (lib/engine/workorder_alerts.cpp): raises every alert due by the engine's clock
+  // (each once): an inbox message "alert" to the task's assignee (or candidates) and the type's
+  // supervisors, an "alert" operation in the instance's history, a pending webhook delivery.
+  // The job executor runs it every round; returns how many it raised.
+  int raiseWorkOrderAlerts();
+  std::vector<WorkOrderAlert> workOrderAlerts(std::int64_t orderId = 0) const;  // 0: all, newest first
+  // Webhook deliveries due now (pending, next attempt reached); the server POSTs them and records each.
+  std::vector<WorkOrderAlert> dueWebhookDeliveries(int limit = 20) const;
+  // A failed attempt is retried after 1, 2, 4, 8 s; the fifth failure is final ("failed").
+  void recordWebhookDelivery(std::int64_t alertId, bool delivered, const std::string& error = {});
+  // 报告分析 and 监控中心 (lib/engine/workorder_analytics.cpp, indexed SQL in lib/store).
+  std::vector<RunCount> runCounts(const RunCountQuery& query) const;
+  // by: "process" (ended instances), "node" (completed tasks by key/element), "assignee".
+  std::vector<DurationStats> durationStats(const std::string& by, std::int64_t from = 0, std::int64_t to = 0) const;
+  std::vector<EvaluationStats> evaluationStats() const;
+  // Running instances overdue (an open alert), with an open incident, suspended, or waiting
+  // longer than stuckMillis since their last step; and how many run normally.
+  std::vector<AbnormalInstance> abnormalInstances(std::int64_t stuckMillis, std::int64_t* normal = nullptr) const;
 
   // The implementation's state: opaque to users of this header (defined inside lib/).
   struct Impl;

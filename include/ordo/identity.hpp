@@ -17,6 +17,7 @@ struct User {
   std::string department;          // department id, may be empty
   std::vector<std::string> roles;  // role (group) ids; "admin" may do every operation
   std::string tenant;
+  bool disabled = false;  // kept by Engine::setUserDisabled; a dialect refuses a disabled user's credentials
 };
 
 struct Department {

@@ -448,7 +448,11 @@ int Engine::runDueJobs() {
 void Engine::startJobExecutor(std::int64_t pollMillis) {
   if (pollMillis <= 0) throw Error(ErrorCode::invalid_argument, "pollMillis must be > 0");
   auto owner = impl_->ownerId + "/executor";
-  if (!impl_->executor.start(pollMillis, [impl = impl_.get(), owner] { impl->runJobs(owner); }))
+  // Each round also raises the work-order alerts that came due (workorder_alerts.cpp).
+  if (!impl_->executor.start(pollMillis, [this, impl = impl_.get(), owner] {
+        impl->runJobs(owner);
+        raiseWorkOrderAlerts();
+      }))
     throw Error(ErrorCode::wrong_state, "the job executor is already running");
 }
 

@@ -41,7 +41,9 @@ DeploymentRecord Engine::deployResources(const DeploymentRequest& request) {
   out.tenant = request.tenant;
   bool anyNew = false;
   for (const auto& r : request.resources) {
-    auto d = deploy(r.xml, tenantMarker(request.tenant));
+    auto forms = tenantMarker(request.tenant);
+    forms.insert(request.forms.begin(), request.forms.end());
+    auto d = deploy(r.xml, forms);
     anyNew = anyNew || d.created;
     out.resources.push_back(r.name);
     out.resourceDefinitions.push_back(d.definitions.empty() ? 0 : d.definitions.front().id);

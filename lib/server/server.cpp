@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "server/state.hpp"
+#include "server/workorder/workorder.hpp"
 
 namespace ordo::server {
 
@@ -103,6 +104,7 @@ struct Server::Impl {
   std::ofstream logFile;
   bool logOff = false;
   std::atomic<bool> stopped{false};
+  std::shared_ptr<void> dialectWork;  // the dialects' background threads (workorder's webhooks)
 
   Impl(Engine& e, ServerOptions o) : engine(e), state(e, std::move(o)) {
     const auto& log = state.options.accessLog;
@@ -428,6 +430,7 @@ unsigned short Server::start() {
   impl_->accept();
   for (int i = 0; i < std::max(1, o.limits.ioThreads); ++i) impl_->ioThreads.emplace_back([this] { impl_->ioc.run(); });
   impl_->engine.startJobExecutor(o.jobPollMillis);
+  impl_->dialectWork = workorder::startBackground(impl_->engine);
   return a.local_endpoint().port();
 }
 
@@ -450,6 +453,7 @@ void Server::wait() {
   for (auto& t : impl_->ioThreads)
     if (t.joinable()) t.join();
   if (impl_->pool) impl_->pool->join();
+  impl_->dialectWork.reset();
   impl_->engine.stopJobExecutor();
   impl_->stopped = true;
 }

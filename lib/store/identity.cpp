@@ -9,7 +9,10 @@ namespace ordo::store {
 // ---------------------------------------------------------------- identity, inbox, lists
 
 void saveUser(Connection& c, const User& u) {
-  c.prepare("INSERT OR REPLACE INTO users(id, name, department_id, tenant) VALUES (?,?,?,?)")
+  // An upsert, so that saving a user's profile keeps whether it is disabled (setUserDisabled).
+  c.prepare(
+       "INSERT INTO users(id, name, department_id, tenant) VALUES (?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
+       "name = excluded.name, department_id = excluded.department_id, tenant = excluded.tenant")
       .bind(1, u.id)
       .bindOptional(2, u.name)
       .bindOptional(3, u.department)
@@ -34,10 +37,13 @@ void saveRole(Connection& c, const std::string& id, const std::string& name) {
 }
 
 std::optional<User> userById(Connection& c, const std::string& id) {
-  auto& q = c.prepare("SELECT id, name, department_id, tenant FROM users WHERE id = ?");
+  auto& q = c.prepare("SELECT id, name, department_id, tenant, disabled FROM users WHERE id = ?");
   q.bind(1, id);
   std::optional<User> out;
-  if (q.step()) out = User{q.text(0), q.text(1), q.text(2), {}, q.text(3)};
+  if (q.step()) {
+    out = User{q.text(0), q.text(1), q.text(2), {}, q.text(3)};
+    out->disabled = q.int64(4) != 0;
+  }
   q.reset();
   if (!out) return out;
   auto& r = c.prepare("SELECT role_id FROM user_roles WHERE user_id = ? ORDER BY role_id");

@@ -273,6 +273,46 @@ CREATE TABLE work_todos(
 CREATE INDEX work_todos_record ON work_todos(record_id, group_id);
 CREATE INDEX work_todos_user ON work_todos(user_id, state, id);
 )sql",
+    // 16: the work-order center: a user may be disabled; the applications and services that call
+    // it, its category tree, work-order types and work orders (each tied to its instance).
+    R"sql(
+ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE wo_clients(
+  kind TEXT NOT NULL, id TEXT NOT NULL, name TEXT, secret_hash TEXT NOT NULL, images TEXT, app_flag TEXT,
+  application_id TEXT, disabled INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL,
+  PRIMARY KEY(kind, id)) WITHOUT ROWID;
+CREATE TABLE wo_categories(
+  id TEXT PRIMARY KEY, parent_id TEXT, name TEXT NOT NULL, description TEXT, sort INTEGER NOT NULL DEFAULT 0)
+  WITHOUT ROWID;
+CREATE TABLE wo_types(
+  id TEXT PRIMARY KEY, name TEXT NOT NULL, category_id TEXT, scenario TEXT, system_id TEXT, project_id TEXT,
+  process_key TEXT, supervisors TEXT, sla_duration TEXT, node_sla TEXT, alert_lead TEXT, webhook_url TEXT,
+  webhook_secret TEXT) WITHOUT ROWID;
+CREATE TABLE wo_orders(
+  id INTEGER PRIMARY KEY, number TEXT NOT NULL, title TEXT NOT NULL, type_id TEXT, source TEXT,
+  description TEXT, attachments TEXT, form_data TEXT, compensation TEXT, room_number TEXT, system_id TEXT,
+  project_id TEXT, instance_id INTEGER NOT NULL, task_id INTEGER, created_by TEXT, created_at INTEGER NOT NULL,
+  evaluation_score INTEGER, evaluation_comment TEXT, evaluated_at INTEGER);
+CREATE INDEX wo_orders_instance ON wo_orders(instance_id);
+CREATE INDEX wo_orders_creator ON wo_orders(created_by, id);
+CREATE INDEX wo_orders_type ON wo_orders(type_id);
+CREATE TABLE wo_alerts(
+  id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL, instance_id INTEGER NOT NULL, task_id INTEGER NOT NULL,
+  element_id TEXT, level TEXT NOT NULL, deadline INTEGER NOT NULL, raised_at INTEGER NOT NULL, notified TEXT,
+  webhook_status TEXT, webhook_attempts INTEGER NOT NULL DEFAULT 0, webhook_next_at INTEGER, webhook_error TEXT,
+  UNIQUE(order_id, task_id, level));
+CREATE INDEX wo_alerts_webhook ON wo_alerts(webhook_next_at) WHERE webhook_status = 'pending';
+CREATE INDEX wo_alerts_instance ON wo_alerts(instance_id);
+-- 报告分析: index-only scans by start and end time, durations in index order.
+CREATE INDEX instances_started ON instances(definition_id, started_at, parent_id, state);
+CREATE INDEX instances_ended ON instances(definition_id, ended_at, parent_id, state) WHERE ended_at IS NOT NULL;
+CREATE INDEX instances_duration ON instances(definition_id, ended_at - started_at, ended_at, started_at)
+  WHERE ended_at IS NOT NULL;
+CREATE INDEX tasks_duration ON tasks(element_id, ended_at - created_at, ended_at, created_at, state)
+  WHERE state = 'completed';
+CREATE INDEX tasks_completer_duration ON tasks(completed_by, ended_at - created_at, ended_at, created_at, state)
+  WHERE state = 'completed';
+)sql",
 };
 
 }  // namespace

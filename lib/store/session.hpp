@@ -221,13 +221,50 @@ class WorkRepository {
   virtual std::int64_t countUserWorkTodos(const std::string& user, const std::string& state) = 0;
 };
 
+// The work-order center (schema 16): clients, categories, types, work orders; disabled users.
+class WorkOrderRepository {
+ public:
+  virtual ~WorkOrderRepository() = default;
+  virtual bool setUserDisabled(const std::string& user, bool disabled) = 0;  // false: no such user
+  virtual void saveWorkOrderClient(const WorkOrderClient& client) = 0;
+  virtual std::optional<WorkOrderClient> workOrderClient(const std::string& kind, const std::string& id) = 0;
+  virtual std::vector<WorkOrderClient> listWorkOrderClients(const std::string& kind) = 0;
+  virtual bool deleteWorkOrderClient(const std::string& kind, const std::string& id) = 0;
+  virtual void saveWorkOrderCategory(const WorkOrderCategory& category) = 0;
+  virtual std::vector<WorkOrderCategory> listWorkOrderCategories() = 0;
+  virtual void saveWorkOrderType(const WorkOrderType& type) = 0;
+  virtual std::vector<WorkOrderType> listWorkOrderTypes() = 0;
+  virtual std::int64_t insertWorkOrder(const WorkOrder& order) = 0;
+  virtual void setWorkOrderNumber(std::int64_t id, const std::string& number) = 0;
+  virtual std::optional<WorkOrder> workOrderById(std::int64_t id) = 0;
+  virtual std::optional<WorkOrder> workOrderByInstance(Id instance) = 0;
+  virtual std::vector<WorkOrder> listWorkOrders(const WorkOrderQuery& q, std::int64_t* total) = 0;
+  virtual void evaluateWorkOrder(std::int64_t id, int score, const std::string& comment, std::int64_t at) = 0;
+  // Alerts: (order, instance, type, instance start) of running work orders whose type has an SLA.
+  virtual std::vector<std::tuple<std::int64_t, Id, std::string, std::int64_t>> alertCandidates() = 0;
+  virtual std::int64_t insertAlert(const WorkOrderAlert& a) = 0;  // 0: raised before (order, task, level)
+  virtual std::vector<WorkOrderAlert> listAlerts(std::int64_t orderId) = 0;
+  virtual std::vector<WorkOrderAlert> dueWebhooks(std::int64_t now, int limit) = 0;
+  virtual std::optional<WorkOrderAlert> alertById(std::int64_t id) = 0;
+  virtual void updateWebhook(std::int64_t id, const std::string& status, int attempts, std::int64_t nextAt,
+                             const std::string& error) = 0;
+  // Analysis and monitoring.
+  virtual std::vector<RunCount> runCountsBetween(std::int64_t from, std::int64_t to, const std::string& groupBy) = 0;
+  virtual std::pair<std::int64_t, std::int64_t> startedRange() = 0;
+  virtual std::vector<DurationStats> durationStats(const std::string& by, std::int64_t from, std::int64_t to) = 0;
+  virtual std::vector<EvaluationStats> evaluationStats() = 0;
+  virtual std::vector<AbnormalInstance> abnormalInstances(std::int64_t now, std::int64_t stuckMillis) = 0;
+  virtual std::int64_t countRunning() = 0;
+};
+
 // One transaction's view of every repository, with the ids of the command it serves.
 class Session : public DefinitionRepository,
                 public InstanceRepository,
                 public TaskAndJobRepository,
                 public IdentityRepository,
                 public ServerRepository,
-                public WorkRepository {
+                public WorkRepository,
+                public WorkOrderRepository {
  public:
   // Row ids for a command: never reused, unique across every instance the command touches.
   virtual runtime::IdSource& ids() = 0;

@@ -3,6 +3,7 @@
 #include "store/group_commit.hpp"
 #include "store/server_tables.hpp"
 #include "store/store.hpp"
+#include "store/workorder_tables.hpp"
 
 namespace ordo::store {
 
@@ -36,6 +37,63 @@ class SqliteSession final : public Session {
   void setDefinitionPublication(Id id, Definition::Publication p) override {
     store::setDefinitionPublication(c_, id, p);
   }
+  // the work-order center
+  bool setUserDisabled(const std::string& user, bool disabled) override {
+    return store::setUserDisabled(c_, user, disabled);
+  }
+  void saveWorkOrderClient(const WorkOrderClient& x) override { store::saveWorkOrderClient(c_, x); }
+  std::optional<WorkOrderClient> workOrderClient(const std::string& kind, const std::string& id) override {
+    return store::workOrderClient(c_, kind, id);
+  }
+  std::vector<WorkOrderClient> listWorkOrderClients(const std::string& kind) override {
+    return store::listWorkOrderClients(c_, kind);
+  }
+  bool deleteWorkOrderClient(const std::string& kind, const std::string& id) override {
+    return store::deleteWorkOrderClient(c_, kind, id);
+  }
+  void saveWorkOrderCategory(const WorkOrderCategory& x) override { store::saveWorkOrderCategory(c_, x); }
+  std::vector<WorkOrderCategory> listWorkOrderCategories() override { return store::listWorkOrderCategories(c_); }
+  void saveWorkOrderType(const WorkOrderType& x) override { store::saveWorkOrderType(c_, x); }
+  std::vector<WorkOrderType> listWorkOrderTypes() override { return store::listWorkOrderTypes(c_); }
+  std::int64_t insertWorkOrder(const WorkOrder& o) override { return store::insertWorkOrder(c_, o); }
+  void setWorkOrderNumber(std::int64_t id, const std::string& n) override { store::setWorkOrderNumber(c_, id, n); }
+  std::optional<WorkOrder> workOrderById(std::int64_t id) override { return store::workOrderById(c_, id); }
+  std::optional<WorkOrder> workOrderByInstance(Id instance) override {
+    return store::workOrderByInstance(c_, instance);
+  }
+  std::vector<WorkOrder> listWorkOrders(const WorkOrderQuery& q, std::int64_t* total) override {
+    return store::listWorkOrders(c_, q, total);
+  }
+  void evaluateWorkOrder(std::int64_t id, int score, const std::string& comment, std::int64_t at) override {
+    store::evaluateWorkOrder(c_, id, score, comment, at);
+  }
+  std::vector<std::tuple<std::int64_t, Id, std::string, std::int64_t>> alertCandidates() override {
+    std::vector<std::tuple<std::int64_t, Id, std::string, std::int64_t>> out;
+    for (const auto& a : store::alertCandidates(c_)) out.emplace_back(a.orderId, a.instanceId, a.typeId, a.startedAt);
+    return out;
+  }
+  std::int64_t insertAlert(const WorkOrderAlert& a) override { return store::insertAlert(c_, a); }
+  std::vector<WorkOrderAlert> listAlerts(std::int64_t orderId) override { return store::listAlerts(c_, orderId); }
+  std::vector<WorkOrderAlert> dueWebhooks(std::int64_t now, int limit) override {
+    return store::dueWebhooks(c_, now, limit);
+  }
+  std::optional<WorkOrderAlert> alertById(std::int64_t id) override { return store::alertById(c_, id); }
+  void updateWebhook(std::int64_t id, const std::string& status, int attempts, std::int64_t nextAt,
+                     const std::string& error) override {
+    store::updateWebhook(c_, id, status, attempts, nextAt, error);
+  }
+  std::vector<RunCount> runCountsBetween(std::int64_t from, std::int64_t to, const std::string& groupBy) override {
+    return store::runCountsBetween(c_, from, to, groupBy);
+  }
+  std::pair<std::int64_t, std::int64_t> startedRange() override { return store::startedRange(c_); }
+  std::vector<DurationStats> durationStats(const std::string& by, std::int64_t from, std::int64_t to) override {
+    return store::durationStats(c_, by, from, to);
+  }
+  std::vector<EvaluationStats> evaluationStats() override { return store::evaluationStats(c_); }
+  std::vector<AbnormalInstance> abnormalInstances(std::int64_t now, std::int64_t stuckMillis) override {
+    return store::abnormalInstances(c_, now, stuckMillis);
+  }
+  std::int64_t countRunning() override { return store::countRunning(c_); }
   std::optional<Instance> instanceById(Id id) override { return store::instanceById(c_, id); }
   bool loadInstance(Id id, runtime::InstanceState& out) override { return store::loadInstance(c_, id, out); }
   void saveInstance(runtime::InstanceState& s) override { store::saveInstance(c_, s); }

@@ -7,6 +7,7 @@
 #include "server/dingtalk/dingtalk.hpp"
 #include "server/lowcode/lowcode.hpp"
 #include "server/state.hpp"
+#include "server/workorder/workorder.hpp"
 
 namespace ordo::server {
 
@@ -143,6 +144,7 @@ RouteTable buildRoutes() {
   addOrdoRoutes(t);
   dingtalk::addRoutes(t);
   lowcode::addRoutes(t);
+  workorder::addRoutes(t);
   return t;
 }
 
