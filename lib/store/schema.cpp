@@ -242,6 +242,13 @@ ALTER TABLE definitions ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;
     R"sql(
 ALTER TABLE definitions ADD COLUMN publication INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 14: the two-phase next-approver choice (上一节点指定审批人): a completion waiting for its choice.
+    R"sql(
+CREATE TABLE pending_choices(
+  id INTEGER PRIMARY KEY, task_id INTEGER NOT NULL, node TEXT NOT NULL, candidate TEXT NOT NULL,
+  user_id TEXT NOT NULL, variables TEXT NOT NULL, comment TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE INDEX pending_choices_task ON pending_choices(task_id);
+)sql",
 };
 
 }  // namespace

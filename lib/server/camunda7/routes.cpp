@@ -5,6 +5,7 @@
 
 #include "server/camunda7/common.hpp"
 #include "server/state.hpp"
+#include "server/weda/weda.hpp"
 
 namespace ordo::server {
 
@@ -139,6 +140,7 @@ RouteTable buildRoutes() {
   addEventAndJobRoutes(t);
   addHistoryRoutes(t);
   addOrdoRoutes(t);
+  weda::addRoutes(t);
   return t;
 }
 
