@@ -75,9 +75,8 @@ std::vector<ApproverChoice> completeOrChoose(command::Runner& run, Id taskId, co
       for (const auto* n : chosenSuccessors(*node))
         if (!named || !named->contains(n->id)) open.push_back(n);
     if (open.empty()) {
-      run.onInstance(c, instanceId, user, [&](runtime::Execution& ex) {
-        ex.completeTask(taskId, variables, user, comment, true);
-      });
+      run.onInstance(c, instanceId, user,
+                     [&](runtime::Execution& ex) { ex.completeTask(taskId, variables, user, comment, true); });
       return;
     }
     c.deletePendingChoices(taskId);
@@ -90,8 +89,11 @@ std::vector<ApproverChoice> completeOrChoose(command::Runner& run, Id taskId, co
                     "'" + n->id + "' lets the previous approver choose, but names no candidates (ordo:chooseFrom)",
                     n->id);
       for (const auto& u : candidates) {
-        store::PendingChoice p{{run.cx().ids.next("pending_choices"), taskId, n->id, u}, user,
-                        boost::json::serialize(variables), comment, now};
+        store::PendingChoice p{{run.cx().ids.next("pending_choices"), taskId, n->id, u},
+                               user,
+                               boost::json::serialize(variables),
+                               comment,
+                               now};
         c.addPendingChoice(p);
         out.push_back(p.choice);
       }

@@ -41,9 +41,13 @@ std::vector<ApproverChoice> Engine::completeOrChoose(Id taskId, const Actor& act
   return approval::completeOrChoose(*impl_, taskId, actor.userId(), variables, comment);
 }
 
-void Engine::submitChoices(const std::vector<Id>& choiceIds) { approval::submitChoices(*impl_, choiceIds); }
+void Engine::submitChoices(const std::vector<Id>& choiceIds) {
+  approval::submitChoices(*impl_, choiceIds);
+}
 
-ApproverChoice Engine::approverChoice(Id choiceId) const { return approval::approverChoice(*impl_, choiceId); }
+ApproverChoice Engine::approverChoice(Id choiceId) const {
+  return approval::approverChoice(*impl_, choiceId);
+}
 
 void Engine::urgeInstance(Id instanceId, const Actor& actor) {
   approval::urgeInstance(*impl_, instanceId, actor.userId());

@@ -142,6 +142,8 @@ Canvas canvas(command::Runner& run, Id instanceId) {
     all.instanceId = instanceId;
     all.includeFinished = true;
     auto taskList = c.queryTasks(all);
+    auto byCreation = taskList;  // the processors of a node, oldest task first
+    std::sort(byCreation.begin(), byCreation.end(), [](const Task& x, const Task& y) { return x.id < y.id; });
     auto waiting = c.waitingElements(instanceId);
     auto dp = run.deployed(c, inst.definitionId);
     std::set<std::string> entered, left;
@@ -177,7 +179,7 @@ Canvas canvas(command::Runner& run, Id instanceId) {
             if (t.state == "open" && !t.assignee.empty()) cn.approvers.push_back(t.assignee);
           }
         cn.comments = comments[n->id];
-        for (const auto& t : taskList)
+        for (const auto& t : byCreation)
           if (t.elementId == n->id) addProcessors(cn, t, history);
         cn.startedAt = times[n->id].first;
         cn.endedAt = times[n->id].second;
@@ -186,8 +188,7 @@ Canvas canvas(command::Runner& run, Id instanceId) {
       }
       for (const auto& f : scope.flows)
         out.edges.push_back({f->id, f->sourceRef, f->targetRef,
-                             left.count(f->sourceRef) && entered.count(f->targetRef) ? "done" : "notReached",
-                             f->name});
+                             left.count(f->sourceRef) && entered.count(f->targetRef) ? "done" : "notReached", f->name});
     };
     addScope(addScope, dp->process->scope);
     return out;

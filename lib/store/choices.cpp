@@ -5,8 +5,9 @@
 namespace ordo::store {
 
 void addPendingChoice(Connection& c, const PendingChoice& p) {
-  c.prepare("INSERT INTO pending_choices(id, task_id, node, candidate, user_id, variables, comment, created_at) "
-            "VALUES (?,?,?,?,?,?,?,?)")
+  c.prepare(
+       "INSERT INTO pending_choices(id, task_id, node, candidate, user_id, variables, comment, created_at) "
+       "VALUES (?,?,?,?,?,?,?,?)")
       .bind(1, p.choice.id)
       .bind(2, p.choice.taskId)
       .bind(3, p.choice.node)

@@ -16,6 +16,13 @@ from harness import MODELS, SAMPLES, Server, routes_without_success  # noqa: E40
 WEDA_MODELS = os.path.join(MODELS, "weda")
 W = "/weda/workflow/v1/"
 DAY = 24 * 3600 * 1000
+ZHANG = {"Authorization": "Basic " + base64.b64encode(b"zhang:zhang-pass").decode()}
+PROCESS_INSTANCE = {"InstanceId", "Name", "Description", "StartedBy", "StartUserId", "CanRevoke", "CcTime", "CcId",
+                    "CurrentApprover", "CurrentApprove", "CurrentApproverName", "StartTime", "EndTime",
+                    "IsCompleted", "CurrentNodeId", "CurrentNodeName", "CurrentNodeType", "TaskId", "FlowCode",
+                    "FlowVersion", "CanApprove", "CanDelete", "UserTaskType", "Status", "BeSubmitNode", "BeRead",
+                    "IsSupportBatchHandle"}
+TASK_FIELDS = {"TaskStartTime", "TaskDealTime", "TaskWaitTime", "TaskDealResult"}
 
 
 def u(uid):
@@ -27,7 +34,8 @@ USERS = [
     ("qian", "钱七", []), ("sun", "孙八", []), ("boss", "管理员", ["admin"]),
 ]
 CONFIG = {
-    "users": [{"id": i, "name": n, "roles": r} for i, n, r in USERS] +
+    "users": [dict({"id": i, "name": n, "roles": r}, **({"password": "zhang-pass"} if i == "zhang" else {}))
+              for i, n, r in USERS] +
              [{"id": "other", "name": "外人", "tenant": "t2"}],
     "tenants": [{"id": "t2", "name": "另一家"}],
     "dialects": {"weda": {"clients": [
@@ -112,6 +120,8 @@ class Weda(unittest.TestCase):
         body = {"TaskId": t["TaskId"], "ButtonAction": button, "Approver": u(user)}
         body.update(extra)
         data = self.ok("CompleteTask", body)
+        self.assertEqual(data, {"ToBeSubmittedFlowTaskFlag": False, "ToBeSubmittedFlowTaskInfo": [],
+                                "OpenPageFlag": False, "ClosePageFlag": True, "RefreshPageFlag": True})
         self.assertEqual(data["ToBeSubmittedFlowTaskFlag"], False)
         self.assertEqual(data["ToBeSubmittedFlowTaskInfo"], [])
         return t
@@ -230,6 +240,7 @@ class Weda(unittest.TestCase):
                                         "ProcessKey": "weda_leave", "StartParams": LEAVE_PARAMS,
                                         "StartUser": {"Type": 4, "UserId": "zhang"}}, env="prod")
         inst = started["FlowInstanceId"]
+        self.assertEqual(set(started), {"FlowInstanceId", "TaskId"})
         self.assertTrue(inst.isdigit())
         self.assertIsInstance(started["TaskId"], str)
         apply = self.tasks(inst)
@@ -245,6 +256,23 @@ class Weda(unittest.TestCase):
         self.assertEqual(apply[0]["OperationResult"], 0)
         self.assertIsNone(apply[0]["EndTime"])
         self.assertRegex(apply[0]["StartTime"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$")
+        self.assertEqual(set(apply[0]), {"InstanceId", "FlowCode", "FlowName", "TaskId", "FlowStartUser",
+                                         "TaskAssignee", "ElementName", "ElementId", "StartTime", "EndTime",
+                                         "TaskStatus", "OperationResult", "PageTransitionUrl"})
+        self.assertEqual(apply[0]["PageTransitionUrl"], "")
+        self.assertEqual(apply[0]["InstanceId"], inst)
+        # Running: Status 4, no EndTime (GetFlowInstances with the document's body).
+        running = [r for r in self.ok("GetFlowInstances", {"FlowCode": f["FlowCode"]})["Result"]
+                   if r["InstanceId"] == inst][0]
+        self.assertEqual(set(running), {"InstanceId", "Description", "FlowCode", "FlowName", "FlowVersion",
+                                        "StartUserName", "StartTime", "EndTime", "Status"})
+        self.assertEqual((running["Status"], running["EndTime"], running["Description"]), (4, None, ""))
+        record = [r for r in self.listed("zhang", "CREATE") if r["InstanceId"] == inst][0]
+        self.assertEqual(set(record), PROCESS_INSTANCE | TASK_FIELDS)
+        self.assertEqual(record["TaskId"], started["TaskId"])
+        self.assertTrue(record["BeSubmitNode"])
+        self.assertEqual(record["TaskDealResult"], 5)
+        self.assertIsNone(record["Status"])
         self.assertEqual(self.counts("zhang")["CREATE"], before["zhang"]["CREATE"] + 1)
         self.assertEqual(self.counts("zhang")["TODO"], before["zhang"]["TODO"] + 1)
         nodes, edges = self.canvas(inst)
@@ -259,6 +287,9 @@ class Weda(unittest.TestCase):
         self.assertEqual(nodes["end"]["DataType"], 13)
         self.assertEqual({e["Source"] + ">" + e["Target"]: e["Status"] for e in edges}["start>apply"], 1)
         self.assertEqual([e["Label"] for e in edges if e["Source"] == "start"], ["发起"])
+        self.assertEqual({e["Source"] + ">" + e["Target"]: e["Status"] for e in edges}["apply>countersign"], 2)
+        self.assertEqual(set(edges[0]), {"Label", "Type", "Source", "Target", "Status", "visited"})
+        self.assertEqual([n["Id"] for n in nodes.values()], list(range(1, len(nodes) + 1)))
 
         # Submit (ButtonAction 1) with PageParams: the 会签 opens for li and wang.
         self.complete(inst, "zhang", 1, PageParams={"leave": {"Type": "object", "Value": {"days": 3}}},
@@ -281,6 +312,7 @@ class Weda(unittest.TestCase):
         self.assertIn(inst, self.instance_ids("li", "DONE"))
         pre = self.ok("GetPreElementList", {"InstanceId": inst})["ElementInfoList"]
         self.assertEqual([e["ElementId"] for e in pre], ["apply"])
+        self.assertEqual(set(pre[0]), {"ElementId", "ElementName", "ActTaskId", "ApproveType", "LastNode"})
         apply_info = [e for e in pre if e["ElementId"] == "apply"][0]
         self.assertEqual(apply_info["ApproveType"], 1)
         self.assertEqual(apply_info["ElementName"], "填写申请")
@@ -325,6 +357,24 @@ class Weda(unittest.TestCase):
         self.assertEqual(detail["CurrentApprove"], "sun")
         self.assertEqual(detail["CurrentApproverName"], "孙八")
         self.assertEqual(detail["CurrentNodeId"], "director")
+        self.assertEqual(set(detail), PROCESS_INSTANCE | TASK_FIELDS)
+        # At the director: every earlier node may be rolled back to, the start node ApproveType 1.
+        pre = self.ok("GetPreElementList", {"InstanceId": inst})["ElementInfoList"]
+        self.assertEqual([(e["ElementId"], e["ApproveType"], e["LastNode"]) for e in pre],
+                         [("hr", 2, True), ("countersign", 2, False), ("apply", 1, False)])
+        # li's approval page of the 会签 (the document's DONE example): nothing to do any more.
+        li_done = [t for t in self.tasks(inst, TaskAssignee=u("li")) if t["TaskStatus"] == 2][-1]
+        page = self.ok("GetApprovalPageDetail", {"InstanceId": inst, "FlowCode": f["FlowCode"],
+                                                 "NodeId": "countersign", "IsCompleted": True, "PageType": "DONE",
+                                                 "TaskId": li_done["TaskId"]})
+        self.assertEqual(set(page), {"VariableInfos", "ShowSubmitApp", "ShowCarbonCopy", "ShowTurnToPerson",
+                                     "ShowAddAssignee", "ShowRollBack", "ShowRevoke", "OutEntityCodes"})
+        self.assertEqual([page[k] for k in ("ShowSubmitApp", "ShowCarbonCopy", "ShowTurnToPerson", "ShowAddAssignee",
+                                            "ShowRollBack", "ShowRevoke")], [False] * 6)
+        lists = {o["EntityCode"]: o for o in page["VariableInfos"]["ObjectListMap"]}
+        self.assertEqual(lists["signers"]["FieldValueMapList"], ["li", "wang"])
+        self.assertEqual(lists["signers"]["OutputKey"], "signers")
+        self.assertEqual(lists["signers"]["entityCode"], "signers")
 
         # The director approves: Status 3, in everyone's lists.
         last = self.complete(inst, "sun", 2, Comment="批准")
@@ -470,6 +520,32 @@ class Weda(unittest.TestCase):
         self.ok("Revoke", {"Revoker": u("zhang"), "TaskId": t["TaskId"], "RevokerType": 2})
         self.assertEqual(self.counts("zhang")["DRAFT"], before["DRAFT"] + 1)
         self.assertIn(simple["FlowInstanceId"], self.instance_ids("zhang", "DRAFT"))
+        self.assertEqual([t["TaskStatus"] for t in self.tasks(simple["FlowInstanceId"])], [4])
+        draft = [r for r in self.listed("zhang", "DRAFT") if r["InstanceId"] == simple["FlowInstanceId"]][0]
+        self.refused("CompleteTask", {"TaskId": draft["TaskId"], "ButtonAction": 2, "Approver": u("zhang")},
+                     "FailedOperation", "draft")
+        self.ok("CompleteTask", {"TaskId": draft["TaskId"], "ButtonAction": 1, "Approver": u("zhang")})
+        self.assertNotIn(simple["FlowInstanceId"], self.instance_ids("zhang", "DRAFT"))
+        self.assertEqual(self.open_task(simple["FlowInstanceId"], "li")["ElementId"], "first")
+
+    def test_45_codes_reached_through_ordo_routes(self):
+        # 17 draft and 16 invalidate have no WeDa action: a draft saved and an instance invalidated
+        # through Ordo's own routes show them.
+        E = "/engine-rest"
+        r = self.s.request("POST", E + "/process-definition/key/weda_simple/draft",
+                           {"variables": {"approver": {"value": "li", "type": "String"}}}, user=None, headers=ZHANG)
+        self.assertEqual(r.status, 200, r)
+        draft = r.json["id"]
+        self.assertEqual([json.loads(o["Content"])["action"] for o in self.operations(draft)], [17])
+        self.assertIn(draft, self.instance_ids("zhang", "DRAFT"))
+        inst = self.start("weda_simple", {"approver": "li", "finance": "wang"})["FlowInstanceId"]
+        r = self.s.request("POST", E + "/process-instance/%s/invalidate" % inst, {"reason": "作废"}, user=None,
+                           headers=ZHANG)
+        self.assertEqual(r.status, 204, r)
+        self.assertEqual(json.loads(self.operations(inst)[-1]["Content"]),
+                         {"action": 16, "operation": "", "operationComment": "作废", "ccUserIds": []})
+        self.assertEqual([r["Status"] for r in self.ok("GetFlowInstances", {"StartUserId": "zhang", "PageSize": 1000})
+                          ["Result"] if r["InstanceId"] == inst], [1])
 
     def test_41_revoke_by_approver(self):
         inst = self.start("weda_simple", {"approver": "li", "finance": "wang"})["FlowInstanceId"]
@@ -496,6 +572,10 @@ class Weda(unittest.TestCase):
         self.assertEqual(row["Status"], 2)
         nodes, _ = self.canvas(inst, "weda_simple")
         self.assertEqual(nodes["first"]["Conf"][0]["Status"], 3)
+        last = self.operations(inst)[-1]
+        self.assertEqual(json.loads(last["Content"]), {"action": 3, "operation": "", "operationComment": "不同意",
+                                                       "ccUserIds": []})
+        self.assertEqual(set(last), {"ElementName", "ElementId", "CreateTime", "OperatorUser", "Content", "Result"})
         # Transfer: the canvas names the new approver.
         inst = self.start("weda_simple", {"approver": "li", "finance": "wang"})["FlowInstanceId"]
         self.refused("CompleteTask", {"TaskId": self.open_task(inst, "li")["TaskId"], "ButtonAction": 4,
@@ -515,6 +595,8 @@ class Weda(unittest.TestCase):
         self.assertEqual([r["Status"] for r in self.ok("GetFlowInstances", {"StartUserId": "zhang",
                                                                              "PageSize": 100})["Result"]
                           if r["InstanceId"] == inst], [1])
+        self.assertEqual(json.loads(self.operations(inst)[-1]["Content"])["action"], 8)
+        self.assertEqual(json.loads(self.operations(inst)[-1]["Content"])["operationComment"], "nono")
         self.refused("StopFlow", {"InstanceId": inst, "Operator": u("zhang")}, "FailedOperation")
         # AddCounterSignAssignee: a new signer beside li and wang in the 会签.
         inst = self.start("weda_leave", LEAVE_PARAMS)["FlowInstanceId"]
@@ -564,6 +646,21 @@ class Weda(unittest.TestCase):
                      "FlowTaskIds")
         self.assertIn(inst, self.instance_ids("sun", "CC"))
         self.assertEqual(json.loads(self.operations(inst)[-1]["Content"])["operationComment"], "ookk")
+        cc = [json.loads(o["Content"]) for o in self.operations(inst) if json.loads(o["Content"])["action"] == 15]
+        self.assertEqual(cc, [{"action": 15, "operation": "", "operationComment": "", "ccUserIds": ["sun"]}])
+        # The document's example submits two: both become candidates of the next task.
+        inst = self.start("weda_choose", {})["FlowInstanceId"]
+        lead = self.open_task(inst, "li")
+        data = self.ok("CompleteTask", {"TaskId": lead["TaskId"], "ButtonAction": 2, "Approver": u("li")})
+        ids = [i["WaitFlowTaskId"] for i in data["ToBeSubmittedFlowTaskInfo"]]
+        self.assertEqual(set(data["ToBeSubmittedFlowTaskInfo"][0]), {"Assignee", "AssigneeName", "WaitFlowTaskId",
+                                                                     "ElementId"})
+        self.assertEqual(self.ok("SubmitFlowTaskList", {"FlowTaskIds": ids}), {"Result": True})
+        pick = [t for t in self.tasks(inst) if t["ElementId"] == "pick"]
+        self.assertEqual(len(pick), 1)
+        self.assertIsNone(pick[0]["TaskAssignee"])
+        self.assertIn(inst, self.instance_ids("zhao", "TODO"))
+        self.assertIn(inst, self.instance_ids("qian", "TODO"))
 
     def test_60_queries_filter_sort_page(self):
         f = self.flows["weda_simple"]

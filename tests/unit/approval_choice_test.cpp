@@ -66,12 +66,13 @@ TEST_CASE("approval: the next approvers chosen in two phases") {
 TEST_CASE("approval: a chosen node without candidates refuses the completion") {
   TempDb db;
   auto e = test::openEngine(db);
-  e->deploy(test::bpmn("<startEvent id=\"s\"/><userTask id=\"first\" flowable:assignee=\"ann\"/>"
-                       "<userTask id=\"next\" ordo:assigneeRule=\"chosen\"/><endEvent id=\"e\"/>"
-                       "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"first\"/>"
-                       "<sequenceFlow id=\"2\" sourceRef=\"first\" targetRef=\"next\"/>"
-                       "<sequenceFlow id=\"3\" sourceRef=\"next\" targetRef=\"e\"/>",
-                       "", "id=\"p\" isExecutable=\"true\" xmlns:ordo=\"http://ordo.dev/bpmn\""));
+  e->deploy(
+      test::bpmn("<startEvent id=\"s\"/><userTask id=\"first\" flowable:assignee=\"ann\"/>"
+                 "<userTask id=\"next\" ordo:assigneeRule=\"chosen\"/><endEvent id=\"e\"/>"
+                 "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"first\"/>"
+                 "<sequenceFlow id=\"2\" sourceRef=\"first\" targetRef=\"next\"/>"
+                 "<sequenceFlow id=\"3\" sourceRef=\"next\" targetRef=\"e\"/>",
+                 "", "id=\"p\" isExecutable=\"true\" xmlns:ordo=\"http://ordo.dev/bpmn\""));
   auto inst = e->start({"p", 0, {}, "", "emp"});
   REQUIRE_FAILS_UNCHANGED(db, ErrorCode::wrong_state, e->completeOrChoose(test::onlyTask(*e, inst.id).id, "ann"));
 }

@@ -134,7 +134,8 @@ DialectPtr addAuthRoutes(RouteTable& t) {
   };
   d->unauthenticated = [](const Request& r, const std::string& why) { return errorReply(r, "AuthFailure", why); };
   d->error = [](const Request& r, const Error& e, bool methodNotAllowed) {
-    if (methodNotAllowed) return errorReply(r, "InvalidAction", r.method + " " + r.path + ": actions are called by POST");
+    if (methodNotAllowed)
+      return errorReply(r, "InvalidAction", r.method + " " + r.path + ": actions are called by POST");
     if (r.params.empty() && e.code() == ErrorCode::not_found && !dynamic_cast<const WedaError*>(&e)) {
       auto slash = r.path.rfind('/');
       return errorReply(r, "InvalidAction", "no action '" + r.path.substr(slash + 1) + "' at " + r.path);

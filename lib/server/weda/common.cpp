@@ -44,7 +44,9 @@ Response reply(const Request& r, value data) {
                                               {"Data", std::move(data)}}}});
 }
 
-Response resultTrue(const Request& r) { return reply(r, object{{"Result", true}}); }
+Response resultTrue(const Request& r) {
+  return reply(r, object{{"Result", true}});
+}
 
 namespace {
 [[noreturn]] void missing(const char* field) {
@@ -140,8 +142,7 @@ std::string oneOf(const std::string& v, std::initializer_list<const char*> allow
     if (v == x) return v;
     list += (list.empty() ? "" : ", ") + std::string(x);
   }
-  throw WedaError("InvalidParameterValue",
-                  std::string("parameter '") + field + "' is '" + v + "', not one of " + list);
+  throw WedaError("InvalidParameterValue", std::string("parameter '") + field + "' is '" + v + "', not one of " + list);
 }
 
 Paging paging(const object& b, const char* numberField, const char* sizeField, bool required, std::int64_t maxSize) {
@@ -153,14 +154,16 @@ Paging paging(const object& b, const char* numberField, const char* sizeField, b
   if (p.number < 1)
     throw WedaError("InvalidParameterValue", std::string("parameter '") + numberField + "' must be at least 1");
   if (p.size < 1 || p.size > maxSize)
-    throw WedaError("InvalidParameterValue", std::string("parameter '") + sizeField + "' must be between 1 and " +
-                                                 std::to_string(maxSize));
+    throw WedaError("InvalidParameterValue",
+                    std::string("parameter '") + sizeField + "' must be between 1 and " + std::to_string(maxSize));
   if (p.number > 1000000000)
     throw WedaError("InvalidParameterValue", std::string("parameter '") + numberField + "' is too large");
   return p;
 }
 
-Client clientOf(const Principal& p) { return Client{p.user.substr(5), p.tenant}; }
+Client clientOf(const Principal& p) {
+  return Client{p.user.substr(5), p.tenant};
+}
 
 std::string userOf(const Act& a, const char* field, bool required) {
   const object* u = optObject(a.body, field);
@@ -177,12 +180,14 @@ std::string userOf(const Act& a, const char* field, bool required) {
   auto user = a.engine().user(*id);
   if (!user) throw WedaError("ResourceNotFound", userField + ": no user '" + *id + "'", ErrorCode::not_found);
   if (user->tenant != a.client.tenant)
-    throw WedaError("UnauthorizedOperation",
-                    userField + ": user '" + *id + "' is not of this application's tenant", ErrorCode::forbidden);
+    throw WedaError("UnauthorizedOperation", userField + ": user '" + *id + "' is not of this application's tenant",
+                    ErrorCode::forbidden);
   return *id;
 }
 
-Actor actorFor(const Act& a, const std::string& user) { return Actor::application("weda:" + a.client.id, user); }
+Actor actorFor(const Act& a, const std::string& user) {
+  return Actor::application("weda:" + a.client.id, user);
+}
 
 value userInfo(const std::string& user) {
   if (user.empty()) return nullptr;
@@ -204,7 +209,9 @@ Id parseId(const std::string& text, const char* field) {
   return n;
 }
 
-std::string idString(Id id) { return id ? std::to_string(id) : std::string(); }
+std::string idString(Id id) {
+  return id ? std::to_string(id) : std::string();
+}
 
 namespace {
 template <class F>
@@ -220,7 +227,7 @@ auto orNotFound(const char* field, const std::string& id, F&& f) {
 
 Instance instanceOf(const Act& a, const std::string& id, const char* field) {
   auto i = orNotFound(field, id, [&] { return a.engine().instance(parseId(id, field)); });
-  if (i.tenant != a.client.tenant || i.state == "deleted")
+  if (i.tenant != a.client.tenant || isDeleted(i))
     throw WedaError("ResourceNotFound", std::string(field) + ": no such id '" + id + "'", ErrorCode::not_found);
   return i;
 }
@@ -259,11 +266,19 @@ std::string dateText(std::int64_t ms) {
                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
   return buf;
 }
-value dateOrNull(std::int64_t ms) { return ms ? value(dateText(ms)) : value(nullptr); }
-value longOrNull(std::int64_t ms) { return ms ? value(ms) : value(nullptr); }
-std::string versionText(int version) { return std::to_string(version) + ".0"; }
+value dateOrNull(std::int64_t ms) {
+  return ms ? value(dateText(ms)) : value(nullptr);
+}
+value longOrNull(std::int64_t ms) {
+  return ms ? value(ms) : value(nullptr);
+}
+std::string versionText(int version) {
+  return std::to_string(version) + ".0";
+}
 
-bool instanceEnded(const Instance& i) { return i.state != "running" && i.state != "suspended" && i.state != "draft"; }
+bool instanceEnded(const Instance& i) {
+  return i.state != "running" && i.state != "suspended" && i.state != "draft";
+}
 
 int instanceStatus(const Instance& i) {
   if (i.state == "completed") return 3;
@@ -272,12 +287,23 @@ int instanceStatus(const Instance& i) {
   return 4;
 }
 
-bool isOpen(const Task& t) { return t.state == "open"; }
+bool isOpen(const Task& t) {
+  return t.state == "open";
+}
+bool isCompleted(const Task& t) {
+  return t.state == "completed";
+}
+bool isDraft(const Instance& i) {
+  return i.state == "draft";
+}
+bool isDeleted(const Instance& i) {
+  return i.state == "deleted";
+}
 
 int taskStatus(const Task& t, const Instance& i, bool startTask) {
-  if (i.state == "draft") return 4;
+  if (isDraft(i)) return 4;
   if (isOpen(t)) return startTask ? 5 : 1;
-  if (t.state == "completed" || !t.completedBy.empty()) return 2;
+  if (isCompleted(t) || !t.completedBy.empty()) return 2;
   return 3;  // cancelled without its assignee acting: another or-sign member acted, or the instance moved on
 }
 
@@ -322,8 +348,7 @@ std::string flowName(const Act& a, const Instance& i) {
   }
 }
 
-void action(RouteTable& t, const DialectPtr& d, const char* name, const char* summary,
-            std::function<value(Act&)> f) {
+void action(RouteTable& t, const DialectPtr& d, const char* name, const char* summary, std::function<value(Act&)> f) {
   Route r;
   r.method = "POST";
   r.path = std::string("/weda/workflow/v1/{envType}/") + name;

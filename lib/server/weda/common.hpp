@@ -72,7 +72,8 @@ Paging paging(const object& b, const char* numberField = "PageNumber", const cha
 template <class T>
 std::vector<T> pageOf(const std::vector<T>& all, const Paging& p) {
   std::vector<T> out;
-  for (std::size_t i = static_cast<std::size_t>(p.offset()); i < all.size() && out.size() < static_cast<std::size_t>(p.size); ++i)
+  for (std::size_t i = static_cast<std::size_t>(p.offset());
+       i < all.size() && out.size() < static_cast<std::size_t>(p.size); ++i)
     out.push_back(all[i]);
   return out;
 }
@@ -103,7 +104,11 @@ std::string versionText(int version);  // "<n>.0"
 // Code tables.
 int instanceStatus(const Instance& i);  // 1 terminated, 2 rejected, 3 approved, 4 running
 bool instanceEnded(const Instance& i);
+// The only places the dialect reads engine states (instances and tasks).
 bool isOpen(const Task& t);
+bool isCompleted(const Task& t);
+bool isDraft(const Instance& i);
+bool isDeleted(const Instance& i);
 // 1 todo, 2 done, 3 invalid (cancelled without acting), 5 the initiator's start task waiting to be submitted.
 int taskStatus(const Task& t, const Instance& i, bool startTask);
 // The action code of an engine operation (complete 2, reject 3 ...); 0 for operations WeDa has no code for.

@@ -137,7 +137,7 @@ value getFlowInstances(Act& a) {
   };
   std::vector<Row> rows;
   for (const auto& i : a.engine().instances(q)) {
-    if (i.tenant != a.client.tenant || i.state == "deleted" || i.state == "draft") continue;
+    if (i.tenant != a.client.tenant || isDeleted(i) || isDraft(i)) continue;
     if (codeId && i.definitionId != codeId) continue;
     if (version && !version->empty() && *version != versionText(i.definitionVersion) &&
         *version != std::to_string(i.definitionVersion))
@@ -274,13 +274,17 @@ value getFlowInstanceOperations(Act& a) {
                           {"Result", ""}});
   };
   // The start (operation "start", action 1) is shown on the start event the instance started at.
+  auto history = a.engine().history(i.id);
   std::string startEvent;
-  for (const auto& h : a.engine().history(i.id))
+  for (const auto& h : history)
     if (h.elementType == "startEvent" && startEvent.empty()) startEvent = h.elementId;
-  for (const auto& h : a.engine().operations(i.id)) {
+  for (const auto& h : history) {
     const Task* t = h.taskId && byId.count(h.taskId) ? byId[h.taskId] : nullptr;
     bool start = t && t->elementId == firstElement && t->assignee == i.initiator;
-    int code = actionCode(h.action, start);
+    // Every operation, and the saving of a draft (17), which the engine records as history only.
+    int code = h.kind == "draft_saved" ? actionCode("draft", false)
+               : h.action.empty()      ? 0
+                                       : actionCode(h.action, start);
     if (!code) continue;
     std::string operation;
     if (h.action == "withdraw") operation = h.actor == i.initiator ? "发起人撤销" : "审批人撤销";
@@ -290,9 +294,9 @@ value getFlowInstanceOperations(Act& a) {
       operation = boost::json::serialize(signers);
     }
     bool started = h.action == "start";
-    add(started ? startEvent : h.elementId, t ? t->name : "", h.at, started ? i.initiator : h.actor, code, operation,
-        h.comment,
-        h.action == "cc" ? h.targets : std::vector<std::string>{});
+    bool byInitiator = started || h.kind == "draft_saved";
+    add(started ? startEvent : h.elementId, t ? t->name : "", h.at, byInitiator ? i.initiator : h.actor, code,
+        operation, h.comment, h.action == "cc" ? h.targets : std::vector<std::string>{});
   }
   array result;
   for (auto& r : pageOf(rows, p)) result.push_back(std::move(r));

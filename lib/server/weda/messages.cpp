@@ -10,7 +10,9 @@ namespace ordo::server::weda {
 
 namespace {
 
-int messageType(const InboxMessage& m) { return m.type == "todo" || m.type == "urge" ? 0 : 2; }
+int messageType(const InboxMessage& m) {
+  return m.type == "todo" || m.type == "urge" ? 0 : 2;
+}
 
 std::vector<InboxMessage> allMessages(Engine& e, const std::string& user) {
   return e.inbox(user, false, 0, 1 << 30, {});

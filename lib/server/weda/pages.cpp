@@ -10,7 +10,9 @@ namespace ordo::server::weda {
 
 namespace {
 
-bool has(const std::vector<std::string>& l, const char* x) { return std::find(l.begin(), l.end(), x) != l.end(); }
+bool has(const std::vector<std::string>& l, const char* x) {
+  return std::find(l.begin(), l.end(), x) != l.end();
+}
 
 const char* listType(const std::string& pageType) {
   if (pageType == "TODO") return "todo";
@@ -45,8 +47,10 @@ object processInstance(const Act& a, const Instance& i, const std::string& user,
   for (const auto& t : detail.openTasks)
     if (!current || (t.assignee == user && current->assignee != user)) current = &t;
   Task shown;
-  if (task && task->id) shown = *task;
-  else if (current) shown = *current;
+  if (task && task->id)
+    shown = *task;
+  else if (current)
+    shown = *current;
   else {
     TaskQuery q;
     q.instanceId = i.id;
@@ -57,10 +61,10 @@ object processInstance(const Act& a, const Instance& i, const std::string& user,
   auto cc = ccOf(e, user, i.id);
   auto flow = flowName(a, i);
   auto starter = nameOf(e, i.initiator);
-  std::string approver = current ? (current->assignee.empty() && !current->candidateUsers.empty()
-                                        ? current->candidateUsers.front()
-                                        : current->assignee)
-                                 : std::string();
+  std::string approver =
+      current ? (current->assignee.empty() && !current->candidateUsers.empty() ? current->candidateUsers.front()
+                                                                               : current->assignee)
+              : std::string();
   bool ended = instanceEnded(i);
   bool startNode = shown.id && isStartTask(e, i, shown);
   object o{{"InstanceId", idString(i.id)},
@@ -121,12 +125,17 @@ object variableInfos(Engine& e, Id instance) {
   for (const auto& kv : e.variables(instance)) {
     std::string k(kv.key());
     if (kv.value().is_array())
-      lists.push_back(object{{"EntityCode", k}, {"OutputKey", k}, {"RecordId", ""}, {"FieldValueMapList", kv.value()}});
+      lists.push_back(object{
+          {"EntityCode", k}, {"entityCode", k}, {"OutputKey", k}, {"RecordId", ""}, {"FieldValueMapList", kv.value()}});
     else if (kv.value().is_object())
-      objects.push_back(object{{"EntityCode", k}, {"OutputKey", k}, {"RecordId", ""}, {"FieldValueMap", kv.value()}});
+      objects.push_back(object{
+          {"EntityCode", k}, {"entityCode", k}, {"OutputKey", k}, {"RecordId", ""}, {"FieldValueMap", kv.value()}});
     else
-      objects.push_back(
-          object{{"EntityCode", k}, {"OutputKey", k}, {"RecordId", ""}, {"FieldValueMap", object{{k, kv.value()}}}});
+      objects.push_back(object{{"EntityCode", k},
+                               {"entityCode", k},
+                               {"OutputKey", k},
+                               {"RecordId", ""},
+                               {"FieldValueMap", object{{k, kv.value()}}}});
   }
   return object{{"ObjectListMap", lists}, {"ObejctListMap", lists}, {"ObjectMap", objects}};
 }
@@ -151,10 +160,12 @@ value getApprovalPageDetail(Act& a) {
     throw WedaError("ResourceNotFound", "TaskId: task " + taskId + " is not of instance " + instanceId,
                     ErrorCode::not_found);
   if (t.elementId != node)
-    throw WedaError("InvalidParameterValue", "NodeId: task " + taskId + " is at '" + t.elementId + "', not '" + node + "'");
+    throw WedaError("InvalidParameterValue",
+                    "NodeId: task " + taskId + " is at '" + t.elementId + "', not '" + node + "'");
   // Who looks: the UserInfo when given (Ordo's addition), else the task's holder, else the initiator.
   std::string user = asked;
-  if (user.empty()) user = page == "CREATE" || page == "DRAFT" ? i.initiator : !t.completedBy.empty() ? t.completedBy : t.assignee;
+  if (user.empty())
+    user = page == "CREATE" || page == "DRAFT" ? i.initiator : !t.completedBy.empty() ? t.completedBy : t.assignee;
   if (page == "CC") {
     auto cc = ccOf(a.engine(), user, i.id);
     if (!cc || (ccId && !ccId->empty() && *ccId != idString(cc->id)))
@@ -164,7 +175,7 @@ value getApprovalPageDetail(Act& a) {
   auto detail = a.engine().instanceDetail(i.id, user);
   const auto& acts = detail.allowedActions;
   bool onThis = isOpen(t) && std::any_of(detail.openTasks.begin(), detail.openTasks.end(),
-                                        [&](const Task& x) { return x.id == t.id; });
+                                         [&](const Task& x) { return x.id == t.id; });
   bool mine = onThis && has(acts, "complete") && (t.assignee == user || t.assignee.empty());
   bool multi = false;
   if (mine) {
@@ -196,7 +207,9 @@ int dataType(const std::string& kind) {
   return 0;
 }
 
-int nodeStatus(const std::string& s) { return s == "done" ? 1 : s == "active" ? 3 : 2; }
+int nodeStatus(const std::string& s) {
+  return s == "done" ? 1 : s == "active" ? 3 : 2;
+}
 
 value getProcessCanvasInfo(Act& a) {
   auto id = reqString(a.body, "InstanceId");
@@ -266,12 +279,8 @@ value listProcessInstances(Act& a) {
   for (const auto& it : pageOf(items, p)) records.push_back(processInstance(a, it.instance, user, &it.task));
   auto total = static_cast<std::int64_t>(items.size());
   auto pages = (total + p.size - 1) / p.size;
-  return object{{"Records", records},
-                {"TotalCount", total},
-                {"PageSize", p.size},
-                {"PageNumber", p.number},
-                {"Pages", pages},
-                {"FirstPage", p.number == 1},
+  return object{{"Records", records},           {"TotalCount", total}, {"PageSize", p.size},
+                {"PageNumber", p.number},       {"Pages", pages},      {"FirstPage", p.number == 1},
                 {"LastPage", p.number >= pages}};
 }
 

@@ -15,7 +15,8 @@ Variables pageParams(const object& b) {
   if (!params) return out;
   for (const auto& kv : *params) {
     std::string field = "PageParams." + std::string(kv.key());
-    if (!kv.value().is_object()) throw WedaError("InvalidParameter", "parameter '" + field + "' must be an object {Type, Value}");
+    if (!kv.value().is_object())
+      throw WedaError("InvalidParameter", "parameter '" + field + "' must be an object {Type, Value}");
     const auto& info = kv.value().as_object();
     if (const value* t = info.if_contains("Type"); t && !t->is_null() && !t->is_string())
       throw WedaError("InvalidParameter", "parameter '" + field + ".Type' must be a string");
@@ -44,24 +45,32 @@ value completeTask(Act& a) {
   auto t = taskOf(a, id, "TaskId", &i);
   auto actor = actorFor(a, user);
   // A draft (the initiator revoked an instance that starts with an approval): submit starts it again.
-  if (i.state == "draft") {
+  if (isDraft(i)) {
     if (button != 1)
-      throw WedaError("FailedOperation", "TaskId: instance " + idString(i.id) + " is a draft: submit it (ButtonAction 1)",
+      throw WedaError("FailedOperation",
+                      "TaskId: instance " + idString(i.id) + " is a draft: submit it (ButtonAction 1)",
                       ErrorCode::wrong_state);
     a.engine().submitDraft(i.id, actor, vars);
-    return object{{"ToBeSubmittedFlowTaskFlag", false}, {"ToBeSubmittedFlowTaskInfo", array()},
-                  {"OpenPageFlag", false}, {"ClosePageFlag", true}, {"RefreshPageFlag", true}};
+    return object{{"ToBeSubmittedFlowTaskFlag", false},
+                  {"ToBeSubmittedFlowTaskInfo", array()},
+                  {"OpenPageFlag", false},
+                  {"ClosePageFlag", true},
+                  {"RefreshPageFlag", true}};
   }
   // Checked before the cc so that a refused completion sends no cc either.
-  if (!isOpen(t)) throw WedaError("FailedOperation", "TaskId: task " + id + " is already " + t.state, ErrorCode::wrong_state);
+  if (!isOpen(t))
+    throw WedaError("FailedOperation", "TaskId: task " + id + " is already " + t.state, ErrorCode::wrong_state);
   auto u = a.engine().user(user);
-  auto has = [](const std::vector<std::string>& l, const std::string& x) { return std::find(l.begin(), l.end(), x) != l.end(); };
+  auto has = [](const std::vector<std::string>& l, const std::string& x) {
+    return std::find(l.begin(), l.end(), x) != l.end();
+  };
   bool holds = t.assignee == user || (u && has(u->roles, "admin")) ||
                (t.assignee.empty() && (has(t.candidateUsers, user) ||
                                        std::any_of(t.candidateGroups.begin(), t.candidateGroups.end(),
                                                    [&](const std::string& g) { return u && has(u->roles, g); })));
   if (!holds)
-    throw WedaError("UnauthorizedOperation", "Approver: user '" + user + "' may not act on task " + id, ErrorCode::forbidden);
+    throw WedaError("UnauthorizedOperation", "Approver: user '" + user + "' may not act on task " + id,
+                    ErrorCode::forbidden);
   if (!ccs.empty()) a.engine().ccInstance(i.id, actor, ccs);
   array waiting;
   switch (button) {
@@ -135,11 +144,13 @@ value revoke(Act& a) {
   Instance i;
   taskOf(a, id, "TaskId", &i);
   if (*type == 2 && user != i.initiator)
-    throw WedaError("UnauthorizedOperation", "Revoker: RevokerType 2 revokes as the initiator, and user '" + user +
-                                                 "' did not start instance " + idString(i.id),
+    throw WedaError("UnauthorizedOperation",
+                    "Revoker: RevokerType 2 revokes as the initiator, and user '" + user + "' did not start instance " +
+                        idString(i.id),
                     ErrorCode::forbidden);
   if (*type == 1 && user == i.initiator)
-    throw WedaError("FailedOperation", "RevokerType: user '" + user + "' started the instance: revoke with RevokerType 2",
+    throw WedaError("FailedOperation",
+                    "RevokerType: user '" + user + "' started the instance: revoke with RevokerType 2",
                     ErrorCode::wrong_state);
   a.engine().withdraw(i.id, actorFor(a, user));
   return object{{"Result", true}};
@@ -188,7 +199,7 @@ value getPreElementList(Act& a) {
   for (const auto& element : a.engine().returnableNodes(open->id)) {
     Node n{element, element, 0, 0};
     for (const auto& t : all)
-      if (t.elementId == element && t.state == "completed" && t.id > n.task) {
+      if (t.elementId == element && isCompleted(t) && t.id > n.task) {
         n.task = t.id;
         n.name = t.name;
         n.at = t.endedAt;
@@ -228,10 +239,10 @@ value rollBack(Act& a) {
 
 void addTaskRoutes(RouteTable& t, const DialectPtr& d) {
   action(t, d, "CompleteTask", "submit, approve, reject or transfer a task (with cc)", completeTask);
-  action(t, d, "SubmitFlowTaskList", "create the next approvers' tasks the previous approver chose", submitFlowTaskList);
+  action(t, d, "SubmitFlowTaskList", "create the next approvers' tasks the previous approver chose",
+         submitFlowTaskList);
   action(t, d, "PressTask", "urge every open task of an instance (as its initiator)", pressTask);
-  action(t, d, "Revoke", "revoke: the initiator while nobody acted, an approver while the next step did not",
-         revoke);
+  action(t, d, "Revoke", "revoke: the initiator while nobody acted, an approver while the next step did not", revoke);
   action(t, d, "AddCounterSignAssignee", "add signers beside the others (加签)", addCounterSignAssignee);
   action(t, d, "GetPreElementList", "the nodes the instance can be rolled back to", getPreElementList);
   action(t, d, "RollBack", "roll back to an earlier node", rollBack);
