@@ -197,6 +197,10 @@ struct InstanceQuery {
   std::string state;
   std::string businessKey;
   Id parentId = -1;  // -1: any; 0: root instances only
+  std::string initiator;
+  Id definitionId = 0;        // 0: any version
+  int definitionVersion = 0;  // 0: any
+  std::int64_t startedFrom = 0, startedTo = 0;  // epoch ms, both inclusive; 0: open
   int offset = 0;
   int limit = 0;  // 0: every match; negative is invalid_argument
 };

@@ -280,12 +280,20 @@ MessageCorrelation messageCorrelation(const bj::object& o) {
 }
 
 InstanceQuery instanceQuery(const bj::object& o) {
-  onlyFields(o, {"definitionKey", "state", "businessKey", "parentId", "offset", "limit"}, "the instance query");
+  onlyFields(o,
+             {"definitionKey", "state", "businessKey", "parentId", "initiator", "definitionId", "definitionVersion",
+              "startedFrom", "startedTo", "offset", "limit"},
+             "the instance query");
   InstanceQuery q;
   q.definitionKey = text(o, "definitionKey");
   q.state = text(o, "state");
   q.businessKey = text(o, "businessKey");
   q.parentId = integer(o, "parentId", -1);
+  q.initiator = text(o, "initiator");
+  q.definitionId = integer(o, "definitionId", 0);
+  q.definitionVersion = static_cast<int>(integer(o, "definitionVersion", 0));
+  q.startedFrom = integer(o, "startedFrom", 0);
+  q.startedTo = integer(o, "startedTo", 0);
   q.offset = static_cast<int>(integer(o, "offset", 0));
   q.limit = static_cast<int>(integer(o, "limit", 100));
   if (q.limit < 0 || q.offset < 0) throw Error(ErrorCode::invalid_argument, "limit and offset must be >= 0");

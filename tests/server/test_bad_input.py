@@ -44,7 +44,10 @@ class BadInput(unittest.TestCase):
     def setUpClass(cls):
         cls.s = Server(deploy=(SAMPLES, MODELS), config={"limits": {"readTimeoutMillis": 1500}})
         s = cls.s
-        cls.routes = json.loads(subprocess.check_output([SERVER, "--routes"]))
+        # The Camunda dialect's routes and the server's own; the other dialects (their own envelopes
+        # and codes) sweep their bad input in their own tests (test_weda.py ...).
+        cls.routes = [r for r in json.loads(subprocess.check_output([SERVER, "--routes"]))
+                      if r["path"].startswith(E) or r["path"] in ("/health", "/metrics")]
         cls.doc = s.request("GET", E + "/openapi.json").json
         # Another tenant's resources: alice in tenant acme.
         assert s.request("POST", E + "/tenant/create", {"id": "acme", "name": "ACME"}).status == 204

@@ -193,6 +193,14 @@ class Weda(unittest.TestCase):
         r = self.s.request("POST", "/weda/other", {}, user=None)
         self.assertEqual(r.json["Response"]["Error"]["Code"], "InvalidAction")
         self.refused("ListDeployedFlows", {"Type": 2}, "InvalidParameterValue", "envType", env="dev")
+        # A body over the server's bound (1 MiB) is HTTP 413 (or a closed connection), never a 5xx.
+        big = b'{"Type": 2, "x": "' + b"a" * (1 << 20) + b'"}'
+        try:
+            r = self.s.request("POST", W + "pre/ListDeployedFlows", user=None, raw=big,
+                               headers={"Authorization": "Bearer " + self.token, "Content-Type": "application/json"})
+            self.assertEqual(r.status, 413)
+        except (ConnectionError, http.client.HTTPException):
+            pass
 
     def test_02_list_deployed_flows_pre_and_prod(self):
         data = self.ok("ListDeployedFlows", {"Type": 2})

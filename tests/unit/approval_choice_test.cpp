@@ -201,3 +201,38 @@ TEST_CASE("approval: the canvas names a transfer's new assignee") {
       CHECK(n.processors[1].action.empty());
     }
 }
+
+TEST_CASE("query: instances by initiator, definition version and start time") {
+  TempDb db;
+  auto clock = std::make_shared<ManualClock>(1'800'000'000'000);
+  auto e = test::openEngine(db, clock);
+  auto v1 = e->deploy(choiceModel()).definitions.at(0);
+  auto a = e->start({"p", 0, {}, "", "emp"});
+  clock->advance(1000);
+  auto v2 = e->deploy(choiceModel() + "<!-- v2 -->").definitions.at(0);
+  REQUIRE(v2.version == 2);
+  auto b = e->start({"p", 0, {}, "", "boss"});
+  auto ids = [&](const InstanceQuery& q) {
+    std::vector<Id> out;
+    for (const auto& i : e->instances(q)) out.push_back(i.id);
+    CHECK(e->instancePage(q).total == static_cast<std::int64_t>(out.size()));
+    return out;
+  };
+  InstanceQuery q;
+  q.initiator = "emp";
+  CHECK(ids(q) == std::vector<Id>{a.id});
+  q = {};
+  q.definitionVersion = 2;
+  CHECK(ids(q) == std::vector<Id>{b.id});
+  q = {};
+  q.definitionId = v1.id;
+  CHECK(ids(q) == std::vector<Id>{a.id});
+  q = {};
+  q.startedFrom = a.startedAt + 1;
+  CHECK(ids(q) == std::vector<Id>{b.id});
+  q = {};
+  q.startedTo = a.startedAt;
+  CHECK(ids(q) == std::vector<Id>{a.id});
+  q.initiator = "boss";
+  CHECK(ids(q).empty());
+}

@@ -1,6 +1,7 @@
 // Definitions and instances: ListDeployedFlows, StartFlow, StopFlow, GetFlowInstances,
 // GetFlowInstanceTasks, GetFlowInstanceOperations (and Ordo's PublishFlow).
 #include <algorithm>
+#include <cstdlib>
 
 #include "server/state.hpp"
 #include "server/weda/common.hpp"
@@ -130,6 +131,18 @@ value getFlowInstances(Act& a) {
   InstanceQuery q;
   q.parentId = 0;
   if (key) q.definitionKey = *key;
+  q.definitionId = codeId;
+  if (starter) q.initiator = *starter;
+  if (from) q.startedFrom = std::max<std::int64_t>(*from, 1);
+  if (to) q.startedTo = std::max<std::int64_t>(*to, 1);
+  if (version && !version->empty()) {
+    // "<n>.0" or "<n>"; anything else is no version of any flow.
+    auto v = *version;
+    if (v.size() > 2 && v.compare(v.size() - 2, 2, ".0") == 0) v.resize(v.size() - 2);
+    char* end = nullptr;
+    long n = std::strtol(v.c_str(), &end, 10);
+    q.definitionVersion = !v.empty() && *end == '\0' && n > 0 && n < 1000000000 ? static_cast<int>(n) : -1;
+  }
   struct Row {
     std::string key;
     Instance i;
@@ -138,13 +151,6 @@ value getFlowInstances(Act& a) {
   std::vector<Row> rows;
   for (const auto& i : a.engine().instances(q)) {
     if (i.tenant != a.client.tenant || isDeleted(i) || isDraft(i)) continue;
-    if (codeId && i.definitionId != codeId) continue;
-    if (version && !version->empty() && *version != versionText(i.definitionVersion) &&
-        *version != std::to_string(i.definitionVersion))
-      continue;
-    if (starter && !starter->empty() && i.initiator != *starter) continue;
-    if (from && i.startedAt < *from) continue;
-    if (to && i.startedAt > *to) continue;
     if (status && instanceStatus(i) != *status) continue;
     Row r{{}, i, flowName(a, i), nameOf(a.engine(), i.initiator)};
     r.key = sortKey(sort, i, r.name, r.starterName);
