@@ -1,8 +1,10 @@
 // Approval features WeDa's API needs, through the C++ API: the two-phase next-approver choice,
 // urging a whole instance against the daily limit, withdraw offered exactly when it succeeds,
 // rejections in the done list, the canvas's per-approver actions.
+#include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
 
+#include "engine/dispatch.hpp"
 #include "engine_support.hpp"
 
 using namespace ordo;
@@ -235,4 +237,23 @@ TEST_CASE("query: instances by initiator, definition version and start time") {
   CHECK(ids(q) == std::vector<Id>{a.id});
   q.initiator = "boss";
   CHECK(ids(q).empty());
+}
+
+TEST_CASE("approval: urgeInstance, completeOrChoose and submitChoices by name (ordo_operation_run)") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(choiceModel());
+  auto inst = e->start({"p", 0, {}, "", "emp"});
+  auto task = test::onlyTask(*e, inst.id);
+  auto run = [&](const std::string& text) { return approval::runOperation(*e, boost::json::parse(text).as_object()); };
+  run(R"({"op":"urgeInstance","user":"emp","instance":)" + std::to_string(inst.id) + "}");
+  CHECK(e->inbox("ann", false, 0, 10, "urge").size() == 1);
+  auto choices = run(R"({"op":"completeOrChoose","user":"ann","task":)" + std::to_string(task.id) + "}").as_array();
+  REQUIRE(choices.size() == 2);
+  CHECK(choices[1].at("user").as_string() == "cy");
+  CHECK(choices[1].at("node").as_string() == "next");
+  CHECK(choices[1].at("task").as_int64() == task.id);
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::invalid_argument, run(R"({"op":"submitChoices","choices":["x"]})"));
+  run(R"({"op":"submitChoices","choices":[)" + std::to_string(choices[0].at("id").as_int64()) + "]}");
+  CHECK(test::onlyTask(*e, inst.id).assignee == "bo");
 }
