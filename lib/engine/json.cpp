@@ -159,7 +159,15 @@ bj::value toJson(const InstanceDetail& d) {
 
 bj::value toJson(const Canvas& c) {
   bj::array nodes, edges;
-  for (const auto& n : c.nodes)
+  for (const auto& n : c.nodes) {
+    bj::array processors;
+    for (const auto& p : n.processors)
+      processors.push_back({{"task", p.taskId},
+                            {"user", p.user},
+                            {"action", p.action},
+                            {"at", p.at},
+                            {"comment", p.comment},
+                            {"to", p.to}});
     nodes.push_back({{"id", n.id},
                      {"name", n.name},
                      {"kind", n.kind},
@@ -167,9 +175,11 @@ bj::value toJson(const Canvas& c) {
                      {"approvers", strings(n.approvers)},
                      {"comments", strings(n.comments)},
                      {"startedAt", n.startedAt},
-                     {"endedAt", n.endedAt}});
+                     {"endedAt", n.endedAt},
+                     {"processors", std::move(processors)}});
+  }
   for (const auto& e : c.edges)
-    edges.push_back({{"id", e.id}, {"source", e.source}, {"target", e.target}, {"status", e.status}});
+    edges.push_back({{"id", e.id}, {"source", e.source}, {"target", e.target}, {"status", e.status}, {"name", e.name}});
   return {{"nodes", std::move(nodes)}, {"edges", std::move(edges)}};
 }
 
