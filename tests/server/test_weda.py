@@ -354,6 +354,11 @@ class Weda(WedaCase):
         # The approver may revoke while the next step has not acted; the initiator no longer may.
         self.assertTrue(self.describe(first["TaskId"], "DONE", "li")["CanRevoke"])
         self.assertFalse(self.describe(first["TaskId"], "CREATE", "zhang")["CanRevoke"])
+        page = {"InstanceId": inst, "FlowCode": self.flows["weda_simple"]["FlowCode"], "NodeId": "first",
+                "PageType": "DONE", "TaskId": first["TaskId"]}
+        self.assertTrue(self.ok("GetApprovalPageDetail", page)["ShowRevoke"])  # li's page: li may
+        page.update(PageType="CREATE", UserInfo=u("zhang"))
+        self.assertFalse(self.ok("GetApprovalPageDetail", page)["ShowRevoke"])  # the initiator may not
         self.refused("Revoke", {"Revoker": u("li"), "TaskId": first["TaskId"], "RevokerType": 2},
                      "UnauthorizedOperation", "Revoker")
         self.ok("Revoke", {"Revoker": u("li"), "TaskId": first["TaskId"], "RevokeType": 1})
