@@ -166,6 +166,14 @@ enum class SignerPosition { parallel, before, after };
 // "parallel", "before", "after" (as the dialects spell them); anything else is invalid_argument.
 SignerPosition signerPositionFrom(const std::string& text);
 
+// A candidate the previous approver may choose for the next node (上一节点指定审批人).
+struct ApproverChoice {
+  Id id = 0;         // the choice (WeDa's WaitFlowTaskId)
+  Id taskId = 0;     // the task whose completion waits for the choice
+  std::string node;  // the node that needs its approvers
+  std::string user;  // the candidate
+};
+
 struct StartRequest {
   std::string key;      // latest version of this definition key ...
   Id definitionId = 0;  // ... or exactly this definition
@@ -203,9 +211,11 @@ struct InstanceQuery {
   std::string definitionKey;
   std::optional<Instance::State> state;  // none: any
   std::string businessKey;
-  Id parentId = -1;                             // -1: any; 0: root instances only
-  std::string initiator;                        // only instances this user started
-  std::int64_t startedFrom = 0, startedTo = 0;  // epoch ms, inclusive; 0: open
+  Id parentId = -1;  // -1: any; 0: root instances only
+  std::string initiator;
+  Id definitionId = 0;        // 0: any version
+  int definitionVersion = 0;  // 0: any
+  std::int64_t startedFrom = 0, startedTo = 0;  // epoch ms, both inclusive; 0: open
   int offset = 0;
   int limit = 0;  // 0: every match; negative is invalid_argument
 };
@@ -256,16 +266,27 @@ struct InstanceDetail {
 };
 
 // The instance drawn on its diagram: every node and edge done, active or not reached.
+// One approver's part at a node: who, what they did (an operation's action: complete, reject,
+// return, transfer ...; empty while the task is open), when, their comment, and for a transfer
+// the new assignee. A task cancelled before its assignee acted (或签) has none.
+struct CanvasProcessor {
+  Id taskId = 0;
+  std::string user, action;
+  std::int64_t at = 0;
+  std::string comment, to;
+};
 struct CanvasNode {
   std::string id, name, kind;
   std::string status;                  // done, active, notReached
   std::vector<std::string> approvers;  // who completed its tasks (done) or holds them (active)
   std::vector<std::string> comments;
   std::int64_t startedAt = 0, endedAt = 0;
+  std::vector<CanvasProcessor> processors;  // user tasks: each task's approvers, oldest first
 };
 struct CanvasEdge {
   std::string id, source, target;
   std::string status;  // done, notReached
+  std::string name;    // the sequence flow's name
 };
 struct Canvas {
   std::vector<CanvasNode> nodes;
@@ -455,8 +476,26 @@ class Engine {
   void delegateTask(Id taskId, const Actor& actor, const std::string& to, const std::string& comment = {});
   void resolveTask(Id taskId, const Actor& actor, const Variables& variables = {}, const std::string& comment = {});
   void transferTask(Id taskId, const Actor& actor, const std::string& to, const std::string& comment = {});
-  // 催办: a message to the task's assignee (or candidates); at most 3 a task a day.
+  // 催办: a message to the task's assignee (or candidates); at most 3 a task a UTC day (the
+  // count resets at midnight UTC by the engine's clock). The initiator (or an administrator).
   void urgeTask(Id taskId, const Actor& actor);
+  // 催办 of every open task of a running instance in one command: one task over its limit
+  // (limit_exceeded) urges none; no open task is wrong_state.
+  void urgeInstance(Id instanceId, const Actor& actor);
+
+  // 上一节点指定审批人, in two phases. Completes the task, unless a user task that follows it
+  // (through gateways) has ordo:assigneeRule="chosen" and `variables` name no approvers for it
+  // (ordoNextApprovers): then nothing moves, the task stays open, and each candidate of that
+  // node (its ordo:chooseFrom, user ids separated by commas) comes back as a choice. Asking
+  // again replaces the task's earlier choices. Returns none when the task was completed.
+  std::vector<ApproverChoice> completeOrChoose(Id taskId, const Actor& actor, const Variables& variables = {},
+                                               const std::string& comment = {});
+  // Phase two: completes the choices' task as the user who asked in phase one, with the
+  // variables and comment given then, and the chosen candidates as the next node's approvers.
+  // not_found for an unknown choice, invalid_argument for choices of different tasks,
+  // wrong_state when the task is no longer open.
+  void submitChoices(const std::vector<Id>& choiceIds);
+  ApproverChoice approverChoice(Id choiceId) const;  // not_found
 
   // 退回: the task's branch (or its whole multi-instance body) goes back to `target`, an
   // earlier user task of the instance; a target before a parallel split takes every branch back.
@@ -487,6 +526,9 @@ class Engine {
   // user task if that is the initiator's own, else to a draft); an approver takes back their
   // completion while the next step has not acted.
   void withdraw(Id instanceId, const Actor& actor);
+  // Whether withdraw would succeed for this user now (the same check; instanceDetail's
+  // allowedActions lists "withdraw" exactly then).
+  bool mayWithdraw(Id instanceId, const std::string& user) const;
   // An administrator moves the instance to any node of the process or of an active subprocess.
   void jump(Id instanceId, const Actor& actor, const std::string& target);
   // 草稿: an instance in state "draft" holding the form data; submit starts it for real.

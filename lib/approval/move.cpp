@@ -21,6 +21,12 @@ std::vector<std::string> completedUserTasks(const std::vector<HistoryEntry>& his
   return out;
 }
 
+// The user who rejected or returned a task acted on it: it is in their done list.
+void actedOn(TaskRow& row, const std::string& user) {
+  row.task.completedBy = user;
+  row.dirty = true;
+}
+
 }  // namespace
 
 // Runs `f` on an open task the user may work on, inside one command.
@@ -54,6 +60,7 @@ void returnTask(command::Runner& run, Id taskId, const std::string& user, const 
                 const std::string& comment) {
   if (target.empty()) throw Error(ErrorCode::invalid_argument, "return needs a target node");
   workOnTask(run, taskId, user, "return", [&](store::Session& c, Execution& ex, TaskRow& row) {
+    actedOn(row, user);
     returnTo(run, c, ex, row, target, "return", comment);
   });
 }
@@ -61,6 +68,7 @@ void returnTask(command::Runner& run, Id taskId, const std::string& user, const 
 void rejectTask(command::Runner& run, Id taskId, const std::string& user, const std::string& target,
                 const std::string& comment) {
   workOnTask(run, taskId, user, "reject", [&](store::Session& c, Execution& ex, TaskRow& row) {
+    actedOn(row, user);
     std::string to = target;
     if (to.empty())
       if (const auto* n = ex.process().process->node(row.task.elementId))
@@ -161,21 +169,67 @@ void jump(command::Runner& run, Id instanceId, const std::string& user, const st
   });
 }
 
+namespace {
+const std::set<std::string> kWithdrawActs = {"complete", "reject",   "return",     "claim",        "delegate",
+                                             "resolve",  "transfer", "addSigners", "removeSigners"};
+
+// What withdraw would take back, or why it refuses (thrown): the one check both withdraw and
+// mayWithdraw (the flag an approval page shows) make. Returns the node an approver takes back
+// its completion of, or "" for the initiator's withdraw.
+std::string withdrawTarget(command::Runner& run, store::Session& c, const Instance& inst, const std::string& user) {
+  if (inst.state != Instance::State::running)
+    throw Error(ErrorCode::wrong_state, "instance " + std::to_string(inst.id) + " is " + toString(inst.state) +
+                                            ": only a running instance can be withdrawn");
+  auto history = c.historyOf(inst.id);
+  std::vector<const HistoryEntry*> acts;
+  for (const auto& h : history)
+    if (kWithdrawActs.count(h.action)) acts.push_back(&h);
+  if (user == inst.initiator) {
+    for (const auto* a : acts)
+      if (a->actor != user)
+        throw Error(ErrorCode::wrong_state, "'" + a->actor + "' has already acted on instance " +
+                                                std::to_string(inst.id) + ": it can no longer be withdrawn");
+    return {};
+  }
+  // An approver takes back their own completion, if it was the last act and nobody acted after it.
+  if (acts.empty() || acts.back()->action != "complete" || acts.back()->actor != user)
+    throw Error(ErrorCode::wrong_state, "user '" + user + "' has nothing to withdraw on instance " +
+                                            std::to_string(inst.id) +
+                                            ": the next step has already acted, or they did not act last");
+  const std::string target = acts.back()->elementId;
+  auto dp = run.deployed(c, inst.definitionId);
+  // A node may forbid taking its completion back (ordo:withdrawable="false").
+  if (const auto* n = dp->process->node(target))
+    if (auto it = n->extensions.find("withdrawable"); it != n->extensions.end() && it->second == "false")
+      throw Error(ErrorCode::forbidden, "'" + target + "' does not allow withdrawing a completion", target);
+  TaskQuery open;
+  open.instanceId = inst.id;
+  bool next = false;
+  for (const auto& t : c.queryTasks(open)) next = next || t.createdAt >= acts.back()->at;
+  if (!next) throw Error(ErrorCode::wrong_state, "nothing follows the completion of '" + target + "' to take back");
+  return target;
+}
+}  // namespace
+
+bool mayWithdraw(command::Runner& run, Id instanceId, const std::string& user) {
+  return run.read([&](store::Session& c) {
+    auto inst = c.instanceById(instanceId);
+    if (!inst) throw Error(ErrorCode::not_found, "instance " + std::to_string(instanceId) + " not found");
+    try {
+      withdrawTarget(run, c, *inst, user);
+      return true;
+    } catch (const Error&) {
+      return false;
+    }
+  });
+}
+
 void withdraw(command::Runner& run, Id instanceId, const std::string& user) {
-  static const std::set<std::string> kActs = {"complete", "reject",   "return",     "claim",        "delegate",
-                                              "resolve",  "transfer", "addSigners", "removeSigners"};
   run.command([&](store::Session& c) {
     auto inst = c.instanceById(instanceId);
     if (!inst) throw Error(ErrorCode::not_found, "instance " + std::to_string(instanceId) + " not found");
-    auto history = c.historyOf(instanceId);
-    std::vector<const HistoryEntry*> acts;
-    for (const auto& h : history)
-      if (kActs.count(h.action)) acts.push_back(&h);
+    const std::string target = withdrawTarget(run, c, *inst, user);
     if (user == inst->initiator) {
-      for (const auto* a : acts)
-        if (a->actor != user)
-          throw Error(ErrorCode::wrong_state, "'" + a->actor + "' has already acted on instance " +
-                                                  std::to_string(instanceId) + ": it can no longer be withdrawn");
       run.onInstance(c, instanceId, user, [&](Execution& ex) {
         ex.recordOperation("withdraw", nullptr, 0, {});
         // Back to the first user task if it is the initiator's own (filling in the form);
@@ -205,20 +259,13 @@ void withdraw(command::Runner& run, Id instanceId, const std::string& user) {
       });
       return;
     }
-    // An approver takes back their own completion, if it was the last act and nobody acted after it.
-    if (acts.empty() || acts.back()->action != "complete" || acts.back()->actor != user)
-      throw Error(ErrorCode::wrong_state, "user '" + user + "' has nothing to withdraw on instance " +
-                                              std::to_string(instanceId) +
-                                              ": the next step has already acted, or they did not act last");
-    const std::string target = acts.back()->elementId;
+    std::int64_t actedAt = 0;
+    for (const auto& h : c.historyOf(instanceId))
+      if (kWithdrawActs.count(h.action)) actedAt = h.at;
     run.onInstance(c, instanceId, user, [&](Execution& ex) {
-      // A node may forbid taking its completion back (ordo:withdrawable="false").
-      if (const auto* n = ex.process().process->node(target))
-        if (auto it = n->extensions.find("withdrawable"); it != n->extensions.end() && it->second == "false")
-          throw Error(ErrorCode::forbidden, "'" + target + "' does not allow withdrawing a completion", target);
       TaskRow* next = nullptr;
       for (auto& r : ex.state().tasks)
-        if (r.task.state == Task::State::open && r.task.createdAt >= acts.back()->at) next = &r;
+        if (r.task.state == Task::State::open && r.task.createdAt >= actedAt) next = &r;
       if (!next) throw Error(ErrorCode::wrong_state, "nothing follows the completion of '" + target + "' to take back");
       returnTo(run, c, ex, *next, target, "withdraw", {});
     });

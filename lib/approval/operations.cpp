@@ -111,31 +111,60 @@ void transferTask(command::Runner& run, Id taskId, const std::string& user, cons
   });
 }
 
+namespace {
+constexpr int kUrgesPerDay = 3;
+
+// Refuses the urge of an open task: not the initiator, or urged kUrgesPerDay times this UTC day.
+void checkUrge(command::Runner& run, store::Session& c, const Task& task, const Instance& inst,
+               const std::string& user) {
+  auto a = run.actor(c, user);
+  if (inst.initiator != user && !a.admin) forbid(user, "urge a task of an instance they did not start");
+  auto now = run.clock->nowMillis();
+  auto dayStart = now - now % (24LL * 3600 * 1000);  // the UTC day: the count resets at midnight UTC
+  if (c.countOperations(task.id, "urge", dayStart) >= kUrgesPerDay)
+    throw Error(ErrorCode::limit_exceeded, "task " + std::to_string(task.id) + " was already urged " +
+                                               std::to_string(kUrgesPerDay) + " times today");
+}
+
+void urgeRow(runtime::Execution& ex, runtime::TaskRow& row) {
+  std::vector<std::string> whom;
+  if (!row.task.assignee.empty())
+    whom.push_back(row.task.assignee);
+  else
+    whom = row.task.candidateUsers;
+  for (const auto& w : whom) ex.notify(w, "urge", row.task.id, row.task.name);
+  ex.recordOperation("urge", ex.state().token(row.tokenId), row.task.id, {}, whom);
+}
+}  // namespace
+
 void urgeTask(command::Runner& run, Id taskId, const std::string& user) {
-  constexpr int kPerDay = 3;
   run.command([&](store::Session& c) {
     Id instanceId = 0;
     auto task = c.taskById(taskId, &instanceId);
     if (!task) throw Error(ErrorCode::not_found, "task " + std::to_string(taskId) + " not found");
     if (task->state != Task::State::open)
       throw Error(ErrorCode::wrong_state, "task " + std::to_string(taskId) + " is already " + toString(task->state));
-    auto a = run.actor(c, user);
+    checkUrge(run, c, *task, *c.instanceById(instanceId), user);
+    run.onInstance(c, instanceId, user, [&](Execution& ex) { urgeRow(ex, taskRow(ex, taskId)); });
+  });
+}
+
+void urgeInstance(command::Runner& run, Id instanceId, const std::string& user) {
+  run.command([&](store::Session& c) {
     auto inst = c.instanceById(instanceId);
-    if (inst->initiator != user && !a.admin) forbid(user, "urge a task of an instance they did not start");
-    auto now = run.clock->nowMillis();
-    auto dayStart = now - now % (24LL * 3600 * 1000);  // the UTC day
-    if (c.countOperations(taskId, "urge", dayStart) >= kPerDay)
-      throw Error(ErrorCode::limit_exceeded,
-                  "task " + std::to_string(taskId) + " was already urged " + std::to_string(kPerDay) + " times today");
+    if (!inst) throw Error(ErrorCode::not_found, "instance " + std::to_string(instanceId) + " not found");
+    if (inst->state != Instance::State::running)
+      throw Error(ErrorCode::wrong_state, "instance " + std::to_string(instanceId) + " is " + toString(inst->state) +
+                                              ": only a running instance's tasks can be urged");
+    TaskQuery q;
+    q.instanceId = instanceId;
+    auto open = c.queryTasks(q);
+    if (open.empty())
+      throw Error(ErrorCode::wrong_state, "instance " + std::to_string(instanceId) + " has no open task to urge");
+    // Every task is checked before any message goes out: one over its limit urges none.
+    for (const auto& t : open) checkUrge(run, c, t, *inst, user);
     run.onInstance(c, instanceId, user, [&](Execution& ex) {
-      auto& row = taskRow(ex, taskId);
-      std::vector<std::string> whom;
-      if (!row.task.assignee.empty())
-        whom.push_back(row.task.assignee);
-      else
-        whom = row.task.candidateUsers;
-      for (const auto& w : whom) ex.notify(w, "urge", taskId, row.task.name);
-      ex.recordOperation("urge", ex.state().token(row.tokenId), taskId, {}, whom);
+      for (const auto& t : open) urgeRow(ex, taskRow(ex, t.id));
     });
   });
 }

@@ -15,6 +15,11 @@ namespace ordo::approval {
 
 void completeTask(command::Runner& run, Id taskId, const Variables& variables, const std::string& user,
                   const std::string& comment, std::int64_t expectedRevision);
+// choice.cpp: the two-phase next-approver choice.
+std::vector<ApproverChoice> completeOrChoose(command::Runner& run, Id taskId, const std::string& user,
+                                             const Variables& variables, const std::string& comment);
+void submitChoices(command::Runner& run, const std::vector<Id>& choiceIds);
+ApproverChoice approverChoice(command::Runner& run, Id choiceId);
 void claimTask(command::Runner& run, Id taskId, const std::string& user);
 void unclaimTask(command::Runner& run, Id taskId, const std::string& user);
 void delegateTask(command::Runner& run, Id taskId, const std::string& user, const std::string& to,
@@ -61,6 +66,10 @@ SignerPosition signerPosition(const std::string& text);
 void removeSigners(command::Runner& run, Id taskId, const std::string& user, const std::vector<std::string>& users);
 void jump(command::Runner& run, Id instanceId, const std::string& user, const std::string& target);
 void withdraw(command::Runner& run, Id instanceId, const std::string& user);
+// Whether withdraw(instanceId, user) would succeed now (the same check).
+bool mayWithdraw(command::Runner& run, Id instanceId, const std::string& user);
+// 催办 of every open task of the instance, in one command.
+void urgeInstance(command::Runner& run, Id instanceId, const std::string& user);
 Instance saveDraft(command::Runner& run, const StartRequest& request);
 Instance submitDraft(command::Runner& run, Id instanceId, const std::string& user, const Variables& variables);
 

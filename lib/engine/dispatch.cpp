@@ -13,9 +13,9 @@ namespace {
 class Request {
  public:
   explicit Request(const boost::json::object& o) : o_(o) {
-    static const char* known[] = {"op",          "user",      "task",    "instance", "to",         "target",
-                                  "users",       "position",  "comment", "reason",   "variables",  "process",
-                                  "businessKey", "processes", "from",    "until",    "keepHistory"};
+    static const char* known[] = {"op",          "user",      "task",    "instance", "to",          "target",
+                                  "users",       "position",  "comment", "reason",   "variables",   "process",
+                                  "businessKey", "processes", "from",    "until",    "keepHistory", "choices"};
     for (const auto& kv : o) {
       bool ok = false;
       for (const char* k : known) ok = ok || kv.key() == k;
@@ -58,6 +58,16 @@ class Request {
         throw Error(ErrorCode::invalid_argument, std::string("field '") + key + "' must hold strings");
       out.emplace_back(v.as_string());
     }
+    return out;
+  }
+  std::vector<Id> ids(const char* key) const {
+    std::vector<Id> out;
+    auto it = o_.find(key);
+    if (it == o_.end() || it->value().is_null()) return out;
+    if (!it->value().is_array())
+      throw Error(ErrorCode::invalid_argument, std::string("field '") + key + "' must be a list of ids");
+    for (const auto& v : it->value().as_array())
+      out.push_back(json::checkedInteger(v, key, 1, std::numeric_limits<Id>::max()));
     return out;
   }
   bool flag(const char* key, bool fallback) const {
@@ -115,6 +125,23 @@ const std::map<std::string, Handler>& handlers() {
       {"urge",
        [](Engine& e, const Request& r) {
          e.urgeTask(r.id("task"), r.required("user"));
+         return boost::json::value();
+       }},
+      {"urgeInstance",
+       [](Engine& e, const Request& r) {
+         e.urgeInstance(r.id("instance"), r.required("user"));
+         return boost::json::value();
+       }},
+      {"completeOrChoose",
+       [](Engine& e, const Request& r) {
+         boost::json::array out;
+         for (const auto& c : e.completeOrChoose(r.id("task"), r.required("user"), r.variables(), r.text("comment")))
+           out.push_back({{"id", c.id}, {"task", c.taskId}, {"node", c.node}, {"user", c.user}});
+         return boost::json::value(out);
+       }},
+      {"submitChoices",
+       [](Engine& e, const Request& r) {
+         e.submitChoices(r.ids("choices"));
          return boost::json::value();
        }},
       {"skip",

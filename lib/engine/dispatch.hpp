@@ -10,8 +10,9 @@ namespace ordo::approval {
 
 // request: {"op", "user", "task": id, "instance": id, "to", "target", "users": [], "position",
 // "comment", "reason", "variables": {}, "process", "businessKey", "processes": [], "from", "until"
-// (epoch ms), "keepHistory"}. Returns the operation's result as JSON (null for most; the instance for draft
-// and submit; the node ids for "returnable"). Unknown ops and fields are invalid_argument.
+// (epoch ms), "keepHistory", "choices": [id]}. Returns the operation's result as JSON (null for most; the
+// instance for draft and submit; the node ids for "returnable"; the choices [{id, task, node, user}] for
+// "completeOrChoose"). Unknown ops and fields are invalid_argument.
 boost::json::value runOperation(Engine& engine, const boost::json::object& request);
 
 }  // namespace ordo::approval

@@ -159,7 +159,15 @@ bj::value toJson(const InstanceDetail& d) {
 
 bj::value toJson(const Canvas& c) {
   bj::array nodes, edges;
-  for (const auto& n : c.nodes)
+  for (const auto& n : c.nodes) {
+    bj::array processors;
+    for (const auto& p : n.processors)
+      processors.push_back({{"task", p.taskId},
+                            {"user", p.user},
+                            {"action", p.action},
+                            {"at", p.at},
+                            {"comment", p.comment},
+                            {"to", p.to}});
     nodes.push_back({{"id", n.id},
                      {"name", n.name},
                      {"kind", n.kind},
@@ -167,9 +175,11 @@ bj::value toJson(const Canvas& c) {
                      {"approvers", strings(n.approvers)},
                      {"comments", strings(n.comments)},
                      {"startedAt", n.startedAt},
-                     {"endedAt", n.endedAt}});
+                     {"endedAt", n.endedAt},
+                     {"processors", std::move(processors)}});
+  }
   for (const auto& e : c.edges)
-    edges.push_back({{"id", e.id}, {"source", e.source}, {"target", e.target}, {"status", e.status}});
+    edges.push_back({{"id", e.id}, {"source", e.source}, {"target", e.target}, {"status", e.status}, {"name", e.name}});
   return {{"nodes", std::move(nodes)}, {"edges", std::move(edges)}};
 }
 
@@ -280,12 +290,20 @@ MessageCorrelation messageCorrelation(const bj::object& o) {
 }
 
 InstanceQuery instanceQuery(const bj::object& o) {
-  onlyFields(o, {"definitionKey", "state", "businessKey", "parentId", "offset", "limit"}, "the instance query");
+  onlyFields(o,
+             {"definitionKey", "state", "businessKey", "parentId", "initiator", "definitionId", "definitionVersion",
+              "startedFrom", "startedTo", "offset", "limit"},
+             "the instance query");
   InstanceQuery q;
   q.definitionKey = text(o, "definitionKey");
   if (auto s = text(o, "state"); !s.empty()) q.state = instanceStateFrom(s);
   q.businessKey = text(o, "businessKey");
   q.parentId = integer(o, "parentId", -1);
+  q.initiator = text(o, "initiator");
+  q.definitionId = integer(o, "definitionId", 0);
+  q.definitionVersion = static_cast<int>(integer(o, "definitionVersion", 0));
+  q.startedFrom = integer(o, "startedFrom", 0);
+  q.startedTo = integer(o, "startedTo", 0);
   q.offset = static_cast<int>(integer(o, "offset", 0));
   q.limit = static_cast<int>(integer(o, "limit", 100));
   if (q.limit < 0 || q.offset < 0) throw Error(ErrorCode::invalid_argument, "limit and offset must be >= 0");

@@ -1,4 +1,6 @@
 // ordo::Engine's approval and query methods: one line each, into the services.
+#include <algorithm>
+
 #include "approval/service.hpp"
 #include "engine/impl.hpp"
 #include "query/service.hpp"
@@ -32,6 +34,23 @@ void Engine::transferTask(Id taskId, const Actor& actor, const std::string& to, 
 
 void Engine::urgeTask(Id taskId, const Actor& actor) {
   approval::urgeTask(*impl_, taskId, actor.userId());
+}
+
+std::vector<ApproverChoice> Engine::completeOrChoose(Id taskId, const Actor& actor, const Variables& variables,
+                                                     const std::string& comment) {
+  return approval::completeOrChoose(*impl_, taskId, actor.userId(), variables, comment);
+}
+
+void Engine::submitChoices(const std::vector<Id>& choiceIds) {
+  approval::submitChoices(*impl_, choiceIds);
+}
+
+ApproverChoice Engine::approverChoice(Id choiceId) const {
+  return approval::approverChoice(*impl_, choiceId);
+}
+
+void Engine::urgeInstance(Id instanceId, const Actor& actor) {
+  approval::urgeInstance(*impl_, instanceId, actor.userId());
 }
 
 Id Engine::entrust(const Actor& actor, const std::string& to, const std::vector<std::string>& processes,
@@ -154,6 +173,10 @@ void Engine::withdraw(Id instanceId, const Actor& actor) {
   approval::withdraw(*impl_, instanceId, actor.userId());
 }
 
+bool Engine::mayWithdraw(Id instanceId, const std::string& user) const {
+  return approval::mayWithdraw(*impl_, instanceId, user);
+}
+
 Instance Engine::saveDraft(const StartRequest& request) {
   return approval::saveDraft(*impl_, request);
 }
@@ -171,7 +194,13 @@ std::int64_t Engine::count(const ListQuery& q) const {
 }
 
 InstanceDetail Engine::instanceDetail(Id instanceId, const std::string& user) const {
-  return query::instanceDetail(*impl_, instanceId, user);
+  auto d = query::instanceDetail(*impl_, instanceId, user);
+  // withdraw is offered exactly when withdraw would succeed (the initiator after an approver
+  // acted may not; the approver whose completion nobody acted on yet may).
+  auto& acts = d.allowedActions;
+  acts.erase(std::remove(acts.begin(), acts.end(), "withdraw"), acts.end());
+  if (approval::mayWithdraw(*impl_, instanceId, user)) acts.emplace_back("withdraw");
+  return d;
 }
 
 Canvas Engine::canvas(Id instanceId) const {

@@ -148,6 +148,28 @@ InstanceDetail instanceDetail(command::Runner& run, Id instanceId, const std::st
   });
 }
 
+namespace {
+// A task's approvers on the canvas: each transfer (by the one who passed it on), then its
+// decision (complete, reject, return ...) or its open holder; none when it was cancelled unacted.
+void addProcessors(CanvasNode& cn, const Task& t, const std::vector<HistoryEntry>& history) {
+  static const std::set<std::string> kDecisions = {"complete", "resolve", "reject", "return", "skip", "withdraw"};
+  const HistoryEntry* decision = nullptr;
+  for (const auto& h : history) {
+    if (h.taskId != t.id || h.action.empty()) continue;
+    if (h.action == "transfer")
+      cn.processors.push_back({t.id, h.actor, "transfer", h.at, h.comment, h.targets.empty() ? "" : h.targets[0]});
+    else if (kDecisions.count(h.action) && h.actor == (t.completedBy.empty() ? h.actor : t.completedBy))
+      decision = &h;
+  }
+  if (t.state == Task::State::open)
+    cn.processors.push_back({t.id, t.assignee, "", 0, "", ""});
+  else if (decision && !t.completedBy.empty())
+    cn.processors.push_back({t.id, t.completedBy, decision->action, decision->at, decision->comment, ""});
+  else if (t.state == Task::State::completed)
+    cn.processors.push_back({t.id, t.completedBy, "complete", t.endedAt, "", ""});
+}
+}  // namespace
+
 Canvas canvas(command::Runner& run, Id instanceId) {
   return run.read([&](store::Session& c) {
     auto inst = existingInstance(c, instanceId);
@@ -156,6 +178,8 @@ Canvas canvas(command::Runner& run, Id instanceId) {
     all.instanceId = instanceId;
     all.includeFinished = true;
     auto taskList = c.queryTasks(all);
+    auto byCreation = taskList;  // the processors of a node, oldest task first
+    std::sort(byCreation.begin(), byCreation.end(), [](const Task& x, const Task& y) { return x.id < y.id; });
     auto waiting = c.waitingElements(instanceId);
     auto dp = run.deployed(c, inst.definitionId);
     std::set<std::string> entered, left;
@@ -191,6 +215,8 @@ Canvas canvas(command::Runner& run, Id instanceId) {
             if (t.state == Task::State::open && !t.assignee.empty()) cn.approvers.push_back(t.assignee);
           }
         cn.comments = comments[n->id];
+        for (const auto& t : byCreation)
+          if (t.elementId == n->id) addProcessors(cn, t, history);
         cn.startedAt = times[n->id].first;
         cn.endedAt = times[n->id].second;
         out.nodes.push_back(std::move(cn));
@@ -198,7 +224,7 @@ Canvas canvas(command::Runner& run, Id instanceId) {
       }
       for (const auto& f : scope.flows)
         out.edges.push_back({f->id, f->sourceRef, f->targetRef,
-                             left.count(f->sourceRef) && entered.count(f->targetRef) ? "done" : "notReached"});
+                             left.count(f->sourceRef) && entered.count(f->targetRef) ? "done" : "notReached", f->name});
     };
     addScope(addScope, dp->process->scope);
     return out;

@@ -298,39 +298,41 @@ void saveInstance(Connection& c, InstanceState& s) {
 }
 
 namespace {
-// The initiator and start-time filters (?7 ... ?9) both instance queries share.
-constexpr const char* kInstanceFilters =
-    "AND (?7 = '' OR i.initiator = ?7) AND (?8 = 0 OR i.started_at >= ?8) AND (?9 = 0 OR i.started_at <= ?9) ";
-void bindInstanceFilters(Statement& st, const InstanceQuery& q) {
-  st.bind(7, q.initiator).bind(8, q.startedFrom).bind(9, q.startedTo);
+// The WHERE of an instance query; its parameters are bound by bindInstanceQuery (?1 to ?9).
+const char* kInstanceWhere =
+    "WHERE (?1 = '' OR d.key = ?1) AND (?2 = '' OR i.state = ?2) AND (?3 = '' OR i.business_key = ?3) "
+    "AND (?4 < 0 OR coalesce(i.parent_id, 0) = ?4) AND (?5 = '' OR i.initiator = ?5) "
+    "AND (?6 = 0 OR i.definition_id = ?6) AND (?7 = 0 OR d.version = ?7) AND (?8 = 0 OR i.started_at >= ?8) "
+    "AND (?9 = 0 OR i.started_at <= ?9) ";
+
+void bindInstanceQuery(Statement& st, const InstanceQuery& q) {
+  st.bind(1, q.definitionKey)
+      .bind(2, q.state ? toString(*q.state) : "")
+      .bind(3, q.businessKey)
+      .bind(4, q.parentId)
+      .bind(5, q.initiator)
+      .bind(6, q.definitionId)
+      .bind(7, q.definitionVersion)
+      .bind(8, q.startedFrom)
+      .bind(9, q.startedTo);
 }
 }  // namespace
 
 std::vector<Instance> queryInstances(Connection& c, const InstanceQuery& q) {
   std::string sql = kInstanceSelect;
-  sql +=
-      "WHERE (?1 = '' OR d.key = ?1) AND (?2 = '' OR i.state = ?2) AND (?3 = '' OR i.business_key = ?3) "
-      "AND (?4 < 0 OR coalesce(i.parent_id, 0) = ?4) " +
-      std::string(kInstanceFilters) + "ORDER BY i.id DESC LIMIT ?5 OFFSET ?6";
+  sql += kInstanceWhere;
+  sql += "ORDER BY i.id DESC LIMIT ?10 OFFSET ?11";
   auto& st = c.prepare(sql);
-  st.bind(1, q.definitionKey)
-      .bind(2, q.state ? toString(*q.state) : "")
-      .bind(3, q.businessKey)
-      .bind(4, q.parentId)
-      .bind(5, q.limit == 0 ? -1 : q.limit)  // 0: every match (SQLite's LIMIT -1)
-      .bind(6, q.offset);
-  bindInstanceFilters(st, q);
+  bindInstanceQuery(st, q);
+  st.bind(10, q.limit == 0 ? -1 : q.limit)  // 0: every match (SQLite's LIMIT -1)
+      .bind(11, q.offset);
   return rows(st, [](Statement& row) -> Instance { return readInstance(row); });
 }
 
 std::int64_t countInstances(Connection& c, const InstanceQuery& q) {
-  auto& st = c.prepare(
-      "SELECT count(*) FROM instances i JOIN definitions d ON d.id = i.definition_id "
-      "WHERE (?1 = '' OR d.key = ?1) AND (?2 = '' OR i.state = ?2) AND (?3 = '' OR i.business_key = ?3) "
-      "AND (?4 < 0 OR coalesce(i.parent_id, 0) = ?4) " +
-      std::string(kInstanceFilters));
-  st.bind(1, q.definitionKey).bind(2, q.state ? toString(*q.state) : "").bind(3, q.businessKey).bind(4, q.parentId);
-  bindInstanceFilters(st, q);
+  auto& st = c.prepare(std::string("SELECT count(*) FROM instances i JOIN definitions d ON d.id = i.definition_id ") +
+                       kInstanceWhere);
+  bindInstanceQuery(st, q);
   st.step();
   auto n = st.int64(0);
   st.reset();

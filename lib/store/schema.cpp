@@ -313,6 +313,14 @@ CREATE INDEX tasks_duration ON tasks(element_id, ended_at - created_at, ended_at
 CREATE INDEX tasks_completer_duration ON tasks(completed_by, ended_at - created_at, ended_at, created_at, state)
   WHERE state = 'completed';
 )sql",
+    // 17: the two-phase next-approver choice (上一节点指定审批人): a completion waiting for its choice.
+    R"sql(
+CREATE TABLE pending_choices(
+  id INTEGER PRIMARY KEY, task_id INTEGER NOT NULL, node TEXT NOT NULL, candidate TEXT NOT NULL,
+  user_id TEXT NOT NULL, variables TEXT NOT NULL, comment TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE INDEX pending_choices_task ON pending_choices(task_id);
+ALTER TABLE id_next ADD COLUMN pending_choices INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 }  // namespace

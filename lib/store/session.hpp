@@ -20,6 +20,15 @@
 
 namespace ordo::store {
 
+// A choice of the two-phase next-approver completion, with what phase one asked for.
+struct PendingChoice {
+  ApproverChoice choice;
+  std::string user;       // who completes the task
+  std::string variables;  // JSON object
+  std::string comment;
+  std::int64_t createdAt = 0;
+};
+
 struct DueJob {
   Id id, instanceId;
 };
@@ -141,6 +150,9 @@ class IdentityRepository {
   virtual void addInbox(const std::string& user, const std::string& type, Id instance, Id task,
                         const std::string& title, std::int64_t now) = 0;
   virtual std::int64_t countOperations(Id task, const std::string& action, std::int64_t since) = 0;
+  virtual void addPendingChoice(const PendingChoice& p) = 0;
+  virtual std::optional<PendingChoice> pendingChoice(Id id) = 0;
+  virtual void deletePendingChoices(Id task) = 0;
   virtual UserLists listsOf(const std::string& user, const std::vector<std::string>& roles) = 0;
   virtual Id addEntrustment(const std::string& from, const std::string& to, const std::vector<std::string>& processes,
                             std::int64_t validFrom, std::int64_t validUntil, std::int64_t now) = 0;

@@ -177,6 +177,9 @@ class SqliteSession final : public Session {
                 std::int64_t now) override {
     return store::addInbox(c_, user, type, instance, task, title, now);
   }
+  void addPendingChoice(const PendingChoice& p) override { store::addPendingChoice(c_, p); }
+  std::optional<PendingChoice> pendingChoice(Id id) override { return store::pendingChoice(c_, id); }
+  void deletePendingChoices(Id task) override { store::deletePendingChoices(c_, task); }
   std::int64_t countOperations(Id task, const std::string& action, std::int64_t since) override {
     return store::countOperations(c_, task, action, since);
   }

@@ -62,7 +62,8 @@ Database::Lease::~Lease() {
 
 Id TableIds::next(const char* table) {
   if (!read_) {
-    auto& q = c_.prepare("SELECT instances, tokens, tasks, jobs, subscriptions FROM id_next WHERE one = 1");
+    auto& q =
+        c_.prepare("SELECT instances, tokens, tasks, jobs, subscriptions, pending_choices FROM id_next WHERE one = 1");
     if (!q.step()) throw Error(ErrorCode::internal, "id_next has no row");
     for (std::size_t i = 0; i < kTables.size(); ++i) high_[i] = q.int64(static_cast<int>(i));
     q.reset();
@@ -79,7 +80,8 @@ Id TableIds::next(const char* table) {
 void TableIds::flush() {
   if (!taken_) return;
   auto& q = c_.prepare(
-      "UPDATE id_next SET instances = ?1, tokens = ?2, tasks = ?3, jobs = ?4, subscriptions = ?5 WHERE one = 1");
+      "UPDATE id_next SET instances = ?1, tokens = ?2, tasks = ?3, jobs = ?4, subscriptions = ?5, "
+      "pending_choices = ?6 WHERE one = 1");
   for (std::size_t i = 0; i < kTables.size(); ++i) q.bind(static_cast<int>(i) + 1, high_[i]);
   q.run();
   taken_ = false;

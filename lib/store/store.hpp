@@ -63,7 +63,8 @@ class TableIds : public runtime::IdSource {
 
  private:
   Connection& c_;
-  static constexpr std::array<const char*, 5> kTables = {"instances", "tokens", "tasks", "jobs", "subscriptions"};
+  static constexpr std::array<const char*, 6> kTables = {"instances", "tokens",        "tasks",
+                                                         "jobs",      "subscriptions", "pending_choices"};
   std::array<Id, kTables.size()> high_{};
   bool read_ = false, taken_ = false;
 };
@@ -154,6 +155,10 @@ bool markRead(Connection& c, Id message, const std::string& user, bool read, std
 void addInbox(Connection& c, const std::string& user, const std::string& type, Id instance, Id task,
               const std::string& title, std::int64_t now);
 std::int64_t countOperations(Connection& c, Id task, const std::string& action, std::int64_t since);
+// choices.cpp: the two-phase next-approver choices.
+void addPendingChoice(Connection& c, const PendingChoice& p);
+std::optional<PendingChoice> pendingChoice(Connection& c, Id id);
+void deletePendingChoices(Connection& c, Id task);
 UserLists listsOf(Connection& c, const std::string& user, const std::vector<std::string>& roles);
 Id addEntrustment(Connection& c, const std::string& from, const std::string& to,
                   const std::vector<std::string>& processes, std::int64_t validFrom, std::int64_t validUntil,

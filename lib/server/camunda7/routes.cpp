@@ -8,6 +8,7 @@
 #include "server/lowcode/lowcode.hpp"
 #include "server/state.hpp"
 #include "server/workorder/workorder.hpp"
+#include "server/weda/weda.hpp"
 
 namespace ordo::server {
 
@@ -145,6 +146,7 @@ RouteTable buildRoutes() {
   dingtalk::addRoutes(t);
   lowcode::addRoutes(t);
   workorder::addRoutes(t);
+  weda::addRoutes(t);
   return t;
 }
 
