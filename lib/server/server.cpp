@@ -6,6 +6,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/json.hpp>
 #include <chrono>
 #include <cstdio>
@@ -88,7 +89,12 @@ std::string nowIso() {
 
 }  // namespace
 
-class Session;
+// What the server holds of every connection, plain or TLS.
+class SessionBase {
+ public:
+  virtual ~SessionBase() = default;
+  virtual void stopIfIdle() = 0;
+};
 
 struct Server::Impl {
   Engine& engine;
@@ -98,7 +104,8 @@ struct Server::Impl {
   std::unique_ptr<net::thread_pool> pool;
   std::vector<std::thread> ioThreads;
   std::mutex sessionsMutex;
-  std::map<Session*, std::weak_ptr<Session>> sessions;
+  std::map<SessionBase*, std::weak_ptr<SessionBase>> sessions;
+  std::unique_ptr<net::ssl::context> tls;  // set when a certificate is configured
   std::atomic<std::uint64_t> nextRequest{1};
   std::mutex logMutex;
   std::ofstream logFile;
@@ -133,12 +140,20 @@ struct Server::Impl {
   }
 };
 
-class Session : public std::enable_shared_from_this<Session> {
+// One connection. Stream: beast::tcp_stream, or beast::ssl_stream over one (TLS: the
+// handshake first, within the read timeout).
+template <class Stream>
+class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+  using std::enable_shared_from_this<Session<Stream>>::shared_from_this;
+  using std::enable_shared_from_this<Session<Stream>>::weak_from_this;
+
  public:
-  Session(tcp::socket socket, Server::Impl& srv)
-      : stream_(std::move(socket)), srv_(srv), pollTimer_(stream_.get_executor()) {
+  template <class... Tls>
+  Session(tcp::socket socket, Server::Impl& srv, Tls&... tls)
+      : stream_(std::move(socket), tls...), srv_(srv), pollTimer_(stream_.get_executor()) {
     boost::system::error_code ec;
-    auto ep = stream_.socket().remote_endpoint(ec);
+    auto ep = lowest().socket().remote_endpoint(ec);
     if (!ec) remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
   }
 
@@ -147,28 +162,37 @@ class Session : public std::enable_shared_from_this<Session> {
       std::lock_guard lock(srv_.sessionsMutex);
       srv_.sessions[this] = weak_from_this();
     }
-    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->readHeader(); });
+    if constexpr (kTls) {
+      lowest().expires_after(limits().readTimeout);
+      stream_.async_handshake(net::ssl::stream_base::server, [self = shared_from_this()](beast::error_code ec) {
+        if (ec) return self->close();  // not TLS, or a bad handshake: nothing to answer
+        self->readHeader();
+      });
+    } else {
+      net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->readHeader(); });
+    }
   }
 
-  ~Session() {
+  ~Session() override {
     std::lock_guard lock(srv_.sessionsMutex);
     srv_.sessions.erase(this);
   }
 
   // On shutdown: a connection waiting for its next request closes; a long poll answers now.
-  void stopIfIdle() {
+  void stopIfIdle() override {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
       if (self->idle_ && self->buffer_.size() == 0) {
         boost::system::error_code ec;
-        self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-        self->stream_.socket().close(ec);
+        self->lowest().socket().shutdown(tcp::socket::shutdown_both, ec);
+        self->lowest().socket().close(ec);
       }
       if (self->polling_) self->pollTimer_.cancel();
     });
   }
 
  private:
-  beast::tcp_stream stream_;
+  Stream stream_;
+  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   Server::Impl& srv_;
@@ -192,7 +216,7 @@ class Session : public std::enable_shared_from_this<Session> {
     // The largest limit while the header is read; the route's own once the target is known.
     parser_->body_limit(std::max(limits().bodyBytes, limits().deploymentBytes));
     idle_ = true;
-    stream_.expires_after(limits().readTimeout);
+    lowest().expires_after(limits().readTimeout);
     http::async_read_header(stream_, buffer_, *parser_,
                             [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onHeader(ec); });
   }
@@ -265,7 +289,7 @@ class Session : public std::enable_shared_from_this<Session> {
         ec != http::error::partial_message)
       return fail(400, "malformed request: " + ec.message());
     if (ec) return close();
-    stream_.expires_never();
+    lowest().expires_never();
     auto& msg = parser_->get();
     auto req = std::make_shared<Request>();
     req->method = std::string(msg.method_string());
@@ -337,7 +361,7 @@ class Session : public std::enable_shared_from_this<Session> {
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - began_).count();
     srv_.state.metrics.record(method_, route_, r.status, micros);
     srv_.logLine(requestId_, method_, path_, r.status, micros, user_);
-    stream_.expires_after(limits().readTimeout);
+    lowest().expires_after(limits().readTimeout);
     http::async_write(stream_, *res, [self = shared_from_this(), res, keep](beast::error_code ec, std::size_t) {
       if (!ec && self->linger_) return self->lingerClose();
       if (ec || !keep) return self->close();
@@ -349,8 +373,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // Half-closes, then discards what the client still sends (for at most two seconds).
   void lingerClose() {
     boost::system::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    stream_.expires_after(std::chrono::seconds(2));
+    lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
+    lowest().expires_after(std::chrono::seconds(2));
     drain();
   }
   void drain() {
@@ -362,8 +386,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void close() {
     boost::system::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    stream_.socket().close(ec);
+    lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
+    lowest().socket().close(ec);
   }
 };
 
@@ -390,7 +414,10 @@ void Server::Impl::accept() {
         socket.shutdown(tcp::socket::shutdown_both, ec);
         socket.close(ec);
       } else {
-        std::make_shared<Session>(std::move(socket), *this)->start();
+        if (tls)
+          std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(std::move(socket), *this, *tls)->start();
+        else
+          std::make_shared<Session<beast::tcp_stream>>(std::move(socket), *this)->start();
       }
     }
     if (!state.stopping) accept();
@@ -410,11 +437,31 @@ const RouteTable& Server::routes() const {
   return impl_->state.routes;
 }
 
+bool Server::tls() const {
+  return impl_->tls != nullptr;
+}
+
 unsigned short Server::start() {
   auto& o = impl_->state.options;
   boost::system::error_code ec;
   auto address = net::ip::make_address(o.host, ec);
   if (ec) throw Error(ErrorCode::invalid_argument, "listen: '" + o.host + "' is not an IP address");
+  if (o.tlsCertificate.empty() != o.tlsKey.empty())
+    throw Error(ErrorCode::invalid_argument, "tls: both a certificate and its key are needed");
+  if (!o.tlsCertificate.empty()) {
+    auto ctx = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
+    ctx->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                     net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 | net::ssl::context::no_tlsv1_1);
+    ctx->use_certificate_chain_file(o.tlsCertificate, ec);
+    if (ec) throw Error(ErrorCode::invalid_argument, "tls.certificate: cannot use '" + o.tlsCertificate + "': " + ec.message());
+    ctx->use_private_key_file(o.tlsKey, net::ssl::context::pem, ec);
+    if (ec) throw Error(ErrorCode::invalid_argument, "tls.key: cannot use '" + o.tlsKey + "': " + ec.message());
+    impl_->tls = std::move(ctx);
+  } else if (!address.is_loopback() && !o.allowPlainHttp) {
+    throw Error(ErrorCode::invalid_argument,
+                "listen: plain HTTP on " + o.host +
+                    ", which is not a loopback address: configure tls.certificate and tls.key, or allowPlainHttp");
+  }
   tcp::endpoint ep(address, o.port);
   auto& a = impl_->acceptor;
   a.open(ep.protocol());
@@ -440,7 +487,7 @@ void Server::stop() {
     boost::system::error_code ec;
     impl_->acceptor.close(ec);
   });
-  std::vector<std::shared_ptr<Session>> live;
+  std::vector<std::shared_ptr<SessionBase>> live;
   {
     std::lock_guard lock(impl_->sessionsMutex);
     for (auto& [p, w] : impl_->sessions)

@@ -30,6 +30,11 @@ struct ServerOptions {
   // Test mode (--test-clock): the engine's clock, which /ordo/test/clock moves. Null: off,
   // and that route answers 404.
   std::shared_ptr<ManualClock> testClock;
+  // TLS (Beast's SSL stream over OpenSSL): PEM files of the certificate chain and its key.
+  // Without them the server speaks plain HTTP, and only on a loopback address unless
+  // allowPlainHttp says otherwise.
+  std::string tlsCertificate, tlsKey;
+  bool allowPlainHttp = false;
 };
 
 class Server {
@@ -40,6 +45,7 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   // Binds, starts the threads and the job executor; returns the port it listens on.
+  // TLS when ServerOptions names a certificate (tls() then says so).
   unsigned short start();
   // Stops accepting, lets requests in flight finish, closes idle connections. Any thread.
   void stop();
@@ -47,6 +53,7 @@ class Server {
   void wait();
 
   const RouteTable& routes() const;
+  bool tls() const;
 
   struct Impl;
 

@@ -86,7 +86,7 @@ void readConfigFile(const std::string& path, Config& c) {
   const auto& o = objAt(v, path);
   onlyKeys(o,
            {"listen", "db", "deploy", "durability", "anonymous", "accessLog", "jobPollMillis", "limits", "users",
-            "roles", "departments", "tenants", "sampleUsers", "swaggerDir", "dialects", "testClock", "auditLog"},
+            "roles", "departments", "tenants", "sampleUsers", "swaggerDir", "dialects", "testClock", "auditLog", "tls", "allowPlainHttp"},
            path);
   c.listen = str(o, "listen", path, c.listen);
   c.db = str(o, "db", path, c.db);
@@ -104,6 +104,19 @@ void readConfigFile(const std::string& path, Config& c) {
   if (auto* d = o.if_contains("dialects")) {
     if (!d->is_object()) fail(path + ".dialects: expected an object of settings by dialect name");
     c.server.dialects = d->as_object();
+  }
+  if (auto* t = o.if_contains("tls")) {
+    if (!t->is_object()) fail(path + ".tls: expected {\"certificate\": FILE, \"key\": FILE}");
+    const auto& to = t->as_object();
+    for (const auto& entry : to)
+      if (entry.key() != "certificate" && entry.key() != "key")
+        fail(path + ".tls: unknown key '" + std::string(entry.key()) + "' (known: certificate, key)");
+    c.server.tlsCertificate = str(to, "certificate", path + ".tls", "");
+    c.server.tlsKey = str(to, "key", path + ".tls", "");
+  }
+  if (auto* a = o.if_contains("allowPlainHttp")) {
+    if (!a->is_bool()) fail(path + ".allowPlainHttp: expected true or false");
+    c.server.allowPlainHttp = a->as_bool();
   }
   if (auto* t = o.if_contains("testClock")) {
     if (!t->is_bool()) fail(path + ".testClock: expected true or false");

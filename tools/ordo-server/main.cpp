@@ -210,8 +210,9 @@ int main(int argc, char** argv) {
     auto port = srv.start();
     std::string host =
         config.server.host.find(':') != std::string::npos ? "[" + config.server.host + "]" : config.server.host;
-    std::cout << "ordo-server listening on http://" << host << ":" << port << std::endl;
-    std::cout << "  Camunda 7 REST API: http://" << host << ":" << port
+    const char* scheme = srv.tls() ? "https" : "http";
+    std::cout << "ordo-server listening on " << scheme << "://" << host << ":" << port << std::endl;
+    std::cout << "  Camunda 7 REST API: " << scheme << "://" << host << ":" << port
               << "/engine-rest  (OpenAPI: /engine-rest/openapi.json)\n";
     std::cout << "  database: " << config.db << "\n" << deployed.str();
     if (!config.server.auditLog.empty() && config.server.auditLog != "off")
