@@ -50,6 +50,9 @@ struct Response {
 };
 
 Response json(int status, const boost::json::value& v);
+// Fills r.path (percent-decoded segment by segment, no trailing slash) and r.query from a
+// request target as sent.
+void splitTarget(const std::string& target, Request& r);
 Response noContent();
 
 // Who is asking. Every command acts as `user`.

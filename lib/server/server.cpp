@@ -27,7 +27,6 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
 namespace {
-
 std::string percentDecode(const std::string& s, bool plusIsSpace) {
   std::string out;
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -45,7 +44,9 @@ std::string percentDecode(const std::string& s, bool plusIsSpace) {
   return out;
 }
 
-void splitTarget(const std::string& target, Request& r) {
+}  // namespace
+
+void splitTarget(const std::string& target, Request& r) {  // declared in http.hpp
   auto q = target.find('?');
   std::string path = target.substr(0, q);
   std::string decoded;
@@ -73,6 +74,9 @@ void splitTarget(const std::string& target, Request& r) {
     k = amp + 1;
   }
 }
+
+
+namespace {
 
 std::string nowIso() {
   using namespace std::chrono;
