@@ -13,6 +13,34 @@ namespace ordo::server {
 ServerState::ServerState(Engine& e, ServerOptions o)
     : engine(e), options(std::move(o)), routes(buildRoutes()), auth(e, options.anonymous), audit(options.auditLog) {}
 
+std::string validUtf8(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  std::size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    bool ok = n > 0 && i + n <= s.size() && !(n == 2 && c < 0xC2) && !(n == 4 && c > 0xF4);
+    for (std::size_t k = 1; ok && k < n; ++k) ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 0x2;
+    if (ok && n == 3) {  // no overlong forms, no surrogates
+      auto c1 = static_cast<unsigned char>(s[i + 1]);
+      ok = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0);
+    }
+    if (ok && n == 4) {
+      auto c1 = static_cast<unsigned char>(s[i + 1]);
+      ok = !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90);
+    }
+    if (ok) {
+      out.append(s, i, n);
+      i += n;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
+}
+
 AuditLog::AuditLog(const std::string& path) {
   if (path.empty() || path == "off") return;
   file_.open(path, std::ios::app);
@@ -119,10 +147,13 @@ Response errorResponse(int status, const std::string& type, const std::string& m
 }
 
 Response errorResponse(const Error& e) {
+  // Built as one object (never serialized and parsed back: a message may hold bytes that are
+  // not UTF-8, such as a client's path, which a parse would refuse).
   int status = httpStatus(e.code());
-  auto r = errorResponse(status, camundaType(e.code()), e.what(), toString(e.code()), e.elementId());
+  boost::json::object o{{"type", camundaType(e.code())}, {"message", e.what()}, {"code", static_cast<int>(e.code())},
+                        {"ordoCode", toString(e.code())}};
+  if (!e.elementId().empty()) o["elementId"] = e.elementId();
   if (!e.diagnostics().empty()) {
-    auto v = boost::json::parse(r.body).as_object();
     boost::json::array details;
     for (const auto& d : e.diagnostics()) {
       details.push_back({{"code", d.code},
@@ -133,15 +164,9 @@ Response errorResponse(const Error& e) {
                          {"severity", d.severity == Severity::error ? "error" : "warning"}});
     }
     // Camunda's ParseException carries its problems in details.<resource>.errors.
-    v["details"] = {{"diagram", {{"errors", details}, {"warnings", boost::json::array()}}}};
-    v["code"] = static_cast<int>(e.code());
-    r.body = boost::json::serialize(v);
-  } else {
-    auto v = boost::json::parse(r.body).as_object();
-    v["code"] = static_cast<int>(e.code());
-    r.body = boost::json::serialize(v);
+    o["details"] = {{"diagram", {{"errors", details}, {"warnings", boost::json::array()}}}};
   }
-  return r;
+  return json(status, o);
 }
 
 namespace {
@@ -174,7 +199,13 @@ void checkParams(const Route& route, const Request& req) {
 
 Response ServerState::handle(Request& req, std::string& user, std::string& routeName) {
   Audited a;
-  Response r = dispatch(req, user, routeName, a);
+  Response r;
+  try {
+    r = dispatch(req, user, routeName, a);
+  } catch (const std::exception& e) {
+    // A dialect's error shaping failed: still an answer, never a thread pool that terminates.
+    r = errorResponse(500, "ProcessEngineException", std::string("internal error: ") + e.what(), "internal");
+  }
   // Administrative: a change by an administrator, or to what administrators own; refusals too.
   static const std::vector<std::string> kAdminTags = {"Deployment", "User", "Group", "Tenant", "Job", "Incident"};
   bool administrative =
@@ -185,10 +216,10 @@ Response ServerState::handle(Request& req, std::string& user, std::string& route
   if (administrative && audit.on()) {
     using namespace std::chrono;
     boost::json::object params;
-    for (const auto& [k, v] : req.params) params[k] = v;
+    for (const auto& [k, v] : req.params) params[validUtf8(k)] = validUtf8(v);
     audit.write({{"at", duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count()},
                  {"requestId", req.requestId},
-                 {"user", user},
+                 {"user", validUtf8(user)},
                  {"remote", req.remote},
                  {"method", req.method},
                  {"route", a.route->path},

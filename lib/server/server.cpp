@@ -131,8 +131,8 @@ struct Server::Impl {
   void logLine(const std::string& id, const std::string& method, const std::string& path, int status,
                std::int64_t micros, const std::string& user) {
     if (logOff) return;
-    boost::json::object o{{"time", nowIso()}, {"id", id},     {"method", method}, {"path", path},
-                          {"status", status}, {"us", micros}, {"user", user}};
+    boost::json::object o{{"time", nowIso()}, {"id", id},     {"method", validUtf8(method)}, {"path", validUtf8(path)},
+                          {"status", status}, {"us", micros}, {"user", validUtf8(user)}};
     auto line = boost::json::serialize(o) + "\n";
     std::lock_guard lock(logMutex);
     if (logFile.is_open()) {

@@ -36,6 +36,10 @@ class RateLimiter {
   std::map<std::string, Bucket> buckets_;
 };
 
+// `s` with every byte that is not part of valid UTF-8 replaced by U+FFFD: what a client sent
+// (a path, a user name) goes into the logs as valid JSON text.
+std::string validUtf8(const std::string& s);
+
 // The audit log (ServerOptions::auditLog): one JSON line per administrative request.
 class AuditLog {
  public:

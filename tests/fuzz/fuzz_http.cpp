@@ -6,6 +6,7 @@
 // below 500: a 5xx (or a crash, a leak, undefined behaviour) is a finding.
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/json.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>

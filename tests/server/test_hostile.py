@@ -108,6 +108,15 @@ class Hostile(unittest.TestCase):
             self.assertEqual(r.status, 400, r)
             self.assertIn("body", r.json["message"])
 
+    def test_a_path_that_is_not_utf8(self):
+        # Found by the HTTP fuzzer: the error's message held the path's bytes, and shaping it
+        # threw on the pool thread, which ended the server.
+        time.sleep(2)
+        reply = raw(self.s, b"POST " + E.encode() + b"/task/1\xb6\xb6\xb6/complete HTTP/1.1\r\nHost: x\r\n" +
+                    self.auth() + b"Content-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}")
+        self.assertEqual(statuses(reply), [404], reply)
+        self.assertEqual(self.s.request("GET", "/health", user=None).status, 200)
+
     def test_path_traversal_under_static_paths(self):
         time.sleep(2)
         for path in ("/docs/..%2f..%2f..%2fetc%2fpasswd", "/docs/%2e%2e/%2e%2e/etc/passwd", "/docs/../../etc/passwd",
