@@ -3,6 +3,7 @@
 
 #include <boost/json/parse.hpp>
 
+#include "engine/digest.hpp"
 #include "engine/impl.hpp"
 
 namespace ordo {
@@ -29,15 +30,7 @@ const char* toString(ErrorCode code) {
   return "internal";
 }
 
-std::int64_t SystemClock::nowMillis() const {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-namespace {
-
-// The deploy identity: SHA-256 of the XML (and its forms), hex, from OpenSSL.
-std::string sha256(const std::string& text) {
+std::string sha256Hex(const std::string& text) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
   if (!EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha256(), nullptr))
@@ -50,6 +43,13 @@ std::string sha256(const std::string& text) {
   }
   return out;
 }
+
+std::int64_t SystemClock::nowMillis() const {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+namespace {
 
 // FNV-1a, 64 bit: the identity definitions deployed before schema 9 carry; still recognised.
 std::string legacyFingerprint(const std::string& text) {
@@ -124,7 +124,7 @@ Deployment Engine::deploy(const std::string& xml, const std::map<std::string, st
   // The forms are part of what is deployed: changed forms make a new version too.
   std::string identity = xml;
   for (const auto& [key, schema] : forms) identity += "\n" + key + "\n" + schema;
-  auto hash = sha256(identity);
+  auto hash = sha256Hex(identity);  // the deploy identity: SHA-256 of the XML and its forms
   auto legacyHash = legacyFingerprint(identity);
   auto now = impl_->clock->nowMillis();
   auto out = impl_->command([&](store::Session& c) {

@@ -1,32 +1,18 @@
 // The work-order center's domain (engine.hpp's work-order section): clients and their secrets,
 // the category tree, work-order types and work orders kept in step with their instances.
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <ctime>
 #include <set>
 
+#include "engine/digest.hpp"
 #include "engine/impl.hpp"
 #include "jobs/iso8601.hpp"
 
 namespace ordo {
 
 namespace {
-
-std::string hexSha256(const std::string& text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  if (!EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha256(), nullptr))
-    throw Error(ErrorCode::internal, "SHA-256 failed");
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < size; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 15];
-  }
-  return out;
-}
 
 // The one place a work order's status is read off its instance's state.
 std::string statusOf(Instance::State instanceState) {
@@ -62,7 +48,7 @@ bool mayFile(command::Runner& run, store::Session& c, const Instance& i, const s
 }  // namespace
 
 std::string workOrderSecretHash(const std::string& secret) {
-  return hexSha256("ordo-workorder-client\n" + secret);
+  return sha256Hex("ordo-workorder-client\n" + secret);
 }
 
 bool workOrderSecretMatches(const WorkOrderClient& client, const std::string& secret) {

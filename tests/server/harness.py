@@ -61,8 +61,7 @@ class Server:
     def request(self, method, path, body=None, user="admin", headers=None, raw=None, timeout=30):
         h = dict(headers or {})
         if user is not None and "Authorization" not in h:
-            token = base64.b64encode(("%s:%s" % (user, USERS.get(user, user))).encode()).decode()
-            h["Authorization"] = "Basic " + token
+            h["Authorization"] = "Basic " + basic(user, USERS.get(user, user))
         data = raw
         if body is not None:
             data = json.dumps(body).encode()
