@@ -44,7 +44,10 @@ struct WorkOrderType {
   std::string slaDuration;                     // ISO-8601 duration a work order of this type should take; empty: none
   std::map<std::string, std::string> nodeSla;  // per node (element id): ISO-8601 duration a task may take
   std::string alertLead = "PT1H";              // ISO-8601: how long before a deadline it is "approaching"
-  std::string webhookUrl;                      // http://host:port/path an alert is POSTed to; empty: none
+  // Empty: SLAs run on the wall clock. Else they count working time, in the server's local time:
+  // "Mon-Fri 09:00-18:00", optionally "... except 2026-10-01,2026-10-02"; P1D is a working day.
+  std::string workingHours;
+  std::string webhookUrl;                      // http(s)://host:port/path an alert is POSTed to; empty: none
   std::string webhookSecret;                   // the HMAC-SHA256 key of the X-Ordo-Signature header
 };
 

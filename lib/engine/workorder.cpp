@@ -9,6 +9,7 @@
 #include "engine/digest.hpp"
 #include "engine/impl.hpp"
 #include "jobs/iso8601.hpp"
+#include "jobs/working_hours.hpp"
 
 namespace ordo {
 
@@ -139,8 +140,18 @@ void Engine::saveWorkOrderType(const WorkOrderType& type) {
   duration("slaDuration", type.slaDuration);
   duration("alertLead", type.alertLead);
   for (const auto& [node, d] : type.nodeSla) duration("nodeSla." + node, d);
-  if (!type.webhookUrl.empty() && type.webhookUrl.rfind("http://", 0) != 0)
-    throw Error(ErrorCode::invalid_argument, "webhookUrl: '" + type.webhookUrl + "' is not an http:// address");
+  if (!type.workingHours.empty()) {
+    try {
+      auto hours = jobs::parseWorkingHours(type.workingHours);
+      if (!type.slaDuration.empty()) jobs::addWorkingTime(0, type.slaDuration, hours);
+      for (const auto& [node, d] : type.nodeSla) jobs::addWorkingTime(0, d, hours);
+    } catch (const std::exception& e) {
+      throw Error(ErrorCode::invalid_argument, "workingHours: '" + type.workingHours + "': " + e.what());
+    }
+  }
+  if (!type.webhookUrl.empty() && type.webhookUrl.rfind("http://", 0) != 0 && type.webhookUrl.rfind("https://", 0) != 0)
+    throw Error(ErrorCode::invalid_argument,
+                "webhookUrl: '" + type.webhookUrl + "' is not an http:// or https:// address");
   impl_->command([&](store::Session& c) {
     if (!type.categoryId.empty()) {
       auto all = c.listWorkOrderCategories();

@@ -6,6 +6,7 @@
 
 #include "engine/impl.hpp"
 #include "jobs/iso8601.hpp"
+#include "jobs/working_hours.hpp"
 
 namespace ordo {
 
@@ -67,11 +68,15 @@ std::vector<WorkOrderAlert> dueFor(store::Session& c, std::int64_t orderId, Id i
       out.push_back(a);
     }
   };
-  if (!type.slaDuration.empty())
-    consider(0, {}, jobs::addDuration(startedAt, jobs::parseDuration(type.slaDuration)), open);
+  std::optional<jobs::WorkingHours> hours;
+  if (!type.workingHours.empty()) hours = jobs::parseWorkingHours(type.workingHours);  // checked when saved
+  auto deadline = [&](std::int64_t from, const std::string& sla) {
+    return hours ? jobs::addWorkingTime(from, sla, *hours) : jobs::addDuration(from, jobs::parseDuration(sla));
+  };
+  if (!type.slaDuration.empty()) consider(0, {}, deadline(startedAt, type.slaDuration), open);
   for (const auto& t : open)
     if (auto it = type.nodeSla.find(t.elementId); it != type.nodeSla.end())
-      consider(t.id, t.elementId, jobs::addDuration(t.createdAt, jobs::parseDuration(it->second)), {t});
+      consider(t.id, t.elementId, deadline(t.createdAt, it->second), {t});
   return out;
 }
 

@@ -96,24 +96,27 @@ bool loadInstance(Connection& c, Id id, InstanceState& s) {
 void saveInstance(Connection& c, InstanceState& s) {
   auto& r = s.row;
   if (s.isNew) {
-    c.prepare(
-         "INSERT INTO instances(id, definition_id, parent_id, business_key, initiator, tenant, state, started_at, "
-         "ended_at, revision, parent_token_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)")
-        .bind(1, r.id)
+    // NULLs bound, not written and then cleared: the analytics triggers see one insert.
+    auto& q = c.prepare(
+        "INSERT INTO instances(id, definition_id, parent_id, business_key, initiator, tenant, state, started_at, "
+        "ended_at, revision, parent_token_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+    q.bind(1, r.id)
         .bind(2, r.definitionId)
-        .bind(3, r.parentId ? r.parentId : 0)
         .bindOptional(4, r.businessKey)
         .bindOptional(5, r.initiator)
         .bindOptional(6, r.tenant)
         .bind(7, toString(r.state))
         .bind(8, r.startedAt)
-        .bind(9, r.endedAt)
-        .bind(10, r.revision)
-        .bind(11, r.parentTokenId)
-        .run();
-    if (!r.parentId)
-      c.prepare("UPDATE instances SET parent_id = NULL, parent_token_id = NULL WHERE id = ?").bind(1, r.id).run();
-    if (!r.endedAt) c.prepare("UPDATE instances SET ended_at = NULL WHERE id = ?").bind(1, r.id).run();
+        .bind(10, r.revision);
+    if (r.parentId)
+      q.bind(3, r.parentId).bind(11, r.parentTokenId);
+    else
+      q.bindNull(3).bindNull(11);
+    if (r.endedAt)
+      q.bind(9, r.endedAt);
+    else
+      q.bindNull(9);
+    q.run();
   } else {
     auto& q = c.prepare(
         "UPDATE instances SET state = ?, ended_at = ?, revision = revision + 1 WHERE id = ? AND revision = ?");

@@ -4,6 +4,9 @@
 #include "store/schema.hpp"
 
 #include <array>
+#include <vector>
+
+#include "store/rollup.hpp"
 
 namespace ordo::store {
 
@@ -323,10 +326,21 @@ ALTER TABLE id_next ADD COLUMN pending_choices INTEGER NOT NULL DEFAULT 0;
 )sql",
 };
 
+// Migrations from 18 on may be built from parts (the rollups' triggers share their statements).
+const std::vector<std::string>& migrations() {
+  static const std::vector<std::string> all = [] {
+    std::vector<std::string> v(kMigrations.begin(), kMigrations.end());
+    v.push_back(rollupMigration());  // 18: 报告分析's rollups
+    v.push_back("ALTER TABLE wo_types ADD COLUMN working_hours TEXT;");  // 19: SLAs in working time
+    return v;
+  }();
+  return all;
+}
+
 }  // namespace
 
 int schemaVersion() {
-  return static_cast<int>(kMigrations.size());
+  return static_cast<int>(migrations().size());
 }
 
 void migrate(Connection& db) {
@@ -343,7 +357,7 @@ void migrate(Connection& db) {
                                             ")");
   for (int v = current; v < schemaVersion(); ++v) {
     Transaction tx(db);
-    db.exec(kMigrations[static_cast<std::size_t>(v)]);
+    db.exec(migrations()[static_cast<std::size_t>(v)]);
     db.prepare("INSERT INTO schema_version(version) VALUES (?)").bind(1, v + 1).run();
     tx.commit();
   }

@@ -2,6 +2,7 @@
 // percentiles by OFFSET in a duration index, abnormal instances by the indexes they live in.
 #include <limits>
 
+#include "store/rollup.hpp"
 #include "store/rows.hpp"
 #include "store/workorder_tables.hpp"
 
@@ -10,39 +11,23 @@ namespace ordo::store {
 std::vector<RunCount> runCountsBetween(Connection& c, std::int64_t from, std::int64_t to, const std::string& groupBy) {
   if (groupBy != "definition" && groupBy != "category" && groupBy != "none")
     throw Error(ErrorCode::invalid_argument, "groupBy: '" + groupBy + "' is not definition, category or none");
-  // Per definition version, a count over one index range each (definition_id, time, ...):
-  // index-only, no grouping in SQL; the groups are summed here.
+  // The rollup's 15-minute buckets whose start lies in [from, to); the groups are summed here.
+  auto& q = c.prepare(
+      "SELECT d.key, coalesce(d.category, ''), sum(r.started), sum(r.completed), sum(r.rejected), sum(r.cancelled) "
+      "FROM rollup_runs r JOIN definitions d ON d.id = r.definition_id WHERE r.bucket >= ? AND r.bucket < ? GROUP BY "
+      "r.definition_id");
+  auto bucket = [](std::int64_t ms) { return ms / kRunBucketMillis + (ms % kRunBucketMillis > 0 ? 1 : 0); };
+  q.bind(1, bucket(from)).bind(2, bucket(to));
   std::map<std::string, RunCount> by;
-  auto& started = c.prepare(
-      "SELECT count(*) FROM instances INDEXED BY instances_started WHERE definition_id = ? AND started_at >= ? AND "
-      "started_at < ? AND parent_id IS NULL AND state != 'draft'");
-  auto& ended = c.prepare(
-      "SELECT coalesce(sum(state = 'completed'), 0), coalesce(sum(state = 'rejected'), 0), coalesce(sum(state IN "
-      "('terminated', 'invalidated', 'deleted')), 0) FROM instances INDEXED BY instances_ended WHERE definition_id = ? "
-      "AND ended_at IS NOT NULL AND ended_at >= ? AND ended_at < ? AND parent_id IS NULL");
-  auto& defs = c.prepare("SELECT id, key, coalesce(category, '') FROM definitions ORDER BY id");
-  std::vector<std::tuple<Id, std::string, std::string>> all;
-  while (defs.step()) all.emplace_back(defs.int64(0), defs.text(1), defs.text(2));
-  defs.reset();
-  for (const auto& [id, key, category] : all) {
-    started.bind(1, id).bind(2, from).bind(3, to);
-    std::int64_t n = started.step() ? started.int64(0) : 0;
-    started.reset();
-    ended.bind(1, id).bind(2, from).bind(3, to);
-    std::int64_t done = 0, rejected = 0, cancelled = 0;
-    if (ended.step()) {
-      done = ended.int64(0);
-      rejected = ended.int64(1);
-      cancelled = ended.int64(2);
-    }
-    ended.reset();
-    if (!n && !done && !rejected && !cancelled) continue;
-    auto& r = by[groupBy == "definition" ? key : groupBy == "category" ? category : std::string()];
-    r.started += n;
-    r.completed += done;
-    r.rejected += rejected;
-    r.cancelled += cancelled;
+  while (q.step()) {
+    if (!q.int64(2) && !q.int64(3) && !q.int64(4) && !q.int64(5)) continue;
+    auto& r = by[groupBy == "definition" ? q.text(0) : groupBy == "category" ? q.text(1) : std::string()];
+    r.started += q.int64(2);
+    r.completed += q.int64(3);
+    r.rejected += q.int64(4);
+    r.cancelled += q.int64(5);
   }
+  q.reset();
   std::vector<RunCount> out;
   for (auto& [g, r] : by) {
     r.group = g;
@@ -52,19 +37,25 @@ std::vector<RunCount> runCountsBetween(Connection& c, std::int64_t from, std::in
 }
 
 std::pair<std::int64_t, std::int64_t> startedRange(Connection& c) {
-  // Per definition, from the ends of its index ranges: no scan of the instances.
   auto& q = c.prepare(
-      "SELECT min(lo), max(max(hi), coalesce(max(last), 0)) FROM (SELECT (SELECT min(started_at) FROM instances "
-      "INDEXED BY instances_started WHERE definition_id = d.id) AS lo, (SELECT max(started_at) FROM instances INDEXED "
-      "BY instances_started WHERE definition_id = d.id) AS hi, (SELECT max(ended_at) FROM instances INDEXED BY "
-      "instances_ended WHERE definition_id = d.id AND ended_at IS NOT NULL) AS last FROM definitions d)");
+      "SELECT min(bucket), max(bucket) FROM rollup_runs WHERE started != 0 OR completed != 0 OR rejected != 0 OR "
+      "cancelled != 0");
   std::pair<std::int64_t, std::int64_t> out{0, 0};
-  if (q.step() && !q.isNull(0)) out = {q.int64(0), std::max(q.int64(1), q.isNull(2) ? 0 : q.int64(2))};
+  if (q.step() && !q.isNull(0)) out = {q.int64(0) * kRunBucketMillis, (q.int64(1) + 1) * kRunBucketMillis - 1};
   q.reset();
   return out;
 }
 
-std::vector<DurationStats> durationStats(Connection& c, const std::string& by, std::int64_t from, std::int64_t to) {
+namespace {
+
+// The nearest-rank percentile (the ceil(p * n)-th smallest), 0-based.
+std::int64_t rankOf(std::int64_t n, int percent) {
+  return std::max<std::int64_t>(0, (n * percent + 99) / 100 - 1);
+}
+
+// Over a time range (the histograms have no time): the groups in one pass over a duration
+// index, then p50 and p90 by OFFSET in it.
+std::vector<DurationStats> durationStatsScan(Connection& c, const std::string& by, std::int64_t from, std::int64_t to) {
   // Each kind: the groups with count, mean and max in one pass over a duration index, then p50
   // and p90 by OFFSET in it. A time range adds a look at each row (the index has no end time).
   bool ranged = from != 0 || to != 0;
@@ -119,8 +110,8 @@ std::vector<DurationStats> durationStats(Connection& c, const std::string& by, s
       versions = rows(v, [](Statement& r) { return r.int64(0); });
     }
     auto& o = c.prepare(versions.size() == 1 ? single : ordered);
-    // The nearest-rank percentiles (the ceil(p * n)-th smallest): one cursor from p50 on to p90.
-    auto rank = [&](int percent) { return std::max<std::int64_t>(0, (s.count * percent + 99) / 100 - 1); };
+    // One cursor from p50 on to p90.
+    auto rank = [&](int percent) { return rankOf(s.count, percent); };
     if (versions.size() == 1)
       o.bind(1, versions.front());
     else
@@ -134,6 +125,72 @@ std::vector<DurationStats> durationStats(Connection& c, const std::string& by, s
     o.reset();
   }
   return out;
+}
+
+// Without a range, from the histograms: count, mean and the bucket of each rank, then the exact
+// value by a short OFFSET inside that bucket's slice of the duration index.
+std::vector<DurationStats> durationStatsRollup(Connection& c, const std::string& by) {
+  std::string slice;
+  if (by == "process")
+    slice =
+        "SELECT ended_at - started_at FROM instances INDEXED BY instances_duration WHERE ended_at IS NOT NULL AND "
+        "definition_id IN (SELECT id FROM definitions WHERE key = ?1)";
+  else if (by == "node" || by == "assignee")
+    slice = std::string("SELECT ended_at - created_at FROM tasks INDEXED BY ") +
+            (by == "node" ? "tasks_duration WHERE state = 'completed' AND element_id = ?1"
+                          : "tasks_completer_duration WHERE state = 'completed' AND completed_by = ?1");
+  else
+    throw Error(ErrorCode::invalid_argument, "by: '" + by + "' is not process, node or assignee");
+  std::string column = by == "process" ? "ended_at - started_at" : "ended_at - created_at";
+  slice += " AND " + column + " >= ?2 AND " + column + " < ?3 ORDER BY " + column + " LIMIT 1 OFFSET ?4";
+  auto& h = c.prepare(
+      "SELECT grp, bucket, n, total FROM rollup_durations WHERE kind = ? AND n != 0 ORDER BY grp, bucket");
+  h.bind(1, by);
+  struct Histogram {
+    std::vector<std::pair<std::int64_t, std::int64_t>> buckets;  // (bucket, n), ascending
+    std::int64_t total = 0;
+  };
+  std::map<std::string, Histogram> groups;
+  while (h.step()) {
+    auto& g = groups[h.text(0)];
+    g.buckets.emplace_back(h.int64(1), h.int64(2));
+    g.total += h.int64(3);
+  }
+  h.reset();
+  auto& v = c.prepare(slice);
+  std::vector<DurationStats> out;
+  for (const auto& [name, g] : groups) {
+    DurationStats s;
+    s.group = name;
+    for (const auto& b : g.buckets) s.count += b.second;
+    if (s.count <= 0) continue;
+    s.mean = static_cast<double>(g.total) / static_cast<double>(s.count);
+    auto valueAt = [&](std::int64_t rank) -> std::int64_t {
+      for (const auto& [bucket, n] : g.buckets) {
+        if (rank >= n) {
+          rank -= n;
+          continue;
+        }
+        auto hi = durationBucketFloor(bucket + 1);
+        v.bind(1, name).bind(2, durationBucketFloor(bucket)).bind(3, hi).bind(4, rank);
+        std::int64_t value = v.step() ? v.int64(0) : 0;
+        v.reset();
+        return value;
+      }
+      return 0;
+    };
+    s.p50 = valueAt(rankOf(s.count, 50));
+    s.p90 = valueAt(rankOf(s.count, 90));
+    s.max = valueAt(s.count - 1);
+    out.push_back(s);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<DurationStats> durationStats(Connection& c, const std::string& by, std::int64_t from, std::int64_t to) {
+  return from == 0 && to == 0 ? durationStatsRollup(c, by) : durationStatsScan(c, by, from, to);
 }
 
 std::vector<EvaluationStats> evaluationStats(Connection& c) {

@@ -133,8 +133,8 @@ std::vector<WorkOrderCategory> listWorkOrderCategories(Connection& c) {
 void saveWorkOrderType(Connection& c, const WorkOrderType& x) {
   c.prepare(
        "INSERT OR REPLACE INTO wo_types(id, name, category_id, scenario, system_id, project_id, process_key, "
-       "supervisors, sla_duration, node_sla, alert_lead, webhook_url, webhook_secret) VALUES "
-       "(?,?,?,?,?,?,?,?,?,?,?,?,?)")
+       "supervisors, sla_duration, node_sla, alert_lead, webhook_url, webhook_secret, working_hours) VALUES "
+       "(?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
       .bind(1, x.id)
       .bind(2, x.name)
       .bindOptional(3, x.categoryId)
@@ -148,13 +148,14 @@ void saveWorkOrderType(Connection& c, const WorkOrderType& x) {
       .bindOptional(11, x.alertLead)
       .bindOptional(12, x.webhookUrl)
       .bindOptional(13, x.webhookSecret)
+      .bindOptional(14, x.workingHours)
       .run();
 }
 
 std::vector<WorkOrderType> listWorkOrderTypes(Connection& c) {
   auto& q = c.prepare(
       "SELECT id, name, category_id, scenario, system_id, project_id, process_key, supervisors, sla_duration, "
-      "node_sla, alert_lead, webhook_url, webhook_secret FROM wo_types ORDER BY id");
+      "node_sla, alert_lead, webhook_url, webhook_secret, working_hours FROM wo_types ORDER BY id");
   return rows(q, [](Statement& r) {
     WorkOrderType t;
     t.id = r.text(0);
@@ -170,6 +171,7 @@ std::vector<WorkOrderType> listWorkOrderTypes(Connection& c) {
     t.alertLead = r.text(10);
     t.webhookUrl = r.text(11);
     t.webhookSecret = r.text(12);
+    t.workingHours = r.text(13);
     return t;
   });
 }

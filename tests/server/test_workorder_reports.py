@@ -7,7 +7,10 @@ import hmac
 import http.server
 import json
 import os
+import ssl
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 import unittest
@@ -32,6 +35,27 @@ class Hook(http.server.BaseHTTPRequestHandler):
         pass
 
 
+class TlsHook(Hook):
+    """An https receiver answering 200; keeps what it got."""
+    got = []
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        TlsHook.got.append((dict(self.headers), body))
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+
+def certificate(folder, name):
+    """A self-signed certificate for 127.0.0.1 from Debian's openssl: (cert, key)."""
+    cert, key = os.path.join(folder, name + ".pem"), os.path.join(folder, name + ".key")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                    "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True)
+    return cert, key
+
+
 class AlertsAnalyticsPrint(unittest.TestCase):
     """工单告警 with the clock moved by the server's test mode (and after a restart), 报告分析 over
     instances with known durations, 监控中心, 工单打印."""
@@ -41,6 +65,9 @@ class AlertsAnalyticsPrint(unittest.TestCase):
         cls.hook = http.server.HTTPServer(("127.0.0.1", 0), Hook)
         threading.Thread(target=cls.hook.serve_forever, daemon=True).start()
         cls.config = {"dialects": {"workorder": {"applications": [{"appID": APP["appID"], "secretKey": APP["secretKey"]}]}}}
+        cls.certs = tempfile.mkdtemp(prefix="ordo-webhook-certs-")
+        cls.cert, cls.stranger = certificate(cls.certs, "trusted"), certificate(cls.certs, "stranger")
+        os.environ["SSL_CERT_FILE"] = cls.cert[0]  # the server (a child) trusts only this one
         cls.s = Server(extra_args=["--test-clock"], config=cls.config)
         with open(os.path.join(HERE, "workorder", "repair.bpmn")) as f:
             xml = f.read()
@@ -194,11 +221,62 @@ class AlertsAnalyticsPrint(unittest.TestCase):
         pdf = self.s.request("GET", N + "/orders/%s/pdf" % order["id"], user="employee")
         if os.path.exists("/usr/bin/chromium"):
             self.assertEqual(pdf.status, 200, pdf)
+            self.assertEqual(pdf.headers["content-type"], "application/pdf")
             self.assertTrue(pdf.payload.startswith(b"%PDF"))
+            # What the PDF says, read back with poppler's pdftotext (scripts/bootstrap installs it).
+            path = os.path.join(self.s.dir, "order.pdf")
+            with open(path, "wb") as f:
+                f.write(pdf.payload)
+            text = subprocess.run(["pdftotext", "-enc", "UTF-8", path, "-"], capture_output=True, text=True,
+                                  check=True).stdout
+            text = " ".join(text.split())  # table cells wrap
+            for want in (order["workorderNumber"], "马桶堵塞 <urgent>", "5-502", "已派单", "done by director"):
+                self.assertIn(want, text)
+            # Two at once: each Chromium has its own profile, so neither hands its page to the other.
+            both = []
+            threads = [threading.Thread(target=lambda: both.append(
+                self.s.request("GET", N + "/orders/%s/pdf" % order["id"], user="employee"))) for _ in range(2)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            self.assertEqual([r.status for r in both], [200, 200])
         else:
             self.assertEqual(pdf.status, 501, pdf)
             self.assertIn("Chromium", pdf.json["message"])
         self.assertEqual(self.s.request("GET", N + "/orders/999999/pdf").status, 404)
+
+    def test_4_https_webhook_verified_against_the_trusted_certificate(self):
+        # The receiver's certificate is the one SSL_CERT_FILE names (set before the server started);
+        # a second receiver with a certificate nobody trusts gets no delivery, its reason recorded.
+        done = []
+        for trusted in (True, False):
+            hook = http.server.HTTPServer(("127.0.0.1", 0), TlsHook)
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(*(self.cert if trusted else self.stranger))
+            hook.socket = ctx.wrap_socket(hook.socket, server_side=True)
+            threading.Thread(target=hook.serve_forever, daemon=True).start()
+            self.addCleanup(hook.shutdown)
+            tid = "tls%d" % trusted
+            self.assertEqual(self.s.request("POST", N + "/types", {
+                "id": tid, "name": "TLS", "processKey": "woRepair", "nodeSla": {"accept": "PT30M"},
+                "alertLead": "PT10M", "webhookUrl": "https://127.0.0.1:%d/hook" % hook.server_port,
+                "webhookSecret": "k"}).status, 204)
+            started = self.wo("/workflow/process/start", {"processId": "woRepair"}, "employee")
+            done.append(self.wo("/userdefine/workorder/workorder", {
+                "processId": "woRepair", "taskId": started["TaskId"], "params": {}, "systemId": "s",
+                "projectId": "p", "title": "TLS", "workorderId": tid}, "employee")["id"])
+        self.advance(21 * 60 * 1000)
+        self.wait_for(lambda: self.alerts(done[0]) and self.alerts(done[0])[0]["webhook"]["status"] == "delivered")
+        headers, body = TlsHook.got[0]
+        self.assertEqual(headers["X-Ordo-Signature"], "sha256=" + hmac.new(b"k", body, hashlib.sha256).hexdigest())
+        self.assertEqual(json.loads(body)["workOrderId"], done[0])
+        self.wait_for(lambda: self.alerts(done[1]) and self.alerts(done[1])[0]["webhook"]["attempts"] >= 1)
+        self.assertIn("certificate", self.alerts(done[1])[0]["webhook"]["error"])
+        self.assertEqual(len(TlsHook.got), 1)
+        bad = self.s.request("POST", N + "/types", {"id": "x", "name": "x", "webhookUrl": "ftp://127.0.0.1/"})
+        self.assertEqual(bad.status, 400)
+        self.assertIn("webhookUrl", bad.json["message"])
 
     def test_9_every_route_answered(self):
         chromium = os.path.exists("/usr/bin/chromium")

@@ -2,7 +2,12 @@
 // work orders kept in step with their instances, evaluations, alerts and the analytics.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+#include <limits>
+#include <tuple>
+
 #include "engine_support.hpp"
+#include "jobs/working_hours.hpp"
 
 using namespace ordo;
 using test::TempDb;
@@ -292,4 +297,158 @@ TEST_CASE("workorder: run counts per period and duration percentiles have the kn
   CHECK(byAssignee[1].group == "tech");
   CHECK(byAssignee[1].count == 9);
   REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::invalid_argument, e.durationStats("weekday"));
+}
+
+namespace {
+// Local time for the test's span: Shanghai (no DST), restored after.
+struct LocalZone {
+  std::string before = std::getenv("TZ") ? std::getenv("TZ") : "";
+  bool had = std::getenv("TZ") != nullptr;
+  explicit LocalZone(const char* zone) {
+    setenv("TZ", zone, 1);
+    tzset();
+  }
+  ~LocalZone() {
+    had ? setenv("TZ", before.c_str(), 1) : unsetenv("TZ");
+    tzset();
+  }
+};
+// 2026-12-04 is a Friday; ms of a Shanghai (UTC+8) wall-clock time that day + `days`.
+std::int64_t shanghai(int days, int hour, int minute) {
+  return (1'796'342'400'000 + days * 86'400'000LL) + ((hour - 8) * 60 + minute) * 60'000LL;  // 2026-12-04T00:00Z
+}
+}  // namespace
+
+TEST_CASE("workorder: working hours count SLAs in working time, holidays and weekends skipped") {
+  LocalZone zone("Asia/Shanghai");
+  auto w = jobs::parseWorkingHours("Mon-Fri 09:00-18:00 except 2026-12-07");
+  CHECK(w.weekdays == 0b0111110);
+  CHECK(w.startMinute == 9 * 60);
+  // Friday 16:00 + PT4H: 2 h on Friday, Monday is a holiday, 2 h on Tuesday → Tuesday 11:00.
+  CHECK(jobs::addWorkingTime(shanghai(0, 16, 0), "PT4H", w) == shanghai(4, 11, 0));
+  // From Saturday: counted from the next opening.
+  CHECK(jobs::addWorkingTime(shanghai(1, 10, 0), "PT1H", w) == shanghai(4, 10, 0));
+  // Days are working days at the same time of day: Thursday 10:30 + P1D → Friday; + P2D → Tuesday.
+  CHECK(jobs::addWorkingTime(shanghai(-1, 10, 30), "P1D", w) == shanghai(0, 10, 30));
+  CHECK(jobs::addWorkingTime(shanghai(-1, 10, 30), "P2D", w) == shanghai(4, 10, 30));
+  CHECK(jobs::addWorkingTime(shanghai(-1, 17, 0), "P1DT2H", w) == shanghai(4, 10, 0));
+  auto wrap = jobs::parseWorkingHours("Sat-Sun 08:00-09:00");
+  CHECK(wrap.weekdays == 0b1000001);
+  for (const char* bad : {"", "Mon-Fri", "Mon-Xyz 09:00-18:00", "Mon-Fri 18:00-09:00", "Mon-Fri 9:00-18:00",
+                          "Mon-Fri 09:00-18:00 except", "Mon-Fri 09:00-18:00 besides 2026-01-01",
+                          "Mon-Fri 09:00-18:00 except 2026-13-01"})
+    CHECK_THROWS_AS(jobs::parseWorkingHours(bad), std::invalid_argument);
+  CHECK_THROWS_AS(jobs::addWorkingTime(0, "P1M", w), std::invalid_argument);
+
+  // Through the engine: an order started Friday 16:00 with PT4H in working hours is overdue on
+  // Tuesday at 11:00, not on Friday at 20:00.
+  Fixture f;
+  auto& e = *f.e;
+  f.clock->set(shanghai(0, 16, 0));
+  WorkOrderType t;
+  t.id = "office";
+  t.name = "Office";
+  t.processKey = "woRepair";
+  t.slaDuration = "PT4H";
+  t.alertLead = "PT30M";
+  t.workingHours = "Mon-Fri 09:00-18:00 except 2026-12-07";
+  e.saveWorkOrderType(t);
+  WorkOrder o;
+  o.title = "Printer";
+  o.typeId = "office";
+  o.instanceId = f.start();
+  e.createWorkOrder(o, "emp");
+  f.clock->set(shanghai(0, 20, 30));
+  CHECK(e.raiseWorkOrderAlerts() == 0);
+  f.clock->set(shanghai(4, 10, 31));
+  CHECK(e.raiseWorkOrderAlerts() == 1);  // approaching
+  f.clock->set(shanghai(4, 11, 0));
+  CHECK(e.raiseWorkOrderAlerts() == 1);  // overdue
+  auto bad = t;
+  bad.workingHours = "Mon-Fri 09:00";
+  REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::invalid_argument, e.saveWorkOrderType(bad));
+  bad.workingHours = "Mon-Fri 09:00-18:00";
+  bad.slaDuration = "P1M";  // months do not count in working time
+  REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::invalid_argument, e.saveWorkOrderType(bad));
+}
+
+TEST_CASE("workorder: the analytics rollups agree with a scan of the rows, and a backfill rebuilds them") {
+  Fixture f;
+  auto& e = *f.e;
+  // Instances of varied lengths; some rejected, one still running, one deleted.
+  std::vector<Id> ids;
+  for (int k = 1; k <= 40; ++k) {
+    auto i = f.start();
+    ids.push_back(i);
+    f.clock->advance((k * 7919 % 97 + 1) * 60'000LL);
+    e.completeTask(f.openTask(i), "manager");
+    f.clock->advance((k * 104729 % 89 + 1) * 3'600'000LL);
+    if (k == 40) break;  // running
+    if (k % 5 == 0)
+      e.rejectTask(f.openTask(i), "tech");
+    else
+      e.completeTask(f.openTask(i), "tech");
+  }
+  // The engine is reopened below: the lambdas go through f.e.
+  auto all = [&](const std::string& by) { return f.e->durationStats(by, 1, std::numeric_limits<std::int64_t>::max()); };
+  auto same = [&](const std::string& by) {
+    auto fast = f.e->durationStats(by), scan = all(by);
+    REQUIRE(fast.size() == scan.size());
+    for (std::size_t i = 0; i < fast.size(); ++i) {
+      CHECK(fast[i].group == scan[i].group);
+      CHECK(fast[i].count == scan[i].count);
+      CHECK(fast[i].p50 == scan[i].p50);
+      CHECK(fast[i].p90 == scan[i].p90);
+      CHECK(fast[i].max == scan[i].max);
+      CHECK(fast[i].mean == Approx(scan[i].mean));
+    }
+  };
+  for (const char* by : {"process", "node", "assignee"}) same(by);
+  RunCountQuery q;
+  q.period = "year";
+  auto count = [&] {
+    std::int64_t started = 0, completed = 0, rejected = 0;
+    for (const auto& r : f.e->runCounts(q)) started += r.started, completed += r.completed, rejected += r.rejected;
+    return std::tuple{started, completed, rejected};
+  };
+  CHECK(count() == std::tuple{40, 32, 7});
+  // The migration's backfill builds what the triggers kept.
+  auto dump = [&] {
+    std::string out;
+    sqlite3* db = nullptr;
+    sqlite3_open(f.db.path().c_str(), &db);
+    sqlite3_exec(
+        db,
+        "SELECT group_concat(x, ';') FROM (SELECT bucket || ',' || definition_id || ',' || started || ',' || completed "
+        "|| ',' || rejected || ',' || cancelled AS x FROM rollup_runs WHERE started OR completed OR rejected OR "
+        "cancelled UNION ALL SELECT kind || grp || bucket || ',' || n || ',' || total FROM rollup_durations WHERE n != 0 "
+        "ORDER BY 1)",
+        [](void* o, int, char** v, char**) {
+          *static_cast<std::string*>(o) = v[0] ? v[0] : "";
+          return 0;
+        },
+        &out, nullptr);
+    sqlite3_close(db);
+    return out;
+  };
+  auto kept = dump();
+  CHECK_FALSE(kept.empty());
+  f.e.reset();
+  {
+    sqlite3* db = nullptr;
+    sqlite3_open(f.db.path().c_str(), &db);
+    REQUIRE(sqlite3_exec(db,
+                         "DROP TABLE rollup_runs; DROP TABLE rollup_durations; DROP TRIGGER instances_rollup_insert; "
+                         "DROP TRIGGER instances_rollup_delete; DROP TRIGGER instances_rollup_update; DROP TRIGGER "
+                         "tasks_rollup_insert; DROP TRIGGER tasks_rollup_delete; DROP TRIGGER tasks_rollup_update; "
+                         "CREATE INDEX instances_started ON instances(definition_id); CREATE INDEX instances_ended ON "
+                         "instances(definition_id); ALTER TABLE wo_types DROP COLUMN working_hours; "
+                         "DELETE FROM schema_version WHERE version >= 18",
+                         nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+  }
+  f.e = test::openEngine(f.db, f.clock);
+  CHECK(dump() == kept);
+  for (const char* by : {"process", "node", "assignee"}) same(by);
+  CHECK(count() == std::tuple{40, 32, 7});
 }

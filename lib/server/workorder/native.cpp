@@ -42,6 +42,7 @@ value typeJson(const WorkOrderType& x) {
                 {"slaDuration", x.slaDuration},
                 {"nodeSla", nodeSla},
                 {"alertLead", x.alertLead},
+                {"workingHours", x.workingHours},
                 {"webhookUrl", x.webhookUrl}};
 }
 
@@ -177,7 +178,8 @@ void addNativeRoutes(RouteTable& t) {
                        {"slaDuration", str("ISO-8601 duration of the whole work order")},
                        {"nodeSla", mapOf(str("ISO-8601 duration a task of that node may take"))},
                        {"alertLead", str("ISO-8601: how long before a deadline it is approaching (default PT1H)")},
-                       {"webhookUrl", str("http:// address alerts are POSTed to")},
+                       {"workingHours", str("SLAs in working time: 'Mon-Fri 09:00-18:00 except 2026-10-01'")},
+                       {"webhookUrl", str("http:// or https:// address alerts are POSTed to")},
                        {"webhookSecret", str("HMAC-SHA256 key of X-Ordo-Signature")}},
                       {"id", "name"}))
             .noContent()
@@ -197,6 +199,7 @@ void addNativeRoutes(RouteTable& t) {
                 for (const auto& kv : m->as_object())
                   x.nodeSla[std::string(kv.key())] = std::string(kv.value().as_string());
               if (b.contains("alertLead")) x.alertLead = camunda7::text(b, "alertLead");
+              x.workingHours = camunda7::text(b, "workingHours");
               x.webhookUrl = camunda7::text(b, "webhookUrl");
               x.webhookSecret = camunda7::text(b, "webhookSecret");
               c.engine.saveWorkOrderType(x);

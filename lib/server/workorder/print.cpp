@@ -2,11 +2,15 @@
 // approvers and comments, the process drawn as SVG) and the same page as PDF, printed by
 // headless Chromium (a well-kept engine whose print output matches what a browser shows;
 // spawned per request, with a time limit). Without Chromium the PDF route says so (501).
+#include <fcntl.h>
+#include <spawn.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -177,6 +181,40 @@ std::string chromium() {
   return {};
 }
 
+extern "C" char** environ;
+
+// One headless Chromium per request: its own profile folder (a shared one would hand the job
+// to a running instance), no shell, no background networking, at most 60 s.
+std::string printToPdf(const std::string& browser, const std::string& html) {
+  char dir[] = "/tmp/ordo-print-XXXXXX";
+  if (!mkdtemp(dir)) throw Error(ErrorCode::io_error, "cannot make a temporary folder for the PDF");
+  std::string in = std::string(dir) + "/page.html", out = std::string(dir) + "/page.pdf";
+  std::ofstream(in) << html;
+  std::vector<std::string> args = {"timeout", "60", browser, "--headless", "--no-sandbox", "--disable-gpu",
+                                   "--disable-quic", "--no-first-run", "--disable-background-networking",
+                                   "--disable-component-update", "--disable-sync", "--no-pdf-header-footer",
+                                   "--user-data-dir=" + std::string(dir) + "/profile", "--print-to-pdf=" + out,
+                                   "file://" + in};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t quiet;
+  posix_spawn_file_actions_init(&quiet);
+  posix_spawn_file_actions_addopen(&quiet, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&quiet, 2, "/dev/null", O_WRONLY, 0);
+  pid_t pid = 0;
+  int status = -1;
+  if (posix_spawnp(&pid, "timeout", &quiet, nullptr, argv.data(), environ) == 0) waitpid(pid, &status, 0);
+  posix_spawn_file_actions_destroy(&quiet);
+  std::ostringstream bytes;
+  bytes << std::ifstream(out, std::ios::binary).rdbuf();
+  std::error_code ignored;
+  std::filesystem::remove_all(dir, ignored);
+  if (status != 0 || bytes.str().rfind("%PDF", 0) != 0)
+    throw Error(ErrorCode::io_error, "Chromium did not print the page (status " + std::to_string(status) + ")");
+  return bytes.str();
+}
+
 }  // namespace
 
 void addPrintRoutes(RouteTable& t) {
@@ -199,26 +237,10 @@ void addPrintRoutes(RouteTable& t) {
                                      "PDF printing needs headless Chromium: install the Debian package chromium "
                                      "(/usr/bin/chromium); the HTML page is at /engine-rest/ordo/workorder/orders/" +
                                          std::to_string(o.id) + "/print");
-              char dir[] = "/tmp/ordo-print-XXXXXX";
-              if (!mkdtemp(dir)) throw Error(ErrorCode::io_error, "cannot make a temporary folder for the PDF");
-              std::string in = std::string(dir) + "/page.html", out = std::string(dir) + "/page.pdf";
-              std::ofstream(in) << pageOf(c, o);
-              std::string cmd = "timeout 60 " + browser +
-                                " --headless --no-sandbox --disable-gpu --no-pdf-header-footer "
-                                "--print-to-pdf=" +
-                                out + " file://" + in + " >/dev/null 2>&1";
-              int rc = std::system(cmd.c_str());
-              std::ifstream pdf(out, std::ios::binary);
-              std::ostringstream bytes;
-              bytes << pdf.rdbuf();
-              std::remove(in.c_str());
-              std::remove(out.c_str());
-              rmdir(dir);
-              if (rc != 0 || bytes.str().rfind("%PDF", 0) != 0)
-                throw Error(ErrorCode::internal, "Chromium did not print the page (exit " + std::to_string(rc) + ")");
+              auto bytes = printToPdf(browser, pageOf(c, o));
               Response r;
               r.contentType = "application/pdf";
-              r.body = bytes.str();
+              r.body = std::move(bytes);
               r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + o.number + ".pdf\"");
               return r;
             })

@@ -1,0 +1,18 @@
+// The analytics rollups (schema 18): the migration that creates, backfills and keeps them, and
+// the duration buckets their histograms use (⌊64·ln(ms)⌋, about 1.6% wide).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace ordo::store {
+
+// Run counts are kept per 15 minutes: every time zone's midnight is a bucket boundary.
+constexpr std::int64_t kRunBucketMillis = 900000;  // the triggers' literal
+
+std::string rollupMigration();
+std::int64_t durationBucket(std::int64_t millis);
+// The smallest duration in `bucket` (INT64_MIN for bucket 0, which holds everything up to 1 ms).
+std::int64_t durationBucketFloor(std::int64_t bucket);
+
+}  // namespace ordo::store
