@@ -1,7 +1,7 @@
 // The console's shell: the sign-in gate, the header with its navigation and user menu, and the
 // page the path names.
 import './style.css';
-import { get } from './api.js';
+import { refreshUnread } from './unread.js';
 import { h, clear, clearNotice, notice } from './dom.js';
 import { t, language, setLanguage } from './i18n.js';
 import { session } from './session.js';
@@ -52,18 +52,6 @@ function navigation() {
     return h('a', { href: href(to), class: current ? 'current' : '', 'data-nav': key }, t(key),
       key === 'inbox' ? h('span.badge', { id: 'unread' }) : null);
   });
-}
-
-async function refreshUnread() {
-  const badge = document.getElementById('unread');
-  if (!badge) return;
-  try {
-    const counts = await get('/ordo/inbox/count');
-    const n = Object.values(counts).reduce((a, b) => a + (typeof b === 'number' ? b : 0), 0);
-    badge.textContent = n ? String(n) : '';
-  } catch {
-    badge.textContent = '';
-  }
 }
 
 function header() {

@@ -137,6 +137,11 @@ const tests = {
     const marked = await employee.$$eval('.djs-element.ordo-done', (els) => els.map((e) => e.dataset.elementId));
     assert.deepEqual(new Set(marked), new Set(all.map((x) => x.id)));
     assert.equal(await employee.$$eval('.djs-element.ordo-active, .djs-element.ordo-not-reached', (e) => e.length), 0);
+    // Hovering a node shows its approvers, as the canvas answer names them.
+    await employee.hover('.djs-element[data-element-id="directorApproval"]');
+    const approvers = canvas.nodes.find((n) => n.id === 'directorApproval').approvers;
+    assert.deepEqual(approvers, ['director']);
+    assert.match(await employee.textContent('[data-test=approvers]'), /director/);
     await shot(employee, 'instance');
     await employee.goto(`${server.url}/console/print/${id}`);
     await employee.waitForSelector('[data-test=canvas][data-ready=true]');
@@ -211,6 +216,66 @@ const tests = {
     const done = (await api(server, 'admin', 'GET', `/history/process-instance/${id}`)).body;
     assert.equal(done.ordoState, 'completed');
     for (const p of [employee, manager]) await p.close();
+  },
+
+  async 'a draft is saved from the start form, listed with its count, and submitted later'() {
+    const employee = await signIn('employee');
+    await employee.goto(`${server.url}/console/start`);
+    await employee.click('[data-start=leaveRequest]');
+    await employee.waitForSelector('[data-test=start-form] .fjs-form');
+    await employee.getByLabel('病假 Sick').check();
+    await employee.getByLabel('天数 Days').fill('2');
+    await employee.click('[data-action=draft]');
+    await employee.waitForSelector('[data-test=notice-ok]');
+    const drafts = (await api(server, 'employee', 'GET', '/ordo/lists/drafts')).body;
+    assert.equal(drafts.count, 1);
+    await employee.goto(`${server.url}/console/hall/drafts`);
+    assert.equal(await employee.textContent('[data-count=drafts]'), '1');
+    await employee.click(`[data-open="${drafts.items[0].processInstance.id}"]`);
+    await employee.waitForSelector('[data-test=start-form] .fjs-form');
+    assert.equal(await employee.getByLabel('天数 Days').inputValue(), '2');
+    await employee.getByLabel('事由 Reason').fill('感冒 a cold');
+    await employee.click('[data-action=submit]');
+    await employee.waitForURL(/\/console\/instance\/\d+/);
+    const id = urlId(employee, 'instance');
+    assert.equal(id, drafts.items[0].processInstance.id, 'the draft itself started');
+    assert.deepEqual((await openTasksOf(id)).map((x) => [x.taskDefinitionKey, x.assignee]), [['leaderApproval', 'manager']]);
+    assert.equal((await api(server, 'employee', 'GET', '/ordo/lists')).body.drafts, 0);
+    await employee.close();
+  },
+
+  async 'the inbox shows the unread counts the server keeps, and reading one lowers them'() {
+    const manager = await signIn('manager');
+    await manager.goto(`${server.url}/console/inbox`);
+    await manager.waitForSelector('[data-test=inbox]');
+    const counts = (await api(server, 'manager', 'GET', '/ordo/inbox/count')).body;
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    assert.ok(total > 0, 'the manager has unread messages');
+    await manager.waitForFunction((n) => document.getElementById('unread').textContent === String(n), total);
+    for (const [type, n] of Object.entries(counts)) assert.equal(await manager.textContent(`[data-unread=${type}] .count`), String(n));
+    await manager.click('[data-read]');
+    await manager.waitForSelector('[data-test=notice-ok]');
+    const after = (await api(server, 'manager', 'GET', '/ordo/inbox/count')).body;
+    assert.equal(Object.values(after).reduce((a, b) => a + b, 0), total - 1);
+    await manager.waitForFunction((n) => document.getElementById('unread').textContent === (n ? String(n) : ''), total - 1);
+    await manager.close();
+  },
+
+  async 'an administrator filters instances by initiator and state, suspends one and resumes it'() {
+    const admin = await signIn('admin');
+    await admin.goto(`${server.url}/console/admin/instances?initiator=employee&state=running`);
+    await admin.waitForSelector('[data-test=instances]');
+    const running = (await api(server, 'admin', 'GET', '/history/process-instance?startedBy=employee&unfinished=true&maxResults=200')).body;
+    const rows = await admin.$$eval('[data-test=instances] tbody tr [data-row]', (els) => els.map((e) => e.dataset.row));
+    assert.deepEqual(new Set(rows), new Set(running.map((r) => r.id)));
+    const id = running[0].id;
+    await admin.click(`[data-row="${id}"] [data-action=suspend]`);
+    await admin.waitForSelector(`[data-row="${id}"] [data-action=resume]`);
+    assert.equal((await api(server, 'admin', 'GET', `/process-instance/${id}`)).body.suspended, true);
+    await admin.click(`[data-row="${id}"] [data-action=resume]`);
+    await admin.waitForSelector(`[data-row="${id}"] [data-action=suspend]`);
+    assert.equal((await api(server, 'admin', 'GET', `/process-instance/${id}`)).body.suspended, false);
+    await admin.close();
   },
 
   async 'a report page shows the figures the API returns'() {

@@ -1,21 +1,18 @@
 // 消息: the inbox (todo, cc, urge, ended ...) with unread counts by type; reading marks read.
 import { get, post } from '../api.js';
-import { h, clear, table, time, notice } from '../dom.js';
+import { h, clear, table, time, attempt } from '../dom.js';
 import { t } from '../i18n.js';
 import { href } from '../router.js';
+import { refreshUnread } from '../unread.js';
 
 export async function inboxPage(main, _params, query) {
   const type = query.get('type') || '';
   const [counts, messages] = await Promise.all([get('/ordo/inbox/count'), get('/ordo/inbox', { type, maxResults: 100 })]);
   const items = Array.isArray(messages) ? messages : messages.items || [];
-  const read = async (m) => {
-    try {
-      await post(`/ordo/inbox/${m.id}/read`, { read: true });
-      await inboxPage(main, _params, query);
-    } catch (e) {
-      notice('error', e.message);
-    }
-  };
+  const read = (m) => attempt(() => post(`/ordo/inbox/${m.id}/read`, { read: true }), async () => {
+    await inboxPage(main, _params, query);
+    await refreshUnread();
+  });
   clear(main, h('h1', {}, t('inbox')),
     h('div.tabs', {}, h('a', { href: href('/inbox'), class: type ? '' : 'current' }, t('any')),
       Object.entries(counts).map(([k, n]) => h('a', { href: href(`/inbox?type=${k}`), class: k === type ? 'current' : '', 'data-unread': k }, k, ' ', h('span.count', {}, n)))),

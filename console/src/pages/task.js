@@ -73,8 +73,9 @@ export async function taskPage(main, params) {
       !task.assignee ? button('claim', 'claim', () => done(() => post(`/task/${task.id}/claim`, { userId: session.user() }))) : null));
 
   // What the page needs but does not wait for: returnable nodes, known users, history, canvas.
-  get(`/task/${task.id}/returnable`).then((nodes) => {
-    returnTo.replaceChildren(...nodes.map((n) => h('option', { value: n.activityId }, n.activityName || n.activityId)));
+  Promise.all([get(`/task/${task.id}/returnable`), get(`/process-instance/${task.processInstanceId}/canvas`)]).then(([nodes, canvas]) => {
+    const name = Object.fromEntries(canvas.nodes.map((n) => [n.id, n.name]));
+    returnTo.replaceChildren(...nodes.map((n) => h('option', { value: n.activityId }, name[n.activityId] || n.activityId)));
     if (!nodes.length) returnTo.append(h('option', { value: '' }, '—'));
   }).catch((e) => notice('error', e.message));
   get('/user').then((users) => {
