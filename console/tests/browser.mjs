@@ -198,6 +198,42 @@ const tests = {
     assert.match(xml, /ordo:assigneeRule="initiator"/);
     assert.match(xml, /ordo:assigneeRule="initiatorLeader"/);
     assert.match(xml, /ordo:withdrawable="false"/);
+    // A second version with the second step renamed: the diff of the two shows exactly that.
+    await admin.dblclick(`.djs-element[data-element-id="${second}"]`);
+    await admin.keyboard.press('Control+A');
+    await admin.keyboard.type('第二步 Step two, revised');
+    await blank();
+    await admin.click('[data-action=deploy]');
+    await admin.waitForFunction(() => /twoStep v2/.test(document.querySelector('[data-test=notice-ok]')?.textContent));
+    const versions = (await api(server, 'admin', 'GET', '/process-definition?key=twoStep')).body.sort((a, b) => a.version - b.version);
+    assert.deepEqual(versions.map((d) => d.version), [1, 2]);
+    for (const d of versions) await admin.check(`[data-pick="${d.id}"]`);
+    await admin.click('[data-action=diff]');
+    await admin.waitForSelector('[data-test=diff]');
+    const removed = await admin.$$eval('[data-test=diff] .del', (e) => e.map((x) => x.textContent));
+    const added = await admin.$$eval('[data-test=diff] .add', (e) => e.map((x) => x.textContent));
+    // Beside the process, bpmn-js may add diagram interchange (an empty label) after an edit.
+    const process = (lines) => lines.filter((l) => !l.includes('bpmndi:'));
+    assert.equal(process(removed).length, 1, JSON.stringify({ removed, added }));
+    assert.equal(process(added).length, 1, JSON.stringify({ removed, added }));
+    assert.match(process(removed)[0], /name="第二步 Step two"/);
+    assert.match(process(added)[0], /name="第二步 Step two, revised"/);
+    // Publication: a version only deployed cannot go offline (the page shows the server's
+    // refusal, word for word); published, it can.
+    const v1 = versions[0].id;
+    expectRefusals = true;
+    await admin.click(`[data-offline="${v1}"]`);
+    const shown = (await noticeError(admin)).trim();
+    const refusal = await api(server, 'admin', 'PUT', `/ordo/workorder/definitions/${v1}/publication`, { publication: 'offline' });
+    assert.ok(refusal.status >= 400);
+    assert.equal(shown, refusal.body.message);
+    expectRefusals = false;
+    await admin.click(`[data-publish="${v1}"]`);
+    await admin.waitForSelector(`[data-publication="${v1}"]:text("published")`);
+    await admin.click(`[data-offline="${v1}"]`);
+    await admin.waitForSelector(`[data-publication="${v1}"]:text("offline")`);
+    assert.equal((await api(server, 'admin', 'GET', `/process-definition/${v1}`)).body.ordoPublication, 'offline');
+    await shot(admin, 'design-versions');
     await admin.close();
 
     // It runs: the employee starts it (no form), the first step is theirs, the manager has the second.
