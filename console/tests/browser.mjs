@@ -1,7 +1,7 @@
 // console.browser: the web console in a real browser (Debian's Chromium, headless, through
 // playwright-core) against a real ordo-server. Exit 77 (ctest: skipped) only without Chromium.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { api, chromiumPresent, launchBrowser, PASSWORDS, startServer, CHROMIUM } from './harness.mjs';
 
@@ -311,6 +311,44 @@ const tests = {
     await admin.click(`[data-row="${id}"] [data-action=resume]`);
     await admin.waitForSelector(`[data-row="${id}"] [data-action=suspend]`);
     assert.equal((await api(server, 'admin', 'GET', `/process-instance/${id}`)).body.suspended, false);
+    await admin.close();
+  },
+
+  async 'an incident shows its error on the incidents page and in monitoring, with links, and retry resolves it'() {
+    // A real incident: an external worker reports a failure with no retries left.
+    const xml = readFileSync(join(process.env.ORDO_ROOT, 'tests/server/models/external-payment.bpmn'), 'utf8');
+    assert.equal((await api(server, 'admin', 'POST', '/ordo/workorder/definitions', { name: 'external-payment', xml })).status, 200);
+    const pi = (await api(server, 'admin', 'POST', '/process-definition/key/externalPayment/start', { variables: {} })).body;
+    const locked = (await api(server, 'admin', 'POST', '/external-task/fetchAndLock',
+      { workerId: 'w', maxTasks: 1, topics: [{ topicName: 'charge-card', lockDuration: 60000 }] })).body;
+    assert.equal(locked.length, 1);
+    assert.equal((await api(server, 'admin', 'POST', `/external-task/${locked[0].id}/failure`,
+      { workerId: 'w', errorMessage: 'card declined 卡被拒', retries: 0, retryTimeout: 0 })).status, 204);
+    const incidents = (await api(server, 'admin', 'GET', `/incident?processInstanceId=${pi.id}`)).body;
+    assert.equal(incidents.length, 1);
+
+    const admin = await signIn('admin');
+    await admin.goto(`${server.url}/console/admin/incidents`);
+    await admin.waitForSelector(`[data-retry="${incidents[0].id}"]`);
+    assert.match(await admin.textContent('[data-test=incidents]'), /card declined 卡被拒/);
+    assert.equal(await admin.getAttribute(`[data-test=incidents] a[href$="/instance/${pi.id}"]`, 'href'), `/console/instance/${pi.id}`);
+    await shot(admin, 'incidents');
+    await admin.goto(`${server.url}/console/monitor`);
+    await admin.waitForSelector('[data-test=abnormal]');
+    const monitor = (await api(server, 'admin', 'GET', '/ordo/workorder/monitor')).body;
+    assert.equal(await admin.textContent('[data-test=normal]'), String(monitor.normal));
+    const links = await admin.$$eval('[data-test=abnormal] tbody a', (a) => a.map((x) => x.textContent));
+    assert.deepEqual(links, monitor.abnormal.map((a) => a.processInstanceId));
+    assert.ok(monitor.abnormal.some((a) => a.processInstanceId === pi.id && a.reason === 'incident'));
+    await admin.goto(`${server.url}/console/admin/incidents`);
+    await admin.click(`[data-retry="${incidents[0].id}"]`);
+    await admin.waitForSelector('[data-test=notice-ok]');
+    assert.equal((await admin.$$(`[data-retry="${incidents[0].id}"]`)).length, 0);
+    assert.equal((await api(server, 'admin', 'GET', `/incident?processInstanceId=${pi.id}`)).body.length, 0);
+    // Retried: the worker can fetch the task again.
+    const again = (await api(server, 'admin', 'POST', '/external-task/fetchAndLock',
+      { workerId: 'w', maxTasks: 1, topics: [{ topicName: 'charge-card', lockDuration: 60000 }] })).body;
+    assert.equal(again.length, 1);
     await admin.close();
   },
 
