@@ -152,7 +152,7 @@ const tests = {
     for (const p of [employee, manager, director]) await p.close();
   },
 
-  async 'the modeler draws a two-step process with Ordo assignment rules, deploys it, and it runs'() {
+  async 'the modeler draws a two-step process with Ordo assignment rules and a start form from the form designer, deploys it, and it runs'() {
     const admin = await signIn('admin');
     await admin.click('[data-nav=design]');
     await admin.waitForSelector('[data-test=modeler][data-ready=true]');
@@ -191,6 +191,20 @@ const tests = {
     await admin.selectOption('#bio-properties-panel-ordo-rule-preset', 'initiatorLeader');
     await admin.selectOption('#bio-properties-panel-ordo-withdrawable', 'false');
     await step(second, 'append.end-event');
+    // The start form in form-js's editor: a text field dragged from its palette, labelled and keyed.
+    await admin.locator('[data-test=form-editor]').scrollIntoViewIfNeeded();
+    const from = await admin.locator('.fjs-palette-field[data-field-type="textfield"]').boundingBox();
+    const to = await admin.locator('[data-test=form-editor] .fjs-form-container').first().boundingBox();
+    await admin.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await admin.mouse.down();
+    await admin.mouse.move(from.x + 40, from.y + 40, { steps: 5 });
+    await admin.mouse.move(to.x + to.width / 2, to.y + 40, { steps: 10 });
+    await admin.mouse.up();
+    await admin.waitForSelector('[data-test=form-editor] .fjs-form-field');
+    const general = admin.locator('[data-test=form-editor] [data-group-id="group-general"] .bio-properties-panel-group-header');
+    if (!(await general.getAttribute('class')).includes('open')) await general.click();
+    await admin.fill('[data-test=form-editor] #bio-properties-panel-label', '目的地 Destination');
+    await admin.fill('[data-test=form-editor] #bio-properties-panel-key', 'destination');
     await shot(admin, 'design');
     await admin.click('[data-action=deploy]');
     assert.match(await admin.textContent('[data-test=notice-ok]'), /twoStep v1/);
@@ -198,6 +212,9 @@ const tests = {
     assert.match(xml, /ordo:assigneeRule="initiator"/);
     assert.match(xml, /ordo:assigneeRule="initiatorLeader"/);
     assert.match(xml, /ordo:withdrawable="false"/);
+    const startForm = (await api(server, 'admin', 'GET', `/ordo/workorder/definitions/${(await api(server, 'admin', 'GET', '/process-definition/key/twoStep')).body.id}/start-form`)).body;
+    assert.deepEqual(startForm.formContent.components.map((c) => [c.type, c.key, c.label]), [['textfield', 'destination', '目的地 Destination']]);
+    assert.match(xml, new RegExp(`flowable:formKey="${startForm.formKey}"`));
     // A second version with the second step renamed: the diff of the two shows exactly that.
     await admin.dblclick(`.djs-element[data-element-id="${second}"]`);
     await admin.keyboard.press('Control+A');
@@ -240,11 +257,12 @@ const tests = {
     const employee = await signIn('employee');
     await employee.click('[data-nav=start]');
     await employee.click('[data-start=twoStep]');
-    await employee.waitForSelector('[data-test=no-form]');
+    await employee.getByLabel('目的地 Destination').fill('上海 Shanghai');
     await employee.click('[data-action=submit]');
     await employee.waitForURL(/\/console\/instance\/\d+/);
     const id = urlId(employee, 'instance');
     assert.deepEqual((await openTasksOf(id)).map((x) => [x.taskDefinitionKey, x.assignee]), [[second, 'manager']]);
+    assert.equal((await api(server, 'admin', 'GET', `/process-instance/${id}/variables`)).body.destination.value, '上海 Shanghai');
     const manager = await signIn('manager');
     await openTodo(manager, id);
     await manager.click('[data-action=complete]');
