@@ -31,7 +31,7 @@ const tables = {
     remove: '删除', kind: '种类', activity: '节点', printedAt: '打印时间', workOrder: '工单', data: '表单数据',
     nothing: '暂无', cancel: '取消', confirm: '确定', menu: '菜单', start_title: '选择要发起的流程',
     instance: '实例', deployed_ok: '已部署', xml: 'XML', choose: '请选择', rules: '分配规则',
-    runStarted: '发起', runCompleted: '完成', runRejected: '驳回', runCancelled: '取消', userList: '用户',
+    runStarted: '发起', runCompleted: '完成', runRejected: '驳回', runCancelled: '取消', userList: '用户', parent: '上级部门',
   },
   en: {
     appName: 'Ordo console', signIn: 'Sign in', signOut: 'Sign out', user: 'User', password: 'Password',
@@ -64,7 +64,7 @@ const tables = {
     remove: 'Remove', kind: 'Kind', activity: 'Node', printedAt: 'Printed', workOrder: 'Work order', data: 'Form data',
     nothing: 'Nothing yet', cancel: 'Cancel', confirm: 'OK', menu: 'Menu', start_title: 'Choose a process to start',
     instance: 'Instance', deployed_ok: 'Deployed', xml: 'XML', choose: 'Choose', rules: 'Assignment rules',
-    runStarted: 'Started', runCompleted: 'Completed', runRejected: 'Rejected', runCancelled: 'Cancelled', userList: 'Users',
+    runStarted: 'Started', runCompleted: 'Completed', runRejected: 'Rejected', runCancelled: 'Cancelled', userList: 'Users', parent: 'Parent',
   },
 };
 

@@ -370,6 +370,40 @@ const tests = {
     await admin.close();
   },
 
+  async 'an administrator adds a department with its leader and a user in it; a wrong leader shows the server\'s refusal'() {
+    const admin = await signIn('admin');
+    await admin.goto(`${server.url}/console/admin/identity`);
+    await admin.waitForSelector('[data-test=departments]');
+    const sales = (await api(server, 'admin', 'GET', '/ordo/departments/sales')).body;
+    const row = await admin.$$eval('[data-test=departments] tbody tr', (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)).find((c) => c[0] === 'sales'));
+    assert.deepEqual(row, [sales.id, sales.name, sales.parent, sales.leader]);
+    expectRefusals = true;
+    await admin.fill('input[name=departmentId]', 'support');
+    await admin.fill('input[name=departmentName]', '客服部 Support');
+    await admin.fill('input[name=departmentParent]', 'headquarters');
+    await admin.fill('input[name=departmentLeader]', 'nobody-here');
+    await admin.click('[data-test=department-form] button');
+    const shown = (await noticeError(admin)).trim();
+    const refusal = await api(server, 'admin', 'POST', '/ordo/departments', { id: 'support', name: 'x', parent: 'headquarters', leader: 'nobody-here' });
+    assert.equal(refusal.status, 404);
+    assert.equal(shown, refusal.body.message);
+    expectRefusals = false;
+    await admin.fill('input[name=departmentLeader]', 'director');
+    await admin.click('[data-test=department-form] button');
+    await admin.waitForSelector('[data-test=notice-ok]');
+    await admin.fill('input[name=userId]', 'wang');
+    await admin.fill('input[name=name]', 'Wang Wei');
+    await admin.fill('input[name=departments]', 'support');
+    await admin.fill('input[name=password]', 'wang-pass-1');
+    await admin.click('form.filters:has(input[name=userId]) button');
+    await admin.waitForFunction(() => [...document.querySelectorAll('[data-test=departments] td')].some((td) => td.textContent === 'support'));
+    assert.deepEqual((await api(server, 'admin', 'GET', '/ordo/departments/support')).body,
+      { id: 'support', name: '客服部 Support', parent: 'headquarters', leader: 'director' });
+    assert.equal((await api(server, 'admin', 'GET', '/user/wang/profile')).body.ordoDepartment, 'support');
+    await shot(admin, 'identity');
+    await admin.close();
+  },
+
   async 'a report page shows the figures the API returns'() {
     const admin = await signIn('admin');
     for (const period of ['month', 'year']) {

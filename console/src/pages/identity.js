@@ -5,8 +5,23 @@ import { h, clear, table, time, attempt } from '../dom.js';
 import { t } from '../i18n.js';
 
 
+// The departments the users name, and their parents up to the root (the server lists none).
+async function departmentsOf(users) {
+  const found = new Map();
+  let next = [...new Set(users.map((u) => u.ordoDepartment).filter(Boolean))];
+  while (next.length) {
+    const got = await Promise.all(next.filter((id) => !found.has(id)).map((id) => get(`/ordo/departments/${encodeURIComponent(id)}`).catch(() => null)));
+    for (const d of got.filter(Boolean)) found.set(d.id, d);
+    next = got.filter((d) => d && d.parent && !found.has(d.parent)).map((d) => d.parent);
+  }
+  return [...found.values()].sort((a, b) => a.id.localeCompare(b.id));
+}
+
 export async function identityPage(main) {
   const [users, groups] = await Promise.all([get('/user'), get('/group')]);
+  const departments = await departmentsOf(users);
+  const nd = { id: h('input', { name: 'departmentId', placeholder: t('id') }), name: h('input', { name: 'departmentName', placeholder: t('name') }),
+    parent: h('input', { name: 'departmentParent', placeholder: t('parent') }), leader: h('input', { name: 'departmentLeader', placeholder: t('leader') }) };
   const reload = () => identityPage(main);
   const f = (name, attrs = {}) => h('input', { name, placeholder: t(name === 'userId' ? 'id' : name), ...attrs });
   const nu = { id: f('userId'), name: f('name'), department: f('departments'), password: f('password', { type: 'password' }) };
@@ -40,7 +55,26 @@ export async function identityPage(main) {
       h('form.filters', { onsubmit: (e) => { e.preventDefault(); attempt(() => post('/group/create', { id: ng.id.value.trim(), name: ng.name.value.trim() }), reload); } },
         ng.id, ng.name, h('button', { type: 'submit' }, t('save'))),
       h('form.filters', { onsubmit: (e) => { e.preventDefault(); attempt(() => put(`/group/${encodeURIComponent(member.group.value.trim())}/members/${encodeURIComponent(member.user.value.trim())}`), reload); } },
-        member.user, member.group, h('button', { type: 'submit' }, t('members'), ' +'))));
+        member.user, member.group, h('button', { type: 'submit' }, t('members'), ' +'))),
+    h('section.panel', {}, h('h2', {}, t('departments')),
+      table([
+        { title: t('id'), cell: (d) => d.id },
+        { title: t('name'), cell: (d) => d.name },
+        { title: t('parent'), cell: (d) => d.parent || '' },
+        { title: t('leader'), cell: (d) => d.leader || '' },
+      ], departments, { 'data-test': 'departments' }),
+      h('form.filters', {
+        'data-test': 'department-form',
+        onsubmit: (e) => {
+          e.preventDefault();
+          const id = nd.id.value.trim();
+          const fields = { name: nd.name.value.trim(), parent: nd.parent.value.trim(), leader: nd.leader.value.trim() };
+          // A department listed here is changed; any other id is created (the server refuses one that exists).
+          attempt(() => (departments.some((d) => d.id === id)
+            ? put(`/ordo/departments/${encodeURIComponent(id)}`, fields)
+            : post('/ordo/departments', { id, ...fields })), reload);
+        },
+      }, nd.id, nd.name, nd.parent, nd.leader, h('button', { type: 'submit' }, t('save')))));
 }
 
 export async function credentialsPage(main) {
