@@ -15,7 +15,9 @@ export class ApiError extends Error {
 export async function api(method, path, body, { auth = session.authorization() } = {}) {
   const headers = { Accept: 'application/json' };
   if (auth) headers.Authorization = auth;
-  const init = { method, headers };
+  // The credentials travel in the header; 'omit' also keeps the browser from prompting for a
+  // password on a 401 (the server names Basic in WWW-Authenticate).
+  const init = { method, headers, credentials: 'omit' };
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);

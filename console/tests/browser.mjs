@@ -423,6 +423,23 @@ const tests = {
     await admin.close();
   },
 
+  async 'a wrong password is refused at sign-in with the server\'s message'() {
+    const page = await newPage('stranger');
+    expectRefusals = true;
+    await page.goto(server.url + '/console/');
+    await page.fill('input[name=user]', 'employee');
+    await page.fill('input[name=password]', 'not-the-password');
+    await page.click('[data-test=sign-in]');
+    const shown = (await noticeError(page)).trim();
+    const r = await fetch(server.url + '/engine-rest/user/employee/profile',
+      { headers: { Authorization: 'Basic ' + Buffer.from('employee:not-the-password').toString('base64') } });
+    assert.equal(r.status, 401);
+    assert.equal(shown, (await r.json()).message);
+    assert.equal(await page.$$eval('[data-test=user-menu]', (e) => e.length), 0, 'not signed in');
+    expectRefusals = false;
+    await page.close();
+  },
+
   async 'every page loads with no console errors, in Chinese and in English'() {
     const admin = await signIn('admin');
     const pages = ['/', '/hall/done', '/hall/started', '/hall/cc', '/hall/drafts', '/start', '/inbox', '/admin/instances',
