@@ -7,6 +7,7 @@
 
 #include "server/schema.hpp"
 #include "server/state.hpp"
+#include "server/static_files.hpp"
 
 namespace ordo::server {
 
@@ -240,6 +241,10 @@ Response ServerState::dispatch(Request& req, std::string& user, std::string& rou
         return errorResponse(404, "RestException", "No process engine available with name '" + name + "'");
       req.path = "/engine-rest" + req.path.substr(slash);
     }
+  }
+  if (isConsolePath(req.path)) {
+    routeName = "/console";
+    return consoleFile(options.consoleDir, req);
   }
   bool pathKnown = false;
   const Route* route = routes.match(req.method, req.path, req.params, pathKnown);

@@ -24,6 +24,7 @@ struct ServerOptions {
   std::string auditLog;
   std::int64_t jobPollMillis = 500;
   std::string swaggerDir;  // swagger-ui-dist's folder, served at /engine-rest/docs; empty: none
+  std::string consoleDir;  // the web console's build (console/, vite), served at /console/; empty: none
   // Each dialect's settings (its application credentials ...), by dialect name: the
   // "dialects" object of the --config file.
   boost::json::object dialects;

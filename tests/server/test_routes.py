@@ -437,6 +437,35 @@ class Routes(unittest.TestCase):
         self.assertTrue(self.call("GET", base)["suspended"])
         self.call("PUT", base + "/suspended", {"suspended": False})
 
+    def test_90_departments(self):
+        # The sample departments: sales under headquarters, led by the manager.
+        self.assertEqual(self.call("GET", E + "/ordo/departments/sales", user="employee"),
+                         {"id": "sales", "name": "Sales", "parent": "headquarters", "leader": "manager"})
+        made = self.call("POST", E + "/ordo/departments", {"id": "support", "name": "Support", "parent": "headquarters"})
+        self.assertEqual(made, {"id": "support", "name": "Support", "parent": "headquarters", "leader": None})
+        saved = self.call("PUT", E + "/ordo/departments/support", {"name": "Support", "parent": "headquarters",
+                                                                  "leader": "director"}, status=200)
+        self.assertEqual(saved, {"id": "support", "name": "Support", "parent": "headquarters", "leader": "director"})
+        self.assertEqual(self.call("GET", E + "/ordo/departments/support"), saved)
+        # Refusals name what is wrong and change nothing.
+        before = self.s.dump()
+        r = self.s.request("PUT", E + "/ordo/departments/support", {"leader": "employee"}, user="employee")
+        self.assertEqual(r.status, 403, r)
+        r = self.s.request("PUT", E + "/ordo/departments/support", {"parent": "nowhere"})
+        self.assertEqual(r.status, 404, r)
+        self.assertIn("parent: department 'nowhere'", r.json["message"])
+        r = self.s.request("PUT", E + "/ordo/departments/support", {"leader": "nobody"})
+        self.assertEqual(r.status, 404, r)
+        self.assertIn("leader: user 'nobody'", r.json["message"])
+        self.assertEqual(self.s.dump(), before)
+        r = self.s.request("POST", E + "/ordo/departments", {"id": "support"})
+        self.assertEqual(r.status, 409, r)
+        self.assertIn("already exists", r.json["message"])
+        self.assertEqual(self.s.dump(), before)
+        r = self.s.request("GET", E + "/ordo/departments/nowhere")
+        self.assertEqual(r.status, 404, r)
+        self.assertIn("nowhere", r.json["message"])
+
     def test_99_every_route_was_exercised(self):
         # The Camunda dialect's and the server's own routes; the other dialects' routes are
         # checked by their own tests, the test clock by TestClock below.

@@ -236,6 +236,12 @@ class WorkOrder(unittest.TestCase):
         task_form = self.s.request("GET", N + "/tasks/%s/form" % started["TaskId"], user="manager")
         self.assertEqual(task_form.json, {"formKey": "repair-accept", "formContent": ACCEPT_FORM})
         self.assertEqual(self.s.request("GET", N + "/tasks/999999/form", user="manager").status, 404)
+        # The start form of exactly one definition version, as the console reads it with a user's credentials.
+        start_form = self.s.request("GET", N + "/definitions/%s/start-form" % self.definition["id"], user="employee")
+        self.assertEqual(start_form.json, {"formKey": "repair-start", "formContent": FORM})
+        missing = self.s.request("GET", N + "/definitions/999999/start-form", user="employee")
+        self.assertEqual(missing.status, 404)
+        self.assertIn("999999", missing.json["message"])
         self.task("stopProcess", {"procInsId": started["ProcessInstanceId"]}, "employee")
 
     def test_21_start_forms(self):

@@ -86,7 +86,7 @@ void readConfigFile(const std::string& path, Config& c) {
   const auto& o = objAt(v, path);
   onlyKeys(o,
            {"listen", "db", "deploy", "durability", "anonymous", "accessLog", "jobPollMillis", "limits", "users",
-            "roles", "departments", "tenants", "sampleUsers", "swaggerDir", "dialects", "testClock", "auditLog", "tls", "allowPlainHttp"},
+            "roles", "departments", "tenants", "sampleUsers", "swaggerDir", "consoleDir", "dialects", "testClock", "auditLog", "tls", "allowPlainHttp"},
            path);
   c.listen = str(o, "listen", path, c.listen);
   c.db = str(o, "db", path, c.db);
@@ -100,6 +100,7 @@ void readConfigFile(const std::string& path, Config& c) {
   }
   c.server.accessLog = str(o, "accessLog", path, c.server.accessLog);
   c.server.swaggerDir = str(o, "swaggerDir", path, c.server.swaggerDir);
+  c.server.consoleDir = str(o, "consoleDir", path, c.server.consoleDir);
   c.server.jobPollMillis = num(o, "jobPollMillis", path, c.server.jobPollMillis);
   if (auto* d = o.if_contains("dialects")) {
     if (!d->is_object()) fail(path + ".dialects: expected an object of settings by dialect name");

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 #include <thread>
 
@@ -22,10 +23,12 @@ const char* kUsage = R"(usage: ordo-server [options]
 
   --listen HOST:PORT   where to listen (default 127.0.0.1:8080; port 0 picks a free port)
   --db FILE            the SQLite database (default ordo.db, created when missing)
-  --deploy DIR         deploy every .bpmn / .bpmn20.xml in DIR (repeatable; identical XML is not redeployed)
+  --deploy DIR         deploy every .bpmn / .bpmn20.xml in DIR (repeatable; identical XML is not redeployed),
+                       each with the form-js schemas DIR holds (KEY.form: the schema of flowable:formKey KEY)
   --config FILE        a JSON file with any of: listen, db, deploy, durability, anonymous, accessLog,
-                       jobPollMillis, limits, users, roles, departments, tenants, sampleUsers, swaggerDir,
+                       jobPollMillis, limits, users, roles, departments, tenants, sampleUsers, swaggerDir, consoleDir,
                        dialects (each dialect's settings by name), testClock
+  --console DIR        the web console's files, served at /console/ (default: the build's console/dist)
   --sample-users       create employee, manager, director and admin (passwords printed)
   --audit-log FILE      administrative requests, one JSON line each (default DB.audit.log; "off": none)
   --test-clock         test mode: the engine's clock starts now and moves only by POST /ordo/test/clock
@@ -61,12 +64,19 @@ const std::vector<Sample>& samples() {
 void deployDir(Engine& engine, const std::string& dir, std::ostream& report) {
   if (!fs::is_directory(dir)) throw Error(ErrorCode::invalid_argument, "--deploy: '" + dir + "' is not a directory");
   std::vector<fs::path> files;
+  std::map<std::string, std::string> forms;  // form key -> form-js schema, deployed with each model
   for (const auto& e : fs::directory_iterator(dir)) {
     auto name = e.path().filename().string();
     auto ends = [&](const std::string& s) {
       return name.size() >= s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0;
     };
     if (e.is_regular_file() && (ends(".bpmn") || ends(".bpmn20.xml"))) files.push_back(e.path());
+    if (e.is_regular_file() && ends(".form")) {
+      std::ifstream in(e.path(), std::ios::binary);
+      std::stringstream schema;
+      schema << in.rdbuf();
+      forms[e.path().stem().string()] = schema.str();
+    }
   }
   std::sort(files.begin(), files.end());
   for (const auto& f : files) {
@@ -78,6 +88,7 @@ void deployDir(Engine& engine, const std::string& dir, std::ostream& report) {
     req.source = "ordo-server --deploy";
     req.resources.push_back({f.filename().string(), xml.str()});
     req.duplicateFiltering = true;
+    req.forms = forms;
     try {
       auto d = engine.deployResources(req);
       for (const auto& def : d.definitions)
@@ -105,7 +116,7 @@ int main(int argc, char** argv) {
   tool::Config config;
   bool printRoutes = false, printOpenApi = false;
   std::string configFile;
-  std::optional<std::string> listen, db, anonymous, accessLog, auditLog;
+  std::optional<std::string> listen, db, anonymous, accessLog, auditLog, consoleDir;
   std::vector<std::string> deploy;
   bool sampleFlag = false, testClock = false;
   for (int i = 1; i < argc; ++i) {
@@ -128,6 +139,8 @@ int main(int argc, char** argv) {
       deploy.push_back(value("--deploy"));
     } else if (a == "--config") {
       configFile = value("--config");
+    } else if (a == "--console") {
+      consoleDir = value("--console");
     } else if (a == "--sample-users") {
       sampleFlag = true;
     } else if (a == "--anonymous") {
@@ -156,6 +169,9 @@ int main(int argc, char** argv) {
 #ifdef ORDO_SWAGGER_DIR
     if (fs::exists(fs::path(ORDO_SWAGGER_DIR) / "swagger-ui-bundle.js")) config.server.swaggerDir = ORDO_SWAGGER_DIR;
 #endif
+#ifdef ORDO_CONSOLE_DIR
+    if (fs::exists(fs::path(ORDO_CONSOLE_DIR) / "index.html")) config.server.consoleDir = ORDO_CONSOLE_DIR;
+#endif
     if (!configFile.empty()) tool::readConfigFile(configFile, config);
     // The command line wins over the file.
     if (listen) config.listen = *listen;
@@ -163,6 +179,9 @@ int main(int argc, char** argv) {
     for (auto& d : deploy) config.deploy.push_back(d);
     if (anonymous) config.server.anonymous = *anonymous;
     if (accessLog) config.server.accessLog = *accessLog;
+    if (consoleDir) config.server.consoleDir = *consoleDir;
+    if (!config.server.consoleDir.empty() && !fs::exists(fs::path(config.server.consoleDir) / "index.html"))
+      throw Error(ErrorCode::invalid_argument, "console: '" + config.server.consoleDir + "' has no index.html");
     config.sampleUsers = config.sampleUsers || sampleFlag;
     config.testClock = config.testClock || testClock;
     if (auditLog) {
@@ -214,6 +233,8 @@ int main(int argc, char** argv) {
     std::cout << "ordo-server listening on " << scheme << "://" << host << ":" << port << std::endl;
     std::cout << "  Camunda 7 REST API: " << scheme << "://" << host << ":" << port
               << "/engine-rest  (OpenAPI: /engine-rest/openapi.json)\n";
+    if (!config.server.consoleDir.empty())
+      std::cout << "  web console: " << scheme << "://" << host << ":" << port << "/console/\n";
     std::cout << "  database: " << config.db << "\n" << deployed.str();
     if (!config.server.auditLog.empty() && config.server.auditLog != "off")
       std::cout << "  audit log: " << config.server.auditLog << "\n";

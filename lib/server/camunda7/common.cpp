@@ -451,7 +451,8 @@ value definitionDto(const Definition& d, const Engine::DefinitionOrigin& o) {
                 {"tenantId", strOrNull(o.tenant)},
                 {"versionTag", nullptr},
                 {"historyTimeToLive", nullptr},
-                {"startableInTasklist", true}};
+                {"startableInTasklist", true},
+                {"ordoPublication", toString(d.publication)}};  // Ordo: deployed, published or offline
 }
 
 value instanceDto(const Instance& i) {

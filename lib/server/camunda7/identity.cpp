@@ -400,6 +400,57 @@ void addIdentityRoutes(RouteTable& t) {
               return server::noContent();
             })
             .route);
+  // Departments with their leaders (the leader chains of the assignment rules); one by id,
+  // as the console reads those its users name.
+  auto departmentSchema = obj({{"id", str()}, {"name", str()}, {"parent", str("the parent department's id")},
+                               {"leader", str("the leader's user id")}});
+  auto departmentDto = [](const Department& d) {
+    return object{{"id", d.id}, {"name", d.name}, {"parent", strOrNull(d.parent)}, {"leader", strOrNull(d.leader)}};
+  };
+  t.add(R("GET", "/ordo/departments/{id}", "User", "Ordo: a department with its parent and leader")
+            .returns(departmentSchema)
+            .handle([=](Call& c) {
+              const auto& id = c.request.params.at("id");
+              auto d = c.engine.department(id);
+              if (!d) throw Error(ErrorCode::not_found, "Department with id '" + id + "' does not exist");
+              return json(200, departmentDto(*d));
+            })
+            .route);
+  // Both check what they name: the parent department and the leader must exist.
+  auto saveDepartment = [=](Call& c, const std::string& id) {
+    const auto& b = body(c);
+    Department d{id, text(b, "name"), text(b, "parent"), text(b, "leader")};
+    if (d.name.empty()) d.name = d.id;
+    if (!d.parent.empty() && !c.engine.department(d.parent))
+      throw Error(ErrorCode::not_found, "parent: department '" + d.parent + "' does not exist");
+    if (!d.leader.empty() && !c.engine.user(d.leader))
+      throw Error(ErrorCode::not_found, "leader: user '" + d.leader + "' does not exist");
+    c.engine.saveDepartment(d);
+    return json(200, departmentDto(d));
+  };
+  t.add(R("POST", "/ordo/departments", "User", "Ordo: create a department (its name, parent and leader)")
+            .admin()
+            .body(obj({{"id", str()}, {"name", str()}, {"parent", str()}, {"leader", str()}}, {"id"}))
+            .returns(departmentSchema)
+            .handle([=](Call& c) {
+              auto id = text(body(c), "id");
+              if (id.empty()) throw Error(ErrorCode::invalid_argument, "id: a department needs one");
+              if (c.engine.department(id))
+                throw Error(ErrorCode::conflict, "id: department '" + id + "' already exists");
+              return saveDepartment(c, id);
+            })
+            .route);
+  t.add(R("PUT", "/ordo/departments/{id}", "User", "Ordo: change a department's name, parent or leader")
+            .admin()
+            .body(obj({{"name", str()}, {"parent", str()}, {"leader", str()}}))
+            .returns(departmentSchema)
+            .handle([=](Call& c) {
+              const auto& id = c.request.params.at("id");
+              if (!c.engine.department(id))
+                throw Error(ErrorCode::not_found, "Department with id '" + id + "' does not exist");
+              return saveDepartment(c, id);
+            })
+            .route);
 }
 
 }  // namespace ordo::server::camunda7

@@ -7,24 +7,13 @@
 #include "server/dingtalk/dingtalk.hpp"
 #include "server/lowcode/lowcode.hpp"
 #include "server/state.hpp"
+#include "server/static_files.hpp"
 #include "server/workorder/workorder.hpp"
 #include "server/weda/weda.hpp"
 
 namespace ordo::server {
 
 namespace {
-
-std::string contentTypeOf(const std::string& path) {
-  auto dot = path.rfind('.');
-  std::string ext = dot == std::string::npos ? "" : path.substr(dot + 1);
-  if (ext == "html") return "text/html; charset=utf-8";
-  if (ext == "js") return "application/javascript";
-  if (ext == "css") return "text/css";
-  if (ext == "png") return "image/png";
-  if (ext == "json") return "application/json";
-  if (ext == "map") return "application/json";
-  return "application/octet-stream";
-}
 
 Response docsFile(Call& c, const std::string& file) {
   const auto& dir = c.state.options.swaggerDir;

@@ -86,6 +86,14 @@ WorkOrder visibleOrder(Call& c, const std::string& id) {
   throw Error(ErrorCode::not_found, "Work order with id '" + id + "' does not exist");
 }
 
+// A form as the work-order center serves it: its key and the form-js schema ({} when none).
+Response formReply(const std::pair<std::string, std::string>& form) {
+  boost::system::error_code ec;
+  auto content = boost::json::parse(form.second, ec);
+  if (ec || !content.is_object()) content = object{};
+  return json(200, object{{"formKey", camunda7::strOrNull(form.first)}, {"formContent", content}});
+}
+
 }  // namespace
 
 void addNativeRoutes(RouteTable& t) {
@@ -300,11 +308,14 @@ void addNativeRoutes(RouteTable& t) {
   t.add(R("GET", p + "/tasks/{id}/form", "Work orders", "A task's form (its formKey and form-js schema, of its version)")
             .handle([](Call& c) {
               auto task = camunda7::visibleTask(c, c.request.params.at("id"));
-              auto form = c.engine.taskForm(task.id);
-              boost::system::error_code ec;
-              auto content = boost::json::parse(form.second, ec);
-              if (ec || !content.is_object()) content = object{};
-              return json(200, object{{"formKey", camunda7::strOrNull(form.first)}, {"formContent", content}});
+              return formReply(c.engine.taskForm(task.id));
+            })
+            .route);
+  t.add(R("GET", p + "/definitions/{id}/start-form", "Work orders",
+          "A definition's start form (its formKey and form-js schema, of exactly that version)")
+            .handle([](Call& c) {
+              auto d = camunda7::visibleDefinition(c, c.request.params.at("id"));
+              return formReply(c.engine.startFormOf(d.id));
             })
             .route);
   t.add(R("PUT", p + "/users/{id}/disabled", "Work orders", "Disable (or enable) an account: its tokens answer 4002")
