@@ -12,35 +12,53 @@ namespace ordo::store {
 namespace {
 
 // `{C}` is a row source of contributions: (s, def, parent, state, started, ended) for
-// instances, (s, element, completer, state, created, ended) for tasks; s is +1 or -1.
+// instances, (s, element, completer, state, created, ended) for tasks; s is +1 or -1. The SQL
+// is the same on SQLite and PostgreSQL: CASE for booleans and greatest, the row qualified in
+// the upsert, ln of a double.
 constexpr const char* kInstanceRollup = R"sql(
 INSERT INTO rollup_runs(bucket, definition_id, started, completed, rejected, cancelled)
-  SELECT started / 900000, def, s, 0, 0, 0 FROM ({C}) WHERE parent IS NULL AND state != 'draft'
+  SELECT started / 900000, def, s, 0, 0, 0 FROM ({C}) AS c WHERE parent IS NULL AND state != 'draft'
   UNION ALL
-  SELECT ended / 900000, def, 0, s * (state = 'completed'), s * (state = 'rejected'),
-    s * (state IN ('terminated', 'invalidated', 'deleted')) FROM ({C}) WHERE parent IS NULL AND ended IS NOT NULL
-  ON CONFLICT DO UPDATE SET started = started + excluded.started, completed = completed + excluded.completed,
-    rejected = rejected + excluded.rejected, cancelled = cancelled + excluded.cancelled;
+  SELECT ended / 900000, def, 0, CASE WHEN state = 'completed' THEN s ELSE 0 END,
+    CASE WHEN state = 'rejected' THEN s ELSE 0 END,
+    CASE WHEN state IN ('terminated', 'invalidated', 'deleted') THEN s ELSE 0 END
+    FROM ({C}) AS c WHERE parent IS NULL AND ended IS NOT NULL
+  ON CONFLICT (bucket, definition_id) DO UPDATE SET started = rollup_runs.started + excluded.started,
+    completed = rollup_runs.completed + excluded.completed, rejected = rollup_runs.rejected + excluded.rejected,
+    cancelled = rollup_runs.cancelled + excluded.cancelled;
 INSERT INTO rollup_durations(kind, grp, bucket, n, total)
-  SELECT 'process', (SELECT key FROM definitions WHERE id = def), CAST(ln(max(ended - started, 1)) * 64 AS INTEGER),
-    s, s * (ended - started) FROM ({C}) WHERE ended IS NOT NULL
-  ON CONFLICT DO UPDATE SET n = n + excluded.n, total = total + excluded.total;
+  SELECT 'process', (SELECT key FROM definitions WHERE id = def), {BUCKET(ended - started)}, s, s * (ended - started)
+    FROM ({C}) AS c WHERE ended IS NOT NULL
+  ON CONFLICT (kind, grp, bucket) DO UPDATE SET n = rollup_durations.n + excluded.n,
+    total = rollup_durations.total + excluded.total;
 )sql";
 
 constexpr const char* kTaskRollup = R"sql(
 INSERT INTO rollup_durations(kind, grp, bucket, n, total)
-  SELECT 'node', element, CAST(ln(max(ended - created, 1)) * 64 AS INTEGER), s, s * (ended - created)
-    FROM ({C}) WHERE state = 'completed' AND ended IS NOT NULL
+  SELECT 'node', element, {BUCKET(ended - created)}, s, s * (ended - created)
+    FROM ({C}) AS c WHERE state = 'completed' AND ended IS NOT NULL
   UNION ALL
-  SELECT 'assignee', completer, CAST(ln(max(ended - created, 1)) * 64 AS INTEGER), s, s * (ended - created)
-    FROM ({C}) WHERE state = 'completed' AND ended IS NOT NULL AND completer IS NOT NULL
-  ON CONFLICT DO UPDATE SET n = n + excluded.n, total = total + excluded.total;
+  SELECT 'assignee', completer, {BUCKET(ended - created)}, s, s * (ended - created)
+    FROM ({C}) AS c WHERE state = 'completed' AND ended IS NOT NULL AND completer IS NOT NULL
+  ON CONFLICT (kind, grp, bucket) DO UPDATE SET n = rollup_durations.n + excluded.n,
+    total = rollup_durations.total + excluded.total;
 )sql";
 
-std::string fill(std::string text, const std::string& source) {
-  for (auto at = text.find("{C}"); at != std::string::npos; at = text.find("{C}", at + source.size()))
-    text.replace(at, 3, source);
+// ⌊64·ln(max(d, 1))⌋, written out for both databases (durationBucket is the same in C++).
+std::string bucketOf(const std::string& d) {
+  return "CAST(floor(ln(CAST(CASE WHEN " + d + " > 1 THEN " + d + " ELSE 1 END AS DOUBLE PRECISION)) * 64) AS INTEGER)";
+}
+
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
   return text;
+}
+
+std::string fill(const std::string& text, const std::string& source) {
+  auto t = replaced(text, "{BUCKET(ended - started)}", bucketOf("(ended - started)"));
+  t = replaced(t, "{BUCKET(ended - created)}", bucketOf("(ended - created)"));
+  return replaced(t, "{C}", source);
 }
 
 std::string instanceRow(const char* sign, const char* row) {
@@ -94,6 +112,74 @@ DROP INDEX instances_ended;
                   "(old.state = 'completed' OR new.state = 'completed') AND (old.state IS NOT new.state OR "
                   "old.created_at IS NOT new.created_at OR old.ended_at IS NOT new.ended_at OR old.element_id IS NOT "
                   "new.element_id OR old.completed_by IS NOT new.completed_by)");
+  return sql;
+}
+
+std::string rollupMigrationPostgres() {
+  std::string sql = R"sql(
+CREATE TABLE rollup_runs(
+  bucket BIGINT NOT NULL, definition_id BIGINT NOT NULL, started BIGINT NOT NULL, completed BIGINT NOT NULL,
+  rejected BIGINT NOT NULL, cancelled BIGINT NOT NULL, PRIMARY KEY(bucket, definition_id));
+CREATE TABLE rollup_durations(
+  kind TEXT NOT NULL, grp TEXT NOT NULL, bucket BIGINT NOT NULL, n BIGINT NOT NULL, total BIGINT NOT NULL,
+  PRIMARY KEY(kind, grp, bucket));
+DROP INDEX instances_started;
+DROP INDEX instances_ended;
+)sql";
+  sql += fill(kInstanceRollup,
+              "SELECT 1 AS s, definition_id AS def, parent_id AS parent, state, started_at AS started, ended_at AS "
+              "ended FROM instances");
+  sql += fill(kTaskRollup,
+              "SELECT 1 AS s, element_id AS element, completed_by AS completer, state, created_at AS created, "
+              "ended_at AS ended FROM tasks WHERE state = 'completed'");
+  // A row's contribution as a function of its columns; the triggers call it with -1 for OLD and
+  // +1 for NEW.
+  sql += "CREATE FUNCTION ordo_rollup_instance(p_s BIGINT, p_def BIGINT, p_parent BIGINT, p_state TEXT, p_started "
+         "BIGINT, p_ended BIGINT) RETURNS void LANGUAGE sql AS $body$" +
+         fill(kInstanceRollup,
+              "SELECT p_s AS s, p_def AS def, p_parent AS parent, p_state AS state, p_started AS started, p_ended "
+              "AS ended") +
+         "$body$;
+";
+  sql += "CREATE FUNCTION ordo_rollup_task(p_s BIGINT, p_element TEXT, p_completer TEXT, p_state TEXT, p_created "
+         "BIGINT, p_ended BIGINT) RETURNS void LANGUAGE sql AS $body$" +
+         fill(kTaskRollup,
+              "SELECT p_s AS s, p_element AS element, p_completer AS completer, p_state AS state, p_created AS "
+              "created, p_ended AS ended") +
+         "$body$;
+";
+  auto trigger = [](const std::string& table, const std::string& fn, const std::string& cols,
+                    const std::string& changed) {
+    std::string args = "definition_id, parent_id, state, started_at, ended_at";
+    if (table == "tasks") args = "element_id, completed_by, state, created_at, ended_at";
+    auto with = [&](const char* row) {
+      std::string out;
+      for (std::size_t at = 0; at < args.size();) {
+        auto comma = args.find(", ", at);
+        out += std::string(", ") + row + "." + args.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
+        at = comma == std::string::npos ? args.size() : comma + 2;
+      }
+      return out;
+    };
+    return "CREATE FUNCTION " + fn + "s() RETURNS trigger LANGUAGE plpgsql AS $body$ BEGIN IF TG_OP <> 'INSERT' THEN "
+           "PERFORM " + fn + "(-1" + with("OLD") + "); END IF; IF TG_OP <> 'DELETE' THEN PERFORM " + fn + "(1" +
+           with("NEW") + "); END IF; RETURN NULL; END $body$;
+CREATE TRIGGER " + table +
+           "_rollup AFTER INSERT OR DELETE ON " + table + " FOR EACH ROW EXECUTE FUNCTION " + fn +
+           "s();
+CREATE TRIGGER " + table + "_rollup_update AFTER UPDATE OF " + cols + " ON " + table +
+           " FOR EACH ROW WHEN (" + changed + ") EXECUTE FUNCTION " + fn + "s();
+";
+  };
+  sql += trigger("instances", "ordo_rollup_instance", "state, started_at, ended_at, parent_id, definition_id",
+                 "OLD.state IS DISTINCT FROM NEW.state OR OLD.started_at IS DISTINCT FROM NEW.started_at OR "
+                 "OLD.ended_at IS DISTINCT FROM NEW.ended_at OR OLD.parent_id IS DISTINCT FROM NEW.parent_id OR "
+                 "OLD.definition_id IS DISTINCT FROM NEW.definition_id");
+  sql += trigger("tasks", "ordo_rollup_task", "state, created_at, ended_at, element_id, completed_by",
+                 "(OLD.state = 'completed' OR NEW.state = 'completed') AND (OLD.state IS DISTINCT FROM NEW.state OR "
+                 "OLD.created_at IS DISTINCT FROM NEW.created_at OR OLD.ended_at IS DISTINCT FROM NEW.ended_at OR "
+                 "OLD.element_id IS DISTINCT FROM NEW.element_id OR OLD.completed_by IS DISTINCT FROM "
+                 "NEW.completed_by)");
   return sql;
 }
 

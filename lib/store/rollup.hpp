@@ -10,7 +10,8 @@ namespace ordo::store {
 // Run counts are kept per 15 minutes: every time zone's midnight is a bucket boundary.
 constexpr std::int64_t kRunBucketMillis = 900000;  // the triggers' literal
 
-std::string rollupMigration();
+std::string rollupMigration();          // SQLite: triggers
+std::string rollupMigrationPostgres();  // PostgreSQL: the same statements in functions, and triggers
 std::int64_t durationBucket(std::int64_t millis);
 // The smallest duration in `bucket` (INT64_MIN for bucket 0, which holds everything up to 1 ms).
 std::int64_t durationBucketFloor(std::int64_t bucket);

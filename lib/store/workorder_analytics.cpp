@@ -37,13 +37,19 @@ std::vector<RunCount> runCountsBetween(Connection& c, std::int64_t from, std::in
 }
 
 std::pair<std::int64_t, std::int64_t> startedRange(Connection& c) {
-  auto& q = c.prepare(
-      "SELECT min(bucket), max(bucket) FROM rollup_runs WHERE started != 0 OR completed != 0 OR rejected != 0 OR "
-      "cancelled != 0");
-  std::pair<std::int64_t, std::int64_t> out{0, 0};
-  if (q.step() && !q.isNull(0)) out = {q.int64(0) * kRunBucketMillis, (q.int64(1) + 1) * kRunBucketMillis - 1};
-  q.reset();
-  return out;
+  // The first and last buckets that count something, each from its end of the key.
+  auto edge = [&](const char* order) -> std::optional<std::int64_t> {
+    auto& q = c.prepare(std::string("SELECT bucket FROM rollup_runs WHERE started != 0 OR completed != 0 OR rejected "
+                                    "!= 0 OR cancelled != 0 ORDER BY bucket ") +
+                        order + " LIMIT 1");
+    std::optional<std::int64_t> b;
+    if (q.step()) b = q.int64(0);
+    q.reset();
+    return b;
+  };
+  auto lo = edge("ASC"), hi = edge("DESC");
+  if (!lo || !hi) return {0, 0};
+  return {*lo * kRunBucketMillis, (*hi + 1) * kRunBucketMillis - 1};
 }
 
 namespace {
@@ -220,13 +226,14 @@ std::vector<AbnormalInstance> abnormalInstances(Connection& c, std::int64_t now,
     q.reset();
   };
   auto& overdue = c.prepare(
-      "SELECT i.id, d.key, min(a.deadline) FROM wo_alerts a JOIN instances i ON i.id = a.instance_id JOIN definitions "
-      "d ON d.id = i.definition_id WHERE a.level = 'overdue' AND i.state = 'running' GROUP BY i.id ORDER BY i.id");
+      "SELECT i.id, d.key, min(a.deadline) FROM wo_alerts a CROSS JOIN instances i CROSS JOIN definitions d WHERE "
+      "i.id = a.instance_id AND d.id = i.definition_id AND a.level = 'overdue' AND i.state = 'running' GROUP BY i.id, "
+      "d.key ORDER BY i.id");
   add(overdue, "overdue");
   auto& incident = c.prepare(
-      "SELECT i.id, d.key, min(x.created_at) FROM incidents x JOIN instances i ON i.id = x.instance_id JOIN "
-      "definitions d ON d.id = i.definition_id WHERE x.resolved_at IS NULL AND i.state IN ('running', 'suspended') "
-      "GROUP BY i.id ORDER BY i.id");
+      "SELECT i.id, d.key, min(x.created_at) FROM incidents x CROSS JOIN instances i CROSS JOIN definitions d WHERE "
+      "i.id = x.instance_id AND d.id = i.definition_id AND x.resolved_at IS NULL AND i.state IN ('running', "
+      "'suspended') GROUP BY i.id, d.key ORDER BY i.id");
   add(incident, "incident");
   auto& suspended = c.prepare(
       "SELECT i.id, d.key, i.started_at FROM instances i INDEXED BY instances_state JOIN definitions d ON d.id = "
