@@ -1,5 +1,8 @@
 // The inside of a process or subprocess: flow nodes, sequence flows, data, lanes;
 // and what every activity shares (loops, io, data associations, async).
+#include <cerrno>
+#include <cstdlib>
+
 #include "parse/context.hpp"
 
 namespace ordo::parse {
@@ -68,6 +71,22 @@ model::DataItem readDataItem(ReadContext& ctx, pugi::xml_node xml) {
   d.itemSubjectRef = ctx.attr(xml, "itemSubjectRef");
   d.isCollection = ctx.boolAttr(xml, "isCollection", false);
   ctx.registerId(xml, d.id);
+  if (auto values = ctx.extensionChildren(xml, "value"); !values.empty()) {
+    d.initialValue = ctx.text(values.front());
+    const auto& v = *d.initialValue;
+    bool fits = true;
+    char* end = nullptr;
+    errno = 0;
+    switch (model::dataTypeOf(d.itemSubjectRef)) {
+      case model::DataType::integer: fits = v.empty() || (std::strtoll(v.c_str(), &end, 10), *end == 0); break;
+      case model::DataType::number: fits = v.empty() || (std::strtod(v.c_str(), &end), *end == 0); break;
+      case model::DataType::boolean: fits = v.empty() || v == "true" || v == "false"; break;
+      case model::DataType::text: break;
+    }
+    if (!fits || errno == ERANGE)
+      ctx.error(xml, "data_object_value", "data object '" + d.id + "': value '" + v + "' is not a " + d.itemSubjectRef,
+                d.id);
+  }
   return d;
 }
 

@@ -56,6 +56,11 @@ void enterServiceTask(Execution& ex, Token& t, const model::FlowNode& n) {
     ex.wait(t);
     return;
   }
+  if (callServiceHandler(ex, t, n)) ex.leave(t);
+}
+
+bool callServiceHandler(Execution& ex, Token& t, const model::FlowNode& n) {
+  const auto& s = n.service;
   const ServiceHandler* handler = nullptr;
   std::string name;
   for (const auto* candidate : {&s.topic, &s.type, &s.className, &s.expression, &s.delegateExpression})
@@ -69,8 +74,7 @@ void enterServiceTask(Execution& ex, Token& t, const model::FlowNode& n) {
   if (!handler && !s.expression.empty() && ex.process().hasExpression(s.expression)) {
     auto value = ex.evaluate(t, s.expression, n.id);
     if (!s.resultVariable.empty()) ex.setVariable(t, s.resultVariable, std::move(value));
-    ex.leave(t);
-    return;
+    return true;
   }
   if (!handler)
     throw Error(ErrorCode::unsupported,
@@ -91,9 +95,9 @@ void enterServiceTask(Execution& ex, Token& t, const model::FlowNode& n) {
   if (!s.resultVariable.empty() && !ctx.sets_.empty()) ex.setVariable(t, s.resultVariable, ctx.sets_.back().second);
   if (ctx.errorCode_) {
     ex.throwBpmnError(t, *ctx.errorCode_, ctx.errorMessage_);
-    return;
+    return false;
   }
-  ex.leave(t);
+  return true;
 }
 
 }  // namespace ordo::runtime
