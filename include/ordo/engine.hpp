@@ -237,6 +237,9 @@ class ServiceTaskContext {
   // The variables visible at the task (its scopes, innermost first).
   virtual Variables variables() const = 0;
   virtual void setVariable(const std::string& name, boost::json::value value) = 0;
+  // Local to the task's own token (DelegateExecution.setVariableLocal): in a multi-instance
+  // instance or a parallel branch, it stays with that one and is seen downstream of it.
+  virtual void setVariableLocal(const std::string& name, boost::json::value value) = 0;
   // Ends the task with a BPMN error, caught by a matching error boundary event.
   virtual void throwBpmnError(const std::string& errorCode, const std::string& message = {}) = 0;
 };

@@ -194,3 +194,22 @@ TEST_CASE("user tasks: one with neither assignee nor candidates is anyone's, unl
     REQUIRE_FAILS_UNCHANGED(db, ErrorCode::forbidden, e->completeTask(test::onlyTask(*e, inst.id).id, "bob"));
   }
 }
+
+TEST_CASE("service tasks: setVariableLocal stays with the handler's own token") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  e->registerServiceHandler("mark", [](ServiceTaskContext& c) {
+    auto v = c.variables();
+    c.setVariableLocal("mine", v.at("loopCounter"));
+    c.setVariable("last", v.at("loopCounter"));
+  });
+  e->deploy(bpmn("<startEvent id=\"s\"/><serviceTask id=\"each\" flowable:class=\"mark\">"
+                 "<multiInstanceLoopCharacteristics isSequential=\"true\"><loopCardinality>3</loopCardinality>"
+                 "</multiInstanceLoopCharacteristics></serviceTask><userTask id=\"after\"/>"
+                 "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"each\"/>"
+                 "<sequenceFlow id=\"2\" sourceRef=\"each\" targetRef=\"after\"/>"));
+  auto inst = e->start({"p", 0, {}, "", ""});
+  auto v = e->variables(inst.id);
+  CHECK(v.at("last") == 2);
+  CHECK_FALSE(v.contains("mine"));
+}
