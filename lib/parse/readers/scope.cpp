@@ -131,6 +131,12 @@ void readActivityCommon(ReadContext& ctx, pugi::xml_node xml, model::FlowNode& n
   if (auto v = ctx.engineAttr(xml, "async"); !v.empty()) node.asyncBefore = v == "true";
   if (auto v = ctx.engineAttr(xml, "asyncBefore"); !v.empty()) node.asyncBefore = v == "true";
   if (auto v = ctx.engineAttr(xml, "asyncAfter"); !v.empty()) node.asyncAfter = v == "true";
+  // camunda:asyncBefore/asyncAfter on the loop characteristics: each instance is asynchronous,
+  // which is how Ordo reads async on a multi-instance activity.
+  if (auto m = ctx.child(xml, "multiInstanceLoopCharacteristics")) {
+    if (ctx.engineAttr(m, "asyncBefore") == "true" || ctx.engineAttr(m, "async") == "true") node.asyncBefore = true;
+    if (ctx.engineAttr(m, "asyncAfter") == "true") node.asyncAfter = true;
+  }
   if (auto v = ctx.engineAttr(xml, "exclusive"); !v.empty()) node.exclusive = v != "false";
   node.skipExpression = ctx.engineAttr(xml, "skipExpression");
   if (auto q = xml.attribute("startQuantity")) node.startQuantity = q.as_llong(1);
