@@ -93,7 +93,7 @@ TEST_CASE("messages: a send task or throw event that names a handler hands the m
   CHECK(e->instance(s.id).state == Instance::State::completed);
 }
 
-TEST_CASE("signals: the payload of flowable:out reaches flowable:in; with async each catch gets a job") {
+TEST_CASE("signals: the payload of flowable:out reaches flowable:in, and with async each catch gets a job") {
   TempDb db;
   auto clock = std::make_shared<ManualClock>(jobs::parseDateTime("2026-03-01T08:00:00Z"));
   auto e = test::openEngine(db, clock);
@@ -137,7 +137,7 @@ TEST_CASE("signals: the payload of flowable:out reaches flowable:in; with async 
   }
 }
 
-TEST_CASE("data objects: a value is a typed variable of its scope from the start; a value off its type is refused") {
+TEST_CASE("data objects: a value is a typed variable of its scope from the start, and a value off its type is refused") {
   TempDb db;
   auto e = test::openEngine(db);
   e->deploy(
