@@ -40,6 +40,13 @@ struct EngineOptions {
   int readConnections = 4;
   // Users, roles and departments; null: the engine's own tables (Engine::saveUser ...).
   std::shared_ptr<Directory> directory;
+  // One JavaScript script task's budget: past it the script is stopped and its task fails
+  // (service_failed; inside a job, a retry and then an incident).
+  std::int64_t scriptTimeMillis = 2000;
+  std::size_t scriptMemoryBytes = std::size_t{64} << 20;
+  // A user task with no assignee and no candidates: false (as Flowable and Camunda), any user may
+  // claim, complete or hand it on; true, only administrators and the system.
+  bool strictTaskAccess = false;
 };
 
 // One page of a query, with how many match in all (read in the same snapshot as the page).
@@ -213,8 +220,8 @@ struct InstanceQuery {
   std::string businessKey;
   Id parentId = -1;  // -1: any; 0: root instances only
   std::string initiator;
-  Id definitionId = 0;        // 0: any version
-  int definitionVersion = 0;  // 0: any
+  Id definitionId = 0;                          // 0: any version
+  int definitionVersion = 0;                    // 0: any
   std::int64_t startedFrom = 0, startedTo = 0;  // epoch ms, both inclusive; 0: open
   int offset = 0;
   int limit = 0;  // 0: every match; negative is invalid_argument
@@ -230,6 +237,9 @@ class ServiceTaskContext {
   // The variables visible at the task (its scopes, innermost first).
   virtual Variables variables() const = 0;
   virtual void setVariable(const std::string& name, boost::json::value value) = 0;
+  // Local to the task's own token (DelegateExecution.setVariableLocal): in a multi-instance
+  // instance or a parallel branch, it stays with that one and is seen downstream of it.
+  virtual void setVariableLocal(const std::string& name, boost::json::value value) = 0;
   // Ends the task with a BPMN error, caught by a matching error boundary event.
   virtual void throwBpmnError(const std::string& errorCode, const std::string& message = {}) = 0;
 };
@@ -333,7 +343,7 @@ struct DeploymentResource {
 struct DeploymentRequest {
   std::string name, source, tenant;
   std::vector<DeploymentResource> resources;
-  bool duplicateFiltering = false;  // nothing changed: answer the previous deployment, record none
+  bool duplicateFiltering = false;           // nothing changed: answer the previous deployment, record none
   std::map<std::string, std::string> forms;  // JSON form schemas by form key, deployed with every resource
 };
 struct DeploymentRecord {

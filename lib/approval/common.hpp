@@ -19,6 +19,8 @@ template <class T>
 bool mayWorkOn(const T& t, const command::Runner::Actor& a) {
   if (a.admin) return true;
   if (!t.assignee.empty()) return t.assignee == a.id;
+  // As in Flowable and Camunda: a task nobody is named for is anyone's (unless strict).
+  if (t.candidateUsers.empty() && t.candidateGroups.empty()) return a.mayTakeOpenTasks;
   if (contains(t.candidateUsers, a.id)) return true;
   return std::any_of(t.candidateGroups.begin(), t.candidateGroups.end(),
                      [&](const std::string& g) { return contains(a.roles, g); });

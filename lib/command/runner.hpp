@@ -54,9 +54,16 @@ struct CommandContext {
   std::deque<runtime::ParentNotice> notices;
   std::deque<Id> cancels;
   std::deque<NewWait> newWaits;
-  std::deque<std::pair<std::string, Id>> thrownSignals;  // name, thrower
-  std::vector<HistoryEntry> written;                     // announced to listeners after the commit
-  std::uint64_t seq = 0;                                 // which command this is, for interrupt()
+  struct Thrown {
+    std::string name;
+    Variables payload;
+    Id thrower;
+    bool async;
+  };
+  std::deque<Thrown> thrownSignals;
+  std::deque<runtime::Execution::ThrownMessage> thrownMessages;  // by send tasks and message throw events
+  std::vector<HistoryEntry> written;                             // announced to listeners after the commit
+  std::uint64_t seq = 0;                                         // which command this is, for interrupt()
   // Instances the caller saw at a revision (HTTP If-Match): loading one at another is a conflict.
   std::map<Id, std::int64_t> expectedRevisions;
 };
@@ -105,6 +112,9 @@ struct Runner : runtime::Environment {
     auto it = handlers.find(name);
     return it == handlers.end() ? nullptr : it->second.get();
   }
+
+  std::int64_t scriptTimeMillis() const override { return options.scriptTimeMillis; }
+  std::size_t scriptMemoryBytes() const override { return options.scriptMemoryBytes; }
 
   bool interrupted() const override {
     auto running = runningCommand.load(std::memory_order_relaxed);
@@ -156,11 +166,14 @@ struct Runner : runtime::Environment {
 
   // Delivers `name` to every waiting instance and starts the processes with that signal
   // start event; signals these throw in turn are delivered too, in the same transaction.
-  int broadcast(store::Session& c, const std::string& name, const Variables& variables, Id thrower = 0) {
+  // async: waiting events receive it in jobs of their own; processes start at once.
+  int broadcast(store::Session& c, const std::string& name, const Variables& variables, Id thrower = 0,
+                bool async = false) {
     int received = 0;
     for (Id instance : c.signalReceivers(name))
       if (instance != thrower)  // the thrower caught its own signal while throwing it
-        onInstance(c, instance, {}, [&](runtime::Execution& ex) { received += ex.deliverSignal(name, variables); });
+        onInstance(c, instance, {},
+                   [&](runtime::Execution& ex) { received += ex.deliverSignal(name, variables, async); });
     Id last = 0;
     for (const auto& sub : c.startSubscriptions("signal", name)) {
       if (sub.definition == last) continue;  // one new instance per process, whichever start event
@@ -171,6 +184,29 @@ struct Runner : runtime::Environment {
       ++received;
     }
     return received;
+  }
+
+  // A message a send task or throw event sent: to the first instance waiting for it (with the
+  // correlation key as business key, when there is one), else a message start event; else the
+  // command fails, as Engine::correlateMessage does, rather than lose it.
+  void deliverMessage(store::Session& c, const runtime::Execution::ThrownMessage& m) {
+    auto waiters = c.messageWaiters(m.name, m.correlationKey, 0);
+    if (!waiters.empty()) {
+      onInstance(c, waiters[0].instance, {},
+                 [&](runtime::Execution& ex) { ex.correlate(waiters[0].subscription, m.payload); });
+      return;
+    }
+    for (const auto& sub : c.startSubscriptions("message", m.name)) {
+      if (auto def = c.definitionById(sub.definition); !def || !def->startsInstances()) continue;
+      auto dp = deployed(c, sub.definition);
+      startInstance(c, *dp, m.payload, m.correlationKey, {}, {}, dp->process->node(sub.element));
+      return;
+    }
+    throw Error(ErrorCode::not_found,
+                "message '" + m.name + "' sent by '" + m.element + "' reaches no instance waiting for it" +
+                    (m.correlationKey.empty() ? "" : " with business key '" + m.correlationKey + "'") +
+                    ", and no process starts with it",
+                m.element);
   }
 
   // The message and signal start events of a new version, registered in place of the old version's.
@@ -203,9 +239,11 @@ struct Runner : runtime::Environment {
     for (const auto& sub : st.subscriptions)
       if (sub.createdNow && !sub.removed && sub.kind == "message")
         x.newWaits.push_back({st.row.id, sub.id, sub.name, st.row.businessKey});
-    for (const auto& name : ex.signalsThrown) x.thrownSignals.emplace_back(name, st.row.id);
+    for (auto& s : ex.signalsThrown)
+      x.thrownSignals.push_back({std::move(s.name), std::move(s.payload), st.row.id, s.async});
     for (auto& r : ex.callsRequested)
       x.calls.push_back({std::move(r), st.row.id, st.row.definitionId, st.row.initiator, st.row.tenant});
+    for (auto& m : ex.messagesThrown) x.thrownMessages.push_back(std::move(m));
     for (const auto& e : ex.escalationsToParent) x.notices.push_back(e);  // before the child's end, if it ended
     if (ex.parentNotice) x.notices.push_back(*ex.parentNotice);
     for (Id child : ex.childrenToCancel) x.cancels.push_back(child);
@@ -250,10 +288,14 @@ struct Runner : runtime::Environment {
         newWaits.pop_front();
         if (auto vars = c.takeBufferedMessage(wait.name, wait.businessKey, clock->nowMillis()))
           onInstance(c, wait.instance, {}, [&](runtime::Execution& ex) { ex.correlate(wait.subscription, *vars); });
+      } else if (!x.thrownMessages.empty()) {
+        auto message = std::move(x.thrownMessages.front());
+        x.thrownMessages.pop_front();
+        deliverMessage(c, message);
       } else if (!thrownSignals.empty()) {
-        auto [name, thrower] = thrownSignals.front();
+        auto signal = std::move(thrownSignals.front());
         thrownSignals.pop_front();
-        broadcast(c, name, {}, thrower);
+        broadcast(c, signal.name, signal.payload, signal.thrower, signal.async);
       } else {
         break;
       }
@@ -477,10 +519,11 @@ struct Runner : runtime::Environment {
     std::string id;
     std::vector<std::string> roles;
     bool admin = false;
+    bool mayTakeOpenTasks = true;  // a task with no assignee and no candidates (EngineOptions::strictTaskAccess)
   };
   Actor actor(store::Session& c, const std::string& user) {
     if (user.empty()) return Actor{user, {}, true};  // ordo::Actor::system(): the host may do all
-    Actor a{user, {}, false};
+    Actor a{user, {}, false, !options.strictTaskAccess};
     std::optional<User> u = options.directory ? options.directory->user(user) : c.userById(user);
     if (u) a.roles = u->roles;
     a.admin = std::find(a.roles.begin(), a.roles.end(), "admin") != a.roles.end();

@@ -27,6 +27,7 @@ constexpr Method methods[] = {
     {"toUpperCase", 0},
     {"toLowerCase", 0},
     {"trim", 0},
+    {"concat", 1},
     {"equalsIgnoreCase", 1},
     {"isEmpty", 0},
     {"size", 0},
@@ -63,6 +64,7 @@ std::optional<Operand> stringMethod(std::string_view name, std::string_view s, c
   if (name == "endsWith") return boolean(s.ends_with(argument()));
   if (name == "length") return integer(javaLength(s));
   if (name == "isEmpty") return boolean(s.empty());
+  if (name == "concat") return text(std::string(s) + argument());
   if (name == "toUpperCase" || name == "toLowerCase") {
     std::string mapped(s);
     std::transform(mapped.begin(), mapped.end(), mapped.begin(), name == "toUpperCase" ? upper : lower);

@@ -39,6 +39,11 @@ std::string unsupportedEvent(const FlowNode& node) {
         return {};
       return what();
     case NodeKind::endEvent:
+    case NodeKind::intermediateThrowEvent:
+      if (type == EventType::message && (!node.service.type.empty() || !node.service.topic.empty()))
+        return "external workers on message throw events (" + node.label() + "): use a send task";
+      if (node.kind == NodeKind::intermediateThrowEvent) break;
+      if (type == EventType::message) return {};
       if (type == EventType::none || type == EventType::terminate || type == EventType::error ||
           type == EventType::escalation || type == EventType::signal || type == EventType::compensate)
         return {};
@@ -57,13 +62,13 @@ std::string unsupportedEvent(const FlowNode& node) {
       if (type == EventType::error && node.cancelActivity) return {};
       if (type == EventType::escalation) return {};
       return what();
-    case NodeKind::intermediateThrowEvent:
-      if (type == EventType::none || type == EventType::link || type == EventType::escalation ||
-          type == EventType::signal || type == EventType::compensate)
-        return {};
-      return what();
     default: return {};
   }
+  // intermediate throw events
+  if (type == EventType::none || type == EventType::link || type == EventType::escalation ||
+      type == EventType::signal || type == EventType::compensate || type == EventType::message)
+    return {};
+  return what();
 }
 
 }  // namespace
@@ -81,6 +86,7 @@ std::string unsupportedFeature(const FlowNode& node) {
     case NodeKind::userTask:
     case NodeKind::manualTask:
     case NodeKind::serviceTask:
+    case NodeKind::sendTask:
     case NodeKind::exclusiveGateway:
     case NodeKind::parallelGateway:
     case NodeKind::inclusiveGateway:
@@ -95,7 +101,10 @@ std::string unsupportedFeature(const FlowNode& node) {
       if (node.instantiate || node.eventGatewayType == "Parallel")
         return "instantiating or parallel event-based gateways (" + node.label() + ")";
       return {};
-    case NodeKind::scriptTask: return "script tasks: Ordo embeds no script language (" + node.label() + ")";
+    case NodeKind::scriptTask:
+      if (scriptLanguage(node.script.format) != ScriptLanguage::other) return {};
+      return "script tasks in '" + node.script.format + "' (" + node.label() +
+             "): Ordo runs scriptFormat javascript (also ecmascript, js) and juel";
     default: return std::string(toString(node.kind)) + " (" + node.id + ")";
   }
 }

@@ -1,8 +1,29 @@
 #include "model/model.hpp"
 
+#include <cctype>
+
 #include "model/graph.hpp"
 
 namespace ordo::model {
+
+DataType dataTypeOf(const std::string& itemSubjectRef) {
+  auto colon = itemSubjectRef.find(':');
+  auto t = colon == std::string::npos ? itemSubjectRef : itemSubjectRef.substr(colon + 1);
+  for (auto& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (t == "int" || t == "integer" || t == "long" || t == "short") return DataType::integer;
+  if (t == "double" || t == "float" || t == "decimal") return DataType::number;
+  if (t == "boolean") return DataType::boolean;
+  return DataType::text;
+}
+
+ScriptLanguage scriptLanguage(std::string_view format) {
+  std::string f(format);
+  for (auto& c : f) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (f == "javascript" || f == "ecmascript" || f == "js" || f == "text/javascript" || f == "application/javascript")
+    return ScriptLanguage::javascript;
+  if (f.empty() || f == "juel") return ScriptLanguage::juel;
+  return ScriptLanguage::other;
+}
 
 const char* toString(NodeKind kind) {
   switch (kind) {

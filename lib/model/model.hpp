@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -83,6 +84,9 @@ struct EventDefinition {
   std::string condition;          // conditional events
   std::string linkName;           // link events: the name pairs throw and catch
   bool waitForCompletion = true;  // compensation
+  bool async = false;             // a thrown signal: each catcher receives it in a job of its own
+  // camunda:errorCodeVariable / escalationCodeVariable / errorMessageVariable on a catching event
+  std::string codeVariable, messageVariable;
   // terminate end events (Flowable): end the whole instance tree, or the whole multi-instance body
   bool terminateAll = false, terminateMultiInstance = false;
   Position position;
@@ -125,7 +129,12 @@ struct DataAssociation {
 struct DataItem {  // dataInput, dataOutput, dataObject, property
   std::string id, name, itemSubjectRef;
   bool isCollection = false;
+  // A data object's flowable:value: a variable of its scope from the scope's start ("" is null).
+  std::optional<std::string> initialValue;
 };
+// The type of a data object's itemSubjectRef ("xsd:int" -> integer); text for anything else.
+enum class DataType : unsigned char { text, integer, number, boolean };
+DataType dataTypeOf(const std::string& itemSubjectRef);
 
 struct IoSpecification {
   std::vector<DataItem> inputs, outputs;
@@ -157,12 +166,16 @@ struct CallDefinition {
   std::string version;
   std::string businessKey;
   bool inheritBusinessKey = false;
-  std::vector<VariableMapping> in, out;
+  std::vector<VariableMapping> in, out;  // on events: a signal's payload (out: thrown, in: caught)
 };
 
 struct Script {
   std::string format, text, resultVariable;
+  bool autoStoreVariables = false;  // flowable: globals the script assigns become process variables
 };
+// The languages script tasks run in: JavaScript (duktape) and JUEL; an empty format is JUEL, as in Flowable.
+enum class ScriptLanguage : unsigned char { javascript, juel, other };
+ScriptLanguage scriptLanguage(std::string_view format);
 
 struct Scope;
 struct SequenceFlow;

@@ -88,6 +88,21 @@ std::vector<pugi::xml_node> ReadContext::extensionChildren(pugi::xml_node node, 
   return out;
 }
 
+std::vector<model::VariableMapping> ReadContext::variableMappings(pugi::xml_node node, std::string_view tag) const {
+  std::vector<model::VariableMapping> out;
+  for (auto m : extensionChildren(node, tag)) {
+    if (m.attribute("businessKey")) continue;  // a call activity's business key (readCallActivity)
+    model::VariableMapping v;
+    v.source = attr(m, "source");
+    v.sourceExpression = attr(m, "sourceExpression");
+    v.target = attr(m, "target");
+    v.all = attr(m, "variables") == "all";
+    v.local = attr(m, "local") == "true";
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
 std::string ReadContext::text(pugi::xml_node node) const {
   std::string out;
   for (auto c : node.children())

@@ -40,6 +40,8 @@ class ReadContext {
   // Engine-extension children (flowable:in, camunda:field ...) inside extensionElements.
   std::vector<pugi::xml_node> extensionChildren(pugi::xml_node node, std::string_view local) const;
   std::string text(pugi::xml_node node) const;  // trimmed text content
+  // flowable:in / camunda:out ... mappings (call activities, and signal payloads on events).
+  std::vector<model::VariableMapping> variableMappings(pugi::xml_node node, std::string_view tag) const;
   // A reference attribute (messageRef ...); a QName of the document's own namespace
   // ("tns:newInvoice", as Flowable's and Camunda's models often write it) by its local part.
   std::string reference(pugi::xml_node node, const char* attribute) const;

@@ -127,10 +127,23 @@ void Execution::catchAt(Token& host, const FlowNode& catcher) {
     triggerEventSubProcess(host, catcher);
 }
 
+namespace {
+// camunda:errorCodeVariable and its kin: the catching event hands the caught code on as a variable.
+void keepCaught(Execution& ex, Token& host, const FlowNode& catcher, model::EventType type, const std::string& code,
+                const std::string& message) {
+  const auto* def = catcher.event(type);
+  if (!def) return;
+  if (!def->codeVariable.empty()) ex.setVariable(host, def->codeVariable, boost::json::value(code));
+  if (!def->messageVariable.empty())
+    ex.setVariable(host, def->messageVariable, message.empty() ? boost::json::value() : boost::json::value(message));
+}
+}  // namespace
+
 void Execution::throwBpmnError(Token& from, const std::string& code, const std::string& message) {
   Token* host = nullptr;
   if (const auto* c = findCatcher(from, model::EventType::error, code, host)) {
     record("error_caught", host, c, 0, code);
+    keepCaught(*this, *host, *c, model::EventType::error, code, message);
     catchAt(*host, *c);
     return;
   }
@@ -157,16 +170,33 @@ bool Execution::throwEscalation(Token& from, const std::string& code) {
       notice.parent = state_.row.parentId;
       notice.parentToken = state_.row.parentTokenId;
       notice.escalation = code;
+      notice.variables = visibleVariables(from);  // for the call activity's out mappings
       escalationsToParent.push_back(std::move(notice));
     }
     return false;  // BPMN: an uncaught escalation is not an error
   }
   record("escalation_caught", host, c, 0, code);
+  keepCaught(*this, *host, *c, model::EventType::escalation, code, {});
   catchAt(*host, *c);
   return true;
 }
 
 void Execution::openScope(Token& scope) {
+  // Data objects with a value are variables of their scope (start variables win).
+  for (const auto& d : scopeOf(scope).dataObjects) {
+    if (!d.initialValue || d.name.empty()) continue;
+    auto have = state_.variables.find(scope.id);
+    if (have != state_.variables.end() && have->second.contains(d.name)) continue;
+    const auto& v = *d.initialValue;
+    boost::json::value value;
+    if (!v.empty()) switch (model::dataTypeOf(d.itemSubjectRef)) {
+        case model::DataType::integer: value = std::stoll(v); break;
+        case model::DataType::number: value = std::stod(v); break;
+        case model::DataType::boolean: value = v == "true"; break;
+        case model::DataType::text: value = v; break;
+      }
+    setLocalVariable(scope, d.name, std::move(value));
+  }
   for (const auto* esp : scopeOf(scope).eventSubProcesses())
     for (const auto* st : esp->inner->startEvents()) {
       if (st->event(model::EventType::message)) subscribeMessage(scope, *st);
@@ -217,7 +247,16 @@ void Execution::receive(SubscriptionRow& sub, const Variables& variables) {
   Token* owner = state_.token(sub.tokenId);
   const auto* eventNode = process_.process->node(sub.element);
   if (!owner || !eventNode) throw Error(ErrorCode::internal, "a subscription without its token or element");
-  for (const auto& kv : variables) setVariable(*owner, std::string(kv.key()), kv.value());
+  if (sub.kind == "signal" && !eventNode->call.in.empty()) {
+    // flowable:in: the catching event takes the payload's variables it names, under its names.
+    for (const auto& m : eventNode->call.in) {
+      if (m.target.empty()) continue;
+      auto v = variables.find(m.source);
+      setVariable(*owner, m.target, v == variables.end() ? boost::json::value() : v->value());
+    }
+  } else {
+    for (const auto& kv : variables) setVariable(*owner, std::string(kv.key()), kv.value());
+  }
   record(sub.kind + "_received", owner, eventNode, 0, sub.name);
   if (eventNode->kind == NodeKind::boundaryEvent)
     triggerBoundary(*owner, *eventNode);
@@ -277,19 +316,25 @@ bool Execution::fireConditions() {
   return false;
 }
 
-int Execution::deliverSignal(const std::string& name, const Variables& variables) {
-  int received = catchSignal(name, variables);
+int Execution::deliverSignal(const std::string& name, const Variables& variables, bool async) {
+  int received = catchSignal(name, variables, async);
   run();
   return received;
 }
 
-int Execution::catchSignal(const std::string& name, const Variables& variables) {
+int Execution::catchSignal(const std::string& name, const Variables& variables, bool async) {
   int received = 0;
   // Only the subscriptions present now: those a delivery creates wait for the next signal.
   auto count = state_.subscriptions.size();
   for (std::size_t i = 0; i < count; ++i) {
     auto& sub = state_.subscriptions[i];
     if (sub.removed || sub.kind != "signal" || sub.name != name || !state_.token(sub.tokenId)) continue;
+    if (async) {  // the subscription stays until its job delivers the signal
+      createAsyncJob(*state_.token(sub.tokenId), *process_.process->node(sub.element), "signal");
+      state_.jobs.back().data = {{"signal", sub.id}, {"payload", variables}};
+      ++received;
+      continue;
+    }
     receive(sub, variables);
     ++received;
   }

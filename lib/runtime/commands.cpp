@@ -18,7 +18,8 @@ void Execution::endInstance(Instance::State state, const std::string& kind, cons
   // the caller would wait forever for a child that is gone (an error already told it).
   bool live = state_.row.state == Instance::State::running || state_.row.state == Instance::State::suspended;
   if (state_.row.parentId && live && !parentNotice &&
-      (state == Instance::State::terminated || state == Instance::State::rejected || state == Instance::State::invalidated)) {
+      (state == Instance::State::terminated || state == Instance::State::rejected ||
+       state == Instance::State::invalidated)) {
     ParentNotice notice;
     notice.parent = state_.row.parentId;
     notice.parentToken = state_.row.parentTokenId;
@@ -55,11 +56,37 @@ void Execution::terminate(const std::string& reason) {
   if (!told) parentNotice.reset();
 }
 
+// Out mappings: what the parent's call activity at `t` takes from its child's variables.
+void Execution::applyOutMappings(Token& t, const FlowNode& n, const Variables& childVariables) {
+  for (const auto& m : n.call.out) {
+    if (m.all) {
+      for (const auto& kv : childVariables) setVariable(t, std::string(kv.key()), kv.value());
+    } else if (!m.sourceExpression.empty()) {
+      struct Child : expr::Variables {
+        const ordo::Variables& v;
+        explicit Child(const ordo::Variables& x) : v(x) {}
+        const boost::json::value* find(std::string_view name) const override {
+          auto it = v.find(name);
+          return it == v.end() ? nullptr : &it->value();
+        }
+      } child(childVariables);
+      try {
+        setVariable(t, m.target, process_.expression(m.sourceExpression).evaluate(child));
+      } catch (const expr::Error& e) {
+        throw Error(ErrorCode::expression_error, std::string(e.what()) + " (out mapping of '" + n.id + "')", n.id);
+      }
+    } else if (auto it = childVariables.find(m.source); it != childVariables.end()) {
+      setVariable(t, m.target.empty() ? m.source : m.target, it->value());
+    }
+  }
+}
+
 void Execution::childEnded(Id tokenId, const ParentNotice& notice) {
   Token* t = state_.token(tokenId);
   if (!t) return;  // the call activity was cancelled meanwhile
   const auto& n = node(*t);
-  if (!notice.escalation.empty()) {  // the child goes on; its call activity's boundary may catch it
+  if (!notice.escalation.empty()) {             // the child goes on; its call activity's boundary may catch it
+    applyOutMappings(*t, n, notice.variables);  // as Camunda: the out mappings apply on an escalation too
     throwEscalation(*t, notice.escalation);
     run();
     return;
@@ -79,28 +106,7 @@ void Execution::childEnded(Id tokenId, const ParentNotice& notice) {
     run();
     return;
   }
-  // Out mappings: what the parent takes from the child.
-  for (const auto& m : n.call.out) {
-    if (m.all) {
-      for (const auto& kv : notice.variables) setVariable(*t, std::string(kv.key()), kv.value());
-    } else if (!m.sourceExpression.empty()) {
-      struct Child : expr::Variables {
-        const ordo::Variables& v;
-        explicit Child(const ordo::Variables& x) : v(x) {}
-        const boost::json::value* find(std::string_view name) const override {
-          auto it = v.find(name);
-          return it == v.end() ? nullptr : &it->value();
-        }
-      } child(notice.variables);
-      try {
-        setVariable(*t, m.target, process_.expression(m.sourceExpression).evaluate(child));
-      } catch (const expr::Error& e) {
-        throw Error(ErrorCode::expression_error, std::string(e.what()) + " (out mapping of '" + n.id + "')", n.id);
-      }
-    } else if (auto it = notice.variables.find(m.source); it != notice.variables.end()) {
-      setVariable(*t, m.target.empty() ? m.source : m.target, it->value());
-    }
-  }
+  applyOutMappings(*t, n, notice.variables);
   transition(*t, TokenState::active);
   agenda_.push_back({Op::leave, t->id});
   run();

@@ -1,6 +1,7 @@
 #include "runtime/deployed.hpp"
 
 #include "jobs/iso8601.hpp"
+#include "script/javascript.hpp"
 
 namespace ordo::runtime {
 
@@ -40,6 +41,18 @@ struct Collector {
     }
   }
 
+  // A script task's script compiles now, so that a syntax error fails the deploy.
+  void script(const model::FlowNode& n) {
+    switch (model::scriptLanguage(n.script.format)) {
+      case model::ScriptLanguage::juel: add(n.script.text, n.id, n.position, "script"); return;
+      case model::ScriptLanguage::other: return;  // refused as unsupported (model/capabilities.cpp)
+      case model::ScriptLanguage::javascript: break;
+    }
+    if (auto why = script::compileError(n.script.text); !why.empty())
+      diagnostics.push_back(
+          {Severity::error, "script_syntax", "script: " + why, n.id, n.position.line, n.position.column});
+  }
+
   void scope(const model::Scope& s) {
     for (const auto& f : s.flows) {
       add(f->condition, f->id, f->position, "condition");
@@ -77,6 +90,8 @@ struct Collector {
       for (const auto& m : n->call.in) add(m.sourceExpression, n->id, p, "in mapping");
       for (const auto& m : n->call.out) add(m.sourceExpression, n->id, p, "out mapping");
       add(n->call.businessKey, n->id, p, "businessKey");
+      if (auto key = n->extensions.find("correlationKey"); key != n->extensions.end())
+        add(key->second, n->id, p, "correlationKey");
       if (isExpression(n->call.calledElement)) add(n->call.calledElement, n->id, p, "calledElement");
       // A service expression (camunda:expression="${a + 1}") runs as JUEL when no handler has its
       // name; one JUEL cannot read (a bean's method) stays a handler name only.
@@ -84,6 +99,7 @@ struct Collector {
           out.expressions.emplace(n->service.expression, expr::Expression::compile(n->service.expression));
         } catch (const expr::Error&) {
         }
+      if (n->kind == model::NodeKind::scriptTask) script(*n);
       if (n->inner) scope(*n->inner);
     }
   }

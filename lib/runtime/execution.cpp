@@ -289,6 +289,16 @@ void Execution::runJob(Id jobId) {
   }
   if (job->kind != "async") throw Error(ErrorCode::internal, "job " + std::to_string(jobId) + " is not runnable");
   job->removed = true;
+  if (const auto* signal = job->data.if_contains("signal")) {  // an asynchronous signal's delivery
+    Variables payload = job->data.contains("payload") ? job->data.at("payload").as_object() : Variables{};
+    for (auto& sub : state_.subscriptions)
+      if (sub.id == signal->to_number<Id>() && !sub.removed) {
+        receive(sub, payload);
+        break;
+      }
+    run();
+    return;
+  }
   Token* t = state_.token(job->tokenId);
   if (!t) return;
   const auto& n = node(*t);

@@ -25,6 +25,9 @@ class Environment {
   virtual ~Environment() = default;
   virtual const ServiceHandler* serviceHandler(const std::string& name) const = 0;
   virtual bool interrupted() const { return false; }
+  // The budget of one script task's run (EngineOptions::scriptTimeMillis, scriptMemoryBytes).
+  virtual std::int64_t scriptTimeMillis() const { return 2000; }
+  virtual std::size_t scriptMemoryBytes() const { return std::size_t{64} << 20; }
   // Users, roles and departments, for assignment rules.
   virtual const Directory* directory() const { return nullptr; }
   // 委托: the user a new task of `user` goes to instead, if `user` entrusted their tasks.
@@ -48,8 +51,9 @@ struct ParentNotice {  // a called instance ended: the parent's call activity co
   Id parent = 0, parentToken = 0;
   bool error = false;
   std::string errorCode;
-  Variables variables;     // the child's variables, for the out mappings
-  std::optional<Instance::State> ended;  // completed, terminated, rejected, invalidated: the child ended without completing
+  Variables variables;  // the child's variables, for the out mappings
+  std::optional<Instance::State>
+      ended;               // completed, terminated, rejected, invalidated: the child ended without completing
   std::string escalation;  // an escalation the child did not catch; the child goes on
 };
 
@@ -152,11 +156,23 @@ class Execution {
   void openScope(Token& scope);
   void triggerEventSubProcess(Token& scope, const model::FlowNode& start);
   // Delivers a signal to every subscription of this instance; returns how many received it.
-  int deliverSignal(const std::string& name, const Variables& variables);
+  // async: each subscription receives it in a job of its own (flowable:async on the throwing definition).
+  int deliverSignal(const std::string& name, const Variables& variables, bool async = false);
   // The same inside a running command (a throw event): the catches join the agenda.
-  int catchSignal(const std::string& name, const Variables& variables);
+  int catchSignal(const std::string& name, const Variables& variables, bool async = false);
   // Signals thrown by this command, for the engine to broadcast to every instance.
-  std::vector<std::string> signalsThrown;
+  struct ThrownSignal {
+    std::string name;
+    Variables payload;
+    bool async = false;
+  };
+  std::vector<ThrownSignal> signalsThrown;
+  // Messages thrown by this command with no handler: the engine correlates them in its transaction.
+  struct ThrownMessage {
+    std::string name, correlationKey, element;
+    Variables payload;
+  };
+  std::vector<ThrownMessage> messagesThrown;
   std::vector<CallRequest> callsRequested;
   std::optional<ParentNotice> parentNotice;
   std::vector<ParentNotice> escalationsToParent;  // uncaught escalations, for the calling instance
@@ -164,6 +180,7 @@ class Execution {
 
   // The child started by the call activity at `token` ended (or threw a BPMN error).
   void childEnded(Id token, const ParentNotice& notice);
+  void applyOutMappings(Token& t, const model::FlowNode& n, const Variables& childVariables);
   // The parent's call activity was cancelled: this called instance stops.
   void terminate(const std::string& reason);
   // A terminate end event with terminateAll: this instance and its callers end, completed.
@@ -258,6 +275,13 @@ const Behavior& behaviorFor(model::NodeKind kind);
 void enterTask(Execution&, Token&, const model::FlowNode&);
 void enterUserTask(Execution&, Token&, const model::FlowNode&);
 void enterServiceTask(Execution&, Token&, const model::FlowNode&);
+void enterScriptTask(Execution&, Token&, const model::FlowNode&);
+void enterSendTask(Execution&, Token&, const model::FlowNode&);
+// Runs the in-process handler (or JUEL expression) a service-like element names; false when it
+// ended the element with a BPMN error (the token is gone to the catch).
+bool callServiceHandler(Execution&, Token&, const model::FlowNode&);
+// A message throw or end event's message: its handler's, else the engine's; false as callServiceHandler.
+bool sendMessage(Execution&, Token&, const model::FlowNode&);
 void enterExclusiveGateway(Execution&, Token&, const model::FlowNode&);
 void enterParallelGateway(Execution&, Token&, const model::FlowNode&);
 void enterInclusiveGateway(Execution&, Token&, const model::FlowNode&);

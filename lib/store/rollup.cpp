@@ -139,15 +139,13 @@ DROP INDEX instances_ended;
          fill(kInstanceRollup,
               "SELECT p_s AS s, p_def AS def, p_parent AS parent, p_state AS state, p_started AS started, p_ended "
               "AS ended") +
-         "$body$;
-";
+         "$body$;\n";
   sql += "CREATE FUNCTION ordo_rollup_task(p_s BIGINT, p_element TEXT, p_completer TEXT, p_state TEXT, p_created "
          "BIGINT, p_ended BIGINT) RETURNS void LANGUAGE sql AS $body$" +
          fill(kTaskRollup,
               "SELECT p_s AS s, p_element AS element, p_completer AS completer, p_state AS state, p_created AS "
               "created, p_ended AS ended") +
-         "$body$;
-";
+         "$body$;\n";
   auto trigger = [](const std::string& table, const std::string& fn, const std::string& cols,
                     const std::string& changed) {
     std::string args = "definition_id, parent_id, state, started_at, ended_at";
@@ -163,13 +161,10 @@ DROP INDEX instances_ended;
     };
     return "CREATE FUNCTION " + fn + "s() RETURNS trigger LANGUAGE plpgsql AS $body$ BEGIN IF TG_OP <> 'INSERT' THEN "
            "PERFORM " + fn + "(-1" + with("OLD") + "); END IF; IF TG_OP <> 'DELETE' THEN PERFORM " + fn + "(1" +
-           with("NEW") + "); END IF; RETURN NULL; END $body$;
-CREATE TRIGGER " + table +
+           with("NEW") + "); END IF; RETURN NULL; END $body$;\nCREATE TRIGGER " + table +
            "_rollup AFTER INSERT OR DELETE ON " + table + " FOR EACH ROW EXECUTE FUNCTION " + fn +
-           "s();
-CREATE TRIGGER " + table + "_rollup_update AFTER UPDATE OF " + cols + " ON " + table +
-           " FOR EACH ROW WHEN (" + changed + ") EXECUTE FUNCTION " + fn + "s();
-";
+           "s();\nCREATE TRIGGER " + table + "_rollup_update AFTER UPDATE OF " + cols + " ON " + table +
+           " FOR EACH ROW WHEN (" + changed + ") EXECUTE FUNCTION " + fn + "s();\n";
   };
   sql += trigger("instances", "ordo_rollup_instance", "state, started_at, ended_at, parent_id, definition_id",
                  "OLD.state IS DISTINCT FROM NEW.state OR OLD.started_at IS DISTINCT FROM NEW.started_at OR "

@@ -389,6 +389,8 @@ TEST_CASE("expr: method calls") {
     CHECK(eval("${s.toUpperCase()}", vars).as_string() == "  HELLO WORLD ");
     CHECK(eval("${s.toLowerCase()}", vars).as_string() == "  hello world ");
     CHECK(eval("${s.trim()}", vars).as_string() == "Hello World");
+    CHECK(eval("${s.trim().concat('!').concat(w)}", vars).as_string() ==
+          "Hello World!" + std::string(eval("${w}", vars).as_string()));
     CHECK(condition("${'x'.equals('x')}", vars));
     CHECK_FALSE(condition("${'1'.equals(1)}", vars));  // equals() does not coerce
     CHECK(condition("${'ABC'.equalsIgnoreCase('abc')}", vars));

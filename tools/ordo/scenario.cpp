@@ -116,11 +116,14 @@ class Runner {
         auto vars = ctx.variables();
         ++*calls;
         // "calls": {"variable": v, "above": n}: v becomes whether this handler ran more than n times
-        // (a Java delegate's static counter).
+        // (a Java delegate's static counter); with "local": true, set as setVariableLocal does.
         if (auto it = spec.find("calls"); it != spec.end() && it->value().is_object()) {
           const auto& c = it->value().as_object();
-          ctx.setVariable(str(c, "variable"),
-                          *calls > (c.contains("above") ? c.at("above").to_number<std::int64_t>() : 0));
+          bool above = *calls > (c.contains("above") ? c.at("above").to_number<std::int64_t>() : 0);
+          if (c.contains("local") && c.at("local").is_bool() && c.at("local").as_bool())
+            ctx.setVariableLocal(str(c, "variable"), above);
+          else
+            ctx.setVariable(str(c, "variable"), above);
         }
         if (auto it = spec.find("variables"); it != spec.end() && it->value().is_object())
           for (const auto& v : it->value().as_object()) ctx.setVariable(std::string(v.key()), v.value());

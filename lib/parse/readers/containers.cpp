@@ -26,24 +26,11 @@ void readCallActivity(ReadContext& ctx, pugi::xml_node xml, model::FlowNode& nod
   c.version = ctx.engineAttr(xml, "calledElementVersion");
   c.businessKey = ctx.engineAttr(xml, "businessKey");
   c.inheritBusinessKey = ctx.engineAttr(xml, "inheritBusinessKey") == "true";
-  auto mappings = [&](const char* tag, std::vector<model::VariableMapping>& out) {
-    for (auto m : ctx.extensionChildren(xml, tag)) {
-      // camunda:in businessKey="#{execution.processBusinessKey}" passes the business key.
-      if (m.attribute("businessKey")) {
-        c.businessKey = m.attribute("businessKey").value();
-        continue;
-      }
-      model::VariableMapping v;
-      v.source = ctx.attr(m, "source");
-      v.sourceExpression = ctx.attr(m, "sourceExpression");
-      v.target = ctx.attr(m, "target");
-      v.all = ctx.attr(m, "variables") == "all";
-      v.local = ctx.attr(m, "local") == "true";
-      out.push_back(std::move(v));
-    }
-  };
-  mappings("in", c.in);
-  mappings("out", c.out);
+  // camunda:in businessKey="#{execution.processBusinessKey}" passes the business key.
+  for (auto m : ctx.extensionChildren(xml, "in"))
+    if (m.attribute("businessKey")) c.businessKey = m.attribute("businessKey").value();
+  c.in = ctx.variableMappings(xml, "in");
+  c.out = ctx.variableMappings(xml, "out");
 }
 
 }  // namespace ordo::parse

@@ -27,12 +27,16 @@ bool readEventDefinition(ReadContext& ctx, pugi::xml_node def, EventDefinition& 
   } else if (local == "errorEventDefinition") {
     out.type = EventType::error;
     out.ref = ctx.reference(def, "errorRef");
+    out.codeVariable = ctx.engineAttr(def, "errorCodeVariable");
+    out.messageVariable = ctx.engineAttr(def, "errorMessageVariable");
   } else if (local == "escalationEventDefinition") {
     out.type = EventType::escalation;
     out.ref = ctx.reference(def, "escalationRef");
+    out.codeVariable = ctx.engineAttr(def, "escalationCodeVariable");
   } else if (local == "signalEventDefinition") {
     out.type = EventType::signal;
     out.ref = ctx.reference(def, "signalRef");
+    out.async = ctx.engineAttr(def, "async") == "true";
   } else if (local == "cancelEventDefinition") {
     out.type = EventType::cancel;
   } else if (local == "compensateEventDefinition") {
@@ -83,6 +87,21 @@ void readEvent(ReadContext& ctx, pugi::xml_node xml, model::FlowNode& node) {
   if (auto v = ctx.engineAttr(xml, "async"); !v.empty()) node.asyncBefore = v == "true";
   if (auto v = ctx.engineAttr(xml, "asyncBefore"); !v.empty()) node.asyncBefore = v == "true";
   if (auto v = ctx.engineAttr(xml, "asyncAfter"); !v.empty()) node.asyncAfter = v == "true";
+  // A message throw event's implementation (camunda:class on its messageEventDefinition or on it).
+  for (auto at : {xml, ctx.child(xml, "messageEventDefinition")}) {
+    if (!at) continue;
+    auto& s = node.service;
+    for (auto [field, name] : {std::pair{&s.type, "type"},
+                               {&s.topic, "topic"},
+                               {&s.className, "class"},
+                               {&s.expression, "expression"},
+                               {&s.delegateExpression, "delegateExpression"},
+                               {&s.resultVariable, "resultVariable"}})
+      if (auto v = ctx.engineAttr(at, name); !v.empty()) *field = v;
+  }
+  // A signal's payload: flowable:out on the throwing event, flowable:in on the catching one.
+  node.call.in = ctx.variableMappings(xml, "in");
+  node.call.out = ctx.variableMappings(xml, "out");
   for (auto a : ctx.children(xml, "dataInputAssociation")) node.dataInputs.push_back(readDataAssociation(ctx, a));
   for (auto a : ctx.children(xml, "dataOutputAssociation")) node.dataOutputs.push_back(readDataAssociation(ctx, a));
 }

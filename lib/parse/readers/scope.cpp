@@ -1,5 +1,8 @@
 // The inside of a process or subprocess: flow nodes, sequence flows, data, lanes;
 // and what every activity shares (loops, io, data associations, async).
+#include <cerrno>
+#include <cstdlib>
+
 #include "parse/context.hpp"
 
 namespace ordo::parse {
@@ -68,6 +71,22 @@ model::DataItem readDataItem(ReadContext& ctx, pugi::xml_node xml) {
   d.itemSubjectRef = ctx.attr(xml, "itemSubjectRef");
   d.isCollection = ctx.boolAttr(xml, "isCollection", false);
   ctx.registerId(xml, d.id);
+  if (auto values = ctx.extensionChildren(xml, "value"); !values.empty()) {
+    d.initialValue = ctx.text(values.front());
+    const auto& v = *d.initialValue;
+    bool fits = true;
+    char* end = nullptr;
+    errno = 0;
+    switch (model::dataTypeOf(d.itemSubjectRef)) {
+      case model::DataType::integer: fits = v.empty() || (std::strtoll(v.c_str(), &end, 10), *end == 0); break;
+      case model::DataType::number: fits = v.empty() || (std::strtod(v.c_str(), &end), *end == 0); break;
+      case model::DataType::boolean: fits = v.empty() || v == "true" || v == "false"; break;
+      case model::DataType::text: break;
+    }
+    if (!fits || errno == ERANGE)
+      ctx.error(xml, "data_object_value", "data object '" + d.id + "': value '" + v + "' is not a " + d.itemSubjectRef,
+                d.id);
+  }
   return d;
 }
 
@@ -112,6 +131,12 @@ void readActivityCommon(ReadContext& ctx, pugi::xml_node xml, model::FlowNode& n
   if (auto v = ctx.engineAttr(xml, "async"); !v.empty()) node.asyncBefore = v == "true";
   if (auto v = ctx.engineAttr(xml, "asyncBefore"); !v.empty()) node.asyncBefore = v == "true";
   if (auto v = ctx.engineAttr(xml, "asyncAfter"); !v.empty()) node.asyncAfter = v == "true";
+  // camunda:asyncBefore/asyncAfter on the loop characteristics: each instance is asynchronous,
+  // which is how Ordo reads async on a multi-instance activity.
+  if (auto m = ctx.child(xml, "multiInstanceLoopCharacteristics")) {
+    if (ctx.engineAttr(m, "asyncBefore") == "true" || ctx.engineAttr(m, "async") == "true") node.asyncBefore = true;
+    if (ctx.engineAttr(m, "asyncAfter") == "true") node.asyncAfter = true;
+  }
   if (auto v = ctx.engineAttr(xml, "exclusive"); !v.empty()) node.exclusive = v != "false";
   node.skipExpression = ctx.engineAttr(xml, "skipExpression");
   if (auto q = xml.attribute("startQuantity")) node.startQuantity = q.as_llong(1);

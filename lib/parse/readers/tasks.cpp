@@ -47,6 +47,7 @@ void readServiceLike(ReadContext& ctx, pugi::xml_node xml, model::FlowNode& node
   s.resultVariable = ctx.engineAttr(xml, "resultVariable");
   s.implementation = ctx.attr(xml, "implementation");
   node.messageRef = ctx.reference(xml, "messageRef");
+  if (node.kind == model::NodeKind::sendTask) node.call.out = ctx.variableMappings(xml, "out");  // the payload
 }
 
 void readReceiveTask(ReadContext& ctx, pugi::xml_node xml, model::FlowNode& node) {
@@ -60,6 +61,7 @@ void readScriptTask(ReadContext& ctx, pugi::xml_node xml, model::FlowNode& node)
   node.script.format = ctx.attr(xml, "scriptFormat");
   node.script.text = ctx.text(ctx.child(xml, "script"));
   node.script.resultVariable = ctx.engineAttr(xml, "resultVariable");
+  node.script.autoStoreVariables = ctx.engineAttr(xml, "autoStoreVariables") == "true";
 }
 
 }  // namespace ordo::parse

@@ -11,10 +11,21 @@ std::string escalationCode(Execution& ex, const model::FlowNode& n) {
 }
 // A signal reaches this instance's waiting events at once (before the thrower moves on),
 // and every other instance when the command ends.
-void throwSignal(Execution& ex, const model::FlowNode& n) {
+void throwSignal(Execution& ex, Token& t, const model::FlowNode& n) {
   auto name = ex.process().model().signalName(n.event(model::EventType::signal)->ref);
-  ex.catchSignal(name, {});
-  ex.signalsThrown.push_back(name);
+  Variables payload;  // flowable:out: what the signal carries
+  for (const auto& m : n.call.out) {
+    if (m.target.empty()) continue;
+    if (!m.sourceExpression.empty())
+      payload[m.target] = ex.evaluate(t, m.sourceExpression, n.id);
+    else if (const auto* v = ex.lookup(t, m.source))
+      payload[m.target] = *v;
+    else
+      payload[m.target] = nullptr;
+  }
+  bool async = n.event(model::EventType::signal)->async;
+  ex.catchSignal(name, payload, async);
+  ex.signalsThrown.push_back({name, std::move(payload), async});
 }
 }  // namespace
 
@@ -58,8 +69,11 @@ void enterEndEvent(Execution& ex, Token& t, const model::FlowNode& n) {
       return;
     }
     case model::EventType::signal:
-      throwSignal(ex, n);
+      throwSignal(ex, t, n);
       ex.endToken(t);
+      return;
+    case model::EventType::message:
+      if (sendMessage(ex, t, n)) ex.endToken(t);
       return;
     case model::EventType::compensate:
     case model::EventType::cancel: {
@@ -97,8 +111,11 @@ void enterThrowEvent(Execution& ex, Token& t, const model::FlowNode& n) {
     }
     case model::EventType::none: ex.leave(t); return;
     case model::EventType::signal:
-      throwSignal(ex, n);
+      throwSignal(ex, t, n);
       ex.leave(t);
+      return;
+    case model::EventType::message:
+      if (sendMessage(ex, t, n)) ex.leave(t);
       return;
     case model::EventType::compensate: {
       const auto* def = n.event(model::EventType::compensate);

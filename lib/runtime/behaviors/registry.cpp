@@ -24,6 +24,8 @@ const Behavior& behaviorFor(model::NodeKind kind) {
   static const Behavior task{enterTask, leaveByTrigger, terminateNothing};
   static const Behavior user{enterUserTask, leaveByTrigger, terminateUserTask};
   static const Behavior service{enterServiceTask, leaveByTrigger, terminateNothing};
+  static const Behavior scriptTask{enterScriptTask, leaveByTrigger, terminateNothing};
+  static const Behavior send{enterSendTask, leaveByTrigger, terminateNothing};
   static const Behavior exclusive{enterExclusiveGateway, refuse, terminateNothing};
   static const Behavior parallel{enterParallelGateway, refuse, terminateNothing};
   static const Behavior inclusive{enterInclusiveGateway, refuse, terminateNothing};
@@ -42,6 +44,8 @@ const Behavior& behaviorFor(model::NodeKind kind) {
     case K::manualTask: return task;
     case K::userTask: return user;
     case K::serviceTask: return service;
+    case K::scriptTask: return scriptTask;
+    case K::sendTask: return send;
     case K::exclusiveGateway: return exclusive;
     case K::parallelGateway: return parallel;
     case K::inclusiveGateway: return inclusive;

@@ -17,14 +17,22 @@ class HandlerContext : public ServiceTaskContext {
   const std::string& topic() const override { return topic_; }
   Variables variables() const override { return ex_.visibleVariables(t_); }
   void setVariable(const std::string& name, boost::json::value value) override {
-    sets_.emplace_back(name, std::move(value));
+    sets_.push_back({name, std::move(value), false});
+  }
+  void setVariableLocal(const std::string& name, boost::json::value value) override {
+    sets_.push_back({name, std::move(value), true});
   }
   void throwBpmnError(const std::string& code, const std::string& message) override {
     errorCode_ = code;
     errorMessage_ = message;
   }
 
-  std::vector<std::pair<std::string, boost::json::value>> sets_;
+  struct Set {
+    std::string name;
+    boost::json::value value;
+    bool local;
+  };
+  std::vector<Set> sets_;
   std::optional<std::string> errorCode_;
   std::string errorMessage_;
 
@@ -56,6 +64,11 @@ void enterServiceTask(Execution& ex, Token& t, const model::FlowNode& n) {
     ex.wait(t);
     return;
   }
+  if (callServiceHandler(ex, t, n)) ex.leave(t);
+}
+
+bool callServiceHandler(Execution& ex, Token& t, const model::FlowNode& n) {
+  const auto& s = n.service;
   const ServiceHandler* handler = nullptr;
   std::string name;
   for (const auto* candidate : {&s.topic, &s.type, &s.className, &s.expression, &s.delegateExpression})
@@ -69,8 +82,7 @@ void enterServiceTask(Execution& ex, Token& t, const model::FlowNode& n) {
   if (!handler && !s.expression.empty() && ex.process().hasExpression(s.expression)) {
     auto value = ex.evaluate(t, s.expression, n.id);
     if (!s.resultVariable.empty()) ex.setVariable(t, s.resultVariable, std::move(value));
-    ex.leave(t);
-    return;
+    return true;
   }
   if (!handler)
     throw Error(ErrorCode::unsupported,
@@ -87,13 +99,18 @@ void enterServiceTask(Execution& ex, Token& t, const model::FlowNode& n) {
   } catch (...) {
     throw Error(ErrorCode::service_failed, "service task '" + n.id + "' failed", n.id);
   }
-  for (auto& [k, v] : ctx.sets_) ex.setVariable(t, k, std::move(v));
-  if (!s.resultVariable.empty() && !ctx.sets_.empty()) ex.setVariable(t, s.resultVariable, ctx.sets_.back().second);
+  for (auto& set : ctx.sets_) {
+    if (set.local)
+      ex.setLocalVariable(t, set.name, set.value);
+    else
+      ex.setVariable(t, set.name, set.value);
+  }
+  if (!s.resultVariable.empty() && !ctx.sets_.empty()) ex.setVariable(t, s.resultVariable, ctx.sets_.back().value);
   if (ctx.errorCode_) {
     ex.throwBpmnError(t, *ctx.errorCode_, ctx.errorMessage_);
-    return;
+    return false;
   }
-  ex.leave(t);
+  return true;
 }
 
 }  // namespace ordo::runtime

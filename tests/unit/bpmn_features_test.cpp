@@ -1,0 +1,215 @@
+// Issue 18's element features: thrown messages, signal payloads and asynchronous signals,
+// data objects with values.
+#include <catch2/catch.hpp>
+
+#include "engine_support.hpp"
+#include "jobs/iso8601.hpp"
+
+using namespace ordo;
+using test::bpmn;
+using test::TempDb;
+
+namespace {
+
+Variables vars(std::initializer_list<std::pair<std::string, boost::json::value>> kv) {
+  Variables v;
+  for (const auto& [k, x] : kv) v[k] = x;
+  return v;
+}
+
+// Waits at receive task "wait" for message "invoice", then at user task "after".
+const std::string kReceiver = bpmn(
+    "<startEvent id=\"s\"/><receiveTask id=\"wait\" messageRef=\"m\"/><userTask id=\"after\"/><endEvent id=\"e\"/>"
+    "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"wait\"/><sequenceFlow id=\"2\" sourceRef=\"wait\" "
+    "targetRef=\"after\"/><sequenceFlow id=\"3\" sourceRef=\"after\" targetRef=\"e\"/>",
+    "<message id=\"m\" name=\"invoice\"/>", "id=\"receiver\" isExecutable=\"true\"");
+
+std::string sender(const std::string& element) {
+  return bpmn("<startEvent id=\"s\"/>" + element +
+                  "<endEvent id=\"e\"/><sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"send\"/>"
+                  "<sequenceFlow id=\"2\" sourceRef=\"send\" targetRef=\"e\"/>",
+              "<message id=\"m\" name=\"invoice\"/>", "id=\"sender\" isExecutable=\"true\"");
+}
+
+}  // namespace
+
+TEST_CASE("messages: a send task's message reaches the instance waiting with the correlation key, with its payload") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(kReceiver);
+  e->deploy(
+      sender("<sendTask id=\"send\" messageRef=\"m\" ordo:correlationKey=\"${order}\" "
+             "xmlns:ordo=\"http://ordo.dev/bpmn\"><extensionElements>"
+             "<camunda:out source=\"amount\" target=\"invoiced\"/></extensionElements></sendTask>"));
+  auto a = e->start({"receiver", 0, {}, "A-1", ""});
+  auto b = e->start({"receiver", 0, {}, "B-2", ""});
+  auto s = e->start({"sender", 0, vars({{"order", "B-2"}, {"amount", 12}}), "", ""});
+  CHECK(e->instance(s.id).state == Instance::State::completed);
+  CHECK(e->waitingAt(a.id) == std::vector<std::string>{"wait"});
+  CHECK(test::onlyTask(*e, b.id).elementId == "after");
+  CHECK(e->variables(b.id).at("invoiced") == 12);
+  CHECK_FALSE(e->variables(b.id).contains("order"));
+  // No one waits with that key any more: the sender's start fails and nothing changes.
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::not_found,
+                          e->start({"sender", 0, vars({{"order", "B-2"}, {"amount", 1}}), "", ""}));
+}
+
+TEST_CASE("messages: a message end event starts the process whose message start event it names") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(
+      bpmn("<startEvent id=\"s\"><messageEventDefinition messageRef=\"m\"/></startEvent><userTask id=\"t\"/>"
+           "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"t\"/>",
+           "<message id=\"m\" name=\"invoice\"/>", "id=\"started\" isExecutable=\"true\""));
+  e->deploy(
+      sender("<intermediateThrowEvent id=\"send\"><messageEventDefinition messageRef=\"m\"/>"
+             "</intermediateThrowEvent>"));
+  auto s = e->start({"sender", 0, {}, "", ""});
+  CHECK(e->instance(s.id).state == Instance::State::completed);
+  InstanceQuery q;
+  q.definitionKey = "started";
+  CHECK(e->instances(q).size() == 1);
+}
+
+TEST_CASE("messages: a send task or throw event that names a handler hands the message to it") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  int calls = 0;
+  e->registerServiceHandler("mailer", [&](ServiceTaskContext& c) {
+    ++calls;
+    c.setVariable("sent", true);
+  });
+  SECTION("send task") {
+    e->deploy(sender("<sendTask id=\"send\" camunda:class=\"mailer\"/>"));
+  }
+  SECTION("throw event") {
+    e->deploy(
+        sender("<intermediateThrowEvent id=\"send\"><messageEventDefinition messageRef=\"m\" "
+               "camunda:class=\"mailer\"/></intermediateThrowEvent>"));
+  }
+  auto s = e->start({"sender", 0, {}, "", ""});
+  CHECK(calls == 1);
+  CHECK(e->variables(s.id).at("sent") == true);
+  CHECK(e->instance(s.id).state == Instance::State::completed);
+}
+
+TEST_CASE("signals: the payload of flowable:out reaches flowable:in, and with async each catch gets a job") {
+  TempDb db;
+  auto clock = std::make_shared<ManualClock>(jobs::parseDateTime("2026-03-01T08:00:00Z"));
+  auto e = test::openEngine(db, clock);
+  e->deploy(
+      bpmn("<startEvent id=\"s\"/><intermediateCatchEvent id=\"c\"><extensionElements>"
+           "<flowable:in source=\"who\" target=\"caller\"/></extensionElements>"
+           "<signalEventDefinition signalRef=\"sig\"/></intermediateCatchEvent><userTask id=\"t\"/>"
+           "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"c\"/><sequenceFlow id=\"2\" sourceRef=\"c\" "
+           "targetRef=\"t\"/>",
+           "<signal id=\"sig\" name=\"alert\"/>", "id=\"catcher\" isExecutable=\"true\""));
+  auto thrower = [&](bool async) {
+    return bpmn(std::string("<startEvent id=\"s\"/><intermediateThrowEvent id=\"send\"><extensionElements>"
+                            "<flowable:out sourceExpression=\"${name} (${n + 1})\" target=\"who\"/>"
+                            "<flowable:out source=\"secret\" target=\"ignored\"/></extensionElements>"
+                            "<signalEventDefinition signalRef=\"sig\"") +
+                    (async ? " flowable:async=\"true\"" : "") +
+                    "/></intermediateThrowEvent><endEvent id=\"e\"/>"
+                    "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"send\"/>"
+                    "<sequenceFlow id=\"2\" sourceRef=\"send\" targetRef=\"e\"/>",
+                "<signal id=\"sig\" name=\"alert\"/>", "id=\"thrower\" isExecutable=\"true\"");
+  };
+  auto c = e->start({"catcher", 0, {}, "", ""});
+  SECTION("in the throwing command") {
+    e->deploy(thrower(false));
+    e->start({"thrower", 0, vars({{"name", "kermit"}, {"n", 1}, {"secret", "x"}}), "", ""});
+    CHECK(test::onlyTask(*e, c.id).elementId == "t");
+    auto v = e->variables(c.id);
+    CHECK(v.at("caller") == "kermit (2)");
+    CHECK(v.size() == 1);  // only what flowable:in names
+  }
+  SECTION("async: the thrower moves on, the catch receives it in its job") {
+    e->deploy(thrower(true));
+    auto t = e->start({"thrower", 0, vars({{"name", "kermit"}, {"n", 1}}), "", ""});
+    CHECK(e->instance(t.id).state == Instance::State::completed);
+    CHECK(e->waitingAt(c.id) == std::vector<std::string>{"c"});
+    CHECK(e->pendingJobs(c.id) == 1);
+    CHECK(e->runDueJobs() == 1);
+    CHECK(test::onlyTask(*e, c.id).elementId == "t");
+    CHECK(e->variables(c.id).at("caller") == "kermit (2)");
+    CHECK(e->pendingJobs(c.id) == 0);
+  }
+}
+
+TEST_CASE("data objects: a value is a typed variable of its scope from the start, and a value off its type is refused") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(
+      bpmn("<dataObject id=\"d1\" name=\"limit\" itemSubjectRef=\"xsd:int\"><extensionElements>"
+           "<flowable:value>500</flowable:value></extensionElements></dataObject>"
+           "<dataObject id=\"d2\" name=\"note\" itemSubjectRef=\"xsd:string\"><extensionElements>"
+           "<flowable:value>hello</flowable:value></extensionElements></dataObject>"
+           "<dataObject id=\"d3\" name=\"strict\" itemSubjectRef=\"xsd:boolean\"><extensionElements>"
+           "<flowable:value>true</flowable:value></extensionElements></dataObject>"
+           "<startEvent id=\"s\"/><userTask id=\"t\"/><sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"t\"/>"));
+  auto inst = e->start({"p", 0, vars({{"note", "given"}}), "", ""});
+  auto v = e->variables(inst.id);
+  CHECK(v.at("limit") == 500);
+  CHECK(v.at("note") == "given");  // the start's variables win
+  CHECK(v.at("strict") == true);
+  try {
+    e->deploy(
+        bpmn("<dataObject id=\"bad\" name=\"n\" itemSubjectRef=\"xsd:int\"><extensionElements>"
+             "<flowable:value>five</flowable:value></extensionElements></dataObject>"
+             "<startEvent id=\"s\"/><endEvent id=\"e\"/><sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"e\"/>",
+             "", "id=\"q\" isExecutable=\"true\""));
+    FAIL("deployed");
+  } catch (const Error& err) {
+    CHECK(test::hasCode(err.diagnostics(), "data_object_value"));
+  }
+}
+
+TEST_CASE("user tasks: one with neither assignee nor candidates is anyone's, unless the engine is strict") {
+  TempDb db;
+  const auto model = bpmn(
+      "<startEvent id=\"s\"/><userTask id=\"open\"/><userTask id=\"named\" "
+      "flowable:candidateUsers=\"alice\"/><endEvent id=\"e\"/>"
+      "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"open\"/>"
+      "<sequenceFlow id=\"2\" sourceRef=\"open\" targetRef=\"named\"/>"
+      "<sequenceFlow id=\"3\" sourceRef=\"named\" targetRef=\"e\"/>");
+  SECTION("lenient, the default") {
+    auto e = test::openEngine(db);
+    e->deploy(model);
+    auto inst = e->start({"p", 0, {}, "", ""});
+    e->completeTask(test::onlyTask(*e, inst.id).id, "bob");
+    auto named = test::onlyTask(*e, inst.id);
+    CHECK(named.elementId == "named");
+    REQUIRE_FAILS_UNCHANGED(db, ErrorCode::forbidden, e->completeTask(named.id, "bob"));  // a candidate is named
+    e->completeTask(named.id, "alice");
+    CHECK(e->instance(inst.id).state == Instance::State::completed);
+  }
+  SECTION("strict") {
+    EngineOptions o;
+    o.path = db.path();
+    o.strictTaskAccess = true;
+    auto e = Engine::open(o);
+    e->deploy(model);
+    auto inst = e->start({"p", 0, {}, "", ""});
+    REQUIRE_FAILS_UNCHANGED(db, ErrorCode::forbidden, e->completeTask(test::onlyTask(*e, inst.id).id, "bob"));
+  }
+}
+
+TEST_CASE("service tasks: setVariableLocal stays with the handler's own token") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  e->registerServiceHandler("mark", [](ServiceTaskContext& c) {
+    auto v = c.variables();
+    c.setVariableLocal("mine", v.at("loopCounter"));
+    c.setVariable("last", v.at("loopCounter"));
+  });
+  e->deploy(bpmn("<startEvent id=\"s\"/><serviceTask id=\"each\" flowable:class=\"mark\">"
+                 "<multiInstanceLoopCharacteristics isSequential=\"true\"><loopCardinality>3</loopCardinality>"
+                 "</multiInstanceLoopCharacteristics></serviceTask><userTask id=\"after\"/>"
+                 "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"each\"/>"
+                 "<sequenceFlow id=\"2\" sourceRef=\"each\" targetRef=\"after\"/>"));
+  auto inst = e->start({"p", 0, {}, "", ""});
+  auto v = e->variables(inst.id);
+  CHECK(v.at("last") == 2);
+  CHECK_FALSE(v.contains("mine"));
+}
