@@ -50,7 +50,7 @@ ListSql listSql(const ListQuery& q, const std::vector<std::string>& roles) {
                 "list type must be todo, done, started, cc or drafts, not '" + q.type + "'");
   }
   if (!q.processKey.empty()) where += " AND d.key = " + p(q.processKey);
-  if (!q.processName.empty()) where += " AND d.name LIKE '%' || " + p(q.processName) + " || '%'";
+  if (!q.processName.empty()) where += " AND d.name LIKE '%' || CAST(" + p(q.processName) + " AS TEXT) || '%'";
   if (!q.tenant.empty()) where += " AND i.tenant = " + p(q.tenant);
   if (!q.category.empty()) where += " AND d.category = " + p(q.category);
   if (q.startedFrom) where += " AND i.started_at >= " + p(q.startedFrom);
@@ -70,7 +70,7 @@ ListSql listSql(const ListQuery& q, const std::vector<std::string>& roles) {
   if (!s.workFrom.empty()) {
     if (!q.category.empty()) work += " AND 0";
     if (!q.processKey.empty()) work += " AND d.code = " + p(q.processKey);
-    if (!q.processName.empty()) work += " AND d.name LIKE '%' || " + p(q.processName) + " || '%'";
+    if (!q.processName.empty()) work += " AND d.name LIKE '%' || CAST(" + p(q.processName) + " AS TEXT) || '%'";
     if (!q.tenant.empty()) work += " AND i.tenant = " + p(q.tenant);
     if (q.startedFrom) work += " AND i.created_at >= " + p(q.startedFrom);
     if (q.startedTo) work += " AND i.created_at < " + p(q.startedTo);

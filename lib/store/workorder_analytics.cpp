@@ -54,10 +54,12 @@ std::vector<RunCount> runCountsBetween(Connection& c, std::int64_t from, std::in
 std::pair<std::int64_t, std::int64_t> startedRange(Connection& c) {
   // Per definition, from the ends of its index ranges: no scan of the instances.
   auto& q = c.prepare(
-      "SELECT min(lo), max(max(hi), coalesce(max(last), 0)) FROM (SELECT (SELECT min(started_at) FROM instances "
+      std::string(c.postgres() ? "SELECT min(lo), GREATEST(max(hi), coalesce(max(last), 0)) FROM"
+                               : "SELECT min(lo), max(max(hi), coalesce(max(last), 0)) FROM") +
+      " (SELECT (SELECT min(started_at) FROM instances "
       "INDEXED BY instances_started WHERE definition_id = d.id) AS lo, (SELECT max(started_at) FROM instances INDEXED "
       "BY instances_started WHERE definition_id = d.id) AS hi, (SELECT max(ended_at) FROM instances INDEXED BY "
-      "instances_ended WHERE definition_id = d.id AND ended_at IS NOT NULL) AS last FROM definitions d)");
+      "instances_ended WHERE definition_id = d.id AND ended_at IS NOT NULL) AS last FROM definitions d) AS r");
   std::pair<std::int64_t, std::int64_t> out{0, 0};
   if (q.step() && !q.isNull(0)) out = {q.int64(0), std::max(q.int64(1), q.isNull(2) ? 0 : q.int64(2))};
   q.reset();

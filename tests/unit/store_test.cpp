@@ -37,7 +37,7 @@ TEST_CASE("store: a new file has 1 KiB pages, a file made with 4 KiB pages keeps
   }
   test::TempDb old;
   {
-    store::Connection c(old.path(), false);
+    store::SqliteConnection c(old.path(), false);
     c.exec("PRAGMA page_size=4096");
     c.exec("CREATE TABLE host_data(x)");  // the file exists before Ordo opens it
   }
