@@ -326,7 +326,6 @@ std::vector<Instance> queryInstances(Connection& c, const InstanceQuery& q) {
   bindInstanceQuery(st, q);
   st.bind(10, q.limit == 0 ? -1 : q.limit)  // 0: every match (SQLite's LIMIT -1)
       .bind(11, q.offset);
-  if (q.limit == 0 && c.postgres()) st.bindNull(10);  // PostgreSQL's LIMIT NULL
   return rows(st, [](Statement& row) -> Instance { return readInstance(row); });
 }
 

@@ -85,6 +85,9 @@ PgTranslation translateToPostgres(const std::string& in) {
   s = std::regex_replace(s, indexedBy, "");
   replaceAll(" LIKE ", " ILIKE ");
   replaceAll("LIMIT -1", "LIMIT ALL");
+  // A limit bound as -1 means none, as in SQLite.
+  static const std::regex limitParam(R"(LIMIT (\?\d*))");
+  s = std::regex_replace(s, limitParam, "LIMIT NULLIF($1, -1)");
 
   // Placeholders, outside string literals: ?N is $N, ? is one more than the largest so far.
   PgTranslation out;
@@ -101,6 +104,8 @@ PgTranslation translateToPostgres(const std::string& in) {
     while (j < s.size() && std::isdigit(static_cast<unsigned char>(s[j]))) ++j;
     int n = j > i + 1 ? std::atoi(s.substr(i + 1, j - i - 1).c_str()) : out.params + 1;
     out.params = std::max(out.params, n);
+    if (out.used.size() < static_cast<std::size_t>(n)) out.used.resize(static_cast<std::size_t>(n), false);
+    out.used[static_cast<std::size_t>(n - 1)] = true;
     out.sql += "$" + std::to_string(n);
     i = j - 1;
   }
@@ -123,6 +128,7 @@ PgStatement::PgStatement(PgConnection& c, const std::string& original) : c_(c), 
   auto t = translateToPostgres(original);
   sql_ = std::move(t.sql);
   params_ = t.params;
+  used_ = std::move(t.used);
   values_.resize(static_cast<std::size_t>(params_));
   null_.assign(static_cast<std::size_t>(params_), 1);
   types_.assign(static_cast<std::size_t>(params_), kUnknown);
@@ -168,6 +174,9 @@ Statement& PgStatement::bindNull(int index) {
 
 bool PgStatement::step() {
   if (!res_) {
+    // A parameter the SQL never names has no type PostgreSQL could infer: any will do.
+    for (std::size_t i = 0; i < types_.size(); ++i)
+      if (!used_[i]) types_[i] = kInt8;
     auto it = prepared_.find(types_);
     if (it == prepared_.end()) {
       std::string name = c_.nextName();

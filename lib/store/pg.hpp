@@ -23,6 +23,7 @@ bool isPostgresUrl(const std::string& path);
 struct PgTranslation {
   std::string sql;
   int params = 0;
+  std::vector<bool> used;  // by parameter - 1: whether the SQL names it (?4 without ?2: $2 is not)
 };
 // SQLite's dialect as the store writes it, in PostgreSQL's.
 PgTranslation translateToPostgres(const std::string& sql);
@@ -60,6 +61,7 @@ class PgStatement final : public Statement {
   std::vector<std::string> values_;
   std::vector<char> null_;
   std::vector<unsigned> types_;
+  std::vector<bool> used_;
   std::map<std::vector<unsigned>, std::string> prepared_;  // parameter types → server-side name
   PGresult* res_ = nullptr;
   int row_ = -1, rows_ = 0;

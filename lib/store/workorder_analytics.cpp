@@ -17,8 +17,9 @@ std::vector<RunCount> runCountsBetween(Connection& c, std::int64_t from, std::in
       "SELECT count(*) FROM instances INDEXED BY instances_started WHERE definition_id = ? AND started_at >= ? AND "
       "started_at < ? AND parent_id IS NULL AND state != 'draft'");
   auto& ended = c.prepare(
-      "SELECT coalesce(sum(state = 'completed'), 0), coalesce(sum(state = 'rejected'), 0), coalesce(sum(state IN "
-      "('terminated', 'invalidated', 'deleted')), 0) FROM instances INDEXED BY instances_ended WHERE definition_id = ? "
+      "SELECT coalesce(sum(CASE WHEN state = 'completed' THEN 1 ELSE 0 END), 0), coalesce(sum(CASE WHEN state = "
+      "'rejected' THEN 1 ELSE 0 END), 0), coalesce(sum(CASE WHEN state IN ('terminated', 'invalidated', 'deleted') "
+      "THEN 1 ELSE 0 END), 0) FROM instances INDEXED BY instances_ended WHERE definition_id = ? "
       "AND ended_at IS NOT NULL AND ended_at >= ? AND ended_at < ? AND parent_id IS NULL");
   auto& defs = c.prepare("SELECT id, key, coalesce(category, '') FROM definitions ORDER BY id");
   std::vector<std::tuple<Id, std::string, std::string>> all;
@@ -166,12 +167,12 @@ std::vector<AbnormalInstance> abnormalInstances(Connection& c, std::int64_t now,
   };
   auto& overdue = c.prepare(
       "SELECT i.id, d.key, min(a.deadline) FROM wo_alerts a JOIN instances i ON i.id = a.instance_id JOIN definitions "
-      "d ON d.id = i.definition_id WHERE a.level = 'overdue' AND i.state = 'running' GROUP BY i.id ORDER BY i.id");
+      "d ON d.id = i.definition_id WHERE a.level = 'overdue' AND i.state = 'running' GROUP BY i.id, d.key ORDER BY i.id");
   add(overdue, "overdue");
   auto& incident = c.prepare(
       "SELECT i.id, d.key, min(x.created_at) FROM incidents x JOIN instances i ON i.id = x.instance_id JOIN "
       "definitions d ON d.id = i.definition_id WHERE x.resolved_at IS NULL AND i.state IN ('running', 'suspended') "
-      "GROUP BY i.id ORDER BY i.id");
+      "GROUP BY i.id, d.key ORDER BY i.id");
   add(incident, "incident");
   auto& suspended = c.prepare(
       "SELECT i.id, d.key, i.started_at FROM instances i INDEXED BY instances_state JOIN definitions d ON d.id = "
@@ -179,9 +180,9 @@ std::vector<AbnormalInstance> abnormalInstances(Connection& c, std::int64_t now,
   add(suspended, "suspended");
   // Stuck: running, and nothing happened since the threshold (its latest history line is older).
   auto& stuck = c.prepare(
-      "SELECT i.id, d.key, (SELECT h.at FROM history h WHERE h.instance_id = i.id ORDER BY h.id DESC LIMIT 1) AS last "
-      "FROM instances i INDEXED BY instances_state JOIN definitions d ON d.id = i.definition_id WHERE i.state = "
-      "'running' AND last < ? ORDER BY i.id");
+      "SELECT id, key, last FROM (SELECT i.id AS id, d.key AS key, (SELECT h.at FROM history h WHERE h.instance_id = "
+      "i.id ORDER BY h.id DESC LIMIT 1) AS last FROM instances i INDEXED BY instances_state JOIN definitions d ON d.id "
+      "= i.definition_id WHERE i.state = 'running') AS running WHERE last < ? ORDER BY id");
   stuck.bind(1, now - stuckMillis);
   add(stuck, "stuck");
   return out;

@@ -74,7 +74,45 @@ class TempDb {
     return out;
   }
 
+ // SQL on the test's database, either backend: the first column of the first row (0 for none).
+  long long scalar(const std::string& sql) const {
+    if (postgres()) {
+      auto rows = pgQuery("SET search_path TO \"" + schema_ + "\"; " + sql);
+      return rows.empty() ? 0 : std::atoll(rows.c_str());
+    }
+    sqlite3* db = nullptr;
+    sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+    sqlite3_stmt* st = nullptr;
+    long long v = 0;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+      v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+  }
+  // Runs SQL that returns no rows; false on an error.
+  bool exec(const std::string& sql) const {
+    if (postgres()) return pgExec("SET search_path TO \"" + schema_ + "\"; " + sql);
+    sqlite3* db = nullptr;
+    sqlite3_open(path_.c_str(), &db);
+    bool ok = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK;
+    sqlite3_close(db);
+    return ok;
+  }
+
  private:
+  bool pgExec(const std::string& sql) const {
+    PGconn* c = PQconnectdb(url_.c_str());
+    bool ok = false;
+    if (PQstatus(c) == CONNECTION_OK) {
+      PQsetNoticeProcessor(c, [](void*, const char*) {}, nullptr);
+      PGresult* r = PQexec(c, sql.c_str());
+      ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+      PQclear(r);
+    }
+    PQfinish(c);
+    return ok;
+  }
   // SQL on the test's database, its rows as text (cells separated by |, rows by newlines).
   std::string pgQuery(const std::string& sql) const {
     PGconn* c = PQconnectdb(url_.c_str());
@@ -105,7 +143,7 @@ class TempDb {
   }
   void remove() {
     if (postgres()) {
-      pgQuery("DROP SCHEMA IF EXISTS \"" + schema_ + "\" CASCADE");
+      pgExec("DROP SCHEMA IF EXISTS \"" + schema_ + "\" CASCADE");
       return;
     }
     for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + s);
