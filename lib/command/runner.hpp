@@ -349,7 +349,7 @@ struct Runner : runtime::Environment {
     int succeeded = 0;
     for (int round = 0; round < 10000; ++round) {
       auto due =
-          command([&](store::Session& c) { return c.acquireJobs(owner, clock->nowMillis(), kJobLockMillis, 64); });
+          command([&](store::Session& c) { return c.acquireJobs(owner, clock->nowMillis(), options.jobLockMillis, 64); });
       if (due.empty()) break;
       for (const auto& job : due) {
         try {
