@@ -1,6 +1,7 @@
 #include "store/pg.hpp"
 
 #include <libpq-fe.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -255,7 +256,9 @@ PgConnection::PgConnection(const std::string& conninfo, const std::string& schem
     throw TransientError("cannot connect to PostgreSQL: " + msg);
   }
   PQsetNoticeProcessor(conn_, ignoreNotice, nullptr);
-  std::string setup = "SET client_min_messages = warning; SET TIME ZONE 'UTC'";
+  // application_name: which process a connection serves, in pg_stat_activity.
+  std::string setup = "SET client_min_messages = warning; SET TIME ZONE 'UTC'; SET application_name = 'ordo-" +
+                      std::to_string(::getpid()) + "'";
   if (!synchronousCommit) setup += "; SET synchronous_commit = off";
   if (!schema.empty()) {
     if (createSchema) {

@@ -384,6 +384,12 @@ class PgStore final : public Store {
         body(s);
         return;
       } catch (const TransientError& e) {
+        // A lost connection usually means all were lost (the server restarted, a failover):
+        // the idle ones are not tried one by one.
+        {
+          std::lock_guard lock(poolMutex_);
+          idle_.clear();
+        }
         if (attempt >= kAttempts) giveUp(e, attempt);
         backoff(attempt);
       }
