@@ -31,13 +31,19 @@ using Id = std::int64_t;
 using Variables = boost::json::object;
 
 struct EngineOptions {
-  std::string path = ":memory:";  // a file path, or ":memory:"
+  // A SQLite file path, ":memory:", or a PostgreSQL database: postgresql://user@host:port/dbname
+  // (libpq's URL; Ordo's own ?schema=NAME puts the tables in that schema). Several engines,
+  // in several processes, may share one PostgreSQL database (docs/scale-out.md).
+  std::string path = ":memory:";
   enum class Durability { full, normal };
   // full: fsync on every commit (power-cut safe); normal: WAL without fsync per commit
   // (a crash of the process loses nothing, a power cut may lose the last commits).
   Durability durability = Durability::full;
   std::shared_ptr<Clock> clock;  // null: the system clock
   int readConnections = 4;
+  // How long a job (timer, async continuation, retry) stays locked to the engine that acquired
+  // it: a job of an engine that died is taken over by another after this long.
+  std::int64_t jobLockMillis = 5 * 60 * 1000;
   // Users, roles and departments; null: the engine's own tables (Engine::saveUser ...).
   std::shared_ptr<Directory> directory;
   // One JavaScript script task's budget: past it the script is stopped and its task fails

@@ -389,9 +389,10 @@ struct Runner : runtime::Environment {
   // Acquires due jobs for `owner` and runs each in a command of its own until none is due.
   int runJobs(const std::string& owner) {
     int succeeded = 0;
-    for (int round = 0; round < 10000; ++round) {
+    bool raced = false;
+    for (int round = 0; round < 10000 && !raced; ++round) {
       auto due =
-          command([&](store::Session& c) { return c.acquireJobs(owner, clock->nowMillis(), kJobLockMillis, 64); });
+          command([&](store::Session& c) { return c.acquireJobs(owner, clock->nowMillis(), options.jobLockMillis, 64); });
       if (due.empty()) break;
       for (const auto& job : due) {
         try {
@@ -406,6 +407,13 @@ struct Runner : runtime::Environment {
           succeeded += ran ? 1 : 0;
         } catch (const Error& e) {
           if (e.code() == ErrorCode::interrupted) throw;
+          // It lost a race to another command on its instance (another server, on PostgreSQL):
+          // not the job's failure. Released, it runs again at the next poll.
+          if (e.code() == ErrorCode::conflict || e.code() == ErrorCode::busy) {
+            command([&](store::Session& c) { c.unlockExternal(job.id); });
+            raced = true;
+            continue;
+          }
           // The job's own command rolled back; record the failed attempt in a command of its own.
           command([&](store::Session& c) { c.failJob(job.id, e.what(), clock->nowMillis()); });
         }

@@ -7,7 +7,7 @@ void GroupCommit::run(const std::function<void()>& body) {
   std::unique_lock lock(m_);
   --arriving_;
   if (!enabled_) {
-    Transaction tx(c_);
+    Transaction tx(c_);  // NOLINT
     body();
     tx.commit();
     return;

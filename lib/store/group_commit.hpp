@@ -25,7 +25,7 @@ class GroupCommit {
   // `enabled` false: one transaction per command (used for ":memory:", where reads share the writer).
   // commitDelay: how long the last command of a batch waits for another thread's command to
   // join before it commits, when other threads issue commands too (0: never wait).
-  GroupCommit(Connection& writer, std::mutex& writeMutex, bool enabled,
+  GroupCommit(SqliteConnection& writer, std::mutex& writeMutex, bool enabled,
               std::chrono::microseconds commitDelay = std::chrono::microseconds(0), int maxBatch = 64)
       : c_(writer), m_(writeMutex), enabled_(enabled), maxBatch_(maxBatch), commitDelay_(commitDelay) {}
 
@@ -38,7 +38,7 @@ class GroupCommit {
   bool concurrent() const;                // another thread among them
   void abortBatch(std::uint64_t batch, const std::exception_ptr& why);
 
-  Connection& c_;
+  SqliteConnection& c_;
   std::mutex& m_;
   bool enabled_;
   int maxBatch_;

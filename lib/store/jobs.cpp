@@ -16,11 +16,14 @@ std::vector<DueJob> dueTimers(Connection& c, std::int64_t now, int limit) {
 
 std::vector<DueJob> acquireJobs(Connection& c, const std::string& owner, std::int64_t now, std::int64_t lockMillis,
                                 int limit) {
-  auto& q = c.prepare(
-      "UPDATE jobs SET lock_owner = ?1, lock_expires = ?2 WHERE id IN (SELECT id FROM jobs WHERE kind IN ('timer', "
-      "'async', 'start') AND due_at <= ?3 AND retries > 0 AND (lock_owner IS NULL OR coalesce(lock_expires, 0) <= ?3) "
-      "AND (instance_id = 0 OR instance_id IN (SELECT id FROM instances WHERE state = 'running')) "
-      "ORDER BY due_at, id LIMIT ?4) RETURNING id, instance_id");
+  // PostgreSQL: a job another process is acquiring at this moment is skipped, not waited for,
+  // and one whose lock expired (its process died) is taken over.
+  auto& q = c.prepare(std::string(
+                          "UPDATE jobs SET lock_owner = ?1, lock_expires = ?2 WHERE id IN (SELECT id FROM jobs WHERE "
+                          "kind IN ('timer', 'async', 'start') AND due_at <= ?3 AND retries > 0 AND (lock_owner IS "
+                          "NULL OR coalesce(lock_expires, 0) <= ?3) AND (instance_id = 0 OR instance_id IN (SELECT id "
+                          "FROM instances WHERE state = 'running')) ORDER BY due_at, id LIMIT ?4") +
+                      (c.postgres() ? " FOR UPDATE SKIP LOCKED" : "") + ") RETURNING id, instance_id");
   q.bind(1, owner).bind(2, now + lockMillis).bind(3, now).bind(4, limit);
   auto out = rows(q, [](Statement& row) -> DueJob { return {row.int64(0), row.int64(1)}; });
   std::sort(out.begin(), out.end(), [](const DueJob& a, const DueJob& b) { return a.id < b.id; });
@@ -28,7 +31,9 @@ std::vector<DueJob> acquireJobs(Connection& c, const std::string& owner, std::in
 }
 
 std::optional<Id> lockedJob(Connection& c, Id job, const std::string& owner) {
-  auto& q = c.prepare("SELECT instance_id FROM jobs WHERE id = ? AND lock_owner = ?");
+  // PostgreSQL: the job's row stays locked to the end of the command that runs it.
+  auto& q = c.prepare(c.postgres() ? "SELECT instance_id FROM jobs WHERE id = ? AND lock_owner = ? FOR UPDATE"
+                                   : "SELECT instance_id FROM jobs WHERE id = ? AND lock_owner = ?");
   q.bind(1, job).bind(2, owner);
   std::optional<Id> out;
   if (q.step()) out = q.int64(0);
@@ -118,9 +123,9 @@ void insertStartJob(Connection& c, Id definition, const std::string& element, st
 }
 
 void removeStartJobs(Connection& c, const std::string& key, Id keep) {
-  c.prepare(
-       "DELETE FROM jobs WHERE kind = 'start' AND json_extract(data, '$.definition') IN (SELECT id FROM definitions "
-       "WHERE key = ? AND id <> ?)")
+  c.prepare(std::string("DELETE FROM jobs WHERE kind = 'start' AND ") +
+            (c.postgres() ? "(data::jsonb->>'definition')::bigint" : "json_extract(data, '$.definition')") +
+            " IN (SELECT id FROM definitions WHERE key = ? AND id <> ?)")
       .bind(1, key)
       .bind(2, keep)
       .run();
@@ -168,7 +173,9 @@ std::vector<std::pair<Id, Id>> lockableExternal(Connection& c, const std::string
   auto& q = c.prepare(
       "SELECT j.id, j.instance_id FROM jobs j JOIN instances i ON i.id = j.instance_id "
       "WHERE j.kind = 'external' AND j.topic = ? AND j.retries > 0 AND i.state = 'running' AND "
-      "coalesce(j.lock_expires, 0) <= ? AND coalesce(j.due_at, 0) <= ? ORDER BY j.id LIMIT ?");
+      "coalesce(j.lock_expires, 0) <= ? AND coalesce(j.due_at, 0) <= ? ORDER BY j.id LIMIT ?" +
+      // PostgreSQL: fetch-and-lock by several processes at once hands each task to one of them.
+      std::string(c.postgres() ? " FOR UPDATE OF j SKIP LOCKED" : ""));
   q.bind(1, topic).bind(2, now).bind(3, now).bind(4, limit);
   return rows(q, [](Statement& row) { return std::pair<Id, Id>(row.int64(0), row.int64(1)); });
 }
@@ -236,7 +243,9 @@ std::optional<Variables> takeBufferedMessage(Connection& c, const std::string& n
   // A message without a business key is for anyone; one with a key only for that instance.
   auto& q = c.prepare(
       "SELECT id, variables FROM buffered_messages WHERE name = ?1 AND (business_key IS NULL OR business_key = ?2) "
-      "AND (expires_at IS NULL OR expires_at > ?3) ORDER BY id LIMIT 1");
+      "AND (expires_at IS NULL OR expires_at > ?3) ORDER BY id LIMIT 1" +
+      // PostgreSQL: a buffered message is taken by one command only.
+      std::string(c.postgres() ? " FOR UPDATE SKIP LOCKED" : ""));
   q.bind(1, name).bind(2, businessKey).bind(3, now);
   std::optional<Variables> out;
   Id id = 0;

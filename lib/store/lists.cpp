@@ -50,7 +50,7 @@ ListSql listSql(const ListQuery& q, const std::vector<std::string>& roles) {
                 "list type must be todo, done, started, cc or drafts, not '" + q.type + "'");
   }
   if (!q.processKey.empty()) where += " AND d.key = " + p(q.processKey);
-  if (!q.processName.empty()) where += " AND d.name LIKE '%' || " + p(q.processName) + " || '%'";
+  if (!q.processName.empty()) where += " AND d.name LIKE '%' || CAST(" + p(q.processName) + " AS TEXT) || '%'";
   if (!q.tenant.empty()) where += " AND i.tenant = " + p(q.tenant);
   if (!q.category.empty()) where += " AND d.category = " + p(q.category);
   if (q.startedFrom) where += " AND i.started_at >= " + p(q.startedFrom);
@@ -68,9 +68,9 @@ ListSql listSql(const ListQuery& q, const std::vector<std::string>& roles) {
     work = " WHERE i.originator = " + p(q.user);
   }
   if (!s.workFrom.empty()) {
-    if (!q.category.empty()) work += " AND 0";
+    if (!q.category.empty()) work += " AND 1 = 0";
     if (!q.processKey.empty()) work += " AND d.code = " + p(q.processKey);
-    if (!q.processName.empty()) work += " AND d.name LIKE '%' || " + p(q.processName) + " || '%'";
+    if (!q.processName.empty()) work += " AND d.name LIKE '%' || CAST(" + p(q.processName) + " AS TEXT) || '%'";
     if (!q.tenant.empty()) work += " AND i.tenant = " + p(q.tenant);
     if (q.startedFrom) work += " AND i.created_at >= " + p(q.startedFrom);
     if (q.startedTo) work += " AND i.created_at < " + p(q.startedTo);
@@ -94,7 +94,7 @@ std::vector<std::tuple<Id, std::string, Id>> listRows(Connection& c, const ListQ
                      (s.withTask ? "t.id" : "i.id") + " AS k";
   std::string sql = cols + s.from;
   if (!s.workFrom.empty()) sql += " UNION ALL " + cols + s.workFrom;
-  sql = "SELECT iid, pname, tid FROM (" + sql + ") ORDER BY k" + (q.newestFirst ? " DESC" : " ASC") + " LIMIT " +
+  sql = "SELECT iid, pname, tid FROM (" + sql + ") AS matches ORDER BY k" + (q.newestFirst ? " DESC" : " ASC") + " LIMIT " +
         std::to_string(q.limit == 0 ? -1 : q.limit) + " OFFSET " + std::to_string(q.offset);
   std::vector<std::tuple<Id, std::string, Id>> rows;
   auto& st = c.prepare(sql);

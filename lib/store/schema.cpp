@@ -4,8 +4,10 @@
 #include "store/schema.hpp"
 
 #include <array>
+#include <regex>
 #include <vector>
 
+#include "store/pg.hpp"
 #include "store/rollup.hpp"
 
 namespace ordo::store {
@@ -337,6 +339,29 @@ const std::vector<std::string>& migrations() {
   return all;
 }
 
+// PostgreSQL runs the same migrations, with the same version numbers, as
+// translateDdlToPostgres() makes them (INTEGER → BIGINT, INTEGER PRIMARY KEY → BIGSERIAL,
+// WITHOUT ROWID dropped). A migration that needs more than that has its PostgreSQL text here.
+// Adding migration N: append its SQLite text to migrations(); run the suite on PostgreSQL
+// (scripts/with-postgres ctest -R pg.); only if its translation fails, add a case below.
+std::string postgresMigration(int version) {
+  if (version == 18) return rollupMigrationPostgres();  // triggers are written per database
+  std::string sql = translateDdlToPostgres(migrations()[static_cast<std::size_t>(version - 1)]);
+  switch (version) {
+    case 14:
+      // SQLite's max(a, b) of two values is GREATEST in PostgreSQL. (PostgreSQL hands out
+      // the ids from the tables' sequences, not from id_next; the table is kept alike.)
+      sql = std::regex_replace(sql, std::regex(R"(\bmax\(coalesce\(\(SELECT high)"), "GREATEST(coalesce((SELECT high");
+      break;
+    case 16:
+      // An expression in an index's column list takes parentheses in PostgreSQL.
+      sql = std::regex_replace(sql, std::regex(R"(, (ended_at - (started_at|created_at)),)"), ", ($1),");
+      break;
+    default: break;
+  }
+  return sql;
+}
+
 }  // namespace
 
 int schemaVersion() {
@@ -344,7 +369,21 @@ int schemaVersion() {
 }
 
 void migrate(Connection& db) {
-  db.exec("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)");
+  const bool pg = db.postgres();
+  // Several servers starting at once on one PostgreSQL database: one migrates, the others wait.
+  if (pg) db.exec("SELECT pg_advisory_lock(7263002)");
+  struct Unlock {
+    Connection& db;
+    bool pg;
+    ~Unlock() {
+      if (pg) try {
+          db.exec("SELECT pg_advisory_unlock(7263002)");
+        } catch (...) {
+        }
+    }
+  } unlock{db, pg};
+  db.exec(pg ? "CREATE TABLE IF NOT EXISTS schema_version(version BIGINT NOT NULL)"
+             : "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)");
   int current = 0;
   {
     auto& q = db.prepare("SELECT max(version) FROM schema_version");
@@ -357,7 +396,10 @@ void migrate(Connection& db) {
                                             ")");
   for (int v = current; v < schemaVersion(); ++v) {
     Transaction tx(db);
-    db.exec(migrations()[static_cast<std::size_t>(v)]);
+    if (pg)
+      db.exec(postgresMigration(v + 1));
+    else
+      db.exec(migrations()[static_cast<std::size_t>(v)]);
     db.prepare("INSERT INTO schema_version(version) VALUES (?)").bind(1, v + 1).run();
     tx.commit();
   }

@@ -298,7 +298,7 @@ class Store {
 };
 
 struct StoreOptions {
-  std::string path;  // a SQLite file, or ":memory:"
+  std::string path;  // a SQLite file, ":memory:", or postgresql://user@host:port/dbname[?schema=name]
   bool fullSync = true;
   int readers = 4;
   std::chrono::microseconds commitDelay{0};  // group commit: how long a batch's first command waits for company

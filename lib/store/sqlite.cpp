@@ -12,43 +12,33 @@ void throwSqlite(sqlite3* db, int rc, std::string_view what) {
   throw Error(ErrorCode::internal, msg);
 }
 
-Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
+SqliteStatement::SqliteStatement(sqlite3* db, std::string_view sql) : db_(db) {
   int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
   if (rc != SQLITE_OK) throwSqlite(db, rc, "prepare " + std::string(sql.substr(0, 60)));
 }
 
-Statement::~Statement() {
+SqliteStatement::~SqliteStatement() {
   if (stmt_) sqlite3_finalize(stmt_);
 }
 
-Statement& Statement::operator=(Statement&& o) noexcept {
-  if (this != &o) {
-    if (stmt_) sqlite3_finalize(stmt_);
-    stmt_ = o.stmt_;
-    db_ = o.db_;
-    o.stmt_ = nullptr;
-  }
-  return *this;
-}
-
-Statement& Statement::bind(int i, std::int64_t v) {
+Statement& SqliteStatement::bindInt(int i, std::int64_t v) {
   sqlite3_bind_int64(stmt_, i, v);
   return *this;
 }
-Statement& Statement::bind(int i, double v) {
+Statement& SqliteStatement::bindReal(int i, double v) {
   sqlite3_bind_double(stmt_, i, v);
   return *this;
 }
-Statement& Statement::bind(int i, std::string_view v) {
+Statement& SqliteStatement::bindText(int i, std::string_view v) {
   sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
   return *this;
 }
-Statement& Statement::bindNull(int i) {
+Statement& SqliteStatement::bindNull(int i) {
   sqlite3_bind_null(stmt_, i);
   return *this;
 }
 
-bool Statement::step() {
+bool SqliteStatement::step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
@@ -57,22 +47,17 @@ bool Statement::step() {
   throwSqlite(db_, rc, "step " + sql.substr(0, 60));
 }
 
-void Statement::run() {
-  step();
-  reset();
-}
-
-void Statement::reset() {
+void SqliteStatement::reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
 }
 
-std::string Statement::text(int col) const {
+std::string SqliteStatement::text(int col) const {
   auto p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
   return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
 }
 
-Connection::Connection(const std::string& path, bool readOnly, int flagsExtra) {
+SqliteConnection::SqliteConnection(const std::string& path, bool readOnly, int flagsExtra) {
   int flags =
       (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX | flagsExtra;
   int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
@@ -86,12 +71,12 @@ Connection::Connection(const std::string& path, bool readOnly, int flagsExtra) {
   sqlite3_busy_timeout(db_, 5000);
 }
 
-Connection::~Connection() {
+SqliteConnection::~SqliteConnection() {
   cache_.clear();
   sqlite3_close(db_);
 }
 
-void Connection::exec(std::string_view sql) {
+void SqliteConnection::exec(std::string_view sql) {
   char* err = nullptr;
   int rc = sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &err);
   if (rc != SQLITE_OK) {
@@ -101,33 +86,24 @@ void Connection::exec(std::string_view sql) {
   }
 }
 
-Statement& Connection::prepare(const std::string& sql) {
+Statement& SqliteConnection::prepare(const std::string& sql) {
   auto it = cache_.find(sql);
-  if (it == cache_.end()) it = cache_.emplace(sql, Statement(db_, sql)).first;
-  it->second.reset();
-  return it->second;
+  if (it == cache_.end()) it = cache_.emplace(sql, std::make_unique<SqliteStatement>(db_, sql)).first;
+  it->second->reset();
+  return *it->second;
 }
 
 // BEGIN and COMMIT run for every command: prepared once, not parsed each time.
-Transaction::Transaction(Connection& c) : c_(c) {
-  c_.prepare("BEGIN IMMEDIATE").run();
+void SqliteConnection::begin(bool write) {
+  prepare(write ? "BEGIN IMMEDIATE" : "BEGIN").run();
 }
 
-Transaction::~Transaction() {
-  if (!done_) sqlite3_exec(c_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+void SqliteConnection::commit() {
+  prepare("COMMIT").run();
 }
 
-void Transaction::commit() {
-  c_.prepare("COMMIT").run();
-  done_ = true;
-}
-
-Snapshot::Snapshot(Connection& c) : c_(c) {
-  c_.prepare("BEGIN").run();
-}
-
-Snapshot::~Snapshot() {
-  sqlite3_exec(c_.handle(), "COMMIT", nullptr, nullptr, nullptr);
+void SqliteConnection::rollback() noexcept {
+  if (!sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 }  // namespace ordo::store

@@ -1,6 +1,13 @@
-// The SQLite implementation of the store interface: sessions over a connection,
-// commands under group commit on the writer, reads in a snapshot on a reader.
+// The store interface over SQL: sessions over a connection (either backend), the SQLite
+// store (commands under group commit on the writer, reads in a snapshot on a reader) and
+// the PostgreSQL store (each command one transaction on this process's writer connection,
+// retried on a transient failure; reads in a snapshot on a pooled connection).
+#include <random>
+#include <thread>
+
 #include "store/group_commit.hpp"
+#include "store/pg.hpp"
+#include "store/schema.hpp"
 #include "store/server_tables.hpp"
 #include "store/store.hpp"
 #include "store/workorder_tables.hpp"
@@ -9,9 +16,9 @@ namespace ordo::store {
 
 namespace {
 
-class SqliteSession final : public Session {
+class SqlSession final : public Session {
  public:
-  SqliteSession(Connection& c, bool writes) : c_(c) {
+  SqlSession(Connection& c, bool writes) : c_(c) {
     if (writes) ids_.emplace(c);
   }
   runtime::IdSource& ids() override {
@@ -309,14 +316,14 @@ class SqliteStore final : public Store {
 
   void command(const std::function<void(Session&)>& body) override {
     groupCommit_.run([&] {
-      SqliteSession s(db_.writer(), true);
+      SqlSession s(db_.writer(), true);
       body(s);
     });
   }
 
   void read(const std::function<void(Session&)>& body) override {
     Database::Lease lease(db_);
-    SqliteSession s(*lease, false);
+    SqlSession s(*lease, false);
     if (db_.inMemory()) return body(s);
     Snapshot snapshot(*lease);  // every statement of the read sees the same committed state
     body(s);
@@ -329,9 +336,126 @@ class SqliteStore final : public Store {
   GroupCommit groupCommit_;
 };
 
+// Several processes, one database: each command is one transaction in READ COMMITTED; the
+// revision check on instances and row locks (jobs: FOR UPDATE SKIP LOCKED) decide races.
+// One command at a time per process, as with SQLite's single writer: the engine's command
+// context is per process; processes, not threads, are what scales out.
+class PgStore final : public Store {
+ public:
+  static constexpr int kAttempts = 5;
+
+  explicit PgStore(const StoreOptions& o)
+      : target_(parsePostgresUrl(o.path)), synchronousCommit_(o.fullSync), readers_(std::max(1, o.readers)) {
+    writer_ = connectRetrying(true);
+    migrate(*writer_);
+  }
+
+  void command(const std::function<void(Session&)>& body) override {
+    std::lock_guard lock(writeMutex_);
+    for (int attempt = 1;; ++attempt) {
+      bool committing = false;
+      try {
+        if (!writer_ || writer_->broken()) writer_ = connect(false);
+        Transaction tx(*writer_);
+        SqlSession s(*writer_, true);
+        body(s);
+        committing = true;
+        tx.commit();
+        return;
+      } catch (const TransientError& e) {
+        // A connection lost in COMMIT leaves the outcome unknown: never run the command twice.
+        if (committing && writer_ && writer_->broken())
+          throw Error(ErrorCode::io_error,
+                      std::string("the connection to PostgreSQL was lost while committing; the command's outcome "
+                                  "is unknown: ") +
+                          e.what());
+        if (attempt >= kAttempts) giveUp(e, attempt);
+        backoff(attempt);
+      }
+    }
+  }
+
+  void read(const std::function<void(Session&)>& body) override {
+    for (int attempt = 1;; ++attempt) {
+      try {
+        Lease lease(*this);
+        Snapshot snapshot(*lease.conn);
+        SqlSession s(*lease.conn, false);
+        body(s);
+        return;
+      } catch (const TransientError& e) {
+        // A lost connection usually means all were lost (the server restarted, a failover):
+        // the idle ones are not tried one by one.
+        {
+          std::lock_guard lock(poolMutex_);
+          idle_.clear();
+        }
+        if (attempt >= kAttempts) giveUp(e, attempt);
+        backoff(attempt);
+      }
+    }
+  }
+
+  bool inMemory() const override { return false; }
+
+ private:
+  std::unique_ptr<PgConnection> connect(bool createSchema) {
+    return std::make_unique<PgConnection>(target_.conninfo, target_.schema, createSchema, synchronousCommit_);
+  }
+  // At start the database may be a moment away (several servers and PostgreSQL started together).
+  std::unique_ptr<PgConnection> connectRetrying(bool createSchema) {
+    for (int attempt = 1;; ++attempt) try {
+        return connect(createSchema);
+      } catch (const TransientError& e) {
+        if (attempt >= kAttempts) throw Error(ErrorCode::io_error, e.what());
+        backoff(attempt);
+      }
+  }
+  [[noreturn]] static void giveUp(const TransientError& e, int attempts) {
+    std::string why = e.what();
+    // A unique key two processes raced for, still taken after the retries: a conflict.
+    ErrorCode code = why.find("[23505]") != std::string::npos ? ErrorCode::conflict : ErrorCode::busy;
+    throw Error(code, "PostgreSQL: " + why + " (after " + std::to_string(attempts) + " attempts)");
+  }
+  static void backoff(int attempt) {
+    thread_local std::minstd_rand rng(std::random_device{}());
+    int ms = (1 << std::min(attempt, 6)) + static_cast<int>(rng() % 10);
+    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+  }
+
+  struct Lease {
+    PgStore& store;
+    std::unique_ptr<PgConnection> conn;
+    explicit Lease(PgStore& s) : store(s) {
+      {
+        std::lock_guard lock(s.poolMutex_);
+        if (!s.idle_.empty()) {
+          conn = std::move(s.idle_.back());
+          s.idle_.pop_back();
+        }
+      }
+      if (!conn || conn->broken()) conn = s.connect(false);
+    }
+    ~Lease() {
+      if (!conn || conn->broken()) return;
+      std::lock_guard lock(store.poolMutex_);
+      if (static_cast<int>(store.idle_.size()) < store.readers_) store.idle_.push_back(std::move(conn));
+    }
+  };
+
+  PgTarget target_;
+  bool synchronousCommit_;
+  int readers_;
+  std::mutex writeMutex_;
+  std::unique_ptr<PgConnection> writer_;
+  std::mutex poolMutex_;
+  std::vector<std::unique_ptr<PgConnection>> idle_;
+};
+
 }  // namespace
 
 std::unique_ptr<Store> openStore(const StoreOptions& options) {
+  if (isPostgresUrl(options.path)) return std::make_unique<PgStore>(options);
   return std::make_unique<SqliteStore>(options);
 }
 

@@ -12,7 +12,7 @@ namespace ordo::store {
 // ---------------------------------------------------------------- connections
 
 namespace {
-void configure(Connection& c, bool fullSync) {
+void configure(SqliteConnection& c, bool fullSync) {
   // A command touches one leaf in each of ~15 B-trees, and WAL writes whole
   // pages: 1 KiB pages write a quarter of the bytes 4 KiB pages do (+27%
   // commands/s under NORMAL, +12% under FULL; bench/README.md). Only a new
@@ -30,12 +30,12 @@ void configure(Connection& c, bool fullSync) {
 
 Database::Database(const std::string& path, bool fullSync, int readers) : path_(path) {
   inMemory_ = path.empty() || path == ":memory:";
-  writer_ = std::make_unique<Connection>(inMemory_ ? ":memory:" : path, false);
+  writer_ = std::make_unique<SqliteConnection>(inMemory_ ? ":memory:" : path, false);
   if (!inMemory_) configure(*writer_, fullSync);
   migrate(*writer_);
   if (!inMemory_)
     for (int i = 0; i < readers; ++i) {
-      auto r = std::make_unique<Connection>(path, true);
+      auto r = std::make_unique<SqliteConnection>(path, true);
       idle_.push_back(std::move(r));
     }
 }
@@ -48,7 +48,7 @@ Database::Lease::Lease(Database& db) : db_(db) {
   }
   std::lock_guard lock(db.poolMutex_);
   if (db.idle_.empty()) {
-    db.idle_.push_back(std::make_unique<Connection>(db.path_, true));
+    db.idle_.push_back(std::make_unique<SqliteConnection>(db.path_, true));
   }
   conn_ = db.idle_.back().release();
   db.idle_.pop_back();
@@ -61,6 +61,15 @@ Database::Lease::~Lease() {
 }
 
 Id TableIds::next(const char* table) {
+  if (c_.postgres()) {
+    // Several processes on one database: each id from the table's sequence (never given twice,
+    // never rolled back; the sequence is also the id column's default, so automatic ids agree).
+    auto& q = c_.prepare(std::string("SELECT nextval('") + table + "_id_seq')");
+    if (!q.step()) throw Error(ErrorCode::internal, std::string("no ids for table ") + table);
+    Id id = q.int64(0);
+    q.reset();
+    return id;
+  }
   if (!read_) {
     auto& q =
         c_.prepare("SELECT instances, tokens, tasks, jobs, subscriptions, pending_choices FROM id_next WHERE one = 1");
@@ -78,7 +87,7 @@ Id TableIds::next(const char* table) {
 }
 
 void TableIds::flush() {
-  if (!taken_) return;
+  if (!taken_ || c_.postgres()) return;
   auto& q = c_.prepare(
       "UPDATE id_next SET instances = ?1, tokens = ?2, tasks = ?3, jobs = ?4, subscriptions = ?5, "
       "pending_choices = ?6 WHERE one = 1");

@@ -25,7 +25,7 @@ namespace ordo::store {
 class Database {
  public:
   Database(const std::string& path, bool fullSync, int readers);
-  Connection& writer() { return *writer_; }
+  SqliteConnection& writer() { return *writer_; }
   std::mutex& writeMutex() { return writeMutex_; }
   bool inMemory() const { return inMemory_; }
 
@@ -34,22 +34,22 @@ class Database {
    public:
     Lease(Database& db);
     ~Lease();
-    Connection& operator*() { return *conn_; }
-    Connection* operator->() { return conn_; }
+    SqliteConnection& operator*() { return *conn_; }
+    SqliteConnection* operator->() { return conn_; }
 
    private:
     Database& db_;
-    Connection* conn_ = nullptr;
+    SqliteConnection* conn_ = nullptr;
     std::unique_lock<std::mutex> writeLock_;
   };
 
  private:
   std::string path_;
   bool inMemory_ = false;
-  std::unique_ptr<Connection> writer_;
+  std::unique_ptr<SqliteConnection> writer_;
   std::mutex writeMutex_;
   std::mutex poolMutex_;
-  std::vector<std::unique_ptr<Connection>> idle_;
+  std::vector<std::unique_ptr<SqliteConnection>> idle_;
 };
 
 // Row ids inside the write transaction, never given twice (not even after the row is

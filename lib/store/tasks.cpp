@@ -101,7 +101,7 @@ std::vector<std::string> waitingElements(Connection& c, Id instance) {
   // The instance and every instance its call activities started, at any depth.
   auto& q = c.prepare(
       "WITH RECURSIVE tree(id) AS (SELECT ?1 UNION ALL SELECT i.id FROM instances i JOIN tree t ON i.parent_id = t.id) "
-      "SELECT element_id FROM tokens WHERE instance_id IN tree AND state = 'waiting' ORDER BY id");
+      "SELECT element_id FROM tokens WHERE instance_id IN (SELECT id FROM tree) AND state = 'waiting' ORDER BY id");
   q.bind(1, instance);
   return rows(q, [](Statement& row) -> std::string { return row.text(0); });
 }

@@ -15,7 +15,7 @@ std::vector<RunCount> runCountsBetween(Connection& c, std::int64_t from, std::in
   auto& q = c.prepare(
       "SELECT d.key, coalesce(d.category, ''), sum(r.started), sum(r.completed), sum(r.rejected), sum(r.cancelled) "
       "FROM rollup_runs r JOIN definitions d ON d.id = r.definition_id WHERE r.bucket >= ? AND r.bucket < ? GROUP BY "
-      "r.definition_id");
+      "r.definition_id, d.key, d.category");
   auto bucket = [](std::int64_t ms) { return ms / kRunBucketMillis + (ms % kRunBucketMillis > 0 ? 1 : 0); };
   q.bind(1, bucket(from)).bind(2, bucket(to));
   std::map<std::string, RunCount> by;
@@ -241,9 +241,9 @@ std::vector<AbnormalInstance> abnormalInstances(Connection& c, std::int64_t now,
   add(suspended, "suspended");
   // Stuck: running, and nothing happened since the threshold (its latest history line is older).
   auto& stuck = c.prepare(
-      "SELECT i.id, d.key, (SELECT h.at FROM history h WHERE h.instance_id = i.id ORDER BY h.id DESC LIMIT 1) AS last "
-      "FROM instances i INDEXED BY instances_state JOIN definitions d ON d.id = i.definition_id WHERE i.state = "
-      "'running' AND last < ? ORDER BY i.id");
+      "SELECT id, key, last FROM (SELECT i.id AS id, d.key AS key, (SELECT h.at FROM history h WHERE h.instance_id = "
+      "i.id ORDER BY h.id DESC LIMIT 1) AS last FROM instances i INDEXED BY instances_state JOIN definitions d ON d.id "
+      "= i.definition_id WHERE i.state = 'running') AS running WHERE last < ? ORDER BY id");
   stuck.bind(1, now - stuckMillis);
   add(stuck, "stuck");
   return out;

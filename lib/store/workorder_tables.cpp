@@ -177,8 +177,8 @@ std::vector<WorkOrderType> listWorkOrderTypes(Connection& c) {
 }
 
 std::int64_t insertWorkOrder(Connection& c, const WorkOrder& o) {
-  c.prepare(std::string("INSERT INTO wo_orders(") + kOrderCols +
-            ") VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,NULL,NULL,NULL)")
+  c.prepare(std::string("INSERT INTO wo_orders(") + kOrderCols + ") VALUES (" +
+            (c.postgres() ? "DEFAULT" : "NULL") + ",?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,NULL,NULL,NULL)")
       .bind(1, o.number)
       .bind(2, o.title)
       .bindOptional(3, o.typeId)

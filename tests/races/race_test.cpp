@@ -14,6 +14,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -40,23 +41,47 @@ std::string sample(const std::string& name) {
   return readText(std::string(ORDO_SAMPLES) + "/" + name);
 }
 
+// ORDO_TEST_BACKEND=postgres (ORDO_TEST_POSTGRES from scripts/with-postgres): the races on
+// PostgreSQL, each TempDb a fresh schema of that database (left to the throwaway cluster).
+const char* testPostgres() {
+  const char* backend = std::getenv("ORDO_TEST_BACKEND");
+  if (!backend || std::string(backend) != "postgres") return nullptr;
+  const char* url = std::getenv("ORDO_TEST_POSTGRES");
+  return url && *url ? url : nullptr;
+}
+
 class TempDb {
  public:
   TempDb() {
     static int counter = 0;
+    go_ = (std::filesystem::temp_directory_path() /
+           ("ordo-race-" + std::to_string(::getpid()) + "-" + std::to_string(counter + 1) + ".go"))
+              .string();
+    if (const char* pg = testPostgres()) {
+      std::string url = pg;
+      path_ = url + (url.find('?') == std::string::npos ? "?" : "&") + "schema=race_" + std::to_string(::getpid()) +
+              "_" + std::to_string(++counter);
+      return;
+    }
     path_ = (std::filesystem::temp_directory_path() /
              ("ordo-race-" + std::to_string(::getpid()) + "-" + std::to_string(++counter) + ".db"))
                 .string();
     remove();
   }
-  ~TempDb() { remove(); }
+  ~TempDb() {
+    remove();
+    std::filesystem::remove(go_);
+  }
   const std::string& path() const { return path_; }
+  // The file that starts the second process.
+  const std::string& goFile() const { return go_; }
 
  private:
   void remove() {
+    if (testPostgres()) return;
     for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + s);
   }
-  std::string path_;
+  std::string path_, go_;
 };
 
 std::unique_ptr<Engine> open(const TempDb& db, std::shared_ptr<Clock> clock = nullptr) {
@@ -346,9 +371,9 @@ int child(int argc, char** argv) {
   EngineOptions o;
   o.path = argv[2];
   auto e = Engine::open(o);
-  const std::string go = std::string(argv[2]) + ".go";
+  const std::string go = argv[3];
   while (!std::filesystem::exists(go)) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  for (int i = argc - 1; i >= 3; --i) {
+  for (int i = argc - 1; i >= 4; --i) {
     std::this_thread::sleep_for(std::chrono::microseconds(500));  // think time: the other may take the lock
     try {
       act(*e, argv[i], "disp1");
@@ -383,11 +408,11 @@ TEST_CASE("race: two processes complete, claim, return and withdraw the same tas
     actions.push_back("return:" + std::to_string(onlyTask(*e, director.id).id));
     actions.push_back("withdraw:" + std::to_string(startLeave(*e, 2).id));
   }
-  std::vector<std::string> args = {ORDO_RACE_TEST, "--race-child", db.path()};
+  std::vector<std::string> args = {ORDO_RACE_TEST, "--race-child", db.path(), db.goFile()};
   args.insert(args.end(), actions.begin(), actions.end());
   int out[2];
   REQUIRE(pipe(out) == 0);
-  const std::string go = db.path() + ".go";
+  const std::string go = db.goFile();
   std::filesystem::remove(go);
   pid_t pid = fork();
   REQUIRE(pid >= 0);
@@ -459,6 +484,11 @@ TEST_CASE("race: two processes complete, claim, return and withdraw the same tas
 }
 
 int main(int argc, char** argv) {
-  if (argc >= 3 && std::string(argv[1]) == "--race-child") return child(argc, argv);
+  if (argc >= 4 && std::string(argv[1]) == "--race-child") return child(argc, argv);
+  const char* backend = std::getenv("ORDO_TEST_BACKEND");
+  if (backend && std::string(backend) == "postgres" && !testPostgres()) {
+    std::fprintf(stderr, "ORDO_TEST_BACKEND=postgres but no ORDO_TEST_POSTGRES: skipped (scripts/with-postgres)\n");
+    return 77;
+  }
   return Catch::Session().run(argc, argv);
 }

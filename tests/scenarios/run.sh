@@ -4,7 +4,14 @@
 set -uo pipefail
 ordo=$1 root=$2
 here=$(dirname "$0")
-out=$("$ordo" scenario "$root/bpmn-samples/scenarios" "$root/tests/corpus/executable" "$root/tests/scenarios/own" "$root/tests/scenarios/approval")
+# ORDO_TEST_BACKEND=postgres: the same scenarios on PostgreSQL (ORDO_TEST_POSTGRES, from
+# scripts/with-postgres); skipped (77) without it.
+db=()
+if [ "${ORDO_TEST_BACKEND:-}" = postgres ]; then
+  [ -n "${ORDO_TEST_POSTGRES:-}" ] || { echo "no ORDO_TEST_POSTGRES: skipped (scripts/with-postgres)"; exit 77; }
+  db=(--db "$ORDO_TEST_POSTGRES")
+fi
+out=$("$ordo" scenario "${db[@]}" "$root/bpmn-samples/scenarios" "$root/tests/corpus/executable" "$root/tests/scenarios/own" "$root/tests/scenarios/approval")
 echo "$out"
 pending=$(grep -v '^#' "$here/pending.txt" | awk '{print $1}')
 bad=0

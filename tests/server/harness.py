@@ -20,11 +20,32 @@ USERS = {"employee": "employee-pass", "manager": "manager-pass", "director": "di
          "mary": "mary-pass"}
 
 
+# ORDO_TEST_BACKEND=postgres (with ORDO_TEST_POSTGRES from scripts/with-postgres): each Server on
+# a fresh schema of that PostgreSQL database instead of a SQLite file.
+POSTGRES = os.environ.get("ORDO_TEST_POSTGRES", "") if os.environ.get("ORDO_TEST_BACKEND") == "postgres" else ""
+_schemas = [0]
+
+
+def psql(schema, sql):
+    """Rows of `sql` on `schema` of the test database, as lists of strings (NULL as None)."""
+    env = dict(os.environ, PGOPTIONS="-c search_path=%s -c client_min_messages=warning" % schema)
+    out = subprocess.check_output(["psql", POSTGRES, "-tAXq", "-v", "ON_ERROR_STOP=1", "-F", "\x1f", "-R", "\x1e",
+                                   "-P", "null=\x1d", "-c", sql], text=True, env=env)
+    return [[None if c == "\x1d" else c for c in row.split("\x1f")] for row in out.rstrip("\n").split("\x1e") if row]
+
+
 class Server:
     def __init__(self, extra_args=(), config=None, deploy=(SAMPLES,), sample_users=True):
         self.dir = tempfile.mkdtemp(prefix="ordo-server-test-")
         self.db = os.path.join(self.dir, "test.db")
+        self.schema = None
+        if POSTGRES:
+            _schemas[0] += 1
+            self.schema = "server_%d_%d" % (os.getpid(), _schemas[0])
+            self.db = POSTGRES + ("&" if "?" in POSTGRES else "?") + "schema=" + self.schema
         args = [SERVER, "--listen", "127.0.0.1:0", "--db", self.db, "--access-log", os.path.join(self.dir, "access.log")]
+        if POSTGRES:
+            args += ["--audit-log", os.path.join(self.dir, "audit.log")]
         for d in deploy:
             args += ["--deploy", d]
         if sample_users:
@@ -77,6 +98,15 @@ class Server:
 
     def dump(self):
         """Every table's rows, in a stable order (the server's own writes included)."""
+        if self.schema:
+            # Two psql runs, not one per table: the table names, then every row of every table as JSON.
+            names = [n for (n,) in psql(self.schema, "SELECT table_name FROM information_schema.tables WHERE "
+                                                     "table_schema = '%s' ORDER BY table_name" % self.schema)]
+            out = {n: [] for n in names}
+            sql = " UNION ALL ".join("SELECT '%s', row_to_json(x)::text FROM \"%s\" x" % (n, n) for n in names)
+            for name, row in psql(self.schema, sql) if names else []:
+                out[name].append(row)
+            return {n: sorted(rows) for n, rows in out.items()}
         c = sqlite3.connect("file:%s?mode=ro" % self.db, uri=True, timeout=30)
         try:
             out = {}

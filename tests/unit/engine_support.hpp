@@ -1,8 +1,16 @@
 // A fresh engine on a real SQLite file per test, and a way to see that a
 // failed command changed nothing: the whole database, dumped.
+//
+// ORDO_TEST_BACKEND=postgres (with ORDO_TEST_POSTGRES=postgresql://…, as scripts/with-postgres
+// sets it): the same tests on PostgreSQL, each TempDb a fresh schema of that database.
 #pragma once
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
 
 #include <filesystem>
 #include <ordo/engine.hpp>
@@ -12,10 +20,25 @@
 
 namespace ordo::test {
 
+// The PostgreSQL database the tests run on, or nullptr for SQLite.
+inline const char* testPostgres() {
+  const char* backend = std::getenv("ORDO_TEST_BACKEND");
+  if (!backend || std::strcmp(backend, "postgres") != 0) return nullptr;
+  const char* url = std::getenv("ORDO_TEST_POSTGRES");
+  return url && *url ? url : nullptr;
+}
+
 class TempDb {
  public:
   TempDb() {
     static int counter = 0;
+    if (const char* pg = testPostgres()) {
+      schema_ = "t" + std::to_string(::getpid()) + "_" + std::to_string(++counter);
+      url_ = pg;
+      path_ = url_ + (url_.find('?') == std::string::npos ? "?" : "&") + "schema=" + schema_;
+      remove();
+      return;
+    }
     path_ = (std::filesystem::temp_directory_path() /
              ("ordo-test-" + std::to_string(::getpid()) + "-" + std::to_string(++counter) + ".db"))
                 .string();
@@ -23,9 +46,11 @@ class TempDb {
   }
   ~TempDb() { remove(); }
   const std::string& path() const { return path_; }
+  bool postgres() const { return !schema_.empty(); }
 
   // Every row of every table, in a fixed order.
   std::string dump() const {
+    if (postgres()) return dumpPostgres();
     sqlite3* db = nullptr;
     sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
     std::string out;
@@ -49,11 +74,81 @@ class TempDb {
     return out;
   }
 
+ // SQL on the test's database, either backend: the first column of the first row (0 for none).
+  long long scalar(const std::string& sql) const {
+    if (postgres()) {
+      auto rows = pgQuery("SET search_path TO \"" + schema_ + "\"; " + sql);
+      return rows.empty() ? 0 : std::atoll(rows.c_str());
+    }
+    sqlite3* db = nullptr;
+    sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+    sqlite3_stmt* st = nullptr;
+    long long v = 0;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+      v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+  }
+  // Runs SQL that returns no rows; false on an error.
+  bool exec(const std::string& sql) const {
+    if (postgres()) return pgExec("SET search_path TO \"" + schema_ + "\"; " + sql);
+    sqlite3* db = nullptr;
+    sqlite3_open(path_.c_str(), &db);
+    bool ok = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK;
+    sqlite3_close(db);
+    return ok;
+  }
+
  private:
+  bool pgExec(const std::string& sql) const {
+    PGconn* c = PQconnectdb(url_.c_str());
+    bool ok = false;
+    if (PQstatus(c) == CONNECTION_OK) {
+      PQsetNoticeProcessor(c, [](void*, const char*) {}, nullptr);
+      PGresult* r = PQexec(c, sql.c_str());
+      ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+      PQclear(r);
+    }
+    PQfinish(c);
+    return ok;
+  }
+  // SQL on the test's database, its rows as text (cells separated by |, rows by newlines).
+  std::string pgQuery(const std::string& sql) const {
+    PGconn* c = PQconnectdb(url_.c_str());
+    std::string out;
+    if (PQstatus(c) == CONNECTION_OK) {
+      PQsetNoticeProcessor(c, [](void*, const char*) {}, nullptr);
+      PGresult* r = PQexec(c, sql.c_str());
+      if (PQresultStatus(r) == PGRES_TUPLES_OK)
+        for (int i = 0; i < PQntuples(r); ++i) {
+          for (int j = 0; j < PQnfields(r); ++j) {
+            out += PQgetisnull(r, i, j) ? "NULL" : PQgetvalue(r, i, j);
+            out += "|";
+          }
+          out += "\n";
+        }
+      PQclear(r);
+    }
+    PQfinish(c);
+    return out;
+  }
+  std::string dumpPostgres() const {
+    std::string out;
+    for (const char* table : {"definitions", "instances", "tokens", "variables", "tasks", "task_candidates", "jobs",
+                              "incidents", "history", "subscriptions", "buffered_messages"})
+      out += std::string("#") + table + "\n" +
+             pgQuery("SELECT * FROM \"" + schema_ + "\"." + table + " ORDER BY 1, 2, 3");
+    return out;
+  }
   void remove() {
+    if (postgres()) {
+      pgExec("DROP SCHEMA IF EXISTS \"" + schema_ + "\" CASCADE");
+      return;
+    }
     for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + s);
   }
-  std::string path_;
+  std::string path_, url_, schema_;
 };
 
 inline std::unique_ptr<Engine> openEngine(const TempDb& db, std::shared_ptr<Clock> clock = nullptr) {

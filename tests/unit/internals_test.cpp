@@ -425,18 +425,6 @@ std::string messageStart(const std::string& key, const std::string& message) {
       "<sequenceFlow id=\"f2\" sourceRef=\"t\" targetRef=\"e\"/><endEvent id=\"e\"/>",
       "<message id=\"m\" name=\"" + message + "\"/>", "id=\"" + key + "\" isExecutable=\"true\"");
 }
-void exec(const std::string& path, const char* sql) {
-  sqlite3* db = nullptr;
-  sqlite3_open(path.c_str(), &db);
-  char* err = nullptr;
-  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string what = err ? err : "?";
-    sqlite3_free(err);
-    sqlite3_close(db);
-    throw std::runtime_error(what);
-  }
-  sqlite3_close(db);
-}
 }  // namespace
 
 TEST_CASE("internals: message and signal start events are registered at deploy, per latest version") {
@@ -460,7 +448,7 @@ TEST_CASE("internals: message and signal start events are registered at deploy, 
   SECTION("definitions deployed before the registry are registered when the engine opens") {
     e.reset();
     // As a database migrated from schema 9 looks: no registrations, and the request to make them.
-    exec(db.path(), "DELETE FROM start_subscriptions; INSERT INTO start_subscriptions VALUES ('backfill', '', 0, '')");
+    REQUIRE(db.exec("DELETE FROM start_subscriptions; INSERT INTO start_subscriptions VALUES ('backfill', '', 0, '')"));
     e = test::openEngine(db);
     CHECK(e->correlateMessage({"order.received"}).definitionVersion == 2);
     CHECK(e->broadcastSignal("alarm") == 1);

@@ -17,7 +17,7 @@ std::string pragma(store::Connection& c, const char* name) {
 }
 }  // namespace
 
-TEST_CASE("store: a new database gets the current schema version, WAL and synchronous=FULL") {
+TEST_CASE("store: a new database gets the current schema version, WAL and synchronous=FULL", "[sqlite]") {
   test::TempDb db;
   store::Database d(db.path(), true, 1);
   auto& q = d.writer().prepare("SELECT max(version) FROM schema_version");
@@ -28,7 +28,7 @@ TEST_CASE("store: a new database gets the current schema version, WAL and synchr
   CHECK(pragma(d.writer(), "synchronous") == "2");  // FULL
 }
 
-TEST_CASE("store: a new file has 1 KiB pages, a file made with 4 KiB pages keeps them and opens") {
+TEST_CASE("store: a new file has 1 KiB pages, a file made with 4 KiB pages keeps them and opens", "[sqlite]") {
   test::TempDb fresh;
   {
     store::Database d(fresh.path(), true, 1);
@@ -37,7 +37,7 @@ TEST_CASE("store: a new file has 1 KiB pages, a file made with 4 KiB pages keeps
   }
   test::TempDb old;
   {
-    store::Connection c(old.path(), false);
+    store::SqliteConnection c(old.path(), false);
     c.exec("PRAGMA page_size=4096");
     c.exec("CREATE TABLE host_data(x)");  // the file exists before Ordo opens it
   }
@@ -49,13 +49,13 @@ TEST_CASE("store: a new file has 1 KiB pages, a file made with 4 KiB pages keeps
   q.reset();
 }
 
-TEST_CASE("store: durability normal sets synchronous=NORMAL") {
+TEST_CASE("store: durability normal sets synchronous=NORMAL", "[sqlite]") {
   test::TempDb db;
   store::Database d(db.path(), false, 1);
   CHECK(pragma(d.writer(), "synchronous") == "1");
 }
 
-TEST_CASE("store: reopening does not migrate twice, a newer schema is refused") {
+TEST_CASE("store: reopening does not migrate twice, a newer schema is refused", "[sqlite]") {
   test::TempDb db;
   { store::Database d(db.path(), true, 1); }
   {
@@ -75,7 +75,7 @@ TEST_CASE("store: reopening does not migrate twice, a newer schema is refused") 
   }
 }
 
-TEST_CASE("store: a save over a revision that moved fails with conflict and writes nothing") {
+TEST_CASE("store: a save over a revision that moved fails with conflict and writes nothing", "[sqlite]") {
   test::TempDb db;
   Id instance = 0;
   {
@@ -105,7 +105,7 @@ TEST_CASE("store: a save over a revision that moved fails with conflict and writ
   CHECK(db.dump() == before);
 }
 
-TEST_CASE("store: an unreadable path is an io_error naming the path") {
+TEST_CASE("store: an unreadable path is an io_error naming the path", "[sqlite]") {
   try {
     store::Database d("/nonexistent-dir/ordo.db", true, 1);
     FAIL("opened");

@@ -372,7 +372,7 @@ TEST_CASE("workorder: working hours count SLAs in working time, holidays and wee
   REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::invalid_argument, e.saveWorkOrderType(bad));
 }
 
-TEST_CASE("workorder: the analytics rollups agree with a scan of the rows, and a backfill rebuilds them") {
+TEST_CASE("workorder: the analytics rollups agree with a scan of the rows, and a backfill rebuilds them", "[sqlite]") {
   Fixture f;
   auto& e = *f.e;
   // Instances of varied lengths; some rejected, one still running, one deleted.

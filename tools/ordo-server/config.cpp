@@ -85,7 +85,7 @@ void readConfigFile(const std::string& path, Config& c) {
   if (ec) fail(path + ": not valid JSON (" + ec.message() + ")");
   const auto& o = objAt(v, path);
   onlyKeys(o,
-           {"listen", "db", "deploy", "durability", "anonymous", "accessLog", "jobPollMillis", "limits", "users",
+           {"listen", "db", "deploy", "durability", "anonymous", "accessLog", "jobPollMillis", "jobLockMillis", "limits", "users",
             "roles", "departments", "tenants", "sampleUsers", "swaggerDir", "consoleDir", "dialects", "testClock", "auditLog", "tls", "allowPlainHttp"},
            path);
   c.listen = str(o, "listen", path, c.listen);
@@ -102,6 +102,7 @@ void readConfigFile(const std::string& path, Config& c) {
   c.server.swaggerDir = str(o, "swaggerDir", path, c.server.swaggerDir);
   c.server.consoleDir = str(o, "consoleDir", path, c.server.consoleDir);
   c.server.jobPollMillis = num(o, "jobPollMillis", path, c.server.jobPollMillis);
+  c.jobLockMillis = num(o, "jobLockMillis", path, c.jobLockMillis);
   if (auto* d = o.if_contains("dialects")) {
     if (!d->is_object()) fail(path + ".dialects: expected an object of settings by dialect name");
     c.server.dialects = d->as_object();

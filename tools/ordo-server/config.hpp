@@ -20,6 +20,7 @@ struct Config {
   std::string db = "ordo.db";
   std::vector<std::string> deploy;
   std::string durability = "full";
+  std::int64_t jobLockMillis = 5 * 60 * 1000;  // a dead server's jobs are taken over after this long
   bool sampleUsers = false;
   bool testClock = false;
   bool auditLogSet = false;  // else: <db>.audit.log beside a database file  // the engine's clock is a manual one, moved by POST /ordo/test/clock

@@ -19,14 +19,26 @@ using namespace ordo;
 
 namespace {
 
+// postgresql://user:secret@host/db as postgresql://user:***@host/db, for the log.
+std::string withoutPassword(const std::string& db) {
+  auto scheme = db.find("://");
+  auto at = db.find('@');
+  if (scheme == std::string::npos || at == std::string::npos) return db;
+  auto colon = db.find(':', scheme + 3);
+  if (colon == std::string::npos || colon > at) return db;
+  return db.substr(0, colon + 1) + "***" + db.substr(at);
+}
+
 const char* kUsage = R"(usage: ordo-server [options]
 
   --listen HOST:PORT   where to listen (default 127.0.0.1:8080; port 0 picks a free port)
-  --db FILE            the SQLite database (default ordo.db, created when missing)
+  --db FILE|URL        the SQLite database (default ordo.db, created when missing), or a PostgreSQL
+                       database shared by several servers: postgresql://user@host:port/dbname
+                       (docs/scale-out.md)
   --deploy DIR         deploy every .bpmn / .bpmn20.xml in DIR (repeatable; identical XML is not redeployed),
                        each with the form-js schemas DIR holds (KEY.form: the schema of flowable:formKey KEY)
   --config FILE        a JSON file with any of: listen, db, deploy, durability, anonymous, accessLog,
-                       jobPollMillis, limits, users, roles, departments, tenants, sampleUsers, swaggerDir, consoleDir,
+                       jobPollMillis, jobLockMillis, limits, users, roles, departments, tenants, sampleUsers, swaggerDir, consoleDir,
                        dialects (each dialect's settings by name), testClock
   --console DIR        the web console's files, served at /console/ (default: the build's console/dist)
   --sample-users       create employee, manager, director and admin (passwords printed)
@@ -188,7 +200,9 @@ int main(int argc, char** argv) {
       config.server.auditLog = *auditLog;
       config.auditLogSet = true;
     }
-    if (!config.auditLogSet && config.db != ":memory:") config.server.auditLog = config.db + ".audit.log";
+    // On PostgreSQL the database string is no file name: the audit log is ordo.audit.log here.
+    if (!config.auditLogSet && config.db != ":memory:")
+      config.server.auditLog = config.db.rfind("postgres", 0) == 0 ? "ordo.audit.log" : config.db + ".audit.log";
     tool::splitListen(config.listen, config.server.host, config.server.port);
 
     // SIGINT and SIGTERM are waited for by one thread; every other thread blocks them.
@@ -201,6 +215,7 @@ int main(int argc, char** argv) {
 
     EngineOptions eo;
     eo.path = config.db;
+    eo.jobLockMillis = config.jobLockMillis;
     eo.durability = config.durability == "normal" ? EngineOptions::Durability::normal : EngineOptions::Durability::full;
     eo.readConnections = 8;
     if (config.testClock) {
@@ -235,7 +250,7 @@ int main(int argc, char** argv) {
               << "/engine-rest  (OpenAPI: /engine-rest/openapi.json)\n";
     if (!config.server.consoleDir.empty())
       std::cout << "  web console: " << scheme << "://" << host << ":" << port << "/console/\n";
-    std::cout << "  database: " << config.db << "\n" << deployed.str();
+    std::cout << "  database: " << withoutPassword(config.db) << "\n" << deployed.str();
     if (!config.server.auditLog.empty() && config.server.auditLog != "off")
       std::cout << "  audit log: " << config.server.auditLog << "\n";
     if (config.sampleUsers) {

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <ordo/engine.hpp>
@@ -12,6 +13,7 @@
 
 #include "engine/dispatch.hpp"
 #include "jobs/iso8601.hpp"
+#include "store/pg.hpp"
 
 namespace ordo::cli {
 
@@ -614,13 +616,26 @@ std::vector<std::string> scenarioFiles(const std::vector<std::string>& paths) {
   return out;
 }
 
-ScenarioResult runScenario(const std::string& path) {
+ScenarioResult runScenario(const std::string& path, const std::string& database) {
   ScenarioResult r;
   r.file = path;
   auto db = fs::temp_directory_path() / ("ordo-scenario-" + std::to_string(::getpid()) + ".db");
-  auto cleanup = [&] {
+  std::function<void()> cleanup = [&] {
     for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db.string() + suffix);
   };
+  if (store::isPostgresUrl(database)) {
+    // PostgreSQL: each scenario in a fresh schema of the database, dropped after it.
+    static int counter = 0;
+    std::string schema = "scenario_" + std::to_string(::getpid()) + "_" + std::to_string(++counter);
+    db = database + (database.find('?') == std::string::npos ? "?" : "&") + "schema=" + schema;
+    cleanup = [database, schema] {
+      try {
+        store::PgConnection c(store::parsePostgresUrl(database).conninfo, "", false, false);
+        c.exec("DROP SCHEMA IF EXISTS \"" + schema + "\" CASCADE");
+      } catch (const std::exception&) {
+      }
+    };
+  }
   cleanup();
   int stepNo = 0;
   std::string stepName = "deploy";
@@ -652,13 +667,20 @@ ScenarioResult runScenario(const std::string& path) {
 }
 
 int scenarioCommand(const std::vector<std::string>& args) {
-  if (args.empty()) {
-    std::cerr << "usage: ordo scenario FILE|DIR...\n";
+  // --db postgresql://…: every scenario on PostgreSQL instead of a SQLite file.
+  std::vector<std::string> paths = args;
+  std::string database;
+  if (paths.size() >= 2 && paths[0] == "--db") {
+    database = paths[1];
+    paths.erase(paths.begin(), paths.begin() + 2);
+  }
+  if (paths.empty()) {
+    std::cerr << "usage: ordo scenario [--db postgresql://…] FILE|DIR...\n";
     return 2;
   }
   int passed = 0, failed = 0;
-  for (const auto& f : scenarioFiles(args)) {
-    auto r = runScenario(f);
+  for (const auto& f : scenarioFiles(paths)) {
+    auto r = runScenario(f, database);
     if (r.passed) {
       ++passed;
       std::cout << "PASS " << f << "\n";

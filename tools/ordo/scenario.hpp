@@ -15,7 +15,8 @@ struct ScenarioResult {
 };
 
 // Runs one scenario file. Never throws: every problem is a failed result.
-ScenarioResult runScenario(const std::string& path);
+// database: empty for a SQLite file of its own, or postgresql://… for a fresh schema there.
+ScenarioResult runScenario(const std::string& path, const std::string& database = {});
 
 // Expands directories to their *.json files (sorted), keeps files as given.
 std::vector<std::string> scenarioFiles(const std::vector<std::string>& paths);
