@@ -203,8 +203,15 @@ const tests = {
     await admin.waitForSelector('[data-test=form-editor] .fjs-form-field');
     const general = admin.locator('[data-test=form-editor] [data-group-id="group-general"] .bio-properties-panel-group-header');
     if (!(await general.getAttribute('class')).includes('open')) await general.click();
+    // The panel applies an edit after a debounce: each is waited for before the next, or a
+    // re-render on a loaded machine drops the first.
     await admin.fill('[data-test=form-editor] #bio-properties-panel-label', '目的地 Destination');
+    await admin.press('[data-test=form-editor] #bio-properties-panel-label', 'Tab');
+    await admin.waitForSelector('[data-test=form-editor] .fjs-form-field label:has-text("目的地 Destination")');
     await admin.fill('[data-test=form-editor] #bio-properties-panel-key', 'destination');
+    await admin.press('[data-test=form-editor] #bio-properties-panel-key', 'Tab');
+    await admin.waitForFunction(() => document.querySelector('[data-test=form-editor] #bio-properties-panel-key')?.value === 'destination');
+    await admin.waitForTimeout(500);  // the key's debounce, which shows nowhere on the canvas
     await shot(admin, 'design');
     await admin.click('[data-action=deploy]');
     assert.match(await admin.textContent('[data-test=notice-ok]'), /twoStep v1/);

@@ -15,31 +15,40 @@ namespace {
 // instances, (s, element, completer, state, created, ended) for tasks; s is +1 or -1. The SQL
 // is the same on SQLite and PostgreSQL: CASE for booleans and greatest, the row qualified in
 // the upsert, ln of a double.
+// Each statement sums its rows per key first: one command may not touch a row twice in
+// PostgreSQL (a start and an end in one bucket, or an update's -1 and +1).
 constexpr const char* kInstanceRollup = R"sql(
 INSERT INTO rollup_runs(bucket, definition_id, started, completed, rejected, cancelled)
-  SELECT started / 900000, def, s, 0, 0, 0 FROM ({C}) AS c WHERE parent IS NULL AND state != 'draft'
-  UNION ALL
-  SELECT ended / 900000, def, 0, CASE WHEN state = 'completed' THEN s ELSE 0 END,
-    CASE WHEN state = 'rejected' THEN s ELSE 0 END,
-    CASE WHEN state IN ('terminated', 'invalidated', 'deleted') THEN s ELSE 0 END
-    FROM ({C}) AS c WHERE parent IS NULL AND ended IS NOT NULL
+  SELECT b, def, sum(st), sum(co), sum(re), sum(ca) FROM (
+    SELECT started / 900000 AS b, def, s AS st, 0 AS co, 0 AS re, 0 AS ca FROM ({C}) AS c
+      WHERE parent IS NULL AND state != 'draft'
+    UNION ALL
+    SELECT ended / 900000, def, 0, CASE WHEN state = 'completed' THEN s ELSE 0 END,
+      CASE WHEN state = 'rejected' THEN s ELSE 0 END,
+      CASE WHEN state IN ('terminated', 'invalidated', 'deleted') THEN s ELSE 0 END
+      FROM ({C}) AS c WHERE parent IS NULL AND ended IS NOT NULL) AS u
+  WHERE true GROUP BY b, def
   ON CONFLICT (bucket, definition_id) DO UPDATE SET started = rollup_runs.started + excluded.started,
     completed = rollup_runs.completed + excluded.completed, rejected = rollup_runs.rejected + excluded.rejected,
     cancelled = rollup_runs.cancelled + excluded.cancelled;
 INSERT INTO rollup_durations(kind, grp, bucket, n, total)
-  SELECT 'process', (SELECT key FROM definitions WHERE id = def), {BUCKET(ended - started)}, s, s * (ended - started)
-    FROM ({C}) AS c WHERE ended IS NOT NULL
+  SELECT 'process', g, b, sum(s), sum(d) FROM (
+    SELECT (SELECT key FROM definitions WHERE id = def) AS g, {BUCKET(ended - started)} AS b, s,
+      s * (ended - started) AS d FROM ({C}) AS c WHERE ended IS NOT NULL) AS u
+  WHERE true GROUP BY g, b
   ON CONFLICT (kind, grp, bucket) DO UPDATE SET n = rollup_durations.n + excluded.n,
     total = rollup_durations.total + excluded.total;
 )sql";
 
 constexpr const char* kTaskRollup = R"sql(
 INSERT INTO rollup_durations(kind, grp, bucket, n, total)
-  SELECT 'node', element, {BUCKET(ended - created)}, s, s * (ended - created)
-    FROM ({C}) AS c WHERE state = 'completed' AND ended IS NOT NULL
-  UNION ALL
-  SELECT 'assignee', completer, {BUCKET(ended - created)}, s, s * (ended - created)
-    FROM ({C}) AS c WHERE state = 'completed' AND ended IS NOT NULL AND completer IS NOT NULL
+  SELECT k, g, b, sum(s), sum(d) FROM (
+    SELECT 'node' AS k, element AS g, {BUCKET(ended - created)} AS b, s, s * (ended - created) AS d
+      FROM ({C}) AS c WHERE state = 'completed' AND ended IS NOT NULL
+    UNION ALL
+    SELECT 'assignee', completer, {BUCKET(ended - created)}, s, s * (ended - created)
+      FROM ({C}) AS c WHERE state = 'completed' AND ended IS NOT NULL AND completer IS NOT NULL) AS u
+  WHERE true GROUP BY k, g, b
   ON CONFLICT (kind, grp, bucket) DO UPDATE SET n = rollup_durations.n + excluded.n,
     total = rollup_durations.total + excluded.total;
 )sql";
