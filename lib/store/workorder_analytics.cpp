@@ -165,7 +165,9 @@ std::vector<DurationStats> durationStatsRollup(Connection& c, const std::string&
   h.reset();
   auto& v = c.prepare(slice);
   std::vector<DurationStats> out;
-  for (const auto& [name, g] : groups) {
+  for (const auto& group : groups) {
+    const auto& name = group.first;  // not a structured binding: lambdas below capture it
+    const auto& g = group.second;
     DurationStats s;
     s.group = name;
     for (const auto& b : g.buckets) s.count += b.second;
