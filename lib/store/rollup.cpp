@@ -7,6 +7,8 @@
 #include <cmath>
 #include <limits>
 
+#include "store/pg.hpp"
+
 namespace ordo::store {
 
 namespace {
@@ -93,10 +95,10 @@ std::string triggers(const std::string& table, const char* body, std::string (*r
          " BEGIN " + fill(body, row("-1", "old") + " UNION ALL " + row("1", "new")) + " END;\n";
 }
 
-}  // namespace
-
-std::string rollupMigration() {
-  std::string sql = R"sql(
+// The tables, the two indexes they replace, and the backfill from the rows already there: the
+// same for both databases but for the column types.
+std::string tablesAndBackfill(bool postgres) {
+  std::string ddl = R"sql(
 CREATE TABLE rollup_runs(
   bucket INTEGER NOT NULL, definition_id INTEGER NOT NULL, started INTEGER NOT NULL, completed INTEGER NOT NULL,
   rejected INTEGER NOT NULL, cancelled INTEGER NOT NULL, PRIMARY KEY(bucket, definition_id)) WITHOUT ROWID;
@@ -107,13 +109,16 @@ CREATE TABLE rollup_durations(
 DROP INDEX instances_started;
 DROP INDEX instances_ended;
 )sql";
-  // Backfill from the rows already there, then keep in step.
-  sql += fill(kInstanceRollup,
-              "SELECT 1 AS s, definition_id AS def, parent_id AS parent, state, started_at AS started, ended_at AS "
-              "ended FROM instances");
-  sql += fill(kTaskRollup,
-              "SELECT 1 AS s, element_id AS element, completed_by AS completer, state, created_at AS created, "
-              "ended_at AS ended FROM tasks WHERE state = 'completed'");
+  std::string sql = postgres ? translateDdlToPostgres(ddl) : ddl;
+  sql += fill(kInstanceRollup, instanceRow("1", "instances") + " FROM instances");
+  sql += fill(kTaskRollup, taskRow("1", "tasks") + " FROM tasks WHERE state = 'completed'");
+  return sql;
+}
+
+}  // namespace
+
+std::string rollupMigration() {
+  std::string sql = tablesAndBackfill(false);
   sql += triggers("instances", kInstanceRollup, instanceRow, "state, started_at, ended_at, parent_id, definition_id",
                   "old.state IS NOT new.state OR old.started_at IS NOT new.started_at OR old.ended_at IS NOT "
                   "new.ended_at OR old.parent_id IS NOT new.parent_id OR old.definition_id IS NOT new.definition_id");
@@ -125,22 +130,7 @@ DROP INDEX instances_ended;
 }
 
 std::string rollupMigrationPostgres() {
-  std::string sql = R"sql(
-CREATE TABLE rollup_runs(
-  bucket BIGINT NOT NULL, definition_id BIGINT NOT NULL, started BIGINT NOT NULL, completed BIGINT NOT NULL,
-  rejected BIGINT NOT NULL, cancelled BIGINT NOT NULL, PRIMARY KEY(bucket, definition_id));
-CREATE TABLE rollup_durations(
-  kind TEXT NOT NULL, grp TEXT NOT NULL, bucket BIGINT NOT NULL, n BIGINT NOT NULL, total BIGINT NOT NULL,
-  PRIMARY KEY(kind, grp, bucket));
-DROP INDEX instances_started;
-DROP INDEX instances_ended;
-)sql";
-  sql += fill(kInstanceRollup,
-              "SELECT 1 AS s, definition_id AS def, parent_id AS parent, state, started_at AS started, ended_at AS "
-              "ended FROM instances");
-  sql += fill(kTaskRollup,
-              "SELECT 1 AS s, element_id AS element, completed_by AS completer, state, created_at AS created, "
-              "ended_at AS ended FROM tasks WHERE state = 'completed'");
+  std::string sql = tablesAndBackfill(true);
   // A row's contribution as a function of its columns; the triggers call it with -1 for OLD and
   // +1 for NEW.
   sql += "CREATE FUNCTION ordo_rollup_instance(p_s BIGINT, p_def BIGINT, p_parent BIGINT, p_state TEXT, p_started "
