@@ -185,3 +185,12 @@ def routes_without_success(server, wanted):
 def basic(user, password):
     """The credentials of an HTTP Basic Authorization header."""
     return base64.b64encode(("%s:%s" % (user, password)).encode()).decode()
+
+
+def certificate(folder, name):
+    """A self-signed certificate for 127.0.0.1 from Debian's openssl: (cert, key) paths in folder."""
+    cert, key = os.path.join(folder, name + ".pem"), os.path.join(folder, name + ".key")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                    "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True)
+    return cert, key

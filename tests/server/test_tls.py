@@ -12,7 +12,7 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import SERVER, USERS, basic  # noqa: E402
+from harness import SERVER, USERS, basic, certificate  # noqa: E402
 
 
 def start(args, config):
@@ -38,10 +38,7 @@ class Tls(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.dir = tempfile.mkdtemp(prefix="ordo-cert-")
-        cls.cert, cls.key = os.path.join(cls.dir, "cert.pem"), os.path.join(cls.dir, "key.pem")
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", cls.key, "-out",
-                        cls.cert, "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-                       check=True, capture_output=True)
+        cls.cert, cls.key = certificate(cls.dir, "cert")
 
     def test_https_with_a_certificate(self):
         proc, line = start(["--listen", "127.0.0.1:0", "--sample-users"], {"tls": {"certificate": self.cert, "key": self.key}})

@@ -16,7 +16,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import USERS, Server, q, routes_without_success  # noqa: E402
+from harness import USERS, Server, certificate, q, routes_without_success  # noqa: E402
 from test_workorder import APP, E, HERE, N, is_report  # noqa: E402
 
 
@@ -45,15 +45,6 @@ class TlsHook(Hook):
         self.send_response(200)
         self.send_header("Content-Length", "0")
         self.end_headers()
-
-
-def certificate(folder, name):
-    """A self-signed certificate for 127.0.0.1 from Debian's openssl: (cert, key)."""
-    cert, key = os.path.join(folder, name + ".pem"), os.path.join(folder, name + ".key")
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
-                    "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-                   check=True, capture_output=True)
-    return cert, key
 
 
 class AlertsAnalyticsPrint(unittest.TestCase):
