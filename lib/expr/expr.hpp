@@ -2,9 +2,10 @@
 // carry in conditions, assignees and input mappings.
 //
 // An expression is compiled once (at deployment) and evaluated many times
-// against a process instance's variables. Evaluation has no side effects and
-// reaches nothing but the Variables it is given: there are no free functions,
-// no bean resolution and no assignment. Values are JSON (boost::json::value).
+// against a process instance's variables. Evaluation reaches nothing but the
+// Variables it is given: there are no free functions, no bean resolution and no
+// assignment; its one side effect is `execution.setVariable(name, value)`, which
+// the Variables may accept (setVariable below) or refuse. Values are JSON.
 //
 // Coercion follows JUEL 2.2 (EL 2.2 spec, section 1.18) on JSON types: null
 // counts as 0 in arithmetic and false in logic, numeric strings take part in
@@ -49,6 +50,12 @@ class Variables {
  public:
   virtual ~Variables() = default;
   virtual const boost::json::value* find(std::string_view name) const = 0;
+  // execution.setVariable / setVariableLocal in the text. A host that lets this evaluation
+  // write records the value and returns true; the default refuses (evaluate() then throws).
+  virtual bool setVariable(std::string_view name, const boost::json::value& value, bool local) const {
+    (void)name, (void)value, (void)local;
+    return false;
+  }
 };
 
 // Limits checked by compile(), so that hostile text fails cleanly instead of

@@ -37,6 +37,8 @@ constexpr Method methods[] = {
     {"getVariable", 1},
     {"hasVariable", 1},
     {"getVariables", 0},
+    {"setVariable", 2},
+    {"setVariableLocal", 2},
 };
 
 Operand integer(std::size_t n) {
@@ -110,8 +112,20 @@ std::optional<Operand> listMethod(std::string_view name, const Operand& target, 
   return std::nullopt;
 }
 
-std::optional<Operand> mapMethod(std::string_view name, const Operand& target, const std::vector<Operand>& arguments) {
+std::optional<Operand> mapMethod(std::string_view name, const Operand& target, const std::vector<Operand>& arguments,
+                                 const Evaluation& context) {
   const boost::json::object& entries = target.get().get_object();
+  if (name == "setVariable" || name == "setVariableLocal") {
+    // DelegateExecution's writer: the host decides whether this evaluation may write.
+    if (!entries.contains("variables")) return std::nullopt;
+    const boost::json::value& key = arguments.at(0).get();
+    if (!key.is_string() || key.get_string().empty())
+      fail(std::string(name) + " needs a variable name as its first argument", context.text);
+    if (!context.variables.setVariable(key.get_string(), arguments.at(1).get(), name == "setVariableLocal"))
+      fail(std::string(name) + " is not allowed in this expression (only where the engine runs it as an action)",
+           context.text);
+    return Operand{};
+  }
   if (name == "size") return integer(entries.size());
   if (name == "isEmpty") return boolean(entries.empty());
   if (name == "getVariable" || name == "hasVariable" || name == "getVariables") {
@@ -157,7 +171,7 @@ Operand callMethod(const Node& node, const Operand& target, const std::vector<Op
   std::optional<Operand> result;
   if (value.is_string()) result = stringMethod(name, value.get_string(), arguments);
   if (value.is_array()) result = listMethod(name, target, arguments, context);
-  if (value.is_object()) result = mapMethod(name, target, arguments);
+  if (value.is_object()) result = mapMethod(name, target, arguments, context);
   if (!result) fail(std::string("type ") + typeName(value) + " has no method '" + name + "'", context.text);
   return std::move(*result);
 }

@@ -9,6 +9,26 @@ namespace ordo::parse {
 
 namespace {
 
+// Execution and task listeners name Java classes or expressions Ordo does not run; saying so
+// at deploy beats a model that quietly behaves otherwise (docs/bpmn-coverage.md).
+void warnListeners(ReadContext& ctx, pugi::xml_node extensions) {
+  for (auto c : extensions.children()) {
+    if (c.type() != pugi::node_element) continue;
+    auto name = ctx.xml.name(c);
+    if (name.ns != kFlowableNs && name.ns != kCamundaNs && name.ns != kActivitiNs) continue;
+    if (name.local != "executionListener" && name.local != "taskListener") continue;
+    auto owner = extensions.parent();
+    std::string id = ctx.attr(owner, "id");
+    std::string event = ctx.attr(c, "event");
+    ctx.warning(c, "listener_not_run",
+                "<" + std::string(c.name()) + (event.empty() ? "" : " event=\"" + event + "\"") + "> on " +
+                    (id.empty() ? "<" + std::string(owner.name()) + ">" : "'" + id + "'") +
+                    " is not run: Ordo runs no execution or task listeners (model the action as a service "
+                    "task, or observe history with Engine::addListener)",
+                id);
+  }
+}
+
 // Every BPMN-namespace element outside extensionElements must be one the schema defines.
 void checkElementNames(ReadContext& ctx, pugi::xml_node root) {
   std::vector<pugi::xml_node> stack{root};
@@ -21,7 +41,10 @@ void checkElementNames(ReadContext& ctx, pugi::xml_node root) {
         ctx.error(n, "unknown_element", "<" + std::string(n.name()) + "> is not a BPMN 2.0 element", ctx.attr(n, "id"));
         continue;
       }
-      if (name.local == "extensionElements") continue;
+      if (name.local == "extensionElements") {
+        warnListeners(ctx, n);
+        continue;
+      }
     } else if (name.ns != kBpmnNs && n != root) {
       continue;  // foreign content (DI, vendor extensions) is not ours to judge
     }

@@ -53,7 +53,19 @@ namespace {
 // Variables seen from a token: its scopes, innermost first.
 class TokenVariables : public expr::Variables {
  public:
-  TokenVariables(const Execution& ex, const Token& t) : ex_(ex), t_(t) {}
+  struct Write {
+    std::string name;
+    boost::json::value value;
+    bool local;
+  };
+  // writes: where execution.setVariable lands; null refuses it (conditions, names, texts).
+  TokenVariables(const Execution& ex, const Token& t, std::vector<Write>* writes = nullptr)
+      : ex_(ex), t_(t), writes_(writes) {}
+  bool setVariable(std::string_view name, const boost::json::value& value, bool local) const override {
+    if (!writes_) return false;
+    writes_->push_back({std::string(name), value, local});
+    return true;
+  }
   const boost::json::value* find(std::string_view name) const override {
     if (const auto* v = ex_.lookup(t_, name)) return v;
     // What Flowable and Camunda models read besides variables, built only when asked for.
@@ -71,6 +83,7 @@ class TokenVariables : public expr::Variables {
  private:
   const Execution& ex_;
   const Token& t_;
+  std::vector<Write>* writes_;
   mutable boost::json::value execution_, user_;
 };
 
@@ -402,11 +415,22 @@ std::vector<const SequenceFlow*> Execution::selectOutgoing(const Token& t, const
 }
 
 boost::json::value Execution::evaluate(const Token& t, const std::string& text, const std::string& elementId) {
+  // An expression the engine runs as an action (a service task's, a mapping's) may write
+  // variables through execution.setVariable; they land once it evaluated without error.
+  std::vector<TokenVariables::Write> writes;
+  boost::json::value result;
   try {
-    return process_.expression(text).evaluate(TokenVariables(*this, t));
+    result = process_.expression(text).evaluate(TokenVariables(*this, t, &writes));
   } catch (const expr::Error& e) {
     throw Error(ErrorCode::expression_error, std::string(e.what()) + " (element '" + elementId + "')", elementId);
   }
+  for (auto& w : writes) {
+    if (w.local)
+      setLocalVariable(t, w.name, std::move(w.value));
+    else
+      setVariable(t, w.name, std::move(w.value));
+  }
+  return result;
 }
 
 boost::json::value Execution::executionView(const Token& t) const {

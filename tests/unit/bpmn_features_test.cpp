@@ -213,3 +213,22 @@ TEST_CASE("service tasks: setVariableLocal stays with the handler's own token") 
   CHECK(v.at("last") == 2);
   CHECK_FALSE(v.contains("mine"));
 }
+
+TEST_CASE("service tasks: an expression's execution.setVariable sets the variable; a condition may not write") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(bpmn("<startEvent id=\"s\"/><serviceTask id=\"count\" "
+                 "flowable:expression=\"${execution.setVariable('counter', counter + 1)}\"/><userTask id=\"after\"/>"
+                 "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"count\"/>"
+                 "<sequenceFlow id=\"2\" sourceRef=\"count\" targetRef=\"after\"/>"));
+  auto inst = e->start({"p", 0, vars({{"counter", 41}}), "", ""});
+  CHECK(e->variables(inst.id).at("counter") == 42);
+
+  e->deploy(bpmn("<startEvent id=\"s\"/><exclusiveGateway id=\"g\"/><userTask id=\"a\"/><userTask id=\"b\"/>"
+                 "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"g\"/>"
+                 "<sequenceFlow id=\"2\" sourceRef=\"g\" targetRef=\"a\"><conditionExpression>"
+                 "${execution.setVariable('x', 1) == null}</conditionExpression></sequenceFlow>"
+                 "<sequenceFlow id=\"3\" sourceRef=\"g\" targetRef=\"b\"/>",
+                 "", "id=\"writer\" isExecutable=\"true\""));
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::expression_error, e->start({"writer", 0, {}, "", ""}));
+}

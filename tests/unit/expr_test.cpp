@@ -625,5 +625,30 @@ TEST_CASE("expr: the execution view's getVariable reads what it carries under va
   CHECK(eval("${execution.processBusinessKey}", vars) == boost::json::value("bk-1"));
   CHECK(eval("${execution.getVariable('x') + 1}", vars) == boost::json::value(4));
   CHECK(eval("${execution.hasVariable('y')}", vars) == boost::json::value(false));
-  CHECK_THROWS_AS(Expression::compile("${execution.setVariable('x', 1)}"), Error);
+}
+
+namespace {
+// Variables that accept execution.setVariable, recording each write.
+class WritableVariables : public JsonVariables {
+ public:
+  using JsonVariables::JsonVariables;
+  bool setVariable(std::string_view name, const boost::json::value& value, bool local) const override {
+    writes.push_back(std::string(local ? "local " : "") + std::string(name) + "=" + boost::json::serialize(value));
+    return true;
+  }
+  mutable std::vector<std::string> writes;
+};
+}  // namespace
+
+TEST_CASE("expr: execution.setVariable writes through the host, which may refuse it") {
+  const char* vars = R"({"counter": 2, "execution": {"variables": {"counter": 2}}})";
+  WritableVariables host(vars);
+  auto e = Expression::compile("${execution.setVariable('counter', execution.getVariable('counter') + 1)}");
+  CHECK(e.evaluate(host).is_null());
+  Expression::compile("${execution.setVariableLocal('mine', 'x')}").evaluate(host);
+  CHECK(host.writes == std::vector<std::string>{"counter=3", "local mine=\"x\""});
+  // The default host (a condition, a name) refuses, naming the method.
+  CHECK_THROWS_WITH(eval("${execution.setVariable('x', 1)}", vars), Contains("setVariable is not allowed"));
+  CHECK_THROWS_WITH(Expression::compile("${execution.setVariable('', 1)}").evaluate(host), Contains("variable name"));
+  CHECK_THROWS_AS(Expression::compile("${execution.setVariable('x')}"), Error);  // arity checked at compile
 }

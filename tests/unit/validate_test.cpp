@@ -159,6 +159,27 @@ TEST_CASE("validate: unreachable nodes are a warning") {
   CHECK_FALSE(hasErrors(ds));
 }
 
+TEST_CASE("validate: an execution or task listener is named as not run, and the model still deploys") {
+  auto doc = bpmn(
+      "<startEvent id=\"s\"/><sequenceFlow id=\"f1\" sourceRef=\"s\" targetRef=\"t\"/>"
+      "<userTask id=\"t\"><extensionElements><flowable:taskListener event=\"create\" class=\"org.Example\"/>"
+      "<camunda:executionListener event=\"end\" expression=\"${x}\"/></extensionElements></userTask>"
+      "<sequenceFlow id=\"f2\" sourceRef=\"t\" targetRef=\"e\"/><endEvent id=\"e\"/>");
+  auto ds = check(doc, ValidationPurpose::execution);
+  INFO(test::describe(ds));
+  CHECK_FALSE(hasErrors(ds));
+  int listeners = 0;
+  for (const auto& d : ds)
+    if (d.code == "listener_not_run") {
+      ++listeners;
+      CHECK(d.severity == Severity::warning);
+      CHECK(d.elementId == "t");
+    }
+  CHECK(listeners == 2);
+  REQUIRE(test::find(ds, "listener_not_run"));
+  CHECK(test::find(ds, "listener_not_run")->message.find("event=\"create\"") != std::string::npos);
+}
+
 TEST_CASE("validate: elements Ordo cannot execute are reported, never ignored") {
   auto doc = bpmn(
       "<startEvent id=\"s\"/><sequenceFlow id=\"f\" sourceRef=\"s\" targetRef=\"cg\"/><complexGateway id=\"cg\"/>");
