@@ -90,6 +90,7 @@ std::string unsupportedFeature(const FlowNode& node) {
     case NodeKind::exclusiveGateway:
     case NodeKind::parallelGateway:
     case NodeKind::inclusiveGateway:
+    case NodeKind::complexGateway:
     case NodeKind::subProcess:
     case NodeKind::eventSubProcess:
     case NodeKind::transaction: return {};

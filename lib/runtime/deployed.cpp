@@ -77,6 +77,7 @@ struct Collector {
       add(n->loop.loopCardinality, n->id, p, "loopCardinality");
       add(n->loop.completionCondition, n->id, p, "completionCondition");
       add(n->loop.loopCondition, n->id, p, "loopCondition");
+      add(n->activationCondition, n->id, p, "activationCondition");
       add(n->skipExpression, n->id, p, "skipExpression");
       if (auto rule = n->extensions.find("assigneeRule");
           rule != n->extensions.end() && rule->second.rfind("expression:", 0) == 0)

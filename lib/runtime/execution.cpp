@@ -59,14 +59,17 @@ class TokenVariables : public expr::Variables {
     bool local;
   };
   // writes: where execution.setVariable lands; null refuses it (conditions, names, texts).
-  TokenVariables(const Execution& ex, const Token& t, std::vector<Write>* writes = nullptr)
-      : ex_(ex), t_(t), writes_(writes) {}
+  TokenVariables(const Execution& ex, const Token& t, std::vector<Write>* writes = nullptr,
+                 const boost::json::object* extra = nullptr)
+      : ex_(ex), t_(t), writes_(writes), extra_(extra) {}
   bool setVariable(std::string_view name, const boost::json::value& value, bool local) const override {
     if (!writes_) return false;
     writes_->push_back({std::string(name), value, local});
     return true;
   }
   const boost::json::value* find(std::string_view name) const override {
+    if (extra_)
+      if (const auto* v = extra_->if_contains(name)) return v;
     if (const auto* v = ex_.lookup(t_, name)) return v;
     // What Flowable and Camunda models read besides variables, built only when asked for.
     if (name == "execution") {
@@ -84,6 +87,7 @@ class TokenVariables : public expr::Variables {
   const Execution& ex_;
   const Token& t_;
   std::vector<Write>* writes_;
+  const boost::json::object* extra_;
   mutable boost::json::value execution_, user_;
 };
 
@@ -135,6 +139,7 @@ void Execution::run() {
     }
     // Inclusive joins and conditions can only be judged once every token has come to rest.
     if (fireInclusiveJoins()) continue;
+    if (fireComplexGateways()) continue;
     if (!fireConditions()) break;
   }
 }
@@ -463,6 +468,15 @@ std::string Execution::evaluateText(const Token& t, const std::string& text, con
 bool Execution::evaluateCondition(const Token& t, const std::string& text, const std::string& elementId) {
   try {
     return process_.expression(text).evaluateBool(TokenVariables(*this, t));
+  } catch (const expr::Error& e) {
+    throw Error(ErrorCode::expression_error, std::string(e.what()) + " (element '" + elementId + "')", elementId);
+  }
+}
+
+bool Execution::evaluateConditionWith(const Token& t, const std::string& text, const std::string& elementId,
+                                      const boost::json::object& extra) {
+  try {
+    return process_.expression(text).evaluateBool(TokenVariables(*this, t, nullptr, &extra));
   } catch (const expr::Error& e) {
     throw Error(ErrorCode::expression_error, std::string(e.what()) + " (element '" + elementId + "')", elementId);
   }

@@ -106,6 +106,9 @@ class Execution {
   // Outgoing flows of an activity or event: conditions true, unconditional flows, else the default.
   std::vector<const model::SequenceFlow*> selectOutgoing(const Token& t, const model::FlowNode& n, bool exclusive);
   bool evaluateCondition(const Token& t, const std::string& text, const std::string& elementId);
+  // A condition that also reads `extra`'s names first (a complex gateway's activationCount).
+  bool evaluateConditionWith(const Token& t, const std::string& text, const std::string& elementId,
+                             const boost::json::object& extra);
   boost::json::value evaluate(const Token& t, const std::string& text, const std::string& elementId);
   std::string evaluateText(const Token& t, const std::string& text, const std::string& elementId);
   // `execution` in an expression: ids, business key, activity, variables (getVariable).
@@ -230,6 +233,7 @@ class Execution {
   void dispatch(const Op& op);
   void completeScope(Token& scope);
   bool fireInclusiveJoins();
+  bool fireComplexGateways();
   bool fireConditions();
   void finishMultiInstance(Token& instance);
 
@@ -285,6 +289,7 @@ bool sendMessage(Execution&, Token&, const model::FlowNode&);
 void enterExclusiveGateway(Execution&, Token&, const model::FlowNode&);
 void enterParallelGateway(Execution&, Token&, const model::FlowNode&);
 void enterInclusiveGateway(Execution&, Token&, const model::FlowNode&);
+void enterComplexGateway(Execution&, Token&, const model::FlowNode&);
 void enterStartEvent(Execution&, Token&, const model::FlowNode&);
 void enterEndEvent(Execution&, Token&, const model::FlowNode&);
 void enterCatchEvent(Execution&, Token&, const model::FlowNode&);

@@ -232,3 +232,82 @@ TEST_CASE("service tasks: an expression's execution.setVariable sets the variabl
                  "", "id=\"writer\" isExecutable=\"true\""));
   REQUIRE_FAILS_UNCHANGED(db, ErrorCode::expression_error, e->start({"writer", 0, {}, "", ""}));
 }
+
+namespace {
+// A parallel fork into user tasks a, b, c, joined by complex gateway cg, then user task "after".
+std::string complexModel(const std::string& activation) {
+  std::string body = "<startEvent id=\"s\"/><parallelGateway id=\"fork\"/>";
+  for (const char* x : {"a", "b", "c"}) body += std::string("<userTask id=\"") + x + "\"/>";
+  body += "<complexGateway id=\"cg\">" + activation + "</complexGateway><userTask id=\"after\"/><endEvent id=\"e\"/>"
+          "<sequenceFlow id=\"f0\" sourceRef=\"s\" targetRef=\"fork\"/>";
+  for (const char* x : {"a", "b", "c"})
+    body += std::string("<sequenceFlow id=\"to_") + x + "\" sourceRef=\"fork\" targetRef=\"" + x +
+            "\"/><sequenceFlow id=\"from_" + x + "\" sourceRef=\"" + x + "\" targetRef=\"cg\"/>";
+  body += "<sequenceFlow id=\"f9\" sourceRef=\"cg\" targetRef=\"after\"/>"
+          "<sequenceFlow id=\"f10\" sourceRef=\"after\" targetRef=\"e\"/>";
+  return bpmn(body);
+}
+
+Task taskAt(Engine& e, Id instance, const std::string& element) {
+  TaskQuery q;
+  q.instanceId = instance;
+  for (auto& t : e.tasks(q))
+    if (t.elementId == element) return t;
+  throw std::runtime_error("no open task at " + element);
+}
+
+int openTasksAt(Engine& e, Id instance, const std::string& element) {
+  TaskQuery q;
+  q.instanceId = instance;
+  int n = 0;
+  for (auto& t : e.tasks(q)) n += t.elementId == element;
+  return n;
+}
+}  // namespace
+
+TEST_CASE("complex gateway: fires once when its activationCondition holds, absorbs the rest of the wave") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(complexModel("<activationCondition>${activationCount &gt;= 2}</activationCondition>"));
+  auto inst = e->start({"p", 0, {}, "", ""});
+  e->completeTask(taskAt(*e, inst.id, "a").id, ordo::Actor::system());
+  CHECK(openTasksAt(*e, inst.id, "after") == 0);  // one of three: waits
+  e->completeTask(taskAt(*e, inst.id, "c").id, ordo::Actor::system());
+  CHECK(openTasksAt(*e, inst.id, "after") == 1);  // two: fires
+  // The engine reopened: the gateway remembers it fired for this wave.
+  e.reset();
+  e = test::openEngine(db);
+  e->completeTask(taskAt(*e, inst.id, "b").id, ordo::Actor::system());
+  CHECK(openTasksAt(*e, inst.id, "after") == 1);  // the third is absorbed, no second firing
+  e->completeTask(taskAt(*e, inst.id, "after").id, ordo::Actor::system());
+  CHECK(e->instance(inst.id).state == Instance::State::completed);
+}
+
+TEST_CASE("complex gateway: the condition reads tokens per incoming flow; without one it joins as inclusive") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(complexModel("<activationCondition>${activated.from_b == 1}</activationCondition>"));
+  auto inst = e->start({"p", 0, {}, "", ""});
+  e->completeTask(taskAt(*e, inst.id, "a").id, ordo::Actor::system());
+  e->completeTask(taskAt(*e, inst.id, "c").id, ordo::Actor::system());
+  CHECK(openTasksAt(*e, inst.id, "after") == 0);
+  e->completeTask(taskAt(*e, inst.id, "b").id, ordo::Actor::system());
+  CHECK(openTasksAt(*e, inst.id, "after") == 1);  // b came: fires with all three
+
+  TempDb db2;
+  auto e2 = test::openEngine(db2);
+  e2->deploy(complexModel(""));
+  auto i2 = e2->start({"p", 0, {}, "", ""});
+  e2->completeTask(taskAt(*e2, i2.id, "a").id, ordo::Actor::system());
+  e2->completeTask(taskAt(*e2, i2.id, "b").id, ordo::Actor::system());
+  CHECK(openTasksAt(*e2, i2.id, "after") == 0);
+  e2->completeTask(taskAt(*e2, i2.id, "c").id, ordo::Actor::system());
+  CHECK(openTasksAt(*e2, i2.id, "after") == 1);
+
+  // A condition that does not evaluate is the command's error, and nothing changes.
+  TempDb db3;
+  auto e3 = test::openEngine(db3);
+  e3->deploy(complexModel("<activationCondition>${missing &gt; 1}</activationCondition>"));
+  auto i3 = e3->start({"p", 0, {}, "", ""});
+  REQUIRE_FAILS_UNCHANGED(db3, ErrorCode::expression_error, e3->completeTask(taskAt(*e3, i3.id, "a").id, ordo::Actor::system()));
+}

@@ -65,7 +65,7 @@ TEST_CASE("engine: an invalid model is refused with every diagnostic, nothing st
   REQUIRE_FAILS_UNCHANGED(db, ErrorCode::parse_error, e->deploy("<definitions/>"));
   try {
     e->deploy(bpmn(
-        "<startEvent id=\"s\"/><complexGateway id=\"cg\"/><sequenceFlow id=\"f\" sourceRef=\"s\" targetRef=\"zz\"/>"));
+        "<startEvent id=\"s\"/><adHocSubProcess id=\"cg\"/><sequenceFlow id=\"f\" sourceRef=\"s\" targetRef=\"zz\"/>"));
     FAIL("deployed");
   } catch (const Error& err) {
     CHECK(err.code() == ErrorCode::parse_error);

@@ -182,7 +182,7 @@ TEST_CASE("validate: an execution or task listener is named as not run, and the 
 
 TEST_CASE("validate: elements Ordo cannot execute are reported, never ignored") {
   auto doc = bpmn(
-      "<startEvent id=\"s\"/><sequenceFlow id=\"f\" sourceRef=\"s\" targetRef=\"cg\"/><complexGateway id=\"cg\"/>");
+      "<startEvent id=\"s\"/><sequenceFlow id=\"f\" sourceRef=\"s\" targetRef=\"cg\"/><adHocSubProcess id=\"cg\"/>");
   auto interchange = check(doc);
   auto* d = test::find(interchange, "unsupported");
   REQUIRE(d);

@@ -29,6 +29,7 @@ const Behavior& behaviorFor(model::NodeKind kind) {
   static const Behavior exclusive{enterExclusiveGateway, refuse, terminateNothing};
   static const Behavior parallel{enterParallelGateway, refuse, terminateNothing};
   static const Behavior inclusive{enterInclusiveGateway, refuse, terminateNothing};
+  static const Behavior complex{enterComplexGateway, refuse, terminateNothing};
   static const Behavior start{enterStartEvent, refuse, terminateNothing};
   static const Behavior end{enterEndEvent, refuse, terminateNothing};
   static const Behavior catchEvent{enterCatchEvent, leaveByTrigger, terminateNothing};
@@ -49,6 +50,7 @@ const Behavior& behaviorFor(model::NodeKind kind) {
     case K::exclusiveGateway: return exclusive;
     case K::parallelGateway: return parallel;
     case K::inclusiveGateway: return inclusive;
+    case K::complexGateway: return complex;
     case K::startEvent: return start;
     case K::endEvent: return end;
     case K::intermediateCatchEvent: return catchEvent;
