@@ -75,8 +75,9 @@ std::string unsupportedEvent(const FlowNode& node) {
 
 std::string unsupportedFeature(const FlowNode& node) {
   if (isEvent(node.kind)) return unsupportedEvent(node);
-  if (node.loop.kind == LoopCharacteristics::Kind::standard && isContainer(node.kind))
-    return "standard loops on subprocesses (" + node.label() + ")";
+  if (node.loop.kind == LoopCharacteristics::Kind::standard && isContainer(node.kind) &&
+      node.kind != NodeKind::subProcess && node.kind != NodeKind::transaction && node.kind != NodeKind::callActivity)
+    return "standard loops on " + std::string(toString(node.kind)) + " (" + node.label() + ")";
   if (!node.boundaryEvents.empty()) {
     for (auto* b : node.boundaryEvents)
       if (auto why = unsupportedEvent(*b); !why.empty()) return why;

@@ -248,6 +248,7 @@ void Execution::leave(Token& t) {
       transition(t, TokenState::active);
       setLocalVariable(t, "loopCounter", done);
       record("element_entered", &t, &n);
+      if (n.inner) forgetInnerEvents(t, n);  // the next pass opens the scope again
       behaviorFor(n.kind).activate(*this, t, n);
       return;
     }
@@ -267,6 +268,21 @@ void Execution::leave(Token& t) {
     return;
   }
   take(t, flows);
+}
+
+// A looping subprocess between passes: its event subprocesses' timers and subscriptions go
+// (openScope makes them anew); its boundary events, outside the scope, stay.
+void Execution::forgetInnerEvents(Token& scope, const FlowNode& n) {
+  auto inside = [&](const std::string& element) {
+    const auto* at = process_.process->node(element);
+    for (const auto* s = at ? at->scope : nullptr; s && s->owner; s = s->owner->scope)
+      if (s->owner == &n) return true;
+    return false;
+  };
+  for (auto& j : state_.jobs)
+    if (j.tokenId == scope.id && !j.removed && inside(j.element)) j.removed = true;
+  for (auto& sub : state_.subscriptions)
+    if (sub.tokenId == scope.id && !sub.removed && inside(sub.element)) sub.removed = true;
 }
 
 void Execution::createAsyncJob(Token& t, const FlowNode& n, const char* phase) {

@@ -234,6 +234,7 @@ class Execution {
   void completeScope(Token& scope);
   bool fireInclusiveJoins();
   bool fireComplexGateways();
+  void forgetInnerEvents(Token& scope, const model::FlowNode& n);
   bool fireConditions();
   void finishMultiInstance(Token& instance);
 

@@ -1,6 +1,7 @@
 // Issue 18's element features: thrown messages, signal payloads and asynchronous signals,
 // data objects with values.
 #include <catch2/catch.hpp>
+#include <set>
 
 #include "engine_support.hpp"
 #include "jobs/iso8601.hpp"
@@ -310,4 +311,54 @@ TEST_CASE("complex gateway: the condition reads tokens per incoming flow; withou
   e3->deploy(complexModel("<activationCondition>${missing &gt; 1}</activationCondition>"));
   auto i3 = e3->start({"p", 0, {}, "", ""});
   REQUIRE_FAILS_UNCHANGED(db3, ErrorCode::expression_error, e3->completeTask(taskAt(*e3, i3.id, "a").id, ordo::Actor::system()));
+}
+
+TEST_CASE("standard loops: a subprocess runs again while its loopCondition holds, its event subprocess timer once per pass") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(bpmn(
+      "<startEvent id=\"s\"/><subProcess id=\"sub\"><standardLoopCharacteristics>"
+      "<loopCondition>${loopCounter &lt; 2}</loopCondition></standardLoopCharacteristics>"
+      "<startEvent id=\"is\"/><userTask id=\"work\"/><endEvent id=\"ie\"/>"
+      "<sequenceFlow id=\"i1\" sourceRef=\"is\" targetRef=\"work\"/><sequenceFlow id=\"i2\" sourceRef=\"work\" "
+      "targetRef=\"ie\"/><subProcess id=\"esp\" triggeredByEvent=\"true\"><startEvent id=\"late\" isInterrupting=\"false\">"
+      "<timerEventDefinition><timeDuration>PT1H</timeDuration></timerEventDefinition></startEvent>"
+      "<endEvent id=\"le\"/><sequenceFlow id=\"l1\" sourceRef=\"late\" targetRef=\"le\"/></subProcess></subProcess>"
+      "<userTask id=\"after\"/><sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"sub\"/>"
+      "<sequenceFlow id=\"2\" sourceRef=\"sub\" targetRef=\"after\"/>"));
+  auto inst = e->start({"p", 0, {}, "", ""});
+  for (int pass = 0; pass < 3; ++pass) {
+    INFO("pass " << pass);
+    CHECK(e->jobs(inst.id).size() == 1);  // the event subprocess's timer, not one per pass so far
+    auto task = taskAt(*e, inst.id, "work");
+    e->completeTask(task.id, ordo::Actor::system());
+  }
+  CHECK(openTasksAt(*e, inst.id, "work") == 0);
+  CHECK(openTasksAt(*e, inst.id, "after") == 1);
+  CHECK(e->jobs(inst.id).empty());
+}
+
+TEST_CASE("standard loops: a call activity calls its process loopMaximum times") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(bpmn("<startEvent id=\"cs\"/><userTask id=\"childWork\"/><endEvent id=\"ce\"/>"
+                 "<sequenceFlow id=\"c1\" sourceRef=\"cs\" targetRef=\"childWork\"/>"
+                 "<sequenceFlow id=\"c2\" sourceRef=\"childWork\" targetRef=\"ce\"/>",
+                 "", "id=\"child\" isExecutable=\"true\""));
+  e->deploy(bpmn("<startEvent id=\"s\"/><callActivity id=\"call\" calledElement=\"child\">"
+                 "<standardLoopCharacteristics loopMaximum=\"2\"/></callActivity><userTask id=\"after\"/>"
+                 "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"call\"/>"
+                 "<sequenceFlow id=\"2\" sourceRef=\"call\" targetRef=\"after\"/>"));
+  auto inst = e->start({"p", 0, {}, "", ""});
+  std::set<Id> children;
+  for (int pass = 0; pass < 2; ++pass) {
+    TaskQuery q;
+    q.elementId = "childWork";
+    auto ts = e->tasks(q);
+    REQUIRE(ts.size() == 1);
+    children.insert(ts[0].instanceId);
+    e->completeTask(ts[0].id, ordo::Actor::system());
+  }
+  CHECK(children.size() == 2);  // a new called instance per pass
+  CHECK(openTasksAt(*e, inst.id, "after") == 1);
 }
