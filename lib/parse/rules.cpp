@@ -121,6 +121,9 @@ void checkSpecRules(Checker& c, const model::FlowNode& n) {
   if (model::isActivity(n.kind) && n.completionQuantity < 1)
     fail("quantity_not_positive",
          n.label() + " has completionQuantity " + std::to_string(n.completionQuantity) + "; it must be at least 1");
+  // Tokens are rows: a quantity in the millions would be a model that floods its own store.
+  if (model::isActivity(n.kind) && (n.startQuantity > 10000 || n.completionQuantity > 10000))
+    fail("quantity_too_large", n.label() + " has a startQuantity or completionQuantity above 10,000");
   if (n.kind == NodeKind::userTask && !n.human.assignee.empty() && !n.human.humanPerformer.empty())
     fail("duplicate_assignee", n.label() + " names its assignee twice: an assignee attribute and a humanPerformer");
   if (n.isForCompensation && (!n.incoming.empty() || !n.outgoing.empty()))

@@ -165,6 +165,7 @@ void Execution::enter(Token& t, const FlowNode& n) {
   transition(t, TokenState::active);
   t.dirty = true;
   bool miInstance = t.data.contains("miInstance");
+  if (n.startQuantity > 1 && !miInstance && !startQuantityReached(t, n)) return;
   if (n.loop.kind == model::LoopCharacteristics::Kind::multiInstance && !miInstance) {
     record("element_entered", &t, &n);
     state_.history.back().elementType = "multiInstanceBody";
@@ -344,14 +345,37 @@ void Execution::runJob(Id jobId) {
   run();
 }
 
-void Execution::take(Token& t, const std::vector<const SequenceFlow*>& flows) {
+// startQuantity (BPMN 10.2.1): the activity begins once that many tokens have arrived; the
+// ones before wait at it, and one token goes on for all of them.
+bool Execution::startQuantityReached(Token& t, const FlowNode& n) {
+  std::vector<Token*> waiting;
+  for (auto* c : state_.children(t.parent))
+    if (c != &t && c->element == n.id && c->state == TokenState::joining && c->data.contains("awaitingStart"))
+      waiting.push_back(c);
+  if (static_cast<long long>(waiting.size()) + 1 < n.startQuantity) {
+    transition(t, TokenState::joining);
+    t.data["awaitingStart"] = true;
+    return false;
+  }
+  for (std::size_t i = 0; i + 1 < static_cast<std::size_t>(n.startQuantity); ++i) waiting[i]->removed = true;
+  t.data.erase("awaitingStart");
+  return true;
+}
+
+void Execution::take(Token& t, const std::vector<const SequenceFlow*>& chosen) {
   transition(t, TokenState::active);
   t.data = {};
   t.dirty = true;
-  if (flows.empty()) {
+  if (chosen.empty()) {
     endToken(t);
     return;
   }
+  // completionQuantity: an activity sends that many tokens down each flow it takes.
+  std::vector<const SequenceFlow*> flows;
+  const auto* from = process_.process->node(t.element);
+  long long copies = from && model::isActivity(from->kind) ? std::max(1LL, from->completionQuantity) : 1;
+  for (const auto* f : chosen)
+    for (long long i = 0; i < copies; ++i) flows.push_back(f);
   for (std::size_t i = 0; i < flows.size(); ++i) {
     Token* tok = &t;
     if (i > 0) tok = &newToken(t.parent, t.element);

@@ -235,6 +235,7 @@ class Execution {
   bool fireInclusiveJoins();
   bool fireComplexGateways();
   void forgetInnerEvents(Token& scope, const model::FlowNode& n);
+  bool startQuantityReached(Token& t, const model::FlowNode& n);
   bool fireConditions();
   void finishMultiInstance(Token& instance);
 
