@@ -1,5 +1,7 @@
 #include "model/capabilities.hpp"
 
+#include <set>
+
 namespace ordo::model {
 
 namespace {
@@ -8,6 +10,22 @@ std::string unsupportedEvent(const FlowNode& node) {
   if (node.events.size() > 1) {
     // Several definitions: the first to occur wins, if each would be supported alone.
     if (node.parallelMultiple) return "parallel multiple events (" + node.label() + ")";
+    if (node.kind == NodeKind::intermediateThrowEvent || node.kind == NodeKind::endEvent) {
+      // Thrown together: what only announces (signal, message to a waiting catch, escalation).
+      // An error, terminate, cancel, compensation or link ends or moves the token itself.
+      std::set<EventType> seen;
+      for (const auto& e : node.events) {
+        bool announces = e.type == EventType::signal || e.type == EventType::message || e.type == EventType::escalation;
+        if (!announces || !seen.insert(e.type).second)
+          return "a throw event with several definitions other than one signal, one message and one escalation (" +
+                 node.label() + ")";
+      }
+      const auto& s = node.service;
+      if (seen.count(EventType::message) && (!s.className.empty() || !s.expression.empty() ||
+                                             !s.delegateExpression.empty() || !s.type.empty() || !s.topic.empty()))
+        return "a message handed to a handler from a throw event with several definitions (" + node.label() + ")";
+      return {};
+    }
     if (node.kind != NodeKind::intermediateCatchEvent && node.kind != NodeKind::boundaryEvent &&
         node.kind != NodeKind::startEvent)
       return "events with several event definitions (" + node.label() + ")";

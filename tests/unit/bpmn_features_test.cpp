@@ -402,3 +402,38 @@ TEST_CASE("quantities: an activity starts after startQuantity tokens, and sends 
                                  "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"t\"/>")),
                   Error);
 }
+
+TEST_CASE("multiple throw: an event with a signal and a message definition throws both; other mixes are refused") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(kReceiver);
+  e->deploy(bpmn("<startEvent id=\"s\"/><intermediateCatchEvent id=\"hear\"><signalEventDefinition signalRef=\"sig\"/>"
+                 "</intermediateCatchEvent><userTask id=\"heard\"/>"
+                 "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"hear\"/>"
+                 "<sequenceFlow id=\"2\" sourceRef=\"hear\" targetRef=\"heard\"/>",
+                 "<signal id=\"sig\" name=\"done\"/>", "id=\"listener\" isExecutable=\"true\""));
+  e->deploy(bpmn("<startEvent id=\"s\"/><intermediateThrowEvent id=\"both\"><signalEventDefinition signalRef=\"sig\"/>"
+                 "<messageEventDefinition messageRef=\"m\"/></intermediateThrowEvent><userTask id=\"next\"/>"
+                 "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"both\"/>"
+                 "<sequenceFlow id=\"2\" sourceRef=\"both\" targetRef=\"next\"/>",
+                 "<signal id=\"sig\" name=\"done\"/><message id=\"m\" name=\"invoice\"/>",
+                 "id=\"thrower\" isExecutable=\"true\""));
+  auto receiver = e->start({"receiver", 0, {}, "", ""});
+  auto listener = e->start({"listener", 0, {}, "", ""});
+  auto thrower = e->start({"thrower", 0, {}, "", ""});
+  CHECK(openTasksAt(*e, receiver.id, "after") == 1);
+  CHECK(openTasksAt(*e, listener.id, "heard") == 1);
+  CHECK(openTasksAt(*e, thrower.id, "next") == 1);
+
+  auto mixed = bpmn("<startEvent id=\"s\"/><endEvent id=\"bad\"><signalEventDefinition signalRef=\"sig\"/>"
+                    "<errorEventDefinition errorRef=\"oops\"/></endEvent>"
+                    "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"bad\"/>",
+                    "<signal id=\"sig\" name=\"done\"/>", "id=\"mixed\" isExecutable=\"true\"");
+  try {
+    e->deploy(mixed);
+    FAIL("deployed");
+  } catch (const Error& err) {
+    REQUIRE(test::find(err.diagnostics(), "unsupported"));
+    CHECK(test::find(err.diagnostics(), "unsupported")->elementId == "bad");
+  }
+}

@@ -27,6 +27,19 @@ void throwSignal(Execution& ex, Token& t, const model::FlowNode& n) {
   ex.catchSignal(name, payload, async);
   ex.signalsThrown.push_back({name, std::move(payload), async});
 }
+
+// A throw event with several definitions throws them all (BPMN 10.4.1, Multiple): signals and
+// messages in document order, the escalation last, since a catch of it may take the token away.
+// Returns whether the token is still there to move on.
+bool throwEach(Execution& ex, Token& t, const model::FlowNode& n) {
+  Id id = t.id;
+  for (const auto& def : n.events) {
+    if (def.type == model::EventType::signal) throwSignal(ex, t, n);
+    if (def.type == model::EventType::message) sendMessage(ex, t, n);  // capabilities: no handler here
+  }
+  if (n.event(model::EventType::escalation)) ex.throwEscalation(t, escalationCode(ex, n));
+  return ex.state().token(id) != nullptr;
+}
 }  // namespace
 
 void enterStartEvent(Execution& ex, Token& t, const model::FlowNode&) {
@@ -35,6 +48,10 @@ void enterStartEvent(Execution& ex, Token& t, const model::FlowNode&) {
 
 void enterEndEvent(Execution& ex, Token& t, const model::FlowNode& n) {
   ex.record("element_left", &t, &n);
+  if (n.events.size() > 1) {
+    if (throwEach(ex, t, n)) ex.endToken(t);
+    return;
+  }
   switch (n.eventType()) {
     case model::EventType::terminate: {
       const auto& def = *n.event(model::EventType::terminate);
@@ -90,6 +107,10 @@ void enterEndEvent(Execution& ex, Token& t, const model::FlowNode& n) {
 }
 
 void enterThrowEvent(Execution& ex, Token& t, const model::FlowNode& n) {
+  if (n.events.size() > 1) {
+    if (throwEach(ex, t, n)) ex.leave(t);
+    return;
+  }
   switch (n.eventType()) {
     case model::EventType::link: {
       // A link is a go-to within the scope: continue at the catch event of the same name.
