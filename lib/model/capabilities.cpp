@@ -96,6 +96,12 @@ std::string unsupportedFeature(const FlowNode& node) {
   if (node.loop.kind == LoopCharacteristics::Kind::standard && isContainer(node.kind) &&
       node.kind != NodeKind::subProcess && node.kind != NodeKind::transaction && node.kind != NodeKind::callActivity)
     return "standard loops on " + std::string(toString(node.kind)) + " (" + node.label() + ")";
+  if (const auto& b = node.loop.behavior; !b.empty() && b != "All" && b != "None" && b != "One" && b != "Complex")
+    return "multi-instance behavior '" + b + "' (" + node.label() + "): BPMN defines None, One, All and Complex";
+  for (const auto& be : node.loop.behaviorEvents)
+    for (const auto& e : be.events)
+      if (e.type != EventType::signal && e.type != EventType::escalation)
+        return "a multi-instance behavior event other than a signal or an escalation (" + node.label() + ")";
   if (!node.boundaryEvents.empty()) {
     for (auto* b : node.boundaryEvents)
       if (auto why = unsupportedEvent(*b); !why.empty()) return why;

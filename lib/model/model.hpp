@@ -103,6 +103,17 @@ struct LoopCharacteristics {
   std::string elementIndexVariable;  // flowable: a second name for loopCounter
   std::string completionCondition;
   std::string loopDataInputRef, loopDataOutputRef, inputDataItem, outputDataItem;
+  // behavior (BPMN 10.2.8): None throws its event as each instance completes, One as the first
+  // does, Complex each complexBehaviorDefinition whose condition holds then; All (the default)
+  // throws nothing. Linked at parse from noneBehaviorEventRef / oneBehaviorEventRef.
+  struct BehaviorEvent {
+    std::string condition;  // Complex; empty: always
+    bool firstOnly = false;  // One
+    std::vector<EventDefinition> events;
+  };
+  std::string behavior;  // as written: None, One, All, Complex; empty: All
+  std::string noneBehaviorEventRef, oneBehaviorEventRef;
+  std::vector<BehaviorEvent> behaviorEvents;
   // standard loop
   std::string loopCondition;
   bool testBefore = false;

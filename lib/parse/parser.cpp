@@ -144,6 +144,18 @@ void linkScope(ReadContext& ctx, model::Process& process, model::Scope& scope) {
       else if (auto host = local.find(n->attachedToRef); host != local.end())
         host->second->compensationHandler = handler;
     }
+    // A multi-instance behavior's None/One event: a root-level event definition.
+    for (auto [ref, first] : {std::pair{n->loop.noneBehaviorEventRef, false}, {n->loop.oneBehaviorEventRef, true}}) {
+      if (ref.empty() || (first ? n->loop.behavior != "One" : n->loop.behavior != "None")) continue;
+      if (auto colon = ref.find(':'); colon != std::string::npos) ref = ref.substr(colon + 1);
+      auto it = ctx.rootEventDefinitions.find(ref);
+      if (it == ctx.rootEventDefinitions.end()) {
+        diag(n->position, "dangling_reference",
+             "behavior event '" + ref + "' of " + n->label() + " names no event definition", n->id);
+        continue;
+      }
+      n->loop.behaviorEvents.push_back({"", first, {it->second}});
+    }
     // eventDefinitionRef: take the root-level definition.
     for (auto& e : n->events) {
       if (e.ref.empty() || e.ref[0] != '#' || e.type != model::EventType::none) continue;

@@ -76,6 +76,7 @@ struct Collector {
       add(n->loop.collection, n->id, p, "collection");
       add(n->loop.loopCardinality, n->id, p, "loopCardinality");
       add(n->loop.completionCondition, n->id, p, "completionCondition");
+      for (const auto& be : n->loop.behaviorEvents) add(be.condition, n->id, p, "complexBehaviorDefinition condition");
       add(n->loop.loopCondition, n->id, p, "loopCondition");
       add(n->activationCondition, n->id, p, "activationCondition");
       add(n->skipExpression, n->id, p, "skipExpression");

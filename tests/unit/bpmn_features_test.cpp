@@ -437,3 +437,45 @@ TEST_CASE("multiple throw: an event with a signal and a message definition throw
     CHECK(test::find(err.diagnostics(), "unsupported")->elementId == "bad");
   }
 }
+
+namespace {
+// Three parallel "vote" tasks with the given behavior; each thrown signal starts a "counter" instance.
+std::string behaviorModel(const std::string& attrs, const std::string& inside) {
+  return bpmn("<startEvent id=\"s\"/><userTask id=\"vote\"><multiInstanceLoopCharacteristics isSequential=\"false\" " +
+                  attrs + "><loopCardinality>3</loopCardinality>" + inside +
+                  "</multiInstanceLoopCharacteristics></userTask><userTask id=\"after\"/>"
+                  "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"vote\"/>"
+                  "<sequenceFlow id=\"2\" sourceRef=\"vote\" targetRef=\"after\"/>",
+              "<signal id=\"sig\" name=\"vote-done\"/><signalEventDefinition id=\"sigDef\" signalRef=\"sig\"/>");
+}
+
+std::size_t countersAfterVoting(const std::string& model) {
+  TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(bpmn("<startEvent id=\"cs\"><signalEventDefinition signalRef=\"sig\"/></startEvent><userTask id=\"noted\"/>"
+                 "<sequenceFlow id=\"c1\" sourceRef=\"cs\" targetRef=\"noted\"/>",
+                 "<signal id=\"sig\" name=\"vote-done\"/>", "id=\"counter\" isExecutable=\"true\""));
+  e->deploy(model);
+  auto inst = e->start({"p", 0, {}, "", ""});
+  for (int i = 0; i < 3; ++i) e->completeTask(taskAt(*e, inst.id, "vote").id, ordo::Actor::system());
+  REQUIRE(openTasksAt(*e, inst.id, "after") == 1);
+  InstanceQuery q;
+  q.definitionKey = "counter";
+  return e->instances(q).size();
+}
+}  // namespace
+
+TEST_CASE("multi-instance behavior: None throws at each completion, One at the first, Complex when its condition holds") {
+  CHECK(countersAfterVoting(behaviorModel("behavior=\"None\"", "<noneBehaviorEventRef>sigDef</noneBehaviorEventRef>")) == 3);
+  CHECK(countersAfterVoting(behaviorModel("behavior=\"One\"", "<oneBehaviorEventRef>sigDef</oneBehaviorEventRef>")) == 1);
+  CHECK(countersAfterVoting(behaviorModel("behavior=\"All\"", "")) == 0);
+  CHECK(countersAfterVoting(behaviorModel(
+            "behavior=\"Complex\"", "<complexBehaviorDefinition id=\"cb\"><condition>${nrOfCompletedInstances == 2}"
+                                    "</condition><event id=\"ev\"><signalEventDefinition signalRef=\"sig\"/></event>"
+                                    "</complexBehaviorDefinition>")) == 1);
+  TempDb db;
+  auto e = test::openEngine(db);
+  CHECK_THROWS_AS(e->deploy(behaviorModel("behavior=\"Sometimes\"", "")), Error);
+  CHECK_THROWS_AS(e->deploy(behaviorModel("behavior=\"One\"", "<oneBehaviorEventRef>nothing</oneBehaviorEventRef>")),
+                  Error);
+}

@@ -34,6 +34,20 @@ model::LoopCharacteristics readLoop(ReadContext& ctx, pugi::xml_node xml) {
       if (loop.outputDataItem.empty()) loop.outputDataItem = ctx.attr(out, "name");
       ctx.registerId(out, ctx.attr(out, "id"));
     }
+    loop.behavior = ctx.attr(m, "behavior");
+    loop.noneBehaviorEventRef = ctx.text(ctx.child(m, "noneBehaviorEventRef"));
+    loop.oneBehaviorEventRef = ctx.text(ctx.child(m, "oneBehaviorEventRef"));
+    for (auto cb : ctx.children(m, "complexBehaviorDefinition")) {
+      ctx.registerId(cb, ctx.attr(cb, "id"));
+      model::LoopCharacteristics::BehaviorEvent be;
+      be.condition = ctx.text(ctx.child(cb, "condition"));
+      if (auto ev = ctx.child(cb, "event"))
+        for (auto d : ev.children()) {
+          model::EventDefinition def;
+          if (d.type() == pugi::node_element && readRootEventDefinition(ctx, d, def)) be.events.push_back(def);
+        }
+      loop.behaviorEvents.push_back(std::move(be));
+    }
     loop.collection = ctx.engineAttr(m, "collection");
     if (loop.collection.empty()) loop.collection = loop.loopDataInputRef;
     loop.elementVariable = ctx.engineAttr(m, "elementVariable");

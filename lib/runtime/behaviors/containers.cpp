@@ -130,6 +130,11 @@ void Execution::finishMultiInstance(Token& inst) {
   body.data["nrOfActiveInstances"] = counter(body, "nrOfActiveInstances") - 1;
   body.dirty = true;
   publishCounters(*this, body);
+  if (!n.loop.behaviorEvents.empty()) {
+    Id bodyId = body.id, instId = inst.id;
+    throwBehaviorEvents(inst, n, counter(body, "nrOfCompletedInstances"));
+    if (!state_.token(bodyId) || !state_.token(instId)) return;  // an interrupting catch took the activity
+  }
   bool done = counter(body, "nrOfCompletedInstances") >= counter(body, "nrOfInstances");
   if (!done && !n.loop.completionCondition.empty()) done = evaluateCondition(inst, n.loop.completionCondition, n.id);
   inst.removed = true;
@@ -141,6 +146,28 @@ void Execution::finishMultiInstance(Token& inst) {
   // Completed (all, or the completion condition holds): the other instances stop (或签).
   for (auto* c : state_.children(body.id)) cancelToken(*c);
   completeMultiInstanceBody(body, n);
+}
+
+// The multi-instance behavior's events as an instance completes (BPMN 10.2.8): signals are
+// broadcast, escalations go to the activity's boundary events and the scopes around it.
+void Execution::throwBehaviorEvents(Token& inst, const model::FlowNode& n, std::int64_t completed) {
+  Id id = inst.id;
+  for (const auto& be : n.loop.behaviorEvents) {
+    if (be.firstOnly && completed != 1) continue;
+    if (!be.condition.empty() && !evaluateCondition(inst, be.condition, n.id)) continue;
+    for (const auto& e : be.events) {
+      Token* still = state_.token(id);
+      if (!still) return;
+      if (e.type == model::EventType::signal) {
+        auto name = process_.model().signalName(e.ref);
+        catchSignal(name, {}, false);
+        signalsThrown.push_back({name, {}, false});
+      } else if (e.type == model::EventType::escalation) {
+        auto it = process_.model().escalations.find(e.ref);
+        throwEscalation(*still, it == process_.model().escalations.end() ? e.ref : it->second.escalationCode);
+      }
+    }
+  }
 }
 
 void Execution::completeMultiInstanceBody(Token& body, const model::FlowNode& n) {
