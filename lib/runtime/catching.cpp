@@ -96,6 +96,8 @@ const FlowNode* Execution::findCatcher(Token& from, model::EventType type, const
     }
     return catchAll;
   };
+  // The event subprocesses the throw comes from: they cannot catch what they throw (it goes on outwards).
+  std::vector<const FlowNode*> throwingFrom;
   for (Token* cur = &from; cur;) {
     bool miInstance = cur->data.contains("miInstance");
     // An event subprocess of the scope catches before the boundary events of the scope's activity.
@@ -103,13 +105,15 @@ const FlowNode* Execution::findCatcher(Token& from, model::EventType type, const
         (cur->parent == 0 || node(*cur).inner)) {
       std::vector<const FlowNode*> starts;
       for (const auto* esp : scopeOf(*cur).eventSubProcesses())
-        for (const auto* st : esp->inner->startEvents()) starts.push_back(st);
+        if (std::find(throwingFrom.begin(), throwingFrom.end(), esp) == throwingFrom.end())
+          for (const auto* st : esp->inner->startEvents()) starts.push_back(st);
       if (const auto* st = pick(starts)) {
         host = cur;
         return st;
       }
     }
     if (cur->parent == 0) break;
+    if (node(*cur).kind == NodeKind::eventSubProcess) throwingFrom.push_back(&node(*cur));
     if (!miInstance)
       if (const auto* b = pick(node(*cur).boundaryEvents)) {
         host = cur;

@@ -240,15 +240,25 @@ void Execution::leave(Token& t) {
     take(t, selectOutgoing(t, n, false));
     return;
   }
-  auto flows = selectOutgoing(t, n, false);
+  leaveBy(t, n, selectOutgoing(t, n, false));
+}
+
+void Execution::leaveBy(Token& t, const FlowNode& n, const std::vector<const SequenceFlow*>& flows) {
   record("element_left", &t, &n);
   removeJobsOf(t.id);
-  if (n.asyncAfter && !t.data.contains("miInstance")) {
-    createAsyncJob(t, n, "after");
-    wait(t);
+  if (!n.asyncAfter || t.data.contains("miInstance")) {
+    take(t, flows);
     return;
   }
-  take(t, flows);
+  // Async after: one job per flow taken (as Camunda), so concurrent paths continue in transactions of their own.
+  transition(t, TokenState::active);  // a catch event's token was still waiting
+  t.data = {};
+  for (std::size_t i = 0; i < std::max<std::size_t>(flows.size(), 1); ++i) {
+    Token& tok = i == 0 ? t : newToken(t.parent, n.id);
+    createAsyncJob(tok, n, "after");
+    if (i < flows.size()) state_.jobs.back().data["flow"] = flows[i]->id;
+    wait(tok);
+  }
 }
 
 void Execution::createAsyncJob(Token& t, const FlowNode& n, const char* phase) {
@@ -304,10 +314,19 @@ void Execution::runJob(Id jobId) {
   const auto& n = node(*t);
   transition(*t, TokenState::active);
   if (job->data.contains("phase") && job->data.at("phase").as_string() == "after")
-    take(*t, selectOutgoing(*t, n, false));
+    take(*t, flowsAfter(*job, *t, n));
   else
     execute(*t, n);
   run();
+}
+
+// The flow an async-after job continues on; a job written before flows were recorded chooses again.
+std::vector<const SequenceFlow*> Execution::flowsAfter(const JobRow& job, const Token& t, const FlowNode& n) {
+  const auto* flow = job.data.if_contains("flow");
+  if (!flow) return selectOutgoing(t, n, false);
+  for (const auto* f : n.outgoing)
+    if (f->id == flow->as_string()) return {f};
+  throw Error(ErrorCode::internal, "async job of " + n.label() + " continues on a flow the node does not have", n.id);
 }
 
 void Execution::take(Token& t, const std::vector<const SequenceFlow*>& flows) {

@@ -99,6 +99,8 @@ class Execution {
   void execute(Token& t, const model::FlowNode& n);
   void schedule(Token& t, const model::FlowNode& n) { agenda_.push_back({Op::enter, t.id, &n}); }
   void leave(Token& t);  // the node is done: continue on its outgoing flows
+  // The node is left by `flows` (recorded); with asyncAfter the token waits in a job per flow first.
+  void leaveBy(Token& t, const model::FlowNode& n, const std::vector<const model::SequenceFlow*>& flows);
   void take(Token& t, const std::vector<const model::SequenceFlow*>& flows);
   void endToken(Token& t);     // the token is consumed; its scope may complete
   void cancelToken(Token& t);  // the token and everything under it stop, no flows taken
@@ -135,6 +137,7 @@ class Execution {
   Token& finishExternal(Id jobId, const Variables& variables);
   void createAsyncJob(Token& t, const model::FlowNode& n, const char* phase);
   void applyRetryCycle(JobRow& job, const model::FlowNode& n);
+  std::vector<const model::SequenceFlow*> flowsAfter(const JobRow& job, const Token& t, const model::FlowNode& n);
   void repeatCycle(const JobRow& fired);
   const model::Scope& scopeOf(const Token& scope) const;
   void createTimerJob(Token& owner, const model::FlowNode& eventNode);

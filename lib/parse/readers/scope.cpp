@@ -125,12 +125,17 @@ std::unique_ptr<model::SequenceFlow> readSequenceFlow(ReadContext& ctx, pugi::xm
 
 }  // namespace
 
-void readActivityCommon(ReadContext& ctx, pugi::xml_node xml, model::FlowNode& node) {
-  node.loop = readLoop(ctx, xml);
-  node.isForCompensation = ctx.boolAttr(xml, "isForCompensation", false);
+void readAsyncFlags(ReadContext& ctx, pugi::xml_node xml, model::FlowNode& node) {
   if (auto v = ctx.engineAttr(xml, "async"); !v.empty()) node.asyncBefore = v == "true";
   if (auto v = ctx.engineAttr(xml, "asyncBefore"); !v.empty()) node.asyncBefore = v == "true";
   if (auto v = ctx.engineAttr(xml, "asyncAfter"); !v.empty()) node.asyncAfter = v == "true";
+  if (auto v = ctx.engineAttr(xml, "asyncLeave"); !v.empty()) node.asyncAfter = v == "true";
+}
+
+void readActivityCommon(ReadContext& ctx, pugi::xml_node xml, model::FlowNode& node) {
+  node.loop = readLoop(ctx, xml);
+  node.isForCompensation = ctx.boolAttr(xml, "isForCompensation", false);
+  readAsyncFlags(ctx, xml, node);
   // camunda:asyncBefore/asyncAfter on the loop characteristics: each instance is asynchronous,
   // which is how Ordo reads async on a multi-instance activity.
   if (auto m = ctx.child(xml, "multiInstanceLoopCharacteristics")) {
