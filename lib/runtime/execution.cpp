@@ -217,7 +217,8 @@ void Execution::leave(Token& t) {
     compensationDone(throwerId);
     return;
   }
-  if (n.compensationHandler && !t.data.contains("miInstance")) subscribeCompensation(t, n);
+  // Each completed instance of a multi-instance activity is compensated on its own (registered in the body).
+  if (n.compensationHandler) subscribeCompensation(t, n);
   if (t.data.contains("miInstance")) {
     finishMultiInstance(t);
     return;
@@ -349,7 +350,15 @@ void Execution::endToken(Token& t) {
   removeJobsOf(t.id);
   if (t.parent == 0) return;
   auto* scope = state_.token(t.parent);
-  if (scope && state_.children(scope->id).empty()) agenda_.push_back({Op::completeScope, scope->id});
+  if (!scope) return;
+  auto rest = state_.children(scope->id);
+  if (rest.empty()) {
+    agenda_.push_back({Op::completeScope, scope->id});
+    return;
+  }
+  // Only event-subprocess instances are left: the scope's own flow is done, so nothing starts them again (Flowable).
+  if (std::all_of(rest.begin(), rest.end(), [&](const Token* c) { return node(*c).kind == NodeKind::eventSubProcess; }))
+    closeEventSubProcesses(*scope);
 }
 
 void Execution::cancelToken(Token& t) {
@@ -378,19 +387,8 @@ void Execution::completeScope(Token& scope) {
     }
     return;
   }
-  // A subprocess whose inside has finished: the subprocess itself completes. What its
-  // activities registered for compensation now belongs to the scope around it.
-  for (std::size_t i = 0, n = state_.subscriptions.size(); i < n; ++i) {
-    auto& sub = state_.subscriptions[i];
-    if (sub.removed || sub.kind != "compensate" || sub.tokenId != scope.id) continue;
-    sub.removed = true;
-    SubscriptionRow moved = sub;  // copied before the vector grows
-    moved.id = ids_.next("subscriptions");
-    moved.tokenId = scope.parent;
-    moved.isNew = true;
-    moved.removed = false;
-    state_.subscriptions.push_back(std::move(moved));
-  }
+  // A subprocess whose inside has finished: the subprocess itself completes.
+  keepCompensation(scope, true);
   transition(scope, TokenState::active);
   scope.dirty = true;
   leave(scope);

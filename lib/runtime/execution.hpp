@@ -149,6 +149,9 @@ class Execution {
   // Compensation: a completed activity with a handler registers in its scope; a compensate
   // or cancel event starts the handlers (newest first) and waits for them.
   void subscribeCompensation(const Token& t, const model::FlowNode& activity);
+  // A completed subprocess or multi-instance body: what completed inside it is kept by the scope around it,
+  // named by the subprocess as well (`withScope`), so compensating the subprocess compensates it.
+  void keepCompensation(Token& scope, bool withScope);
   int compensate(Token& thrower, Id scopeToken, const std::string& activityRef, bool wait = true);
   void compensationDone(Id throwerId);
   void afterCompensation(Token& thrower);
@@ -158,6 +161,8 @@ class Execution {
   // A scope token starts waiting for the start events of its scope's event subprocesses.
   void openScope(Token& scope);
   void triggerEventSubProcess(Token& scope, const model::FlowNode& start);
+  // The event subprocesses of `scope` start no more (an interrupting one started, or the scope's own flow ended).
+  void closeEventSubProcesses(Token& scope);
   // Delivers a signal to every subscription of this instance; returns how many received it.
   // async: each subscription receives it in a job of its own (flowable:async on the throwing definition).
   int deliverSignal(const std::string& name, const Variables& variables, bool async = false);
