@@ -275,7 +275,7 @@ void invalidateInstance(command::Runner& run, Id instanceId, const std::string& 
 }
 
 namespace {
-// Suspension reaches what the instance's call activities started (and theirs): the call tree stops and goes on together.
+// Suspension reaches what the call activities started (and theirs): the call tree stops and goes on together.
 void setCalledRunning(command::Runner& run, store::Session& c, Id parentId, const std::string& user, bool running) {
   InstanceQuery q;
   q.parentId = parentId;

@@ -151,6 +151,11 @@ void Execution::enter(Token& t, const FlowNode& n) {
     record("element_entered", &t, &n);
     state_.history.back().elementType = "multiInstanceBody";
     attachBoundaryEvents(t, n);
+    if (n.asyncBody) {
+      createAsyncJob(t, n, "body");
+      wait(t);
+      return;
+    }
     enterMultiInstanceBody(*this, t, n);
     return;
   }
@@ -314,8 +319,11 @@ void Execution::runJob(Id jobId) {
   if (!t) return;
   const auto& n = node(*t);
   transition(*t, TokenState::active);
-  if (job->data.contains("phase") && job->data.at("phase").as_string() == "after")
+  const auto* phase = job->data.if_contains("phase");
+  if (phase && phase->as_string() == "after")
     take(*t, flowsAfter(*job, *t, n));
+  else if (phase && phase->as_string() == "body")
+    enterMultiInstanceBody(*this, *t, n);
   else
     execute(*t, n);
   run();
