@@ -134,3 +134,28 @@ TEST_CASE("suspension: suspending a caller suspends the instances its call activ
   CHECK(e->instance(child).state == Instance::State::completed);
   CHECK(e->waitingAt(parent.id) == std::vector<std::string>{"after"});
 }
+
+TEST_CASE("boundary events: a non-interrupting signal boundary event fires each time while its activity runs") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(
+      bpmn("<startEvent id=\"s\"/><userTask id=\"work\"/><endEvent id=\"e\"/>"
+           "<boundaryEvent id=\"alert\" attachedToRef=\"work\" cancelActivity=\"false\">"
+           "<signalEventDefinition signalRef=\"sig\"/></boundaryEvent><userTask id=\"react\"/>"
+           "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"work\"/>"
+           "<sequenceFlow id=\"2\" sourceRef=\"work\" targetRef=\"e\"/>"
+           "<sequenceFlow id=\"3\" sourceRef=\"alert\" targetRef=\"react\"/>",
+           "<signal id=\"sig\" name=\"alert\"/>"));
+  auto inst = e->start({"p", 0, {}, "", ""});
+  e->broadcastSignal("alert", {});
+  e->broadcastSignal("alert", {});
+  CHECK(sorted(e->waitingAt(inst.id)) == std::vector<std::string>{"react", "react", "work"});
+  TaskQuery q;
+  q.instanceId = inst.id;
+  q.elementId = "work";
+  auto work = e->tasks(q);
+  REQUIRE(work.size() == 1);
+  e->completeTask(work[0].id);  // the activity ends: its boundary event listens no more
+  e->broadcastSignal("alert", {});
+  CHECK(sorted(e->waitingAt(inst.id)) == std::vector<std::string>{"react", "react"});
+}
