@@ -274,6 +274,25 @@ void invalidateInstance(command::Runner& run, Id instanceId, const std::string& 
   });
 }
 
+namespace {
+// Suspension reaches what the call activities started (and theirs): the call tree stops and goes on together.
+void setCalledRunning(command::Runner& run, store::Session& c, Id parentId, const std::string& user, bool running) {
+  InstanceQuery q;
+  q.parentId = parentId;
+  q.state = running ? Instance::State::suspended : Instance::State::running;
+  for (const auto& child : c.queryInstances(q)) {
+    run.onInstance(
+        c, child.id, user,
+        [&](Execution& ex) {
+          ex.setRunning(running);
+          ex.recordOperation(running ? "resume" : "suspend", nullptr, 0, "with its calling instance");
+        },
+        true);
+    setCalledRunning(run, c, child.id, user, running);
+  }
+}
+}  // namespace
+
 void suspendInstance(command::Runner& run, Id instanceId, const std::string& user, const std::string& atNode) {
   run.command([&](store::Session& c) {
     auto inst = existing(c, instanceId);
@@ -282,6 +301,7 @@ void suspendInstance(command::Runner& run, Id instanceId, const std::string& use
       ex.setRunning(false);
       ex.recordOperation("suspend", nullptr, 0, {});
     });
+    setCalledRunning(run, c, instanceId, user, false);
   });
 }
 
@@ -299,6 +319,7 @@ void resumeInstance(command::Runner& run, Id instanceId, const std::string& user
           ex.recordOperation("resume", nullptr, 0, {});
         },
         true);
+    setCalledRunning(run, c, instanceId, user, true);
   });
 }
 

@@ -263,6 +263,12 @@ struct Runner : runtime::Environment {
         auto call = std::move(calls.front());
         calls.pop_front();
         startChild(c, call);
+      } else if (!thrownSignals.empty()) {
+        // Before the ends of the instances that threw them: a called process's signal reaches its
+        // caller while the call activity still waits (Flowable and Camunda deliver it at the throw).
+        auto signal = std::move(thrownSignals.front());
+        thrownSignals.pop_front();
+        broadcast(c, signal.name, signal.payload, signal.thrower, signal.async);
       } else if (!notices.empty()) {
         auto notice = std::move(notices.front());
         notices.pop_front();
@@ -292,10 +298,6 @@ struct Runner : runtime::Environment {
         auto message = std::move(x.thrownMessages.front());
         x.thrownMessages.pop_front();
         deliverMessage(c, message);
-      } else if (!thrownSignals.empty()) {
-        auto signal = std::move(thrownSignals.front());
-        thrownSignals.pop_front();
-        broadcast(c, signal.name, signal.payload, signal.thrower, signal.async);
       } else {
         break;
       }

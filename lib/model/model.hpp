@@ -211,6 +211,7 @@ struct FlowNode {
   LoopCharacteristics loop;
   bool isForCompensation = false;
   bool asyncBefore = false, asyncAfter = false;
+  bool asyncBody = false;  // camunda:asyncBefore on a multi-instance activity: its body starts in one job
   bool exclusive = true;
   std::string messageRef;        // receive and send tasks
   bool instantiate = false;      // receive task that starts the process

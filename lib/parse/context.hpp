@@ -92,6 +92,8 @@ void readCallActivity(ReadContext&, pugi::xml_node, model::FlowNode&);
 
 // Shared by every activity: loops, io, data associations, async flags.
 void readActivityCommon(ReadContext&, pugi::xml_node, model::FlowNode&);
+// async / asyncBefore, asyncAfter and Flowable's asyncLeave: on every flow node kind.
+void readAsyncFlags(ReadContext&, pugi::xml_node, model::FlowNode&);
 model::DataAssociation readDataAssociation(ReadContext&, pugi::xml_node);
 bool readRootEventDefinition(ReadContext&, pugi::xml_node, model::EventDefinition&);
 // Reads the flow elements of a process or subprocess into `scope`.

@@ -96,6 +96,8 @@ const FlowNode* Execution::findCatcher(Token& from, model::EventType type, const
     }
     return catchAll;
   };
+  // The event subprocesses the throw comes from: they cannot catch what they throw (it goes on outwards).
+  std::vector<const FlowNode*> throwingFrom;
   for (Token* cur = &from; cur;) {
     bool miInstance = cur->data.contains("miInstance");
     // An event subprocess of the scope catches before the boundary events of the scope's activity.
@@ -103,13 +105,15 @@ const FlowNode* Execution::findCatcher(Token& from, model::EventType type, const
         (cur->parent == 0 || node(*cur).inner)) {
       std::vector<const FlowNode*> starts;
       for (const auto* esp : scopeOf(*cur).eventSubProcesses())
-        for (const auto* st : esp->inner->startEvents()) starts.push_back(st);
+        if (std::find(throwingFrom.begin(), throwingFrom.end(), esp) == throwingFrom.end())
+          for (const auto* st : esp->inner->startEvents()) starts.push_back(st);
       if (const auto* st = pick(starts)) {
         host = cur;
         return st;
       }
     }
     if (cur->parent == 0) break;
+    if (node(*cur).kind == NodeKind::eventSubProcess) throwingFrom.push_back(&node(*cur));
     if (!miInstance)
       if (const auto* b = pick(node(*cur).boundaryEvents)) {
         host = cur;
@@ -149,7 +153,8 @@ void Execution::throwBpmnError(Token& from, const std::string& code, const std::
   }
   if (state_.row.parentId) {
     // A called instance hands an uncaught error to its call activity (BPMN 10.2.6).
-    parentNotice = ParentNotice{state_.row.parentId, state_.row.parentTokenId, true, code, {}};
+    // Its variables go along: the call activity's out mappings apply on an error too (as Camunda).
+    parentNotice = ParentNotice{state_.row.parentId, state_.row.parentTokenId, true, code, visibleVariables(from)};
     endInstance(Instance::State::terminated, "error_propagated", code);
     return;
   }
@@ -210,15 +215,7 @@ void Execution::triggerEventSubProcess(Token& scope, const FlowNode& start) {
   const FlowNode& esp = *start.scope->owner;
   if (start.interrupting) {
     for (auto* c : state_.children(scope.id)) cancelToken(*c);
-    // The scope's other event subprocesses can no longer start; its boundary events stay.
-    auto isStart = [&](const std::string& element) {
-      const auto* n = process_.process->node(element);
-      return n && n->kind == NodeKind::startEvent;
-    };
-    for (auto& j : state_.jobs)
-      if (j.tokenId == scope.id && isStart(j.element)) j.removed = true;
-    for (auto& sub : state_.subscriptions)
-      if (sub.tokenId == scope.id && isStart(sub.element)) sub.removed = true;
+    closeEventSubProcesses(scope);  // the scope's other event subprocesses can no longer start
   } else {
     // A non-interrupting start may fire again: wait for the next one.
     if (start.event(model::EventType::message)) subscribeMessage(scope, start);
@@ -229,6 +226,18 @@ void Execution::triggerEventSubProcess(Token& scope, const FlowNode& start) {
   transition(body, TokenState::scope);
   Token& first = newToken(body.id, start.id);
   schedule(first, start);
+}
+
+void Execution::closeEventSubProcesses(Token& scope) {
+  // Only the start events' jobs and subscriptions: the boundary events of the scope's activity stay.
+  auto isStart = [&](const std::string& element) {
+    const auto* n = process_.process->node(element);
+    return n && n->kind == NodeKind::startEvent;
+  };
+  for (auto& j : state_.jobs)
+    if (j.tokenId == scope.id && isStart(j.element)) j.removed = true;
+  for (auto& sub : state_.subscriptions)
+    if (sub.tokenId == scope.id && isStart(sub.element)) sub.removed = true;
 }
 
 void Execution::subscribeSignal(Token& owner, const FlowNode& eventNode, const model::EventDefinition* def) {
@@ -258,9 +267,14 @@ void Execution::receive(SubscriptionRow& sub, const Variables& variables) {
     for (const auto& kv : variables) setVariable(*owner, std::string(kv.key()), kv.value());
   }
   record(sub.kind + "_received", owner, eventNode, 0, sub.name);
-  if (eventNode->kind == NodeKind::boundaryEvent)
+  if (eventNode->kind == NodeKind::boundaryEvent) {
+    bool again = !eventNode->cancelActivity && (sub.kind == "message" || sub.kind == "signal");
+    std::string kind = sub.kind;  // `sub` dangles once a subscription is added
     triggerBoundary(*owner, *eventNode);
-  else if (eventNode->kind == NodeKind::startEvent)
+    // A non-interrupting boundary event keeps listening while its activity runs (BPMN 10.5.4).
+    if (again && kind == "message") subscribeMessage(*owner, *eventNode);
+    if (again && kind == "signal") subscribeSignal(*owner, *eventNode);
+  } else if (eventNode->kind == NodeKind::startEvent)
     triggerEventSubProcess(*owner, *eventNode);
   else if (node(*owner).kind == NodeKind::eventBasedGateway)
     eventGatewayFired(*owner, *eventNode);

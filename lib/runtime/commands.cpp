@@ -102,6 +102,7 @@ void Execution::childEnded(Id tokenId, const ParentNotice& notice) {
     return;
   }
   if (notice.error) {
+    applyOutMappings(*t, n, notice.variables);
     throwBpmnError(*t, notice.errorCode, "raised in the called process");
     run();
     return;

@@ -23,13 +23,36 @@ void Execution::subscribeCompensation(const Token& t, const FlowNode& activity) 
   state_.subscriptions.push_back(std::move(sub));
 }
 
+void Execution::keepCompensation(Token& scope, bool withScope) {
+  for (std::size_t i = 0, n = state_.subscriptions.size(); i < n; ++i) {
+    auto& sub = state_.subscriptions[i];
+    if (sub.removed || sub.kind != "compensate" || sub.tokenId != scope.id) continue;
+    sub.removed = true;
+    SubscriptionRow moved = sub;  // copied before the vector grows
+    moved.id = ids_.next("subscriptions");
+    moved.tokenId = scope.parent;
+    // The name is the path of activities it completed in, outermost first: "subprocess/activity".
+    if (withScope) moved.name = scope.element + "/" + moved.name;
+    moved.isNew = true;
+    moved.removed = false;
+    state_.subscriptions.push_back(std::move(moved));
+  }
+}
+
+namespace {
+// activityRef names the compensated activity, a subprocess it completed in, or (Activiti's older form) its handler.
+bool compensates(const SubscriptionRow& sub, const std::string& activityRef) {
+  return activityRef.empty() || sub.name == activityRef || sub.name.rfind(activityRef + "/", 0) == 0 ||
+         sub.element == activityRef;
+}
+}  // namespace
+
 int Execution::compensate(Token& thrower, Id scopeToken, const std::string& activityRef, bool wait) {
   // The handlers of the activities completed in the scope, the most recent first (BPMN 10.7.2).
   std::vector<std::size_t> due;
   for (std::size_t i = 0; i < state_.subscriptions.size(); ++i) {
     const auto& sub = state_.subscriptions[i];
-    if (!sub.removed && sub.kind == "compensate" && sub.tokenId == scopeToken &&
-        (activityRef.empty() || sub.name == activityRef))
+    if (!sub.removed && sub.kind == "compensate" && sub.tokenId == scopeToken && compensates(sub, activityRef))
       due.push_back(i);
   }
   std::sort(due.begin(), due.end(),

@@ -170,6 +170,11 @@ void Execution::enter(Token& t, const FlowNode& n) {
     record("element_entered", &t, &n);
     state_.history.back().elementType = "multiInstanceBody";
     attachBoundaryEvents(t, n);
+    if (n.asyncBody) {
+      createAsyncJob(t, n, "body");
+      wait(t);
+      return;
+    }
     enterMultiInstanceBody(*this, t, n);
     return;
   }
@@ -236,7 +241,8 @@ void Execution::leave(Token& t) {
     compensationDone(throwerId);
     return;
   }
-  if (n.compensationHandler && !t.data.contains("miInstance")) subscribeCompensation(t, n);
+  // Each completed instance of a multi-instance activity is compensated on its own (registered in the body).
+  if (n.compensationHandler) subscribeCompensation(t, n);
   if (t.data.contains("miInstance")) {
     finishMultiInstance(t);
     return;
@@ -260,15 +266,25 @@ void Execution::leave(Token& t) {
     take(t, selectOutgoing(t, n, false));
     return;
   }
-  auto flows = selectOutgoing(t, n, false);
+  leaveBy(t, n, selectOutgoing(t, n, false));
+}
+
+void Execution::leaveBy(Token& t, const FlowNode& n, const std::vector<const SequenceFlow*>& flows) {
   record("element_left", &t, &n);
   removeJobsOf(t.id);
-  if (n.asyncAfter && !t.data.contains("miInstance")) {
-    createAsyncJob(t, n, "after");
-    wait(t);
+  if (!n.asyncAfter || t.data.contains("miInstance")) {
+    take(t, flows);
     return;
   }
-  take(t, flows);
+  // Async after: one job per flow taken (as Camunda), so concurrent paths continue in transactions of their own.
+  transition(t, TokenState::active);  // a catch event's token was still waiting
+  t.data = {};
+  for (std::size_t i = 0; i < std::max<std::size_t>(flows.size(), 1); ++i) {
+    Token& tok = i == 0 ? t : newToken(t.parent, n.id);
+    createAsyncJob(tok, n, "after");
+    if (i < flows.size()) state_.jobs.back().data["flow"] = flows[i]->id;
+    wait(tok);
+  }
 }
 
 // A looping subprocess between passes: its event subprocesses' timers and subscriptions go
@@ -338,8 +354,11 @@ void Execution::runJob(Id jobId) {
   if (!t) return;
   const auto& n = node(*t);
   transition(*t, TokenState::active);
-  if (job->data.contains("phase") && job->data.at("phase").as_string() == "after")
-    take(*t, selectOutgoing(*t, n, false));
+  const auto* phase = job->data.if_contains("phase");
+  if (phase && phase->as_string() == "after")
+    take(*t, flowsAfter(*job, *t, n));
+  else if (phase && phase->as_string() == "body")
+    enterMultiInstanceBody(*this, *t, n);
   else
     execute(*t, n);
   run();
@@ -360,6 +379,15 @@ bool Execution::startQuantityReached(Token& t, const FlowNode& n) {
   for (std::size_t i = 0; i + 1 < static_cast<std::size_t>(n.startQuantity); ++i) waiting[i]->removed = true;
   t.data.erase("awaitingStart");
   return true;
+}
+
+// The flow an async-after job continues on; a job written before flows were recorded chooses again.
+std::vector<const SequenceFlow*> Execution::flowsAfter(const JobRow& job, const Token& t, const FlowNode& n) {
+  const auto* flow = job.data.if_contains("flow");
+  if (!flow) return selectOutgoing(t, n, false);
+  for (const auto* f : n.outgoing)
+    if (f->id == flow->as_string()) return {f};
+  throw Error(ErrorCode::internal, "async job of " + n.label() + " continues on a flow the node does not have", n.id);
 }
 
 void Execution::take(Token& t, const std::vector<const SequenceFlow*>& chosen) {
@@ -388,7 +416,15 @@ void Execution::endToken(Token& t) {
   removeJobsOf(t.id);
   if (t.parent == 0) return;
   auto* scope = state_.token(t.parent);
-  if (scope && state_.children(scope->id).empty()) agenda_.push_back({Op::completeScope, scope->id});
+  if (!scope) return;
+  auto rest = state_.children(scope->id);
+  if (rest.empty()) {
+    agenda_.push_back({Op::completeScope, scope->id});
+    return;
+  }
+  // Only event-subprocess instances are left: the scope's own flow is done, so nothing starts them again (Flowable).
+  if (std::all_of(rest.begin(), rest.end(), [&](const Token* c) { return node(*c).kind == NodeKind::eventSubProcess; }))
+    closeEventSubProcesses(*scope);
 }
 
 void Execution::cancelToken(Token& t) {
@@ -417,19 +453,8 @@ void Execution::completeScope(Token& scope) {
     }
     return;
   }
-  // A subprocess whose inside has finished: the subprocess itself completes. What its
-  // activities registered for compensation now belongs to the scope around it.
-  for (std::size_t i = 0, n = state_.subscriptions.size(); i < n; ++i) {
-    auto& sub = state_.subscriptions[i];
-    if (sub.removed || sub.kind != "compensate" || sub.tokenId != scope.id) continue;
-    sub.removed = true;
-    SubscriptionRow moved = sub;  // copied before the vector grows
-    moved.id = ids_.next("subscriptions");
-    moved.tokenId = scope.parent;
-    moved.isNew = true;
-    moved.removed = false;
-    state_.subscriptions.push_back(std::move(moved));
-  }
+  // A subprocess whose inside has finished: the subprocess itself completes.
+  keepCompensation(scope, true);
   transition(scope, TokenState::active);
   scope.dirty = true;
   leave(scope);

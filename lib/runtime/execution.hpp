@@ -99,6 +99,8 @@ class Execution {
   void execute(Token& t, const model::FlowNode& n);
   void schedule(Token& t, const model::FlowNode& n) { agenda_.push_back({Op::enter, t.id, &n}); }
   void leave(Token& t);  // the node is done: continue on its outgoing flows
+  // The node is left by `flows` (recorded); with asyncAfter the token waits in a job per flow first.
+  void leaveBy(Token& t, const model::FlowNode& n, const std::vector<const model::SequenceFlow*>& flows);
   void take(Token& t, const std::vector<const model::SequenceFlow*>& flows);
   void endToken(Token& t);     // the token is consumed; its scope may complete
   void cancelToken(Token& t);  // the token and everything under it stop, no flows taken
@@ -138,6 +140,7 @@ class Execution {
   Token& finishExternal(Id jobId, const Variables& variables);
   void createAsyncJob(Token& t, const model::FlowNode& n, const char* phase);
   void applyRetryCycle(JobRow& job, const model::FlowNode& n);
+  std::vector<const model::SequenceFlow*> flowsAfter(const JobRow& job, const Token& t, const model::FlowNode& n);
   void repeatCycle(const JobRow& fired);
   const model::Scope& scopeOf(const Token& scope) const;
   void createTimerJob(Token& owner, const model::FlowNode& eventNode);
@@ -149,6 +152,9 @@ class Execution {
   // Compensation: a completed activity with a handler registers in its scope; a compensate
   // or cancel event starts the handlers (newest first) and waits for them.
   void subscribeCompensation(const Token& t, const model::FlowNode& activity);
+  // A completed subprocess or multi-instance body: what completed inside it is kept by the scope around it,
+  // named by the subprocess as well (`withScope`), so compensating the subprocess compensates it.
+  void keepCompensation(Token& scope, bool withScope);
   int compensate(Token& thrower, Id scopeToken, const std::string& activityRef, bool wait = true);
   void compensationDone(Id throwerId);
   void afterCompensation(Token& thrower);
@@ -158,6 +164,8 @@ class Execution {
   // A scope token starts waiting for the start events of its scope's event subprocesses.
   void openScope(Token& scope);
   void triggerEventSubProcess(Token& scope, const model::FlowNode& start);
+  // The event subprocesses of `scope` start no more (an interrupting one started, or the scope's own flow ended).
+  void closeEventSubProcesses(Token& scope);
   // Delivers a signal to every subscription of this instance; returns how many received it.
   // async: each subscription receives it in a job of its own (flowable:async on the throwing definition).
   int deliverSignal(const std::string& name, const Variables& variables, bool async = false);

@@ -186,6 +186,7 @@ class Runner {
       engine_->runDueJobs();
       return;
     }
+    if (name == "executeJob") return executeJob(o);
     if (name == "completeExternal" || name == "failTask") return external(name, o);
     if (name == "message") return message(o);
     if (name == "setVariables") {
@@ -361,6 +362,16 @@ class Runner {
     } else {
       engine_->completeExternalTask(pick->id, "scenario-worker", vars);
     }
+  }
+
+  // A Java test's managementService.executeJob(the instance's only job): it runs due or not.
+  void executeJob(const json::object& o) {
+    std::vector<JobInfo> found;
+    for (const auto& j : engine_->jobs(instance(o)))
+      if (j.kind != "external" && (!o.contains("element") || j.elementId == str(o, "element"))) found.push_back(j);
+    if (found.size() != 1)
+      throw StepFailure("executeJob: " + std::to_string(found.size()) + " jobs match, expected exactly one");
+    engine_->executeJob(found[0].id);
   }
 
   void advance(const json::value& v) {

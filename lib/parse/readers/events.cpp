@@ -84,9 +84,7 @@ void readEvent(ReadContext& ctx, pugi::xml_node xml, model::FlowNode& node) {
   node.interrupting = ctx.boolAttr(xml, "isInterrupting", true);
   node.cancelActivity = ctx.boolAttr(xml, "cancelActivity", true);
   node.attachedToRef = ctx.attr(xml, "attachedToRef");
-  if (auto v = ctx.engineAttr(xml, "async"); !v.empty()) node.asyncBefore = v == "true";
-  if (auto v = ctx.engineAttr(xml, "asyncBefore"); !v.empty()) node.asyncBefore = v == "true";
-  if (auto v = ctx.engineAttr(xml, "asyncAfter"); !v.empty()) node.asyncAfter = v == "true";
+  readAsyncFlags(ctx, xml, node);
   // A message throw event's implementation (camunda:class on its messageEventDefinition or on it).
   for (auto at : {xml, ctx.child(xml, "messageEventDefinition")}) {
     if (!at) continue;

@@ -9,8 +9,7 @@ void readGateway(ReadContext& ctx, pugi::xml_node xml, model::FlowNode& node) {
   node.eventGatewayType = ctx.attr(xml, "eventGatewayType");
   node.instantiate = ctx.boolAttr(xml, "instantiate", false);
   node.activationCondition = ctx.text(ctx.child(xml, "activationCondition"));
-  if (auto v = ctx.engineAttr(xml, "async"); !v.empty()) node.asyncBefore = v == "true";
-  if (auto v = ctx.engineAttr(xml, "asyncBefore"); !v.empty()) node.asyncBefore = v == "true";
+  readAsyncFlags(ctx, xml, node);
 }
 
 }  // namespace ordo::parse

@@ -139,15 +139,27 @@ std::unique_ptr<model::SequenceFlow> readSequenceFlow(ReadContext& ctx, pugi::xm
 
 }  // namespace
 
-void readActivityCommon(ReadContext& ctx, pugi::xml_node xml, model::FlowNode& node) {
-  node.loop = readLoop(ctx, xml);
-  node.isForCompensation = ctx.boolAttr(xml, "isForCompensation", false);
+void readAsyncFlags(ReadContext& ctx, pugi::xml_node xml, model::FlowNode& node) {
   if (auto v = ctx.engineAttr(xml, "async"); !v.empty()) node.asyncBefore = v == "true";
   if (auto v = ctx.engineAttr(xml, "asyncBefore"); !v.empty()) node.asyncBefore = v == "true";
   if (auto v = ctx.engineAttr(xml, "asyncAfter"); !v.empty()) node.asyncAfter = v == "true";
+  if (auto v = ctx.engineAttr(xml, "asyncLeave"); !v.empty()) node.asyncAfter = v == "true";
+}
+
+void readActivityCommon(ReadContext& ctx, pugi::xml_node xml, model::FlowNode& node) {
+  node.loop = readLoop(ctx, xml);
+  node.isForCompensation = ctx.boolAttr(xml, "isForCompensation", false);
+  readAsyncFlags(ctx, xml, node);
   // camunda:asyncBefore/asyncAfter on the loop characteristics: each instance is asynchronous,
   // which is how Ordo reads async on a multi-instance activity.
   if (auto m = ctx.child(xml, "multiInstanceLoopCharacteristics")) {
+    // Camunda: async on the activity itself makes the multi-instance body asynchronous (one job), not each
+    // instance; Flowable's async there makes each instance asynchronous.
+    for (auto a : xml.attributes())
+      if (auto name = ctx.xml.name(xml, a);
+          name.ns == kCamundaNs && (name.local == "async" || name.local == "asyncBefore"))
+        node.asyncBody = std::string_view(a.value()) == "true";
+    if (node.asyncBody) node.asyncBefore = false;
     if (ctx.engineAttr(m, "asyncBefore") == "true" || ctx.engineAttr(m, "async") == "true") node.asyncBefore = true;
     if (ctx.engineAttr(m, "asyncAfter") == "true") node.asyncAfter = true;
   }

@@ -171,6 +171,7 @@ void Execution::throwBehaviorEvents(Token& inst, const model::FlowNode& n, std::
 }
 
 void Execution::completeMultiInstanceBody(Token& body, const model::FlowNode& n) {
+  keepCompensation(body, false);  // what its instances completed stays compensable in the scope around it
   if (!n.loop.loopDataOutputRef.empty()) setVariable(body, n.loop.loopDataOutputRef, body.data["outputs"]);
   state_.variables.erase(body.id);  // the counters lived on the body
   transition(body, TokenState::active);

@@ -11,8 +11,7 @@ namespace ordo::runtime {
 namespace {
 
 void pass(Execution& ex, Token& t, const model::FlowNode& n, const std::vector<const model::SequenceFlow*>& flows) {
-  ex.record("element_left", &t, &n);
-  ex.take(t, flows);
+  ex.leaveBy(t, n, flows);
 }
 
 void arrive(Token& t) {

@@ -35,11 +35,17 @@ void throwMessage(Execution& ex, Token& t, const model::FlowNode& n) {
   ex.messagesThrown.push_back(std::move(m));
 }
 
+// A message event with neither a message nor an implementation has nothing to send: it passes (as Camunda).
+bool namesNoMessage(const model::FlowNode& n) {
+  const auto* def = n.event(model::EventType::message);
+  return n.messageRef.empty() && (!def || (def->ref.empty() && def->messageExpression.empty()));
+}
+
 }  // namespace
 
 bool sendMessage(Execution& ex, Token& t, const model::FlowNode& n) {
   if (namesImplementation(n.service)) return callServiceHandler(ex, t, n);
-  throwMessage(ex, t, n);
+  if (!namesNoMessage(n)) throwMessage(ex, t, n);
   return true;
 }
 
