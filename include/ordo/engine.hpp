@@ -416,6 +416,10 @@ class Engine {
   Variables variables(Id instanceId) const;
   // expectedRevision >= 0: the instance must still be at that revision, else conflict.
   void setVariables(Id instanceId, const Variables& variables, std::int64_t expectedRevision = -1);
+  // Sets the variables, then judges every conditional event of the instance afresh, as
+  // Flowable's evaluateConditionalEvents does: a non-interrupting one whose condition still
+  // holds fires again (setVariables fires a conditional event only when its condition turns true).
+  void evaluateConditionalEvents(Id instanceId, const Variables& variables = {});
 
   std::vector<Definition> definitions() const;
   // Suspends (or activates) a definition: while suspended it starts no instance, by key or id

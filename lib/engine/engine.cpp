@@ -294,6 +294,12 @@ void Engine::setVariables(Id instanceId, const Variables& variables, std::int64_
   });
 }
 
+void Engine::evaluateConditionalEvents(Id instanceId, const Variables& variables) {
+  impl_->command([&](store::Session& c) {
+    impl_->onInstance(c, instanceId, {}, [&](runtime::Execution& ex) { ex.evaluateConditionalEvents(variables); });
+  });
+}
+
 std::vector<Definition> Engine::definitions() const {
   return impl_->read([](store::Session& c) { return c.listDefinitions(); });
 }

@@ -236,6 +236,21 @@ void Execution::externalBpmnError(Id jobId, const std::string& code, const Varia
   run();
 }
 
+void Execution::evaluateConditionalEvents(const Variables& variables) {
+  // A fired non-interrupting conditional event waits for its condition to turn false before it
+  // may fire again; an explicit evaluation forgets that, so one that still holds fires now.
+  for (std::size_t i = 0, n = state_.subscriptions.size(); i < n; ++i) {
+    auto& sub = state_.subscriptions[i];
+    if (sub.removed || sub.kind != "conditional" || sub.name != "fired") continue;
+    Token* owner = state_.token(sub.tokenId);
+    const auto* eventNode = process_.process->node(sub.element);
+    if (!owner || !eventNode) continue;
+    sub.removed = true;
+    subscribeCondition(*owner, *eventNode, false);
+  }
+  setVariables(variables);
+}
+
 void Execution::setVariables(const Variables& variables) {
   auto& root = state_.rootToken();
   for (const auto& kv : variables) setVariable(root, std::string(kv.key()), kv.value());

@@ -83,6 +83,7 @@ class Execution {
   void completeExternal(Id jobId, const Variables& variables);
   void externalBpmnError(Id jobId, const std::string& code, const Variables& variables);
   void setVariables(const Variables& variables);
+  void evaluateConditionalEvents(const Variables& variables);  // re-arms the fired ones first
 
   // --- used by the behaviours ---
   const model::FlowNode& node(const Token& t) const;

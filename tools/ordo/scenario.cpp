@@ -189,6 +189,13 @@ class Runner {
     if (name == "executeJob") return executeJob(o);
     if (name == "completeExternal" || name == "failTask") return external(name, o);
     if (name == "message") return message(o);
+    if (name == "evaluateConditionalEvents") {
+      auto it = o.find("variables");
+      if (it != o.end() && !it->value().is_object())
+        throw Error(ErrorCode::invalid_argument, "evaluateConditionalEvents takes variables as a JSON object");
+      engine_->evaluateConditionalEvents(instance(o), it == o.end() ? Variables{} : it->value().as_object());
+      return;
+    }
     if (name == "setVariables") {
       auto it = o.find("variables");
       if (it == o.end() || !it->value().is_object())
