@@ -59,6 +59,7 @@ struct CommandContext {
     Variables payload;
     Id thrower;
     bool async;
+    bool callersOnly;  // an instance-scoped signal: the thrower's callers, up the tree
   };
   std::deque<Thrown> thrownSignals;
   std::deque<runtime::Execution::ThrownMessage> thrownMessages;  // by send tasks and message throw events
@@ -186,6 +187,20 @@ struct Runner : runtime::Environment {
     return received;
   }
 
+  // An instance-scoped signal thrown in a called instance: each instance above it receives it too.
+  void deliverToCallers(store::Session& c, const std::string& name, const Variables& variables, Id thrower,
+                        bool async) {
+    auto self = c.instanceById(thrower);
+    int depth = 0;
+    for (Id up = self ? self->parentId : 0; up && depth < runtime::kMaxCallDepth; ++depth) {
+      auto caller = c.instanceById(up);
+      if (!caller) break;
+      if (caller->state == Instance::State::running)  // a suspended caller receives no signal, as in broadcast
+        onInstance(c, up, {}, [&](runtime::Execution& ex) { ex.deliverSignal(name, variables, async, true); });
+      up = caller->parentId;
+    }
+  }
+
   // A message a send task or throw event sent: to the first instance waiting for it (with the
   // correlation key as business key, when there is one), else a message start event; else the
   // command fails, as Engine::correlateMessage does, rather than lose it.
@@ -210,15 +225,18 @@ struct Runner : runtime::Environment {
   }
 
   // The message and signal start events of a new version, registered in place of the old version's.
-  static std::vector<store::StartSubscription> startSubscriptionsOf(const model::Definitions& m,
+  static std::vector<store::StartSubscription> startSubscriptionsOf(const runtime::CompiledModel& m,
                                                                     const model::Process& p, Id definition) {
     std::vector<store::StartSubscription> out;
     for (const auto* s : p.scope.startEvents())
-      for (const auto& e : s->events) {
+      for (std::size_t i = 0; i < s->events.size(); ++i) {
+        const auto& e = s->events[i];
+        auto name = m.startEventNames.find(runtime::CompiledModel::startEventKey(s->id, i));
+        if (name == m.startEventNames.end()) continue;
         if (e.type == model::EventType::message)
-          out.push_back({"message", m.messageName(e.ref), definition, s->id});
+          out.push_back({"message", name->second, definition, s->id});
         else if (e.type == model::EventType::signal)
-          out.push_back({"signal", m.signalName(e.ref), definition, s->id});
+          out.push_back({"signal", name->second, definition, s->id});
       }
     return out;
   }
@@ -240,7 +258,7 @@ struct Runner : runtime::Environment {
       if (sub.createdNow && !sub.removed && sub.kind == "message")
         x.newWaits.push_back({st.row.id, sub.id, sub.name, st.row.businessKey});
     for (auto& s : ex.signalsThrown)
-      x.thrownSignals.push_back({std::move(s.name), std::move(s.payload), st.row.id, s.async});
+      x.thrownSignals.push_back({std::move(s.name), std::move(s.payload), st.row.id, s.async, s.callersOnly});
     for (auto& r : ex.callsRequested)
       x.calls.push_back({std::move(r), st.row.id, st.row.definitionId, st.row.initiator, st.row.tenant});
     for (auto& m : ex.messagesThrown) x.thrownMessages.push_back(std::move(m));
@@ -295,7 +313,10 @@ struct Runner : runtime::Environment {
       } else if (!thrownSignals.empty()) {
         auto signal = std::move(thrownSignals.front());
         thrownSignals.pop_front();
-        broadcast(c, signal.name, signal.payload, signal.thrower, signal.async);
+        if (signal.callersOnly)
+          deliverToCallers(c, signal.name, signal.payload, signal.thrower, signal.async);
+        else
+          broadcast(c, signal.name, signal.payload, signal.thrower, signal.async);
       } else {
         break;
       }
@@ -313,9 +334,13 @@ struct Runner : runtime::Environment {
     std::optional<Definition> def;
     if (r.binding == "version") {
       def = c.definitionVersion(r.calledElement, std::atoi(r.version.c_str()));
-    } else if (r.binding == "deployment") {
+    } else if (r.binding == "deployment" || r.binding == "sameDeployment") {
+      // Deployed with the caller: in its document, else in the deployment that posted it with others.
       auto parentDef = c.definitionById(call.parentDefinition);
       if (parentDef) def = c.findDefinition(r.calledElement, parentDef->hash);
+      if (!def && parentDef) def = c.definitionInDeploymentOf(parentDef->id, r.calledElement);
+      // flowable:sameDeployment prefers that version and falls back to the latest (as Flowable does).
+      if (!def && r.binding == "sameDeployment") def = c.latestDefinition(r.calledElement);
     } else {
       def = c.latestDefinition(r.calledElement);
     }
