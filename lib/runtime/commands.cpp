@@ -56,18 +56,19 @@ void Execution::terminate(const std::string& reason) {
   if (!told) parentNotice.reset();
 }
 
+boost::json::value mappedValue(const model::VariableMapping& m, boost::json::value v, const FlowNode& n) {
+  if (m.type.empty()) return v;
+  try {
+    return expr::convertTo(v, m.type);
+  } catch (const expr::Error& e) {
+    throw Error(ErrorCode::expression_error, "the mapping to '" + m.target + "' of " + n.label() + ": " + e.what(),
+                n.id);
+  }
+}
+
 // Out mappings: what the parent's call activity at `t` takes from its child's variables.
 void Execution::applyOutMappings(Token& t, const FlowNode& n, const Variables& childVariables) {
-  // flowable:out sourceType: the value converted to that type first.
-  auto typed = [&](const model::VariableMapping& m, const boost::json::value& v) {
-    if (m.type.empty()) return v;
-    try {
-      return expr::convertTo(v, m.type);
-    } catch (const expr::Error& e) {
-      throw Error(ErrorCode::expression_error,
-                  "out mapping '" + m.target + "' of " + n.label() + ": " + e.what(), n.id);
-    }
-  };
+  auto typed = [&](const model::VariableMapping& m, boost::json::value v) { return mappedValue(m, std::move(v), n); };
   for (const auto& m : n.call.out) {
     if (m.all) {
       for (const auto& kv : childVariables) setVariable(t, std::string(kv.key()), kv.value());

@@ -301,6 +301,8 @@ void enterThrowEvent(Execution&, Token&, const model::FlowNode&);
 void enterReceiveTask(Execution&, Token&, const model::FlowNode&);
 void enterEventBasedGateway(Execution&, Token&, const model::FlowNode&);
 void enterCallActivity(Execution&, Token&, const model::FlowNode&);
+// A mapped variable's value, converted to its flowable:in targetType / flowable:out sourceType if it has one.
+boost::json::value mappedValue(const model::VariableMapping& m, boost::json::value v, const model::FlowNode& n);
 void enterSubProcess(Execution&, Token&, const model::FlowNode&);
 void enterMultiInstanceBody(Execution&, Token&, const model::FlowNode&);
 void leaveByTrigger(Execution&, Token&, const model::FlowNode&);

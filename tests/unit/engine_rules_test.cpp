@@ -3,10 +3,10 @@
 // typed variable mappings.
 #include <catch2/catch.hpp>
 
+#include "engine_support.hpp"
 #include "expr/expr.hpp"
 #include "jobs/iso8601.hpp"
 #include "parse/parser.hpp"
-#include "test_support.hpp"
 
 using namespace ordo;
 using test::bpmn;
@@ -231,4 +231,60 @@ TEST_CASE("convert: the types of flowable:in targetType and flowable:out sourceT
   CHECK_THROWS_AS(convertTo(json::value("x"), "integer"), expr::Error);
   CHECK(expr::isConversionType("long"));
   CHECK_FALSE(expr::isConversionType("bigdecimal"));
+}
+
+namespace {
+std::string messageStartProcess(const std::string& key, const std::string& message) {
+  return bpmn("<startEvent id=\"s\"><messageEventDefinition messageRef=\"m\"/></startEvent>"
+              "<sequenceFlow id=\"f\" sourceRef=\"s\" targetRef=\"e\"/><endEvent id=\"e\"/>",
+              "<message id=\"m\" name=\"" + message + "\"/>", "id=\"" + key + "\"");
+}
+// The codes of the diagnostics a refused deployment carries.
+std::vector<std::string> refusal(Engine& e, const std::string& xml) {
+  try {
+    e.deploy(xml);
+  } catch (const Error& x) {
+    CHECK(x.code() == ErrorCode::parse_error);
+    std::vector<std::string> codes;
+    for (const auto& d : x.diagnostics()) codes.push_back(d.code + " [" + d.elementId + "] " + d.message);
+    return codes;
+  }
+  return {};
+}
+}  // namespace
+
+TEST_CASE("rules: a message another process already starts on is refused at deploy, a new version is not") {
+  test::TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(messageStartProcess("invoicing", "newInvoice"));
+  auto before = db.dump();
+  auto codes = refusal(*e, messageStartProcess("other", "newInvoice"));
+  REQUIRE(codes.size() == 1);
+  CHECK(codes[0].rfind("duplicate_message_start [s] ", 0) == 0);
+  CHECK(codes[0].find("'invoicing'") != std::string::npos);
+  CHECK(db.dump() == before);  // nothing of the refused deployment is kept
+  CHECK_FALSE(e->deploy(messageStartProcess("invoicing", "newInvoice")).created);  // the same XML again
+  auto v2 = messageStartProcess("invoicing", "newInvoice");
+  v2.insert(v2.find("<endEvent"), "<!-- v2 -->");
+  CHECK(e->deploy(v2).definitions.at(0).version == 2);
+  CHECK(e->deploy(messageStartProcess("other", "otherInvoice")).definitions.size() == 1);
+}
+
+TEST_CASE("rules: a start name expression and a mapping type are checked at deploy") {
+  test::TempDb db;
+  auto e = test::openEngine(db);
+  auto unknownVariable = bpmn("<startEvent id=\"s\"><messageEventDefinition flowable:messageExpression=\"${who}\"/>"
+                              "</startEvent><sequenceFlow id=\"f\" sourceRef=\"s\" targetRef=\"e\"/><endEvent id=\"e\"/>");
+  auto codes = refusal(*e, unknownVariable);
+  REQUIRE_FALSE(codes.empty());
+  CHECK(codes[0].rfind("start_name_expression [s] ", 0) == 0);
+  auto badType = bpmn(
+      "<startEvent id=\"s\"/><sequenceFlow id=\"f1\" sourceRef=\"s\" targetRef=\"c\"/>"
+      "<callActivity id=\"c\" calledElement=\"child\"><extensionElements><flowable:out source=\"a\" target=\"b\" "
+      "sourceType=\"bigdecimal\"/></extensionElements></callActivity>"
+      "<sequenceFlow id=\"f2\" sourceRef=\"c\" targetRef=\"e\"/><endEvent id=\"e\"/>");
+  codes = refusal(*e, badType);
+  REQUIRE_FALSE(codes.empty());
+  CHECK(codes[0].rfind("mapping_type [c] ", 0) == 0);
+  CHECK(codes[0].find("'bigdecimal'") != std::string::npos);
 }

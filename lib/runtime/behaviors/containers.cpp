@@ -172,17 +172,8 @@ void enterCallActivity(Execution& ex, Token& t, const model::FlowNode& n) {
   }
   request.binding = call.binding;
   request.version = call.version;
-  // In mappings: what the child receives (nothing unless mapped, as in Camunda and Flowable);
-  // flowable:in targetType converts the value to that type.
-  auto typed = [&](const model::VariableMapping& m, boost::json::value v) {
-    if (m.type.empty()) return v;
-    try {
-      return expr::convertTo(v, m.type);
-    } catch (const expr::Error& e) {
-      throw Error(ErrorCode::expression_error, "in mapping '" + m.target + "' of " + n.label() + ": " + e.what(),
-                  n.id);
-    }
-  };
+  // In mappings: what the child receives (nothing unless mapped, as in Camunda and Flowable).
+  auto typed = [&](const model::VariableMapping& m, boost::json::value v) { return mappedValue(m, std::move(v), n); };
   for (const auto& m : call.in) {
     if (m.all) {
       for (const auto& kv : ex.visibleVariables(t)) request.variables[kv.key()] = kv.value();
