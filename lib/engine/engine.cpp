@@ -104,26 +104,30 @@ const Clock& Engine::clock() const {
   return *impl_->clock;
 }
 
-namespace {
 // A message starts one process: one whose message start event waits for a name another
-// process's latest version already starts on is refused, as Flowable and Camunda refuse it.
-void refuseTakenMessageStarts(store::Session& c, const runtime::CompiledModel& compiled, const model::Process& p) {
+// process already starts on (its latest version, or one deployed with it) is refused, as
+// Flowable and Camunda refuse it.
+void refuseTakenMessageStarts(store::Session& c, const runtime::CompiledModel& compiled, const model::Process& p,
+                              std::map<std::string, std::string>* deployedTogether) {
   for (const auto& mine : command::Runner::startSubscriptionsOf(compiled, p, 0)) {
     if (mine.kind != "message") continue;
-    for (const auto& other : c.startSubscriptions("message", mine.name)) {
-      auto def = c.definitionById(other.definition);
-      if (!def || def->key == p.id) continue;
-      const auto* start = p.node(mine.element);
-      auto message = start->label() + " starts process '" + p.id + "' on message '" + mine.name +
-                     "', which process '" + def->key + "' (version " + std::to_string(def->version) +
-                     ") already starts on";
-      throw Error(ErrorCode::parse_error, message)
-          .withDiagnostics({{Severity::error, "duplicate_message_start", message, start->id, start->position.line,
-                             start->position.column}});
+    std::string other;
+    for (const auto& sub : c.startSubscriptions("message", mine.name))
+      if (auto def = c.definitionById(sub.definition); def && def->key != p.id)
+        other = "process '" + def->key + "' (version " + std::to_string(def->version) + ")";
+    if (deployedTogether && other.empty()) {
+      auto [it, fresh] = deployedTogether->emplace(mine.name, p.id);
+      if (!fresh && it->second != p.id) other = "process '" + it->second + "' of the same deployment";
     }
+    if (other.empty()) continue;
+    const auto* start = p.node(mine.element);
+    auto message = start->label() + " starts process '" + p.id + "' on message '" + mine.name + "', which " + other +
+                   " already starts on";
+    throw Error(ErrorCode::parse_error, message)
+        .withDiagnostics(
+            {{Severity::error, "duplicate_message_start", message, start->id, start->position.line, start->position.column}});
   }
 }
-}  // namespace
 
 Deployment Engine::deploy(const std::string& xml) {
   return deploy(xml, {});

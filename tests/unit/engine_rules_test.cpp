@@ -270,6 +270,27 @@ TEST_CASE("rules: a message another process already starts on is refused at depl
   CHECK(e->deploy(messageStartProcess("other", "otherInvoice")).definitions.size() == 1);
 }
 
+TEST_CASE("rules: two processes of one deployment may not start on one message, and then nothing of it is deployed") {
+  test::TempDb db;
+  auto e = test::openEngine(db);
+  DeploymentRequest request;
+  request.name = "both";
+  request.resources = {{"a.bpmn", messageStartProcess("a", "order")}, {"b.bpmn", messageStartProcess("b", "order")}};
+  auto before = db.dump();
+  try {
+    e->deployResources(request);
+    FAIL("deployed");
+  } catch (const Error& x) {
+    CHECK(x.code() == ErrorCode::parse_error);
+    CHECK(std::string(x.what()).rfind("b.bpmn: ", 0) == 0);
+    REQUIRE(x.diagnostics().size() == 1);
+    CHECK(x.diagnostics()[0].code == "duplicate_message_start");
+    CHECK(x.diagnostics()[0].message.find("process 'a' of the same deployment") != std::string::npos);
+  }
+  CHECK(db.dump() == before);
+  CHECK(e->definitions().empty());
+}
+
 TEST_CASE("rules: a start name expression and a mapping type are checked at deploy") {
   test::TempDb db;
   auto e = test::openEngine(db);
