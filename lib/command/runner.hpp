@@ -52,6 +52,8 @@ struct CommandContext {
   runtime::IdSource& ids;   // row ids for the whole command, so that instances created together never collide
   std::deque<CallFrom> calls;
   std::deque<runtime::ParentNotice> notices;
+  // A child's end after the signals it threw on its way there: a caller catches those first.
+  std::deque<runtime::ParentNotice> noticesAfterSignals;
   std::deque<Id> cancels;
   std::deque<NewWait> newWaits;
   struct Thrown {
@@ -257,13 +259,14 @@ struct Runner : runtime::Environment {
     for (const auto& sub : st.subscriptions)
       if (sub.createdNow && !sub.removed && sub.kind == "message")
         x.newWaits.push_back({st.row.id, sub.id, sub.name, st.row.businessKey});
+    bool threw = !ex.signalsThrown.empty();
     for (auto& s : ex.signalsThrown)
       x.thrownSignals.push_back({std::move(s.name), std::move(s.payload), st.row.id, s.async, s.callersOnly});
     for (auto& r : ex.callsRequested)
       x.calls.push_back({std::move(r), st.row.id, st.row.definitionId, st.row.initiator, st.row.tenant});
     for (auto& m : ex.messagesThrown) x.thrownMessages.push_back(std::move(m));
     for (const auto& e : ex.escalationsToParent) x.notices.push_back(e);  // before the child's end, if it ended
-    if (ex.parentNotice) x.notices.push_back(*ex.parentNotice);
+    if (ex.parentNotice) (threw ? x.noticesAfterSignals : x.notices).push_back(*ex.parentNotice);
     for (Id child : ex.childrenToCancel) x.cancels.push_back(child);
   }
 
@@ -317,6 +320,9 @@ struct Runner : runtime::Environment {
           deliverToCallers(c, signal.name, signal.payload, signal.thrower, signal.async);
         else
           broadcast(c, signal.name, signal.payload, signal.thrower, signal.async);
+      } else if (!x.noticesAfterSignals.empty()) {
+        notices.push_back(std::move(x.noticesAfterSignals.front()));
+        x.noticesAfterSignals.pop_front();
       } else {
         break;
       }
