@@ -88,7 +88,7 @@ void Runner::registerEarlierStartSubscriptions() {
     for (const auto& d : c.listDefinitions()) latest[d.key] = d;
     for (const auto& [key, def] : latest) {
       auto dp = deployed(c, def.id);
-      c.replaceStartSubscriptions(key, def.id, startSubscriptionsOf(dp->model(), *dp->process, def.id));
+      c.replaceStartSubscriptions(key, def.id, startSubscriptionsOf(*dp->compiled, *dp->process, def.id));
     }
     c.startSubscriptionsRegistered();
   });

@@ -52,6 +52,8 @@ struct CommandContext {
   runtime::IdSource& ids;   // row ids for the whole command, so that instances created together never collide
   std::deque<CallFrom> calls;
   std::deque<runtime::ParentNotice> notices;
+  // A child's end after the signals it threw on its way there: a caller catches those first.
+  std::deque<runtime::ParentNotice> noticesAfterSignals;
   std::deque<Id> cancels;
   std::deque<NewWait> newWaits;
   struct Thrown {
@@ -59,6 +61,7 @@ struct CommandContext {
     Variables payload;
     Id thrower;
     bool async;
+    bool callersOnly;  // an instance-scoped signal: the thrower's callers, up the tree
   };
   std::deque<Thrown> thrownSignals;
   std::deque<runtime::Execution::ThrownMessage> thrownMessages;  // by send tasks and message throw events
@@ -186,6 +189,20 @@ struct Runner : runtime::Environment {
     return received;
   }
 
+  // An instance-scoped signal thrown in a called instance: each instance above it receives it too.
+  void deliverToCallers(store::Session& c, const std::string& name, const Variables& variables, Id thrower,
+                        bool async) {
+    auto self = c.instanceById(thrower);
+    int depth = 0;
+    for (Id up = self ? self->parentId : 0; up && depth < runtime::kMaxCallDepth; ++depth) {
+      auto caller = c.instanceById(up);
+      if (!caller) break;
+      if (caller->state == Instance::State::running)  // a suspended caller receives no signal, as in broadcast
+        onInstance(c, up, {}, [&](runtime::Execution& ex) { ex.deliverSignal(name, variables, async, true); });
+      up = caller->parentId;
+    }
+  }
+
   // A message a send task or throw event sent: to the first instance waiting for it (with the
   // correlation key as business key, when there is one), else a message start event; else the
   // command fails, as Engine::correlateMessage does, rather than lose it.
@@ -210,15 +227,18 @@ struct Runner : runtime::Environment {
   }
 
   // The message and signal start events of a new version, registered in place of the old version's.
-  static std::vector<store::StartSubscription> startSubscriptionsOf(const model::Definitions& m,
+  static std::vector<store::StartSubscription> startSubscriptionsOf(const runtime::CompiledModel& m,
                                                                     const model::Process& p, Id definition) {
     std::vector<store::StartSubscription> out;
     for (const auto* s : p.scope.startEvents())
-      for (const auto& e : s->events) {
+      for (std::size_t i = 0; i < s->events.size(); ++i) {
+        const auto& e = s->events[i];
+        auto name = m.startEventNames.find(runtime::CompiledModel::startEventKey(s->id, i));
+        if (name == m.startEventNames.end()) continue;
         if (e.type == model::EventType::message)
-          out.push_back({"message", m.messageName(e.ref), definition, s->id});
+          out.push_back({"message", name->second, definition, s->id});
         else if (e.type == model::EventType::signal)
-          out.push_back({"signal", m.signalName(e.ref), definition, s->id});
+          out.push_back({"signal", name->second, definition, s->id});
       }
     return out;
   }
@@ -239,13 +259,14 @@ struct Runner : runtime::Environment {
     for (const auto& sub : st.subscriptions)
       if (sub.createdNow && !sub.removed && sub.kind == "message")
         x.newWaits.push_back({st.row.id, sub.id, sub.name, st.row.businessKey});
+    bool threw = !ex.signalsThrown.empty();
     for (auto& s : ex.signalsThrown)
-      x.thrownSignals.push_back({std::move(s.name), std::move(s.payload), st.row.id, s.async});
+      x.thrownSignals.push_back({std::move(s.name), std::move(s.payload), st.row.id, s.async, s.callersOnly});
     for (auto& r : ex.callsRequested)
       x.calls.push_back({std::move(r), st.row.id, st.row.definitionId, st.row.initiator, st.row.tenant});
     for (auto& m : ex.messagesThrown) x.thrownMessages.push_back(std::move(m));
     for (const auto& e : ex.escalationsToParent) x.notices.push_back(e);  // before the child's end, if it ended
-    if (ex.parentNotice) x.notices.push_back(*ex.parentNotice);
+    if (ex.parentNotice) (threw ? x.noticesAfterSignals : x.notices).push_back(*ex.parentNotice);
     for (Id child : ex.childrenToCancel) x.cancels.push_back(child);
   }
 
@@ -268,7 +289,10 @@ struct Runner : runtime::Environment {
         // caller while the call activity still waits (Flowable and Camunda deliver it at the throw).
         auto signal = std::move(thrownSignals.front());
         thrownSignals.pop_front();
-        broadcast(c, signal.name, signal.payload, signal.thrower, signal.async);
+        if (signal.callersOnly)  // flowable:scope="processInstance": the thrower's own call tree
+          deliverToCallers(c, signal.name, signal.payload, signal.thrower, signal.async);
+        else
+          broadcast(c, signal.name, signal.payload, signal.thrower, signal.async);
       } else if (!notices.empty()) {
         auto notice = std::move(notices.front());
         notices.pop_front();
@@ -298,6 +322,9 @@ struct Runner : runtime::Environment {
         auto message = std::move(x.thrownMessages.front());
         x.thrownMessages.pop_front();
         deliverMessage(c, message);
+      } else if (!x.noticesAfterSignals.empty()) {
+        notices.push_back(std::move(x.noticesAfterSignals.front()));
+        x.noticesAfterSignals.pop_front();
       } else {
         break;
       }
@@ -315,9 +342,13 @@ struct Runner : runtime::Environment {
     std::optional<Definition> def;
     if (r.binding == "version") {
       def = c.definitionVersion(r.calledElement, std::atoi(r.version.c_str()));
-    } else if (r.binding == "deployment") {
+    } else if (r.binding == "deployment" || r.binding == "sameDeployment") {
+      // Deployed with the caller: in its document, else in the deployment that posted it with others.
       auto parentDef = c.definitionById(call.parentDefinition);
       if (parentDef) def = c.findDefinition(r.calledElement, parentDef->hash);
+      if (!def && parentDef) def = c.definitionInDeploymentOf(parentDef->id, r.calledElement);
+      // flowable:sameDeployment prefers that version and falls back to the latest (as Flowable does).
+      if (!def && r.binding == "sameDeployment") def = c.latestDefinition(r.calledElement);
     } else {
       def = c.latestDefinition(r.calledElement);
     }

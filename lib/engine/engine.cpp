@@ -104,6 +104,31 @@ const Clock& Engine::clock() const {
   return *impl_->clock;
 }
 
+// A message starts one process: one whose message start event waits for a name another
+// process already starts on (its latest version, or one deployed with it) is refused, as
+// Flowable and Camunda refuse it.
+void refuseTakenMessageStarts(store::Session& c, const runtime::CompiledModel& compiled, const model::Process& p,
+                              std::map<std::string, std::string>* deployedTogether) {
+  for (const auto& mine : command::Runner::startSubscriptionsOf(compiled, p, 0)) {
+    if (mine.kind != "message") continue;
+    std::string other;
+    for (const auto& sub : c.startSubscriptions("message", mine.name))
+      if (auto def = c.definitionById(sub.definition); def && def->key != p.id)
+        other = "process '" + def->key + "' (version " + std::to_string(def->version) + ")";
+    if (deployedTogether && other.empty()) {
+      auto [it, fresh] = deployedTogether->emplace(mine.name, p.id);
+      if (!fresh && it->second != p.id) other = "process '" + it->second + "' of the same deployment";
+    }
+    if (other.empty()) continue;
+    const auto* start = p.node(mine.element);
+    auto message = start->label() + " starts process '" + p.id + "' on message '" + mine.name + "', which " + other +
+                   " already starts on";
+    throw Error(ErrorCode::parse_error, message)
+        .withDiagnostics(
+            {{Severity::error, "duplicate_message_start", message, start->id, start->position.line, start->position.column}});
+  }
+}
+
 Deployment Engine::deploy(const std::string& xml) {
   return deploy(xml, {});
 }
@@ -137,6 +162,7 @@ Deployment Engine::deploy(const std::string& xml, const std::map<std::string, st
         d.definitions.push_back(*existing);
         continue;
       }
+      refuseTakenMessageStarts(c, *compiled, *p);
       Definition def;
       def.key = p->id;
       def.name = p->name;
@@ -148,7 +174,7 @@ Deployment Engine::deploy(const std::string& xml, const std::map<std::string, st
       for (const auto& [key, schema] : forms) c.saveForm(def.id, key, schema);
       // A new version's timer start events replace those of the versions before it.
       c.removeStartJobs(def.key, def.id);
-      c.replaceStartSubscriptions(def.key, def.id, command::Runner::startSubscriptionsOf(*compiled->model, *p, def.id));
+      c.replaceStartSubscriptions(def.key, def.id, command::Runner::startSubscriptionsOf(*compiled, *p, def.id));
       for (const auto* s : p->scope.startEvents())
         if (const auto* timer = s->event(model::EventType::timer))
           impl_->scheduleStartTimer(c, def.id, *s, *timer, now);

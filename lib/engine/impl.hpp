@@ -11,4 +11,10 @@ struct Engine::Impl : command::Runner {
 
 using command::summarize;
 
+// Refuses (parse_error, duplicate_message_start) a message start event of `p` on a name another
+// process already starts on; `deployedTogether` (message name -> key) also counts the
+// processes of the resources deployed with it, and records p's.
+void refuseTakenMessageStarts(store::Session& c, const runtime::CompiledModel& compiled, const model::Process& p,
+                              std::map<std::string, std::string>* deployedTogether = nullptr);
+
 }  // namespace ordo

@@ -28,13 +28,25 @@ DeploymentRecord Engine::deployResources(const DeploymentRequest& request) {
   if (request.resources.empty())
     throw Error(ErrorCode::invalid_argument, "data: a deployment needs at least one resource");
   // Every resource is checked before any is deployed: a bad file deploys nothing.
+  std::vector<std::shared_ptr<runtime::CompiledModel>> compiled;
   for (const auto& r : request.resources) {
     auto parsed = parse::parseDefinitions(r.xml, {ValidationPurpose::execution});
     auto ds = parsed.diagnostics;
-    if (parsed.definitions) runtime::CompiledModel::compile(parsed.definitions, ds);
+    if (parsed.definitions) compiled.push_back(runtime::CompiledModel::compile(parsed.definitions, ds));
     if (!parsed.definitions || hasErrors(ds))
       throw Error(ErrorCode::parse_error, r.name + ": " + summarize(ds)).withDiagnostics(ds);
   }
+  // So is every message start against what is deployed and what is deployed with it.
+  impl_->read([&](store::Session& c) {
+    std::map<std::string, std::string> together;
+    for (std::size_t i = 0; i < compiled.size(); ++i) try {
+        for (const auto& p : compiled[i]->model->processes)
+          if (p->executable) refuseTakenMessageStarts(c, *compiled[i], *p, &together);
+      } catch (Error& e) {
+        throw Error(ErrorCode::parse_error, request.resources[i].name + ": " + e.what())
+            .withDiagnostics(e.diagnostics());
+      }
+  });
   DeploymentRecord out;
   out.name = request.name;
   out.source = request.source;

@@ -103,4 +103,10 @@ class Expression {
   std::shared_ptr<const Impl> impl_;
 };
 
+// Flowable's typed variable mappings (flowable:in targetType, flowable:out sourceType): `value`
+// as "string", "integer", "long", "double", "boolean", "json" (an object or array), "array",
+// "date" or "localdate" (ISO-8601 text); null stays null. Throws Error when it cannot be converted.
+boost::json::value convertTo(const boost::json::value& value, std::string_view type);
+bool isConversionType(std::string_view type);
+
 }  // namespace ordo::expr

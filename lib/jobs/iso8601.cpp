@@ -110,17 +110,30 @@ std::int64_t parseDateTime(std::string_view input) {
   auto s = trim(input);
   std::size_t pos = 0;
   std::tm tm{};
+  // Reduced precision (ISO 8601 4.2.2.3, as Joda reads it for both engines): '2026', '2026-01'
+  // and '2026-01-05T09' are the start of that year, month and hour.
   tm.tm_year = fixedDigits(s, pos, 4, input) - 1900;
-  if (pos >= s.size() || s[pos++] != '-') bad(input, "expected '-'");
-  tm.tm_mon = fixedDigits(s, pos, 2, input) - 1;
-  if (pos >= s.size() || s[pos++] != '-') bad(input, "expected '-'");
-  tm.tm_mday = fixedDigits(s, pos, 2, input);
+  tm.tm_mday = 1;
+  if (pos < s.size() && s[pos] == '-') {
+    ++pos;
+    tm.tm_mon = fixedDigits(s, pos, 2, input) - 1;
+    if (pos < s.size() && s[pos] == '-') {
+      ++pos;
+      tm.tm_mday = fixedDigits(s, pos, 2, input);
+    } else if (pos < s.size()) {
+      bad(input, "expected '-'");
+    }
+  } else if (pos < s.size()) {
+    bad(input, "expected '-'");
+  }
   std::int64_t millis = 0;
   if (pos < s.size() && (s[pos] == 'T' || s[pos] == ' ')) {
     ++pos;
     tm.tm_hour = fixedDigits(s, pos, 2, input);
-    if (pos >= s.size() || s[pos++] != ':') bad(input, "expected ':'");
-    tm.tm_min = fixedDigits(s, pos, 2, input);
+    if (pos < s.size() && s[pos] == ':') {
+      ++pos;
+      tm.tm_min = fixedDigits(s, pos, 2, input);
+    }
     if (pos < s.size() && s[pos] == ':') {
       ++pos;
       tm.tm_sec = fixedDigits(s, pos, 2, input);

@@ -80,6 +80,7 @@ struct EventDefinition {
   std::string id;
   std::string ref;                // messageRef, signalRef, errorRef, escalationRef or activityRef
   std::string messageExpression;  // flowable/activiti: the message name as ${...}, evaluated when subscribing
+  std::string signalExpression;   // flowable/activiti: the signal name as ${...}, evaluated when subscribing or thrown
   TimerDefinition timer;
   std::string condition;          // conditional events
   std::string linkName;           // link events: the name pairs throw and catch
@@ -127,6 +128,7 @@ struct VariableMapping {
   std::string target;
   bool all = false;    // variables="all"
   bool local = false;  // camunda local="true"
+  std::string type;    // flowable:in targetType / flowable:out sourceType: the value is converted to it
 };
 
 struct DataAssociation {
@@ -173,7 +175,7 @@ struct ServiceImplementation {
 
 struct CallDefinition {
   std::string calledElement;
-  std::string binding;  // latest (default), deployment, version
+  std::string binding;  // latest (default), deployment, version, sameDeployment (flowable: deployment, else latest)
   std::string version;
   std::string businessKey;
   bool inheritBusinessKey = false;
@@ -313,9 +315,11 @@ struct Message {
 };
 struct Signal {
   std::string id, name;
+  bool instanceScope = false;  // flowable:scope="processInstance": thrown and caught within one instance only
 };
 struct Error {
   std::string id, name, errorCode;
+  bool emptyCode = false;  // errorCode="" written out: no end event may throw it (rules.cpp)
 };
 struct Escalation {
   std::string id, name, escalationCode;

@@ -98,6 +98,7 @@ std::vector<model::VariableMapping> ReadContext::variableMappings(pugi::xml_node
     v.target = attr(m, "target");
     v.all = attr(m, "variables") == "all";
     v.local = attr(m, "local") == "true";
+    v.type = attr(m, tag == "out" ? "sourceType" : "targetType");
     out.push_back(std::move(v));
   }
   return out;

@@ -59,6 +59,7 @@ class ReadContext {
     std::string what;  // "categoryValueRef of group 'g1'"
     std::string id;
     std::string elementId;
+    bool lenient = false;  // unresolved, it is only a warning (a participant's processRef, as both engines read it)
   };
   std::vector<PendingRef> pendingRefs;
   std::map<std::string, model::EventDefinition> rootEventDefinitions;

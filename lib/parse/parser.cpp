@@ -61,8 +61,11 @@ void indexScope(model::Process& process, const model::Scope& scope) {
   for (const auto& f : scope.flows) process.flowsById.emplace(f->id, f.get());
 }
 
-// Resolves the references inside one scope, then its subscopes.
-void linkScope(ReadContext& ctx, model::Process& process, model::Scope& scope) {
+// Resolves the references inside one scope, then its subscopes. `enclosing` are the scopes
+// around it: a modeler may write the association to a compensation handler in any of them.
+void linkScope(ReadContext& ctx, model::Process& process, model::Scope& scope,
+               std::vector<const model::Scope*> enclosing = {}) {
+  enclosing.push_back(&scope);
   std::unordered_map<std::string, model::FlowNode*> local;
   for (auto& n : scope.nodes) local.emplace(n->id, n.get());
   auto diag = [&](const model::Position& p, std::string code, std::string message, std::string id) {
@@ -129,9 +132,10 @@ void linkScope(ReadContext& ctx, model::Process& process, model::Scope& scope) {
     // A compensation boundary event names its handler through an association.
     if (n->kind == model::NodeKind::boundaryEvent && n->event(model::EventType::compensate)) {
       const model::FlowNode* handler = nullptr;
-      for (const auto& [src, tgt] : scope.associations)
-        if (src == n->id)
-          if (auto it = local.find(tgt); it != local.end()) handler = it->second;
+      for (const auto* s : enclosing)
+        for (const auto& [src, tgt] : s->associations)
+          if (src == n->id)
+            if (auto it = local.find(tgt); it != local.end()) handler = it->second;
       if (!handler)
         executionDiag(n->position, "missing_compensation_handler",
                       "compensation boundary event '" + n->id + "' has no association to a compensation handler",
@@ -168,7 +172,7 @@ void linkScope(ReadContext& ctx, model::Process& process, model::Scope& scope) {
         e = it->second;
       }
     }
-    if (n->inner) linkScope(ctx, process, *n->inner);
+    if (n->inner) linkScope(ctx, process, *n->inner, enclosing);
   }
   // Events that did not resolve stay typeless; drop them so kinds stay truthful.
   for (auto& n : scope.nodes)
@@ -203,9 +207,14 @@ ParseResult parseDefinitions(const std::string& text, const ValidationOptions& o
   checkElementNames(ctx, root);
   readDefinitions(ctx, root);
   for (const auto& ref : ctx.pendingRefs)
-    if (!ref.id.empty() && !ctx.knownId(ref.id))
-      ctx.error(ref.at, "dangling_reference", ref.what + " names '" + ref.id + "', which does not exist",
-                ref.elementId);
+    if (!ref.id.empty() && !ctx.knownId(ref.id)) {
+      if (ref.lenient)
+        ctx.warning(ref.at, "dangling_reference", ref.what + " names '" + ref.id + "', which does not exist; ignored",
+                    ref.elementId);
+      else
+        ctx.error(ref.at, "dangling_reference", ref.what + " names '" + ref.id + "', which does not exist",
+                  ref.elementId);
+    }
   for (auto& p : defs->processes) {
     indexScope(*p, p->scope);
     linkScope(ctx, *p, p->scope);

@@ -92,6 +92,7 @@ struct Checker {
     for (const auto& p : defs.processes) {
       anyExecutable = anyExecutable || p->executable;
       checkScope(p->scope, p->executable);
+      checkEventRules(defs, *p, executionSeverity(), out);
     }
     if (!anyExecutable) {
       std::string why = defs.processes.empty() ? "the document contains no process"
@@ -156,10 +157,11 @@ void checkSpecRules(Checker& c, const model::FlowNode& n) {
     fail("catch_without_definition", n.label() + " is an intermediate catch event without an event definition");
   if (n.kind == NodeKind::boundaryEvent && n.events.empty())
     fail("catch_without_definition", n.label() + " is a boundary event without an event definition");
+  // Flowable and Camunda run such a model and ignore the condition, and so does Ordo.
   if (n.defaultFlow && !n.defaultFlow->condition.empty())
-    c.report(c.executionSeverity(), "default_has_condition",
+    c.report(Severity::warning, "default_has_condition",
              "default flow '" + n.defaultFlow->id + "' of " + n.label() +
-                 " has a condition; a default flow is taken when no condition holds and may carry none",
+                 " has a condition, which is ignored: a default flow is taken when no other flow's condition holds",
              n.id, n.position);
   // A gateway that merges may end its path there (an implicit end); one that neither merges
   // nor splits decides nothing.

@@ -9,5 +9,9 @@
 namespace ordo::parse {
 
 void checkRules(const model::Definitions& definitions, ValidationPurpose purpose, std::vector<Diagnostic>& out);
+// The engines' own rules on events and task implementations (event_rules.cpp); `severity` is
+// that of an execution problem.
+void checkEventRules(const model::Definitions& definitions, const model::Process& process, Severity severity,
+                     std::vector<Diagnostic>& out);
 
 }  // namespace ordo::parse

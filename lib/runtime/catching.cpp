@@ -245,7 +245,7 @@ void Execution::subscribeSignal(Token& owner, const FlowNode& eventNode, const m
   sub.id = ids_.next("subscriptions");
   sub.tokenId = owner.id;
   sub.kind = "signal";
-  sub.name = process_.model().signalName((def ? def : eventNode.event(model::EventType::signal))->ref);
+  sub.name = signalName(owner, eventNode, *(def ? def : eventNode.event(model::EventType::signal)));
   sub.element = eventNode.id;
   sub.isNew = true;
   state_.subscriptions.push_back(std::move(sub));
@@ -330,19 +330,37 @@ bool Execution::fireConditions() {
   return false;
 }
 
-int Execution::deliverSignal(const std::string& name, const Variables& variables, bool async) {
-  int received = catchSignal(name, variables, async);
+int Execution::deliverSignal(const std::string& name, const Variables& variables, bool async, bool fromInside) {
+  int received = catchSignal(name, variables, async, fromInside);
   run();
   return received;
 }
 
-int Execution::catchSignal(const std::string& name, const Variables& variables, bool async) {
+std::string Execution::signalName(const Token& t, const FlowNode& n, const model::EventDefinition& def) {
+  auto name = def.signalExpression.empty() ? process_.model().signalName(def.ref) : def.signalExpression;
+  // Camunda: a <signal name="alert-${var}"> is evaluated where the event subscribes or throws.
+  if ((name.find("${") != std::string::npos || name.find("#{") != std::string::npos) && process_.hasExpression(name))
+    name = evaluateText(t, name, n.id);
+  return name;
+}
+
+bool Execution::instanceScoped(const model::EventDefinition& def) const {
+  auto it = process_.model().signals.find(def.ref);
+  return it != process_.model().signals.end() && it->second.instanceScope;
+}
+
+int Execution::catchSignal(const std::string& name, const Variables& variables, bool async, bool fromInside) {
   int received = 0;
   // Only the subscriptions present now: those a delivery creates wait for the next signal.
   auto count = state_.subscriptions.size();
   for (std::size_t i = 0; i < count; ++i) {
     auto& sub = state_.subscriptions[i];
     if (sub.removed || sub.kind != "signal" || sub.name != name || !state_.token(sub.tokenId)) continue;
+    if (!fromInside) {  // an instance-scoped signal from elsewhere (another instance, the API) is not this one's
+      const auto* eventNode = process_.process->node(sub.element);
+      const auto* def = eventNode ? eventNode->event(model::EventType::signal) : nullptr;
+      if (def && instanceScoped(*def)) continue;
+    }
     if (async) {  // the subscription stays until its job delivers the signal
       createAsyncJob(*state_.token(sub.tokenId), *process_.process->node(sub.element), "signal");
       state_.jobs.back().data = {{"signal", sub.id}, {"payload", variables}};

@@ -56,8 +56,19 @@ void Execution::terminate(const std::string& reason) {
   if (!told) parentNotice.reset();
 }
 
+boost::json::value mappedValue(const model::VariableMapping& m, boost::json::value v, const FlowNode& n) {
+  if (m.type.empty()) return v;
+  try {
+    return expr::convertTo(v, m.type);
+  } catch (const expr::Error& e) {
+    throw Error(ErrorCode::expression_error, "the mapping to '" + m.target + "' of " + n.label() + ": " + e.what(),
+                n.id);
+  }
+}
+
 // Out mappings: what the parent's call activity at `t` takes from its child's variables.
 void Execution::applyOutMappings(Token& t, const FlowNode& n, const Variables& childVariables) {
+  auto typed = [&](const model::VariableMapping& m, boost::json::value v) { return mappedValue(m, std::move(v), n); };
   for (const auto& m : n.call.out) {
     if (m.all) {
       for (const auto& kv : childVariables) setVariable(t, std::string(kv.key()), kv.value());
@@ -71,12 +82,12 @@ void Execution::applyOutMappings(Token& t, const FlowNode& n, const Variables& c
         }
       } child(childVariables);
       try {
-        setVariable(t, m.target, process_.expression(m.sourceExpression).evaluate(child));
+        setVariable(t, m.target, typed(m, process_.expression(m.sourceExpression).evaluate(child)));
       } catch (const expr::Error& e) {
         throw Error(ErrorCode::expression_error, std::string(e.what()) + " (out mapping of '" + n.id + "')", n.id);
       }
     } else if (auto it = childVariables.find(m.source); it != childVariables.end()) {
-      setVariable(t, m.target.empty() ? m.source : m.target, it->value());
+      setVariable(t, m.target.empty() ? m.source : m.target, typed(m, it->value()));
     }
   }
 }
@@ -127,15 +138,10 @@ void Execution::start(const Variables& variables, const std::string& initiator, 
   auto starts = scope.noneStarts();
   std::vector<const FlowNode*> entry(starts.begin(), starts.end());
   if (startEvent) entry.assign(1, startEvent);
-  // Started by key, a process whose only start event waits for a message or signal starts there
-  // (Flowable and Camunda take their only start event as the initial one).
-  if (entry.empty() && scope.startEvents().size() == 1) entry.push_back(scope.startEvents()[0]);
+  // Started by key, a process whose start events all wait for a message, signal or timer starts
+  // at the first of them (Flowable's initial element; Camunda's too when it is the only one).
+  if (entry.empty() && !scope.startEvents().empty()) entry.push_back(scope.startEvents()[0]);
   if (entry.empty()) {
-    if (!scope.startEvents().empty())
-      throw Error(ErrorCode::unsupported,
-                  "process '" + process_.process->id + "' has no none start event and several others; starting by " +
-                      std::string(model::toString(scope.startEvents()[0]->eventType())) + " event is not supported yet",
-                  process_.process->id);
     // No start event at all: every node without incoming flows starts (BPMN 10.5.2).
     for (const auto& n : scope.nodes)
       if (n->incoming.empty() && n->kind != NodeKind::boundaryEvent && n->kind != NodeKind::eventSubProcess &&
@@ -146,8 +152,10 @@ void Execution::start(const Variables& variables, const std::string& initiator, 
     throw Error(ErrorCode::unsupported, "process '" + process_.process->id + "' has nothing to start",
                 process_.process->id);
   for (const auto* s : entry) {
-    if (auto attr = s->extensions.find("initiator"); attr != s->extensions.end() && !initiator.empty())
-      setLocalVariable(root, attr->second, boost::json::value(initiator));
+    // flowable:initiator: who started the instance; null when no user did (as both engines set it).
+    if (auto attr = s->extensions.find("initiator"); attr != s->extensions.end() && !attr->second.empty())
+      setLocalVariable(root, attr->second,
+                       initiator.empty() ? boost::json::value(nullptr) : boost::json::value(initiator));
     Token& t = newToken(root.id, s->id);
     agenda_.push_back({Op::enter, t.id, s});
   }

@@ -21,6 +21,15 @@ struct Collector {
     }
   }
 
+  void mappingType(const model::VariableMapping& m, const model::FlowNode& n, const char* attribute) {
+    if (m.type.empty() || expr::isConversionType(m.type)) return;
+    diagnostics.push_back({Severity::error, "mapping_type",
+                           std::string(attribute) + " '" + m.type + "' of the mapping to '" + m.target + "' of " +
+                               n.label() +
+                               " is not one of string, integer, long, double, boolean, json, array, date, localdate",
+                           n.id, n.position.line, n.position.column});
+  }
+
   static bool isExpression(const std::string& text) {
     return text.find("${") != std::string::npos || text.find("#{") != std::string::npos;
   }
@@ -88,9 +97,14 @@ struct Collector {
         timer(e, n->id);
         add(e.condition, n->id, p, "condition");
         add(e.messageExpression, n->id, p, "messageExpression");
+        add(e.signalExpression, n->id, p, "signalExpression");
       }
       for (const auto& m : n->call.in) add(m.sourceExpression, n->id, p, "in mapping");
       for (const auto& m : n->call.out) add(m.sourceExpression, n->id, p, "out mapping");
+      if (n->kind == model::NodeKind::callActivity) {
+        for (const auto& m : n->call.in) mappingType(m, *n, "targetType");
+        for (const auto& m : n->call.out) mappingType(m, *n, "sourceType");
+      }
       add(n->call.businessKey, n->id, p, "businessKey");
       if (auto key = n->extensions.find("correlationKey"); key != n->extensions.end())
         add(key->second, n->id, p, "correlationKey");
@@ -105,6 +119,40 @@ struct Collector {
       if (n->inner) scope(*n->inner);
     }
   }
+
+  struct NoVariables : expr::Variables {
+    const boost::json::value* find(std::string_view) const override { return nullptr; }
+  };
+
+  void startNames(const model::Process& p) {
+    const auto& m = *out.model;
+    for (const auto* s : p.scope.startEvents())
+      for (std::size_t i = 0; i < s->events.size(); ++i) {
+        const auto& e = s->events[i];
+        std::string name;
+        if (e.type == model::EventType::message)
+          name = e.messageExpression.empty() ? m.messageName(e.ref) : e.messageExpression;
+        else if (e.type == model::EventType::signal)
+          name = e.signalExpression.empty() ? m.signalName(e.ref) : e.signalExpression;
+        else
+          continue;
+        if (isExpression(name)) {
+          add(name, s->id, s->position, "start event name");
+          auto it = out.expressions.find(name);
+          if (it == out.expressions.end()) continue;  // the syntax error is reported
+          try {
+            name = it->second.evaluateString(NoVariables{});
+          } catch (const expr::Error& x) {
+            diagnostics.push_back({Severity::error, "start_name_expression",
+                                   "the " + std::string(model::toString(e.type)) + " name '" + name + "' of " +
+                                       s->label() + " cannot be evaluated at deploy: " + x.what(),
+                                   s->id, s->position.line, s->position.column});
+            continue;
+          }
+        }
+        out.startEventNames[CompiledModel::startEventKey(s->id, i)] = name;
+      }
+  }
 };
 
 }  // namespace
@@ -115,9 +163,14 @@ std::shared_ptr<CompiledModel> CompiledModel::compile(std::shared_ptr<const mode
   out->model = std::move(model);
   Collector c{*out, diagnostics};
   for (const auto& p : out->model->processes)
-    if (p->executable) c.scope(p->scope);
+    if (p->executable) {
+      c.scope(p->scope);
+      c.startNames(*p);
+    }
   for (const auto& [id, m] : out->model->messages)
     if (Collector::isExpression(m.name)) c.add(m.name, id, {}, "message name");
+  for (const auto& [id, s] : out->model->signals)
+    if (Collector::isExpression(s.name)) c.add(s.name, id, {}, "signal name");
   return out;
 }
 

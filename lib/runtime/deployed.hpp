@@ -16,6 +16,13 @@ namespace ordo::runtime {
 struct CompiledModel {
   std::shared_ptr<const model::Definitions> model;
   std::unordered_map<std::string, expr::Expression> expressions;  // by source text
+  // The message or signal name of each definition of a process-level start event, by
+  // "<start id>/<index>": a name expression (flowable:messageExpression="${'start'}${1+1}") is
+  // evaluated at deploy, without variables.
+  std::unordered_map<std::string, std::string> startEventNames;
+  static std::string startEventKey(const std::string& startId, std::size_t index) {
+    return startId + "/" + std::to_string(index);
+  }
 
   // Compiles every expression of the model; a syntax error becomes a diagnostic naming the element.
   static std::shared_ptr<CompiledModel> compile(std::shared_ptr<const model::Definitions> model,

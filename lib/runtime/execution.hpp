@@ -150,6 +150,11 @@ class Execution {
   // An event-based gateway's token: the first of its events to occur takes it.
   void eventGatewayFired(Token& gateway, const model::FlowNode& eventNode);
   void subscribeSignal(Token& owner, const model::FlowNode& eventNode, const model::EventDefinition* def = nullptr);
+  // The name of the signal a definition throws or catches: its signalExpression, or its <signal>'s
+  // name, either evaluated in `t`'s variables when it holds an expression (alert-${var}).
+  std::string signalName(const Token& t, const model::FlowNode& n, const model::EventDefinition& def);
+  // Whether the <signal> it names is scoped to one process instance (flowable:scope).
+  bool instanceScoped(const model::EventDefinition& def) const;
   // Compensation: a completed activity with a handler registers in its scope; a compensate
   // or cancel event starts the handlers (newest first) and waits for them.
   void subscribeCompensation(const Token& t, const model::FlowNode& activity);
@@ -169,14 +174,18 @@ class Execution {
   void closeEventSubProcesses(Token& scope);
   // Delivers a signal to every subscription of this instance; returns how many received it.
   // async: each subscription receives it in a job of its own (flowable:async on the throwing definition).
-  int deliverSignal(const std::string& name, const Variables& variables, bool async = false);
+  int deliverSignal(const std::string& name, const Variables& variables, bool async = false, bool fromInside = false);
   // The same inside a running command (a throw event): the catches join the agenda.
-  int catchSignal(const std::string& name, const Variables& variables, bool async = false);
+  // fromInside: thrown in this instance, so its instance-scoped subscriptions receive it too.
+  int catchSignal(const std::string& name, const Variables& variables, bool async = false, bool fromInside = false);
   // Signals thrown by this command, for the engine to broadcast to every instance.
   struct ThrownSignal {
     std::string name;
     Variables payload;
     bool async = false;
+    // flowable:scope="processInstance": it reaches only the instances that called this one (up
+    // the tree, as Flowable's entity links do), not every instance.
+    bool callersOnly = false;
   };
   std::vector<ThrownSignal> signalsThrown;
   // Messages thrown by this command with no handler: the engine correlates them in its transaction.
@@ -309,6 +318,8 @@ void enterThrowEvent(Execution&, Token&, const model::FlowNode&);
 void enterReceiveTask(Execution&, Token&, const model::FlowNode&);
 void enterEventBasedGateway(Execution&, Token&, const model::FlowNode&);
 void enterCallActivity(Execution&, Token&, const model::FlowNode&);
+// A mapped variable's value, converted to its flowable:in targetType / flowable:out sourceType if it has one.
+boost::json::value mappedValue(const model::VariableMapping& m, boost::json::value v, const model::FlowNode& n);
 void enterSubProcess(Execution&, Token&, const model::FlowNode&);
 void enterMultiInstanceBody(Execution&, Token&, const model::FlowNode&);
 void leaveByTrigger(Execution&, Token&, const model::FlowNode&);

@@ -3,6 +3,8 @@
 
 #include <boost/json.hpp>
 
+#include "store/rows.hpp"
+
 namespace ordo::store {
 
 namespace {
@@ -100,6 +102,26 @@ std::optional<DeploymentRecord> deploymentById(Connection& c, Id id) {
   auto all = readDeployments(c, "WHERE deleted = 0 AND id = ?", id);
   if (all.empty()) return std::nullopt;
   return all.front();
+}
+
+std::optional<Definition> definitionInDeploymentOf(Connection& c, Id of, const std::string& key) {
+  std::string cols;
+  for (std::string_view rest = kDefinitionCols; !rest.empty();) {  // the columns, each as def.<column>
+    auto comma = rest.find(", ");
+    cols += (cols.empty() ? "def." : ", def.") + std::string(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 2);
+  }
+  auto& q = c.prepare("SELECT " + cols +
+                      " FROM server_deployment_definitions mine JOIN server_deployments d ON d.id = mine.deployment_id "
+                      "JOIN server_deployment_definitions other ON other.deployment_id = mine.deployment_id "
+                      "JOIN definitions def ON def.id = other.definition_id "
+                      "WHERE mine.definition_id = ? AND d.deleted = 0 AND def.key = ? "
+                      "ORDER BY d.id DESC, def.version DESC LIMIT 1");
+  q.bind(1, of).bind(2, key);
+  std::optional<Definition> out;
+  if (q.step()) out = readDefinition(q);
+  q.reset();
+  return out;
 }
 
 void markDeploymentDeleted(Connection& c, Id id) {

@@ -15,6 +15,7 @@ namespace ordo::store {
 Id insertDeployment(Connection& c, const DeploymentRecord& d);
 std::vector<DeploymentRecord> listDeployments(Connection& c, bool includeDeleted = false);
 std::optional<DeploymentRecord> deploymentById(Connection& c, Id id);
+std::optional<Definition> definitionInDeploymentOf(Connection& c, Id of, const std::string& key);
 void markDeploymentDeleted(Connection& c, Id id);
 std::map<Id, Engine::DefinitionOrigin> definitionOrigins(Connection& c);
 

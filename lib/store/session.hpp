@@ -185,6 +185,8 @@ class ServerRepository {
   virtual Id insertDeployment(const DeploymentRecord& d) = 0;
   virtual std::vector<DeploymentRecord> listDeployments(bool includeDeleted = false) = 0;
   virtual std::optional<DeploymentRecord> deploymentById(Id id) = 0;
+  // The version of `key` a live deployment holding definition `of` also holds (the newest such deployment).
+  virtual std::optional<Definition> definitionInDeploymentOf(Id of, const std::string& key) = 0;
   virtual void markDeploymentDeleted(Id id) = 0;
   virtual std::map<Id, Engine::DefinitionOrigin> definitionOrigins() = 0;
   virtual std::vector<User> listUsers() = 0;

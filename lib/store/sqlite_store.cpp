@@ -272,6 +272,9 @@ class SqlSession final : public Session {
     return store::listDeployments(c_, includeDeleted);
   }
   std::optional<DeploymentRecord> deploymentById(Id id) override { return store::deploymentById(c_, id); }
+  std::optional<Definition> definitionInDeploymentOf(Id of, const std::string& key) override {
+    return store::definitionInDeploymentOf(c_, of, key);
+  }
   void markDeploymentDeleted(Id id) override { return store::markDeploymentDeleted(c_, id); }
   std::map<Id, Engine::DefinitionOrigin> definitionOrigins() override { return store::definitionOrigins(c_); }
   std::vector<User> listUsers() override { return store::listUsers(c_); }

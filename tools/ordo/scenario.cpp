@@ -160,15 +160,19 @@ class Runner {
     }
   }
 
+  // The files of one list are one deployment (a Java test's @Deployment), as a server posts them.
   void deploy(const json::value& files) {
+    DeploymentRequest request;
+    request.name = "scenario";
     for (const auto& f : files.as_array()) {
       auto path = dir_ / std::string(f.as_string());
       std::ifstream in(path, std::ios::binary);
       if (!in) throw StepFailure("cannot read model " + path.string());
       std::stringstream s;
       s << in.rdbuf();
-      engine_->deploy(s.str());
+      request.resources.push_back({std::string(f.as_string()), s.str()});
     }
+    if (!request.resources.empty()) engine_->deployResources(request);
   }
 
   void step(const json::object& step) {

@@ -23,6 +23,7 @@ void readCallActivity(ReadContext& ctx, pugi::xml_node xml, model::FlowNode& nod
   auto& c = node.call;
   c.calledElement = ctx.attr(xml, "calledElement");
   c.binding = ctx.engineAttr(xml, "calledElementBinding");
+  if (c.binding.empty() && ctx.engineAttr(xml, "sameDeployment") == "true") c.binding = "sameDeployment";
   c.version = ctx.engineAttr(xml, "calledElementVersion");
   c.businessKey = ctx.engineAttr(xml, "businessKey");
   c.inheritBusinessKey = ctx.engineAttr(xml, "inheritBusinessKey") == "true";

@@ -1,5 +1,7 @@
 // The root: <definitions> and its root elements (processes, collaborations,
 // messages, signals, errors, escalations, item definitions ...).
+#include <algorithm>
+
 #include "parse/context.hpp"
 
 namespace ordo::parse {
@@ -54,7 +56,36 @@ bool isRootElementName(std::string_view n) {
   return names.count(n) != 0;
 }
 
+// The attributes the BPMN 2.0 schema defines, without a namespace, on the elements checked
+// here (each type's own and those of the types it extends). Flowable and Camunda validate
+// against the XSD and refuse any other: a misspelt isExecutable would otherwise pass unseen.
+const std::vector<std::string_view>* schemaAttributes(std::string_view element) {
+  static const std::unordered_map<std::string_view, std::vector<std::string_view>> table = {
+      {"definitions",
+       {"id", "name", "targetNamespace", "expressionLanguage", "typeLanguage", "exporter", "exporterVersion"}},
+      {"process", {"id", "name", "processType", "isClosed", "isExecutable", "definitionalCollaborationRef"}},
+  };
+  auto it = table.find(element);
+  return it == table.end() ? nullptr : &it->second;
+}
+
+void checkSchemaAttributes(ReadContext& ctx, pugi::xml_node xml) {
+  const auto* allowed = schemaAttributes(ctx.xml.name(xml).local);
+  if (!allowed) return;
+  for (auto a : xml.attributes()) {
+    std::string_view raw = a.name();
+    if (raw.find(':') != std::string_view::npos || raw == "xmlns") continue;  // namespaced: not the schema's
+    if (std::find(allowed->begin(), allowed->end(), raw) == allowed->end())
+      ctx.error(xml, "unknown_attribute",
+                "attribute '" + std::string(raw) + "' is not defined by the BPMN 2.0 schema on <" +
+                    std::string(ctx.xml.name(xml).local) + ">" +
+                    (ctx.attr(xml, "id").empty() ? "" : " '" + ctx.attr(xml, "id") + "'"),
+                ctx.attr(xml, "id"));
+  }
+}
+
 void readProcess(ReadContext& ctx, pugi::xml_node xml) {
+  checkSchemaAttributes(ctx, xml);
   auto p = std::make_unique<model::Process>();
   p->id = ctx.attr(xml, "id");
   p->name = ctx.attr(xml, "name");
@@ -84,7 +115,7 @@ void readCollaboration(ReadContext& ctx, pugi::xml_node xml) {
       c.participants.push_back({ctx.attr(child, "id"), ctx.attr(child, "name"), ctx.attr(child, "processRef")});
       if (auto ref = ctx.attr(child, "processRef"); !ref.empty())
         ctx.pendingRefs.push_back(
-            {child, "processRef of participant '" + ctx.attr(child, "id") + "'", ref, ctx.attr(child, "id")});
+            {child, "processRef of participant '" + ctx.attr(child, "id") + "'", ref, ctx.attr(child, "id"), true});
     } else if (local == "messageFlow") {
       c.messageFlows.push_back({ctx.attr(child, "id"), ctx.attr(child, "name"), ctx.attr(child, "sourceRef"),
                                 ctx.attr(child, "targetRef"), ctx.attr(child, "messageRef")});
@@ -95,6 +126,24 @@ void readCollaboration(ReadContext& ctx, pugi::xml_node xml) {
     if (child.attribute("id")) ctx.registerId(child, ctx.attr(child, "id"));
   }
   ctx.definitions.collaborations.push_back(std::move(c));
+}
+
+// A signal is known by its name: it needs an id to be referred to and a name to be thrown,
+// and two signals of one name would be one signal (Flowable and Camunda refuse both).
+void readSignal(ReadContext& ctx, pugi::xml_node xml) {
+  auto id = ctx.attr(xml, "id");
+  auto name = ctx.attr(xml, "name");
+  if (id.empty()) {
+    ctx.executionProblem(xml, "missing_attribute", "signal '" + name + "' has no id");
+    return;
+  }
+  ctx.registerId(xml, id);
+  if (name.empty()) ctx.executionProblem(xml, "missing_attribute", "signal '" + id + "' has no name", id);
+  for (const auto& [otherId, other] : ctx.definitions.signals)
+    if (!name.empty() && other.name == name)
+      ctx.executionProblem(xml, "duplicate_signal_name",
+                           "signal '" + id + "' has the name '" + name + "', as signal '" + otherId + "' has", id);
+  ctx.definitions.signals[id] = {id, name, ctx.engineAttr(xml, "scope") == "processInstance"};
 }
 
 // Elements with ids deeper in root elements we do not model in full (conversations, choreographies ...).
@@ -116,6 +165,7 @@ void readDefinitions(ReadContext& ctx, pugi::xml_node root) {
   d.name = ctx.attr(root, "name");
   d.targetNamespace = ctx.attr(root, "targetNamespace");
   d.exporter = ctx.attr(root, "exporter");
+  checkSchemaAttributes(ctx, root);
   ctx.registerId(root, d.id);
 
   // Root-level event definitions first: events anywhere may refer to them.
@@ -158,10 +208,10 @@ void readDefinitions(ReadContext& ctx, pugi::xml_node root) {
       d.messages[id] = {id, ctx.attr(c, "name"), ctx.attr(c, "itemRef")};
       ctx.registerId(c, id);
     } else if (local == "signal") {
-      d.signals[id] = {id, ctx.attr(c, "name")};
-      ctx.registerId(c, id);
+      readSignal(ctx, c);
     } else if (local == "error") {
       d.errors[id] = {id, ctx.attr(c, "name"), ctx.attr(c, "errorCode")};
+      d.errors[id].emptyCode = c.attribute("errorCode") && *c.attribute("errorCode").value() == '\0';
       ctx.registerId(c, id);
     } else if (local == "escalation") {
       d.escalations[id] = {id, ctx.attr(c, "name"), ctx.attr(c, "escalationCode")};

@@ -36,6 +36,7 @@ bool readEventDefinition(ReadContext& ctx, pugi::xml_node def, EventDefinition& 
   } else if (local == "signalEventDefinition") {
     out.type = EventType::signal;
     out.ref = ctx.reference(def, "signalRef");
+    out.signalExpression = ctx.engineAttr(def, "signalExpression");
     out.async = ctx.engineAttr(def, "async") == "true";
   } else if (local == "cancelEventDefinition") {
     out.type = EventType::cancel;
@@ -83,6 +84,13 @@ void readEvent(ReadContext& ctx, pugi::xml_node xml, model::FlowNode& node) {
   node.parallelMultiple = ctx.boolAttr(xml, "parallelMultiple", false);
   node.interrupting = ctx.boolAttr(xml, "isInterrupting", true);
   node.cancelActivity = ctx.boolAttr(xml, "cancelActivity", true);
+  // An error boundary event always interrupts (BPMN 10.5.6); Flowable ignores cancelActivity="false" there too.
+  if (node.kind == model::NodeKind::boundaryEvent && !node.cancelActivity && node.event(model::EventType::error)) {
+    node.cancelActivity = true;
+    ctx.warning(xml, "error_boundary_interrupts",
+                "error boundary event '" + node.id + "' has cancelActivity=\"false\", which is ignored: an error "
+                "boundary event always interrupts its activity", node.id);
+  }
   node.attachedToRef = ctx.attr(xml, "attachedToRef");
   readAsyncFlags(ctx, xml, node);
   // A message throw event's implementation (camunda:class on its messageEventDefinition or on it).

@@ -45,6 +45,7 @@ void readServiceLike(ReadContext& ctx, pugi::xml_node xml, model::FlowNode& node
   s.expression = ctx.engineAttr(xml, "expression");
   s.delegateExpression = ctx.engineAttr(xml, "delegateExpression");
   s.resultVariable = ctx.engineAttr(xml, "resultVariable");
+  if (s.resultVariable.empty()) s.resultVariable = ctx.engineAttr(xml, "resultVariableName");  // Activiti's spelling
   s.implementation = ctx.attr(xml, "implementation");
   node.messageRef = ctx.reference(xml, "messageRef");
   if (node.kind == model::NodeKind::sendTask) node.call.out = ctx.variableMappings(xml, "out");  // the payload

@@ -192,7 +192,7 @@ void enterCallActivity(Execution& ex, Token& t, const model::FlowNode& n) {
   CallRequest request;
   request.parentToken = t.id;
   request.calledElement = call.calledElement;
-  if (call.calledElement.find("${") != std::string::npos) {
+  if (call.calledElement.find("${") != std::string::npos || call.calledElement.find("#{") != std::string::npos) {
     auto v = ex.evaluate(t, call.calledElement, n.id);
     if (!v.is_string())
       throw Error(ErrorCode::expression_error, "calledElement of " + n.label() + " is not a string", n.id);
@@ -201,13 +201,14 @@ void enterCallActivity(Execution& ex, Token& t, const model::FlowNode& n) {
   request.binding = call.binding;
   request.version = call.version;
   // In mappings: what the child receives (nothing unless mapped, as in Camunda and Flowable).
+  auto typed = [&](const model::VariableMapping& m, boost::json::value v) { return mappedValue(m, std::move(v), n); };
   for (const auto& m : call.in) {
     if (m.all) {
       for (const auto& kv : ex.visibleVariables(t)) request.variables[kv.key()] = kv.value();
     } else if (!m.sourceExpression.empty()) {
-      request.variables[m.target] = ex.evaluate(t, m.sourceExpression, n.id);
+      request.variables[m.target] = typed(m, ex.evaluate(t, m.sourceExpression, n.id));
     } else if (const auto* v = ex.lookup(t, m.source)) {
-      request.variables[m.target.empty() ? m.source : m.target] = *v;
+      request.variables[m.target.empty() ? m.source : m.target] = typed(m, *v);
     }
   }
   if (!call.businessKey.empty()) {

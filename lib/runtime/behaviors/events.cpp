@@ -12,7 +12,8 @@ std::string escalationCode(Execution& ex, const model::FlowNode& n) {
 // A signal reaches this instance's waiting events at once (before the thrower moves on),
 // and every other instance when the command ends.
 void throwSignal(Execution& ex, Token& t, const model::FlowNode& n) {
-  auto name = ex.process().model().signalName(n.event(model::EventType::signal)->ref);
+  const auto& def = *n.event(model::EventType::signal);
+  auto name = ex.signalName(t, n, def);
   Variables payload;  // flowable:out: what the signal carries
   for (const auto& m : n.call.out) {
     if (m.target.empty()) continue;
@@ -23,9 +24,11 @@ void throwSignal(Execution& ex, Token& t, const model::FlowNode& n) {
     else
       payload[m.target] = nullptr;
   }
-  bool async = n.event(model::EventType::signal)->async;
-  ex.catchSignal(name, payload, async);
-  ex.signalsThrown.push_back({name, std::move(payload), async});
+  bool async = def.async;
+  ex.catchSignal(name, payload, async, true);
+  // flowable:scope="processInstance": only this instance and those that called it receive it.
+  bool scoped = ex.instanceScoped(def);
+  if (!scoped || ex.state().row.parentId) ex.signalsThrown.push_back({name, std::move(payload), async, scoped});
 }
 
 // A throw event with several definitions throws them all (BPMN 10.4.1, Multiple): signals and
