@@ -240,6 +240,26 @@ struct Runner : runtime::Environment {
         else if (e.type == model::EventType::signal)
           out.push_back({"signal", name->second, definition, s->id});
       }
+    // Instantiating receive tasks and event-based gateways start a process too (BPMN 10.5.6):
+    // the subscription names the receive task, or the catch event after the gateway.
+    const auto& defs = *m.model;
+    for (const auto& n : p.scope.nodes) {
+      if (!n->instantiate) continue;
+      std::vector<const model::FlowNode*> catchers{n.get()};
+      if (n->kind == model::NodeKind::eventBasedGateway) {
+        catchers.clear();
+        for (const auto* f : n->outgoing)
+          if (f->target) catchers.push_back(f->target);
+      }
+      for (const auto* c : catchers) {
+        if (c->kind == model::NodeKind::receiveTask)
+          out.push_back({"message", defs.messageName(c->messageRef), definition, c->id});
+        else if (const auto* e = c->event(model::EventType::message))
+          out.push_back({"message", defs.messageName(e->ref), definition, c->id});
+        else if (const auto* e = c->event(model::EventType::signal))
+          out.push_back({"signal", defs.signalName(e->ref), definition, c->id});
+      }
+    }
     return out;
   }
 

@@ -121,11 +121,13 @@ std::string unsupportedFeature(const FlowNode& node) {
     case NodeKind::transaction: return {};
     case NodeKind::callActivity: return {};
     case NodeKind::receiveTask:
-      if (node.instantiate) return "receive tasks that start a process (" + node.label() + ")";
-      return {};
     case NodeKind::eventBasedGateway:
-      if (node.instantiate || node.eventGatewayType == "Parallel")
-        return "instantiating or parallel event-based gateways (" + node.label() + ")";
+      // Instantiating: only where a process can start, at the top with nothing flowing in.
+      if (node.instantiate && (node.scope->owner || !node.incoming.empty()))
+        return "instantiating " + std::string(toString(node.kind)) + " inside a subprocess or with incoming flows (" +
+               node.label() + ")";
+      if (node.kind == NodeKind::eventBasedGateway && node.eventGatewayType == "Parallel")
+        return "parallel event-based gateways (" + node.label() + "): every event must occur, not the first";
       return {};
     case NodeKind::scriptTask:
       if (scriptLanguage(node.script.format) != ScriptLanguage::other) return {};

@@ -157,9 +157,27 @@ void Execution::start(const Variables& variables, const std::string& initiator, 
       setLocalVariable(root, attr->second,
                        initiator.empty() ? boost::json::value(nullptr) : boost::json::value(initiator));
     Token& t = newToken(root.id, s->id);
+    if (startEvent && s->kind != NodeKind::startEvent) {
+      startTriggered(t, *s);
+      continue;
+    }
     agenda_.push_back({Op::enter, t.id, s});
   }
   run();
+}
+
+// Started by the message or signal an instantiating receive task, or a catch event after an
+// instantiating event-based gateway, waits for: that node has received it, and the flow goes on.
+void Execution::startTriggered(Token& t, const FlowNode& n) {
+  for (const auto* f : n.incoming)
+    if (f->source && f->source->kind == NodeKind::eventBasedGateway && f->source->instantiate) {
+      t.element = f->source->id;
+      record("element_left", &t, f->source);
+    }
+  t.element = n.id;
+  record("element_entered", &t, &n);
+  record("element_left", &t, &n);
+  take(t, selectOutgoing(t, n, false));
 }
 
 void Execution::completeTask(Id taskId, const Variables& variables, const std::string& user, const std::string& comment,

@@ -254,6 +254,7 @@ class Execution {
   bool fireComplexGateways();
   void forgetInnerEvents(Token& scope, const model::FlowNode& n);
   bool startQuantityReached(Token& t, const model::FlowNode& n);
+  void startTriggered(Token& t, const model::FlowNode& n);
   void throwBehaviorEvents(Token& inst, const model::FlowNode& n, std::int64_t completed);
   bool fireConditions();
   void finishMultiInstance(Token& instance);

@@ -215,7 +215,7 @@ TEST_CASE("service tasks: setVariableLocal stays with the handler's own token") 
   CHECK_FALSE(v.contains("mine"));
 }
 
-TEST_CASE("service tasks: an expression's execution.setVariable sets the variable; a condition may not write") {
+TEST_CASE("service tasks: an expression's execution.setVariable sets the variable, and a condition may not write") {
   TempDb db;
   auto e = test::openEngine(db);
   e->deploy(bpmn("<startEvent id=\"s\"/><serviceTask id=\"count\" "
@@ -284,7 +284,7 @@ TEST_CASE("complex gateway: fires once when its activationCondition holds, absor
   CHECK(e->instance(inst.id).state == Instance::State::completed);
 }
 
-TEST_CASE("complex gateway: the condition reads tokens per incoming flow; without one it joins as inclusive") {
+TEST_CASE("complex gateway: the condition reads tokens per incoming flow, and without one it joins as inclusive") {
   TempDb db;
   auto e = test::openEngine(db);
   e->deploy(complexModel("<activationCondition>${activated.from_b == 1}</activationCondition>"));
@@ -403,7 +403,7 @@ TEST_CASE("quantities: an activity starts after startQuantity tokens, and sends 
                   Error);
 }
 
-TEST_CASE("multiple throw: an event with a signal and a message definition throws both; other mixes are refused") {
+TEST_CASE("multiple throw: an event with a signal and a message definition throws both, and other mixes are refused") {
   TempDb db;
   auto e = test::openEngine(db);
   e->deploy(kReceiver);
@@ -477,5 +477,48 @@ TEST_CASE("multi-instance behavior: None throws at each completion, One at the f
   auto e = test::openEngine(db);
   CHECK_THROWS_AS(e->deploy(behaviorModel("behavior=\"Sometimes\"", "")), Error);
   CHECK_THROWS_AS(e->deploy(behaviorModel("behavior=\"One\"", "<oneBehaviorEventRef>nothing</oneBehaviorEventRef>")),
+                  Error);
+}
+
+TEST_CASE("instantiating receive tasks and event-based gateways start their process on the message or signal") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(bpmn("<receiveTask id=\"placed\" instantiate=\"true\" messageRef=\"m\"/><userTask id=\"pack\"/>"
+                 "<sequenceFlow id=\"1\" sourceRef=\"placed\" targetRef=\"pack\"/>",
+                 "<message id=\"m\" name=\"order-placed\"/>", "id=\"order\" isExecutable=\"true\""));
+  e->deploy(bpmn("<eventBasedGateway id=\"g\" instantiate=\"true\" eventGatewayType=\"Exclusive\"/>"
+                 "<intermediateCatchEvent id=\"byMessage\"><messageEventDefinition messageRef=\"a\"/></intermediateCatchEvent>"
+                 "<intermediateCatchEvent id=\"bySignal\"><signalEventDefinition signalRef=\"b\"/></intermediateCatchEvent>"
+                 "<userTask id=\"ta\"/><userTask id=\"tb\"/>"
+                 "<sequenceFlow id=\"1\" sourceRef=\"g\" targetRef=\"byMessage\"/>"
+                 "<sequenceFlow id=\"2\" sourceRef=\"g\" targetRef=\"bySignal\"/>"
+                 "<sequenceFlow id=\"3\" sourceRef=\"byMessage\" targetRef=\"ta\"/>"
+                 "<sequenceFlow id=\"4\" sourceRef=\"bySignal\" targetRef=\"tb\"/>",
+                 "<message id=\"a\" name=\"go-a\"/><signal id=\"b\" name=\"go-b\"/>", "id=\"either\" isExecutable=\"true\""));
+  MessageCorrelation placed;
+  placed.name = "order-placed";
+  placed.variables = vars({{"n", 1}});
+  auto order = e->correlateMessage(placed);
+  CHECK(openTasksAt(*e, order.id, "pack") == 1);
+  CHECK(e->variables(order.id).at("n") == 1);
+
+  MessageCorrelation a;
+  a.name = "go-a";
+  auto byA = e->correlateMessage(a);
+  CHECK(openTasksAt(*e, byA.id, "ta") == 1);
+  CHECK(openTasksAt(*e, byA.id, "tb") == 0);
+  CHECK(e->broadcastSignal("go-b") >= 1);
+  InstanceQuery q;
+  q.definitionKey = "either";
+  auto all = e->instances(q);
+  REQUIRE(all.size() == 2);
+  int tb = 0;
+  for (const auto& i : all) tb += openTasksAt(*e, i.id, "tb");
+  CHECK(tb == 1);
+
+  // Inside a subprocess nothing can start a process: refused.
+  CHECK_THROWS_AS(e->deploy(bpmn("<startEvent id=\"s\"/><subProcess id=\"sub\"><receiveTask id=\"r\" instantiate=\"true\" "
+                                 "messageRef=\"m\"/></subProcess><sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"sub\"/>",
+                                 "<message id=\"m\" name=\"inner\"/>", "id=\"nested\" isExecutable=\"true\"")),
                   Error);
 }
