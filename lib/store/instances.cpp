@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <variant>
 
+#include "store/instance_cache.hpp"
 #include "store/rows.hpp"
 
 namespace ordo::store {
@@ -17,7 +18,12 @@ std::optional<Instance> instanceById(Connection& c, Id id) {
   return out;
 }
 
-bool loadInstance(Connection& c, Id id, InstanceState& s) {
+namespace {
+void loadRuntimeRows(Connection& c, Id id, InstanceState& s);  // tokens, variables, open tasks, subscriptions
+void loadJobs(Connection& c, Id id, InstanceState& s);
+}  // namespace
+
+bool loadInstance(Connection& c, Id id, InstanceState& s, const InstanceCache* cache) {
   {
     auto& q = c.prepare(std::string(kInstanceSelect) + "WHERE i.id = ?");
     q.bind(1, id);
@@ -26,6 +32,18 @@ bool loadInstance(Connection& c, Id id, InstanceState& s) {
     q.reset();
     if (!found) return false;
   }
+  // What this writer saved at this revision: the rest as it wrote it (jobs still read below).
+  const InstanceState* hit = cache ? cache->find(id) : nullptr;
+  if (hit && hit->row.revision == s.row.revision)
+    InstanceCache::fill(*hit, s);
+  else
+    loadRuntimeRows(c, id, s);
+  loadJobs(c, id, s);
+  return true;
+}
+
+namespace {
+void loadRuntimeRows(Connection& c, Id id, InstanceState& s) {
   {
     auto& q = c.prepare("SELECT id, parent_id, element_id, state, data FROM tokens WHERE instance_id = ?");
     q.bind(1, id);
@@ -54,6 +72,23 @@ bool loadInstance(Connection& c, Id id, InstanceState& s) {
     s.tasks = rows(q, [](Statement& row) -> TaskRow { return {readTask<runtime::TaskRecord>(row), row.int64(16)}; });
   }
   {
+    auto& q = c.prepare("SELECT id, token_id, kind, name, element_id FROM subscriptions WHERE instance_id = ?");
+    q.bind(1, id);
+    s.subscriptions = rows(q, [](Statement& row) {
+      runtime::SubscriptionRow sub;
+      sub.id = row.int64(0);
+      sub.tokenId = row.int64(1);
+      sub.kind = row.text(2);
+      sub.name = row.text(3);
+      sub.element = row.text(4);
+      return sub;
+    });
+    q.reset();
+  }
+}
+
+void loadJobs(Connection& c, Id id, InstanceState& s) {
+  {
     auto& q = c.prepare(
         "SELECT id, token_id, kind, element_id, topic, due_at, lock_owner, lock_expires, retries, error, data FROM "
         "jobs "
@@ -76,22 +111,8 @@ bool loadInstance(Connection& c, Id id, InstanceState& s) {
       return j;
     });
   }
-  {
-    auto& q = c.prepare("SELECT id, token_id, kind, name, element_id FROM subscriptions WHERE instance_id = ?");
-    q.bind(1, id);
-    s.subscriptions = rows(q, [](Statement& row) {
-      runtime::SubscriptionRow sub;
-      sub.id = row.int64(0);
-      sub.tokenId = row.int64(1);
-      sub.kind = row.text(2);
-      sub.name = row.text(3);
-      sub.element = row.text(4);
-      return sub;
-    });
-    q.reset();
-  }
-  return true;
 }
+}  // namespace
 
 namespace {
 

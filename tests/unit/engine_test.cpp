@@ -1109,3 +1109,51 @@ TEST_CASE("engine: group commit under FULL: each command waits for an fsync of t
   auto second = test::openEngine(db);
   CHECK(second->countTasks({.assignee = "m", .limit = 1000}) == 210);
 }
+
+TEST_CASE("engine: the writer's instance cache: two engines on one file see each other's commands") {
+  TempDb db;
+  auto a = test::openEngine(db);
+  a->deploy(test::sample("leave-approval.bpmn"));
+  auto b = test::openEngine(db);
+  // Engine a starts and completes the manager's task: its second command finds the instance in its cache.
+  auto inst = a->start({"leaveApproval", 0, vars({{"days", 5}, {"manager", "m"}, {"director", "d"}}), "", "emp"});
+  auto manager = test::onlyTask(*a, inst.id);
+  CHECK(manager.elementId == "managerApproval");
+  // Engine b writes the same instance: a's cached state of it is stale now.
+  b->completeTask(manager.id, "m", vars({{"approved", true}}));
+  auto director = test::onlyTask(*a, inst.id);
+  CHECK(director.elementId == "directorApproval");
+  // Engine a acts on what b wrote (the director's task), not on what it cached (the manager's).
+  a->completeTask(director.id, "d", vars({{"approved", true}, {"note", "ok"}}));
+  CHECK(a->instance(inst.id).state == Instance::State::completed);
+  CHECK(b->instance(inst.id).state == Instance::State::completed);
+  CHECK(b->variables(inst.id).at("note") == "ok");
+  // And back: b completes an instance a started and last wrote, a's cache notwithstanding.
+  auto second = a->start({"leaveApproval", 0, vars({{"days", 1}, {"manager", "m"}}), "", "emp"});
+  auto open = test::onlyTask(*a, second.id);
+  a->setVariables(second.id, vars({{"from", "a"}}));
+  b->setVariables(second.id, vars({{"from", "b"}}));
+  // a's next command sees b's variable (its cache held "a").
+  a->completeTask(open.id, "m", vars({{"approved", false}}));
+  CHECK(b->instance(second.id).state != Instance::State::running);
+  CHECK(b->variables(second.id).at("from") == "b");
+  CHECK_THROWS_AS(b->completeTask(open.id, "m", {}), Error);  // done: a's completion is on the file
+}
+
+TEST_CASE("engine: the writer's instance cache forgets what a failed command saved") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  // The task's completion saves the parent, then fails starting a child that is not deployed.
+  e->deploy(bpmn("<startEvent id=\"s\"/><userTask id=\"t\" flowable:assignee=\"u\"/>"
+                 "<callActivity id=\"call\" calledElement=\"missing\"/><endEvent id=\"e\"/>"
+                 "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"t\"/><sequenceFlow id=\"2\" sourceRef=\"t\" "
+                 "targetRef=\"call\"/><sequenceFlow id=\"3\" sourceRef=\"call\" targetRef=\"e\"/>"));
+  auto inst = e->start({"p", 0, {}, "", ""});
+  auto task = test::onlyTask(*e, inst.id);
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::not_found, e->completeTask(task.id, "u", {}));
+  // The task is still open, to the engine's next command too: it completes once the child exists.
+  e->deploy(bpmn("<startEvent id=\"cs\"/><endEvent id=\"ce\"/><sequenceFlow id=\"c1\" sourceRef=\"cs\" targetRef=\"ce\"/>",
+                 "", "id=\"missing\" isExecutable=\"true\""));
+  e->completeTask(task.id, "u", {});
+  CHECK(e->instance(inst.id).state == Instance::State::completed);
+}
