@@ -1,5 +1,7 @@
 #include "store/group_commit.hpp"
 
+#include <algorithm>
+
 namespace ordo::store {
 
 void GroupCommit::run(const std::function<void()>& body) {
@@ -12,6 +14,8 @@ void GroupCommit::run(const std::function<void()>& body) {
     tx.commit();
     return;
   }
+  // After a failed fsync the WAL's durability is unknown (its pages may be dropped): refuse.
+  if (syncFailure_) std::rethrow_exception(syncFailure_);
   if (!open_) {
     c_.prepare("BEGIN IMMEDIATE").run();
     open_ = true;
@@ -68,6 +72,33 @@ void GroupCommit::run(const std::function<void()>& body) {
     std::rethrow_exception(why);
   }
   if (failure) std::rethrow_exception(failure);
+  if (syncWal_) awaitDurable(lock, mine);
+}
+
+void GroupCommit::awaitDurable(std::unique_lock<std::mutex>& lock, std::uint64_t batch) {
+  while (durable_ < batch) {
+    if (syncFailure_) std::rethrow_exception(syncFailure_);
+    if (syncing_) {
+      done_.wait(lock);  // an fsync is under way; the next one, if needed, is ours or another's
+      continue;
+    }
+    // Every batch up to finished_ has committed (or rolled back): one fsync covers them all.
+    const auto upTo = finished_;
+    sqlite3_file* wal = nullptr;
+    sqlite3_file_control(c_.handle(), "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal);
+    syncing_ = true;
+    lock.unlock();
+    int rc = wal && wal->pMethods ? wal->pMethods->xSync(wal, SQLITE_SYNC_NORMAL) : SQLITE_MISUSE;
+    lock.lock();
+    syncing_ = false;
+    if (rc == SQLITE_OK)
+      durable_ = std::max(durable_, upTo);
+    else
+      syncFailure_ = std::make_exception_ptr(
+          Error(ErrorCode::io_error, std::string("fsync of the write-ahead log failed (") + sqlite3_errstr(rc) +
+                                         "): commands since the last fsync may be lost; reopen the engine"));
+    done_.notify_all();
+  }
 }
 
 void GroupCommit::noteThread() {

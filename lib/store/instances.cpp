@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <variant>
 
+#include "store/instance_cache.hpp"
 #include "store/rows.hpp"
 
 namespace ordo::store {
@@ -17,7 +18,12 @@ std::optional<Instance> instanceById(Connection& c, Id id) {
   return out;
 }
 
-bool loadInstance(Connection& c, Id id, InstanceState& s) {
+namespace {
+void loadRuntimeRows(Connection& c, Id id, InstanceState& s);  // tokens, variables, open tasks, subscriptions
+void loadJobs(Connection& c, Id id, InstanceState& s);
+}  // namespace
+
+bool loadInstance(Connection& c, Id id, InstanceState& s, const InstanceCache* cache) {
   {
     auto& q = c.prepare(std::string(kInstanceSelect) + "WHERE i.id = ?");
     q.bind(1, id);
@@ -26,6 +32,18 @@ bool loadInstance(Connection& c, Id id, InstanceState& s) {
     q.reset();
     if (!found) return false;
   }
+  // What this writer saved at this revision: the rest as it wrote it (jobs still read below).
+  const InstanceState* hit = cache ? cache->find(id) : nullptr;
+  if (hit && hit->row.revision == s.row.revision)
+    InstanceCache::fill(*hit, s);
+  else
+    loadRuntimeRows(c, id, s);
+  loadJobs(c, id, s);
+  return true;
+}
+
+namespace {
+void loadRuntimeRows(Connection& c, Id id, InstanceState& s) {
   {
     auto& q = c.prepare("SELECT id, parent_id, element_id, state, data FROM tokens WHERE instance_id = ?");
     q.bind(1, id);
@@ -54,6 +72,23 @@ bool loadInstance(Connection& c, Id id, InstanceState& s) {
     s.tasks = rows(q, [](Statement& row) -> TaskRow { return {readTask<runtime::TaskRecord>(row), row.int64(16)}; });
   }
   {
+    auto& q = c.prepare("SELECT id, token_id, kind, name, element_id FROM subscriptions WHERE instance_id = ?");
+    q.bind(1, id);
+    s.subscriptions = rows(q, [](Statement& row) {
+      runtime::SubscriptionRow sub;
+      sub.id = row.int64(0);
+      sub.tokenId = row.int64(1);
+      sub.kind = row.text(2);
+      sub.name = row.text(3);
+      sub.element = row.text(4);
+      return sub;
+    });
+    q.reset();
+  }
+}
+
+void loadJobs(Connection& c, Id id, InstanceState& s) {
+  {
     auto& q = c.prepare(
         "SELECT id, token_id, kind, element_id, topic, due_at, lock_owner, lock_expires, retries, error, data FROM "
         "jobs "
@@ -76,22 +111,62 @@ bool loadInstance(Connection& c, Id id, InstanceState& s) {
       return j;
     });
   }
-  {
-    auto& q = c.prepare("SELECT id, token_id, kind, name, element_id FROM subscriptions WHERE instance_id = ?");
-    q.bind(1, id);
-    s.subscriptions = rows(q, [](Statement& row) {
-      runtime::SubscriptionRow sub;
-      sub.id = row.int64(0);
-      sub.tokenId = row.int64(1);
-      sub.kind = row.text(2);
-      sub.name = row.text(3);
-      sub.element = row.text(4);
-      return sub;
-    });
-    q.reset();
-  }
-  return true;
 }
+}  // namespace
+
+namespace {
+
+constexpr int kHistoryColumns = 10;
+constexpr std::size_t kHistoryRowsPerInsert = 16;
+
+// "INSERT INTO history(...) VALUES (...), ..." for `rows` rows, each statement text built once.
+const std::string& historyInsert(std::size_t rows) {
+  static const auto texts = [] {
+    std::vector<std::string> v(kHistoryRowsPerInsert + 1);
+    for (std::size_t n = 1; n <= kHistoryRowsPerInsert; ++n) {
+      v[n] =
+          "INSERT INTO history(instance_id, at, kind, element_id, element_type, task_id, actor, comment, action, "
+          "targets) VALUES ";
+      for (std::size_t i = 0; i < n; ++i) v[n] += i ? ",(?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?)";
+    }
+    return v;
+  }();
+  return texts[rows];
+}
+
+// A command's history rows. SQLite: up to 16 rows a statement (a command writes ~6; one statement
+// instead of one each), their ids consecutive (rowids of one INSERT, with the writer held, are
+// max+1 in turn). PostgreSQL: a row a statement, its id from the sequence.
+void writeHistory(Connection& c, Id instance, std::vector<runtime::HistoryRecord>& history) {
+  const std::size_t per = c.postgres() ? 1 : kHistoryRowsPerInsert;
+  for (std::size_t from = 0; from < history.size(); from += per) {
+    const std::size_t n = std::min(per, history.size() - from);
+    auto& q = c.prepare(historyInsert(n));
+    for (std::size_t k = 0; k < n; ++k) {
+      const auto& h = history[from + k];
+      const int b = static_cast<int>(k) * kHistoryColumns;
+      q.bind(b + 1, instance).bind(b + 2, h.at).bind(b + 3, h.kind).bindOptional(b + 4, h.elementId);
+      q.bindOptional(b + 5, h.elementType);
+      if (h.taskId)
+        q.bind(b + 6, h.taskId);
+      else
+        q.bindNull(b + 6);
+      q.bindOptional(b + 7, h.actor).bindOptional(b + 8, h.comment).bindOptional(b + 9, h.action);
+      if (h.targets.empty())
+        q.bindNull(b + 10);
+      else
+        q.bind(b + 10, listJson(h.targets));
+    }
+    q.run();
+    const Id last = c.lastInsertId();
+    for (std::size_t k = 0; k < n; ++k) {
+      history[from + k].id = last - static_cast<Id>(n - 1 - k);
+      history[from + k].instanceId = instance;
+    }
+  }
+}
+
+}  // namespace
 
 void saveInstance(Connection& c, InstanceState& s) {
   auto& r = s.row;
@@ -278,25 +353,7 @@ void saveInstance(Connection& c, InstanceState& s) {
         .bind(6, m.createdAt)
         .run();
   s.inbox.clear();
-  for (auto& h : s.history) {
-    auto& q = c.prepare(
-        "INSERT INTO history(instance_id, at, kind, element_id, element_type, task_id, actor, comment, action, "
-        "targets) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?)");
-    q.bind(1, r.id).bind(2, h.at).bind(3, h.kind).bindOptional(4, h.elementId).bindOptional(5, h.elementType);
-    if (h.taskId)
-      q.bind(6, h.taskId);
-    else
-      q.bindNull(6);
-    q.bindOptional(7, h.actor).bindOptional(8, h.comment).bindOptional(9, h.action);
-    if (h.targets.empty())
-      q.bindNull(10);
-    else
-      q.bind(10, listJson(h.targets));
-    q.run();
-    h.id = c.lastInsertId();
-    h.instanceId = r.id;
-  }
+  writeHistory(c, r.id, s.history);
   s.isNew = s.rowDirty = false;
 }
 

@@ -12,6 +12,9 @@ constexpr std::int64_t kRunBucketMillis = 900000;  // the triggers' literal
 
 std::string rollupMigration();          // SQLite: triggers
 std::string rollupMigrationPostgres();  // PostgreSQL: the same statements in functions, and triggers
+// SQLite (schema 20): the same rollups, with one plain upsert per start, end and completion
+// instead of a GROUP BY over a union for every insert and update.
+std::string rollupFastPathMigration();
 std::int64_t durationBucket(std::int64_t millis);
 // The smallest duration in `bucket` (INT64_MIN for bucket 0, which holds everything up to 1 ms).
 std::int64_t durationBucketFloor(std::int64_t bucket);

@@ -1,5 +1,11 @@
 #include "store/sqlite.hpp"
 
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
 namespace ordo::store {
 
 void throwSqlite(sqlite3* db, int rc, std::string_view what) {
@@ -12,7 +18,7 @@ void throwSqlite(sqlite3* db, int rc, std::string_view what) {
   throw Error(ErrorCode::internal, msg);
 }
 
-SqliteStatement::SqliteStatement(sqlite3* db, std::string_view sql) : db_(db) {
+SqliteStatement::SqliteStatement(sqlite3* db, std::string_view sql, StatementStats* stats) : db_(db), stats_(stats) {
   int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
   if (rc != SQLITE_OK) throwSqlite(db, rc, "prepare " + std::string(sql.substr(0, 60)));
 }
@@ -39,7 +45,16 @@ Statement& SqliteStatement::bindNull(int i) {
 }
 
 bool SqliteStatement::step() {
-  int rc = sqlite3_step(stmt_);
+  int rc;
+  if (stats_) {
+    auto t0 = std::chrono::steady_clock::now();
+    rc = sqlite3_step(stmt_);
+    stats_->nanos += std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count();
+    if (!started_) ++stats_->runs;
+    started_ = true;
+  } else {
+    rc = sqlite3_step(stmt_);
+  }
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
   std::string sql = sqlite3_sql(stmt_);
@@ -48,6 +63,7 @@ bool SqliteStatement::step() {
 }
 
 void SqliteStatement::reset() {
+  started_ = false;
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
 }
@@ -69,10 +85,31 @@ SqliteConnection::SqliteConnection(const std::string& path, bool readOnly, int f
   }
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, 5000);
+  if (std::getenv("ORDO_SQL_STATS"))
+    stats_ = std::make_unique<std::unordered_map<std::string, StatementStats>>();
 }
 
 SqliteConnection::~SqliteConnection() {
   cache_.clear();
+  if (stats_) {
+    std::vector<std::pair<std::string, StatementStats>> v(stats_->begin(), stats_->end());
+    std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.second.nanos > b.second.nanos; });
+    // "1": a summary on stderr; a path: every statement's whole text appended there, one a line.
+    std::string to = std::getenv("ORDO_SQL_STATS");
+    FILE* out = to == "1" ? stderr : std::fopen(to.c_str(), "a");
+    long runs = 0;
+    for (const auto& [sql, st] : v) {
+      runs += st.runs;
+      std::string line = sql;
+      std::replace(line.begin(), line.end(), '\n', ' ');
+      std::fprintf(out, "sql runs=%ld ms=%.1f %s\n", st.runs, static_cast<double>(st.nanos) / 1e6,
+                   (out == stderr ? line.substr(0, 150) : line).c_str());
+    }
+    int pages = 0, high = 0;
+    sqlite3_db_status(db_, SQLITE_DBSTATUS_CACHE_WRITE, &pages, &high, 0);
+    std::fprintf(out, "sql statements=%ld pages_written=%d\n", runs, pages);
+    if (out != stderr) std::fclose(out);
+  }
   sqlite3_close(db_);
 }
 
@@ -88,7 +125,8 @@ void SqliteConnection::exec(std::string_view sql) {
 
 Statement& SqliteConnection::prepare(const std::string& sql) {
   auto it = cache_.find(sql);
-  if (it == cache_.end()) it = cache_.emplace(sql, std::make_unique<SqliteStatement>(db_, sql)).first;
+  if (it == cache_.end())
+    it = cache_.emplace(sql, std::make_unique<SqliteStatement>(db_, sql, stats_ ? &(*stats_)[sql] : nullptr)).first;
   it->second->reset();
   return *it->second;
 }

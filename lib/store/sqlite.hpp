@@ -10,9 +10,15 @@
 
 namespace ordo::store {
 
+// ORDO_SQL_STATS=1: per statement, how often it ran and its time, printed when the connection closes.
+struct StatementStats {
+  long runs = 0;
+  std::int64_t nanos = 0;
+};
+
 class SqliteStatement final : public Statement {
  public:
-  SqliteStatement(sqlite3* db, std::string_view sql);
+  SqliteStatement(sqlite3* db, std::string_view sql, StatementStats* stats = nullptr);
   ~SqliteStatement() override;
 
   Statement& bindNull(int index) override;
@@ -32,6 +38,8 @@ class SqliteStatement final : public Statement {
  private:
   sqlite3_stmt* stmt_ = nullptr;
   sqlite3* db_ = nullptr;
+  StatementStats* stats_ = nullptr;
+  bool started_ = false;  // stepped since the last reset
 };
 
 class SqliteConnection final : public Connection {
@@ -52,6 +60,7 @@ class SqliteConnection final : public Connection {
  private:
   sqlite3* db_ = nullptr;
   std::unordered_map<std::string, std::unique_ptr<SqliteStatement>> cache_;
+  std::unique_ptr<std::unordered_map<std::string, StatementStats>> stats_;  // only with ORDO_SQL_STATS
 };
 
 [[noreturn]] void throwSqlite(sqlite3* db, int rc, std::string_view what);

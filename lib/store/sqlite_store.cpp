@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "store/group_commit.hpp"
+#include "store/instance_cache.hpp"
 #include "store/pg.hpp"
 #include "store/schema.hpp"
 #include "store/server_tables.hpp"
@@ -18,7 +19,7 @@ namespace {
 
 class SqlSession final : public Session {
  public:
-  SqlSession(Connection& c, bool writes) : c_(c) {
+  SqlSession(Connection& c, bool writes, InstanceCache* cache = nullptr) : c_(c), cache_(cache) {
     if (writes) ids_.emplace(c);
   }
   runtime::IdSource& ids() override {
@@ -102,8 +103,11 @@ class SqlSession final : public Session {
   }
   std::int64_t countRunning() override { return store::countRunning(c_); }
   std::optional<Instance> instanceById(Id id) override { return store::instanceById(c_, id); }
-  bool loadInstance(Id id, runtime::InstanceState& out) override { return store::loadInstance(c_, id, out); }
-  void saveInstance(runtime::InstanceState& s) override { store::saveInstance(c_, s); }
+  bool loadInstance(Id id, runtime::InstanceState& out) override { return store::loadInstance(c_, id, out, cache_); }
+  void saveInstance(runtime::InstanceState& s) override {
+    store::saveInstance(c_, s);
+    if (cache_) cache_->saved(s);
+  }
   std::vector<Instance> queryInstances(const InstanceQuery& q) override { return store::queryInstances(c_, q); }
   std::int64_t countInstances(const InstanceQuery& q) override { return store::countInstances(c_, q); }
   std::vector<Id> childInstances(Id parent) override { return store::childInstances(c_, parent); }
@@ -217,7 +221,10 @@ class SqlSession final : public Session {
                       std::int64_t at) override {
     return store::insertIncident(c_, instance, job, element, message, at);
   }
-  void markInstanceDeleted(Id instance) override { return store::markInstanceDeleted(c_, instance); }
+  void markInstanceDeleted(Id instance) override {
+    if (cache_) cache_->erase(instance);
+    return store::markInstanceDeleted(c_, instance);
+  }
   std::vector<std::tuple<Id, std::string, Id>> listRows(const ListQuery& q,
                                                         const std::vector<std::string>& roles) override {
     return store::listRows(c_, q, roles);
@@ -226,6 +233,7 @@ class SqlSession final : public Session {
     return store::countList(c_, q, roles);
   }
   void deleteInstanceRows(Id instance, bool keepHistory) override {
+    if (cache_) cache_->erase(instance);
     return store::deleteInstanceRows(c_, instance, keepHistory);
   }
   int countJobs(Id instance) override { return store::countJobs(c_, instance); }
@@ -307,6 +315,7 @@ class SqlSession final : public Session {
 
  private:
   Connection& c_;
+  InstanceCache* cache_;  // the writer's, on SQLite
   std::optional<TableIds> ids_;
 };
 
@@ -315,13 +324,36 @@ class SqliteStore final : public Store {
   explicit SqliteStore(const StoreOptions& o)
       : db_(o.path, o.fullSync, o.readers),
         // Group commit only where reads have connections of their own; a delay only where a commit costs an fsync.
-        groupCommit_(db_.writer(), db_.writeMutex(), !db_.inMemory(), o.commitDelay) {}
+        groupCommit_(db_.writer(), db_.writeMutex(), !db_.inMemory(), o.commitDelay, 64,
+                     o.fullSync && !db_.inMemory()) {
+    // FULL: the group commit fsyncs the WAL itself, outside the writer, before any command returns.
+    if (o.fullSync && !db_.inMemory()) db_.writer().exec("PRAGMA synchronous=NORMAL");
+  }
 
   void command(const std::function<void(Session&)>& body) override {
-    groupCommit_.run([&] {
-      SqlSession s(db_.writer(), true);
-      body(s);
-    });
+    try {
+      groupCommit_.run([&] {
+        // Another connection (another engine, another process) committed: what we cached may be stale.
+        auto& v = db_.writer().prepare("PRAGMA data_version");
+        v.step();
+        const auto version = v.int64(0);
+        v.reset();
+        if (version != dataVersion_) cache_.clear();
+        dataVersion_ = version;
+        SqlSession s(db_.writer(), true, &cache_);
+        try {
+          body(s);
+        } catch (...) {
+          cache_.clear();  // what it saved is rolled back
+          throw;
+        }
+      });
+    } catch (...) {
+      // Its batch may have rolled back with it (a failed COMMIT): nothing cached is sure.
+      std::lock_guard lock(db_.writeMutex());
+      cache_.clear();
+      throw;
+    }
   }
 
   void read(const std::function<void(Session&)>& body) override {
@@ -337,6 +369,8 @@ class SqliteStore final : public Store {
  private:
   Database db_;
   GroupCommit groupCommit_;
+  InstanceCache cache_;  // used with the writer held
+  std::int64_t dataVersion_ = -1;
 };
 
 // Several processes, one database: each command is one transaction in READ COMMITTED; the

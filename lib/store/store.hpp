@@ -82,7 +82,9 @@ void setDefinitionPublication(Connection& c, Id id, Definition::Publication p);
 
 // Instances
 std::optional<Instance> instanceById(Connection& c, Id id);
-bool loadInstance(Connection& c, Id id, runtime::InstanceState& out);  // false: no such instance
+class InstanceCache;
+// false: no such instance. With a cache: an entry at the row's revision stands in for the rows.
+bool loadInstance(Connection& c, Id id, runtime::InstanceState& out, const InstanceCache* cache = nullptr);
 // Writes what changed; fails with conflict when the revision moved since loading.
 void saveInstance(Connection& c, runtime::InstanceState& s);
 std::vector<Instance> queryInstances(Connection& c, const InstanceQuery& q);

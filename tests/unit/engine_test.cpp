@@ -1,4 +1,7 @@
 // The engine through its C++ API, on real SQLite files: behaviours, bad input, restart.
+#include <sqlite3.h>
+
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <map>
 #include <mutex>
@@ -1010,4 +1013,147 @@ TEST_CASE("engine: a message sent before anyone waits is buffered when asked, an
   e->completeTask(test::onlyTask(*e, b.id).id);  // b waits and gets it at once
   CHECK(e->instance(b.id).state == Instance::State::completed);
   CHECK(e->variables(b.id).at("crates") == 3);
+}
+
+namespace {
+// A VFS over "unix" that counts fsyncs of write-ahead logs (made the default while it lives).
+struct WalSyncCounter {
+  struct File {
+    sqlite3_file base;
+    sqlite3_file* real;
+    bool wal;
+  };
+  static inline std::atomic<int> syncs{0};
+  static inline sqlite3_vfs* base = nullptr;
+  static inline sqlite3_io_methods methods{};
+  sqlite3_vfs vfs{};
+
+  static sqlite3_file* real(sqlite3_file* f) { return reinterpret_cast<File*>(f)->real; }
+  static int open(sqlite3_vfs*, const char* name, sqlite3_file* f, int flags, int* out) {
+    auto* file = reinterpret_cast<File*>(f);
+    file->real = reinterpret_cast<sqlite3_file*>(file + 1);
+    file->wal = (flags & SQLITE_OPEN_WAL) != 0;
+    int rc = base->xOpen(base, name, file->real, flags, out);
+    file->base.pMethods = file->real->pMethods ? &methods : nullptr;
+    return rc;
+  }
+  WalSyncCounter() {
+    base = sqlite3_vfs_find("unix");
+    vfs = *base;
+    vfs.zName = "count-wal-syncs";
+    vfs.szOsFile = static_cast<int>(sizeof(File)) + base->szOsFile;
+    vfs.xOpen = open;
+    methods = sqlite3_io_methods{};
+    methods.iVersion = 3;
+    methods.xClose = [](sqlite3_file* f) { return real(f)->pMethods->xClose(real(f)); };
+    methods.xRead = [](sqlite3_file* f, void* p, int n, sqlite3_int64 o) { return real(f)->pMethods->xRead(real(f), p, n, o); };
+    methods.xWrite = [](sqlite3_file* f, const void* p, int n, sqlite3_int64 o) {
+      return real(f)->pMethods->xWrite(real(f), p, n, o);
+    };
+    methods.xTruncate = [](sqlite3_file* f, sqlite3_int64 n) { return real(f)->pMethods->xTruncate(real(f), n); };
+    methods.xSync = [](sqlite3_file* f, int flags) {
+      if (reinterpret_cast<File*>(f)->wal) ++syncs;
+      return real(f)->pMethods->xSync(real(f), flags);
+    };
+    methods.xFileSize = [](sqlite3_file* f, sqlite3_int64* n) { return real(f)->pMethods->xFileSize(real(f), n); };
+    methods.xLock = [](sqlite3_file* f, int l) { return real(f)->pMethods->xLock(real(f), l); };
+    methods.xUnlock = [](sqlite3_file* f, int l) { return real(f)->pMethods->xUnlock(real(f), l); };
+    methods.xCheckReservedLock = [](sqlite3_file* f, int* r) { return real(f)->pMethods->xCheckReservedLock(real(f), r); };
+    methods.xFileControl = [](sqlite3_file* f, int op, void* a) { return real(f)->pMethods->xFileControl(real(f), op, a); };
+    methods.xSectorSize = [](sqlite3_file* f) { return real(f)->pMethods->xSectorSize(real(f)); };
+    methods.xDeviceCharacteristics = [](sqlite3_file* f) { return real(f)->pMethods->xDeviceCharacteristics(real(f)); };
+    methods.xShmMap = [](sqlite3_file* f, int i, int n, int w, void volatile** p) {
+      return real(f)->pMethods->xShmMap(real(f), i, n, w, p);
+    };
+    methods.xShmLock = [](sqlite3_file* f, int o, int n, int fl) { return real(f)->pMethods->xShmLock(real(f), o, n, fl); };
+    methods.xShmBarrier = [](sqlite3_file* f) { real(f)->pMethods->xShmBarrier(real(f)); };
+    methods.xShmUnmap = [](sqlite3_file* f, int d) { return real(f)->pMethods->xShmUnmap(real(f), d); };
+    methods.xFetch = [](sqlite3_file* f, sqlite3_int64 o, int n, void** p) { return real(f)->pMethods->xFetch(real(f), o, n, p); };
+    methods.xUnfetch = [](sqlite3_file* f, sqlite3_int64 o, void* p) { return real(f)->pMethods->xUnfetch(real(f), o, p); };
+    sqlite3_vfs_register(&vfs, 1);
+  }
+  ~WalSyncCounter() {
+    sqlite3_vfs_unregister(&vfs);
+    sqlite3_vfs_register(base, 1);
+  }
+};
+}  // namespace
+
+TEST_CASE("engine: group commit under FULL: each command waits for an fsync of the log, eight threads share them",
+          "[sqlite]") {
+  WalSyncCounter counter;
+  TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(test::sample("leave-approval.bpmn"));
+  // One caller: every command's commit is followed by an fsync of the log before it returns
+  // (the connection commits without one; the group commit syncs the log itself).
+  WalSyncCounter::syncs = 0;
+  for (int i = 0; i < 10; ++i) e->start({"leaveApproval", 0, vars({{"days", 1}, {"manager", "m"}}), "one", ""});
+  CHECK(WalSyncCounter::syncs >= 10);
+  // Eight callers: batches commit while the last batch's fsync is under way; one fsync covers several.
+  WalSyncCounter::syncs = 0;
+  std::atomic<int> started{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t)
+    threads.emplace_back([&] {
+      for (int i = 0; i < 25; ++i) {
+        e->start({"leaveApproval", 0, vars({{"days", 1}, {"manager", "m"}}), "eight", ""});
+        ++started;
+      }
+    });
+  for (auto& th : threads) th.join();
+  CHECK(started == 200);
+  CHECK(WalSyncCounter::syncs >= 1);
+  CHECK(WalSyncCounter::syncs < 200);
+  // What was acknowledged is on disk: a second engine on the file sees all of it.
+  auto second = test::openEngine(db);
+  CHECK(second->countTasks({.assignee = "m", .limit = 1000}) == 210);
+}
+
+TEST_CASE("engine: the writer's instance cache: two engines on one file see each other's commands") {
+  TempDb db;
+  auto a = test::openEngine(db);
+  a->deploy(test::sample("leave-approval.bpmn"));
+  auto b = test::openEngine(db);
+  // Engine a starts and completes the manager's task: its second command finds the instance in its cache.
+  auto inst = a->start({"leaveApproval", 0, vars({{"days", 5}, {"manager", "m"}, {"director", "d"}}), "", "emp"});
+  auto manager = test::onlyTask(*a, inst.id);
+  CHECK(manager.elementId == "managerApproval");
+  // Engine b writes the same instance: a's cached state of it is stale now.
+  b->completeTask(manager.id, "m", vars({{"approved", true}}));
+  auto director = test::onlyTask(*a, inst.id);
+  CHECK(director.elementId == "directorApproval");
+  // Engine a acts on what b wrote (the director's task), not on what it cached (the manager's).
+  a->completeTask(director.id, "d", vars({{"approved", true}, {"note", "ok"}}));
+  CHECK(a->instance(inst.id).state == Instance::State::completed);
+  CHECK(b->instance(inst.id).state == Instance::State::completed);
+  CHECK(b->variables(inst.id).at("note") == "ok");
+  // And back: b completes an instance a started and last wrote, a's cache notwithstanding.
+  auto second = a->start({"leaveApproval", 0, vars({{"days", 1}, {"manager", "m"}}), "", "emp"});
+  auto open = test::onlyTask(*a, second.id);
+  a->setVariables(second.id, vars({{"from", "a"}}));
+  b->setVariables(second.id, vars({{"from", "b"}}));
+  // a's next command sees b's variable (its cache held "a").
+  a->completeTask(open.id, "m", vars({{"approved", false}}));
+  CHECK(b->instance(second.id).state != Instance::State::running);
+  CHECK(b->variables(second.id).at("from") == "b");
+  CHECK_THROWS_AS(b->completeTask(open.id, "m", {}), Error);  // done: a's completion is on the file
+}
+
+TEST_CASE("engine: the writer's instance cache forgets what a failed command saved") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  // The task's completion saves the parent, then fails starting a child that is not deployed.
+  e->deploy(bpmn("<startEvent id=\"s\"/><userTask id=\"t\" flowable:assignee=\"u\"/>"
+                 "<callActivity id=\"call\" calledElement=\"missing\"/><endEvent id=\"e\"/>"
+                 "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"t\"/><sequenceFlow id=\"2\" sourceRef=\"t\" "
+                 "targetRef=\"call\"/><sequenceFlow id=\"3\" sourceRef=\"call\" targetRef=\"e\"/>"));
+  auto inst = e->start({"p", 0, {}, "", ""});
+  auto task = test::onlyTask(*e, inst.id);
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::not_found, e->completeTask(task.id, "u", {}));
+  // The task is still open, to the engine's next command too: it completes once the child exists.
+  e->deploy(bpmn("<startEvent id=\"cs\"/><endEvent id=\"ce\"/><sequenceFlow id=\"c1\" sourceRef=\"cs\" targetRef=\"ce\"/>",
+                 "", "id=\"missing\" isExecutable=\"true\""));
+  e->completeTask(task.id, "u", {});
+  CHECK(e->instance(inst.id).state == Instance::State::completed);
 }

@@ -441,6 +441,9 @@ TEST_CASE("workorder: the analytics rollups agree with a scan of the rows, and a
                          "DROP TABLE rollup_runs; DROP TABLE rollup_durations; DROP TRIGGER instances_rollup_insert; "
                          "DROP TRIGGER instances_rollup_delete; DROP TRIGGER instances_rollup_update; DROP TRIGGER "
                          "tasks_rollup_insert; DROP TRIGGER tasks_rollup_delete; DROP TRIGGER tasks_rollup_update; "
+                         // schema 20's triggers too: the file goes back to schema 17
+                         "DROP TRIGGER instances_rollup_start; DROP TRIGGER instances_rollup_end; "
+                         "DROP TRIGGER tasks_rollup_complete; "
                          "CREATE INDEX instances_started ON instances(definition_id); CREATE INDEX instances_ended ON "
                          "instances(definition_id); ALTER TABLE wo_types DROP COLUMN working_hours; "
                          "DELETE FROM schema_version WHERE version >= 18",
