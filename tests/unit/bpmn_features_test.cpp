@@ -522,3 +522,26 @@ TEST_CASE("instantiating receive tasks and event-based gateways start their proc
                                  "<message id=\"m\" name=\"inner\"/>", "id=\"nested\" isExecutable=\"true\"")),
                   Error);
 }
+
+TEST_CASE("global tasks: a call activity calls a globalUserTask by its id, with its assignment") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(bpmn("<startEvent id=\"s\"/><callActivity id=\"call\" calledElement=\"review\"/><userTask id=\"after\"/>"
+                 "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"call\"/>"
+                 "<sequenceFlow id=\"2\" sourceRef=\"call\" targetRef=\"after\"/>",
+                 "<globalUserTask id=\"review\" name=\"Review\"><potentialOwner><resourceAssignmentExpression>"
+                 "<formalExpression>user(kermit)</formalExpression></resourceAssignmentExpression></potentialOwner>"
+                 "</globalUserTask>"));
+  auto inst = e->start({"p", 0, {}, "", ""});
+  TaskQuery q;
+  q.elementId = "review";
+  auto ts = e->tasks(q);
+  REQUIRE(ts.size() == 1);
+  CHECK(ts[0].instanceId != inst.id);  // the called instance's
+  CHECK(ts[0].name == "Review");
+  bool kermit = ts[0].assignee == "kermit" ||
+                std::find(ts[0].candidateUsers.begin(), ts[0].candidateUsers.end(), "kermit") != ts[0].candidateUsers.end();
+  CHECK(kermit);
+  e->completeTask(ts[0].id, "kermit");
+  CHECK(openTasksAt(*e, inst.id, "after") == 1);
+}

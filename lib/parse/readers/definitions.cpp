@@ -103,6 +103,56 @@ void readProcess(ReadContext& ctx, pugi::xml_node xml) {
   ctx.definitions.processes.push_back(std::move(p));
 }
 
+// A global task (BPMN 10.2.7) exists to be called: Ordo runs it as a process of the global
+// task's id, start -> the task -> end, so a call activity's calledElement finds it as a process.
+void readGlobalTask(ReadContext& ctx, pugi::xml_node xml, std::string_view local) {
+  static constexpr std::pair<std::string_view, std::string_view> kTasks[] = {
+      {"globalTask", "task"},
+      {"globalUserTask", "userTask"},
+      {"globalManualTask", "manualTask"},
+      {"globalScriptTask", "scriptTask"},
+      {"globalBusinessRuleTask", "businessRuleTask"}};
+  const NodeReaderEntry* entry = nullptr;
+  for (const auto& [global, task] : kTasks)
+    if (global == local) entry = findNodeReader(task);
+  if (!entry) return;
+  auto p = std::make_unique<model::Process>();
+  p->id = ctx.attr(xml, "id");
+  p->name = ctx.attr(xml, "name");
+  p->position = ctx.position(xml);
+  p->scope.id = p->id;
+  ctx.registerId(xml, p->id);
+  if (p->id.empty()) {
+    ctx.executionProblem(xml, "missing_attribute", "<" + std::string(local) + "> has no id");
+    return;
+  }
+  auto node = [&](model::NodeKind kind, std::string id) {
+    auto n = std::make_unique<model::FlowNode>();
+    n->kind = kind;
+    n->id = std::move(id);
+    n->position = p->position;
+    n->scope = &p->scope;
+    return n;
+  };
+  auto task = node(entry->kind, p->id);
+  task->name = p->name;
+  task->extensions = ctx.engineAttrs(xml);
+  entry->read(ctx, xml, *task);
+  p->scope.nodes.push_back(node(model::NodeKind::startEvent, p->id + ":start"));
+  p->scope.nodes.push_back(std::move(task));
+  p->scope.nodes.push_back(node(model::NodeKind::endEvent, p->id + ":end"));
+  for (auto [from, to] : {std::pair{0, 1}, std::pair{1, 2}}) {
+    auto f = std::make_unique<model::SequenceFlow>();
+    f->id = p->id + ":flow" + std::to_string(from + 1);
+    f->position = p->position;
+    f->sourceRef = p->scope.nodes[static_cast<std::size_t>(from)]->id;
+    f->targetRef = p->scope.nodes[static_cast<std::size_t>(to)]->id;
+    f->index = p->scope.flows.size();
+    p->scope.flows.push_back(std::move(f));
+  }
+  ctx.definitions.processes.push_back(std::move(p));
+}
+
 void readCollaboration(ReadContext& ctx, pugi::xml_node xml) {
   model::Collaboration c;
   c.id = ctx.attr(xml, "id");
@@ -202,6 +252,8 @@ void readDefinitions(ReadContext& ctx, pugi::xml_node root) {
     auto id = ctx.attr(c, "id");
     if (local == "process") {
       readProcess(ctx, c);
+    } else if (local.starts_with("global") && local.ends_with("Task") && local != "globalChoreographyTask") {
+      readGlobalTask(ctx, c, local);
     } else if (local == "collaboration") {
       readCollaboration(ctx, c);
     } else if (local == "message") {
