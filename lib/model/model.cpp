@@ -144,6 +144,11 @@ std::string Definitions::messageName(const std::string& ref) const {
   return it == messages.end() || it->second.name.empty() ? ref : it->second.name;
 }
 
+std::string Definitions::escalationCode(const std::string& ref) const {
+  auto it = escalations.find(ref);
+  return it == escalations.end() ? ref : it->second.escalationCode;
+}
+
 std::string Definitions::signalName(const std::string& ref) const {
   auto it = signals.find(ref);
   return it == signals.end() || it->second.name.empty() ? ref : it->second.name;

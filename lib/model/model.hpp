@@ -351,6 +351,7 @@ struct Definitions {
   // Name of the message/signal an id refers to; the id itself when unknown.
   std::string messageName(const std::string& ref) const;
   std::string signalName(const std::string& ref) const;
+  std::string escalationCode(const std::string& ref) const;  // the <escalation>'s code, else ref itself
 };
 
 }  // namespace ordo::model

@@ -81,8 +81,7 @@ const FlowNode* Execution::findCatcher(Token& from, model::EventType type, const
       auto it = defs.errors.find(e.ref);
       return it == defs.errors.end() ? e.ref : it->second.errorCode;
     }
-    auto it = defs.escalations.find(e.ref);
-    return it == defs.escalations.end() ? e.ref : it->second.escalationCode;
+    return defs.escalationCode(e.ref);
   };
   // Specific codes win over catch-alls at the same level.
   auto pick = [&](const std::vector<const FlowNode*>& candidates) -> const FlowNode* {

@@ -530,18 +530,10 @@ std::string Execution::evaluateText(const Token& t, const std::string& text, con
   }
 }
 
-bool Execution::evaluateCondition(const Token& t, const std::string& text, const std::string& elementId) {
+bool Execution::evaluateCondition(const Token& t, const std::string& text, const std::string& elementId,
+                                  const boost::json::object* extra) {
   try {
-    return process_.expression(text).evaluateBool(TokenVariables(*this, t));
-  } catch (const expr::Error& e) {
-    throw Error(ErrorCode::expression_error, std::string(e.what()) + " (element '" + elementId + "')", elementId);
-  }
-}
-
-bool Execution::evaluateConditionWith(const Token& t, const std::string& text, const std::string& elementId,
-                                      const boost::json::object& extra) {
-  try {
-    return process_.expression(text).evaluateBool(TokenVariables(*this, t, nullptr, &extra));
+    return process_.expression(text).evaluateBool(TokenVariables(*this, t, nullptr, extra));
   } catch (const expr::Error& e) {
     throw Error(ErrorCode::expression_error, std::string(e.what()) + " (element '" + elementId + "')", elementId);
   }

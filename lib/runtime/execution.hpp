@@ -108,10 +108,9 @@ class Execution {
   void wait(Token& t) { transition(t, TokenState::waiting); }
   // Outgoing flows of an activity or event: conditions true, unconditional flows, else the default.
   std::vector<const model::SequenceFlow*> selectOutgoing(const Token& t, const model::FlowNode& n, bool exclusive);
-  bool evaluateCondition(const Token& t, const std::string& text, const std::string& elementId);
-  // A condition that also reads `extra`'s names first (a complex gateway's activationCount).
-  bool evaluateConditionWith(const Token& t, const std::string& text, const std::string& elementId,
-                             const boost::json::object& extra);
+  // extra: names read before the variables (a complex gateway's activationCount).
+  bool evaluateCondition(const Token& t, const std::string& text, const std::string& elementId,
+                         const boost::json::object* extra = nullptr);
   boost::json::value evaluate(const Token& t, const std::string& text, const std::string& elementId);
   std::string evaluateText(const Token& t, const std::string& text, const std::string& elementId);
   // `execution` in an expression: ids, business key, activity, variables (getVariable).
@@ -308,10 +307,15 @@ void enterSendTask(Execution&, Token&, const model::FlowNode&);
 bool callServiceHandler(Execution&, Token&, const model::FlowNode&);
 // A message throw or end event's message: its handler's, else the engine's; false as callServiceHandler.
 bool sendMessage(Execution&, Token&, const model::FlowNode&);
+// Throws `def` (a signal definition of `n`, or a behavior event's) from `t` with its payload.
+void throwSignalDefinition(Execution&, Token&, const model::FlowNode& n, const model::EventDefinition& def,
+                           Variables payload);
 void enterExclusiveGateway(Execution&, Token&, const model::FlowNode&);
 void enterParallelGateway(Execution&, Token&, const model::FlowNode&);
 void enterInclusiveGateway(Execution&, Token&, const model::FlowNode&);
 void enterComplexGateway(Execution&, Token&, const model::FlowNode&);
+// Whether a token of `scope` not yet waiting at join `n` could still reach it (inclusive and complex joins).
+bool canStillArrive(Execution&, Id scope, const model::FlowNode& n);
 void enterStartEvent(Execution&, Token&, const model::FlowNode&);
 void enterEndEvent(Execution&, Token&, const model::FlowNode&);
 void enterCatchEvent(Execution&, Token&, const model::FlowNode&);

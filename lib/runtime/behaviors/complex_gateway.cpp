@@ -10,7 +10,6 @@
 #include <algorithm>
 #include <map>
 
-#include "model/graph.hpp"
 #include "runtime/execution.hpp"
 
 namespace ordo::runtime {
@@ -24,17 +23,6 @@ std::string via(const Token& t) {
 
 bool seenIn(const boost::json::array& seen, const std::string& flow) {
   return std::any_of(seen.begin(), seen.end(), [&](const boost::json::value& v) { return v == flow.c_str(); });
-}
-
-// Whether a token outside the gateway could still reach it in this scope.
-bool canStillArrive(Execution& ex, Id scope, const model::FlowNode& n) {
-  const auto& graph = *n.scope->graph;
-  for (auto* c : ex.state().children(scope)) {
-    if (c->element == n.id && c->state == TokenState::joining) continue;
-    const auto* at = ex.process().process->node(c->element);
-    if (at && at->scope == n.scope && (at == &n || graph.reaches(at, &n))) return true;
-  }
-  return false;
 }
 
 }  // namespace
@@ -102,7 +90,7 @@ bool Execution::fireComplexGateways() {
     } else {
       boost::json::object extra{{"activationCount", static_cast<std::int64_t>(chosen.size())},
                                 {"activated", activated}};
-      fire = evaluateConditionWith(*chosen.front(), n.activationCondition, n.id, extra);
+      fire = evaluateCondition(*chosen.front(), n.activationCondition, n.id, &extra);
     }
     if (!fire) continue;
     Token& going = *chosen.front();

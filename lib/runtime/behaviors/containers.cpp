@@ -158,14 +158,10 @@ void Execution::throwBehaviorEvents(Token& inst, const model::FlowNode& n, std::
     for (const auto& e : be.events) {
       Token* still = state_.token(id);
       if (!still) return;
-      if (e.type == model::EventType::signal) {
-        auto name = process_.model().signalName(e.ref);
-        catchSignal(name, {}, false);
-        signalsThrown.push_back({name, {}, false});
-      } else if (e.type == model::EventType::escalation) {
-        auto it = process_.model().escalations.find(e.ref);
-        throwEscalation(*still, it == process_.model().escalations.end() ? e.ref : it->second.escalationCode);
-      }
+      if (e.type == model::EventType::signal)
+        throwSignalDefinition(*this, *still, n, e, {});
+      else if (e.type == model::EventType::escalation)
+        throwEscalation(*still, process_.model().escalationCode(e.ref));
     }
   }
 }

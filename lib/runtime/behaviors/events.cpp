@@ -5,15 +5,9 @@ namespace ordo::runtime {
 
 namespace {
 std::string escalationCode(Execution& ex, const model::FlowNode& n) {
-  const auto& e = *n.event(model::EventType::escalation);
-  auto it = ex.process().model().escalations.find(e.ref);
-  return it == ex.process().model().escalations.end() ? e.ref : it->second.escalationCode;
+  return ex.process().model().escalationCode(n.event(model::EventType::escalation)->ref);
 }
-// A signal reaches this instance's waiting events at once (before the thrower moves on),
-// and every other instance when the command ends.
 void throwSignal(Execution& ex, Token& t, const model::FlowNode& n) {
-  const auto& def = *n.event(model::EventType::signal);
-  auto name = ex.signalName(t, n, def);
   Variables payload;  // flowable:out: what the signal carries
   for (const auto& m : n.call.out) {
     if (m.target.empty()) continue;
@@ -24,11 +18,7 @@ void throwSignal(Execution& ex, Token& t, const model::FlowNode& n) {
     else
       payload[m.target] = nullptr;
   }
-  bool async = def.async;
-  ex.catchSignal(name, payload, async, true);
-  // flowable:scope="processInstance": only this instance and those that called it receive it.
-  bool scoped = ex.instanceScoped(def);
-  if (!scoped || ex.state().row.parentId) ex.signalsThrown.push_back({name, std::move(payload), async, scoped});
+  throwSignalDefinition(ex, t, n, *n.event(model::EventType::signal), std::move(payload));
 }
 
 // A throw event with several definitions throws them all (BPMN 10.4.1, Multiple): signals and
@@ -44,6 +34,17 @@ bool throwEach(Execution& ex, Token& t, const model::FlowNode& n) {
   return ex.state().token(id) != nullptr;
 }
 }  // namespace
+
+// A signal reaches this instance's waiting events at once (before the thrower moves on),
+// and every other instance when the command ends.
+void throwSignalDefinition(Execution& ex, Token& t, const model::FlowNode& n, const model::EventDefinition& def,
+                           Variables payload) {
+  auto name = ex.signalName(t, n, def);
+  ex.catchSignal(name, payload, def.async, true);
+  // flowable:scope="processInstance": only this instance and those that called it receive it.
+  bool scoped = ex.instanceScoped(def);
+  if (!scoped || ex.state().row.parentId) ex.signalsThrown.push_back({name, std::move(payload), def.async, scoped});
+}
 
 void enterStartEvent(Execution& ex, Token& t, const model::FlowNode&) {
   ex.leave(t);

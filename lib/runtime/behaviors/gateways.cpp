@@ -56,15 +56,18 @@ void enterParallelGateway(Execution& ex, Token& t, const model::FlowNode& n) {
   pass(ex, t, n, all);
 }
 
-bool inclusiveJoinReady(Execution& ex, const Token& arrived, const model::FlowNode& n) {
+bool canStillArrive(Execution& ex, Id scope, const model::FlowNode& n) {
   const auto& graph = *n.scope->graph;
-  for (auto* c : ex.state().children(arrived.parent)) {
+  for (auto* c : ex.state().children(scope)) {
     if (c->element == n.id && c->state == TokenState::joining) continue;
     const auto* at = ex.process().process->node(c->element);
-    if (!at || at->scope != n.scope) continue;
-    if (at == &n || graph.reaches(at, &n)) return false;
+    if (at && at->scope == n.scope && (at == &n || graph.reaches(at, &n))) return true;
   }
-  return true;
+  return false;
+}
+
+bool inclusiveJoinReady(Execution& ex, const Token& arrived, const model::FlowNode& n) {
+  return !canStillArrive(ex, arrived.parent, n);
 }
 
 void enterInclusiveGateway(Execution& ex, Token& t, const model::FlowNode& n) {
