@@ -20,9 +20,7 @@ std::string unsupportedEvent(const FlowNode& node) {
           return "a throw event with several definitions other than one signal, one message and one escalation (" +
                  node.label() + ")";
       }
-      const auto& s = node.service;
-      if (seen.count(EventType::message) && (!s.className.empty() || !s.expression.empty() ||
-                                             !s.delegateExpression.empty() || !s.type.empty() || !s.topic.empty()))
+      if (seen.count(EventType::message) && node.service.namesHandler())
         return "a message handed to a handler from a throw event with several definitions (" + node.label() + ")";
       return {};
     }

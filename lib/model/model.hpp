@@ -171,6 +171,10 @@ struct ServiceImplementation {
   std::string topic;
   std::string className, expression, delegateExpression, resultVariable;
   std::string implementation;  // the BPMN implementation attribute
+  // Whether a handler or worker does the work (else a send task or throw event correlates itself).
+  bool namesHandler() const {
+    return !type.empty() || !topic.empty() || !className.empty() || !expression.empty() || !delegateExpression.empty();
+  }
 };
 
 struct CallDefinition {

@@ -8,11 +8,6 @@ namespace ordo::runtime {
 
 namespace {
 
-bool namesImplementation(const model::ServiceImplementation& s) {
-  return !s.type.empty() || !s.topic.empty() || !s.className.empty() || !s.expression.empty() ||
-         !s.delegateExpression.empty();
-}
-
 void throwMessage(Execution& ex, Token& t, const model::FlowNode& n) {
   const auto* def = n.event(model::EventType::message);
   Execution::ThrownMessage m;
@@ -44,13 +39,13 @@ bool namesNoMessage(const model::FlowNode& n) {
 }  // namespace
 
 bool sendMessage(Execution& ex, Token& t, const model::FlowNode& n) {
-  if (namesImplementation(n.service)) return callServiceHandler(ex, t, n);
+  if (n.service.namesHandler()) return callServiceHandler(ex, t, n);
   if (!namesNoMessage(n)) throwMessage(ex, t, n);
   return true;
 }
 
 void enterSendTask(Execution& ex, Token& t, const model::FlowNode& n) {
-  if (namesImplementation(n.service)) {
+  if (n.service.namesHandler()) {
     enterServiceTask(ex, t, n);
     return;
   }
