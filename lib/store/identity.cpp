@@ -244,7 +244,8 @@ void deleteInstanceRows(Connection& c, Id instance, bool keepHistory) {
   c.prepare("DELETE FROM task_candidates WHERE task_id IN (SELECT id FROM tasks WHERE instance_id = ?)")
       .bind(1, instance)
       .run();
-  for (const char* table : {"tokens", "variables", "tasks", "jobs", "subscriptions", "incidents", "inbox"})
+  c.prepare("DELETE FROM instance_runtime WHERE instance_id = ?").bind(1, instance).run();
+  for (const char* table : {"tasks", "jobs", "subscriptions", "incidents", "inbox"})
     c.prepare(std::string("DELETE FROM ") + table + " WHERE instance_id = ?").bind(1, instance).run();
   if (!keepHistory) {
     c.prepare("DELETE FROM history WHERE instance_id = ?").bind(1, instance).run();

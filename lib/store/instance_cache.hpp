@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "runtime/state.hpp"
+#include "store/runtime_record.hpp"
 
 namespace ordo::store {
 
@@ -25,28 +26,15 @@ class InstanceCache {
   void clear() { entries_.clear(); }
   std::size_t size() const { return entries_.size(); }
 
-  // After saveInstance wrote `s`: keeps what a load would now return.
-  void saved(const runtime::InstanceState& s) {
+  // After saveInstance wrote `s`, whose tokens and variables read back as `settled`: keeps what
+  // a load would now return.
+  void saved(const runtime::InstanceState& s, SettledRuntime settled) {
     if (entries_.size() >= kCapacity && !entries_.count(s.row.id)) entries_.clear();
     runtime::InstanceState& c = entries_[s.row.id];
     c = runtime::InstanceState{};
     c.row = s.row;
-    c.variables = s.variables;
-    for (const auto& [id, t] : s.tokens) {
-      if (!t.removed) {
-        auto& k = c.tokens.emplace(id, t).first->second;
-        k.isNew = k.dirty = false;
-        continue;
-      }
-      // As saveInstance left the rows: the process token's variables move to scope 0, others go.
-      auto vs = c.variables.find(id);
-      if (vs == c.variables.end()) continue;
-      if (t.parent == 0)
-        for (const auto& [name, value] : vs->second) c.variables[0][name] = value;
-      c.variables.erase(id);
-    }
-    for (auto it = c.variables.begin(); it != c.variables.end();)
-      it = it->second.empty() ? c.variables.erase(it) : std::next(it);
+    c.tokens = std::move(settled.tokens);
+    c.variables = std::move(settled.variables);
     for (const auto& tr : s.tasks)
       if (tr.task.state == Task::State::open) {
         c.tasks.push_back(tr);

@@ -1,8 +1,10 @@
 // Instances: their rows, loading one whole and saving what a command changed.
 #include <algorithm>
+#include <optional>
 #include <variant>
 
 #include "store/instance_cache.hpp"
+#include "store/runtime_record.hpp"
 #include "store/rows.hpp"
 
 namespace ordo::store {
@@ -45,24 +47,9 @@ bool loadInstance(Connection& c, Id id, InstanceState& s, const InstanceCache* c
 namespace {
 void loadRuntimeRows(Connection& c, Id id, InstanceState& s) {
   {
-    auto& q = c.prepare("SELECT id, parent_id, element_id, state, data FROM tokens WHERE instance_id = ?");
+    auto& q = c.prepare("SELECT tokens, variables FROM instance_runtime WHERE instance_id = ?");
     q.bind(1, id);
-    while (q.step()) {
-      Token t;
-      t.id = q.int64(0);
-      t.parent = q.isNull(1) ? 0 : q.int64(1);
-      t.element = q.text(2);
-      t.state = runtime::tokenStateFrom(q.text(3));
-      auto data = q.text(4);
-      if (!data.empty()) t.data = boost::json::parse(data).as_object();
-      s.tokens.emplace(t.id, std::move(t));
-    }
-    q.reset();
-  }
-  {
-    auto& q = c.prepare("SELECT scope_id, name, value FROM variables WHERE instance_id = ?");
-    q.bind(1, id);
-    while (q.step()) s.variables[q.int64(0)][q.text(1)] = parseJson(q.text(2));
+    if (q.step()) decodeRuntime(q.text(0), q.text(1), s);
     q.reset();
   }
   {
@@ -168,7 +155,7 @@ void writeHistory(Connection& c, Id instance, std::vector<runtime::HistoryRecord
 
 }  // namespace
 
-void saveInstance(Connection& c, InstanceState& s) {
+void saveInstance(Connection& c, InstanceState& s, InstanceCache* cache) {
   auto& r = s.row;
   if (s.isNew) {
     // NULLs bound, not written and then cleared: the analytics triggers see one insert.
@@ -205,53 +192,22 @@ void saveInstance(Connection& c, InstanceState& s) {
       throw Error(ErrorCode::conflict, "instance " + std::to_string(r.id) + " was changed by another command");
     ++r.revision;
   }
-  for (const auto& [scope, name] : s.dirtyVariables) {
-    auto vs = s.variables.find(scope);
-    bool present = vs != s.variables.end() && vs->second.contains(name);
-    if (present)
-      c.prepare("INSERT OR REPLACE INTO variables(instance_id, scope_id, name, value) VALUES (?,?,?,?)")
-          .bind(1, r.id)
-          .bind(2, scope)
-          .bind(3, name)
-          .bind(4, json(vs->second.at(name)))
-          .run();
-    else
-      c.prepare("DELETE FROM variables WHERE instance_id = ? AND scope_id = ? AND name = ?")
-          .bind(1, r.id)
-          .bind(2, scope)
-          .bind(3, name)
-          .run();
-  }
-  s.dirtyVariables.clear();
-  for (auto& [id, t] : s.tokens) {
-    if (t.removed) {
-      if (!t.isNew) c.prepare("DELETE FROM tokens WHERE id = ?").bind(1, id).run();
-      // The process token's variables outlive it, as the finished instance's variables (scope 0).
-      if (t.parent == 0)
-        c.prepare("UPDATE variables SET scope_id = 0 WHERE instance_id = ? AND scope_id = ?")
-            .bind(1, r.id)
-            .bind(2, id)
-            .run();
-      else
-        c.prepare("DELETE FROM variables WHERE instance_id = ? AND scope_id = ?").bind(1, r.id).bind(2, id).run();
-      continue;
+  // The token tree and variables: one row, rewritten whole when it changed (runtime_record.hpp).
+  const bool changed = runtimeChanged(s);
+  std::optional<SettledRuntime> settled;
+  if (cache || changed) settled = settle(s);
+  if (changed) {
+    const std::string tokens = encodeTokens(settled->tokens), variables = encodeVariables(settled->variables);
+    const char* update = "UPDATE instance_runtime SET tokens = ?2, variables = ?3 WHERE instance_id = ?1";
+    const char* insert = "INSERT INTO instance_runtime(instance_id, tokens, variables) VALUES (?1, ?2, ?3)";
+    bool written = false;
+    if (!s.isNew) {
+      c.prepare(update).bind(1, r.id).bind(2, tokens).bind(3, variables).run();
+      written = c.changes() == 1;
     }
-    if (!t.isNew && !t.dirty) continue;
-    auto& q = c.prepare(
-        t.isNew ? "INSERT INTO tokens(instance_id, parent_id, element_id, state, data, id) VALUES (?,?,?,?,?,?)"
-                : "UPDATE tokens SET instance_id = ?, parent_id = ?, element_id = ?, state = ?, data = ? WHERE id = ?");
-    q.bind(1, r.id);
-    if (t.parent)
-      q.bind(2, t.parent);
-    else
-      q.bindNull(2);
-    q.bind(3, t.element).bind(4, runtime::toString(t.state));
-    if (t.data.empty())
-      q.bindNull(5);
-    else
-      q.bind(5, json(t.data));
-    q.bind(6, id).run();
-    t.isNew = t.dirty = false;
+    if (!written) c.prepare(insert).bind(1, r.id).bind(2, tokens).bind(3, variables).run();
+    for (auto& [id, t] : s.tokens) t.isNew = t.dirty = false;
+    s.dirtyVariables.clear();
   }
   for (auto& tr : s.tasks) {
     auto& t = tr.task;
@@ -355,6 +311,7 @@ void saveInstance(Connection& c, InstanceState& s) {
   s.inbox.clear();
   writeHistory(c, r.id, s.history);
   s.isNew = s.rowDirty = false;
+  if (cache) cache->saved(s, std::move(*settled));
 }
 
 namespace {

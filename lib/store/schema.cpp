@@ -328,6 +328,56 @@ ALTER TABLE id_next ADD COLUMN pending_choices INTEGER NOT NULL DEFAULT 0;
 )sql",
 };
 
+// 21: an instance's token tree and variables as one row (store/runtime_record.hpp) instead of a
+// row per token and per variable; the old tables become views of the same, for reading.
+const char* kRuntimeRecord = R"sql(
+CREATE TABLE instance_runtime(instance_id INTEGER PRIMARY KEY, tokens TEXT NOT NULL, variables TEXT NOT NULL);
+INSERT INTO instance_runtime(instance_id, tokens, variables)
+SELECT i.id,
+  coalesce((SELECT json_group_array(json_array(t.id, t.parent_id, t.element_id, t.state, json(t.data)))
+            FROM (SELECT * FROM tokens WHERE instance_id = i.id ORDER BY id) t), '[]'),
+  coalesce((SELECT json_group_object(CAST(g.scope_id AS TEXT), json(g.vars))
+            FROM (SELECT scope_id, json_group_object(name, json(value)) AS vars FROM variables
+                  WHERE instance_id = i.id GROUP BY scope_id) g), '{}')
+FROM instances i
+WHERE EXISTS (SELECT 1 FROM tokens WHERE instance_id = i.id) OR EXISTS (SELECT 1 FROM variables WHERE instance_id = i.id);
+DROP TABLE tokens;
+DROP TABLE variables;
+CREATE VIEW tokens(id, instance_id, parent_id, element_id, state, data) AS
+  SELECT json_extract(t.value, '$[0]'), r.instance_id, json_extract(t.value, '$[1]'), json_extract(t.value, '$[2]'),
+         json_extract(t.value, '$[3]'), json_extract(t.value, '$[4]')
+  FROM instance_runtime r, json_each(r.tokens) t;
+CREATE VIEW variables(instance_id, scope_id, name, value) AS
+  SELECT r.instance_id, CAST(g.key AS INTEGER), v.key,
+         CASE v.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN 'null' ELSE json_quote(v.value) END
+  FROM instance_runtime r, json_each(r.variables) g, json_each(g.value) v;
+)sql";
+
+// The same for PostgreSQL (its JSON functions differ).
+const char* kRuntimeRecordPostgres = R"sql(
+CREATE TABLE instance_runtime(instance_id BIGINT PRIMARY KEY, tokens TEXT NOT NULL, variables TEXT NOT NULL);
+INSERT INTO instance_runtime(instance_id, tokens, variables)
+SELECT i.id,
+  coalesce((SELECT jsonb_agg(jsonb_build_array(t.id, t.parent_id, t.element_id, t.state, t.data::jsonb) ORDER BY t.id)
+            FROM tokens t WHERE t.instance_id = i.id), '[]'::jsonb)::text,
+  coalesce((SELECT jsonb_object_agg(g.scope_id::text, g.vars)
+            FROM (SELECT scope_id, jsonb_object_agg(name, value::jsonb) AS vars FROM variables
+                  WHERE instance_id = i.id GROUP BY scope_id) g), '{}'::jsonb)::text
+FROM instances i
+WHERE EXISTS (SELECT 1 FROM tokens WHERE instance_id = i.id) OR EXISTS (SELECT 1 FROM variables WHERE instance_id = i.id);
+-- Token ids still come from the table's sequence: it outlives the table.
+ALTER SEQUENCE tokens_id_seq OWNED BY NONE;
+DROP TABLE tokens;
+DROP TABLE variables;
+CREATE VIEW tokens(id, instance_id, parent_id, element_id, state, data) AS
+  SELECT (t.value->>0)::bigint, r.instance_id, (t.value->>1)::bigint, t.value->>2, t.value->>3,
+         CASE WHEN jsonb_typeof(t.value->4) = 'object' THEN (t.value->4)::text END
+  FROM instance_runtime r, jsonb_array_elements(r.tokens::jsonb) t(value);
+CREATE VIEW variables(instance_id, scope_id, name, value) AS
+  SELECT r.instance_id, g.key::bigint, v.key, v.value::text
+  FROM instance_runtime r, jsonb_each(r.variables::jsonb) g, jsonb_each(g.value) v;
+)sql";
+
 // Migrations from 18 on may be built from parts (the rollups' triggers share their statements).
 const std::vector<std::string>& migrations() {
   static const std::vector<std::string> all = [] {
@@ -335,6 +385,7 @@ const std::vector<std::string>& migrations() {
     v.push_back(rollupMigration());  // 18: 报告分析's rollups
     v.push_back("ALTER TABLE wo_types ADD COLUMN working_hours TEXT;");  // 19: SLAs in working time
     v.push_back(rollupFastPathMigration());  // 20: the rollups' triggers, a plain upsert for the common cases
+    v.push_back(kRuntimeRecord);  // 21: tokens and variables as one record per instance
     return v;
   }();
   return all;
@@ -347,7 +398,8 @@ const std::vector<std::string>& migrations() {
 // (scripts/with-postgres ctest -R pg.); only if its translation fails, add a case below.
 std::string postgresMigration(int version) {
   if (version == 18) return rollupMigrationPostgres();  // triggers are written per database
-  if (version == 20) return "SELECT 1";  // SQLite's triggers only: PostgreSQL's functions stay as 18 made them
+  if (version == 20) return "SELECT 1";
+  if (version == 21) return kRuntimeRecordPostgres;  // SQLite's triggers only: PostgreSQL's functions stay as 18 made them
   std::string sql = translateDdlToPostgres(migrations()[static_cast<std::size_t>(version - 1)]);
   switch (version) {
     case 14:

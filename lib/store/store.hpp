@@ -85,8 +85,9 @@ std::optional<Instance> instanceById(Connection& c, Id id);
 class InstanceCache;
 // false: no such instance. With a cache: an entry at the row's revision stands in for the rows.
 bool loadInstance(Connection& c, Id id, runtime::InstanceState& out, const InstanceCache* cache = nullptr);
-// Writes what changed; fails with conflict when the revision moved since loading.
-void saveInstance(Connection& c, runtime::InstanceState& s);
+// Writes what changed; fails with conflict when the revision moved since loading. With `cache`,
+// the cache keeps what a load would now read back.
+void saveInstance(Connection& c, runtime::InstanceState& s, InstanceCache* cache = nullptr);
 std::vector<Instance> queryInstances(Connection& c, const InstanceQuery& q);
 std::int64_t countInstances(Connection& c, const InstanceQuery& q);  // offset and limit ignored
 std::vector<Id> childInstances(Connection& c, Id parent);

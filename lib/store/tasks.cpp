@@ -3,6 +3,7 @@
 #include <variant>
 
 #include "store/rows.hpp"
+#include "store/runtime_record.hpp"
 
 namespace ordo::store {
 
@@ -101,27 +102,35 @@ std::vector<std::string> waitingElements(Connection& c, Id instance) {
   // The instance and every instance its call activities started, at any depth.
   auto& q = c.prepare(
       "WITH RECURSIVE tree(id) AS (SELECT ?1 UNION ALL SELECT i.id FROM instances i JOIN tree t ON i.parent_id = t.id) "
-      "SELECT element_id FROM tokens WHERE instance_id IN (SELECT id FROM tree) AND state = 'waiting' ORDER BY id");
+      "SELECT tokens FROM instance_runtime WHERE instance_id IN (SELECT id FROM tree)");
   q.bind(1, instance);
-  return rows(q, [](Statement& row) -> std::string { return row.text(0); });
+  std::map<Id, std::string> waiting;  // by token id, the order the elements are listed in
+  InstanceState s;
+  while (q.step()) {
+    decodeRuntime(q.text(0), {}, s);
+    for (auto& [id, t] : s.tokens)
+      if (t.state == runtime::TokenState::waiting) waiting.emplace(id, std::move(t.element));
+  }
+  q.reset();
+  std::vector<std::string> out;
+  for (auto& [id, element] : waiting) out.push_back(std::move(element));
+  return out;
 }
 
 Variables processVariables(Connection& c, Id instance) {
-  auto& q = c.prepare(
-      "SELECT v.name, v.value FROM variables v JOIN tokens t ON t.id = v.scope_id WHERE v.instance_id = ? AND "
-      "t.parent_id IS NULL");
+  auto& q = c.prepare("SELECT tokens, variables FROM instance_runtime WHERE instance_id = ?");
   q.bind(1, instance);
-  Variables out;
-  while (q.step()) out[q.text(0)] = parseJson(q.text(1));
+  InstanceState s;
+  if (q.step()) decodeRuntime(q.text(0), q.text(1), s);
   q.reset();
-  if (out.empty()) {
-    // A finished instance has no tokens; its last process variables stay under scope 0.
-    auto& f = c.prepare("SELECT name, value FROM variables WHERE instance_id = ? AND scope_id = 0");
-    f.bind(1, instance);
-    while (f.step()) out[f.text(0)] = parseJson(f.text(1));
-    f.reset();
-  }
-  return out;
+  // The process token's scope; a finished instance has no tokens, its last process variables
+  // stay under scope 0.
+  Id scope = 0;
+  for (const auto& [id, t] : s.tokens)
+    if (t.parent == 0) scope = id;
+  auto vs = s.variables.find(scope);
+  if (vs == s.variables.end() && scope != 0) vs = s.variables.find(0);
+  return vs == s.variables.end() ? Variables{} : std::move(vs->second);
 }
 
 }  // namespace ordo::store

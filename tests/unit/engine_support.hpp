@@ -162,6 +162,21 @@ inline std::string sample(const std::string& name) {
   return readText(std::string(ORDO_SAMPLES) + "/" + name);
 }
 
+// Takes a SQLite file of the current schema back to schema 20's layout: tokens and variables as
+// tables of a row each (filled from the schema-21 views), no instance_runtime.
+inline constexpr const char* kBackToSchema20 = R"sql(
+CREATE TABLE tokens_v20(id INTEGER PRIMARY KEY, instance_id INTEGER NOT NULL, parent_id INTEGER,
+  element_id TEXT NOT NULL, state TEXT NOT NULL, data TEXT);
+INSERT INTO tokens_v20 SELECT * FROM tokens;
+CREATE TABLE variables_v20(instance_id INTEGER NOT NULL, scope_id INTEGER NOT NULL, name TEXT NOT NULL,
+  value TEXT NOT NULL, PRIMARY KEY(instance_id, scope_id, name)) WITHOUT ROWID;
+INSERT INTO variables_v20 SELECT * FROM variables;
+DROP VIEW tokens; DROP VIEW variables; DROP TABLE instance_runtime;
+ALTER TABLE tokens_v20 RENAME TO tokens; ALTER TABLE variables_v20 RENAME TO variables;
+CREATE INDEX tokens_instance ON tokens(instance_id);
+DELETE FROM schema_version WHERE version >= 21;
+)sql";
+
 inline Task onlyTask(Engine& e, Id instance) {
   TaskQuery q;
   q.instanceId = instance;

@@ -5,6 +5,9 @@
 #include "store/schema.hpp"
 #include "store/store.hpp"
 
+#include <algorithm>
+#include <map>
+
 using namespace ordo;
 
 namespace {
@@ -73,6 +76,95 @@ TEST_CASE("store: reopening does not migrate twice, a newer schema is refused", 
     CHECK(e.code() == ErrorCode::wrong_state);
     CHECK(std::string(e.what()).find("999") != std::string::npos);
   }
+}
+
+namespace {
+std::string rowsOf(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  std::string out;
+  sqlite3_exec(
+      db, sql,
+      [](void* o, int n, char** v, char**) {
+        for (int i = 0; i < n; ++i) *static_cast<std::string*>(o) += std::string(v[i] ? v[i] : "NULL") + "|";
+        *static_cast<std::string*>(o) += "\n";
+        return 0;
+      },
+      &out, nullptr);
+  sqlite3_close(db);
+  return out;
+}
+}  // namespace
+
+TEST_CASE("store: a schema-20 file (a row per token and per variable) upgrades to one record per instance, and its "
+          "instances go on",
+          "[sqlite]") {
+  test::TempDb db;
+  Id countersign = 0, finished = 0, odd = 0;
+  std::map<Id, Variables> variables;
+  std::map<Id, std::vector<std::string>> waiting;
+  auto e = test::openEngine(db);
+  e->deploy(test::sample("purchase-countersign.bpmn"));
+  e->deploy(test::sample("leave-approval.bpmn"));
+  {
+    Variables v;
+    v["approvers"] = boost::json::array{"a", "b", "c"};
+    countersign = e->start({"purchaseCountersign", 0, v, "", ""}).id;
+    TaskQuery q;
+    q.instanceId = countersign;
+    q.assignee = "a";
+    e->completeTask(e->tasks(q).at(0).id, "a");
+  }
+  {
+    Variables v;
+    v["manager"] = "m";
+    v["days"] = 1;
+    finished = e->start({"leaveApproval", 0, v, "", ""}).id;
+    e->completeTask(test::onlyTask(*e, finished).id, "m", {{"approved", true}});
+    REQUIRE(e->instance(finished).ended());
+    v["reason"] = "家里有事 \"急\"\n";
+    v["detail"] = boost::json::object{{"from", "2026-12-01"}, {"half", boost::json::array{1.5, nullptr, false}}};
+    odd = e->start({"leaveApproval", 0, v, "", ""}).id;
+  }
+  for (Id i : {countersign, finished, odd}) {
+    variables[i] = e->variables(i);
+    waiting[i] = e->waitingAt(i);
+  }
+  e.reset();
+  const char* tokensSql = "SELECT * FROM tokens ORDER BY id";
+  const char* variablesSql = "SELECT * FROM variables ORDER BY 1, 2, 3";
+  const auto tokens = rowsOf(db.path(), tokensSql), vars = rowsOf(db.path(), variablesSql);
+  CHECK(std::count(tokens.begin(), tokens.end(), '\n') >= 6);  // the MI body, its three instances, two processes
+  {
+    sqlite3* raw = nullptr;
+    sqlite3_open(db.path().c_str(), &raw);
+    REQUIRE(sqlite3_exec(raw, test::kBackToSchema20, nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(raw);
+  }
+  CHECK(rowsOf(db.path(), "SELECT type FROM sqlite_master WHERE name IN ('tokens', 'variables')") == "table|\ntable|\n");
+  CHECK(rowsOf(db.path(), tokensSql) == tokens);
+
+  e = test::openEngine(db);  // migrates to 21
+  CHECK(rowsOf(db.path(), "SELECT max(version) FROM schema_version") ==
+        std::to_string(store::schemaVersion()) + "|\n");
+  CHECK(rowsOf(db.path(), "SELECT type FROM sqlite_master WHERE name IN ('tokens', 'variables')") == "view|\nview|\n");
+  CHECK(rowsOf(db.path(), tokensSql) == tokens);
+  CHECK(rowsOf(db.path(), variablesSql) == vars);
+  for (Id i : {countersign, finished, odd}) {
+    CHECK(e->variables(i) == variables[i]);
+    CHECK(e->waitingAt(i) == waiting[i]);
+  }
+  for (const char* who : {"b", "c"}) {
+    TaskQuery q;
+    q.instanceId = countersign;
+    q.assignee = who;
+    e->completeTask(e->tasks(q).at(0).id, who);
+  }
+  CHECK(e->instance(countersign).state == Instance::State::completed);
+  CHECK(e->variables(countersign).at("approvers") == variables[countersign].at("approvers"));
+  e->completeTask(test::onlyTask(*e, odd).id, "m", {{"approved", false}});
+  CHECK(e->instance(odd).ended());
+  CHECK(e->variables(odd).at("reason") == variables[odd].at("reason"));
 }
 
 TEST_CASE("store: a save over a revision that moved fails with conflict and writes nothing", "[sqlite]") {

@@ -437,6 +437,7 @@ TEST_CASE("workorder: the analytics rollups agree with a scan of the rows, and a
   {
     sqlite3* db = nullptr;
     sqlite3_open(f.db.path().c_str(), &db);
+    REQUIRE(sqlite3_exec(db, test::kBackToSchema20, nullptr, nullptr, nullptr) == SQLITE_OK);
     REQUIRE(sqlite3_exec(db,
                          "DROP TABLE rollup_runs; DROP TABLE rollup_durations; DROP TRIGGER instances_rollup_insert; "
                          "DROP TRIGGER instances_rollup_delete; DROP TRIGGER instances_rollup_update; DROP TRIGGER "
