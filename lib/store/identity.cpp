@@ -121,7 +121,11 @@ void addInbox(Connection& c, const std::string& user, const std::string& type, I
 }
 
 std::int64_t countOperations(Connection& c, Id task, const std::string& action, std::int64_t since) {
-  auto& q = c.prepare("SELECT count(*) FROM history WHERE action = ? AND task_id = ? AND at >= ?");
+  // Through the task's instance (history_instance): an index by action would be written by every
+  // operation for the sake of this rare check (schema 22 dropped it).
+  auto& q = c.prepare(
+      "SELECT count(*) FROM history WHERE instance_id = (SELECT instance_id FROM tasks WHERE id = ?2) AND "
+      "task_id = ?2 AND action = ?1 AND at >= ?3");
   q.bind(1, action).bind(2, task).bind(3, since);
   q.step();
   auto n = q.int64(0);

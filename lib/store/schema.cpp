@@ -386,6 +386,8 @@ const std::vector<std::string>& migrations() {
     v.push_back("ALTER TABLE wo_types ADD COLUMN working_hours TEXT;");  // 19: SLAs in working time
     v.push_back(rollupFastPathMigration());  // 20: the rollups' triggers, a plain upsert for the common cases
     v.push_back(kRuntimeRecord);  // 21: tokens and variables as one record per instance
+    // 22: no index by action: every operation wrote it, only the urge limit read it (now by instance).
+    v.push_back("DROP INDEX history_action;");
     return v;
   }();
   return all;
@@ -398,8 +400,9 @@ const std::vector<std::string>& migrations() {
 // (scripts/with-postgres ctest -R pg.); only if its translation fails, add a case below.
 std::string postgresMigration(int version) {
   if (version == 18) return rollupMigrationPostgres();  // triggers are written per database
-  if (version == 20) return "SELECT 1";
-  if (version == 21) return kRuntimeRecordPostgres;  // SQLite's triggers only: PostgreSQL's functions stay as 18 made them
+  if (version == 20) return "SELECT 1";  // SQLite's triggers only: PostgreSQL's functions stay as 18 made them
+  if (version == 21) return kRuntimeRecordPostgres;
+  if (version == 22) return "DROP INDEX IF EXISTS history_action";
   std::string sql = translateDdlToPostgres(migrations()[static_cast<std::size_t>(version - 1)]);
   switch (version) {
     case 14:

@@ -126,14 +126,18 @@ TEST_CASE("store: a schema-20 file (a row per token and per variable) upgrades t
     v["detail"] = boost::json::object{{"from", "2026-12-01"}, {"half", boost::json::array{1.5, nullptr, false}}};
     odd = e->start({"leaveApproval", 0, v, "", ""}).id;
   }
+  std::map<Id, std::vector<HistoryEntry>> history;
   for (Id i : {countersign, finished, odd}) {
     variables[i] = e->variables(i);
     waiting[i] = e->waitingAt(i);
+    history[i] = e->history(i);
   }
   e.reset();
   const char* tokensSql = "SELECT * FROM tokens ORDER BY id";
   const char* variablesSql = "SELECT * FROM variables ORDER BY 1, 2, 3";
-  const auto tokens = rowsOf(db.path(), tokensSql), vars = rowsOf(db.path(), variablesSql);
+  const char* historySql = "SELECT * FROM history ORDER BY id";
+  const auto tokens = rowsOf(db.path(), tokensSql), vars = rowsOf(db.path(), variablesSql),
+             entries = rowsOf(db.path(), historySql);
   CHECK(std::count(tokens.begin(), tokens.end(), '\n') >= 6);  // the MI body, its three instances, two processes
   {
     sqlite3* raw = nullptr;
@@ -143,6 +147,7 @@ TEST_CASE("store: a schema-20 file (a row per token and per variable) upgrades t
   }
   CHECK(rowsOf(db.path(), "SELECT type FROM sqlite_master WHERE name IN ('tokens', 'variables')") == "table|\ntable|\n");
   CHECK(rowsOf(db.path(), tokensSql) == tokens);
+  CHECK(rowsOf(db.path(), historySql) == entries);
 
   e = test::openEngine(db);  // migrates to 21
   CHECK(rowsOf(db.path(), "SELECT max(version) FROM schema_version") ==
@@ -150,9 +155,19 @@ TEST_CASE("store: a schema-20 file (a row per token and per variable) upgrades t
   CHECK(rowsOf(db.path(), "SELECT type FROM sqlite_master WHERE name IN ('tokens', 'variables')") == "view|\nview|\n");
   CHECK(rowsOf(db.path(), tokensSql) == tokens);
   CHECK(rowsOf(db.path(), variablesSql) == vars);
+  CHECK(rowsOf(db.path(), historySql) == entries);
   for (Id i : {countersign, finished, odd}) {
     CHECK(e->variables(i) == variables[i]);
     CHECK(e->waitingAt(i) == waiting[i]);
+    auto h = e->history(i);
+    REQUIRE(h.size() == history[i].size());
+    for (std::size_t k = 0; k < h.size(); ++k) {
+      CHECK(h[k].id == history[i][k].id);
+      CHECK(h[k].kind == history[i][k].kind);
+      CHECK(h[k].elementId == history[i][k].elementId);
+      CHECK(h[k].actor == history[i][k].actor);
+      CHECK(h[k].action == history[i][k].action);
+    }
   }
   for (const char* who : {"b", "c"}) {
     TaskQuery q;
@@ -165,6 +180,11 @@ TEST_CASE("store: a schema-20 file (a row per token and per variable) upgrades t
   e->completeTask(test::onlyTask(*e, odd).id, "m", {{"approved", false}});
   CHECK(e->instance(odd).ended());
   CHECK(e->variables(odd).at("reason") == variables[odd].at("reason"));
+  // New entries follow the migrated ones: ids keep rising, none given twice.
+  auto after = e->history(countersign);
+  REQUIRE(after.size() > history[countersign].size());
+  for (std::size_t k = 1; k < after.size(); ++k) CHECK(after[k].id > after[k - 1].id);
+  CHECK(after.back().kind == "instance_completed");
 }
 
 TEST_CASE("store: a save over a revision that moved fails with conflict and writes nothing", "[sqlite]") {
