@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <string_view>
 #include <vector>
 
 namespace ordo::store {
@@ -81,7 +82,10 @@ SqliteConnection::SqliteConnection(const std::string& path, bool readOnly, int f
   (void)memstatus;
   int flags =
       (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX | flagsExtra;
-  int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+  // ORDO_WAL_GATHER=0: SQLite's own writes, a frame header and a page at a time (to compare).
+  const char* gather = std::getenv("ORDO_WAL_GATHER");
+  const char* vfs = gather && std::string_view(gather) == "0" ? nullptr : walGatheringVfs();
+  int rc = sqlite3_open_v2(path.c_str(), &db_, flags, vfs);
   if (rc != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close(db_);

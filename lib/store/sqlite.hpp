@@ -42,6 +42,10 @@ class SqliteStatement final : public Statement {
   bool started_ = false;  // stepped since the last reset
 };
 
+// The VFS that writes a transaction's WAL frames with one system call (wal_vfs.cpp), registered
+// on first use over whatever VFS is the default at each open; nullptr if it could not register.
+const char* walGatheringVfs();
+
 class SqliteConnection final : public Connection {
  public:
   SqliteConnection(const std::string& path, bool readOnly, int flagsExtra = 0);
