@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <mutex>
 #include <string>
 
 #include "store/sqlite.hpp"
@@ -31,6 +32,8 @@ struct WalFile {
   bool gather;          // a -wal file
   int pageSize;         // from the log's header once written or read; 0: unknown
   sqlite3_int64 start;  // where `pending` goes
+  // The group commit syncs the log from its own thread while the writer writes the next batch.
+  std::mutex* lock;
   std::string* pending;
   sqlite3_int64 headerAt;  // the frame header written last, and whether it ends a transaction
   bool commitFrame;
@@ -44,6 +47,7 @@ std::uint32_t be32(const void* p) {
   return (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) | b[3];
 }
 
+// With w->lock held.
 int flush(WalFile* w) {
   if (!w->pending || w->pending->empty()) return SQLITE_OK;
   int rc = SQLITE_OK;
@@ -56,17 +60,23 @@ int flush(WalFile* w) {
   return rc;
 }
 
+int flushLocked(WalFile* w) {
+  std::lock_guard hold(*w->lock);
+  return flush(w);
+}
+
 int xClose(sqlite3_file* f) {
   auto* w = self(f);
-  int rc = flush(w);
+  int rc = flushLocked(w);
   int rc2 = w->real->pMethods ? w->real->pMethods->xClose(w->real) : SQLITE_OK;
   delete w->pending;
+  delete w->lock;
   sqlite3_free(w->real);
   return rc != SQLITE_OK ? rc : rc2;
 }
 int xRead(sqlite3_file* f, void* p, int n, sqlite3_int64 off) {
   auto* w = self(f);
-  if (int rc = flush(w); rc != SQLITE_OK) return rc;
+  if (int rc = flushLocked(w); rc != SQLITE_OK) return rc;
   int rc = w->real->pMethods->xRead(w->real, p, n, off);
   if (w->gather && off == 0 && n >= 32 && rc == SQLITE_OK) w->pageSize = static_cast<int>(be32(static_cast<char*>(p) + 8));
   return rc;
@@ -74,6 +84,7 @@ int xRead(sqlite3_file* f, void* p, int n, sqlite3_int64 off) {
 int xWrite(sqlite3_file* f, const void* p, int n, sqlite3_int64 off) {
   auto* w = self(f);
   if (!w->gather) return w->real->pMethods->xWrite(w->real, p, n, off);
+  std::lock_guard hold(*w->lock);
   const sqlite3_int64 frame = w->pageSize ? 24 + w->pageSize : 0;
   const bool header = frame && off >= 32 && (off - 32) % frame == 0 && (n == 24 || n == frame);
   const bool page = frame && !header && n == w->pageSize && off == w->headerAt + 24;
@@ -98,17 +109,17 @@ int xWrite(sqlite3_file* f, const void* p, int n, sqlite3_int64 off) {
 }
 int xTruncate(sqlite3_file* f, sqlite3_int64 size) {
   auto* w = self(f);
-  if (int rc = flush(w); rc != SQLITE_OK) return rc;
+  if (int rc = flushLocked(w); rc != SQLITE_OK) return rc;
   return w->real->pMethods->xTruncate(w->real, size);
 }
 int xSync(sqlite3_file* f, int flags) {
   auto* w = self(f);
-  if (int rc = flush(w); rc != SQLITE_OK) return rc;
+  if (int rc = flushLocked(w); rc != SQLITE_OK) return rc;  // the fsync itself without the lock
   return w->real->pMethods->xSync(w->real, flags);
 }
 int xFileSize(sqlite3_file* f, sqlite3_int64* size) {
   auto* w = self(f);
-  if (int rc = flush(w); rc != SQLITE_OK) return rc;
+  if (int rc = flushLocked(w); rc != SQLITE_OK) return rc;
   return w->real->pMethods->xFileSize(w->real, size);
 }
 int xLock(sqlite3_file* f, int l) {
@@ -122,7 +133,7 @@ int xCheckReservedLock(sqlite3_file* f, int* out) {
 }
 int xFileControl(sqlite3_file* f, int op, void* arg) {
   auto* w = self(f);
-  if (int rc = flush(w); rc != SQLITE_OK) return rc;
+  if (int rc = flushLocked(w); rc != SQLITE_OK) return rc;
   return w->real->pMethods->xFileControl(w->real, op, arg);
 }
 int xSectorSize(sqlite3_file* f) {
@@ -196,6 +207,7 @@ int vOpen(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* f, int flags, int* 
   }
   w->gather = (flags & SQLITE_OPEN_WAL) != 0;
   w->pending = new std::string();
+  w->lock = new std::mutex();
   w->headerAt = -1;
   f->pMethods = &kMethods;
   return SQLITE_OK;
