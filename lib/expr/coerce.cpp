@@ -12,14 +12,6 @@
 namespace ordo::expr::detail {
 namespace {
 
-char lower(char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool equalsIgnoreCase(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) { return lower(x) == lower(y); });
-}
-
 [[noreturn]] void notNumeric(std::string_view s, const Evaluation& context) {
   fail("cannot coerce string '" + excerpt(s) + "' to a number", context.text);
 }

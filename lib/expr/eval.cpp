@@ -15,9 +15,6 @@ Operand integer(std::int64_t i) {
 Operand real(double d) {
   return Operand::hold(boost::json::value(d));
 }
-Operand boolean(bool b) {
-  return Operand::hold(boost::json::value(b));
-}
 
 bool isContainer(const boost::json::value& v) {
   return v.is_array() || v.is_object();

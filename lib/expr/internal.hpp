@@ -4,6 +4,7 @@
 
 #include "expr/expr.hpp"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -158,6 +159,19 @@ struct Evaluation {
 };
 
 Operand evaluate(const Node& node, const Evaluation& context);
+
+inline Operand boolean(bool b) {
+  return Operand::hold(boost::json::value(b));
+}
+
+// ASCII case only: JUEL's equalsIgnoreCase and the string methods fold no other letters.
+inline char asciiLower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+inline bool equalsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return asciiLower(x) == asciiLower(y); });
+}
 
 Operand callMethod(const Node& node, const Operand& target, const std::vector<Operand>& arguments,
                    const Evaluation& context);

@@ -44,16 +44,10 @@ constexpr Method methods[] = {
 Operand integer(std::size_t n) {
   return Operand::hold(boost::json::value(static_cast<std::int64_t>(n)));
 }
-Operand boolean(bool b) {
-  return Operand::hold(boost::json::value(b));
-}
 Operand text(std::string_view s) {
   return Operand::hold(boost::json::value(boost::json::string_view(s.data(), s.size())));
 }
 
-char lower(char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
 char upper(char c) {
   return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
 }
@@ -69,7 +63,7 @@ std::optional<Operand> stringMethod(std::string_view name, std::string_view s, c
   if (name == "concat") return text(std::string(s) + argument());
   if (name == "toUpperCase" || name == "toLowerCase") {
     std::string mapped(s);
-    std::transform(mapped.begin(), mapped.end(), mapped.begin(), name == "toUpperCase" ? upper : lower);
+    std::transform(mapped.begin(), mapped.end(), mapped.begin(), name == "toUpperCase" ? upper : asciiLower);
     return text(mapped);
   }
   if (name == "trim") {
@@ -83,8 +77,7 @@ std::optional<Operand> stringMethod(std::string_view name, std::string_view s, c
     const boost::json::value& other = arguments.at(0).get();
     if (other.is_null()) return boolean(false);
     const std::string t = toText(other);
-    return boolean(
-        std::equal(s.begin(), s.end(), t.begin(), t.end(), [](char a, char b) { return lower(a) == lower(b); }));
+    return boolean(equalsIgnoreCase(s, t));
   }
   return std::nullopt;
 }

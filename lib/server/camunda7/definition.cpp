@@ -14,7 +14,7 @@ bool likeMatch(const std::string& s, std::string pattern) {
   return s.find(pattern) != std::string::npos;
 }
 
-Response list(Call& c, bool count) {
+Response listDefinitions(Call& c, bool count) {
   auto all = visibleDefinitions(c);
   auto id = param(c, "id"), key = param(c, "key"), keyLike = param(c, "keyLike"), name = param(c, "name"),
        nameLike = param(c, "nameLike"), deploymentId = param(c, "deploymentId"), category = param(c, "category");
@@ -191,10 +191,10 @@ void addDefinitionRoutes(RouteTable& t) {
   l.query("sortBy", "string", "key, name, version, id, category, deploymentId, deployTime, tenantId")
       .query("sortOrder", "string", "asc or desc")
       .paged();
-  t.add(l.returns(arrayOf(definitionSchema())).handle([](Call& c) { return list(c, false); }).route);
+  t.add(l.returns(arrayOf(definitionSchema())).handle([](Call& c) { return listDefinitions(c, false); }).route);
   R n("GET", "/process-definition/count", "Process Definition", "Count process definitions");
   definitionQuery(n);
-  t.add(n.returns(countSchema()).handle([](Call& c) { return list(c, true); }).route);
+  t.add(n.returns(countSchema()).handle([](Call& c) { return listDefinitions(c, true); }).route);
   t.add(R("GET", "/process-definition/statistics", "Process Definition", "Instances per definition")
             .query("failedJobs", "boolean")
             .query("incidents", "boolean")

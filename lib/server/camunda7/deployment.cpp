@@ -83,7 +83,7 @@ Response create(Call& c) {
   return json(200, withDefinitions(d));
 }
 
-Response list(Call& c, bool count) {
+Response listDeployments(Call& c, bool count) {
   auto all = c.engine.deployments();
   std::vector<DeploymentRecord> out;
   auto id = param(c, "id"), name = param(c, "name"), nameLike = param(c, "nameLike"), source = param(c, "source");
@@ -159,12 +159,12 @@ void addDeploymentRoutes(RouteTable& t) {
   sortParams(l);
   t.add(l.paged()
             .returns(arrayOf(obj({{"id", str()}, {"name", str()}})))
-            .handle([](Call& c) { return list(c, false); })
+            .handle([](Call& c) { return listDeployments(c, false); })
             .route);
   R n("GET", "/deployment/count", "Deployment", "Count deployments");
   n.query("id").query("name").query("nameLike").query("source").query("tenantIdIn").query("withoutTenantId", "boolean");
   n.query("after").query("before");
-  t.add(n.returns(countSchema()).handle([](Call& c) { return list(c, true); }).route);
+  t.add(n.returns(countSchema()).handle([](Call& c) { return listDeployments(c, true); }).route);
   t.add(R("GET", "/deployment/{id}", "Deployment", "Get a deployment")
             .returns(obj({{"id", str()}, {"name", str()}}))
             .handle([](Call& c) { return json(200, deploymentDto(visibleDeployment(c, c.request.params.at("id")))); })

@@ -143,7 +143,7 @@ value externalDto(Engine& engine, const ExternalTask& e, std::int64_t now) {
                 {"businessKey", strOrNull(i.businessKey)}};
 }
 
-Response list(Call& c, bool count) {
+Response listExternalTasks(Call& c, bool count) {
   auto now = c.engine.clock().nowMillis();
   auto id = param(c, "externalTaskId"), topic = param(c, "topicName"), worker = param(c, "workerId"),
        instance = param(c, "processInstanceId"), activity = param(c, "activityId");
@@ -202,11 +202,11 @@ void addExternalTaskRoutes(RouteTable& t) {
   listParams(l);
   t.add(l.paged()
             .returns(arrayOf(obj({{"id", str()}, {"topicName", str()}})))
-            .handle([](Call& c) { return list(c, false); })
+            .handle([](Call& c) { return listExternalTasks(c, false); })
             .route);
   R n("GET", "/external-task/count", "External Task", "Count external tasks");
   listParams(n);
-  t.add(n.returns(countSchema()).handle([](Call& c) { return list(c, true); }).route);
+  t.add(n.returns(countSchema()).handle([](Call& c) { return listExternalTasks(c, true); }).route);
   t.add(R("GET", "/external-task/{id}", "External Task", "Get an external task")
             .returns(obj({{"id", str()}, {"topicName", str()}}))
             .handle([](Call& c) {

@@ -196,7 +196,7 @@ Task openTaskOf(Call& c, const Instance& i, Id taskId) {
   return t;
 }
 
-std::int64_t intOr(const object& o, const char* key, std::int64_t otherwise) {
+std::int64_t wholeOr(const object& o, const char* key, std::int64_t otherwise) {
   auto* v = o.if_contains(key);
   return v && v->is_int64() ? v->as_int64() : otherwise;
 }
@@ -309,8 +309,8 @@ void addOfficialRoutes(RouteTable& t) {
                       {"process_code", "start_time"}))
             .handle([](Call& c) {
               const auto& b = body(c);
-              auto size = intOr(b, "size", 10), cursor = intOr(b, "cursor", 0);
-              auto from = b.at("start_time").to_number<std::int64_t>(), to = intOr(b, "end_time", 0);
+              auto size = wholeOr(b, "size", 10), cursor = wholeOr(b, "cursor", 0);
+              auto from = b.at("start_time").to_number<std::int64_t>(), to = wholeOr(b, "end_time", 0);
               if (size < 1 || size > 20) throw Error(ErrorCode::invalid_argument, "size: from 1 to 20");
               if (cursor < 0) throw Error(ErrorCode::invalid_argument, "cursor: must be >= 0");
               if (from < 0 || to < 0 || (to && to < from))
@@ -372,7 +372,7 @@ void addOfficialRoutes(RouteTable& t) {
               const auto& b = body(c);
               auto user = text(b, "userid");
               requireUser(c, user, "userid");
-              auto offset = intOr(b, "offset", 0), size = intOr(b, "size", 100);
+              auto offset = wholeOr(b, "offset", 0), size = wholeOr(b, "size", 100);
               if (offset < 0) throw Error(ErrorCode::invalid_argument, "offset: must be >= 0");
               if (size < 1 || size > 100) throw Error(ErrorCode::invalid_argument, "size: from 1 to 100");
               auto defs = c.engine.startableDefinitions(user);
