@@ -15,6 +15,9 @@ std::string rollupMigrationPostgres();  // PostgreSQL: the same statements in fu
 // SQLite (schema 20): the same rollups, with one plain upsert per start, end and completion
 // instead of a GROUP BY over a union for every insert and update.
 std::string rollupFastPathMigration();
+// SQLite (schema 23): the triggers of the rare cases (an insert already ended, any other change,
+// a delete) forward the row to a view whose trigger runs the general statements.
+std::string rollupForwardingMigration();
 std::int64_t durationBucket(std::int64_t millis);
 // The smallest duration in `bucket` (INT64_MIN for bucket 0, which holds everything up to 1 ms).
 std::int64_t durationBucketFloor(std::int64_t bucket);

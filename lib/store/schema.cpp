@@ -388,6 +388,7 @@ const std::vector<std::string>& migrations() {
     v.push_back(kRuntimeRecord);  // 21: tokens and variables as one record per instance
     // 22: no index by action: every operation wrote it, only the urge limit read it (now by instance).
     v.push_back("DROP INDEX history_action;");
+    v.push_back(rollupForwardingMigration());  // 23: rare-case rollup triggers with small frames
     return v;
   }();
   return all;
@@ -403,6 +404,7 @@ std::string postgresMigration(int version) {
   if (version == 20) return "SELECT 1";  // SQLite's triggers only: PostgreSQL's functions stay as 18 made them
   if (version == 21) return kRuntimeRecordPostgres;
   if (version == 22) return "DROP INDEX IF EXISTS history_action";
+  if (version == 23) return "SELECT 1";  // SQLite's triggers only, as 20
   std::string sql = translateDdlToPostgres(migrations()[static_cast<std::size_t>(version - 1)]);
   switch (version) {
     case 14:
