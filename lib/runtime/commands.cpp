@@ -320,6 +320,7 @@ void Execution::settleEntrustment(TaskRow& row, bool accepted) {
 
 void Execution::saveDraft(const Variables& formData) {
   state_.row.state = Instance::State::draft;
+  state_.rowDirty = true;
   // The form data waits as the instance's variables (scope 0: no token yet).
   for (const auto& kv : formData) {
     state_.variables[0][kv.key()] = kv.value();
