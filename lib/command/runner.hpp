@@ -10,7 +10,6 @@
 #include <boost/uuid/uuid_io.hpp>
 #include <chrono>
 #include <condition_variable>
-#include <deque>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -50,12 +49,12 @@ struct CommandContext {
   explicit CommandContext(store::Session& s) : session(s), ids(s.ids()) {}
   store::Session& session;  // the command's view of the store, in its transaction
   runtime::IdSource& ids;   // row ids for the whole command, so that instances created together never collide
-  std::deque<CallFrom> calls;
-  std::deque<runtime::ParentNotice> notices;
+  runtime::Fifo<CallFrom> calls;
+  runtime::Fifo<runtime::ParentNotice> notices;
   // A child's end after the signals it threw on its way there: a caller catches those first.
-  std::deque<runtime::ParentNotice> noticesAfterSignals;
-  std::deque<Id> cancels;
-  std::deque<NewWait> newWaits;
+  runtime::Fifo<runtime::ParentNotice> noticesAfterSignals;
+  runtime::Fifo<Id> cancels;
+  runtime::Fifo<NewWait> newWaits;
   struct Thrown {
     std::string name;
     Variables payload;
@@ -63,8 +62,8 @@ struct CommandContext {
     bool async;
     bool callersOnly;  // an instance-scoped signal: the thrower's callers, up the tree
   };
-  std::deque<Thrown> thrownSignals;
-  std::deque<runtime::Execution::ThrownMessage> thrownMessages;  // by send tasks and message throw events
+  runtime::Fifo<Thrown> thrownSignals;
+  runtime::Fifo<runtime::Execution::ThrownMessage> thrownMessages;  // by send tasks and message throw events
   std::vector<HistoryEntry> written;                             // announced to listeners after the commit
   std::uint64_t seq = 0;                                         // which command this is, for interrupt()
   // Instances the caller saw at a revision (HTTP If-Match): loading one at another is a conflict.
@@ -256,8 +255,8 @@ struct Runner : runtime::Environment {
           out.push_back({"message", defs.messageName(c->messageRef), definition, c->id});
         else if (const auto* e = c->event(model::EventType::message))
           out.push_back({"message", defs.messageName(e->ref), definition, c->id});
-        else if (const auto* e = c->event(model::EventType::signal))
-          out.push_back({"signal", defs.signalName(e->ref), definition, c->id});
+        else if (const auto* s = c->event(model::EventType::signal))
+          out.push_back({"signal", defs.signalName(s->ref), definition, c->id});
       }
     }
     return out;

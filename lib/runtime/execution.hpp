@@ -6,7 +6,6 @@
 // throws ordo::Error and the caller discards the state (and rolls back).
 #pragma once
 
-#include <deque>
 #include <optional>
 #include <ordo/clock.hpp>
 #include <ordo/engine.hpp>
@@ -14,6 +13,7 @@
 
 #include "model/model.hpp"
 #include "runtime/deployed.hpp"
+#include "runtime/fifo.hpp"
 #include "runtime/lifecycle.hpp"
 #include "runtime/state.hpp"
 
@@ -276,7 +276,7 @@ class Execution {
   const Clock& clock_;
   IdSource& ids_;
   const Environment& env_;
-  std::deque<Op> agenda_;
+  Fifo<Op> agenda_;
   std::int64_t steps_ = 0;
   std::vector<Id> historyTokens_;  // the token of each history entry this command wrote
 };
