@@ -123,7 +123,8 @@ const std::string& historyInsert(std::size_t rows) {
 
 // A command's history rows. SQLite: up to 16 rows a statement (a command writes ~6; one statement
 // instead of one each), their ids consecutive (rowids of one INSERT, with the writer held, are
-// max+1 in turn). PostgreSQL: a row a statement, its id from the sequence.
+// max+1 in turn). PostgreSQL: a row a statement, its id from the sequence. The texts are
+// borrowed (`history` outlives each run), but the targets' JSON, a temporary, is copied.
 void writeHistory(Connection& c, Id instance, std::vector<runtime::HistoryRecord>& history) {
   const std::size_t per = c.postgres() ? 1 : kHistoryRowsPerInsert;
   for (std::size_t from = 0; from < history.size(); from += per) {
@@ -132,13 +133,13 @@ void writeHistory(Connection& c, Id instance, std::vector<runtime::HistoryRecord
     for (std::size_t k = 0; k < n; ++k) {
       const auto& h = history[from + k];
       const int b = static_cast<int>(k) * kHistoryColumns;
-      q.bind(b + 1, instance).bind(b + 2, h.at).bind(b + 3, h.kind).bindOptional(b + 4, h.elementId);
-      q.bindOptional(b + 5, h.elementType);
+      q.bind(b + 1, instance).bind(b + 2, h.at).bindBorrowed(b + 3, h.kind).bindOptionalBorrowed(b + 4, h.elementId);
+      q.bindOptionalBorrowed(b + 5, h.elementType);
       if (h.taskId)
         q.bind(b + 6, h.taskId);
       else
         q.bindNull(b + 6);
-      q.bindOptional(b + 7, h.actor).bindOptional(b + 8, h.comment).bindOptional(b + 9, h.action);
+      q.bindOptionalBorrowed(b + 7, h.actor).bindOptionalBorrowed(b + 8, h.comment).bindOptionalBorrowed(b + 9, h.action);
       if (h.targets.empty())
         q.bindNull(b + 10);
       else
@@ -164,10 +165,10 @@ void saveInstance(Connection& c, InstanceState& s, InstanceCache* cache) {
         "ended_at, revision, parent_token_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
     q.bind(1, r.id)
         .bind(2, r.definitionId)
-        .bindOptional(4, r.businessKey)
-        .bindOptional(5, r.initiator)
-        .bindOptional(6, r.tenant)
-        .bind(7, toString(r.state))
+        .bindOptionalBorrowed(4, r.businessKey)
+        .bindOptionalBorrowed(5, r.initiator)
+        .bindOptionalBorrowed(6, r.tenant)
+        .bindBorrowed(7, toString(r.state))
         .bind(8, r.startedAt)
         .bind(10, r.revision);
     if (r.parentId)
@@ -190,7 +191,7 @@ void saveInstance(Connection& c, InstanceState& s, InstanceCache* cache) {
     } else {
       auto& q = c.prepare(
           "UPDATE instances SET state = ?, ended_at = ?, revision = revision + 1 WHERE id = ? AND revision = ?");
-      q.bind(1, toString(r.state)).bind(3, r.id).bind(4, r.revision);
+      q.bindBorrowed(1, toString(r.state)).bind(3, r.id).bind(4, r.revision);
       if (r.endedAt)
         q.bind(2, r.endedAt);
       else
@@ -211,10 +212,10 @@ void saveInstance(Connection& c, InstanceState& s, InstanceCache* cache) {
     const char* insert = "INSERT INTO instance_runtime(instance_id, tokens, variables) VALUES (?1, ?2, ?3)";
     bool written = false;
     if (!s.isNew) {
-      c.prepare(update).bind(1, r.id).bind(2, tokens).bind(3, variables).run();
+      c.prepare(update).bind(1, r.id).bindBorrowed(2, tokens).bindBorrowed(3, variables).run();
       written = c.changes() == 1;
     }
-    if (!written) c.prepare(insert).bind(1, r.id).bind(2, tokens).bind(3, variables).run();
+    if (!written) c.prepare(insert).bind(1, r.id).bindBorrowed(2, tokens).bindBorrowed(3, variables).run();
     for (auto& [id, t] : s.tokens) t.isNew = t.dirty = false;
     s.dirtyVariables.clear();
   }
@@ -226,8 +227,8 @@ void saveInstance(Connection& c, InstanceState& s, InstanceCache* cache) {
           "ended_at, "
           "due_at, priority, form_key, candidate_users, candidate_groups, completed_by, delegation) VALUES "
           "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-      q.bind(1, t.id).bind(2, r.id).bind(3, tr.tokenId).bind(4, t.elementId).bindOptional(5, t.name);
-      q.bindOptional(6, t.assignee).bindOptional(7, t.owner).bind(8, toString(t.state)).bind(9, t.createdAt);
+      q.bind(1, t.id).bind(2, r.id).bind(3, tr.tokenId).bindBorrowed(4, t.elementId).bindOptionalBorrowed(5, t.name);
+      q.bindOptionalBorrowed(6, t.assignee).bindOptionalBorrowed(7, t.owner).bindBorrowed(8, toString(t.state)).bind(9, t.createdAt);
       if (t.endedAt)
         q.bind(10, t.endedAt);
       else
@@ -236,7 +237,7 @@ void saveInstance(Connection& c, InstanceState& s, InstanceCache* cache) {
         q.bind(11, t.dueAt);
       else
         q.bindNull(11);
-      q.bind(12, t.priority).bindOptional(13, t.formKey);
+      q.bind(12, t.priority).bindOptionalBorrowed(13, t.formKey);
       if (t.candidateUsers.empty())
         q.bindNull(14);
       else
@@ -245,7 +246,7 @@ void saveInstance(Connection& c, InstanceState& s, InstanceCache* cache) {
         q.bindNull(15);
       else
         q.bind(15, listJson(t.candidateGroups));
-      q.bindOptional(16, t.completedBy).bindOptional(17, t.delegation).run();
+      q.bindOptionalBorrowed(16, t.completedBy).bindOptionalBorrowed(17, t.delegation).run();
       for (const auto& u : t.candidateUsers)
         c.prepare("INSERT OR IGNORE INTO task_candidates(kind, who, task_id) VALUES ('user', ?, ?)")
             .bind(1, u)
@@ -260,12 +261,12 @@ void saveInstance(Connection& c, InstanceState& s, InstanceCache* cache) {
       auto& q = c.prepare(
           "UPDATE tasks SET assignee = ?, owner = ?, state = ?, ended_at = ?, completed_by = ?, delegation = ? WHERE "
           "id = ?");
-      q.bindOptional(1, t.assignee).bindOptional(2, t.owner).bind(3, toString(t.state));
+      q.bindOptionalBorrowed(1, t.assignee).bindOptionalBorrowed(2, t.owner).bindBorrowed(3, toString(t.state));
       if (t.endedAt)
         q.bind(4, t.endedAt);
       else
         q.bindNull(4);
-      q.bindOptional(5, t.completedBy).bindOptional(6, t.delegation).bind(7, t.id).run();
+      q.bindOptionalBorrowed(5, t.completedBy).bindOptionalBorrowed(6, t.delegation).bind(7, t.id).run();
       // Candidates change with the assignee only when a task is handed back to them (unclaim).
     }
     if ((tr.isNew || tr.dirty) && t.state != Task::State::open)
@@ -310,11 +311,11 @@ void saveInstance(Connection& c, InstanceState& s, InstanceCache* cache) {
   }
   for (const auto& m : s.inbox)
     c.prepare("INSERT INTO inbox(user_id, type, instance_id, task_id, title, created_at) VALUES (?,?,?,?,?,?)")
-        .bind(1, m.user)
-        .bind(2, m.type)
+        .bindBorrowed(1, m.user)
+        .bindBorrowed(2, m.type)
         .bind(3, r.id)
         .bind(4, m.taskId)
-        .bindOptional(5, m.title)
+        .bindOptionalBorrowed(5, m.title)
         .bind(6, m.createdAt)
         .run();
   s.inbox.clear();

@@ -40,6 +40,10 @@ Statement& SqliteStatement::bindText(int i, std::string_view v) {
   sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
   return *this;
 }
+Statement& SqliteStatement::bindTextBorrowed(int i, std::string_view v) {
+  sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+  return *this;
+}
 Statement& SqliteStatement::bindNull(int i) {
   sqlite3_bind_null(stmt_, i);
   return *this;

@@ -34,6 +34,7 @@ class SqliteStatement final : public Statement {
   Statement& bindInt(int index, std::int64_t v) override;
   Statement& bindReal(int index, double v) override;
   Statement& bindText(int index, std::string_view v) override;
+  Statement& bindTextBorrowed(int index, std::string_view v) override;
 
  private:
   sqlite3_stmt* stmt_ = nullptr;
