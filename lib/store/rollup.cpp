@@ -220,14 +220,11 @@ CREATE VIEW rollup_task_changes(s, element, completer, state, created, ended) AS
          fill(kTaskRollup, "SELECT new.s AS s, new.element AS element, new.completer AS completer, new.state AS "
                            "state, new.created AS created, new.ended AS ended") +
          " END;\n";
-  auto instance = [](const char* sign, const std::string& r) {
-    return std::string("INSERT INTO rollup_instance_changes VALUES (") + sign + ", " + r + ".definition_id, " + r +
-           ".parent_id, " + r + ".state, " + r + ".started_at, " + r + ".ended_at);";
+  // The row sources of the general statements, in the views' column order.
+  auto instance = [](const char* sign, const char* r) {
+    return "INSERT INTO rollup_instance_changes " + instanceRow(sign, r) + ";";
   };
-  auto task = [](const char* sign, const std::string& r) {
-    return std::string("INSERT INTO rollup_task_changes VALUES (") + sign + ", " + r + ".element_id, " + r +
-           ".completed_by, " + r + ".state, " + r + ".created_at, " + r + ".ended_at);";
-  };
+  auto task = [](const char* sign, const char* r) { return "INSERT INTO rollup_task_changes " + taskRow(sign, r) + ";"; };
   // The same WHENs as schema 20's; their bodies forward the rows.
   sql += trigger("instances_rollup_insert", "INSERT", "instances", "new.ended_at IS NOT NULL", instance("1", "new"));
   sql += trigger("instances_rollup_update", "UPDATE OF " + std::string(kInstanceColumns), "instances",
