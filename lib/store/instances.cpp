@@ -269,7 +269,9 @@ void saveInstance(Connection& c, InstanceState& s, InstanceCache* cache) {
       q.bindOptionalBorrowed(5, t.completedBy).bindOptionalBorrowed(6, t.delegation).bind(7, t.id).run();
       // Candidates change with the assignee only when a task is handed back to them (unclaim).
     }
-    if ((tr.isNew || tr.dirty) && t.state != Task::State::open)
+    // Candidate rows exist only for the lists the task was inserted with (nothing else writes them).
+    const bool hasCandidates = !t.candidateUsers.empty() || !t.candidateGroups.empty();
+    if ((tr.isNew || tr.dirty) && t.state != Task::State::open && hasCandidates)
       c.prepare("DELETE FROM task_candidates WHERE task_id = ?").bind(1, t.id).run();
     tr.isNew = tr.dirty = false;
   }

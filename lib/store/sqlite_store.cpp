@@ -17,10 +17,16 @@ namespace ordo::store {
 
 namespace {
 
+// The newest version of each definition key, as the writer last read it; forgotten whenever it
+// writes a definition itself, and with its other memories.
+using LatestDefinitions = std::unordered_map<std::string, Definition>;
+
 class SqlSession final : public Session {
  public:
-  SqlSession(Connection& c, bool writes, InstanceCache* cache = nullptr) : c_(c), cache_(cache) {
-    if (writes) ids_.emplace(c);
+  SqlSession(Connection& c, bool writes, InstanceCache* cache = nullptr, IdHighWater* ids = nullptr,
+             LatestDefinitions* latest = nullptr)
+      : c_(c), cache_(cache), latest_(latest) {
+    if (writes) ids_.emplace(c, ids);
   }
   runtime::IdSource& ids() override {
     if (!ids_) throw Error(ErrorCode::internal, "a read session hands out no ids");
@@ -34,15 +40,26 @@ class SqlSession final : public Session {
     return store::findDefinition(c_, key, hash);
   }
   std::optional<Definition> latestDefinition(const std::string& key) override {
-    return store::latestDefinition(c_, key);
+    if (!latest_) return store::latestDefinition(c_, key);
+    if (auto it = latest_->find(key); it != latest_->end()) return it->second;
+    auto d = store::latestDefinition(c_, key);
+    if (d) latest_->emplace(key, *d);
+    return d;
   }
   std::optional<Definition> definitionById(Id id) override { return store::definitionById(c_, id); }
   std::string definitionXml(Id id) override { return store::definitionXml(c_, id); }
   int maxVersion(const std::string& key) override { return store::maxVersion(c_, key); }
-  void insertDefinition(Definition& d, const std::string& xml) override { return store::insertDefinition(c_, d, xml); }
+  void insertDefinition(Definition& d, const std::string& xml) override {
+    if (latest_) latest_->clear();
+    store::insertDefinition(c_, d, xml);
+  }
   std::vector<Definition> listDefinitions() override { return store::listDefinitions(c_); }
-  void setDefinitionSuspended(Id id, bool suspended) override { store::setDefinitionSuspended(c_, id, suspended); }
+  void setDefinitionSuspended(Id id, bool suspended) override {
+    if (latest_) latest_->clear();
+    store::setDefinitionSuspended(c_, id, suspended);
+  }
   void setDefinitionPublication(Id id, Definition::Publication p) override {
+    if (latest_) latest_->clear();
     store::setDefinitionPublication(c_, id, p);
   }
   // the work-order center
@@ -314,7 +331,8 @@ class SqlSession final : public Session {
 
  private:
   Connection& c_;
-  InstanceCache* cache_;  // the writer's, on SQLite
+  InstanceCache* cache_;       // the writer's, on SQLite
+  LatestDefinitions* latest_;  // likewise
   std::optional<TableIds> ids_;
 };
 
@@ -337,20 +355,20 @@ class SqliteStore final : public Store {
         v.step();
         const auto version = v.int64(0);
         v.reset();
-        if (version != dataVersion_) cache_.clear();
+        if (version != dataVersion_) forget();
         dataVersion_ = version;
-        SqlSession s(db_.writer(), true, &cache_);
+        SqlSession s(db_.writer(), true, &cache_, &ids_, &latest_);
         try {
           body(s);
         } catch (...) {
-          cache_.clear();  // what it saved is rolled back
+          forget();  // what it saved is rolled back
           throw;
         }
       });
     } catch (...) {
       // Its batch may have rolled back with it (a failed COMMIT): nothing cached is sure.
       std::lock_guard lock(db_.writeMutex());
-      cache_.clear();
+      forget();
       throw;
     }
   }
@@ -368,7 +386,16 @@ class SqliteStore final : public Store {
  private:
   Database db_;
   GroupCommit groupCommit_;
+  // What the writer remembers of its own writes; forgotten together.
+  void forget() {
+    cache_.clear();
+    ids_.known = false;
+    latest_.clear();
+  }
+
   InstanceCache cache_;  // used with the writer held
+  IdHighWater ids_;      // likewise
+  LatestDefinitions latest_;  // likewise: the newest version of each key started lately
   std::int64_t dataVersion_ = -1;
 };
 

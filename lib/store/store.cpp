@@ -77,6 +77,10 @@ Id TableIds::next(const char* table) {
     q.reset();
     return id;
   }
+  if (!read_ && remembered_ && remembered_->known) {
+    high_ = remembered_->high;
+    read_ = true;
+  }
   if (!read_) {
     auto& q =
         c_.prepare("SELECT instances, tokens, tasks, jobs, subscriptions, pending_choices FROM id_next WHERE one = 1");
@@ -101,6 +105,10 @@ void TableIds::flush() {
   for (std::size_t i = 0; i < kTables.size(); ++i) q.bind(static_cast<int>(i) + 1, high_[i]);
   q.run();
   taken_ = false;
+  if (remembered_) {
+    remembered_->high = high_;
+    remembered_->known = true;
+  }
 }
 
 // ---------------------------------------------------------------- definitions

@@ -52,17 +52,27 @@ class Database {
   std::vector<std::unique_ptr<SqliteConnection>> idle_;
 };
 
+// The highest ids handed out, as the writer last wrote them to id_next, kept between its
+// commands so that a command reads no id_next it wrote itself. Owned by the store beside its
+// instance cache and forgotten with it (another connection committed, a command failed). Ahead
+// of the file is harmless (ids skip); behind it never happens while only this writer writes.
+struct IdHighWater {
+  std::array<Id, 6> high{};
+  bool known = false;
+};
+
 // Row ids inside the write transaction, never given twice (not even after the row is
 // deleted): the highest id per table lives in the one row of id_next, read at a command's
-// first id and written back by flush() in the same transaction (two statements a command).
+// first id (or taken from `remembered`) and written back by flush() in the same transaction.
 class TableIds : public runtime::IdSource {
  public:
-  explicit TableIds(Connection& c) : c_(c) {}
+  explicit TableIds(Connection& c, IdHighWater* remembered = nullptr) : c_(c), remembered_(remembered) {}
   Id next(const char* table) override;
   void flush();
 
  private:
   Connection& c_;
+  IdHighWater* remembered_;
   static constexpr std::array<const char*, 6> kTables = {"instances", "tokens",        "tasks",
                                                          "jobs",      "subscriptions", "pending_choices"};
   std::array<Id, kTables.size()> high_{};

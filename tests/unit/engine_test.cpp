@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "engine_support.hpp"
@@ -1167,6 +1168,35 @@ TEST_CASE("engine: the writer's instance cache: two engines on one file see each
   CHECK(b->instance(second.id).state != Instance::State::running);
   CHECK(b->variables(second.id).at("from") == "b");
   CHECK_THROWS_AS(b->completeTask(open.id, "m", {}), Error);  // done: a's completion is on the file
+}
+
+TEST_CASE("engine: the writer's remembered ids and newest definitions: two engines on one file") {
+  TempDb db;
+  auto a = test::openEngine(db);
+  auto b = test::openEngine(db);
+  auto process = [](const char* name) {
+    return bpmn(std::string("<startEvent id=\"s\"/><userTask id=\"") + name +
+                "\" flowable:assignee=\"u\"/><sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"" + name + "\"/>");
+  };
+  a->deploy(process("first"));
+  // a's starts remember the ids they took and the newest version of "p"; b's start between them
+  // takes ids from the file and b deploys a new version: a's next start sees both.
+  auto a1 = a->start({"p", 0, {}, "", ""});
+  auto b1 = b->start({"p", 0, {}, "", ""});
+  b->deploy(process("second"));
+  auto a2 = a->start({"p", 0, {}, "", ""});
+  std::set<Id> instances{a1.id, b1.id, a2.id};
+  CHECK(instances.size() == 3);
+  std::set<Id> tasks{test::onlyTask(*a, a1.id).id, test::onlyTask(*a, b1.id).id, test::onlyTask(*a, a2.id).id};
+  CHECK(tasks.size() == 3);
+  CHECK(a->instance(a2.id).definitionVersion == 2);
+  CHECK(test::onlyTask(*a, a2.id).elementId == "second");
+  // a's own writes of a definition: a new version, then a suspension, each seen by its next start.
+  a->deploy(process("third"));
+  auto a3 = a->start({"p", 0, {}, "", ""});
+  CHECK(a->instance(a3.id).definitionVersion == 3);
+  a->suspendDefinition(a->instance(a3.id).definitionId, true, ordo::Actor::system());
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::wrong_state, a->start({"p", 0, {}, "", ""}));
 }
 
 TEST_CASE("engine: the writer's instance cache forgets what a failed command saved") {
