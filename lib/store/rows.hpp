@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <cmath>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "store/store.hpp"
@@ -21,23 +22,33 @@ using runtime::Token;
 
 // True when `v` holds a number JSON cannot spell (Boost.JSON writes "Infinity" and "NaN",
 // which it cannot read back: one such variable would make its instance unloadable).
+inline bool hasNonFinite(const boost::json::value& v);
+inline bool hasNonFinite(const boost::json::object& o) {
+  return std::any_of(o.begin(), o.end(), [](const auto& kv) { return hasNonFinite(kv.value()); });
+}
 inline bool hasNonFinite(const boost::json::value& v) {
   if (v.is_double()) return !std::isfinite(v.get_double());
-  if (v.is_array()) return std::any_of(v.get_array().begin(), v.get_array().end(), hasNonFinite);
-  if (v.is_object())
-    return std::any_of(v.get_object().begin(), v.get_object().end(),
-                       [](const auto& kv) { return hasNonFinite(kv.value()); });
+  if (v.is_array())
+    return std::any_of(v.get_array().begin(), v.get_array().end(),
+                       [](const boost::json::value& e) { return hasNonFinite(e); });
+  if (v.is_object()) return hasNonFinite(v.get_object());
   return false;
+}
+
+// Throws when `text`, just serialized from `v` (a value or an object), spells a number JSON
+// cannot read back. Only a number out of range (1e400, or a computed overflow) serializes with a
+// letter I or N outside a string: only the rare text that has one is walked.
+template <class Json>
+void rejectNonFinite(std::string_view text, const Json& v) {
+  if (text.find_first_of("IN") == std::string_view::npos || !hasNonFinite(v)) return;
+  throw Error(ErrorCode::invalid_argument,
+              "a number out of the range of a double (infinite or not a number) cannot be stored: " +
+                  std::string(text.substr(0, 80)));
 }
 
 inline std::string json(const boost::json::value& v) {
   auto text = boost::json::serialize(v);
-  // Only a number out of range (1e400, or a computed overflow) serializes with a letter I or N
-  // outside a string: check the rare text that has one.
-  if (text.find_first_of("IN") != std::string::npos && hasNonFinite(v))
-    throw Error(
-        ErrorCode::invalid_argument,
-        "a number out of the range of a double (infinite or not a number) cannot be stored: " + text.substr(0, 80));
+  rejectNonFinite(text, v);
   return text;
 }
 

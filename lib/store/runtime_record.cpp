@@ -42,12 +42,7 @@ namespace {
 void appendObject(std::string& out, const boost::json::object& o) {
   const auto from = out.size();
   out += boost::json::serialize(o);
-  if (out.find_first_of("IN", from) == std::string::npos) return;
-  for (const auto& kv : o)
-    if (hasNonFinite(kv.value()))
-      throw Error(ErrorCode::invalid_argument,
-                  "a number out of the range of a double (infinite or not a number) cannot be stored: " +
-                      out.substr(from, 80));
+  rejectNonFinite(std::string_view(out).substr(from), o);
 }
 
 // A string literal; element ids and token states almost never need escapes.

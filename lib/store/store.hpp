@@ -75,6 +75,7 @@ class TableIds : public runtime::IdSource {
   IdHighWater* remembered_;
   static constexpr std::array<const char*, 6> kTables = {"instances", "tokens",        "tasks",
                                                          "jobs",      "subscriptions", "pending_choices"};
+  static_assert(kTables.size() == std::tuple_size_v<decltype(IdHighWater::high)>, "one high-water mark a table");
   std::array<Id, kTables.size()> high_{};
   bool read_ = false, taken_ = false;
 };
