@@ -79,6 +79,13 @@ class Connection {
   virtual void exec(std::string_view sql) = 0;
   // A cached prepared statement for `sql`, reset and with bindings cleared.
   virtual Statement& prepare(const std::string& sql) = 0;
+  // The same for a string literal, which lives as long as the program: a connection may find
+  // its statement by the literal's address instead of hashing and comparing its text (a command
+  // prepares ~30 statements of ~200 characters).
+  template <std::size_t N>
+  Statement& prepare(const char (&literal)[N]) {
+    return prepareLiteral(literal, N - 1);
+  }
   // The id the last INSERT gave a row of a table with an automatic id.
   virtual std::int64_t lastInsertId() = 0;
   // Rows the last INSERT, UPDATE or DELETE changed.
@@ -88,6 +95,9 @@ class Connection {
   virtual void begin(bool write) = 0;
   virtual void commit() = 0;
   virtual void rollback() noexcept = 0;
+
+ protected:
+  virtual Statement& prepareLiteral(const char* sql, std::size_t size) { return prepare(std::string(sql, size)); }
 };
 
 // BEGIN ... COMMIT, rolled back unless committed.

@@ -75,6 +75,7 @@ class PgConnection final : public Connection {
 
   Backend backend() const override { return Backend::postgres; }
   void exec(std::string_view sql) override;
+  using Connection::prepare;
   Statement& prepare(const std::string& sql) override;
   std::int64_t lastInsertId() override;
   int changes() const override { return changes_; }

@@ -29,27 +29,33 @@ SqliteStatement::~SqliteStatement() {
 }
 
 Statement& SqliteStatement::bindInt(int i, std::int64_t v) {
+  used_ = true;
   sqlite3_bind_int64(stmt_, i, v);
   return *this;
 }
 Statement& SqliteStatement::bindReal(int i, double v) {
+  used_ = true;
   sqlite3_bind_double(stmt_, i, v);
   return *this;
 }
 Statement& SqliteStatement::bindText(int i, std::string_view v) {
+  used_ = true;
   sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
   return *this;
 }
 Statement& SqliteStatement::bindTextBorrowed(int i, std::string_view v) {
+  used_ = true;
   sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
   return *this;
 }
 Statement& SqliteStatement::bindNull(int i) {
+  used_ = true;
   sqlite3_bind_null(stmt_, i);
   return *this;
 }
 
 bool SqliteStatement::step() {
+  used_ = true;
   int rc;
   if (stats_) {
     auto t0 = std::chrono::steady_clock::now();
@@ -68,7 +74,8 @@ bool SqliteStatement::step() {
 }
 
 void SqliteStatement::reset() {
-  started_ = false;
+  if (!used_) return;  // run() reset it, and prepare() resets again: once is enough
+  used_ = started_ = false;
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
 }
@@ -103,6 +110,7 @@ SqliteConnection::SqliteConnection(const std::string& path, bool readOnly, int f
 }
 
 SqliteConnection::~SqliteConnection() {
+  literals_.clear();
   cache_.clear();
   if (stats_) {
     std::vector<std::pair<std::string, StatementStats>> v(stats_->begin(), stats_->end());
@@ -140,6 +148,16 @@ Statement& SqliteConnection::prepare(const std::string& sql) {
   auto it = cache_.find(sql);
   if (it == cache_.end())
     it = cache_.emplace(sql, std::make_unique<SqliteStatement>(db_, sql, stats_ ? &(*stats_)[sql] : nullptr)).first;
+  it->second->reset();
+  return *it->second;
+}
+
+Statement& SqliteConnection::prepareLiteral(const char* sql, std::size_t size) {
+  auto it = literals_.find(sql);
+  if (it == literals_.end()) {
+    auto& st = static_cast<SqliteStatement&>(prepare(std::string(sql, size)));
+    it = literals_.emplace(sql, &st).first;
+  }
   it->second->reset();
   return *it->second;
 }

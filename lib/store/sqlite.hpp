@@ -41,6 +41,7 @@ class SqliteStatement final : public Statement {
   sqlite3* db_ = nullptr;
   StatementStats* stats_ = nullptr;
   bool started_ = false;  // stepped since the last reset
+  bool used_ = false;     // bound or stepped since the last reset
 };
 
 // The VFS that writes a transaction's WAL frames with one system call (wal_vfs.cpp), registered
@@ -55,6 +56,7 @@ class SqliteConnection final : public Connection {
   Backend backend() const override { return Backend::sqlite; }
   sqlite3* handle() const { return db_; }
   void exec(std::string_view sql) override;
+  using Connection::prepare;
   Statement& prepare(const std::string& sql) override;
   std::int64_t lastInsertId() override { return sqlite3_last_insert_rowid(db_); }
   int changes() const override { return sqlite3_changes(db_); }
@@ -64,7 +66,9 @@ class SqliteConnection final : public Connection {
 
  private:
   sqlite3* db_ = nullptr;
+  Statement& prepareLiteral(const char* sql, std::size_t size) override;
   std::unordered_map<std::string, std::unique_ptr<SqliteStatement>> cache_;
+  std::unordered_map<const char*, SqliteStatement*> literals_;  // a literal's address → its entry in cache_
   std::unique_ptr<std::unordered_map<std::string, StatementStats>> stats_;  // only with ORDO_SQL_STATS
 };
 
