@@ -722,6 +722,10 @@ class Engine {
   // by: "process" (ended instances), "node" (completed tasks by key/element), "assignee".
   std::vector<DurationStats> durationStats(const std::string& by, std::int64_t from = 0, std::int64_t to = 0) const;
   std::vector<EvaluationStats> evaluationStats() const;
+  // The run counts and duration histograms behind runCounts() and durationStats() counted again
+  // from the instance and task rows. Ordo's own writes keep them exact; call this after rows
+  // were written by other means (an import in SQL). On SQLite it reads every instance and task.
+  void rebuildAnalytics();
   // Running instances overdue (an open alert), with an open incident, suspended, or waiting
   // longer than stuckMillis since their last step; and how many run normally.
   std::vector<AbnormalInstance> abnormalInstances(std::int64_t stuckMillis, std::int64_t* normal = nullptr) const;

@@ -73,6 +73,10 @@ std::vector<DurationStats> Engine::durationStats(const std::string& by, std::int
   return impl_->read([&](store::Session& c) { return c.durationStats(by, from, to); });
 }
 
+void Engine::rebuildAnalytics() {
+  impl_->command([&](store::Session& c) { c.rebuildRollups(); });
+}
+
 std::vector<EvaluationStats> Engine::evaluationStats() const {
   return impl_->read([&](store::Session& c) { return c.evaluationStats(); });
 }

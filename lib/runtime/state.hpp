@@ -78,6 +78,10 @@ struct TaskRow {
   TaskRecord task;
   Id tokenId = 0;
   bool isNew = false, dirty = false;
+  // What the store holds of the columns the analytics count (saving takes back what they counted).
+  Task::State storedState = Task::State::open;
+  std::int64_t storedEndedAt = 0;
+  std::string storedCompletedBy;
 };
 
 struct JobRow {
@@ -115,6 +119,9 @@ struct InboxRow {
 struct InstanceState {
   InstanceRecord row;
   bool isNew = false, rowDirty = false;
+  // The row's state and end as the store holds them (saving takes back what they counted).
+  Instance::State storedState = Instance::State::running;
+  std::int64_t storedEndedAt = 0;
   std::map<Id, Token> tokens;
   std::map<Id, boost::json::object> variables;  // by scope token id
   std::set<std::pair<Id, std::string>> dirtyVariables;

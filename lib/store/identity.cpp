@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <variant>
 
+#include "store/rollup.hpp"
 #include "store/rows.hpp"
 
 namespace ordo::store {
@@ -241,10 +242,18 @@ void insertIncident(Connection& c, Id instance, Id job, const std::string& eleme
 }
 
 void markInstanceDeleted(Connection& c, Id instance) {
+  RollupChange rollup;
+  rollup.storedInstance(c, -1, instance);
   c.prepare("UPDATE instances SET state = 'deleted', revision = revision + 1 WHERE id = ?").bind(1, instance).run();
+  rollup.storedInstance(c, 1, instance);
+  rollup.apply(c);
 }
 
 void deleteInstanceRows(Connection& c, Id instance, bool keepHistory) {
+  RollupChange rollup;  // what the rows deleted here counted
+  rollup.storedTasks(c, -1, instance);
+  if (!keepHistory) rollup.storedInstance(c, -1, instance);
+  rollup.apply(c);
   c.prepare("DELETE FROM task_candidates WHERE task_id IN (SELECT id FROM tasks WHERE instance_id = ?)")
       .bind(1, instance)
       .run();

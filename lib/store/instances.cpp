@@ -4,6 +4,7 @@
 #include <variant>
 
 #include "store/instance_cache.hpp"
+#include "store/rollup.hpp"
 #include "store/runtime_record.hpp"
 #include "store/rows.hpp"
 
@@ -34,6 +35,8 @@ bool loadInstance(Connection& c, Id id, InstanceState& s, const InstanceCache* c
     q.reset();
     if (!found) return false;
   }
+  s.storedState = s.row.state;
+  s.storedEndedAt = s.row.endedAt;
   // What this writer saved at this revision: the rest as it wrote it (jobs still read below).
   const InstanceState* hit = cache ? cache->find(id) : nullptr;
   if (hit && hit->row.revision == s.row.revision)
@@ -56,7 +59,13 @@ void loadRuntimeRows(Connection& c, Id id, InstanceState& s) {
     auto& q = c.prepare(std::string("SELECT ") + kTaskCols +
                         ", t.token_id FROM tasks t WHERE t.instance_id = ? AND t.state = 'open'");
     q.bind(1, id);
-    s.tasks = rows(q, [](Statement& row) -> TaskRow { return {readTask<runtime::TaskRecord>(row), row.int64(16)}; });
+    s.tasks = rows(q, [](Statement& row) -> TaskRow {
+      TaskRow t{readTask<runtime::TaskRecord>(row), row.int64(16)};
+      t.storedState = t.task.state;
+      t.storedEndedAt = t.task.endedAt;
+      t.storedCompletedBy = t.task.completedBy;
+      return t;
+    });
   }
   {
     auto& q = c.prepare("SELECT id, token_id, kind, name, element_id FROM subscriptions WHERE instance_id = ?");
@@ -158,6 +167,15 @@ void writeHistory(Connection& c, Id instance, std::vector<runtime::HistoryRecord
 
 void saveInstance(Connection& c, InstanceState& s, InstanceCache* cache) {
   auto& r = s.row;
+  RollupChange rollup;
+  const bool rollups = writerKeepsRollups(c);
+  if (rollups && (s.isNew || s.rowDirty)) {
+    if (!s.isNew)
+      rollup.instance(-1, r.definitionId, r.definitionKey, !r.parentId, s.storedState, r.startedAt, s.storedEndedAt);
+    rollup.instance(1, r.definitionId, r.definitionKey, !r.parentId, r.state, r.startedAt, r.endedAt);
+  }
+  s.storedState = r.state;
+  s.storedEndedAt = r.endedAt;
   if (s.isNew) {
     // NULLs bound, not written and then cleared: the analytics triggers see one insert.
     auto& q = c.prepare(
@@ -269,6 +287,14 @@ void saveInstance(Connection& c, InstanceState& s, InstanceCache* cache) {
       q.bindOptionalBorrowed(5, t.completedBy).bindOptionalBorrowed(6, t.delegation).bind(7, t.id).run();
       // Candidates change with the assignee only when a task is handed back to them (unclaim).
     }
+    if (rollups && (tr.isNew || tr.dirty)) {
+      if (!tr.isNew)
+        rollup.task(-1, t.elementId, tr.storedCompletedBy, tr.storedState, t.createdAt, tr.storedEndedAt);
+      rollup.task(1, t.elementId, t.completedBy, t.state, t.createdAt, t.endedAt);
+      tr.storedState = t.state;
+      tr.storedEndedAt = t.endedAt;
+      tr.storedCompletedBy = t.completedBy;
+    }
     // Candidate rows exist only for the lists the task was inserted with (nothing else writes them).
     const bool hasCandidates = !t.candidateUsers.empty() || !t.candidateGroups.empty();
     if ((tr.isNew || tr.dirty) && t.state != Task::State::open && hasCandidates)
@@ -321,6 +347,7 @@ void saveInstance(Connection& c, InstanceState& s, InstanceCache* cache) {
         .bind(6, m.createdAt)
         .run();
   s.inbox.clear();
+  rollup.apply(c);
   writeHistory(c, r.id, s.history);
   s.isNew = s.rowDirty = false;
   if (cache) cache->saved(s, std::move(*settled));

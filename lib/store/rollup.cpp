@@ -95,6 +95,12 @@ std::string triggers(const std::string& table, const char* body, std::string (*r
          " BEGIN " + fill(body, row("-1", "old") + " UNION ALL " + row("1", "new")) + " END;\n";
 }
 
+// The rollups counted from the rows already there.
+std::string backfill() {
+  return fill(kInstanceRollup, instanceRow("1", "instances") + " FROM instances") +
+         fill(kTaskRollup, taskRow("1", "tasks") + " FROM tasks WHERE state = 'completed'");
+}
+
 // The tables, the two indexes they replace, and the backfill from the rows already there: the
 // same for both databases but for the column types.
 std::string tablesAndBackfill(bool postgres) {
@@ -110,9 +116,7 @@ DROP INDEX instances_started;
 DROP INDEX instances_ended;
 )sql";
   std::string sql = postgres ? translateDdlToPostgres(ddl) : ddl;
-  sql += fill(kInstanceRollup, instanceRow("1", "instances") + " FROM instances");
-  sql += fill(kTaskRollup, taskRow("1", "tasks") + " FROM tasks WHERE state = 'completed'");
-  return sql;
+  return sql + backfill();
 }
 
 }  // namespace
@@ -286,6 +290,139 @@ std::string rollupMigrationPostgres() {
                  "OLD.element_id IS DISTINCT FROM NEW.element_id OR OLD.completed_by IS DISTINCT FROM "
                  "NEW.completed_by)");
   return sql;
+}
+
+std::string rollupWriterMigration() {
+  // Schema 23's triggers cost a quarter of a leave approval's instructions (bench/README.md,
+  // session 8), most of it SQLite preparing a trigger program's frame for every statement that
+  // names a watched column, whatever its WHEN says: the writes count the rollups themselves now.
+  std::string sql;
+  for (const char* t : {"instances_rollup_start", "instances_rollup_insert", "instances_rollup_end",
+                        "instances_rollup_update", "instances_rollup_delete", "tasks_rollup_insert",
+                        "tasks_rollup_complete", "tasks_rollup_update", "tasks_rollup_delete"})
+    sql += std::string("DROP TRIGGER IF EXISTS ") + t + ";\n";
+  return sql + "DROP VIEW IF EXISTS rollup_instance_changes;\nDROP VIEW IF EXISTS rollup_task_changes;\n";
+}
+
+std::string rollupRebuild(bool) {
+  // The statements are the same on both databases (see kInstanceRollup).
+  return "DELETE FROM rollup_runs;\nDELETE FROM rollup_durations;\n" + backfill();
+}
+
+RollupChange::Run& RollupChange::run(std::int64_t bucket, Id definition) {
+  for (auto& r : runs_)
+    if (r.bucket == bucket && r.definition == definition) return r;
+  return runs_.emplace_back(Run{bucket, definition, 0, 0, 0, 0});
+}
+
+void RollupChange::duration(const char* kind, std::string_view group, Id definition, std::int64_t millis, int sign) {
+  const std::int64_t bucket = durationBucket(millis);
+  for (auto& d : durations_)
+    if (d.kind == kind && d.group == group && d.definition == definition && d.bucket == bucket) {
+      d.n += sign;
+      d.total += sign * millis;
+      return;
+    }
+  durations_.push_back(Duration{kind, std::string(group), definition, bucket, sign, sign * millis});
+}
+
+void RollupChange::instance(int sign, Id definition, std::string_view key, bool topLevel, Instance::State state,
+                            std::int64_t startedAt, std::int64_t endedAt) {
+  using S = Instance::State;
+  if (topLevel && state != S::draft) run(startedAt / kRunBucketMillis, definition).started += sign;
+  if (!endedAt) return;
+  if (topLevel) {
+    auto& r = run(endedAt / kRunBucketMillis, definition);
+    if (state == S::completed)
+      r.completed += sign;
+    else if (state == S::rejected)
+      r.rejected += sign;
+    else if (state == S::terminated || state == S::invalidated || state == S::deleted)
+      r.cancelled += sign;
+  }
+  duration("process", key, key.empty() ? definition : 0, endedAt - startedAt, sign);
+}
+
+void RollupChange::task(int sign, std::string_view element, std::string_view completedBy, Task::State state,
+                        std::int64_t createdAt, std::int64_t endedAt) {
+  if (state != Task::State::completed || !endedAt) return;
+  duration("node", element, 0, endedAt - createdAt, sign);
+  if (!completedBy.empty()) duration("assignee", completedBy, 0, endedAt - createdAt, sign);
+}
+
+void RollupChange::storedInstance(Connection& c, int sign, Id instance) {
+  if (!writerKeepsRollups(c)) return;
+  auto& q = c.prepare(
+      "SELECT i.definition_id, d.key, i.parent_id IS NULL, i.state, i.started_at, coalesce(i.ended_at, 0) FROM "
+      "instances i JOIN definitions d ON d.id = i.definition_id WHERE i.id = ?");
+  q.bind(1, instance);
+  if (q.step())
+    this->instance(sign, q.int64(0), q.text(1), q.int64(2) != 0, instanceStateFrom(q.text(3)), q.int64(4), q.int64(5));
+  q.reset();
+}
+
+void RollupChange::storedTasks(Connection& c, int sign, Id instance) {
+  if (!writerKeepsRollups(c)) return;
+  auto& q = c.prepare(
+      "SELECT element_id, coalesce(completed_by, ''), created_at, ended_at FROM tasks WHERE instance_id = ? AND state "
+      "= 'completed' AND ended_at IS NOT NULL");
+  q.bind(1, instance);
+  while (q.step()) task(sign, q.text(0), q.text(1), Task::State::completed, q.int64(2), q.int64(3));
+  q.reset();
+}
+
+void RollupChange::apply(Connection& c) {
+  // An UPDATE of the key's row, and the upsert only for a key not there yet (a new bucket): an
+  // upsert that conflicts seeks the key twice.
+  if (writerKeepsRollups(c)) {
+    for (const auto& r : runs_) {
+      if (!r.started && !r.completed && !r.rejected && !r.cancelled) continue;  // a start taken back and added
+      auto& u = c.prepare(
+          "UPDATE rollup_runs SET started = started + ?3, completed = completed + ?4, rejected = rejected + ?5, "
+          "cancelled = cancelled + ?6 WHERE bucket = ?1 AND definition_id = ?2");
+      u.bind(1, r.bucket).bind(2, r.definition).bind(3, r.started).bind(4, r.completed).bind(5, r.rejected);
+      u.bind(6, r.cancelled).run();
+      if (c.changes() == 1) continue;
+      c.prepare(
+           "INSERT INTO rollup_runs(bucket, definition_id, started, completed, rejected, cancelled) VALUES "
+           "(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (bucket, definition_id) DO UPDATE SET started = rollup_runs.started "
+           "+ excluded.started, completed = rollup_runs.completed + excluded.completed, rejected = "
+           "rollup_runs.rejected + excluded.rejected, cancelled = rollup_runs.cancelled + excluded.cancelled")
+          .bind(1, r.bucket)
+          .bind(2, r.definition)
+          .bind(3, r.started)
+          .bind(4, r.completed)
+          .bind(5, r.rejected)
+          .bind(6, r.cancelled)
+          .run();
+    }
+    for (auto& d : durations_) {
+      if (!d.n && !d.total) continue;
+      if (d.definition) {
+        // A process duration without its key names the definition: the key is looked up.
+        auto& k = c.prepare("SELECT key FROM definitions WHERE id = ?");
+        k.bind(1, d.definition);
+        if (k.step()) d.group = k.text(0);
+        k.reset();
+      }
+      auto& u = c.prepare("UPDATE rollup_durations SET n = n + ?4, total = total + ?5 WHERE kind = ?1 AND grp = ?2 "
+                          "AND bucket = ?3");
+      u.bindBorrowed(1, d.kind).bindBorrowed(2, d.group).bind(3, d.bucket).bind(4, d.n).bind(5, d.total).run();
+      if (c.changes() == 1) continue;
+      c.prepare(
+           "INSERT INTO rollup_durations(kind, grp, bucket, n, total) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (kind, "
+           "grp, bucket) DO UPDATE SET n = rollup_durations.n + excluded.n, total = rollup_durations.total + "
+           "excluded.total")
+          .bindBorrowed(1, d.kind)
+          .bindBorrowed(2, d.group)
+          .bind(3, d.bucket)
+          .bind(4, d.n)
+          .bind(5, d.total)
+          .run();
+    }
+  }
+  runs_.clear();
+  durations_.clear();
 }
 
 std::int64_t durationBucket(std::int64_t millis) {

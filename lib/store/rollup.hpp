@@ -1,9 +1,15 @@
-// The analytics rollups (schema 18): the migration that creates, backfills and keeps them, and
-// the duration buckets their histograms use (⌊64·ln(ms)⌋, about 1.6% wide).
+// The analytics rollups (schema 18): the migration that creates and backfills them, what a
+// save changes in them (RollupChange, SQLite since schema 24), and the duration buckets their
+// histograms use (⌊64·ln(ms)⌋, about 1.6% wide).
 #pragma once
 
 #include <cstdint>
+#include <ordo/engine.hpp>
 #include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/db.hpp"
 
 namespace ordo::store {
 
@@ -18,6 +24,51 @@ std::string rollupFastPathMigration();
 // SQLite (schema 23): the triggers of the rare cases (an insert already ended, any other change,
 // a delete) forward the row to a view whose trigger runs the general statements.
 std::string rollupForwardingMigration();
+// SQLite (schema 24): no rollup triggers on instances and tasks at all; the store's writes keep
+// the rollups (RollupChange), and rollupRebuild() recounts them after a foreign writer.
+std::string rollupWriterMigration();
+// Both databases: the rollups emptied and counted again from the instance and task rows.
+std::string rollupRebuild(bool postgres);
+
+// Whether the store's writes keep the rollups: on SQLite (schema 24); PostgreSQL's triggers keep
+// them there (its triggers cost no frame per statement, and several servers write).
+inline bool writerKeepsRollups(const Connection& c) { return !c.postgres(); }
+
+// What one write changes in the rollups: each row's contribution as it was stored taken back
+// (sign -1) and as written added (+1), summed per key, then one upsert per key that moved. The
+// contributions are those of schema 18's statements: a top-level run counted at its start
+// unless a draft, and at its end by state; a duration per ended instance and completed task.
+class RollupChange {
+ public:
+  // `key` is the definition's key (looked up by `definition` when empty).
+  void instance(int sign, Id definition, std::string_view key, bool topLevel, Instance::State state,
+                std::int64_t startedAt, std::int64_t endedAt);
+  void task(int sign, std::string_view element, std::string_view completedBy, Task::State state,
+            std::int64_t createdAt, std::int64_t endedAt);
+  // The rows as stored now: an instance's row, and its tasks.
+  void storedInstance(Connection& c, int sign, Id instance);
+  void storedTasks(Connection& c, int sign, Id instance);
+  // Writes what moved (nothing where the store does not keep the rollups) and starts over.
+  void apply(Connection& c);
+
+ private:
+  struct Run {
+    std::int64_t bucket;
+    Id definition;
+    std::int64_t started, completed, rejected, cancelled;
+  };
+  struct Duration {
+    const char* kind;
+    std::string group;
+    Id definition;  // process durations with no key yet
+    std::int64_t bucket, n, total;
+  };
+  Run& run(std::int64_t bucket, Id definition);
+  void duration(const char* kind, std::string_view group, Id definition, std::int64_t millis, int sign);
+  std::vector<Run> runs_;
+  std::vector<Duration> durations_;
+};
+
 std::int64_t durationBucket(std::int64_t millis);
 // The smallest duration in `bucket` (INT64_MIN for bucket 0, which holds everything up to 1 ms).
 std::int64_t durationBucketFloor(std::int64_t bucket);

@@ -389,6 +389,7 @@ const std::vector<std::string>& migrations() {
     // 22: no index by action: every operation wrote it, only the urge limit read it (now by instance).
     v.push_back("DROP INDEX history_action;");
     v.push_back(rollupForwardingMigration());  // 23: rare-case rollup triggers with small frames
+    v.push_back(rollupWriterMigration());      // 24: no rollup triggers: the store's writes count
     return v;
   }();
   return all;
@@ -405,6 +406,7 @@ std::string postgresMigration(int version) {
   if (version == 21) return kRuntimeRecordPostgres;
   if (version == 22) return "DROP INDEX IF EXISTS history_action";
   if (version == 23) return "SELECT 1";  // SQLite's triggers only, as 20
+  if (version == 24) return "SELECT 1";  // PostgreSQL's triggers keep its rollups (writerKeepsRollups)
   std::string sql = translateDdlToPostgres(migrations()[static_cast<std::size_t>(version - 1)]);
   switch (version) {
     case 14:

@@ -269,6 +269,8 @@ class WorkOrderRepository {
   virtual std::vector<EvaluationStats> evaluationStats() = 0;
   virtual std::vector<AbnormalInstance> abnormalInstances(std::int64_t now, std::int64_t stuckMillis) = 0;
   virtual std::int64_t countRunning() = 0;
+  // The rollups counted again from the rows (after rows written by something other than Ordo).
+  virtual void rebuildRollups() = 0;
 };
 
 // One transaction's view of every repository, with the ids of the command it serves.

@@ -8,6 +8,7 @@
 #include "store/group_commit.hpp"
 #include "store/instance_cache.hpp"
 #include "store/pg.hpp"
+#include "store/rollup.hpp"
 #include "store/schema.hpp"
 #include "store/server_tables.hpp"
 #include "store/store.hpp"
@@ -119,6 +120,7 @@ class SqlSession final : public Session {
     return store::abnormalInstances(c_, now, stuckMillis);
   }
   std::int64_t countRunning() override { return store::countRunning(c_); }
+  void rebuildRollups() override { c_.exec(rollupRebuild(c_.postgres())); }
   std::optional<Instance> instanceById(Id id) override { return store::instanceById(c_, id); }
   bool loadInstance(Id id, runtime::InstanceState& out) override { return store::loadInstance(c_, id, out, cache_); }
   void saveInstance(runtime::InstanceState& s) override {

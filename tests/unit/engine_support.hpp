@@ -165,6 +165,7 @@ inline std::string sample(const std::string& name) {
 // Takes a SQLite file of the current schema back to schema 20's layout: tokens and variables as
 // tables of a row each (filled from the schema-21 views), no instance_runtime; history indexed by
 // action again (schema 22 dropped it); no views for the rollups' rare cases (schema 23).
+// (Schema 20's rollup triggers are not put back: schema 24 drops them again.)
 inline constexpr const char* kBackToSchema20 = R"sql(
 CREATE TABLE tokens_v20(id INTEGER PRIMARY KEY, instance_id INTEGER NOT NULL, parent_id INTEGER,
   element_id TEXT NOT NULL, state TEXT NOT NULL, data TEXT);
@@ -176,9 +177,9 @@ DROP VIEW tokens; DROP VIEW variables; DROP TABLE instance_runtime;
 ALTER TABLE tokens_v20 RENAME TO tokens; ALTER TABLE variables_v20 RENAME TO variables;
 CREATE INDEX tokens_instance ON tokens(instance_id);
 CREATE INDEX history_action ON history(action, task_id) WHERE action IS NOT NULL;
--- Schema 23's views for the rollups' rare cases (the triggers that forward to them stay: migration
--- 23 rewrites them at the next open, before anything is written).
-DROP VIEW rollup_instance_changes; DROP VIEW rollup_task_changes;
+-- Schema 23's views for the rollups' rare cases, gone since schema 24 (which drops the triggers
+-- that migration 23 writes again at the next open, before anything is written).
+DROP VIEW IF EXISTS rollup_instance_changes; DROP VIEW IF EXISTS rollup_task_changes;
 DELETE FROM schema_version WHERE version >= 21;
 )sql";
 
