@@ -390,6 +390,9 @@ const std::vector<std::string>& migrations() {
     v.push_back("DROP INDEX history_action;");
     v.push_back(rollupForwardingMigration());  // 23: rare-case rollup triggers with small frames
     v.push_back(rollupWriterMigration());      // 24: no rollup triggers: the store's writes count
+    // 25: tasks by instance without the state, which every completion moved in the index (an
+    // instance's few task rows are checked for their state instead).
+    v.push_back("DROP INDEX tasks_instance;\nCREATE INDEX tasks_instance ON tasks(instance_id);");
     return v;
   }();
   return all;
