@@ -79,19 +79,25 @@ Id TableIds::next(const char* table) {
   }
   if (!read_ && remembered_ && remembered_->known) {
     high_ = remembered_->high;
+    reserved_ = remembered_->reserved;
     read_ = true;
   }
   if (!read_) {
     auto& q =
         c_.prepare("SELECT instances, tokens, tasks, jobs, subscriptions, pending_choices FROM id_next WHERE one = 1");
     if (!q.step()) throw Error(ErrorCode::internal, "id_next has no row");
-    for (std::size_t i = 0; i < kTables.size(); ++i) high_[i] = q.int64(static_cast<int>(i));
+    for (std::size_t i = 0; i < kTables.size(); ++i) high_[i] = reserved_[i] = q.int64(static_cast<int>(i));
     q.reset();
     read_ = true;
   }
   for (std::size_t i = 0; i < kTables.size(); ++i)
     if (std::strcmp(kTables[i], table) == 0) {
       taken_ = true;
+      if (high_[i] == reserved_[i]) {
+        // Without a writer that remembers (a one-off session), a block would only be skipped.
+        reserved_[i] += remembered_ ? kIdBlock : 1;
+        reserving_ = true;
+      }
       return ++high_[i];
     }
   throw Error(ErrorCode::internal, std::string("no ids for table ") + table);
@@ -99,14 +105,18 @@ Id TableIds::next(const char* table) {
 
 void TableIds::flush() {
   if (!taken_ || c_.postgres()) return;
-  auto& q = c_.prepare(
-      "UPDATE id_next SET instances = ?1, tokens = ?2, tasks = ?3, jobs = ?4, subscriptions = ?5, "
-      "pending_choices = ?6 WHERE one = 1");
-  for (std::size_t i = 0; i < kTables.size(); ++i) q.bind(static_cast<int>(i) + 1, high_[i]);
-  q.run();
+  if (reserving_) {
+    auto& q = c_.prepare(
+        "UPDATE id_next SET instances = ?1, tokens = ?2, tasks = ?3, jobs = ?4, subscriptions = ?5, "
+        "pending_choices = ?6 WHERE one = 1");
+    for (std::size_t i = 0; i < kTables.size(); ++i) q.bind(static_cast<int>(i) + 1, reserved_[i]);
+    q.run();
+    reserving_ = false;
+  }
   taken_ = false;
   if (remembered_) {
     remembered_->high = high_;
+    remembered_->reserved = reserved_;
     remembered_->known = true;
   }
 }

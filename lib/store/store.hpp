@@ -52,20 +52,25 @@ class Database {
   std::vector<std::unique_ptr<SqliteConnection>> idle_;
 };
 
-// The highest ids handed out, as the writer last wrote them to id_next, kept between its
-// commands so that a command reads no id_next it wrote itself. Owned by the store beside its
-// instance cache and forgotten with it (another connection committed, a command failed). Ahead
-// of the file is harmless (ids skip); behind it never happens while only this writer writes.
+// The ids the writer holds between its commands, so that a command reads no id_next it wrote
+// itself and most write none: per table the highest id handed out and the end of the block it
+// reserved in id_next (kIdBlock ids at a time, as Camunda's id generator does). Owned by the store
+// beside its instance cache and forgotten with it (another connection committed, a command
+// failed): the next command reads id_next again and starts past every block reserved, so a
+// block's unused ids are skipped, never given twice, and ids still rise in commit order.
 struct IdHighWater {
   std::array<Id, 6> high{};
+  std::array<Id, 6> reserved{};
   bool known = false;
 };
 
 // Row ids inside the write transaction, never given twice (not even after the row is
-// deleted): the highest id per table lives in the one row of id_next, read at a command's
-// first id (or taken from `remembered`) and written back by flush() in the same transaction.
+// deleted): id_next's one row holds, per table, the end of the last block reserved, read at a
+// command's first id (or taken from `remembered`); flush() writes it back in the same
+// transaction when the command reserved a block.
 class TableIds : public runtime::IdSource {
  public:
+  static constexpr Id kIdBlock = 100;
   explicit TableIds(Connection& c, IdHighWater* remembered = nullptr) : c_(c), remembered_(remembered) {}
   Id next(const char* table) override;
   void flush();
@@ -76,8 +81,8 @@ class TableIds : public runtime::IdSource {
   static constexpr std::array<const char*, 6> kTables = {"instances", "tokens",        "tasks",
                                                          "jobs",      "subscriptions", "pending_choices"};
   static_assert(kTables.size() == std::tuple_size_v<decltype(IdHighWater::high)>, "one high-water mark a table");
-  std::array<Id, kTables.size()> high_{};
-  bool read_ = false, taken_ = false;
+  std::array<Id, kTables.size()> high_{}, reserved_{};
+  bool read_ = false, taken_ = false, reserving_ = false;
 };
 
 // Definitions

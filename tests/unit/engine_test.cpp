@@ -1199,6 +1199,43 @@ TEST_CASE("engine: the writer's remembered ids and newest definitions: two engin
   REQUIRE_FAILS_UNCHANGED(db, ErrorCode::wrong_state, a->start({"p", 0, {}, "", ""}));
 }
 
+
+TEST_CASE("engine: ids come in reserved blocks: another engine, a reopen and a failed command take none twice") {
+  TempDb db;
+  auto a = test::openEngine(db);
+  a->deploy(bpmn("<startEvent id=\"s\"/><userTask id=\"t\" flowable:assignee=\"u\"/>"
+                 "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"t\"/>"));
+  auto start = [](Engine& e) { return e.start({"p", 0, {}, "", ""}).id; };
+  std::vector<Id> order;  // instance ids in commit order
+  for (int i = 0; i < 3; ++i) order.push_back(start(*a));
+  if (!db.postgres()) {
+    // One block reserved for a's three starts: id_next was written once, past them.
+    CHECK(order[1] == order[0] + 1);
+    CHECK(order[2] == order[1] + 1);
+    CHECK(db.scalar("SELECT instances FROM id_next") > order[2] + 1);
+  }
+  // b starts past a's block; a, having seen b's commit, starts past b's.
+  auto b = test::openEngine(db);
+  order.push_back(start(*b));
+  order.push_back(start(*a));
+  order.push_back(start(*b));
+  // A start that fails after taking ids leaves the next start above every id committed.
+  a->deploy(bpmn("<startEvent id=\"s\"/><callActivity id=\"call\" calledElement=\"missing\"/>"
+                 "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"call\"/>",
+                 "", "id=\"broken\" isExecutable=\"true\""));
+  REQUIRE_FAILS_UNCHANGED(db, ErrorCode::not_found, a->start({"broken", 0, {}, "", ""}));
+  order.push_back(start(*a));
+  // A reopened engine starts past the block its previous life reserved.
+  a.reset();
+  a = test::openEngine(db);
+  order.push_back(start(*a));
+  for (std::size_t i = 1; i < order.size(); ++i) CHECK(order[i] > order[i - 1]);
+  // id_next never behind a table's highest id.
+  if (!db.postgres()) {
+    CHECK(db.scalar("SELECT count(*) FROM instances WHERE id > (SELECT instances FROM id_next)") == 0);
+    CHECK(db.scalar("SELECT count(*) FROM tasks WHERE id > (SELECT tasks FROM id_next)") == 0);
+  }
+}
 TEST_CASE("engine: the writer's instance cache forgets what a failed command saved") {
   TempDb db;
   auto e = test::openEngine(db);
