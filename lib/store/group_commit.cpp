@@ -11,7 +11,12 @@ void GroupCommit::run(const std::function<void()>& body) {
   if (!enabled_) {
     Transaction tx(c_);  // NOLINT
     body();
-    tx.commit();
+    try {
+      tx.commit();
+    } catch (...) {
+      rolledBack();
+      throw;
+    }
     return;
   }
   // After a failed fsync the WAL's durability is unknown (its pages may be dropped): refuse.
@@ -38,6 +43,7 @@ void GroupCommit::run(const std::function<void()>& body) {
       // Only this command's work is lost (or SQLite already rolled it all back): end the batch.
       if (first && !sqlite3_get_autocommit(c_.handle())) {
         sqlite3_exec(c_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+        rolledBack();
         open_ = false;
         finished_ = mine;
         --inBatch_;
@@ -125,6 +131,7 @@ void GroupCommit::commitBatch(std::uint64_t batch) {
 
 void GroupCommit::abortBatch(std::uint64_t batch, const std::exception_ptr& why) {
   sqlite3_exec(c_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+  rolledBack();
   open_ = false;
   failed_[batch] = {why, inBatch_};
   finished_ = batch;

@@ -42,6 +42,10 @@ class GroupCommit {
 
   // Runs `body` with the writer held, inside the shared transaction.
   void run(const std::function<void()>& body);
+  // Called with the writer held whenever work of a command that succeeded is rolled back (a
+  // failed COMMIT, or a failure that ended the batch), before any other command runs: what the
+  // writer remembers of its own writes is forgotten there.
+  void onRollback(std::function<void()> f) { onRollback_ = std::move(f); }
 
  private:
   void commitBatch(std::uint64_t batch);  // with m_ held
@@ -50,8 +54,13 @@ class GroupCommit {
   void abortBatch(std::uint64_t batch, const std::exception_ptr& why);
   void awaitDurable(std::unique_lock<std::mutex>& lock, std::uint64_t batch);  // syncWal: its fsync done
 
+  void rolledBack() {
+    if (onRollback_) onRollback_();
+  }
+
   SqliteConnection& c_;
   std::mutex& m_;
+  std::function<void()> onRollback_;
   bool enabled_;
   bool syncWal_;
   int maxBatch_;

@@ -1,12 +1,14 @@
 // The writer's cache of instance state: what the last command saved of each recently used
-// instance, as loadInstance would read it back, so that a command on a hot instance does not
-// re-read the tokens, variables, open tasks and subscriptions it wrote itself. Used only with
-// the writer held. An entry counts only while the instance's row still has the revision the
-// entry was saved at (read, one row, by every load); the whole cache is dropped when another
-// connection committed to the file (PRAGMA data_version) and when a command or its batch fails
-// (what it saved was rolled back). Jobs are always read: their locks change without a revision.
+// instance, as loadInstance would read it back, so that a command on a hot instance reads
+// nothing it wrote itself. Used only with the writer held. The cache is the truth about its
+// instances because every other write drops it: the whole cache when another connection
+// committed to the file (PRAGMA data_version) and when a command or its batch fails (what it
+// saved was rolled back); an entry when the writer deletes or marks its instance outside a save.
+// An instance's row changes only through a save, and its jobs are inserted only through one; the
+// jobs' locks and retries change outside saves, so an entry with jobs reads them again.
 #pragma once
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "runtime/state.hpp"
@@ -18,7 +20,12 @@ class InstanceCache {
  public:
   static constexpr std::size_t kCapacity = 4096;  // entries; past it the cache starts over
 
-  const runtime::InstanceState* find(Id id) const {
+  struct Entry {
+    runtime::InstanceState state;
+    bool hasJobs = false;  // when saved: without, the instance has none until its next save
+  };
+
+  const Entry* find(Id id) const {
     auto it = entries_.find(id);
     return it == entries_.end() ? nullptr : &it->second;
   }
@@ -30,7 +37,9 @@ class InstanceCache {
   // a load would now return.
   void saved(const runtime::InstanceState& s, SettledRuntime settled) {
     if (entries_.size() >= kCapacity && !entries_.count(s.row.id)) entries_.clear();
-    runtime::InstanceState& c = entries_[s.row.id];
+    Entry& e = entries_[s.row.id];
+    e.hasJobs = std::any_of(s.jobs.begin(), s.jobs.end(), [](const runtime::JobRow& j) { return !j.removed; });
+    runtime::InstanceState& c = e.state;
     c = runtime::InstanceState{};
     c.row = s.row;
     c.tokens = std::move(settled.tokens);
@@ -47,8 +56,9 @@ class InstanceCache {
       }
   }
 
-  // A load from the entry: the row as read now (same revision), jobs as read now.
+  // A load from the entry, but for its jobs.
   static void fill(const runtime::InstanceState& entry, runtime::InstanceState& out) {
+    out.row = entry.row;
     out.tokens = entry.tokens;
     out.variables = entry.variables;
     out.tasks = entry.tasks;
@@ -56,7 +66,7 @@ class InstanceCache {
   }
 
  private:
-  std::unordered_map<Id, runtime::InstanceState> entries_;
+  std::unordered_map<Id, Entry> entries_;
 };
 
 }  // namespace ordo::store

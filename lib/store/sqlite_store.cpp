@@ -347,6 +347,7 @@ class SqliteStore final : public Store {
                      o.fullSync && !db_.inMemory()) {
     // FULL: the group commit fsyncs the WAL itself, outside the writer, before any command returns.
     if (o.fullSync && !db_.inMemory()) db_.writer().exec("PRAGMA synchronous=NORMAL");
+    groupCommit_.onRollback([this] { forget(); });
   }
 
   void command(const std::function<void(Session&)>& body) override {

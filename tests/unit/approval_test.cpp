@@ -139,6 +139,17 @@ TEST_CASE("approval: skip, administrator edits of form data, delete with or with
   e.deleteInstance(gone, "root", false);
   REQUIRE_THROWS_AS(e.instance(gone), Error);
   CHECK(e.lists("mary").todo == 0);
+  // The next commands on them see the deletion, not what the writer remembered of its last save.
+  REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::not_found, e.editVariables(gone, "root", {{"days", 2}}));
+  REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::wrong_state, e.editVariables(kept, "root", {{"days", 2}}));
+  // An instance that had ended is marked deleted outside a save: a command after it sees the mark.
+  auto ended = e.start({"leaveApproval", 0, v, "", "emp"}).id;
+  e.terminateInstance(ended, "root", "test");
+  e.deleteInstance(ended, "root", true);
+  CHECK(e.instance(ended).state == Instance::State::deleted);
+  REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::wrong_state, e.editVariables(ended, "root", {{"days", 2}}));
+  e.deleteInstance(ended, "root", false);
+  REQUIRE_FAILS_UNCHANGED(f.db, ErrorCode::not_found, e.editVariables(ended, "root", {{"days", 2}}));
 }
 
 TEST_CASE("approval: the previous approver chooses the next step's approvers") {
