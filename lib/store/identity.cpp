@@ -122,8 +122,8 @@ void addInbox(Connection& c, const std::string& user, const std::string& type, I
 }
 
 std::int64_t countOperations(Connection& c, Id task, const std::string& action, std::int64_t since) {
-  // Through the task's instance (history_instance): an index by action would be written by every
-  // operation for the sake of this rare check (schema 22 dropped it).
+  // Through the task's instance (history_instance, on SQLite history_log_instance under the view):
+  // an index by action would be written by every operation for this rare check (schema 22 dropped it).
   auto& q = c.prepare(
       "SELECT count(*) FROM history WHERE instance_id = (SELECT instance_id FROM tasks WHERE id = ?2) AND "
       "task_id = ?2 AND action = ?1 AND at >= ?3");
@@ -261,7 +261,9 @@ void deleteInstanceRows(Connection& c, Id instance, bool keepHistory) {
   for (const char* table : {"tasks", "jobs", "subscriptions", "incidents", "inbox"})
     c.prepare(std::string("DELETE FROM ") + table + " WHERE instance_id = ?").bind(1, instance).run();
   if (!keepHistory) {
-    c.prepare("DELETE FROM history WHERE instance_id = ?").bind(1, instance).run();
+    c.prepare(c.postgres() ? "DELETE FROM history WHERE instance_id = ?" : "DELETE FROM history_log WHERE instance_id = ?")
+        .bind(1, instance)
+        .run();
     c.prepare("DELETE FROM instances WHERE id = ?").bind(1, instance).run();
   }
 }

@@ -118,60 +118,54 @@ void loadJobs(Connection& c, Id id, InstanceState& s) {
 
 namespace {
 
-constexpr int kHistoryColumns = 10;
-constexpr std::size_t kHistoryRowsPerInsert = 16;
-
-// "INSERT INTO history(...) VALUES (...), ..." for `rows` rows, each statement text built once.
-const std::string& historyInsert(std::size_t rows) {
-  static const auto texts = [] {
-    std::vector<std::string> v(kHistoryRowsPerInsert + 1);
-    for (std::size_t n = 1; n <= kHistoryRowsPerInsert; ++n) {
-      v[n] =
-          "INSERT INTO history(instance_id, at, kind, element_id, element_type, task_id, actor, comment, action, "
-          "targets) VALUES ";
-      for (std::size_t i = 0; i < n; ++i) v[n] += i ? ",(?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?)";
-    }
-    return v;
-  }();
-  return texts[rows];
+// A command's history lines. SQLite: one row of history_log (runtime_record.hpp), the lines'
+// ids consecutive from `ids`. PostgreSQL: a row a line and a statement, its id from the sequence;
+// the texts are borrowed (`history` outlives each run), but the targets' JSON, a temporary, is copied.
+void writeHistoryLog(Connection& c, Id instance, std::vector<runtime::HistoryRecord>& history, runtime::IdSource& ids) {
+  if (history.empty()) return;
+  const Id first = ids.next("history");
+  for (std::size_t k = 0; k < history.size(); ++k) {
+    const Id id = k ? ids.next("history") : first;
+    if (id != first + static_cast<Id>(k)) throw Error(ErrorCode::internal, "history ids of one command not consecutive");
+    history[k].id = id;
+    history[k].instanceId = instance;
+  }
+  const auto& front = history.front();
+  const std::string entries = encodeHistory(history, front.at, front.actor);
+  c.prepare("INSERT INTO history_log(id, instance_id, at, actor, entries) VALUES (?1, ?2, ?3, ?4, ?5)")
+      .bind(1, first)
+      .bind(2, instance)
+      .bind(3, front.at)
+      .bindOptionalBorrowed(4, front.actor)
+      .bindBorrowed(5, entries)
+      .run();
 }
 
-// A command's history rows. SQLite: up to 16 rows a statement (a command writes ~6; one statement
-// instead of one each), their ids consecutive (rowids of one INSERT, with the writer held, are
-// max+1 in turn). PostgreSQL: a row a statement, its id from the sequence. The texts are
-// borrowed (`history` outlives each run), but the targets' JSON, a temporary, is copied.
-void writeHistory(Connection& c, Id instance, std::vector<runtime::HistoryRecord>& history) {
-  const std::size_t per = c.postgres() ? 1 : kHistoryRowsPerInsert;
-  for (std::size_t from = 0; from < history.size(); from += per) {
-    const std::size_t n = std::min(per, history.size() - from);
-    auto& q = c.prepare(historyInsert(n));
-    for (std::size_t k = 0; k < n; ++k) {
-      const auto& h = history[from + k];
-      const int b = static_cast<int>(k) * kHistoryColumns;
-      q.bind(b + 1, instance).bind(b + 2, h.at).bindBorrowed(b + 3, h.kind).bindOptionalBorrowed(b + 4, h.elementId);
-      q.bindOptionalBorrowed(b + 5, h.elementType);
-      if (h.taskId)
-        q.bind(b + 6, h.taskId);
-      else
-        q.bindNull(b + 6);
-      q.bindOptionalBorrowed(b + 7, h.actor).bindOptionalBorrowed(b + 8, h.comment).bindOptionalBorrowed(b + 9, h.action);
-      if (h.targets.empty())
-        q.bindNull(b + 10);
-      else
-        q.bind(b + 10, listJson(h.targets));
-    }
+void writeHistoryRows(Connection& c, Id instance, std::vector<runtime::HistoryRecord>& history) {
+  for (auto& h : history) {
+    auto& q = c.prepare(
+        "INSERT INTO history(instance_id, at, kind, element_id, element_type, task_id, actor, comment, action, "
+        "targets) VALUES (?,?,?,?,?,?,?,?,?,?)");
+    q.bind(1, instance).bind(2, h.at).bindBorrowed(3, h.kind).bindOptionalBorrowed(4, h.elementId);
+    q.bindOptionalBorrowed(5, h.elementType);
+    if (h.taskId)
+      q.bind(6, h.taskId);
+    else
+      q.bindNull(6);
+    q.bindOptionalBorrowed(7, h.actor).bindOptionalBorrowed(8, h.comment).bindOptionalBorrowed(9, h.action);
+    if (h.targets.empty())
+      q.bindNull(10);
+    else
+      q.bind(10, listJson(h.targets));
     q.run();
-    const Id last = c.lastInsertId();
-    for (std::size_t k = 0; k < n; ++k) {
-      history[from + k].id = last - static_cast<Id>(n - 1 - k);
-      history[from + k].instanceId = instance;
-    }
+    h.id = c.lastInsertId();
+    h.instanceId = instance;
   }
 }
 
 }  // namespace
 
-void saveInstance(Connection& c, InstanceState& s, InstanceCache* cache) {
+void saveInstance(Connection& c, InstanceState& s, InstanceCache* cache, runtime::IdSource* ids) {
   auto& r = s.row;
   RollupChange rollup;
   const bool rollups = writerKeepsRollups(c);
@@ -354,7 +348,15 @@ void saveInstance(Connection& c, InstanceState& s, InstanceCache* cache) {
         .run();
   s.inbox.clear();
   rollup.apply(c);
-  writeHistory(c, r.id, s.history);
+  if (c.postgres()) {
+    writeHistoryRows(c, r.id, s.history);
+  } else if (ids) {
+    writeHistoryLog(c, r.id, s.history, *ids);
+  } else {
+    TableIds own(c);
+    writeHistoryLog(c, r.id, s.history, own);
+    own.flush();
+  }
   s.isNew = s.rowDirty = false;
   if (cache) cache->saved(s, std::move(*settled));
 }

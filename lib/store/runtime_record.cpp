@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <unordered_map>
 
 #include "store/rows.hpp"
 
@@ -128,6 +129,123 @@ void decodeRuntime(const std::string& tokens, const std::string& variables, runt
   if (!variables.empty()) {
     auto parsed = boost::json::parse(variables);
     for (auto& [key, vars] : parsed.as_object()) s.variables[scopeOf(key)] = std::move(vars.as_object());
+  }
+}
+
+}  // namespace ordo::store
+
+namespace ordo::store {
+
+const std::vector<std::string>& historyNames() {
+  static const std::vector<std::string> names = {
+      // kinds
+      "instance_started", "element_entered", "element_left", "element_cancelled", "element_skipped", "task_created",
+      "task_assigned", "task_completed", "task_cancelled", "task_skipped", "instance_completed",
+      "instance_terminated", "instance_rejected", "instance_withdrawn", "instance_invalidated", "instance_deleted",
+      "operation", "timer_fired", "message_thrown", "error_caught", "error_propagated", "escalation_caught",
+      "escalation_uncaught", "compensation_started", "transaction_cancelled", "variables_set", "draft_saved",
+      // element types
+      "startEvent", "endEvent", "userTask", "serviceTask", "scriptTask", "sendTask", "receiveTask", "manualTask",
+      "businessRuleTask", "task", "callActivity", "subProcess", "transaction", "adHocSubProcess", "exclusiveGateway",
+      "parallelGateway", "inclusiveGateway", "eventBasedGateway", "complexGateway", "intermediateCatchEvent",
+      "intermediateThrowEvent", "boundaryEvent"};
+  return names;
+}
+
+namespace {
+int historyCode(std::string_view name) {
+  static const auto codes = [] {
+    std::unordered_map<std::string_view, int> m;
+    const auto& names = historyNames();
+    for (std::size_t i = 0; i < names.size(); ++i) m.emplace(names[i], static_cast<int>(i) + 1);
+    return m;
+  }();
+  auto it = codes.find(name);
+  return it == codes.end() ? 0 : it->second;
+}
+}  // namespace
+
+std::string encodeHistory(const std::vector<runtime::HistoryRecord>& lines, std::int64_t at, std::string_view actor) {
+  std::string out = "[";
+  for (const auto& h : lines) {
+    if (out.size() > 1) out += ',';
+    // The fields in order; an empty one is null, and the nulls at the end are left out.
+    std::string fields[9];
+    int last = 0;
+    auto text = [&](int i, std::string_view v) {
+      if (v.empty()) return;
+      appendQuoted(fields[i], v);
+      last = i + 1;
+    };
+    auto name = [&](int i, std::string_view v) {
+      if (int code = historyCode(v)) {
+        fields[i] = std::to_string(code);
+        last = i + 1;
+      } else {
+        text(i, v);
+      }
+    };
+    name(0, h.kind);
+    text(1, h.elementId);
+    name(2, h.elementType);
+    if (h.taskId) {
+      fields[3] = std::to_string(h.taskId);
+      last = 4;
+    }
+    if (h.actor != actor) {
+      appendQuoted(fields[4], h.actor);  // "" where the row has an actor and the line none
+      last = 5;
+    }
+    text(5, h.comment);
+    text(6, h.action);
+    if (!h.targets.empty()) text(7, listJson(h.targets));
+    if (h.at != at) {
+      fields[8] = std::to_string(h.at);
+      last = 9;
+    }
+    out += '[';
+    for (int i = 0; i < last; ++i) {
+      if (i) out += ',';
+      out += fields[i].empty() ? std::string_view("null") : std::string_view(fields[i]);
+    }
+    out += ']';
+  }
+  out += ']';
+  return out;
+}
+
+void decodeHistory(Id id, Id instance, std::int64_t at, const std::string& actor, const std::string& entries,
+                   std::vector<HistoryEntry>& out) {
+  const auto& names = historyNames();
+  auto parsed = boost::json::parse(entries);
+  Id next = id;
+  for (const auto& line : parsed.as_array()) {
+    const auto& f = line.as_array();
+    auto text = [&](std::size_t i) -> std::string {
+      return i < f.size() && f[i].is_string() ? std::string(f[i].as_string()) : std::string();
+    };
+    auto name = [&](std::size_t i) -> std::string {
+      if (i < f.size() && f[i].is_int64()) {
+        const auto code = f[i].as_int64();
+        if (code < 1 || code > static_cast<std::int64_t>(names.size()))
+          throw Error(ErrorCode::internal, "history line with an unknown name code " + std::to_string(code));
+        return names[static_cast<std::size_t>(code - 1)];
+      }
+      return text(i);
+    };
+    HistoryEntry h;
+    h.id = next++;
+    h.instanceId = instance;
+    h.kind = name(0);
+    h.elementId = text(1);
+    h.elementType = name(2);
+    h.taskId = f.size() > 3 && f[3].is_int64() ? f[3].as_int64() : 0;
+    h.actor = f.size() > 4 && f[4].is_string() ? std::string(f[4].as_string()) : actor;
+    h.comment = text(5);
+    h.action = text(6);
+    h.targets = parseList(text(7));
+    h.at = f.size() > 8 && f[8].is_int64() ? f[8].as_int64() : at;
+    out.push_back(std::move(h));
   }
 }
 

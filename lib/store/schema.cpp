@@ -9,6 +9,7 @@
 
 #include "store/pg.hpp"
 #include "store/rollup.hpp"
+#include "store/runtime_record.hpp"
 
 namespace ordo::store {
 
@@ -378,6 +379,38 @@ CREATE VIEW variables(instance_id, scope_id, name, value) AS
   FROM instance_runtime r, jsonb_each(r.variables::jsonb) g, jsonb_each(g.value) v;
 )sql";
 
+// Schema 26 (SQLite): a command's history lines of an instance are one row of history_log
+// (runtime_record.hpp), its id the first line's; `history` is a view with the old table's columns.
+// History ids come from id_next like the others' (the lines of a row need consecutive ids).
+std::string historyLogMigration() {
+  std::string sql = R"sql(
+CREATE TABLE history_names(code INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE history_log(id INTEGER PRIMARY KEY, instance_id INTEGER NOT NULL, at INTEGER NOT NULL, actor TEXT,
+  entries TEXT NOT NULL);
+INSERT INTO history_log(id, instance_id, at, entries)
+  SELECT id, instance_id, at, json_array(json_array(kind, element_id, element_type, task_id, actor, comment, action,
+                                                    targets))
+  FROM history;
+ALTER TABLE id_next ADD COLUMN history INTEGER NOT NULL DEFAULT 0;
+UPDATE id_next SET history = coalesce((SELECT max(id) FROM history), 0);
+DROP TABLE history;
+CREATE INDEX history_log_instance ON history_log(instance_id, id);
+CREATE VIEW history(id, instance_id, at, kind, element_id, element_type, task_id, actor, comment, action, targets) AS
+  SELECT l.id + e.key, l.instance_id, coalesce(e.value ->> 8, l.at),
+         CASE json_type(e.value, '$[0]') WHEN 'integer' THEN (SELECT name FROM history_names WHERE code = e.value ->> 0)
+           ELSE e.value ->> 0 END,
+         e.value ->> 1,
+         CASE json_type(e.value, '$[2]') WHEN 'integer' THEN (SELECT name FROM history_names WHERE code = e.value ->> 2)
+           ELSE e.value ->> 2 END,
+         e.value ->> 3, nullif(coalesce(e.value ->> 4, l.actor), ''), e.value ->> 5, e.value ->> 6, e.value ->> 7
+  FROM history_log l, json_each(l.entries) e;
+)sql";
+  const auto& names = historyNames();
+  for (std::size_t i = 0; i < names.size(); ++i)
+    sql += "INSERT INTO history_names(code, name) VALUES (" + std::to_string(i + 1) + ", '" + names[i] + "');\n";
+  return sql;
+}
+
 // Migrations from 18 on may be built from parts (the rollups' triggers share their statements).
 const std::vector<std::string>& migrations() {
   static const std::vector<std::string> all = [] {
@@ -393,6 +426,7 @@ const std::vector<std::string>& migrations() {
     // 25: tasks by instance without the state, which every completion moved in the index (an
     // instance's few task rows are checked for their state instead).
     v.push_back("DROP INDEX tasks_instance;\nCREATE INDEX tasks_instance ON tasks(instance_id);");
+    v.push_back(historyLogMigration());  // 26: a command's history lines as one row
     return v;
   }();
   return all;
@@ -410,6 +444,8 @@ std::string postgresMigration(int version) {
   if (version == 22) return "DROP INDEX IF EXISTS history_action";
   if (version == 23) return "SELECT 1";  // SQLite's triggers only, as 20
   if (version == 24) return "SELECT 1";  // PostgreSQL's triggers keep its rollups (writerKeepsRollups)
+  // PostgreSQL keeps a row a history line (its ids from the sequence); id_next stays alike.
+  if (version == 26) return "ALTER TABLE id_next ADD COLUMN history BIGINT NOT NULL DEFAULT 0";
   std::string sql = translateDdlToPostgres(migrations()[static_cast<std::size_t>(version - 1)]);
   switch (version) {
     case 14:

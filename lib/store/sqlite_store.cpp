@@ -124,7 +124,7 @@ class SqlSession final : public Session {
   std::optional<Instance> instanceById(Id id) override { return store::instanceById(c_, id); }
   bool loadInstance(Id id, runtime::InstanceState& out) override { return store::loadInstance(c_, id, out, cache_); }
   void saveInstance(runtime::InstanceState& s) override {
-    store::saveInstance(c_, s, cache_);
+    store::saveInstance(c_, s, cache_, ids_ ? &*ids_ : nullptr);
   }
   std::vector<Instance> queryInstances(const InstanceQuery& q) override { return store::queryInstances(c_, q); }
   std::int64_t countInstances(const InstanceQuery& q) override { return store::countInstances(c_, q); }

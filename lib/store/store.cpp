@@ -84,7 +84,7 @@ Id TableIds::next(const char* table) {
   }
   if (!read_) {
     auto& q =
-        c_.prepare("SELECT instances, tokens, tasks, jobs, subscriptions, pending_choices FROM id_next WHERE one = 1");
+        c_.prepare("SELECT instances, tokens, tasks, jobs, subscriptions, pending_choices, history FROM id_next WHERE one = 1");
     if (!q.step()) throw Error(ErrorCode::internal, "id_next has no row");
     for (std::size_t i = 0; i < kTables.size(); ++i) high_[i] = reserved_[i] = q.int64(static_cast<int>(i));
     q.reset();
@@ -108,7 +108,7 @@ void TableIds::flush() {
   if (reserving_) {
     auto& q = c_.prepare(
         "UPDATE id_next SET instances = ?1, tokens = ?2, tasks = ?3, jobs = ?4, subscriptions = ?5, "
-        "pending_choices = ?6 WHERE one = 1");
+        "pending_choices = ?6, history = ?7 WHERE one = 1");
     for (std::size_t i = 0; i < kTables.size(); ++i) q.bind(static_cast<int>(i) + 1, reserved_[i]);
     q.run();
     reserving_ = false;

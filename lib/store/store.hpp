@@ -59,8 +59,8 @@ class Database {
 // failed): the next command reads id_next again and starts past every block reserved, so a
 // block's unused ids are skipped, never given twice, and ids still rise in commit order.
 struct IdHighWater {
-  std::array<Id, 6> high{};
-  std::array<Id, 6> reserved{};
+  std::array<Id, 7> high{};
+  std::array<Id, 7> reserved{};
   bool known = false;
 };
 
@@ -78,8 +78,8 @@ class TableIds : public runtime::IdSource {
  private:
   Connection& c_;
   IdHighWater* remembered_;
-  static constexpr std::array<const char*, 6> kTables = {"instances", "tokens",        "tasks",
-                                                         "jobs",      "subscriptions", "pending_choices"};
+  static constexpr std::array<const char*, 7> kTables = {"instances",     "tokens",          "tasks",  "jobs",
+                                                         "subscriptions", "pending_choices", "history"};
   static_assert(kTables.size() == std::tuple_size_v<decltype(IdHighWater::high)>, "one high-water mark a table");
   std::array<Id, kTables.size()> high_{}, reserved_{};
   bool read_ = false, taken_ = false, reserving_ = false;
@@ -102,8 +102,10 @@ class InstanceCache;
 // false: no such instance. With a cache: an entry at the row's revision stands in for the rows.
 bool loadInstance(Connection& c, Id id, runtime::InstanceState& out, const InstanceCache* cache = nullptr);
 // Writes what changed; fails with conflict when the revision moved since loading. With `cache`,
-// the cache keeps what a load would now read back.
-void saveInstance(Connection& c, runtime::InstanceState& s, InstanceCache* cache = nullptr);
+// the cache keeps what a load would now read back. History ids come from `ids` (SQLite; without,
+// from id_next directly).
+void saveInstance(Connection& c, runtime::InstanceState& s, InstanceCache* cache = nullptr,
+                  runtime::IdSource* ids = nullptr);
 std::vector<Instance> queryInstances(Connection& c, const InstanceQuery& q);
 std::int64_t countInstances(Connection& c, const InstanceQuery& q);  // offset and limit ignored
 std::vector<Id> childInstances(Connection& c, Id parent);

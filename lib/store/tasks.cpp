@@ -76,6 +76,14 @@ std::int64_t countTasks(Connection& c, const TaskQuery& tq) {
 }
 
 std::vector<HistoryEntry> historyOf(Connection& c, Id instance) {
+  if (!c.postgres()) {
+    auto& q = c.prepare("SELECT id, at, actor, entries FROM history_log WHERE instance_id = ? ORDER BY id");
+    q.bind(1, instance);
+    std::vector<HistoryEntry> out;
+    while (q.step()) decodeHistory(q.int64(0), instance, q.int64(1), q.text(2), q.text(3), out);
+    q.reset();
+    return out;
+  }
   auto& q = c.prepare(
       "SELECT id, instance_id, at, kind, element_id, element_type, task_id, actor, comment, action, targets FROM "
       "history WHERE "

@@ -165,8 +165,16 @@ inline std::string sample(const std::string& name) {
 // Takes a SQLite file of the current schema back to schema 20's layout: tokens and variables as
 // tables of a row each (filled from the schema-21 views), no instance_runtime; history indexed by
 // action again (schema 22 dropped it); no views for the rollups' rare cases (schema 23).
-// (Schema 20's rollup triggers are not put back: schema 24 drops them again.)
+// (Schema 20's rollup triggers are not put back: schema 24 drops them again.) History as a row
+// a line again (schema 26 packed a command's lines into one row).
 inline constexpr const char* kBackToSchema20 = R"sql(
+CREATE TABLE history_v25(id INTEGER PRIMARY KEY, instance_id INTEGER NOT NULL, at INTEGER NOT NULL,
+  kind TEXT NOT NULL, element_id TEXT, element_type TEXT, task_id INTEGER, actor TEXT, comment TEXT, action TEXT,
+  targets TEXT);
+INSERT INTO history_v25 SELECT * FROM history;
+DROP VIEW history; DROP TABLE history_log; DROP TABLE history_names; ALTER TABLE history_v25 RENAME TO history;
+CREATE INDEX history_instance ON history(instance_id, id);
+ALTER TABLE id_next DROP COLUMN history;
 CREATE TABLE tokens_v20(id INTEGER PRIMARY KEY, instance_id INTEGER NOT NULL, parent_id INTEGER,
   element_id TEXT NOT NULL, state TEXT NOT NULL, data TEXT);
 INSERT INTO tokens_v20 SELECT * FROM tokens;

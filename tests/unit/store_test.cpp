@@ -2,10 +2,12 @@
 #include <catch2/catch.hpp>
 
 #include "engine_support.hpp"
+#include "store/runtime_record.hpp"
 #include "store/schema.hpp"
 #include "store/store.hpp"
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <map>
 
 using namespace ordo;
@@ -225,4 +227,88 @@ TEST_CASE("store: an unreadable path is an io_error naming the path", "[sqlite]"
     CHECK(e.code() == ErrorCode::io_error);
     CHECK(std::string(e.what()).find("/nonexistent-dir/ordo.db") != std::string::npos);
   }
+}
+
+TEST_CASE("store: a command's history lines are one history_log row, read alike through historyOf and the history "
+          "view",
+          "[sqlite]") {
+  test::TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(test::sample("leave-approval.bpmn"));
+  Variables v{{"days", 5}, {"manager", "mary"}, {"director", "dora"}};
+  auto inst = e->start({"leaveApproval", 0, v, "", "emp"}).id;
+  auto task = test::onlyTask(*e, inst);
+  e->ccInstance(inst, "emp", {"ann", "bob \"the\" 建"});  // targets, quoted and not ASCII
+  e->transferTask(task.id, "mary", "mark", "away, see \\notes\\");
+  e->urgeTask(test::onlyTask(*e, inst).id, "emp");
+  auto lines = e->history(inst);
+  e.reset();
+  // One row a command: start, cc, transfer, urge.
+  CHECK(rowsOf(db.path(), ("SELECT count(*) FROM history_log WHERE instance_id = " + std::to_string(inst)).c_str()) ==
+        "4|\n");
+  REQUIRE(lines.size() > 6);
+  std::string expected;
+  for (const auto& h : lines) {
+    auto orNull = [](const std::string& s) { return s.empty() ? std::string("NULL") : s; };
+    std::string targets = "NULL";
+    if (!h.targets.empty()) {
+      targets = "[";
+      for (const auto& t : h.targets) {
+        if (targets.size() > 1) targets += ',';
+        targets += boost::json::serialize(boost::json::value(boost::json::string_view(t)));
+      }
+      targets += "]";
+    }
+    expected += std::to_string(h.id) + "|" + std::to_string(inst) + "|" + std::to_string(h.at) + "|" + h.kind + "|" +
+                orNull(h.elementId) + "|" + orNull(h.elementType) + "|" +
+                (h.taskId ? std::to_string(h.taskId) : "NULL") + "|" + orNull(h.actor) + "|" + orNull(h.comment) +
+                "|" + orNull(h.action) + "|" + targets + "|\n";
+  }
+  CHECK(rowsOf(db.path(), ("SELECT * FROM history WHERE instance_id = " + std::to_string(inst) + " ORDER BY id").c_str()) ==
+        expected);
+  CHECK(expected.find("bob \\\"the\\\" 建") != std::string::npos);
+  CHECK(expected.find("away, see \\notes\\") != std::string::npos);
+  // Ids run on from line to line and row to row.
+  for (std::size_t i = 1; i < lines.size(); ++i) CHECK(lines[i].id == lines[i - 1].id + 1);
+}
+
+TEST_CASE("store: a history line at another time than its row's keeps its time", "[sqlite]") {
+  test::TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(test::sample("leave-approval.bpmn"));
+  auto inst = e->start({"leaveApproval", 0, {{"days", 1}, {"manager", "m"}}, "", "emp"}).id;
+  e.reset();
+  store::Database d(db.path(), true, 1);
+  std::vector<runtime::HistoryRecord> lines(2);
+  lines[0].at = 1000;
+  lines[0].kind = "operation";
+  lines[0].action = "edit";
+  lines[0].targets = {"days"};
+  lines[1].at = 2500;
+  lines[1].kind = "element_left";
+  lines[1].elementId = "x";
+  lines[0].actor = "ann";
+  lines[1].elementType = "myType";
+  // The row's actor is the first line's; the second line has none, written as "".
+  const auto entries = store::encodeHistory(lines, 1000, "ann");
+  CHECK(entries == R"([[17,null,null,null,null,null,"edit","[\"days\"]"],[3,"x","myType",null,"",null,null,null,2500]])");
+  d.writer()
+      .prepare("INSERT INTO history_log(id, instance_id, at, actor, entries) VALUES (900000, ?1, 1000, 'ann', ?2)")
+      .bind(1, inst)
+      .bind(2, entries)
+      .run();
+  auto read = store::historyOf(d.writer(), inst);
+  REQUIRE(read.size() >= 2);
+  CHECK(read[read.size() - 2].at == 1000);
+  CHECK(read[read.size() - 2].targets == std::vector<std::string>{"days"});
+  CHECK(read.back().at == 2500);
+  CHECK(read.back().id == 900001);
+  CHECK(read.back().elementId == "x");
+  CHECK(read.back().actor.empty());
+  CHECK(read[read.size() - 2].actor == "ann");
+  CHECK(read.back().kind == "element_left");
+  CHECK(read.back().elementType == "myType");
+  CHECK(rowsOf(db.path(),
+               "SELECT id, at, kind, element_id, element_type, actor, action, targets FROM history WHERE id >= 900000") ==
+        "900000|1000|operation|NULL|NULL|ann|edit|[\"days\"]|\n900001|2500|element_left|x|myType|NULL|NULL|NULL|\n");
 }
