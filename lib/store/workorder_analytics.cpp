@@ -242,10 +242,15 @@ std::vector<AbnormalInstance> abnormalInstances(Connection& c, std::int64_t now,
       "i.definition_id WHERE i.state = 'suspended' ORDER BY i.id");
   add(suspended, "suspended");
   // Stuck: running, and nothing happened since the threshold (its latest history line is older).
+  // SQLite: the latest line is the last of the instance's latest history_log row (not the view,
+  // which would unpack every row of every running instance).
   auto& stuck = c.prepare(
-      "SELECT id, key, last FROM (SELECT i.id AS id, d.key AS key, (SELECT h.at FROM history h WHERE h.instance_id = "
-      "i.id ORDER BY h.id DESC LIMIT 1) AS last FROM instances i INDEXED BY instances_state JOIN definitions d ON d.id "
-      "= i.definition_id WHERE i.state = 'running') AS running WHERE last < ? ORDER BY id");
+      std::string("SELECT id, key, last FROM (SELECT i.id AS id, d.key AS key, ") +
+      (c.postgres() ? "(SELECT h.at FROM history h WHERE h.instance_id = i.id ORDER BY h.id DESC LIMIT 1)"
+                    : "(SELECT coalesce(l.entries ->> '$[#-1][8]', l.at) FROM history_log l WHERE l.instance_id = i.id "
+                      "ORDER BY l.id DESC LIMIT 1)") +
+      " AS last FROM instances i INDEXED BY instances_state JOIN definitions d ON d.id = i.definition_id WHERE i.state "
+      "= 'running') AS running WHERE last < ? ORDER BY id");
   stuck.bind(1, now - stuckMillis);
   add(stuck, "stuck");
   return out;

@@ -5,6 +5,7 @@
 #include "store/runtime_record.hpp"
 #include "store/schema.hpp"
 #include "store/store.hpp"
+#include "store/workorder_tables.hpp"
 
 #include <algorithm>
 #include <boost/json.hpp>
@@ -308,6 +309,14 @@ TEST_CASE("store: a history line at another time than its row's keeps its time",
   CHECK(read[read.size() - 2].actor == "ann");
   CHECK(read.back().kind == "element_left");
   CHECK(read.back().elementType == "myType");
+  // The work-order monitor's "stuck" takes the instance's latest line, the row's last, at its own time.
+  auto stuckAt = [&](std::int64_t threshold) {
+    for (const auto& a : store::abnormalInstances(d.writer(), threshold, 0))
+      if (a.instanceId == inst && a.reason == "stuck") return a.since;
+    return std::int64_t(-1);
+  };
+  CHECK(stuckAt(2501) == 2500);
+  CHECK(stuckAt(2500) == -1);
   CHECK(rowsOf(db.path(),
                "SELECT id, at, kind, element_id, element_type, actor, action, targets FROM history WHERE id >= 900000") ==
         "900000|1000|operation|NULL|NULL|ann|edit|[\"days\"]|\n900001|2500|element_left|x|myType|NULL|NULL|NULL|\n");
