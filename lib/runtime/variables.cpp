@@ -100,6 +100,11 @@ void Execution::record(const std::string& kind, const Token* t, const FlowNode* 
     }
   }
   historyTokens_.resize(state_.history.size());
+  if (state_.history.capacity() == 0) {
+    // A command records ~6 lines: growing from one moved every line (eight strings) each time.
+    state_.history.reserve(16);
+    historyTokens_.reserve(16);
+  }
   state_.history.push_back(std::move(h));
   historyTokens_.push_back(t ? t->id : 0);
 }

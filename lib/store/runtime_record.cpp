@@ -166,48 +166,49 @@ int historyCode(std::string_view name) {
 }  // namespace
 
 std::string encodeHistory(const std::vector<runtime::HistoryRecord>& lines, std::int64_t at, std::string_view actor) {
-  std::string out = "[";
+  std::string out;
+  out.reserve(64 * lines.size() + 2);
+  out += '[';
   for (const auto& h : lines) {
     if (out.size() > 1) out += ',';
-    // The fields in order; an empty one is null, and the nulls at the end are left out.
-    std::string fields[9];
-    int last = 0;
+    out += '[';
+    // Written in place: the nulls before a field only once a later field is written, so the
+    // nulls at the end are left out.
+    int written = 0;
+    auto field = [&](int i) {
+      for (; written < i; ++written) out += written ? ",null" : "null";
+      if (written) out += ',';
+      ++written;
+    };
     auto text = [&](int i, std::string_view v) {
       if (v.empty()) return;
-      appendQuoted(fields[i], v);
-      last = i + 1;
+      field(i);
+      appendQuoted(out, v);
+    };
+    auto number = [&](int i, std::int64_t v) {
+      field(i);
+      char digits[24];
+      auto end = std::to_chars(digits, digits + sizeof digits, v).ptr;
+      out.append(digits, end);
     };
     auto name = [&](int i, std::string_view v) {
-      if (int code = historyCode(v)) {
-        fields[i] = std::to_string(code);
-        last = i + 1;
-      } else {
+      if (int code = historyCode(v))
+        number(i, code);
+      else
         text(i, v);
-      }
     };
     name(0, h.kind);
     text(1, h.elementId);
     name(2, h.elementType);
-    if (h.taskId) {
-      fields[3] = std::to_string(h.taskId);
-      last = 4;
-    }
+    if (h.taskId) number(3, h.taskId);
     if (h.actor != actor) {
-      appendQuoted(fields[4], h.actor);  // "" where the row has an actor and the line none
-      last = 5;
+      field(4);
+      appendQuoted(out, h.actor);  // "" where the row has an actor and the line none
     }
     text(5, h.comment);
     text(6, h.action);
     if (!h.targets.empty()) text(7, listJson(h.targets));
-    if (h.at != at) {
-      fields[8] = std::to_string(h.at);
-      last = 9;
-    }
-    out += '[';
-    for (int i = 0; i < last; ++i) {
-      if (i) out += ',';
-      out += fields[i].empty() ? std::string_view("null") : std::string_view(fields[i]);
-    }
+    if (h.at != at) number(8, h.at);
     out += ']';
   }
   out += ']';
