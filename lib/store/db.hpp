@@ -86,6 +86,9 @@ class Connection {
   Statement& prepare(const char (&literal)[N]) {
     return prepareLiteral(literal, N - 1);
   }
+  // The same for a text built once and kept, unchanged, as long as the program (a function-local
+  // static): found by its address like a literal.
+  Statement& prepareStatic(const std::string& sql) { return prepareLiteral(sql.data(), sql.size()); }
   // The id the last INSERT gave a row of a table with an automatic id.
   virtual std::int64_t lastInsertId() = 0;
   // Rows the last INSERT, UPDATE or DELETE changed.

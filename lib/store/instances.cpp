@@ -13,7 +13,8 @@ namespace ordo::store {
 // ---------------------------------------------------------------- instances
 
 std::optional<Instance> instanceById(Connection& c, Id id) {
-  auto& q = c.prepare(std::string(kInstanceSelect) + "WHERE i.id = ?");
+  static const std::string byId = std::string(kInstanceSelect) + "WHERE i.id = ?";
+  auto& q = c.prepareStatic(byId);
   q.bind(1, id);
   std::optional<Instance> out;
   if (q.step()) out = readInstance(q);
@@ -39,7 +40,8 @@ bool loadInstance(Connection& c, Id id, InstanceState& s, const InstanceCache* c
     return true;
   }
   {
-    auto& q = c.prepare(std::string(kInstanceSelect) + "WHERE i.id = ?");
+    static const std::string byId = std::string(kInstanceSelect) + "WHERE i.id = ?";
+  auto& q = c.prepareStatic(byId);
     q.bind(1, id);
     bool found = q.step();
     if (found) s.row = readInstance<runtime::InstanceRecord>(q);

@@ -10,7 +10,8 @@ namespace ordo::store {
 // ---------------------------------------------------------------- tasks, history, jobs
 
 std::optional<Task> taskById(Connection& c, Id id, Id* instanceId) {
-  auto& q = c.prepare(std::string("SELECT ") + kTaskCols + " FROM tasks t WHERE t.id = ?");
+  static const std::string byId = std::string("SELECT ") + kTaskCols + " FROM tasks t WHERE t.id = ?";
+  auto& q = c.prepareStatic(byId);
   q.bind(1, id);
   std::optional<Task> out;
   if (q.step()) {
