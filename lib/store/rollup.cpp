@@ -244,6 +244,18 @@ CREATE VIEW rollup_task_changes(s, element, completer, state, created, ended) AS
   return sql;
 }
 
+// PostgreSQL's triggers: the columns they watch and when an update changes what they count.
+constexpr const char* kPgInstanceColumns = "state, started_at, ended_at, parent_id, definition_id";
+constexpr const char* kPgInstanceChanged =
+    "OLD.state IS DISTINCT FROM NEW.state OR OLD.started_at IS DISTINCT FROM NEW.started_at OR "
+    "OLD.ended_at IS DISTINCT FROM NEW.ended_at OR OLD.parent_id IS DISTINCT FROM NEW.parent_id OR "
+    "OLD.definition_id IS DISTINCT FROM NEW.definition_id";
+constexpr const char* kPgTaskColumns = "state, created_at, ended_at, element_id, completed_by";
+constexpr const char* kPgTaskChanged =
+    "(OLD.state = 'completed' OR NEW.state = 'completed') AND (OLD.state IS DISTINCT FROM NEW.state OR "
+    "OLD.created_at IS DISTINCT FROM NEW.created_at OR OLD.ended_at IS DISTINCT FROM NEW.ended_at OR "
+    "OLD.element_id IS DISTINCT FROM NEW.element_id OR OLD.completed_by IS DISTINCT FROM NEW.completed_by)";
+
 std::string rollupMigrationPostgres() {
   std::string sql = tablesAndBackfill(true);
   // A row's contribution as a function of its columns; the triggers call it with -1 for OLD and
@@ -280,15 +292,26 @@ std::string rollupMigrationPostgres() {
            "s();\nCREATE TRIGGER " + table + "_rollup_update AFTER UPDATE OF " + cols + " ON " + table +
            " FOR EACH ROW WHEN (" + changed + ") EXECUTE FUNCTION " + fn + "s();\n";
   };
-  sql += trigger("instances", "ordo_rollup_instance", "state, started_at, ended_at, parent_id, definition_id",
-                 "OLD.state IS DISTINCT FROM NEW.state OR OLD.started_at IS DISTINCT FROM NEW.started_at OR "
-                 "OLD.ended_at IS DISTINCT FROM NEW.ended_at OR OLD.parent_id IS DISTINCT FROM NEW.parent_id OR "
-                 "OLD.definition_id IS DISTINCT FROM NEW.definition_id");
-  sql += trigger("tasks", "ordo_rollup_task", "state, created_at, ended_at, element_id, completed_by",
-                 "(OLD.state = 'completed' OR NEW.state = 'completed') AND (OLD.state IS DISTINCT FROM NEW.state OR "
-                 "OLD.created_at IS DISTINCT FROM NEW.created_at OR OLD.ended_at IS DISTINCT FROM NEW.ended_at OR "
-                 "OLD.element_id IS DISTINCT FROM NEW.element_id OR OLD.completed_by IS DISTINCT FROM "
-                 "NEW.completed_by)");
+  sql += trigger("instances", "ordo_rollup_instance", kPgInstanceColumns, kPgInstanceChanged);
+  sql += trigger("tasks", "ordo_rollup_task", kPgTaskColumns, kPgTaskChanged);
+  return sql;
+}
+
+std::string rollupDeferredPostgres() {
+  // The same triggers, run at COMMIT: a rollup row (one per 15 minutes and definition) is locked
+  // only while the transaction commits, not through the rest of its command, so servers sharing
+  // the database no longer take turns on it. A row's values are those of its event.
+  std::string sql;
+  auto deferred = [&](const std::string& table, const std::string& fn, const char* cols, const char* changed) {
+    sql += "DROP TRIGGER " + table + "_rollup ON " + table + ";\nDROP TRIGGER " + table + "_rollup_update ON " +
+           table + ";\n";
+    sql += "CREATE CONSTRAINT TRIGGER " + table + "_rollup AFTER INSERT OR DELETE ON " + table +
+           " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION " + fn + "s();\n";
+    sql += "CREATE CONSTRAINT TRIGGER " + table + "_rollup_update AFTER UPDATE OF " + cols + " ON " + table +
+           " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (" + changed + ") EXECUTE FUNCTION " + fn + "s();\n";
+  };
+  deferred("instances", "ordo_rollup_instance", kPgInstanceColumns, kPgInstanceChanged);
+  deferred("tasks", "ordo_rollup_task", kPgTaskColumns, kPgTaskChanged);
   return sql;
 }
 

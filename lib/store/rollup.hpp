@@ -27,6 +27,8 @@ std::string rollupForwardingMigration();
 // SQLite (schema 24): no rollup triggers on instances and tasks at all; the store's writes keep
 // the rollups (RollupChange), and rollupRebuild() recounts them after a foreign writer.
 std::string rollupWriterMigration();
+// PostgreSQL (schema 27): its triggers deferred to the commit (the rollup rows are hot).
+std::string rollupDeferredPostgres();
 // Both databases: the rollups emptied and counted again from the instance and task rows.
 std::string rollupRebuild(bool postgres);
 

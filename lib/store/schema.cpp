@@ -427,6 +427,7 @@ const std::vector<std::string>& migrations() {
     // instance's few task rows are checked for their state instead).
     v.push_back("DROP INDEX tasks_instance;\nCREATE INDEX tasks_instance ON tasks(instance_id);");
     v.push_back(historyLogMigration());  // 26: a command's history lines as one row
+    v.push_back("SELECT 1;");  // 27: PostgreSQL's rollup triggers run at the commit (SQLite has none)
     return v;
   }();
   return all;
@@ -446,6 +447,7 @@ std::string postgresMigration(int version) {
   if (version == 24) return "SELECT 1";  // PostgreSQL's triggers keep its rollups (writerKeepsRollups)
   // PostgreSQL keeps a row a history line (its ids from the sequence); id_next stays alike.
   if (version == 26) return "ALTER TABLE id_next ADD COLUMN history BIGINT NOT NULL DEFAULT 0";
+  if (version == 27) return rollupDeferredPostgres();
   std::string sql = translateDdlToPostgres(migrations()[static_cast<std::size_t>(version - 1)]);
   switch (version) {
     case 14:
