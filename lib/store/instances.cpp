@@ -12,9 +12,16 @@ namespace ordo::store {
 
 // ---------------------------------------------------------------- instances
 
+namespace {
+// An instance's row by id, its text built once (prepareStatic).
+const std::string& instanceByIdSql() {
+  static const std::string sql = std::string(kInstanceSelect) + "WHERE i.id = ?";
+  return sql;
+}
+}  // namespace
+
 std::optional<Instance> instanceById(Connection& c, Id id) {
-  static const std::string byId = std::string(kInstanceSelect) + "WHERE i.id = ?";
-  auto& q = c.prepareStatic(byId);
+  auto& q = c.prepareStatic(instanceByIdSql());
   q.bind(1, id);
   std::optional<Instance> out;
   if (q.step()) out = readInstance(q);
@@ -40,8 +47,7 @@ bool loadInstance(Connection& c, Id id, InstanceState& s, const InstanceCache* c
     return true;
   }
   {
-    static const std::string byId = std::string(kInstanceSelect) + "WHERE i.id = ?";
-  auto& q = c.prepareStatic(byId);
+    auto& q = c.prepareStatic(instanceByIdSql());
     q.bind(1, id);
     bool found = q.step();
     if (found) s.row = readInstance<runtime::InstanceRecord>(q);
@@ -120,9 +126,8 @@ void loadJobs(Connection& c, Id id, InstanceState& s) {
 
 namespace {
 
-// A command's history lines. SQLite: one row of history_log (runtime_record.hpp), the lines'
-// ids consecutive from `ids`. PostgreSQL: a row a line and a statement, its id from the sequence;
-// the texts are borrowed (`history` outlives each run), but the targets' JSON, a temporary, is copied.
+// A command's history lines on SQLite: one row of history_log (runtime_record.hpp), the lines'
+// ids consecutive from `ids`.
 void writeHistoryLog(Connection& c, Id instance, std::vector<runtime::HistoryRecord>& history, runtime::IdSource& ids) {
   if (history.empty()) return;
   const Id first = ids.next("history");
@@ -143,6 +148,8 @@ void writeHistoryLog(Connection& c, Id instance, std::vector<runtime::HistoryRec
       .run();
 }
 
+// PostgreSQL: a row a line and a statement, its id from the sequence. The texts are borrowed
+// (`history` outlives each run), but the targets' JSON, a temporary, is copied.
 void writeHistoryRows(Connection& c, Id instance, std::vector<runtime::HistoryRecord>& history) {
   for (auto& h : history) {
     auto& q = c.prepare(

@@ -256,6 +256,17 @@ constexpr const char* kPgTaskChanged =
     "OLD.created_at IS DISTINCT FROM NEW.created_at OR OLD.ended_at IS DISTINCT FROM NEW.ended_at OR "
     "OLD.element_id IS DISTINCT FROM NEW.element_id OR OLD.completed_by IS DISTINCT FROM NEW.completed_by)";
 
+// The two triggers of `table` that call `fn`s() for a row's contribution: on insert and delete,
+// and on an update of `cols` that `changed`; `deferred`: run at the commit (schema 27).
+static std::string pgRollupTriggers(const std::string& table, const std::string& fn, const std::string& cols,
+                                    const std::string& changed, bool deferred) {
+  const std::string create = deferred ? "CREATE CONSTRAINT TRIGGER " : "CREATE TRIGGER ";
+  const std::string when = deferred ? " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW" : " FOR EACH ROW";
+  return create + table + "_rollup AFTER INSERT OR DELETE ON " + table + when + " EXECUTE FUNCTION " + fn + "s();\n" +
+         create + table + "_rollup_update AFTER UPDATE OF " + cols + " ON " + table + when + " WHEN (" + changed +
+         ") EXECUTE FUNCTION " + fn + "s();\n";
+}
+
 std::string rollupMigrationPostgres() {
   std::string sql = tablesAndBackfill(true);
   // A row's contribution as a function of its columns; the triggers call it with -1 for OLD and
@@ -287,10 +298,7 @@ std::string rollupMigrationPostgres() {
     };
     return "CREATE FUNCTION " + fn + "s() RETURNS trigger LANGUAGE plpgsql AS $body$ BEGIN IF TG_OP <> 'INSERT' THEN "
            "PERFORM " + fn + "(-1" + with("OLD") + "); END IF; IF TG_OP <> 'DELETE' THEN PERFORM " + fn + "(1" +
-           with("NEW") + "); END IF; RETURN NULL; END $body$;\nCREATE TRIGGER " + table +
-           "_rollup AFTER INSERT OR DELETE ON " + table + " FOR EACH ROW EXECUTE FUNCTION " + fn +
-           "s();\nCREATE TRIGGER " + table + "_rollup_update AFTER UPDATE OF " + cols + " ON " + table +
-           " FOR EACH ROW WHEN (" + changed + ") EXECUTE FUNCTION " + fn + "s();\n";
+           with("NEW") + "); END IF; RETURN NULL; END $body$;\n" + pgRollupTriggers(table, fn, cols, changed, false);
   };
   sql += trigger("instances", "ordo_rollup_instance", kPgInstanceColumns, kPgInstanceChanged);
   sql += trigger("tasks", "ordo_rollup_task", kPgTaskColumns, kPgTaskChanged);
@@ -304,11 +312,7 @@ std::string rollupDeferredPostgres() {
   std::string sql;
   auto deferred = [&](const std::string& table, const std::string& fn, const char* cols, const char* changed) {
     sql += "DROP TRIGGER " + table + "_rollup ON " + table + ";\nDROP TRIGGER " + table + "_rollup_update ON " +
-           table + ";\n";
-    sql += "CREATE CONSTRAINT TRIGGER " + table + "_rollup AFTER INSERT OR DELETE ON " + table +
-           " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION " + fn + "s();\n";
-    sql += "CREATE CONSTRAINT TRIGGER " + table + "_rollup_update AFTER UPDATE OF " + cols + " ON " + table +
-           " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (" + changed + ") EXECUTE FUNCTION " + fn + "s();\n";
+           table + ";\n" + pgRollupTriggers(table, fn, cols, changed, true);
   };
   deferred("instances", "ordo_rollup_instance", kPgInstanceColumns, kPgInstanceChanged);
   deferred("tasks", "ordo_rollup_task", kPgTaskColumns, kPgTaskChanged);

@@ -132,10 +132,6 @@ void decodeRuntime(const std::string& tokens, const std::string& variables, runt
   }
 }
 
-}  // namespace ordo::store
-
-namespace ordo::store {
-
 const std::vector<std::string>& historyNames() {
   static const std::vector<std::string> names = {
       // kinds

@@ -99,7 +99,8 @@ void setDefinitionPublication(Connection& c, Id id, Definition::Publication p);
 // Instances
 std::optional<Instance> instanceById(Connection& c, Id id);
 class InstanceCache;
-// false: no such instance. With a cache: an entry at the row's revision stands in for the rows.
+// false: no such instance. With the writer's cache: its entry stands in for the rows (but for jobs,
+// when the instance has some), instance_cache.hpp says why.
 bool loadInstance(Connection& c, Id id, runtime::InstanceState& out, const InstanceCache* cache = nullptr);
 // Writes what changed; fails with conflict when the revision moved since loading. With `cache`,
 // the cache keeps what a load would now read back. History ids come from `ids` (SQLite; without,
