@@ -89,7 +89,7 @@ typedef struct ordo_options {
   int durability;       /* ORDO_DURABILITY_FULL or ORDO_DURABILITY_NORMAL */
   int read_connections; /* reader connections kept open */
   /* Optional clock: milliseconds since the Unix epoch (UTC). NULL: the system clock.
-     Called from any thread that issues a command. */
+     Called from any thread that issues or runs a command. */
   int64_t (*clock)(void *payload);
   void *clock_payload;
 } ordo_options;
@@ -324,8 +324,9 @@ ORDO_EXTERN int ordo_role_save(ordo_engine *engine, const char *role_id, const c
 
 /* --- In-process service-task handlers ---------------------------------------------------- */
 
-/* The handler runs on the thread of the command that reached the task, inside that command's
-   transaction: keep it short. It may not call back into the engine: such a call fails with
+/* The handler runs inside the transaction of the command that reached the task, on the thread
+   that issued it or, when threads issue commands at once on a file, on the thread running their
+   shared batch (group commit): keep it short, and keep no state for it in the thread. It may not call back into the engine: such a call fails with
    ORDO_EWRONGSTATE. It returns ORDO_OK, or any other value to fail the command (ORDO_ESERVICE;
    the message set with ordo_service_task_fail). The ordo_service_task is owned by Ordo and valid
    only during the call. */

@@ -447,8 +447,10 @@ class Engine {
   std::vector<std::string> waitingAt(Id instanceId) const;
 
   // In-process service tasks: a handler for a flowable:/camunda: type, topic,
-  // class, expression or delegateExpression value. Called on the thread
-  // issuing the command, inside its transaction; keep it short.
+  // class, expression or delegateExpression value. Called inside the command's
+  // transaction, on the thread issuing it or, when threads issue commands at once
+  // on a file, on the thread running their shared batch (group commit): keep it
+  // short, and keep nothing it needs in thread-local state.
   void registerServiceHandler(const std::string& name, ServiceHandler handler);
 
   // External service tasks (flowable:type="external" / camunda:type="external").

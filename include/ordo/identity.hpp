@@ -2,8 +2,9 @@
 //
 // By default the engine keeps them in its own SQLite file (Engine::saveUser ...).
 // A host with its own directory implements ordo::Directory and passes it in
-// EngineOptions::directory; the engine then asks it instead, on the thread of
-// the command that needs the answer.
+// EngineOptions::directory; the engine then asks it instead, on the thread
+// running the command that needs the answer (its caller's, or the one running
+// its group-commit batch).
 #pragma once
 
 #include <optional>

@@ -104,10 +104,7 @@ struct Runner : runtime::Environment {
   explicit Runner(const EngineOptions& o)
       : options(o),
         clock(o.clock ? o.clock : std::make_shared<SystemClock>()),
-        // A commit delay only where a commit costs an fsync.
-        store(
-            store::openStore({o.path, o.durability == EngineOptions::Durability::full, o.readConnections,
-                              std::chrono::microseconds(o.durability == EngineOptions::Durability::full ? 200 : 0)})) {}
+        store(store::openStore({o.path, o.durability == EngineOptions::Durability::full, o.readConnections})) {}
 
   const ServiceHandler* serviceHandler(const std::string& name) const override {
     std::shared_lock lock(handlersMutex);

@@ -305,7 +305,6 @@ struct StoreOptions {
   std::string path;  // a SQLite file, ":memory:", or postgresql://user@host:port/dbname[?schema=name]
   bool fullSync = true;
   int readers = 4;
-  std::chrono::microseconds commitDelay{0};  // group commit: how long a batch's first command waits for company
 };
 std::unique_ptr<Store> openStore(const StoreOptions& options);
 

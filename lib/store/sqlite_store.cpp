@@ -342,9 +342,8 @@ class SqliteStore final : public Store {
  public:
   explicit SqliteStore(const StoreOptions& o)
       : db_(o.path, o.fullSync, o.readers),
-        // Group commit only where reads have connections of their own; a delay only where a commit costs an fsync.
-        groupCommit_(db_.writer(), db_.writeMutex(), !db_.inMemory(), o.commitDelay, 64,
-                     o.fullSync && !db_.inMemory()) {
+        // Group commit only where reads have connections of their own.
+        groupCommit_(db_.writer(), db_.writeMutex(), !db_.inMemory(), 64, o.fullSync && !db_.inMemory()) {
     // FULL: the group commit fsyncs the WAL itself, outside the writer, before any command returns.
     if (o.fullSync && !db_.inMemory()) db_.writer().exec("PRAGMA synchronous=NORMAL");
     groupCommit_.onRollback([this] { forget(); });

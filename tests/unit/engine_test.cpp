@@ -560,6 +560,60 @@ TEST_CASE("engine: group commit: concurrent commands share transactions, a faili
   CHECK(second->countTasks({.assignee = "m", .limit = 1000}) == 80);
 }
 
+TEST_CASE("engine: group commit: a batch runs its commands on the thread leading it, whose handlers still may not call the engine",
+          "[sqlite]") {
+  TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(bpmn("<startEvent id=\"s\"/><serviceTask id=\"calc\" flowable:type=\"calc\"/><userTask id=\"ok\"/>"
+                 "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"calc\"/>"
+                 "<sequenceFlow id=\"2\" sourceRef=\"calc\" targetRef=\"ok\"/>"));
+  // Each start names its caller's thread; the handler notes whether it runs on another one,
+  // and, on every tenth, tries to call the engine from inside the command.
+  std::mutex m;
+  std::map<std::string, std::thread::id> callerOf;
+  std::atomic<int> elsewhere{0}, reentryRefused{0}, reentryAllowed{0};
+  e->registerServiceHandler("calc", [&](ServiceTaskContext& c) {
+    const auto caller = c.variables().at("caller").as_string();
+    {
+      std::lock_guard lock(m);
+      if (callerOf.at(std::string(caller)) != std::this_thread::get_id()) ++elsewhere;
+    }
+    if (c.variables().at("i").as_int64() % 10 == 0) try {
+        e->start({"p", 0, vars({{"caller", "none"}, {"i", 1}}), "inner", ""});
+        ++reentryAllowed;
+      } catch (const Error& err) {
+        if (err.code() == ErrorCode::wrong_state) ++reentryRefused;
+      }
+    std::this_thread::sleep_for(std::chrono::microseconds(200));  // the others queue meanwhile
+    c.setVariable("doubled", c.variables().at("i").as_int64() * 2);
+  });
+  std::vector<std::thread> threads;
+  std::atomic<int> wrong{0};
+  for (int t = 0; t < 8; ++t)
+    threads.emplace_back([&, t] {
+      const auto name = "t" + std::to_string(t);
+      {
+        std::lock_guard lock(m);
+        callerOf[name] = std::this_thread::get_id();
+      }
+      for (int i = 0; i < 30; ++i) {
+        auto inst = e->start({"p", 0, vars({{"caller", name}, {"i", i}}), name, ""});
+        if (e->variables(inst.id).at("doubled") != i * 2) ++wrong;
+      }
+    });
+  for (auto& th : threads) th.join();
+  CHECK(wrong == 0);
+  CHECK(elsewhere > 0);  // some ran in a batch another thread led
+  CHECK(reentryRefused == 8 * 3);
+  CHECK(reentryAllowed == 0);
+  InstanceQuery q;
+  q.limit = 1000;
+  q.businessKey = "inner";
+  CHECK(e->instances(q).empty());
+  q.businessKey = "t3";
+  CHECK(e->instances(q).size() == 30);
+}
+
 namespace {
 const std::string kAsync = bpmn(
     "<startEvent id=\"s\"/><serviceTask id=\"work\" flowable:type=\"work\" flowable:async=\"true\">"

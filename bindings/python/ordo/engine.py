@@ -144,8 +144,9 @@ class Engine:
 
     Thread-safe: any thread may call any method. close() waits for the calls running on
     other threads, then frees the handle; later calls raise WrongState. Usable as a
-    context manager. Handlers, listeners and the clock run on the thread of the call that
-    triggers them; they must not call back into the engine (interrupt() excepted).
+    context manager. Listeners run on the thread of the call that triggers them; handlers
+    and the clock on it or on the thread running its group-commit batch. None of them may
+    call back into the engine (interrupt() excepted).
     """
 
     def __init__(
