@@ -165,14 +165,20 @@ std::string encodeHistory(const std::vector<runtime::HistoryRecord>& lines, std:
   std::string out;
   out.reserve(64 * lines.size() + 2);
   out += '[';
+  std::string_view lastElement, lastType;  // of the line before
   for (const auto& h : lines) {
     if (out.size() > 1) out += ',';
     out += '[';
-    // Written in place: the nulls before a field only once a later field is written, so the
-    // nulls at the end are left out.
+    // The element and type of the line before: 0 in the element's place, none in the type's.
+    const bool same = !h.elementId.empty() && h.elementId == lastElement && h.elementType == lastType;
+    // Written in place: the gaps before a field only once a later field is written, so the
+    // nulls at the end are left out (a gap is null, the type's 0: no type).
     int written = 0;
     auto field = [&](int i) {
-      for (; written < i; ++written) out += written ? ",null" : "null";
+      for (; written < i; ++written) {
+        if (written) out += ',';
+        out += written == 2 ? "0" : "null";
+      }
       if (written) out += ',';
       ++written;
     };
@@ -194,8 +200,14 @@ std::string encodeHistory(const std::vector<runtime::HistoryRecord>& lines, std:
         text(i, v);
     };
     name(0, h.kind);
-    text(1, h.elementId);
-    name(2, h.elementType);
+    if (same) {
+      number(1, 0);
+    } else {
+      text(1, h.elementId);
+      name(2, h.elementType);
+    }
+    lastElement = h.elementId;
+    lastType = h.elementType;
     if (h.taskId) number(3, h.taskId);
     if (h.actor != actor) {
       field(4);
@@ -216,6 +228,7 @@ void decodeHistory(Id id, Id instance, std::int64_t at, const std::string& actor
   const auto& names = historyNames();
   auto parsed = boost::json::parse(entries);
   Id next = id;
+  std::string lastElement, lastType;
   for (const auto& line : parsed.as_array()) {
     const auto& f = line.as_array();
     auto text = [&](std::size_t i) -> std::string {
@@ -224,6 +237,7 @@ void decodeHistory(Id id, Id instance, std::int64_t at, const std::string& actor
     auto name = [&](std::size_t i) -> std::string {
       if (i < f.size() && f[i].is_int64()) {
         const auto code = f[i].as_int64();
+        if (code == 0) return std::string();  // no type
         if (code < 1 || code > static_cast<std::int64_t>(names.size()))
           throw Error(ErrorCode::internal, "history line with an unknown name code " + std::to_string(code));
         return names[static_cast<std::size_t>(code - 1)];
@@ -234,8 +248,13 @@ void decodeHistory(Id id, Id instance, std::int64_t at, const std::string& actor
     h.id = next++;
     h.instanceId = instance;
     h.kind = name(0);
-    h.elementId = text(1);
-    h.elementType = name(2);
+    if (f.size() > 1 && f[1].is_int64()) {  // the line before's
+      h.elementId = lastElement;
+      h.elementType = lastType;
+    } else {
+      h.elementId = lastElement = text(1);
+      h.elementType = lastType = name(2);
+    }
     h.taskId = f.size() > 3 && f[3].is_int64() ? f[3].as_int64() : 0;
     h.actor = f.size() > 4 && f[4].is_string() ? std::string(f[4].as_string()) : actor;
     h.comment = text(5);

@@ -39,7 +39,8 @@ void decodeRuntime(const std::string& tokens, const std::string& variables, runt
 //   entries  [[kind, element, element type, task, actor, comment, action, targets, at], ...]
 //            trailing nulls left out; actor only where it is not the row's, at only where it is
 //            not the row's; a kind or element type of historyNames() as its code (index + 1);
-//            targets as the list's JSON text
+//            targets as the list's JSON text; element 0 (schema 28): the element and type of the
+//            line before (type then left out, or 0), a type 0: none
 // The view `history` shows the lines as the old table's rows, to read.
 std::string encodeHistory(const std::vector<runtime::HistoryRecord>& lines, std::int64_t at, std::string_view actor);
 // The lines of the row (id, instance, at, actor, entries), appended to `out`.

@@ -411,6 +411,28 @@ CREATE VIEW history(id, instance_id, at, kind, element_id, element_type, task_id
   return sql;
 }
 
+// Schema 28 (SQLite): a history line on the same element as the line before says so with an
+// element 0 (runtime_record.hpp); the view takes that line's element and type from the nearest
+// line before it that names one.
+constexpr const char* kHistoryRepeats = R"sql(
+DROP VIEW history;
+CREATE VIEW history(id, instance_id, at, kind, element_id, element_type, task_id, actor, comment, action, targets) AS
+  SELECT id, instance_id, at, kind, source ->> 1,
+         CASE json_type(source, '$[2]') WHEN 'integer' THEN (SELECT name FROM history_names WHERE code = source ->> 2)
+           ELSE source ->> 2 END,
+         task_id, actor, comment, action, targets
+  FROM (SELECT l.id + e.key AS id, l.instance_id, coalesce(e.value ->> 8, l.at) AS at,
+               CASE json_type(e.value, '$[0]') WHEN 'integer'
+                 THEN (SELECT name FROM history_names WHERE code = e.value ->> 0) ELSE e.value ->> 0 END AS kind,
+               CASE json_type(e.value, '$[1]') WHEN 'integer'
+                 THEN (SELECT p.value FROM json_each(l.entries) p WHERE p.key < e.key AND
+                         json_type(p.value, '$[1]') = 'text' ORDER BY p.key DESC LIMIT 1)
+                 ELSE e.value END AS source,
+               e.value ->> 3 AS task_id, nullif(coalesce(e.value ->> 4, l.actor), '') AS actor,
+               e.value ->> 5 AS comment, e.value ->> 6 AS action, e.value ->> 7 AS targets
+        FROM history_log l, json_each(l.entries) e);
+)sql";
+
 // Migrations from 18 on may be built from parts (the rollups' triggers share their statements).
 const std::vector<std::string>& migrations() {
   static const std::vector<std::string> all = [] {
@@ -428,6 +450,7 @@ const std::vector<std::string>& migrations() {
     v.push_back("DROP INDEX tasks_instance;\nCREATE INDEX tasks_instance ON tasks(instance_id);");
     v.push_back(historyLogMigration());  // 26: a command's history lines as one row
     v.push_back("SELECT 1;");  // 27: PostgreSQL's rollup triggers run at the commit (SQLite has none)
+    v.push_back(kHistoryRepeats);  // 28: a history line names its element once per run of lines
     return v;
   }();
   return all;
@@ -448,6 +471,7 @@ std::string postgresMigration(int version) {
   // PostgreSQL keeps a row a history line (its ids from the sequence); id_next stays alike.
   if (version == 26) return "ALTER TABLE id_next ADD COLUMN history BIGINT NOT NULL DEFAULT 0";
   if (version == 27) return rollupDeferredPostgres();
+  if (version == 28) return "SELECT 1";  // SQLite's history rows only: PostgreSQL keeps a row a line
   std::string sql = translateDdlToPostgres(migrations()[static_cast<std::size_t>(version - 1)]);
   switch (version) {
     case 14:

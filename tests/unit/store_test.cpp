@@ -273,6 +273,56 @@ TEST_CASE("store: a command's history lines are one history_log row, read alike 
   for (std::size_t i = 1; i < lines.size(); ++i) CHECK(lines[i].id == lines[i - 1].id + 1);
 }
 
+TEST_CASE("store: a history line on the element of the line before names it once, read alike by historyOf and the view",
+          "[sqlite]") {
+  test::TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(test::sample("leave-approval.bpmn"));
+  auto inst = e->start({"leaveApproval", 0, {{"days", 1}, {"manager", "m"}}, "", "emp"}).id;
+  e.reset();
+  store::Database d(db.path(), true, 1);
+  auto line = [](const char* kind, const char* element, const char* type, Id task = 0) {
+    runtime::HistoryRecord h;
+    h.at = 1000;
+    h.actor = "ann";
+    h.kind = kind;
+    h.elementId = element;
+    h.elementType = type;
+    h.taskId = task;
+    return h;
+  };
+  std::vector<runtime::HistoryRecord> lines{
+      line("element_entered", "a", "userTask"),       line("task_created", "a", "userTask", 7),
+      line("task_assigned", "a", "userTask", 7),      line("element_left", "a", "serviceTask"),  // another type
+      line("instance_completed", "", ""),             line("element_entered", "x", "myType"),
+      line("element_left", "x", "myType"),            line("element_left", "a", "userTask")};
+  const auto entries = store::encodeHistory(lines, 1000, "ann");
+  // Runs of one element and type: 0 in the element's place, the type left out (0 before a task).
+  CHECK(entries ==
+        R"([[2,"a",30],[6,0,0,7],[7,0,0,7],[3,"a",31],[11],[2,"x","myType"],[3,0],[3,"a",30]])");
+  d.writer()
+      .prepare("INSERT INTO history_log(id, instance_id, at, actor, entries) VALUES (900000, ?1, 1000, 'ann', ?2)")
+      .bind(1, inst)
+      .bind(2, entries)
+      .run();
+  auto read = store::historyOf(d.writer(), inst);
+  REQUIRE(read.size() >= lines.size());
+  std::string expected;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const auto& h = read[read.size() - lines.size() + i];
+    CHECK(h.id == 900000 + static_cast<Id>(i));
+    CHECK(h.kind == lines[i].kind);
+    CHECK(h.elementId == lines[i].elementId);
+    CHECK(h.elementType == lines[i].elementType);
+    CHECK(h.taskId == lines[i].taskId);
+    auto orNull = [](const std::string& v) { return v.empty() ? std::string("NULL") : v; };
+    expected += std::to_string(h.id) + "|" + h.kind + "|" + orNull(h.elementId) + "|" + orNull(h.elementType) + "|" +
+                (h.taskId ? std::to_string(h.taskId) : "NULL") + "|\n";
+  }
+  CHECK(rowsOf(db.path(), "SELECT id, kind, element_id, element_type, task_id FROM history WHERE id >= 900000 "
+                          "ORDER BY id") == expected);
+}
+
 TEST_CASE("store: a history line at another time than its row's keeps its time", "[sqlite]") {
   test::TempDb db;
   auto e = test::openEngine(db);
@@ -292,7 +342,7 @@ TEST_CASE("store: a history line at another time than its row's keeps its time",
   lines[1].elementType = "myType";
   // The row's actor is the first line's; the second line has none, written as "".
   const auto entries = store::encodeHistory(lines, 1000, "ann");
-  CHECK(entries == R"([[17,null,null,null,null,null,"edit","[\"days\"]"],[3,"x","myType",null,"",null,null,null,2500]])");
+  CHECK(entries == R"([[17,null,0,null,null,null,"edit","[\"days\"]"],[3,"x","myType",null,"",null,null,null,2500]])");
   d.writer()
       .prepare("INSERT INTO history_log(id, instance_id, at, actor, entries) VALUES (900000, ?1, 1000, 'ann', ?2)")
       .bind(1, inst)
