@@ -8,8 +8,15 @@ void GroupCommit::run(const std::function<void()>& body) {
   if (!enabled_) {
     std::lock_guard writer(m_);
     Transaction tx(c_);  // NOLINT
-    body();
     try {
+      body();
+    } catch (...) {
+      rolledBack();  // the transaction's destructor rolls back
+      throw;
+    }
+    try {
+      if (onSucceeded_) onSucceeded_();
+      if (beforeCommit_) beforeCommit_();
       tx.commit();
     } catch (...) {
       rolledBack();
@@ -103,16 +110,23 @@ void GroupCommit::execute(std::vector<Request*>& batch) {
       if (!first) c_.prepare("SAVEPOINT command").run();
       (*r->body)();
       if (!first) c_.prepare("RELEASE command").run();
-      members.push_back(r);
     } catch (...) {
       r->error = std::current_exception();
       if (first || sqlite3_get_autocommit(db))
         lose(r->error);  // nothing else in it, or SQLite already rolled it all back
       else
         sqlite3_exec(db, "ROLLBACK TO command; RELEASE command", nullptr, nullptr, nullptr);
+      continue;
+    }
+    members.push_back(r);
+    try {
+      if (onSucceeded_) onSucceeded_();
+    } catch (...) {
+      lose(std::current_exception());  // its work is released into the transaction: all of it goes
     }
   }
   if (open) try {
+      if (beforeCommit_) beforeCommit_();
       c_.prepare("COMMIT").run();
     } catch (...) {
       lose(std::current_exception());

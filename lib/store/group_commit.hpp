@@ -39,6 +39,11 @@ class GroupCommit {
   // failed COMMIT, or a failure that ended the transaction), before any other command runs:
   // what the writer remembers of its own writes is forgotten there.
   void onRollback(std::function<void()> f) { onRollback_ = std::move(f); }
+  // Called with the writer held after each command succeeded in the transaction (its savepoint
+  // released), and just before the COMMIT (what it writes commits with the batch; a throw rolls
+  // the transaction back).
+  void onSucceeded(std::function<void()> f) { onSucceeded_ = std::move(f); }
+  void beforeCommit(std::function<void()> f) { beforeCommit_ = std::move(f); }
 
  private:
   struct Request {
@@ -60,7 +65,7 @@ class GroupCommit {
 
   SqliteConnection& c_;
   std::mutex& m_;  // the writer
-  std::function<void()> onRollback_;
+  std::function<void()> onRollback_, onSucceeded_, beforeCommit_;
   bool enabled_;
   bool syncWal_;
   int maxBatch_;

@@ -174,7 +174,8 @@ void writeHistoryRows(Connection& c, Id instance, std::vector<runtime::HistoryRe
 
 }  // namespace
 
-void saveInstance(Connection& c, InstanceState& s, InstanceCache* cache, runtime::IdSource* ids) {
+void saveInstance(Connection& c, InstanceState& s, InstanceCache* cache, runtime::IdSource* ids,
+                  RollupChange* deferred) {
   auto& r = s.row;
   RollupChange rollup;
   const bool rollups = writerKeepsRollups(c);
@@ -356,7 +357,10 @@ void saveInstance(Connection& c, InstanceState& s, InstanceCache* cache, runtime
         .bind(6, m.createdAt)
         .run();
   s.inbox.clear();
-  rollup.apply(c);
+  if (deferred)
+    deferred->take(rollup);
+  else
+    rollup.apply(c);
   if (c.postgres()) {
     writeHistoryRows(c, r.id, s.history);
   } else if (ids) {

@@ -4,6 +4,7 @@
 // rows instead of scanning a million.
 #include "store/rollup.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -351,6 +352,28 @@ void RollupChange::duration(const char* kind, std::string_view group, Id definit
       return;
     }
   durations_.push_back(Duration{kind, std::string(group), definition, bucket, sign, sign * millis});
+}
+
+void RollupChange::take(RollupChange& other) {
+  for (const auto& o : other.runs_) {
+    auto& r = run(o.bucket, o.definition);
+    r.started += o.started;
+    r.completed += o.completed;
+    r.rejected += o.rejected;
+    r.cancelled += o.cancelled;
+  }
+  for (const auto& o : other.durations_) {
+    auto it = std::find_if(durations_.begin(), durations_.end(), [&](const Duration& d) {
+      return d.kind == o.kind && d.group == o.group && d.definition == o.definition && d.bucket == o.bucket;
+    });
+    if (it == durations_.end()) {
+      durations_.push_back(o);
+    } else {
+      it->n += o.n;
+      it->total += o.total;
+    }
+  }
+  other.clear();
 }
 
 void RollupChange::instance(int sign, Id definition, std::string_view key, bool topLevel, Instance::State state,

@@ -52,6 +52,12 @@ class RollupChange {
   void storedTasks(Connection& c, int sign, Id instance);
   // Writes what moved (nothing where the store does not keep the rollups) and starts over.
   void apply(Connection& c);
+  // Adds what `other` holds, summed per key, and empties it.
+  void take(RollupChange& other);
+  void clear() {
+    runs_.clear();
+    durations_.clear();
+  }
 
  private:
   struct Run {
@@ -69,6 +75,19 @@ class RollupChange {
   void duration(const char* kind, std::string_view group, Id definition, std::int64_t millis, int sign);
   std::vector<Run> runs_;
   std::vector<Duration> durations_;
+};
+
+// The writer's rollup changes held back to its group-commit batch's commit, on SQLite: a batch's
+// commands mostly move the same keys (one 15-minute bucket, one definition), so the batch writes
+// each key once. `command` holds what the running command saved; it joins `batch` once the
+// command succeeded in the batch (its savepoint released), and `batch` is written just before
+// the COMMIT. Both are emptied when the transaction rolls back, and by a recount.
+struct DeferredRollups {
+  RollupChange command, batch;
+  void clear() {
+    command.clear();
+    batch.clear();
+  }
 };
 
 std::int64_t durationBucket(std::int64_t millis);

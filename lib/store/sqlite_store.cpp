@@ -25,8 +25,8 @@ using LatestDefinitions = std::unordered_map<std::string, Definition>;
 class SqlSession final : public Session {
  public:
   SqlSession(Connection& c, bool writes, InstanceCache* cache = nullptr, IdHighWater* ids = nullptr,
-             LatestDefinitions* latest = nullptr)
-      : c_(c), cache_(cache), latest_(latest) {
+             LatestDefinitions* latest = nullptr, DeferredRollups* rollups = nullptr)
+      : c_(c), cache_(cache), latest_(latest), rollups_(rollups) {
     if (writes) ids_.emplace(c, ids);
   }
   runtime::IdSource& ids() override {
@@ -120,11 +120,14 @@ class SqlSession final : public Session {
     return store::abnormalInstances(c_, now, stuckMillis);
   }
   std::int64_t countRunning() override { return store::countRunning(c_); }
-  void rebuildRollups() override { c_.exec(rollupRebuild(c_.postgres())); }
+  void rebuildRollups() override {
+    c_.exec(rollupRebuild(c_.postgres()));
+    if (rollups_) rollups_->clear();  // the recount has every row this batch wrote so far
+  }
   std::optional<Instance> instanceById(Id id) override { return store::instanceById(c_, id); }
   bool loadInstance(Id id, runtime::InstanceState& out) override { return store::loadInstance(c_, id, out, cache_); }
   void saveInstance(runtime::InstanceState& s) override {
-    store::saveInstance(c_, s, cache_, ids_ ? &*ids_ : nullptr);
+    store::saveInstance(c_, s, cache_, ids_ ? &*ids_ : nullptr, rollups_ ? &rollups_->command : nullptr);
   }
   std::vector<Instance> queryInstances(const InstanceQuery& q) override { return store::queryInstances(c_, q); }
   std::int64_t countInstances(const InstanceQuery& q) override { return store::countInstances(c_, q); }
@@ -335,6 +338,7 @@ class SqlSession final : public Session {
   Connection& c_;
   InstanceCache* cache_;       // the writer's, on SQLite
   LatestDefinitions* latest_;  // likewise
+  DeferredRollups* rollups_;   // likewise
   std::optional<TableIds> ids_;
 };
 
@@ -346,7 +350,12 @@ class SqliteStore final : public Store {
         groupCommit_(db_.writer(), db_.writeMutex(), !db_.inMemory(), 64, o.fullSync && !db_.inMemory()) {
     // FULL: the group commit fsyncs the WAL itself, outside the writer, before any command returns.
     if (o.fullSync && !db_.inMemory()) db_.writer().exec("PRAGMA synchronous=NORMAL");
-    groupCommit_.onRollback([this] { forget(); });
+    groupCommit_.onRollback([this] {
+      forget();
+      rollups_.clear();  // the batch's changes went with it
+    });
+    groupCommit_.onSucceeded([this] { rollups_.batch.take(rollups_.command); });
+    groupCommit_.beforeCommit([this] { rollups_.batch.apply(db_.writer()); });
   }
 
   void command(const std::function<void(Session&)>& body) override {
@@ -359,11 +368,13 @@ class SqliteStore final : public Store {
         v.reset();
         if (version != dataVersion_) forget();
         dataVersion_ = version;
-        SqlSession s(db_.writer(), true, &cache_, &ids_, &latest_);
+        rollups_.command.clear();  // what a command that failed after its body left (its savepoint's release)
+        SqlSession s(db_.writer(), true, &cache_, &ids_, &latest_, &rollups_);
         try {
           body(s);
         } catch (...) {
           forget();  // what it saved is rolled back
+          rollups_.command.clear();
           throw;
         }
       });
@@ -398,6 +409,7 @@ class SqliteStore final : public Store {
   InstanceCache cache_;  // used with the writer held
   IdHighWater ids_;      // likewise
   LatestDefinitions latest_;  // likewise: the newest version of each key started lately
+  DeferredRollups rollups_;   // likewise: rollup changes of the batch, written at its commit
   std::int64_t dataVersion_ = -1;
 };
 

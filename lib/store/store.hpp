@@ -104,9 +104,10 @@ class InstanceCache;
 bool loadInstance(Connection& c, Id id, runtime::InstanceState& out, const InstanceCache* cache = nullptr);
 // Writes what changed; fails with conflict when the revision moved since loading. With `cache`,
 // the cache keeps what a load would now read back. History ids come from `ids` (SQLite; without,
-// from id_next directly).
+// from id_next directly). With `deferred`, the rollup changes are added to it, not written.
+class RollupChange;
 void saveInstance(Connection& c, runtime::InstanceState& s, InstanceCache* cache = nullptr,
-                  runtime::IdSource* ids = nullptr);
+                  runtime::IdSource* ids = nullptr, RollupChange* deferred = nullptr);
 std::vector<Instance> queryInstances(Connection& c, const InstanceQuery& q);
 std::int64_t countInstances(Connection& c, const InstanceQuery& q);  // offset and limit ignored
 std::vector<Id> childInstances(Connection& c, Id parent);

@@ -2,8 +2,10 @@
 // work orders kept in step with their instances, evaluations, alerts and the analytics.
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <cstdlib>
 #include <limits>
+#include <thread>
 #include <tuple>
 
 #include "engine_support.hpp"
@@ -457,6 +459,76 @@ TEST_CASE("workorder: the analytics rollups agree with a scan of the rows, and a
   CHECK(dump() == kept);
   for (const char* by : {"process", "node", "assignee"}) same(by);
   CHECK(count() == std::tuple{40, 32, 7});
+}
+
+TEST_CASE("workorder: commands sharing a batch write its rollups once at its commit, without those of a command that failed after saving",
+          "[sqlite]") {
+  TempDb db;
+  auto clock = std::make_shared<ManualClock>(1'800'000'000'000);
+  auto e = test::openEngine(db, clock);
+  // Completing the child's task ends the child (saved: its duration counts) and then fails in
+  // the parent, whose gateway reads a variable nobody set: the command fails after a save.
+  e->deploy(test::bpmn("<startEvent id=\"s\"/><userTask id=\"work\" flowable:assignee=\"kid\"/><endEvent id=\"e\"/>"
+                       "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"work\"/>"
+                       "<sequenceFlow id=\"2\" sourceRef=\"work\" targetRef=\"e\"/>",
+                       "", "id=\"child\" isExecutable=\"true\""));
+  e->deploy(test::bpmn("<startEvent id=\"s\"/><callActivity id=\"call\" calledElement=\"child\"/>"
+                       "<exclusiveGateway id=\"g\"/><endEvent id=\"e\"/>"
+                       "<sequenceFlow id=\"1\" sourceRef=\"s\" targetRef=\"call\"/>"
+                       "<sequenceFlow id=\"2\" sourceRef=\"call\" targetRef=\"g\"/>"
+                       "<sequenceFlow id=\"3\" sourceRef=\"g\" targetRef=\"e\"><conditionExpression>${missing &gt; 1}"
+                       "</conditionExpression></sequenceFlow>",
+                       "", "id=\"parent\" isExecutable=\"true\""));
+  e->deploy(test::sample("leave-approval.bpmn"));
+  std::vector<Id> doomed;
+  for (int i = 0; i < 40; ++i) {
+    e->start({"parent", 0, {}, "", "emp"});
+    clock->advance(1000);
+  }
+  TaskQuery kid;
+  kid.assignee = "kid";
+  kid.limit = 1000;
+  for (const auto& t : e->tasks(kid)) doomed.push_back(t.id);
+  REQUIRE(doomed.size() == 40);
+  // One alone first: the failure is its transaction's only command.
+  const auto before = rollupDump(db.path());
+  try {
+    e->completeTask(doomed.back(), "kid");
+    FAIL("completed");
+  } catch (const Error& err) {
+    CHECK(err.code() == ErrorCode::expression_error);
+  }
+  doomed.pop_back();
+  CHECK(rollupDump(db.path()) == before);
+  // Then in batches: approvals end (durations of processes, nodes, assignees) beside the failures.
+  std::atomic<int> approvals{0}, failures{0}, other{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 12; ++i) try {
+          if (t % 2 == 0) {
+            auto id = e->start({"leaveApproval", 0, {{"days", 1 + i % 5}, {"manager", "m" + std::to_string(t)}, {"director", "d"}}, "",
+                                   "emp"})
+                          .id;
+            clock->advance(7);
+            e->completeTask(test::onlyTask(*e, id).id, "m" + std::to_string(t), {{"approved", i % 3 != 0}});
+            ++approvals;
+          } else if (i < 9) {
+            e->completeTask(doomed.at(static_cast<std::size_t>((t / 2) * 9 + i)), "kid");
+            ++other;
+          }
+        } catch (const Error& err) {
+          (err.code() == ErrorCode::expression_error ? failures : other)++;
+        }
+    });
+  for (auto& th : threads) th.join();
+  CHECK(approvals == 48);
+  CHECK(failures == 36);
+  CHECK(other == 0);
+  CHECK(e->tasks(kid).size() == 40);  // every child still waits at its task
+  const auto kept = rollupDump(db.path());
+  e->rebuildAnalytics();
+  CHECK(rollupDump(db.path()) == kept);
 }
 
 TEST_CASE("workorder: the rollups follow every write of Ordo's (ends, invalidation, deletes) and a rebuild counts rows written by SQL",
