@@ -5,6 +5,7 @@
 #include <random>
 #include <thread>
 
+#include "store/checkpointer.hpp"
 #include "store/group_commit.hpp"
 #include "store/instance_cache.hpp"
 #include "store/pg.hpp"
@@ -356,6 +357,8 @@ class SqliteStore final : public Store {
     });
     groupCommit_.onSucceeded([this] { rollups_.batch.take(rollups_.command); });
     groupCommit_.beforeCommit([this] { rollups_.batch.apply(db_.writer()); });
+    // The log's checkpoints on a thread of their own, at SQLite's usual 4 MiB of log.
+    if (!db_.inMemory()) checkpointer_ = std::make_unique<Checkpointer>(o.path, db_.writer(), db_.writeMutex(), 4000);
   }
 
   void command(const std::function<void(Session&)>& body) override {
@@ -410,6 +413,7 @@ class SqliteStore final : public Store {
   IdHighWater ids_;      // likewise
   LatestDefinitions latest_;  // likewise: the newest version of each key started lately
   DeferredRollups rollups_;   // likewise: rollup changes of the batch, written at its commit
+  std::unique_ptr<Checkpointer> checkpointer_;  // files only; goes before the connections
   std::int64_t dataVersion_ = -1;
 };
 

@@ -1076,9 +1076,12 @@ struct WalSyncCounter {
   struct File {
     sqlite3_file base;
     sqlite3_file* real;
-    bool wal;
+    bool wal, main;
   };
   static inline std::atomic<int> syncs{0}, walWrites{0};
+  // The threads that wrote a main database file (a checkpoint copies the log into it).
+  static inline std::mutex mainWritersMutex;
+  static inline std::set<std::thread::id> mainWriters;
   static inline sqlite3_vfs* base = nullptr;
   static inline sqlite3_io_methods methods{};
   sqlite3_vfs vfs{};
@@ -1088,6 +1091,7 @@ struct WalSyncCounter {
     auto* file = reinterpret_cast<File*>(f);
     file->real = reinterpret_cast<sqlite3_file*>(file + 1);
     file->wal = (flags & SQLITE_OPEN_WAL) != 0;
+    file->main = (flags & SQLITE_OPEN_MAIN_DB) != 0;
     int rc = base->xOpen(base, name, file->real, flags, out);
     file->base.pMethods = file->real->pMethods ? &methods : nullptr;
     return rc;
@@ -1104,6 +1108,10 @@ struct WalSyncCounter {
     methods.xRead = [](sqlite3_file* f, void* p, int n, sqlite3_int64 o) { return real(f)->pMethods->xRead(real(f), p, n, o); };
     methods.xWrite = [](sqlite3_file* f, const void* p, int n, sqlite3_int64 o) {
       if (reinterpret_cast<File*>(f)->wal) ++walWrites;
+      if (reinterpret_cast<File*>(f)->main) {
+        std::lock_guard lock(mainWritersMutex);
+        mainWriters.insert(std::this_thread::get_id());
+      }
       return real(f)->pMethods->xWrite(real(f), p, n, o);
     };
     methods.xTruncate = [](sqlite3_file* f, sqlite3_int64 n) { return real(f)->pMethods->xTruncate(real(f), n); };
@@ -1134,6 +1142,58 @@ struct WalSyncCounter {
   }
 };
 }  // namespace
+
+TEST_CASE("engine: the log is checkpointed concurrently, off the command path, and a writer that never pauses keeps it bounded",
+          "[sqlite]") {
+  WalSyncCounter counter;
+  TempDb db;
+  auto e = test::openEngine(db);
+  e->deploy(test::sample("leave-approval.bpmn"));
+  {
+    std::lock_guard lock(WalSyncCounter::mainWritersMutex);
+    WalSyncCounter::mainWriters.clear();
+  }
+  // ~17 frames a command: 2,400 approvals write about 80,000 frames, twenty times the threshold.
+  std::uintmax_t largestLog = 0;
+  for (int i = 0; i < 2400; ++i) {
+    auto id = e->start({"leaveApproval", 0, vars({{"days", 1}, {"manager", "m"}}), "", "emp"}).id;
+    e->completeTask(test::onlyTask(*e, id).id, "m", vars({{"approved", true}}));
+    if (i % 100 == 0) {
+      std::error_code ec;
+      largestLog = std::max(largestLog, std::filesystem::file_size(db.path() + "-wal", ec));
+    }
+  }
+  std::set<std::thread::id> writers;
+  {
+    std::lock_guard lock(WalSyncCounter::mainWritersMutex);
+    writers = WalSyncCounter::mainWriters;
+  }
+  // The database file was written (checkpoints ran), never by the thread issuing the commands.
+  CHECK_FALSE(writers.empty());
+  CHECK(writers.count(std::this_thread::get_id()) == 0);
+  // Started over again and again: the log holds a few checkpoints' worth, not all 80 MB.
+  INFO("largest log " << largestLog << " bytes");
+  CHECK(largestLog > 0);
+  CHECK(largestLog < 40u * 1024 * 1024);
+  // A second engine reads every approval, and the file is sound.
+  auto second = test::openEngine(db);
+  InstanceQuery q;
+  q.state = Instance::State::completed;
+  q.limit = 5000;
+  CHECK(second->instances(q).size() == 2400);
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open(db.path().c_str(), &raw) == SQLITE_OK);
+  std::string integrity;
+  sqlite3_exec(
+      raw, "PRAGMA integrity_check",
+      [](void* out, int, char** v, char**) {
+        *static_cast<std::string*>(out) += v[0] ? v[0] : "";
+        return 0;
+      },
+      &integrity, nullptr);
+  sqlite3_close(raw);
+  CHECK(integrity == "ok");
+}
 
 TEST_CASE("engine: group commit under FULL: each command waits for an fsync of the log, eight threads share them",
           "[sqlite]") {
