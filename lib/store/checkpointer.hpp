@@ -3,9 +3,10 @@
 // file and waits for two fsyncs, which under NORMAL was half of all COMMIT time. Here the
 // writer's commits only note the log's size (a WAL hook); past `frames` a thread of the
 // store's, on a connection of its own, checkpoints what it can while commands go on (PASSIVE:
-// never waits, never blocks the writer), then takes the writer's mutex for the short rest, so
-// that the log is wholly copied and the next transaction starts it over (the file stays near
-// `frames` pages instead of growing under a writer that never pauses).
+// never waits, never blocks the writer), syncs the file and the log, then takes the writer's
+// mutex for the short rest (a few frames and two small syncs), so that the log is wholly copied
+// and the next transaction starts it over (the file stays near `frames` pages instead of
+// growing under a writer that never pauses).
 #pragma once
 
 #include <condition_variable>
