@@ -97,6 +97,22 @@ std::string rowsOf(const std::string& path, const char* sql) {
   sqlite3_close(db);
   return out;
 }
+
+// A file holding one started leave approval, its engine closed: the instance's id.
+Id oneStartedApproval(const test::TempDb& db) {
+  auto e = test::openEngine(db);
+  e->deploy(test::sample("leave-approval.bpmn"));
+  return e->start({"leaveApproval", 0, {{"days", 1}, {"manager", "m"}}, "", "emp"}).id;
+}
+
+// A history_log row of `entries` for `instance`, id 900000, at 1000 by ann.
+void insertLogRow(store::Database& d, Id instance, const std::string& entries) {
+  d.writer()
+      .prepare("INSERT INTO history_log(id, instance_id, at, actor, entries) VALUES (900000, ?1, 1000, 'ann', ?2)")
+      .bind(1, instance)
+      .bind(2, entries)
+      .run();
+}
 }  // namespace
 
 TEST_CASE("store: a schema-20 file (a row per token and per variable) upgrades to one record per instance, and its "
@@ -276,10 +292,7 @@ TEST_CASE("store: a command's history lines are one history_log row, read alike 
 TEST_CASE("store: a history line on the element of the line before names it once, read alike by historyOf and the view",
           "[sqlite]") {
   test::TempDb db;
-  auto e = test::openEngine(db);
-  e->deploy(test::sample("leave-approval.bpmn"));
-  auto inst = e->start({"leaveApproval", 0, {{"days", 1}, {"manager", "m"}}, "", "emp"}).id;
-  e.reset();
+  const Id inst = oneStartedApproval(db);
   store::Database d(db.path(), true, 1);
   auto line = [](const char* kind, const char* element, const char* type, Id task = 0) {
     runtime::HistoryRecord h;
@@ -300,11 +313,7 @@ TEST_CASE("store: a history line on the element of the line before names it once
   // Runs of one element and type: 0 in the element's place, the type left out (0 before a task).
   CHECK(entries ==
         R"([[2,"a",30],[6,0,0,7],[7,0,0,7],[3,"a",31],[11],[2,"x","myType"],[3,0],[3,"a",30]])");
-  d.writer()
-      .prepare("INSERT INTO history_log(id, instance_id, at, actor, entries) VALUES (900000, ?1, 1000, 'ann', ?2)")
-      .bind(1, inst)
-      .bind(2, entries)
-      .run();
+  insertLogRow(d, inst, entries);
   auto read = store::historyOf(d.writer(), inst);
   REQUIRE(read.size() >= lines.size());
   std::string expected;
@@ -325,10 +334,7 @@ TEST_CASE("store: a history line on the element of the line before names it once
 
 TEST_CASE("store: a history line at another time than its row's keeps its time", "[sqlite]") {
   test::TempDb db;
-  auto e = test::openEngine(db);
-  e->deploy(test::sample("leave-approval.bpmn"));
-  auto inst = e->start({"leaveApproval", 0, {{"days", 1}, {"manager", "m"}}, "", "emp"}).id;
-  e.reset();
+  const Id inst = oneStartedApproval(db);
   store::Database d(db.path(), true, 1);
   std::vector<runtime::HistoryRecord> lines(2);
   lines[0].at = 1000;
@@ -343,11 +349,7 @@ TEST_CASE("store: a history line at another time than its row's keeps its time",
   // The row's actor is the first line's; the second line has none, written as "".
   const auto entries = store::encodeHistory(lines, 1000, "ann");
   CHECK(entries == R"([[17,null,0,null,null,null,"edit","[\"days\"]"],[3,"x","myType",null,"",null,null,null,2500]])");
-  d.writer()
-      .prepare("INSERT INTO history_log(id, instance_id, at, actor, entries) VALUES (900000, ?1, 1000, 'ann', ?2)")
-      .bind(1, inst)
-      .bind(2, entries)
-      .run();
+  insertLogRow(d, inst, entries);
   auto read = store::historyOf(d.writer(), inst);
   REQUIRE(read.size() >= 2);
   CHECK(read[read.size() - 2].at == 1000);
