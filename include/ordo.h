@@ -326,10 +326,10 @@ ORDO_EXTERN int ordo_role_save(ordo_engine *engine, const char *role_id, const c
 
 /* The handler runs inside the transaction of the command that reached the task, on the thread
    that issued it or, when threads issue commands at once on a file, on the thread running their
-   shared batch (group commit): keep it short, and keep no state for it in the thread. It may not call back into the engine: such a call fails with
-   ORDO_EWRONGSTATE. It returns ORDO_OK, or any other value to fail the command (ORDO_ESERVICE;
-   the message set with ordo_service_task_fail). The ordo_service_task is owned by Ordo and valid
-   only during the call. */
+   shared batch (group commit): keep it short, and keep no state for it in the thread. It may not
+   call back into the engine: such a call fails with ORDO_EWRONGSTATE. It returns ORDO_OK, or any
+   other value to fail the command (ORDO_ESERVICE; the message set with ordo_service_task_fail).
+   The ordo_service_task is owned by Ordo and valid only during the call. */
 typedef struct ordo_service_task ordo_service_task;
 typedef int (*ordo_handler_fn)(ordo_service_task *task, void *payload);
 /* name: the flowable:/camunda: type, topic, class or expression the task names; the caller's,

@@ -25,11 +25,6 @@ Checkpointer::~Checkpointer() {
   thread_.join();
 }
 
-long Checkpointer::checkpoints() const {
-  std::lock_guard lock(m_);
-  return done_;
-}
-
 // After each commit of the writer, with the writer held: only a flag and a wake-up.
 int Checkpointer::walHook(void* self, sqlite3*, const char*, int frames) {
   auto* c = static_cast<Checkpointer*>(self);
@@ -70,7 +65,6 @@ void Checkpointer::loop() {
     }
     std::lock_guard lock(m_);
     due_ = false;
-    ++done_;
   }
 }
 

@@ -28,8 +28,6 @@ class Checkpointer {
   Checkpointer(const Checkpointer&) = delete;
   Checkpointer& operator=(const Checkpointer&) = delete;
 
-  long checkpoints() const;  // finished, for tests
-
  private:
   static int walHook(void* self, sqlite3*, const char*, int frames);
   void loop();
@@ -38,10 +36,9 @@ class Checkpointer {
   std::mutex& writeMutex_;
   int frames_;
   std::unique_ptr<SqliteConnection> own_;
-  mutable std::mutex m_;
+  std::mutex m_;
   std::condition_variable wake_;
   bool due_ = false, stop_ = false;
-  long done_ = 0;
   std::thread thread_;
 };
 

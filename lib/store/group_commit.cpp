@@ -8,12 +8,7 @@ void GroupCommit::run(const std::function<void()>& body) {
   if (!enabled_) {
     std::lock_guard writer(m_);
     Transaction tx(c_);  // NOLINT
-    try {
-      body();
-    } catch (...) {
-      rolledBack();  // the transaction's destructor rolls back
-      throw;
-    }
+    body();
     try {
       if (onSucceeded_) onSucceeded_();
       if (beforeCommit_) beforeCommit_();

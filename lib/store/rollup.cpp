@@ -343,15 +343,17 @@ RollupChange::Run& RollupChange::run(std::int64_t bucket, Id definition) {
   return runs_.emplace_back(Run{bucket, definition, 0, 0, 0, 0});
 }
 
-void RollupChange::duration(const char* kind, std::string_view group, Id definition, std::int64_t millis, int sign) {
-  const std::int64_t bucket = durationBucket(millis);
+RollupChange::Duration& RollupChange::durationRow(const char* kind, std::string_view group, Id definition,
+                                                  std::int64_t bucket) {
   for (auto& d : durations_)
-    if (d.kind == kind && d.group == group && d.definition == definition && d.bucket == bucket) {
-      d.n += sign;
-      d.total += sign * millis;
-      return;
-    }
-  durations_.push_back(Duration{kind, std::string(group), definition, bucket, sign, sign * millis});
+    if (d.kind == kind && d.group == group && d.definition == definition && d.bucket == bucket) return d;
+  return durations_.emplace_back(Duration{kind, std::string(group), definition, bucket, 0, 0});
+}
+
+void RollupChange::duration(const char* kind, std::string_view group, Id definition, std::int64_t millis, int sign) {
+  auto& d = durationRow(kind, group, definition, durationBucket(millis));
+  d.n += sign;
+  d.total += sign * millis;
 }
 
 void RollupChange::take(RollupChange& other) {
@@ -363,15 +365,9 @@ void RollupChange::take(RollupChange& other) {
     r.cancelled += o.cancelled;
   }
   for (const auto& o : other.durations_) {
-    auto it = std::find_if(durations_.begin(), durations_.end(), [&](const Duration& d) {
-      return d.kind == o.kind && d.group == o.group && d.definition == o.definition && d.bucket == o.bucket;
-    });
-    if (it == durations_.end()) {
-      durations_.push_back(o);
-    } else {
-      it->n += o.n;
-      it->total += o.total;
-    }
+    auto& d = durationRow(o.kind, o.group, o.definition, o.bucket);
+    d.n += o.n;
+    d.total += o.total;
   }
   other.clear();
 }

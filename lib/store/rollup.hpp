@@ -71,7 +71,8 @@ class RollupChange {
     Id definition;  // process durations with no key yet
     std::int64_t bucket, n, total;
   };
-  Run& run(std::int64_t bucket, Id definition);
+  Run& run(std::int64_t bucket, Id definition);  // the key's entry, added at zero if new
+  Duration& durationRow(const char* kind, std::string_view group, Id definition, std::int64_t bucket);  // likewise
   void duration(const char* kind, std::string_view group, Id definition, std::int64_t millis, int sign);
   std::vector<Run> runs_;
   std::vector<Duration> durations_;

@@ -363,7 +363,8 @@ class SqliteStore final : public Store {
     // Not under FULL: there every batch fsyncs the log, and the checkpointer's writes to the
     // file made those fsyncs wait (8 callers: 4,234-7,693 commands/s against 8,917-9,142 with
     // SQLite's own checkpoints, in the same minutes), so SQLite checkpoints inside a COMMIT.
-    if (!db_.inMemory() && !o.fullSync) checkpointer_ = std::make_unique<Checkpointer>(o.path, db_.writer(), db_.writeMutex(), 16000);
+    if (!db_.inMemory() && !o.fullSync)
+      checkpointer_ = std::make_unique<Checkpointer>(o.path, db_.writer(), db_.writeMutex(), 16000);
   }
 
   void command(const std::function<void(Session&)>& body) override {
@@ -376,13 +377,13 @@ class SqliteStore final : public Store {
         v.reset();
         if (version != dataVersion_) forget();
         dataVersion_ = version;
-        rollups_.command.clear();  // what a command that failed after its body left (its savepoint's release)
+        // What a command that failed left (in its body, or at its savepoint's release) goes here.
+        rollups_.command.clear();
         SqlSession s(db_.writer(), true, &cache_, &ids_, &latest_, &rollups_);
         try {
           body(s);
         } catch (...) {
           forget();  // what it saved is rolled back
-          rollups_.command.clear();
           throw;
         }
       });

@@ -90,6 +90,18 @@ class TempDb {
     sqlite3_close(db);
     return v;
   }
+  // SQLite's PRAGMA integrity_check of the file: "ok" when sound ("" when it cannot be read).
+  std::string integrity() const {
+    sqlite3* db = nullptr;
+    std::string out;
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+      out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return out;
+  }
   // Runs SQL that returns no rows; false on an error.
   bool exec(const std::string& sql) const {
     if (postgres()) return pgExec("SET search_path TO \"" + schema_ + "\"; " + sql);

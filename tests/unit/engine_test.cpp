@@ -1186,18 +1186,7 @@ TEST_CASE("engine: the log is checkpointed concurrently, off the command path, a
   q.state = Instance::State::completed;
   q.limit = 10000;
   CHECK(second->instances(q).size() == 8000);
-  sqlite3* raw = nullptr;
-  REQUIRE(sqlite3_open(db.path().c_str(), &raw) == SQLITE_OK);
-  std::string integrity;
-  sqlite3_exec(
-      raw, "PRAGMA integrity_check",
-      [](void* out, int, char** v, char**) {
-        *static_cast<std::string*>(out) += v[0] ? v[0] : "";
-        return 0;
-      },
-      &integrity, nullptr);
-  sqlite3_close(raw);
-  CHECK(integrity == "ok");
+  CHECK(db.integrity() == "ok");
 }
 
 TEST_CASE("engine: group commit under FULL: each command waits for an fsync of the log, eight threads share them",
